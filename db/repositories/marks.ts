@@ -1,0 +1,67 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { competitions, marks, stationLocks } from '../schema.ts';
+
+export type MarkRow = typeof marks.$inferSelect;
+export type NewMark = Omit<typeof marks.$inferInsert, 'id' | 'revision'>;
+
+/** The whole log of a competition in sequence order (for loading and recomputing). */
+export function listMarks(db: Db, competitionId: number): MarkRow[] {
+  return db.select().from(marks).where(eq(marks.competitionId, competitionId)).orderBy(asc(marks.id)).all();
+}
+
+export function listStationLocks(db: Db, competitionId: number) {
+  return db
+    .select()
+    .from(stationLocks)
+    .where(eq(stationLocks.competitionId, competitionId))
+    .orderBy(asc(stationLocks.id))
+    .all();
+}
+
+/**
+ * Prepared statements of the hot path (one mark): drizzle's `.prepare()` runs as fast as raw
+ * better-sqlite3, and each is compiled once per database.
+ */
+export function prepareMarkStatements(db: Db) {
+  const byClientId = db
+    .select()
+    .from(marks)
+    .where(eq(marks.clientId, sql.placeholder('clientId')))
+    .prepare();
+  const bump = db
+    .update(competitions)
+    .set({ revision: sql`${competitions.revision} + 1` })
+    .where(eq(competitions.id, sql.placeholder('id')))
+    .returning({ revision: competitions.revision })
+    .prepare();
+  const insert = db
+    .insert(marks)
+    .values({
+      clientId: sql.placeholder('clientId'),
+      competitionId: sql.placeholder('competitionId'),
+      contestantId: sql.placeholder('contestantId'),
+      sheetId: sql.placeholder('sheetId'),
+      officialId: sql.placeholder('officialId'),
+      valuesJson: sql.placeholder('valuesJson'),
+      supersedesId: sql.placeholder('supersedesId'),
+      reason: sql.placeholder('reason'),
+      revision: sql.placeholder('revision'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .returning({ id: marks.id })
+    .prepare();
+  return {
+    /** The committed mark with this client-made id, if any. */
+    findByClientId: (clientId: string): MarkRow | undefined => byClientId.get({ clientId }),
+    /**
+     * Appends one mark and bumps the competition's revision. Call inside a transaction.
+     * @returns the mark's log id and the revision it produced.
+     */
+    append(m: NewMark): { id: number; revision: number } {
+      const { revision } = bump.get({ id: m.competitionId })!;
+      const { id } = insert.get({ ...m, supersedesId: m.supersedesId ?? null, reason: m.reason ?? null, revision })!;
+      return { id, revision };
+    },
+  };
+}

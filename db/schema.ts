@@ -1,0 +1,111 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The single source of truth for the database. `npm run db:generate` writes db/migrations/
+ * from it; migrations are committed and applied at boot.
+ */
+
+export const competitions = sqliteTable('competitions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  titleZh: text('title_zh').notNull(),
+  titleEn: text('title_en').notNull(),
+  venue: text('venue').notNull().default(''),
+  date: text('date').notNull(),
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
+  locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+  state: text('state', { enum: ['draft', 'live', 'frozen', 'final'] }).notNull().default('live'),
+  /** The marking scheme as validated JSON (protocol/scheme.ts). */
+  schemeJson: text('scheme_json').notNull(),
+  /** Monotonic: bumped by every state change (a mark, a lock); boards resume from it. */
+  revision: integer('revision').notNull().default(0),
+  createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+});
+
+export const contestants = sqliteTable(
+  'contestants',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    competitionId: integer('competition_id')
+      .notNull()
+      .references(() => competitions.id),
+    bib: text('bib').notNull(),
+    drawOrder: integer('draw_order').notNull(),
+    name: text('name').notNull(),
+    organisation: text('organisation').notNull().default(''),
+    status: text('status', { enum: ['active', 'withdrawn', 'disqualified'] }).notNull().default('active'),
+  },
+  (t) => [uniqueIndex('contestants_bib').on(t.competitionId, t.bib)],
+);
+
+export const officials = sqliteTable(
+  'officials',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    competitionId: integer('competition_id')
+      .notNull()
+      .references(() => competitions.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['judge', 'head-judge', 'organiser'] }).notNull(),
+    /** SHA-256 of the login token (hex); the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** JSON array of sheet ids this official scores. */
+    sheetsJson: text('sheets_json').notNull().default('[]'),
+    revoked: integer('revoked', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('officials_code').on(t.competitionId, t.code)],
+);
+
+/**
+ * The append-only marks log (评分记录). Nothing is updated or deleted: a judge's later mark on
+ * the same line supersedes the earlier one (`supersedes_id`, with a reason). The `id` is the
+ * log sequence; `client_id` is made by the tablet and makes a resend harmless.
+ */
+export const marks = sqliteTable(
+  'marks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: text('client_id').notNull().unique(),
+    competitionId: integer('competition_id')
+      .notNull()
+      .references(() => competitions.id),
+    contestantId: integer('contestant_id')
+      .notNull()
+      .references(() => contestants.id),
+    sheetId: text('sheet_id').notNull(),
+    officialId: integer('official_id')
+      .notNull()
+      .references(() => officials.id),
+    /** Parsed criterion values as JSON (engine/values.ts SheetValues). */
+    valuesJson: text('values_json').notNull(),
+    supersedesId: integer('supersedes_id'),
+    reason: text('reason'),
+    /** Competition revision this mark produced. */
+    revision: integer('revision').notNull(),
+    /** Server wall clock, for people only; ordering is by id and revision. */
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('marks_line').on(t.competitionId, t.contestantId, t.sheetId)],
+);
+
+/** Lock (sign-off) and re-open events of stations, append-only; the latest per station wins. */
+export const stationLocks = sqliteTable(
+  'station_locks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    competitionId: integer('competition_id')
+      .notNull()
+      .references(() => competitions.id),
+    stationId: text('station_id').notNull(),
+    action: text('action', { enum: ['lock', 'reopen'] }).notNull(),
+    officialId: integer('official_id')
+      .notNull()
+      .references(() => officials.id),
+    reason: text('reason'),
+    revision: integer('revision').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('station_locks_station').on(t.competitionId, t.stationId)],
+);

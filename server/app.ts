@@ -1,0 +1,73 @@
+import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { join } from 'node:path';
+import competitionsApi from './routes/api/competitions.ts';
+import boardWs from './routes/ws/board.ts';
+import judgeWs from './routes/ws/judge.ts';
+import dbPlugin from './plugins/db.ts';
+import livePlugin from './plugins/live.ts';
+import staticPlugin from './plugins/static.ts';
+import { openDatabase } from '../db/client.ts';
+import { seedIfEmpty } from './plugins/seed.ts';
+
+export interface AppOptions {
+  /** Folder of the SQLite file (`jiangxing.db`). */
+  dataDir: string;
+  /** Load the default contest when the database is empty (default true). */
+  seed?: boolean;
+  /** Folder of the built SPAs (default dist/). */
+  distDir?: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Largest websocket frame or HTTP body accepted, in bytes: a mark is well under 4 KiB. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** Path of the database inside a data folder. */
+export const dbFile = (dataDir: string) => join(dataDir, 'jiangxing.db');
+
+/**
+ * Builds the whole server without listening: plugins, routes, pages. Tests call this with a
+ * temporary data folder; only main.ts listens.
+ */
+export async function buildApp(opts: AppOptions) {
+  const file = dbFile(opts.dataDir);
+  if (opts.seed ?? true) {
+    const db = openDatabase(file);
+    seedIfEmpty(db);
+    db.$client.close();
+  }
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_FRAME_BYTES });
+  await app.register(helmet, {
+    hsts: false, // a LAN venue serves plain HTTP; HSTS would lock tablets out
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+  });
+  await app.register(dbPlugin, { file });
+  await app.register(livePlugin);
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) req.log.error(err);
+    reply.code(status).send({ error: status >= 500 ? 'server/error' : 'request/invalid', message: status >= 500 ? '服务器内部错误' : err.message });
+  });
+  app.get('/healthz', async () => ({ ok: true }));
+  await app.register(competitionsApi);
+  await app.register(boardWs);
+  await app.register(judgeWs);
+  await app.register(staticPlugin, { root: opts.distDir });
+  return app;
+}

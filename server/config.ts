@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** Process environment, parsed once at start. Documented in README.md. */
+export const Config = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Parses the environment; exits with a readable message on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = Config.safeParse(env);
+  if (!r.success) {
+    for (const i of r.error.issues) console.error(`配置错误 ${i.path.join('.')}: ${i.message}`);
+    process.exit(2);
+  }
+  return r.data;
+}

@@ -1,0 +1,59 @@
+import type { Criterion, MarkingScheme, Module, Station } from '../protocol/scheme.ts';
+import { toMilli } from './decimal.ts';
+
+/**
+ * A scoring sheet: the unit a judge fills in for one contestant — a station that holds its
+ * criteria directly, or one sub-station of a station (S-bend inside safe riding). Marks,
+ * judge assignments and panels are per sheet; locks are per station.
+ */
+export interface Sheet {
+  id: string;
+  stationId: string;
+  moduleId: string;
+  label: Station['label'];
+  /** Milli-points. */
+  points: number;
+  /** Judges expected on the panel. */
+  judges: number;
+  criteria: Criterion[];
+  isSubStation: boolean;
+}
+
+export interface SchemeIndex {
+  scheme: MarkingScheme;
+  sheets: Map<string, Sheet>;
+  stations: Map<string, { station: Station; module: Module; sheetIds: string[] }>;
+  /** Criterion id → sheet id. */
+  criterionSheet: Map<string, string>;
+}
+
+/** Indexes a validated scheme by sheet, station and criterion id. Pure; O(size of the scheme). */
+export function indexScheme(scheme: MarkingScheme): SchemeIndex {
+  const sheets = new Map<string, Sheet>();
+  const stations: SchemeIndex['stations'] = new Map();
+  const criterionSheet = new Map<string, string>();
+  for (const module of scheme.modules) {
+    for (const station of module.stations) {
+      const units = station.subStations
+        ? station.subStations.map((u) => ({ ...u, isSubStation: true }))
+        : [{ id: station.id, label: station.label, points: station.points, criteria: station.criteria ?? [], isSubStation: false }];
+      const sheetIds: string[] = [];
+      for (const u of units) {
+        sheets.set(u.id, {
+          id: u.id,
+          stationId: station.id,
+          moduleId: module.id,
+          label: u.label,
+          points: toMilli(u.points),
+          judges: station.judges,
+          criteria: u.criteria,
+          isSubStation: u.isSubStation,
+        });
+        for (const c of u.criteria) criterionSheet.set(c.id, u.id);
+        sheetIds.push(u.id);
+      }
+      stations.set(station.id, { station, module, sheetIds });
+    }
+  }
+  return { scheme, sheets, stations, criterionSheet };
+}

@@ -1,0 +1,143 @@
+import type { TieBreak } from '../protocol/scheme.ts';
+import { formatScaled } from './decimal.ts';
+import type { SchemeIndex } from './scheme-index.ts';
+import { scoreContestant, type ContestantMarks, type ContestantScore, type LineStatus } from './scoring.ts';
+
+export type ContestantStatus = 'active' | 'withdrawn' | 'disqualified';
+
+export interface ContestantInfo {
+  id: number;
+  bib: string;
+  drawOrder: number;
+  name: string;
+  organisation: string;
+  status: ContestantStatus;
+}
+
+/**
+ * One row of the standings, as every screen and export shows it. Scores are strings with
+ * exactly the scheme's decimals (`"80.33"`) so no client re-formats a float.
+ */
+export interface StandingRow {
+  contestantId: number;
+  bib: string;
+  drawOrder: number;
+  name: string;
+  organisation: string;
+  status: ContestantStatus;
+  /** Standard competition rank (1, 2, 2, 4); null for withdrawn and disqualified contestants. */
+  rank: number | null;
+  total: string;
+  /** Total in integer units of 10^-decimals points, for sorting. */
+  totalUnits: number;
+  modules: Record<string, string>;
+  stations: Record<string, { score: string; status: LineStatus; locked: boolean }>;
+  /** Tie-break keys in the scheme's order, oriented so that larger is better; null loses. */
+  keys: (number | null)[];
+  provisional: boolean;
+}
+
+/**
+ * Tie-break keys of a contestant for the scheme's chain, each oriented "larger wins":
+ * module/station scores as published units, criterion times negated (shorter wins).
+ */
+export function tieBreakKeys(tieBreaks: readonly TieBreak[], score: ContestantScore): (number | null)[] {
+  return tieBreaks.map((t) => {
+    const raw =
+      t.kind === 'module'
+        ? score.modules[t.id]
+        : t.kind === 'station'
+          ? score.stations[t.id]?.units
+          : score.times[t.id];
+    if (raw === undefined || raw === null) return null;
+    return t.order === 'desc' ? raw : -raw;
+  });
+}
+
+/** Builds a contestant's standings row (rank not yet assigned). */
+export function buildRow(index: SchemeIndex, c: ContestantInfo, score: ContestantScore): StandingRow {
+  const d = index.scheme.decimals;
+  const modules: StandingRow['modules'] = {};
+  for (const [id, u] of Object.entries(score.modules)) modules[id] = formatScaled(u, d);
+  const stations: StandingRow['stations'] = {};
+  for (const [id, s] of Object.entries(score.stations))
+    stations[id] = { score: formatScaled(s.units, d), status: s.status, locked: s.locked };
+  return {
+    contestantId: c.id,
+    bib: c.bib,
+    drawOrder: c.drawOrder,
+    name: c.name,
+    organisation: c.organisation,
+    status: c.status,
+    rank: null,
+    total: formatScaled(score.total, d),
+    totalUnits: score.total,
+    modules,
+    stations,
+    keys: tieBreakKeys(index.scheme.tieBreaks, score),
+    provisional: score.provisional,
+  };
+}
+
+const STATUS_ORDER: Record<ContestantStatus, number> = { active: 0, disqualified: 1, withdrawn: 2 };
+
+const bibCollator = new Intl.Collator('en', { numeric: true });
+
+/** Compares two rows on what ranks them: total, then the tie-break keys. 0 means a true tie. */
+export function compareOnMerit(a: Pick<StandingRow, 'totalUnits' | 'keys'>, b: Pick<StandingRow, 'totalUnits' | 'keys'>): number {
+  if (a.totalUnits !== b.totalUnits) return b.totalUnits - a.totalUnits;
+  const n = Math.max(a.keys.length, b.keys.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.keys[i] ?? null;
+    const y = b.keys[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return y - x;
+  }
+  return 0;
+}
+
+/**
+ * Orders rows and assigns standard competition ranks (SPEC: "1, 2, 2, 4"): active contestants
+ * by published total, then the tie-break keys; a full tie shares the rank and is displayed by
+ * bib (numeric-aware). Disqualified contestants follow everyone, then the withdrawn; neither
+ * gets a rank. Pure: returns new row objects when a rank changes, never mutates the input.
+ * Runs in O(n log n); the board runs it on every delta so every screen agrees with the server.
+ */
+export function rankRows<R extends StandingRow>(rows: readonly R[]): R[] {
+  const sorted = [...rows].sort(
+    (a, b) =>
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      (a.status === 'active' ? compareOnMerit(a, b) : 0) ||
+      bibCollator.compare(a.bib, b.bib),
+  );
+  let prev: R | undefined;
+  let prevRank = 0;
+  return sorted.map((row, i) => {
+    let rank: number | null = null;
+    if (row.status === 'active') {
+      rank = prev && compareOnMerit(prev, row) === 0 ? prevRank : i + 1;
+      prev = row;
+      prevRank = rank;
+    }
+    return row.rank === rank ? row : { ...row, rank };
+  });
+}
+
+/**
+ * The one standings function: every screen and export calls it (directly, or by applying the
+ * same {@link buildRow} + {@link rankRows} incrementally).
+ * @param marks current marks per contestant id, then per sheet id.
+ */
+export function computeStandings(
+  index: SchemeIndex,
+  contestants: readonly ContestantInfo[],
+  marks: ReadonlyMap<number, ContestantMarks>,
+  lockedStations: ReadonlySet<string>,
+): StandingRow[] {
+  const empty: ContestantMarks = new Map();
+  return rankRows(
+    contestants.map((c) => buildRow(index, c, scoreContestant(index, marks.get(c.id) ?? empty, lockedStations))),
+  );
+}

@@ -1,0 +1,51 @@
+import { networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
+import qrcode from 'qrcode-terminal';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { findOfficialByToken } from '../db/repositories/competitions.ts';
+import { readFixture } from './plugins/seed.ts';
+
+/** The process shell: the only place that listens, prints, and handles signals. */
+const config = loadConfig();
+const app = await buildApp({
+  dataDir: resolve(config.DATA_DIR),
+  logger: { level: config.LOG_LEVEL },
+});
+await app.listen({ port: config.PORT, host: config.HOST });
+
+const port = (app.server.address() as { port: number }).port;
+const lan = Object.values(networkInterfaces())
+  .flat()
+  .filter((a) => a && a.family === 'IPv4' && !a.internal)
+  .map((a) => `http://${a!.address}:${port}`);
+const base = lan[0] ?? `http://localhost:${port}`;
+const lines = [
+  '',
+  '匠星 Jiangxing 已启动',
+  `  本机        http://localhost:${port}/scoreboard/`,
+  ...lan.map((u) => `  局域网      ${u}/scoreboard/`),
+  `  数据目录    ${resolve(config.DATA_DIR)}`,
+];
+// Judge login links of the default contest, while its demo tokens are still valid.
+const fixture = readFixture();
+const demo = fixture.officials.filter((o) => o.role === 'judge' && findOfficialByToken(app.db, o.token));
+if (demo.length) {
+  lines.push('', `裁判登录链接（${fixture.competition.title.zh}，演示用）:`);
+  for (const o of demo) lines.push(`  ${o.code} ${o.name.padEnd(4, '　')} ${base}/judge-tablet/#token=${o.token}`);
+}
+console.log(lines.join('\n'));
+console.log('\n大屏二维码（手机扫码观看）:');
+qrcode.generate(`${base}/scoreboard/`, { small: true });
+
+let closing = false;
+for (const sig of ['SIGTERM', 'SIGINT'] as const)
+  process.on(sig, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${sig}: closing`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });

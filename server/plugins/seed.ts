@@ -1,0 +1,27 @@
+import { CompetitionFixture } from '#protocol';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../../db/client.ts';
+import { countCompetitions, insertCompetition } from '../../db/repositories/competitions.ts';
+
+/** Path of the default contest: the 2024 Gaoxin rider contest (SPEC.md). */
+export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gaoxin-2024/fixture.json');
+
+/**
+ * Reads and validates a competition file with the same zod schema the server uses everywhere.
+ * Throws with "path: problem" lines when the file is not a valid competition.
+ */
+export function readFixture(file: string = DEFAULT_FIXTURE): CompetitionFixture {
+  const r = CompetitionFixture.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!r.success)
+    throw new Error(`${file} is not a valid competition:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  return r.data;
+}
+
+/** Loads the default fixture when the database holds no competition. @returns true if it loaded. */
+export function seedIfEmpty(db: Db, file: string = DEFAULT_FIXTURE): boolean {
+  if (countCompetitions(db) > 0) return false;
+  insertCompetition(db, readFixture(file));
+  return true;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { LocalText, MarkingScheme } from './scheme.ts';
+
+export const Bib = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{1,12}$/, 'bib: 1–12 letters, digits or dashes');
+
+export const ContestantStatus = z.enum(['active', 'withdrawn', 'disqualified']);
+
+export const ContestantInput = z.object({
+  bib: Bib,
+  drawOrder: z.number().int().min(1).max(1_000_000),
+  name: z.string().trim().min(1).max(60),
+  organisation: z.string().trim().max(80).default(''),
+  status: ContestantStatus.default('active'),
+});
+export type ContestantInput = z.infer<typeof ContestantInput>;
+
+export const OfficialRole = z.enum(['judge', 'head-judge', 'organiser']);
+export type OfficialRole = z.infer<typeof OfficialRole>;
+
+export const OfficialInput = z.object({
+  code: z.string().regex(/^[A-Z0-9]{2,8}$/),
+  name: z.string().trim().min(1).max(60),
+  role: OfficialRole,
+  /** Sheet ids (stations, or sub-stations) this judge scores. */
+  sheets: z.array(z.string()).default([]),
+  /** Login token (≥ 128 bits, hex). Stored only as a hash. */
+  token: z.string().regex(/^[0-9a-f]{32,128}$/, 'token: at least 32 hex digits (128 bits)'),
+});
+export type OfficialInput = z.infer<typeof OfficialInput>;
+
+export const CompetitionInfo = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  title: LocalText,
+  venue: z.string().max(120).default(''),
+  date: z.iso.date(),
+  timeZone: z.string().default('Asia/Shanghai'),
+  locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+export type CompetitionInfo = z.infer<typeof CompetitionInfo>;
+
+/**
+ * A whole competition as a file: what the default contest ships as and what the organiser
+ * can load. Cross-checks bibs, draw orders, official codes and sheet assignments.
+ */
+export const CompetitionFixture = z
+  .object({
+    competition: CompetitionInfo,
+    scheme: MarkingScheme,
+    contestants: z.array(ContestantInput).max(100_000),
+    officials: z.array(OfficialInput).max(1000),
+  })
+  .superRefine((f, ctx) => {
+    const sheetIds = new Set<string>();
+    for (const m of f.scheme.modules)
+      for (const st of m.stations)
+        if (st.subStations) st.subStations.forEach((u) => sheetIds.add(u.id));
+        else sheetIds.add(st.id);
+    const dup = <T>(items: T[], key: (t: T) => string, path: string, what: string) => {
+      const seen = new Set<string>();
+      items.forEach((it, i) => {
+        const k = key(it);
+        if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [path, i], message: `duplicate ${what} ${k}` });
+        seen.add(k);
+      });
+    };
+    dup(f.contestants, (c) => c.bib, 'contestants', 'bib');
+    dup(f.contestants, (c) => String(c.drawOrder), 'contestants', 'draw order');
+    dup(f.officials, (o) => o.code, 'officials', 'code');
+    dup(f.officials, (o) => o.token, 'officials', 'token');
+    f.officials.forEach((o, i) =>
+      o.sheets.forEach((s, j) => {
+        if (!sheetIds.has(s))
+          ctx.addIssue({ code: 'custom', path: ['officials', i, 'sheets', j], message: `no sheet "${s}" in the scheme` });
+      }),
+    );
+  });
+export type CompetitionFixture = z.infer<typeof CompetitionFixture>;

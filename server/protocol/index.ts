@@ -1,0 +1,6 @@
+/** The wire contract: zod schemas and message types shared by the server and the SPAs. */
+export * from './scheme.ts';
+export * from './fixture.ts';
+export * from './judge.ts';
+export * from './board.ts';
+export * from './http.ts';

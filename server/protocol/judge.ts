@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { MarkingScheme } from './scheme.ts';
+import type { CompetitionSummary } from './http.ts';
+
+/** Wire protocol version; see docs/protocol.md for the dated history. */
+export const PROTOCOL_VERSION = 1;
+
+/** A client-made id: makes a resend after a dropped connection harmless. */
+export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, _ or -');
+
+// ── client → server ────────────────────────────────────────────────────────
+
+export const JudgeHello = z.object({
+  type: z.literal('judge.hello'),
+  protocol: z.number().int(),
+  token: z.string().min(1).max(200),
+});
+
+/** Raw criterion values; parsed against the sheet by the shared engine (`parseSheetValues`). */
+const RawValue = z.union([
+  z.boolean(),
+  z.number(),
+  z.string().max(32),
+  z.null(),
+  z.record(z.string().max(64), z.number()),
+]);
+
+export const MarkSubmit = z.object({
+  type: z.literal('mark.submit'),
+  clientId: ClientId,
+  contestantId: z.number().int().positive(),
+  sheetId: z.string().max(64),
+  values: z.record(z.string().max(64), RawValue).refine((v) => Object.keys(v).length <= 64, 'too many values'),
+  /** Required when this judge already has a mark on the line: why it is corrected. */
+  reason: z.string().trim().max(200).optional(),
+});
+export type MarkSubmit = z.infer<typeof MarkSubmit>;
+
+export const Ping = z.object({ type: z.literal('ping'), t: z.number().optional() });
+
+export const JudgeClientMessage = z.discriminatedUnion('type', [JudgeHello, MarkSubmit, Ping]);
+export type JudgeClientMessage = z.infer<typeof JudgeClientMessage>;
+
+// ── server → client ────────────────────────────────────────────────────────
+
+export interface JudgeContestant {
+  id: number;
+  bib: string;
+  drawOrder: number;
+  name: string;
+  organisation: string;
+  status: 'active' | 'withdrawn' | 'disqualified';
+}
+
+/** The judge's own current mark on a line (contestant × sheet). */
+export interface OwnMark {
+  markId: number;
+  clientId: string;
+  contestantId: number;
+  sheetId: string;
+  values: Record<string, unknown>;
+}
+
+export interface JudgeWelcome {
+  type: 'judge.welcome';
+  protocol: number;
+  judge: { id: number; code: string; name: string; role: string; sheets: string[] };
+  competition: CompetitionSummary;
+  scheme: MarkingScheme;
+  contestants: JudgeContestant[];
+  marks: OwnMark[];
+  lockedStations: string[];
+}
+
+export interface MarkAck {
+  type: 'mark.ack';
+  clientId: string;
+  markId: number;
+  revision: number;
+  /** True when this clientId was already committed: nothing new was stored. */
+  duplicate: boolean;
+  /** The station score after this mark, published decimals. */
+  stationScore: string;
+}
+
+export type RejectCode =
+  | 'mark/bad_frame'
+  | 'mark/unknown_contestant'
+  | 'mark/contestant_inactive'
+  | 'mark/unknown_sheet'
+  | 'mark/not_assigned'
+  | 'mark/station_locked'
+  | 'mark/competition_closed'
+  | 'mark/reason_required'
+  | 'mark/client_id_reused'
+  | string;
+
+export interface MarkReject {
+  type: 'mark.reject';
+  clientId: string | null;
+  code: RejectCode;
+  message: string;
+}
+
+export interface ProtocolError {
+  type: 'error';
+  code: string;
+  message: string;
+}
+
+export type JudgeServerMessage = JudgeWelcome | MarkAck | MarkReject | ProtocolError | { type: 'pong'; t?: number };
+
+/** Websocket close codes (4xxx, application range) with the reason sent beside them. */
+export const CloseCode = {
+  authFailed: 4001,
+  protocolMismatch: 4002,
+  notFound: 4004,
+  tooManyErrors: 4008,
+  serverShutdown: 4009,
+} as const;

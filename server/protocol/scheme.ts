@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import { parseMilli } from '../engine/decimal.ts';
+
+/**
+ * The marking scheme (评分标准), version 1: modules with weights → stations → optional
+ * sub-stations → criteria. Everything a contest counts is data here; the engine hard-codes
+ * no trade. Criterion kinds follow WorldSkills usage: *measurement* (faults, veto, check,
+ * time) and *judgement* (a scale given by a panel), plus *imported* (an exam total).
+ *
+ * Point values are JSON numbers with at most three decimals; the engine converts them to
+ * integer milli-points. See docs/scheme.md.
+ */
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'id must be lower-case letters, digits and dashes');
+
+/** A text shown to people, in Chinese and English. */
+export const LocalText = z.object({ zh: z.string().min(1).max(200), en: z.string().min(1).max(200) });
+export type LocalText = z.infer<typeof LocalText>;
+
+const Points = z
+  .number()
+  .nonnegative()
+  .max(1_000_000)
+  .refine((x) => parseMilli(x).ok, 'at most three decimals');
+
+export const Fault = z.object({ id: Id, label: LocalText, deduction: Points });
+export type Fault = z.infer<typeof Fault>;
+
+/** Counted faults: `max(floor, points − Σ count × deduction)`. */
+export const FaultsCriterion = z.object({
+  kind: z.literal('faults'),
+  id: Id,
+  label: LocalText,
+  points: Points,
+  floor: Points.default(0),
+  faults: z.array(Fault).min(1),
+});
+
+/** A veto: when set, zeroes its sub-station or its whole station (red light run ⇒ station 0). */
+export const VetoCriterion = z.object({
+  kind: z.literal('veto'),
+  id: Id,
+  label: LocalText,
+  scope: z.enum(['sub-station', 'station']),
+});
+
+/** A pass/fail check worth `points` when passed. */
+export const CheckCriterion = z.object({
+  kind: z.literal('check'),
+  id: Id,
+  label: LocalText,
+  points: Points,
+});
+
+/** A time in milliseconds, kept for tie-breaks (it scores no points). */
+export const TimeCriterion = z.object({
+  kind: z.literal('time'),
+  id: Id,
+  label: LocalText,
+  maxMs: z.number().int().positive().default(3_600_000),
+});
+
+export const AggregateRule = z.discriminatedUnion('rule', [
+  z.object({ rule: z.literal('mean') }),
+  z.object({ rule: z.literal('median') }),
+  z.object({ rule: z.literal('trimmed-mean'), trim: z.number().int().min(1).max(5) }),
+  z.object({ rule: z.literal('two-closest') }),
+]);
+export type AggregateRule = z.infer<typeof AggregateRule>;
+
+/**
+ * A judgement on a scale (WorldSkills 0–3 with a descriptor for each level, or 0–10 step 0.1)
+ * given by a panel; the aggregate `a` scores `points × a / scale.max`. A spread (max − min of
+ * the panel) above `tolerance` flags the line for the head judge.
+ */
+export const JudgementCriterion = z.object({
+  kind: z.literal('judgement'),
+  id: Id,
+  label: LocalText,
+  points: Points,
+  scale: z.object({
+    min: Points,
+    max: Points,
+    step: Points.refine((x) => x > 0, 'step must be positive'),
+    descriptors: z.array(LocalText).optional(),
+  }),
+  aggregate: AggregateRule,
+  tolerance: Points,
+});
+
+/** A value imported from another system (the theory exam total), on a scale with a step. */
+export const ImportedCriterion = z.object({
+  kind: z.literal('imported'),
+  id: Id,
+  label: LocalText,
+  points: Points,
+  step: Points.refine((x) => x > 0, 'step must be positive'),
+});
+
+export const Criterion = z.discriminatedUnion('kind', [
+  FaultsCriterion,
+  VetoCriterion,
+  CheckCriterion,
+  TimeCriterion,
+  JudgementCriterion,
+  ImportedCriterion,
+]);
+export type Criterion = z.infer<typeof Criterion>;
+
+export const SubStation = z.object({
+  id: Id,
+  label: LocalText,
+  points: Points,
+  criteria: z.array(Criterion).min(1),
+});
+export type SubStation = z.infer<typeof SubStation>;
+
+export const Station = z.object({
+  id: Id,
+  label: LocalText,
+  points: Points,
+  /** Judges on the panel of each of this station's sheets (1 for a measurement station, 3 for a judged one). */
+  judges: z.number().int().min(1).max(15).default(1),
+  criteria: z.array(Criterion).min(1).optional(),
+  subStations: z.array(SubStation).min(1).optional(),
+});
+export type Station = z.infer<typeof Station>;
+
+export const Module = z.object({
+  id: Id,
+  label: LocalText,
+  /** Share of the total in whole percent; the modules' weights add up to 100. */
+  weight: z.number().int().min(0).max(100),
+  points: Points,
+  stations: z.array(Station).min(1),
+});
+export type Module = z.infer<typeof Module>;
+
+export const TieBreak = z.object({
+  kind: z.enum(['module', 'station', 'criterion']),
+  id: Id,
+  /** 'desc': higher wins (a score); 'asc': lower wins (a time). A missing value always loses. */
+  order: z.enum(['desc', 'asc']),
+});
+export type TieBreak = z.infer<typeof TieBreak>;
+
+export const MarkingScheme = z
+  .object({
+    schemaVersion: z.literal(1),
+    id: Id,
+    label: LocalText,
+    /** Decimals of every published score (stations, modules, total). */
+    decimals: z.number().int().min(0).max(3).default(2),
+    modules: z.array(Module).min(1),
+    tieBreaks: z.array(TieBreak).max(10).default([]),
+  })
+  .superRefine(checkScheme);
+export type MarkingScheme = z.infer<typeof MarkingScheme>;
+export type MarkingSchemeInput = z.input<typeof MarkingScheme>;
+
+function criterionMax(c: Criterion): number {
+  return 'points' in c ? c.points : 0;
+}
+
+function sumPoints(values: number[]): number {
+  // Compare in milli-points so 0.1 + 0.2 adds up to exactly 0.3.
+  return values.reduce((s, x) => s + Math.round(x * 1000), 0);
+}
+
+/** Cross-field rules zod's shapes cannot say; each issue names the JSON path it is about. */
+function checkScheme(s: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void {
+  const scheme = s as unknown as MarkingScheme;
+  const seen = new Map<string, string>();
+  const claim = (id: string, path: (string | number)[]) => {
+    const key = path.join('.');
+    const prev = seen.get(id);
+    if (prev) ctx.addIssue({ code: 'custom', path, message: `duplicate id "${id}" (also at ${prev})` });
+    else seen.set(id, key);
+  };
+  const weights = scheme.modules.reduce((a, m) => a + m.weight, 0);
+  if (weights !== 100)
+    ctx.addIssue({ code: 'custom', path: ['modules'], message: `module weights add up to ${weights}, not 100` });
+
+  scheme.modules.forEach((m, mi) => {
+    claim(m.id, ['modules', mi, 'id']);
+    const stationSum = sumPoints(m.stations.map((st) => st.points));
+    if (stationSum !== Math.round(m.points * 1000))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['modules', mi, 'points'],
+        message: `stations add up to ${stationSum / 1000}, module declares ${m.points}`,
+      });
+    m.stations.forEach((st, si) => {
+      const sp = ['modules', mi, 'stations', si];
+      claim(st.id, [...sp, 'id']);
+      if (!!st.criteria === !!st.subStations)
+        ctx.addIssue({ code: 'custom', path: sp, message: 'a station has either criteria or subStations' });
+      const units = st.subStations ?? [{ id: st.id, points: st.points, criteria: st.criteria ?? [] }];
+      const unitSum = sumPoints(units.map((u) => u.points));
+      if (st.subStations && unitSum !== Math.round(st.points * 1000))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...sp, 'subStations'],
+          message: `sub-stations add up to ${unitSum / 1000}, station declares ${st.points}`,
+        });
+      units.forEach((u, ui) => {
+        const up = st.subStations ? [...sp, 'subStations', ui] : sp;
+        if (st.subStations) claim(u.id, [...up, 'id']);
+        const cSum = sumPoints(u.criteria.map(criterionMax));
+        if (cSum !== Math.round(u.points * 1000))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...up, 'criteria'],
+            message: `criteria add up to ${cSum / 1000}, declared ${u.points}`,
+          });
+        u.criteria.forEach((c, ci) => {
+          const cp = [...up, 'criteria', ci];
+          claim(c.id, [...cp, 'id']);
+          if (c.kind === 'veto' && c.scope === 'sub-station' && !st.subStations)
+            ctx.addIssue({ code: 'custom', path: [...cp, 'scope'], message: 'a sub-station veto outside a sub-station' });
+          if (c.kind === 'faults') {
+            const ids = new Set<string>();
+            c.faults.forEach((f, fi) => {
+              if (ids.has(f.id))
+                ctx.addIssue({ code: 'custom', path: [...cp, 'faults', fi, 'id'], message: `duplicate fault id "${f.id}"` });
+              ids.add(f.id);
+            });
+            if (c.floor > c.points)
+              ctx.addIssue({ code: 'custom', path: [...cp, 'floor'], message: 'floor above the criterion points' });
+          }
+          if (c.kind === 'judgement') {
+            const { min, max, step, descriptors } = c.scale;
+            const span = Math.round(max * 1000) - Math.round(min * 1000);
+            const stepM = Math.round(step * 1000);
+            if (span <= 0 || span % stepM !== 0)
+              ctx.addIssue({ code: 'custom', path: [...cp, 'scale'], message: 'scale max must be above min by whole steps' });
+            else if (descriptors && descriptors.length !== span / stepM + 1)
+              ctx.addIssue({
+                code: 'custom',
+                path: [...cp, 'scale', 'descriptors'],
+                message: `${span / stepM + 1} levels need as many descriptors, got ${descriptors.length}`,
+              });
+            else if (!descriptors && span / stepM + 1 <= 5)
+              ctx.addIssue({
+                code: 'custom',
+                path: [...cp, 'scale', 'descriptors'],
+                message: 'a short judgement scale needs a written descriptor for each level',
+              });
+            const minJudges = c.aggregate.rule === 'two-closest' ? 3 : c.aggregate.rule === 'trimmed-mean' ? 2 * c.aggregate.trim + 1 : 1;
+            if (st.judges < minJudges)
+              ctx.addIssue({
+                code: 'custom',
+                path: [...cp, 'aggregate'],
+                message: `rule ${c.aggregate.rule} needs a panel of at least ${minJudges}, station has ${st.judges}`,
+              });
+          }
+        });
+      });
+    });
+  });
+  scheme.tieBreaks.forEach((t, ti) => {
+    const target = seen.get(t.id);
+    if (!target) ctx.addIssue({ code: 'custom', path: ['tieBreaks', ti, 'id'], message: `unknown ${t.kind} "${t.id}"` });
+  });
+}
+
+/**
+ * Parses an unknown value as a marking scheme.
+ * @returns the scheme, or a list of "path: problem" lines suitable for a person.
+ */
+export function parseScheme(input: unknown): { ok: true; scheme: MarkingScheme } | { ok: false; errors: string[] } {
+  const r = MarkingScheme.safeParse(input);
+  if (r.success) return { ok: true, scheme: r.data };
+  return {
+    ok: false,
+    errors: r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+  };
+}

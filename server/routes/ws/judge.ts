@@ -1,0 +1,94 @@
+import { CloseCode, JudgeClientMessage, PROTOCOL_VERSION, type JudgeServerMessage, type JudgeWelcome } from '#protocol';
+import type { FastifyPluginAsync } from 'fastify';
+import { findOfficialByToken } from '../../../db/repositories/competitions.ts';
+import type { JudgeIdentity } from '../../services/mark-writer.ts';
+import type { LiveCompetition } from '../../services/live-competition.ts';
+
+/** A judge must say hello within this time, or the socket is closed. */
+export const HELLO_TIMEOUT_MS = 10_000;
+/** Malformed frames tolerated on one connection before it is closed. */
+export const MAX_BAD_FRAMES = 20;
+
+/**
+ * `GET /ws/judge` — the judge tablet's socket. First frame: `judge.hello` with the token;
+ * then `mark.submit` frames, each answered by `mark.ack` (after the commit) or `mark.reject`.
+ * Every frame is parsed by zod; a bad one gets an `error` frame and changes nothing.
+ */
+const routes: FastifyPluginAsync = async (app) => {
+  app.get('/ws/judge', { websocket: true }, (socket) => {
+    let judge: JudgeIdentity | null = null;
+    let live: LiveCompetition | undefined;
+    let badFrames = 0;
+    const send = (m: JudgeServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+    };
+    const helloTimer = setTimeout(() => socket.close(CloseCode.authFailed, 'no hello'), HELLO_TIMEOUT_MS);
+    app.live.judges.add(socket);
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      app.live.judges.delete(socket);
+    });
+
+    socket.on('message', async (data, isBinary) => {
+      let parsed: JudgeClientMessage;
+      try {
+        if (isBinary) throw new Error('binary frame');
+        const r = JudgeClientMessage.safeParse(JSON.parse(data.toString()));
+        if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`).join('; '));
+        parsed = r.data;
+      } catch (err) {
+        send({ type: 'error', code: 'protocol/bad_frame', message: `无法识别的消息：${(err as Error).message}`.slice(0, 500) });
+        if (++badFrames > MAX_BAD_FRAMES) socket.close(CloseCode.tooManyErrors, 'too many bad frames');
+        return;
+      }
+      switch (parsed.type) {
+        case 'ping':
+          send({ type: 'pong', t: parsed.t });
+          return;
+        case 'judge.hello': {
+          if (parsed.protocol !== PROTOCOL_VERSION) {
+            socket.close(CloseCode.protocolMismatch, `protocol ${PROTOCOL_VERSION} required`);
+            return;
+          }
+          const official = findOfficialByToken(app.db, parsed.token);
+          live = official && !official.revoked ? app.live.all().find((l) => l.id === official.competitionId) : undefined;
+          if (!official || official.revoked || !live) {
+            send({ type: 'error', code: 'auth/unknown_token', message: '登录码无效或已停用，请联系组委会' });
+            socket.close(CloseCode.authFailed, 'unknown token');
+            return;
+          }
+          clearTimeout(helloTimer);
+          judge = {
+            officialId: official.id,
+            competitionId: official.competitionId,
+            code: official.code,
+            name: official.name,
+            role: official.role,
+            sheets: new Set(JSON.parse(official.sheetsJson) as string[]),
+          };
+          const welcome: JudgeWelcome = {
+            type: 'judge.welcome',
+            protocol: PROTOCOL_VERSION,
+            judge: { id: judge.officialId, code: judge.code, name: judge.name, role: judge.role, sheets: [...judge.sheets] },
+            competition: live.summary,
+            scheme: live.index.scheme,
+            contestants: [...live.contestants.values()].sort((a, b) => a.drawOrder - b.drawOrder),
+            marks: live.linesOf(judge.officialId),
+            lockedStations: live.lockedStations,
+          };
+          send(welcome);
+          return;
+        }
+        case 'mark.submit': {
+          if (!judge || !live) {
+            send({ type: 'mark.reject', clientId: parsed.clientId, code: 'auth/required', message: '请先登录' });
+            return;
+          }
+          send(await app.live.writer.submit(judge, live, parsed));
+          return;
+        }
+      }
+    });
+  });
+};
+export default routes;
