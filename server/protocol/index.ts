@@ -1,4 +1,5 @@
 /** The wire contract: zod schemas and message types shared by the server and the SPAs. */
+export * from './constants.ts';
 export * from './scheme.ts';
 export * from './fixture.ts';
 export * from './judge.ts';

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import type { MarkingScheme } from './scheme.ts';
 import type { CompetitionSummary } from './http.ts';
 
-/** Wire protocol version; see docs/protocol.md for the dated history. */
-export const PROTOCOL_VERSION = 1;
 
 /** A client-made id: makes a resend after a dropped connection harmless. */
 export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, _ or -');
@@ -109,12 +107,3 @@ export interface ProtocolError {
 }
 
 export type JudgeServerMessage = JudgeWelcome | MarkAck | MarkReject | ProtocolError | { type: 'pong'; t?: number };
-
-/** Websocket close codes (4xxx, application range) with the reason sent beside them. */
-export const CloseCode = {
-  authFailed: 4001,
-  protocolMismatch: 4002,
-  notFound: 4004,
-  tooManyErrors: 4008,
-  serverShutdown: 4009,
-} as const;

@@ -157,8 +157,10 @@ export class LiveCompetition {
    */
   applyCommitted(m: MarkRow): BoardDelta {
     this.#applyToState(m);
-    const row = this.#rescore(m.contestantId);
+    this.#rescore(m.contestantId);
     this.#revision = m.revision;
+    // The row as ranked by the one standings function; boards re-rank the others themselves.
+    const row = this.standings().find((r) => r.contestantId === m.contestantId)!;
     const delta: BoardDelta = { type: 'board.delta', revision: m.revision, rows: [row], event: this.#describe(m, row) };
     this.#deltas.push(delta);
     if (this.#deltas.length > DELTA_HISTORY) this.#deltas.splice(0, this.#deltas.length - DELTA_HISTORY);

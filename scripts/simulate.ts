@@ -1,0 +1,219 @@
+/**
+ * `npm run simulate -- --url URL [--competition SLUG] [--rate N] [--seed N] [--fixture FILE]`
+ *
+ * Plays the fixture's judges over real websockets, exactly as tablets would: each judge logs
+ * in with its token, then submits a plausible mark for every contestant on every sheet it is
+ * assigned, in draw order, at about N marks per second overall. Every mark waits for the
+ * server's ack; a dropped socket reconnects and resends the same client id. Exits 0 with a
+ * JSON summary once the standings show every contestant scored at every station.
+ */
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { indexScheme, type Sheet } from '../server/engine/index.ts';
+import {
+  PROTOCOL_VERSION,
+  type JudgeServerMessage,
+  type JudgeWelcome,
+  type MarkAck,
+  type MarkReject,
+  type StandingsResponse,
+} from '../server/protocol/index.ts';
+import { readFixture } from '../server/plugins/seed.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    competition: { type: 'string', default: 'gaoxin-2024' },
+    rate: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '2024' },
+    fixture: { type: 'string' },
+  },
+});
+if (!args.url) {
+  console.error('用法: npm run simulate -- --url http://localhost:3000 [--competition SLUG] [--rate 20]');
+  process.exit(2);
+}
+const httpUrl = args.url.replace(/\/$/, '');
+const wsUrl = httpUrl.replace(/^http/, 'ws') + '/ws/judge';
+const rate = Math.max(0.1, Number(args.rate));
+const fixture = readFixture(args.fixture);
+if (fixture.competition.slug !== args.competition) {
+  console.error(`fixture holds ${fixture.competition.slug}, not ${args.competition}: pass --fixture`);
+  process.exit(2);
+}
+const index = indexScheme(fixture.scheme);
+
+/** Small seeded PRNG (mulberry32) so a run is repeatable. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, Number(args.seed));
+
+/** Plausible values for one judge's sheet: skill comes from the contestant, noise from the judge. */
+function valuesFor(sheet: Sheet, contestantId: number, judgeCode: string): Record<string, unknown> {
+  const skill = rng(hash(`skill:${contestantId}`))();
+  const r = rng(hash(`${contestantId}:${sheet.id}:${judgeCode}`));
+  const out: Record<string, unknown> = {};
+  for (const c of sheet.criteria) {
+    switch (c.kind) {
+      case 'faults': {
+        const counts: Record<string, number> = {};
+        for (const f of c.faults) {
+          const n = r() < 0.35 * (1.2 - skill) ? 1 + Math.floor(r() * 2) : 0;
+          if (n) counts[f.id] = n;
+        }
+        out[c.id] = counts;
+        break;
+      }
+      case 'veto':
+        out[c.id] = r() < 0.06 * (1.2 - skill);
+        break;
+      case 'check':
+        out[c.id] = r() < 0.55 + 0.4 * skill;
+        break;
+      case 'time':
+        out[c.id] = Math.round(40_000 + (1 - skill) * 30_000 + r() * 8_000);
+        break;
+      case 'judgement': {
+        const levels = Math.round((c.scale.max - c.scale.min) / c.scale.step);
+        const base = skill * levels + (r() - 0.5) * 1.4;
+        const level = Math.max(0, Math.min(levels, Math.round(base)));
+        out[c.id] = String(c.scale.min + level * c.scale.step);
+        break;
+      }
+      case 'imported': {
+        const steps = Math.round(c.points / c.step);
+        const v = Math.round((0.55 + 0.45 * skill - r() * 0.1) * steps);
+        out[c.id] = String(Math.max(0, Math.min(steps, v)) * c.step);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+interface Job {
+  clientId: string;
+  contestantId: number;
+  sheetId: string;
+  values: Record<string, unknown>;
+}
+
+/** One simulated tablet: a socket that logs in, resends on reconnect, and awaits acks. */
+class Tablet {
+  ws!: WebSocket;
+  welcome!: JudgeWelcome;
+  waiting = new Map<string, { job: Job; resolve: (m: MarkAck | MarkReject) => void }>();
+  reconnects = 0;
+  constructor(readonly code: string, readonly token: string) {}
+
+  connect(): Promise<JudgeWelcome> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(wsUrl, { headers: { origin: httpUrl } });
+      this.ws = ws;
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'judge.hello', protocol: PROTOCOL_VERSION, token: this.token })));
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as JudgeServerMessage;
+        if (m.type === 'judge.welcome') {
+          this.welcome = m;
+          // Resend whatever was in flight when the socket dropped: same client id, harmless.
+          for (const w of this.waiting.values()) this.send(w.job);
+          resolve(m);
+        } else if (m.type === 'mark.ack' || m.type === 'mark.reject') {
+          const w = m.clientId ? this.waiting.get(m.clientId) : undefined;
+          if (w) {
+            this.waiting.delete(m.clientId!);
+            w.resolve(m);
+          }
+        } else if (m.type === 'error') console.error(`${this.code}: ${m.message}`);
+      });
+      ws.on('error', (e) => reject(e));
+      ws.on('close', (code, reason) => {
+        if (code === 4001) return reject(new Error(`${this.code}: login refused (${reason})`));
+        if (this.waiting.size || !this.welcome) {
+          this.reconnects++;
+          setTimeout(() => this.connect().catch(() => undefined), 500);
+        }
+      });
+    });
+  }
+
+  send(job: Job) {
+    if (this.ws.readyState === WebSocket.OPEN)
+      this.ws.send(JSON.stringify({ type: 'mark.submit', clientId: job.clientId, contestantId: job.contestantId, sheetId: job.sheetId, values: job.values }));
+  }
+
+  submit(job: Job): Promise<MarkAck | MarkReject> {
+    return new Promise((resolve) => {
+      this.waiting.set(job.clientId, { job, resolve });
+      this.send(job);
+    });
+  }
+}
+
+const judges = fixture.officials.filter((o) => o.role === 'judge' && o.sheets.length);
+const tablets = judges.map((o) => new Tablet(o.code, o.token));
+const started = Date.now();
+await Promise.all(tablets.map((t) => t.connect()));
+
+// The day's order: contestants by draw order; at each contestant every judge scores its sheets.
+const contestants = [...tablets[0]!.welcome.contestants].filter((c) => c.status === 'active').sort((a, b) => a.drawOrder - b.drawOrder);
+const queue: { tablet: Tablet; job: Job }[] = [];
+for (const c of contestants)
+  for (const t of tablets)
+    for (const sheetId of t.welcome.judge.sheets) {
+      if (t.welcome.marks.some((m) => m.contestantId === c.id && m.sheetId === sheetId)) continue;
+      const sheet = index.sheets.get(sheetId)!;
+      queue.push({ tablet: t, job: { clientId: randomUUID(), contestantId: c.id, sheetId, values: valuesFor(sheet, c.id, t.code) } });
+    }
+
+let acked = 0;
+let rejected = 0;
+const latencies: number[] = [];
+const pending: Promise<void>[] = [];
+for (const { tablet, job } of queue) {
+  const t0 = performance.now();
+  pending.push(
+    tablet.submit(job).then((m) => {
+      latencies.push(performance.now() - t0);
+      if (m.type === 'mark.ack') acked++;
+      else {
+        rejected++;
+        console.error(`${tablet.code} ${job.sheetId} #${job.contestantId}: ${m.code} ${m.message}`);
+      }
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 1000 / rate));
+}
+await Promise.all(pending);
+for (const t of tablets) t.ws.close(1000, 'simulation done');
+
+const res = await fetch(`${httpUrl}/api/competitions/${args.competition}/standings`);
+const standings = (await res.json()) as StandingsResponse;
+const unscored = standings.rows.filter(
+  (r) => r.status === 'active' && Object.values(r.stations).some((s) => s.status === 'empty' || s.status === 'partial'),
+);
+latencies.sort((a, b) => a - b);
+const q = (p: number) => Math.round((latencies[Math.floor((latencies.length - 1) * p)] ?? 0) * 10) / 10;
+const summary = {
+  competition: args.competition,
+  judges: tablets.length,
+  contestants: standings.rows.length,
+  marksSent: queue.length,
+  acked,
+  rejected,
+  reconnects: tablets.reduce((s, t) => s + t.reconnects, 0),
+  ackLatencyMs: { p50: q(0.5), p99: q(0.99) },
+  seconds: Math.round((Date.now() - started) / 100) / 10,
+  revision: standings.revision,
+  scoredContestants: standings.rows.length - unscored.length,
+  top3: standings.rows.slice(0, 3).map((r) => `${r.rank}. ${r.bib}号 ${r.name} ${r.total}`),
+};
+console.log(JSON.stringify(summary, null, 2));
+process.exit(unscored.length === 0 && rejected === 0 ? 0 : 1);

@@ -1,0 +1,242 @@
+import { rankRows, type StandingRow } from '#engine';
+import type { BoardDelta, BoardSnapshot, MarkAck, MarkReject, StandingsResponse } from '#protocol';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloseCode } from './protocol/constants.ts';
+import { connectBoard, connectJudge, startTestServer, submitMark, tokenOf, TestSocket } from './test-support.ts';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const slug = 'gaoxin-2024';
+const standings = async (): Promise<StandingsResponse> => (await fetch(`${server.url}/api/competitions/${slug}/standings`)).json() as Promise<StandingsResponse>;
+const markCount = () => (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n;
+const sBendClean = { 's-bend-faults': { 'cone-touched': 1 } };
+
+describe('HTTP', () => {
+  it('answers healthz, lists the default contest and ranks all 35 contestants', async () => {
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
+    const list = (await (await fetch(`${server.url}/api/competitions`)).json()) as { competitions: { slug: string }[] };
+    expect(list.competitions.map((c) => c.slug)).toEqual([slug]);
+    const s = await standings();
+    expect(s.rows).toHaveLength(35);
+    expect(s.provisional).toBe(true);
+    expect(s.rows.every((r) => r.total === '0.00' && r.rank === 1)).toBe(true);
+    expect(s.columns.stations.map((c) => c.id)).toContain('riding');
+  });
+
+  it('answers 404 with a message for an unknown competition', async () => {
+    const r = await fetch(`${server.url}/api/competitions/nope/standings`);
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { message: string }).message).toBe('没有这场比赛');
+  });
+
+  it('sends security headers with a same-origin content security policy', async () => {
+    const r = await fetch(`${server.url}/healthz`);
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('judge socket → commit → ack → board delta', () => {
+  it('acknowledges a committed mark and delivers it to a board as a one-row delta', async () => {
+    const board = connectBoard(server.ws, slug);
+    const snap = await board.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    expect(snap.rows).toHaveLength(35);
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    expect(judge.welcome.judge.sheets).toEqual(['s-bend']);
+    const c = judge.welcome.contestants[0]!;
+    const ack = (await submitMark(judge, { contestantId: c.id, sheetId: 's-bend', values: sBendClean })) as MarkAck;
+    expect(ack).toMatchObject({ type: 'mark.ack', duplicate: false, revision: snap.revision + 1, stationScore: '10.00' });
+    expect(markCount()).toBe(1);
+    const delta = await board.next<BoardDelta>((m) => m.type === 'board.delta');
+    expect(delta.revision).toBe(ack.revision);
+    expect(delta.rows).toHaveLength(1);
+    expect(delta.rows[0]).toMatchObject({ contestantId: c.id, total: '7.00', rank: 1 });
+    expect(delta.event).toMatchObject({ bib: c.bib, detail: '碰桩×1 −2', score: '10.00' });
+    const s = await standings();
+    expect(s.rows[0]).toMatchObject({ bib: c.bib, rank: 1, total: '7.00' });
+    expect(s.rows[1]!.rank).toBe(2);
+    judge.close();
+    board.close();
+  });
+
+  it('stores one mark and sends one delta when the same client id arrives twice', async () => {
+    const board = connectBoard(server.ws, slug);
+    await board.next((m) => m.type === 'board.snapshot');
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const c = judge.welcome.contestants[3]!;
+    const clientId = randomUUID();
+    const first = (await submitMark(judge, { clientId, contestantId: c.id, sheetId: 's-bend', values: sBendClean })) as MarkAck;
+    // A resend after a dropped connection, from a new socket.
+    const again = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const second = (await submitMark(again, { clientId, contestantId: c.id, sheetId: 's-bend', values: sBendClean })) as MarkAck;
+    expect(second).toMatchObject({ type: 'mark.ack', duplicate: true, markId: first.markId, revision: first.revision });
+    // Both in one batch, too.
+    const id2 = randomUUID();
+    judge.send({ type: 'mark.submit', clientId: id2, contestantId: c.id, sheetId: 's-bend', values: sBendClean, reason: '重发' });
+    judge.send({ type: 'mark.submit', clientId: id2, contestantId: c.id, sheetId: 's-bend', values: sBendClean, reason: '重发' });
+    const acks = [
+      await judge.next<MarkAck>((m) => m.type === 'mark.ack' && m.clientId === id2),
+      await judge.next<MarkAck>((m) => m.type === 'mark.ack' && m.clientId === id2 && m.duplicate),
+    ];
+    expect(acks[1]!.markId).toBe(acks[0]!.markId);
+    expect(markCount()).toBe(2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(board.received.filter((m) => m.type === 'board.delta')).toHaveLength(2);
+    judge.close();
+    again.close();
+    board.close();
+  });
+
+  it('rejects a mark for a sheet the judge is not assigned to, and stores nothing', async () => {
+    const board = connectBoard(server.ws, slug);
+    const snap = await board.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const r = (await submitMark(judge, {
+      contestantId: judge.welcome.contestants[0]!.id,
+      sheetId: 'bridge',
+      values: { 'bridge-faults': {}, 'bridge-fell': false },
+    })) as MarkReject;
+    expect(r).toMatchObject({ type: 'mark.reject', code: 'mark/not_assigned' });
+    expect(r.message).toContain('单边桥');
+    expect(markCount()).toBe(0);
+    expect((await standings()).revision).toBe(snap.revision);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(board.received.filter((m) => m.type === 'board.delta')).toHaveLength(0);
+    judge.close();
+    board.close();
+  });
+
+  it('rejects bad values, unknown contestants and corrections without a reason, each with a readable message', async () => {
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const c = judge.welcome.contestants[0]!;
+    const offStep = (await submitMark(judge, { contestantId: c.id, sheetId: 'theory-exam', values: { 'theory-score': '85.25' } })) as MarkReject;
+    expect(offStep).toMatchObject({ code: 'mark/off_step' });
+    expect(offStep.message).toContain('步长');
+    expect(await submitMark(judge, { contestantId: 99_999, sheetId: 'theory-exam', values: { 'theory-score': '80' } })).toMatchObject({
+      code: 'mark/unknown_contestant',
+    });
+    expect(await submitMark(judge, { contestantId: c.id, sheetId: 'theory-exam', values: { 'theory-score': '８０．５' } })).toMatchObject({
+      type: 'mark.ack',
+    });
+    expect(await submitMark(judge, { contestantId: c.id, sheetId: 'theory-exam', values: { 'theory-score': '81' } })).toMatchObject({
+      code: 'mark/reason_required',
+    });
+    expect(markCount()).toBe(1);
+    const fixed = (await submitMark(judge, {
+      contestantId: c.id,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': '81' },
+      reason: '录入错误，按答题卡更正',
+    })) as MarkAck;
+    expect(fixed.type).toBe('mark.ack');
+    const log = server.app.db.$client.prepare('select id, supersedes_id, reason from marks order by id').all() as {
+      id: number;
+      supersedes_id: number | null;
+      reason: string | null;
+    }[];
+    expect(log).toHaveLength(2);
+    expect(log[1]).toEqual({ id: fixed.markId, supersedes_id: log[0]!.id, reason: '录入错误，按答题卡更正' });
+    const row = (await standings()).rows.find((r) => r.contestantId === c.id)!;
+    expect(row.modules.theory).toBe('81.00');
+    judge.close();
+  });
+
+  it('keeps a panel of three at three when a judge corrects a judgement', async () => {
+    const judges = await Promise.all(['J08', 'J09', 'J10'].map((code) => connectJudge(server.ws, tokenOf(server.fixture, code))));
+    const c = judges[0]!.welcome.contestants[5]!;
+    for (const [i, j] of judges.entries())
+      await submitMark(j, { contestantId: c.id, sheetId: 'packaging', values: { 'packaging-quality': String([2, 2, 3][i]) } });
+    expect((await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging).toMatchObject({ score: '7.78', status: 'scored' });
+    await submitMark(judges[2]!, { contestantId: c.id, sheetId: 'packaging', values: { 'packaging-quality': '2' }, reason: '误触' });
+    expect((await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging).toMatchObject({ score: '6.67', status: 'scored' });
+    judges.forEach((j) => j.close());
+  });
+});
+
+describe('board resume', () => {
+  it('catches a reconnecting board up from its last revision with exactly the missed deltas', async () => {
+    const board = connectBoard(server.ws, slug);
+    const snap = await board.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    board.close();
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J06'));
+    const ids = judge.welcome.contestants.slice(0, 3).map((c) => c.id);
+    for (const id of ids)
+      await submitMark(judge, {
+        contestantId: id,
+        sheetId: 'cleaning',
+        values: { 'cleaning-hands': true, 'cleaning-box': id % 2 === 0, 'cleaning-mask': true, 'cleaning-uniform': false },
+      });
+    const back = connectBoard(server.ws, slug, snap.revision);
+    await back.next((m) => m.type === 'board.delta' && m.revision === snap.revision + 3);
+    const deltas = back.received.filter((m): m is BoardDelta => m.type === 'board.delta');
+    expect(deltas.map((d) => d.revision)).toEqual([1, 2, 3].map((n) => snap.revision + n));
+    expect(back.received.some((m) => m.type === 'board.snapshot')).toBe(false);
+    // Applying the deltas to the old snapshot gives exactly the server's standings.
+    const rows = new Map<number, StandingRow>(snap.rows.map((r) => [r.contestantId, r]));
+    for (const d of deltas) for (const r of d.rows) rows.set(r.contestantId, r);
+    const local = rankRows([...rows.values()]);
+    expect(local).toEqual((await standings()).rows);
+    // A board that claims a revision the server never had gets a fresh snapshot.
+    const stale = connectBoard(server.ws, slug, 10_000);
+    expect((await stale.next<BoardSnapshot>((m) => m.type === 'board.snapshot')).revision).toBe(snap.revision + 3);
+    [judge, back, stale].forEach((s) => s.close());
+  });
+});
+
+describe('hostile and broken input', () => {
+  it('answers malformed frames with an error, refuses unknown tokens, and keeps serving', async () => {
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    judge.send('{not json');
+    expect(await judge.next((m) => m.type === 'error')).toMatchObject({ code: 'protocol/bad_frame' });
+    judge.send({ type: 'mark.delete', id: 1 });
+    judge.send({ type: 'mark.submit', clientId: 'x', contestantId: -1, sheetId: 's-bend', values: {} });
+    // Still serving on the same socket; frames are answered in order, so the errors came first.
+    const ok = await submitMark(judge, { contestantId: judge.welcome.contestants[0]!.id, sheetId: 's-bend', values: sBendClean });
+    expect(ok.type).toBe('mark.ack');
+    expect(judge.received.filter((m) => m.type === 'error')).toHaveLength(3);
+
+    const intruder = new TestSocket(`${server.ws}/ws/judge`);
+    await intruder.opened();
+    intruder.send({ type: 'judge.hello', protocol: 1, token: 'f'.repeat(32) });
+    expect(await intruder.closed).toEqual({ code: CloseCode.authFailed, reason: 'unknown token' });
+
+    const unauth = new TestSocket<MarkReject>(`${server.ws}/ws/judge`);
+    await unauth.opened();
+    unauth.send({ type: 'mark.submit', clientId: randomUUID(), contestantId: 1, sheetId: 's-bend', values: sBendClean });
+    expect(await unauth.next((m) => m.type === 'mark.reject')).toMatchObject({ code: 'auth/required' });
+    expect(markCount()).toBe(1);
+    judge.close();
+    unauth.close();
+  });
+});
+
+describe('durability', () => {
+  it('comes back after a restart with identical standings and revision', async () => {
+    const judges = await Promise.all(['J02', 'J03', 'J08'].map((code) => connectJudge(server.ws, tokenOf(server.fixture, code))));
+    const cs = judges[0]!.welcome.contestants.slice(0, 5);
+    // Many marks at once: they share group commits, and every one is acknowledged.
+    const results = await Promise.all(
+      cs.flatMap((c, i) => [
+        submitMark(judges[0]!, { contestantId: c.id, sheetId: 's-bend', values: { 's-bend-faults': { 'foot-down': i } } }),
+        submitMark(judges[1]!, { contestantId: c.id, sheetId: 'bridge', values: { 'bridge-faults': {}, 'bridge-fell': i === 2 } }),
+        submitMark(judges[2]!, { contestantId: c.id, sheetId: 'packaging', values: { 'packaging-quality': String(i % 4) } }),
+      ]),
+    );
+    expect(results.every((r) => r.type === 'mark.ack')).toBe(true);
+    expect(new Set(results.map((r) => (r as MarkAck).revision)).size).toBe(15);
+    const before = await standings();
+    judges.forEach((j) => j.close());
+    await server.close(false);
+    server = await startTestServer(server.dataDir);
+    const after = await standings();
+    expect(after.revision).toBe(before.revision);
+    expect(after.rows).toEqual(before.rows);
+  });
+});

@@ -1,0 +1,16 @@
+/** Wire protocol version; see docs/protocol.md for the dated history. Zod-free so SPAs import it cheaply. */
+export const PROTOCOL_VERSION = 1;
+
+/** Websocket close codes (4xxx, application range) with the reason sent beside them. */
+export const CloseCode = {
+  authFailed: 4001,
+  protocolMismatch: 4002,
+  notFound: 4004,
+  tooManyErrors: 4008,
+  serverShutdown: 4009,
+} as const;
+
+/** Reconnect backoff of every client socket, ms: first retry, growth factor, ceiling. */
+export const RECONNECT = { initialMs: 500, factor: 2, maxMs: 10_000 } as const;
+/** Clients ping this often; the server answers pong. No pong in `silenceMs` ⇒ reconnect. */
+export const HEARTBEAT = { pingMs: 5_000, silenceMs: 15_000 } as const;

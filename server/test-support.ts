@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { buildApp } from './app.ts';
+import { readFixture } from './plugins/seed.ts';
+import { PROTOCOL_VERSION } from './protocol/constants.ts';
+import type { BoardServerMessage, JudgeServerMessage, JudgeWelcome, MarkAck, MarkReject } from './protocol/index.ts';
+
+/**
+ * Test support: the real app on a real SQLite file in a temp folder, listening on a free
+ * loopback port, and real websocket clients. No mocks.
+ */
+export async function startTestServer(dataDir = mkdtempSync(join(tmpdir(), 'jx-test-'))) {
+  const app = await buildApp({ dataDir });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    url,
+    dataDir,
+    ws: url.replace('http', 'ws'),
+    fixture: readFixture(),
+    /** Stops the server; keeps the data folder unless `remove`. */
+    async close(remove = true) {
+      await app.close();
+      if (remove) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A websocket that queues every frame it receives, so tests can await the next one. */
+export class TestSocket<M extends { type: string }> {
+  readonly ws: WebSocket;
+  readonly received: M[] = [];
+  #waiters: { pred: (m: M) => boolean; resolve: (m: M) => void; reject: (e: Error) => void }[] = [];
+  closed: Promise<{ code: number; reason: string }>;
+
+  constructor(url: string) {
+    this.ws = new WebSocket(url);
+    this.ws.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as M;
+      this.received.push(m);
+      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+    });
+    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  opened(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.ws.readyState === WebSocket.OPEN) return resolve();
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+  }
+
+  send(m: unknown): void {
+    this.ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+  }
+
+  /** The first frame (already received or future) matching `pred`, after index `from`. */
+  next<T extends M>(pred: (m: M) => boolean, timeoutMs = 3000, from = 0): Promise<T> {
+    const have = this.received.slice(from).find(pred);
+    if (have) return Promise.resolve(have as T);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms`)), timeoutMs);
+      this.#waiters.push({
+        pred,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as T);
+        },
+        reject,
+      });
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+export type JudgeSocket = TestSocket<JudgeServerMessage> & { welcome: JudgeWelcome };
+
+/** Connects a judge tablet and logs in with the token. */
+export async function connectJudge(wsBase: string, token: string): Promise<JudgeSocket> {
+  const s = new TestSocket<JudgeServerMessage>(`${wsBase}/ws/judge`) as JudgeSocket;
+  await s.opened();
+  s.send({ type: 'judge.hello', protocol: PROTOCOL_VERSION, token });
+  s.welcome = await s.next<JudgeWelcome>((m) => m.type === 'judge.welcome' || m.type === 'error');
+  return s;
+}
+
+/** Submits a mark and awaits its ack or reject. */
+export async function submitMark(
+  judge: JudgeSocket,
+  mark: { contestantId: number; sheetId: string; values: Record<string, unknown>; clientId?: string; reason?: string },
+): Promise<MarkAck | MarkReject> {
+  const clientId = mark.clientId ?? randomUUID();
+  judge.send({ type: 'mark.submit', ...mark, clientId });
+  return judge.next<MarkAck | MarkReject>((m) => (m.type === 'mark.ack' || m.type === 'mark.reject') && m.clientId === clientId);
+}
+
+export function connectBoard(wsBase: string, slug: string, since?: number) {
+  return new TestSocket<BoardServerMessage>(`${wsBase}/ws/board?competition=${slug}${since === undefined ? '' : `&since=${since}`}`);
+}
+
+/** Token of a fixture official by code (J01…). */
+export function tokenOf(fixture: ReturnType<typeof readFixture>, code: string): string {
+  return fixture.officials.find((o) => o.code === code)!.token;
+}
