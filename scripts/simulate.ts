@@ -31,7 +31,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.url) {
-  console.error('用法: npm run simulate -- --url http://localhost:3000 [--competition SLUG] [--rate 20]');
+  console.error(
+    '用法: npm run simulate -- --url http://localhost:3000 [--competition SLUG] [--rate 20]',
+  );
   process.exit(2);
 }
 const httpUrl = args.url.replace(/\/$/, '');
@@ -39,7 +41,9 @@ const wsUrl = httpUrl.replace(/^http/, 'ws') + '/ws/judge';
 const rate = Math.max(0.1, Number(args.rate));
 const fixture = readFixture(args.fixture);
 if (fixture.competition.slug !== args.competition) {
-  console.error(`fixture holds ${fixture.competition.slug}, not ${args.competition}: pass --fixture`);
+  console.error(
+    `fixture holds ${fixture.competition.slug}, not ${args.competition}: pass --fixture`,
+  );
   process.exit(2);
 }
 const index = indexScheme(fixture.scheme);
@@ -53,7 +57,8 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, Number(args.seed));
+const hash = (s: string) =>
+  [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, Number(args.seed));
 
 /** Plausible values for one judge's sheet: skill comes from the contestant, noise from the judge. */
 function valuesFor(sheet: Sheet, contestantId: number, judgeCode: string): Record<string, unknown> {
@@ -111,13 +116,20 @@ class Tablet {
   welcome!: JudgeWelcome;
   waiting = new Map<string, { job: Job; resolve: (m: MarkAck | MarkReject) => void }>();
   reconnects = 0;
-  constructor(readonly code: string, readonly token: string) {}
+  constructor(
+    readonly code: string,
+    readonly token: string,
+  ) {}
 
   connect(): Promise<JudgeWelcome> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(wsUrl, { headers: { origin: httpUrl } });
       this.ws = ws;
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'judge.hello', protocol: PROTOCOL_VERSION, token: this.token })));
+      ws.on('open', () =>
+        ws.send(
+          JSON.stringify({ type: 'judge.hello', protocol: PROTOCOL_VERSION, token: this.token }),
+        ),
+      );
       ws.on('message', (data) => {
         const m = JSON.parse(data.toString()) as JudgeServerMessage;
         if (m.type === 'judge.welcome') {
@@ -146,7 +158,15 @@ class Tablet {
 
   send(job: Job) {
     if (this.ws.readyState === WebSocket.OPEN)
-      this.ws.send(JSON.stringify({ type: 'mark.submit', clientId: job.clientId, contestantId: job.contestantId, sheetId: job.sheetId, values: job.values }));
+      this.ws.send(
+        JSON.stringify({
+          type: 'mark.submit',
+          clientId: job.clientId,
+          contestantId: job.contestantId,
+          sheetId: job.sheetId,
+          values: job.values,
+        }),
+      );
   }
 
   submit(job: Job): Promise<MarkAck | MarkReject> {
@@ -163,14 +183,24 @@ const started = Date.now();
 await Promise.all(tablets.map((t) => t.connect()));
 
 // The day's order: contestants by draw order; at each contestant every judge scores its sheets.
-const contestants = [...tablets[0]!.welcome.contestants].filter((c) => c.status === 'active').sort((a, b) => a.drawOrder - b.drawOrder);
+const contestants = [...tablets[0]!.welcome.contestants]
+  .filter((c) => c.status === 'active')
+  .sort((a, b) => a.drawOrder - b.drawOrder);
 const queue: { tablet: Tablet; job: Job }[] = [];
 for (const c of contestants)
   for (const t of tablets)
     for (const sheetId of t.welcome.judge.sheets) {
       if (t.welcome.marks.some((m) => m.contestantId === c.id && m.sheetId === sheetId)) continue;
       const sheet = index.sheets.get(sheetId)!;
-      queue.push({ tablet: t, job: { clientId: randomUUID(), contestantId: c.id, sheetId, values: valuesFor(sheet, c.id, t.code) } });
+      queue.push({
+        tablet: t,
+        job: {
+          clientId: randomUUID(),
+          contestantId: c.id,
+          sheetId,
+          values: valuesFor(sheet, c.id, t.code),
+        },
+      });
     }
 
 let acked = 0;
@@ -197,10 +227,13 @@ for (const t of tablets) t.ws.close(1000, 'simulation done');
 const res = await fetch(`${httpUrl}/api/competitions/${args.competition}/standings`);
 const standings = (await res.json()) as StandingsResponse;
 const unscored = standings.rows.filter(
-  (r) => r.status === 'active' && Object.values(r.stations).some((s) => s.status === 'empty' || s.status === 'partial'),
+  (r) =>
+    r.status === 'active' &&
+    Object.values(r.stations).some((s) => s.status === 'empty' || s.status === 'partial'),
 );
 latencies.sort((a, b) => a - b);
-const q = (p: number) => Math.round((latencies[Math.floor((latencies.length - 1) * p)] ?? 0) * 10) / 10;
+const q = (p: number) =>
+  Math.round((latencies[Math.floor((latencies.length - 1) * p)] ?? 0) * 10) / 10;
 const summary = {
   competition: args.competition,
   judges: tablets.length,

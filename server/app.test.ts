@@ -3,7 +3,14 @@ import type { BoardDelta, BoardSnapshot, MarkAck, MarkReject, StandingsResponse 
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode } from './protocol/constants.ts';
-import { connectBoard, connectJudge, startTestServer, submitMark, tokenOf, TestSocket } from './test-support.ts';
+import {
+  connectBoard,
+  connectJudge,
+  startTestServer,
+  submitMark,
+  tokenOf,
+  TestSocket,
+} from './test-support.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeEach(async () => {
@@ -14,14 +21,20 @@ afterEach(async () => {
 });
 
 const slug = 'gaoxin-2024';
-const standings = async (): Promise<StandingsResponse> => (await fetch(`${server.url}/api/competitions/${slug}/standings`)).json() as Promise<StandingsResponse>;
-const markCount = () => (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n;
+const standings = async (): Promise<StandingsResponse> =>
+  (
+    await fetch(`${server.url}/api/competitions/${slug}/standings`)
+  ).json() as Promise<StandingsResponse>;
+const markCount = () =>
+  (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n;
 const sBendClean = { 's-bend-faults': { 'cone-touched': 1 } };
 
 describe('HTTP', () => {
   it('answers healthz, lists the default contest and ranks all 35 contestants', async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
-    const list = (await (await fetch(`${server.url}/api/competitions`)).json()) as { competitions: { slug: string }[] };
+    const list = (await (await fetch(`${server.url}/api/competitions`)).json()) as {
+      competitions: { slug: string }[];
+    };
     expect(list.competitions.map((c) => c.slug)).toEqual([slug]);
     const s = await standings();
     expect(s.rows).toHaveLength(35);
@@ -51,8 +64,17 @@ describe('judge socket → commit → ack → board delta', () => {
     const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
     expect(judge.welcome.judge.sheets).toEqual(['s-bend']);
     const c = judge.welcome.contestants[0]!;
-    const ack = (await submitMark(judge, { contestantId: c.id, sheetId: 's-bend', values: sBendClean })) as MarkAck;
-    expect(ack).toMatchObject({ type: 'mark.ack', duplicate: false, revision: snap.revision + 1, stationScore: '10.00' });
+    const ack = (await submitMark(judge, {
+      contestantId: c.id,
+      sheetId: 's-bend',
+      values: sBendClean,
+    })) as MarkAck;
+    expect(ack).toMatchObject({
+      type: 'mark.ack',
+      duplicate: false,
+      revision: snap.revision + 1,
+      stationScore: '10.00',
+    });
     expect(markCount()).toBe(1);
     const delta = await board.next<BoardDelta>((m) => m.type === 'board.delta');
     expect(delta.revision).toBe(ack.revision);
@@ -72,15 +94,44 @@ describe('judge socket → commit → ack → board delta', () => {
     const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
     const c = judge.welcome.contestants[3]!;
     const clientId = randomUUID();
-    const first = (await submitMark(judge, { clientId, contestantId: c.id, sheetId: 's-bend', values: sBendClean })) as MarkAck;
+    const first = (await submitMark(judge, {
+      clientId,
+      contestantId: c.id,
+      sheetId: 's-bend',
+      values: sBendClean,
+    })) as MarkAck;
     // A resend after a dropped connection, from a new socket.
     const again = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
-    const second = (await submitMark(again, { clientId, contestantId: c.id, sheetId: 's-bend', values: sBendClean })) as MarkAck;
-    expect(second).toMatchObject({ type: 'mark.ack', duplicate: true, markId: first.markId, revision: first.revision });
+    const second = (await submitMark(again, {
+      clientId,
+      contestantId: c.id,
+      sheetId: 's-bend',
+      values: sBendClean,
+    })) as MarkAck;
+    expect(second).toMatchObject({
+      type: 'mark.ack',
+      duplicate: true,
+      markId: first.markId,
+      revision: first.revision,
+    });
     // Both in one batch, too.
     const id2 = randomUUID();
-    judge.send({ type: 'mark.submit', clientId: id2, contestantId: c.id, sheetId: 's-bend', values: sBendClean, reason: '重发' });
-    judge.send({ type: 'mark.submit', clientId: id2, contestantId: c.id, sheetId: 's-bend', values: sBendClean, reason: '重发' });
+    judge.send({
+      type: 'mark.submit',
+      clientId: id2,
+      contestantId: c.id,
+      sheetId: 's-bend',
+      values: sBendClean,
+      reason: '重发',
+    });
+    judge.send({
+      type: 'mark.submit',
+      clientId: id2,
+      contestantId: c.id,
+      sheetId: 's-bend',
+      values: sBendClean,
+      reason: '重发',
+    });
     const acks = [
       await judge.next<MarkAck>((m) => m.type === 'mark.ack' && m.clientId === id2),
       await judge.next<MarkAck>((m) => m.type === 'mark.ack' && m.clientId === id2 && m.duplicate),
@@ -116,16 +167,38 @@ describe('judge socket → commit → ack → board delta', () => {
   it('rejects bad values, unknown contestants and corrections without a reason, each with a readable message', async () => {
     const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
     const c = judge.welcome.contestants[0]!;
-    const offStep = (await submitMark(judge, { contestantId: c.id, sheetId: 'theory-exam', values: { 'theory-score': '85.25' } })) as MarkReject;
+    const offStep = (await submitMark(judge, {
+      contestantId: c.id,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': '85.25' },
+    })) as MarkReject;
     expect(offStep).toMatchObject({ code: 'mark/off_step' });
     expect(offStep.message).toContain('步长');
-    expect(await submitMark(judge, { contestantId: 99_999, sheetId: 'theory-exam', values: { 'theory-score': '80' } })).toMatchObject({
+    expect(
+      await submitMark(judge, {
+        contestantId: 99_999,
+        sheetId: 'theory-exam',
+        values: { 'theory-score': '80' },
+      }),
+    ).toMatchObject({
       code: 'mark/unknown_contestant',
     });
-    expect(await submitMark(judge, { contestantId: c.id, sheetId: 'theory-exam', values: { 'theory-score': '８０．５' } })).toMatchObject({
+    expect(
+      await submitMark(judge, {
+        contestantId: c.id,
+        sheetId: 'theory-exam',
+        values: { 'theory-score': '８０．５' },
+      }),
+    ).toMatchObject({
       type: 'mark.ack',
     });
-    expect(await submitMark(judge, { contestantId: c.id, sheetId: 'theory-exam', values: { 'theory-score': '81' } })).toMatchObject({
+    expect(
+      await submitMark(judge, {
+        contestantId: c.id,
+        sheetId: 'theory-exam',
+        values: { 'theory-score': '81' },
+      }),
+    ).toMatchObject({
       code: 'mark/reason_required',
     });
     expect(markCount()).toBe(1);
@@ -136,26 +209,47 @@ describe('judge socket → commit → ack → board delta', () => {
       reason: '录入错误，按答题卡更正',
     })) as MarkAck;
     expect(fixed.type).toBe('mark.ack');
-    const log = server.app.db.$client.prepare('select id, supersedes_id, reason from marks order by id').all() as {
+    const log = server.app.db.$client
+      .prepare('select id, supersedes_id, reason from marks order by id')
+      .all() as {
       id: number;
       supersedes_id: number | null;
       reason: string | null;
     }[];
     expect(log).toHaveLength(2);
-    expect(log[1]).toEqual({ id: fixed.markId, supersedes_id: log[0]!.id, reason: '录入错误，按答题卡更正' });
+    expect(log[1]).toEqual({
+      id: fixed.markId,
+      supersedes_id: log[0]!.id,
+      reason: '录入错误，按答题卡更正',
+    });
     const row = (await standings()).rows.find((r) => r.contestantId === c.id)!;
     expect(row.modules.theory).toBe('81.00');
     judge.close();
   });
 
   it('keeps a panel of three at three when a judge corrects a judgement', async () => {
-    const judges = await Promise.all(['J08', 'J09', 'J10'].map((code) => connectJudge(server.ws, tokenOf(server.fixture, code))));
+    const judges = await Promise.all(
+      ['J08', 'J09', 'J10'].map((code) => connectJudge(server.ws, tokenOf(server.fixture, code))),
+    );
     const c = judges[0]!.welcome.contestants[5]!;
     for (const [i, j] of judges.entries())
-      await submitMark(j, { contestantId: c.id, sheetId: 'packaging', values: { 'packaging-quality': String([2, 2, 3][i]) } });
-    expect((await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging).toMatchObject({ score: '7.78', status: 'scored' });
-    await submitMark(judges[2]!, { contestantId: c.id, sheetId: 'packaging', values: { 'packaging-quality': '2' }, reason: '误触' });
-    expect((await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging).toMatchObject({ score: '6.67', status: 'scored' });
+      await submitMark(j, {
+        contestantId: c.id,
+        sheetId: 'packaging',
+        values: { 'packaging-quality': String([2, 2, 3][i]) },
+      });
+    expect(
+      (await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging,
+    ).toMatchObject({ score: '7.78', status: 'scored' });
+    await submitMark(judges[2]!, {
+      contestantId: c.id,
+      sheetId: 'packaging',
+      values: { 'packaging-quality': '2' },
+      reason: '误触',
+    });
+    expect(
+      (await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging,
+    ).toMatchObject({ score: '6.67', status: 'scored' });
     judges.forEach((j) => j.close());
   });
 });
@@ -171,7 +265,12 @@ describe('board resume', () => {
       await submitMark(judge, {
         contestantId: id,
         sheetId: 'cleaning',
-        values: { 'cleaning-hands': true, 'cleaning-box': id % 2 === 0, 'cleaning-mask': true, 'cleaning-uniform': false },
+        values: {
+          'cleaning-hands': true,
+          'cleaning-box': id % 2 === 0,
+          'cleaning-mask': true,
+          'cleaning-uniform': false,
+        },
       });
     const back = connectBoard(server.ws, slug, snap.revision);
     await back.next((m) => m.type === 'board.delta' && m.revision === snap.revision + 3);
@@ -185,7 +284,9 @@ describe('board resume', () => {
     expect(local).toEqual((await standings()).rows);
     // A board that claims a revision the server never had gets a fresh snapshot.
     const stale = connectBoard(server.ws, slug, 10_000);
-    expect((await stale.next<BoardSnapshot>((m) => m.type === 'board.snapshot')).revision).toBe(snap.revision + 3);
+    expect((await stale.next<BoardSnapshot>((m) => m.type === 'board.snapshot')).revision).toBe(
+      snap.revision + 3,
+    );
     [judge, back, stale].forEach((s) => s.close());
   });
 });
@@ -194,11 +295,23 @@ describe('hostile and broken input', () => {
   it('answers malformed frames with an error, refuses unknown tokens, and keeps serving', async () => {
     const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
     judge.send('{not json');
-    expect(await judge.next((m) => m.type === 'error')).toMatchObject({ code: 'protocol/bad_frame' });
+    expect(await judge.next((m) => m.type === 'error')).toMatchObject({
+      code: 'protocol/bad_frame',
+    });
     judge.send({ type: 'mark.delete', id: 1 });
-    judge.send({ type: 'mark.submit', clientId: 'x', contestantId: -1, sheetId: 's-bend', values: {} });
+    judge.send({
+      type: 'mark.submit',
+      clientId: 'x',
+      contestantId: -1,
+      sheetId: 's-bend',
+      values: {},
+    });
     // Still serving on the same socket; frames are answered in order, so the errors came first.
-    const ok = await submitMark(judge, { contestantId: judge.welcome.contestants[0]!.id, sheetId: 's-bend', values: sBendClean });
+    const ok = await submitMark(judge, {
+      contestantId: judge.welcome.contestants[0]!.id,
+      sheetId: 's-bend',
+      values: sBendClean,
+    });
     expect(ok.type).toBe('mark.ack');
     expect(judge.received.filter((m) => m.type === 'error')).toHaveLength(3);
 
@@ -209,24 +322,63 @@ describe('hostile and broken input', () => {
 
     const unauth = new TestSocket<MarkReject>(`${server.ws}/ws/judge`);
     await unauth.opened();
-    unauth.send({ type: 'mark.submit', clientId: randomUUID(), contestantId: 1, sheetId: 's-bend', values: sBendClean });
-    expect(await unauth.next((m) => m.type === 'mark.reject')).toMatchObject({ code: 'auth/required' });
+    unauth.send({
+      type: 'mark.submit',
+      clientId: randomUUID(),
+      contestantId: 1,
+      sheetId: 's-bend',
+      values: sBendClean,
+    });
+    expect(await unauth.next((m) => m.type === 'mark.reject')).toMatchObject({
+      code: 'auth/required',
+    });
     expect(markCount()).toBe(1);
     judge.close();
     unauth.close();
   });
 });
 
+describe('origin check', () => {
+  it('refuses a websocket upgrade from another site and accepts this one', async () => {
+    const { default: WebSocket } = await import('ws');
+    const tryOrigin = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(`${server.ws}/ws/board?competition=${slug}`, {
+          headers: { origin },
+        });
+        ws.on('open', () => (ws.close(), resolve('open')));
+        ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+        ws.on('error', () => resolve('error'));
+      });
+    expect(await tryOrigin('http://evil.example')).toBe('403');
+    expect(await tryOrigin(server.url)).toBe('open');
+  });
+});
+
 describe('durability', () => {
   it('comes back after a restart with identical standings and revision', async () => {
-    const judges = await Promise.all(['J02', 'J03', 'J08'].map((code) => connectJudge(server.ws, tokenOf(server.fixture, code))));
+    const judges = await Promise.all(
+      ['J02', 'J03', 'J08'].map((code) => connectJudge(server.ws, tokenOf(server.fixture, code))),
+    );
     const cs = judges[0]!.welcome.contestants.slice(0, 5);
     // Many marks at once: they share group commits, and every one is acknowledged.
     const results = await Promise.all(
       cs.flatMap((c, i) => [
-        submitMark(judges[0]!, { contestantId: c.id, sheetId: 's-bend', values: { 's-bend-faults': { 'foot-down': i } } }),
-        submitMark(judges[1]!, { contestantId: c.id, sheetId: 'bridge', values: { 'bridge-faults': {}, 'bridge-fell': i === 2 } }),
-        submitMark(judges[2]!, { contestantId: c.id, sheetId: 'packaging', values: { 'packaging-quality': String(i % 4) } }),
+        submitMark(judges[0]!, {
+          contestantId: c.id,
+          sheetId: 's-bend',
+          values: { 's-bend-faults': { 'foot-down': i } },
+        }),
+        submitMark(judges[1]!, {
+          contestantId: c.id,
+          sheetId: 'bridge',
+          values: { 'bridge-faults': {}, 'bridge-fell': i === 2 },
+        }),
+        submitMark(judges[2]!, {
+          contestantId: c.id,
+          sheetId: 'packaging',
+          values: { 'packaging-quality': String(i % 4) },
+        }),
       ]),
     );
     expect(results.every((r) => r.type === 'mark.ack')).toBe(true);

@@ -62,7 +62,10 @@ export async function buildApp(opts: AppOptions) {
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) req.log.error(err);
-    reply.code(status).send({ error: status >= 500 ? 'server/error' : 'request/invalid', message: status >= 500 ? '服务器内部错误' : err.message });
+    reply.code(status).send({
+      error: status >= 500 ? 'server/error' : 'request/invalid',
+      message: status >= 500 ? '服务器内部错误' : err.message,
+    });
   });
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(competitionsApi);

@@ -29,10 +29,13 @@ const lines = [
 ];
 // Judge login links of the default contest, while its demo tokens are still valid.
 const fixture = readFixture();
-const demo = fixture.officials.filter((o) => o.role === 'judge' && findOfficialByToken(app.db, o.token));
+const demo = fixture.officials.filter(
+  (o) => o.role === 'judge' && findOfficialByToken(app.db, o.token),
+);
 if (demo.length) {
   lines.push('', `裁判登录链接（${fixture.competition.title.zh}，演示用）:`);
-  for (const o of demo) lines.push(`  ${o.code} ${o.name.padEnd(4, '　')} ${base}/judge-tablet/#token=${o.token}`);
+  for (const o of demo)
+    lines.push(`  ${o.code} ${o.name.padEnd(4, '　')} ${base}/judge-tablet/#token=${o.token}`);
 }
 console.log(lines.join('\n'));
 console.log('\n大屏二维码（手机扫码观看）:');

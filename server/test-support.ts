@@ -6,7 +6,13 @@ import WebSocket from 'ws';
 import { buildApp } from './app.ts';
 import { readFixture } from './plugins/seed.ts';
 import { PROTOCOL_VERSION } from './protocol/constants.ts';
-import type { BoardServerMessage, JudgeServerMessage, JudgeWelcome, MarkAck, MarkReject } from './protocol/index.ts';
+import type {
+  BoardServerMessage,
+  JudgeServerMessage,
+  JudgeWelcome,
+  MarkAck,
+  MarkReject,
+} from './protocol/index.ts';
 
 /**
  * Test support: the real app on a real SQLite file in a temp folder, listening on a free
@@ -45,7 +51,9 @@ export class TestSocket<M extends { type: string }> {
       this.received.push(m);
       this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
     });
-    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   opened(): Promise<void> {
@@ -65,7 +73,10 @@ export class TestSocket<M extends { type: string }> {
     const have = this.received.slice(from).find(pred);
     if (have) return Promise.resolve(have as T);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching frame in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.#waiters.push({
         pred,
         resolve: (m) => {
@@ -96,15 +107,25 @@ export async function connectJudge(wsBase: string, token: string): Promise<Judge
 /** Submits a mark and awaits its ack or reject. */
 export async function submitMark(
   judge: JudgeSocket,
-  mark: { contestantId: number; sheetId: string; values: Record<string, unknown>; clientId?: string; reason?: string },
+  mark: {
+    contestantId: number;
+    sheetId: string;
+    values: Record<string, unknown>;
+    clientId?: string;
+    reason?: string;
+  },
 ): Promise<MarkAck | MarkReject> {
   const clientId = mark.clientId ?? randomUUID();
   judge.send({ type: 'mark.submit', ...mark, clientId });
-  return judge.next<MarkAck | MarkReject>((m) => (m.type === 'mark.ack' || m.type === 'mark.reject') && m.clientId === clientId);
+  return judge.next<MarkAck | MarkReject>(
+    (m) => (m.type === 'mark.ack' || m.type === 'mark.reject') && m.clientId === clientId,
+  );
 }
 
 export function connectBoard(wsBase: string, slug: string, since?: number) {
-  return new TestSocket<BoardServerMessage>(`${wsBase}/ws/board?competition=${slug}${since === undefined ? '' : `&since=${since}`}`);
+  return new TestSocket<BoardServerMessage>(
+    `${wsBase}/ws/board?competition=${slug}${since === undefined ? '' : `&since=${since}`}`,
+  );
 }
 
 /** Token of a fixture official by code (J01…). */

@@ -58,7 +58,10 @@ describe('parseOnScale (steps checked in integers)', () => {
   it('rejects 10.05 on a 0.05 grid only for being off the scale', () => {
     const r = parseOnScale('10.05', { min: 0, max: 10_000, step: 50 });
     expect(r).toMatchObject({ ok: false, error: 'input/off_scale' });
-    expect(parseOnScale('8.15', { min: 0, max: 10_000, step: 50 })).toEqual({ ok: true, milli: 8150 });
+    expect(parseOnScale('8.15', { min: 0, max: 10_000, step: 50 })).toEqual({
+      ok: true,
+      milli: 8150,
+    });
   });
 });
 

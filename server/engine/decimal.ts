@@ -17,7 +17,8 @@ export type DecimalError =
   | 'input/off_scale'
   | 'input/off_step';
 
-export type DecimalResult = { ok: true; milli: number } | { ok: false; error: DecimalError; message: string };
+export type DecimalResult =
+  { ok: true; milli: number } | { ok: false; error: DecimalError; message: string };
 
 const FULL_WIDTH_OFFSET = 0xff10 - 0x30;
 
@@ -63,7 +64,8 @@ export function parseMilli(input: string | number): DecimalResult {
   const whole = m[2] ?? '0';
   const frac = m[3] ?? m[5] ?? '';
   const trimmedFrac = frac.replace(/0+$/, '');
-  if (trimmedFrac.length > 3) return fail('input/too_precise', `“${input}” 小数位过多（最多 3 位）`);
+  if (trimmedFrac.length > 3)
+    return fail('input/too_precise', `“${input}” 小数位过多（最多 3 位）`);
   if (whole.replace(/^0+/, '').length > 9) return fail('input/too_large', `“${input}” 数值过大`);
   const milli = Number(whole) * MILLI + Number(trimmedFrac.padEnd(3, '0'));
   return { ok: true, milli: sign * milli === 0 ? 0 : sign * milli };

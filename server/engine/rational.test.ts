@@ -17,7 +17,9 @@ describe('rational', () => {
     expect(roundToUnits(rat(70, 9), 2)).toBe(778); // 7.777… → 7.78
     expect(roundToUnits(rat(25, 3), 1)).toBe(83); // 8.333… → 8.3
     // 8.50, 8.40, 8.15 mean 8.35 → 8.4 at one decimal (a float path gives 8.3)
-    expect(roundToUnits(div(sum([rat(850, 100), rat(840, 100), rat(815, 100)]), rat(3)), 1)).toBe(84);
+    expect(roundToUnits(div(sum([rat(850, 100), rat(840, 100), rat(815, 100)]), rat(3)), 1)).toBe(
+      84,
+    );
   });
 
   it('refuses a zero denominator and overflow instead of returning a wrong number', () => {
@@ -26,7 +28,9 @@ describe('rational', () => {
   });
 
   it('adds associatively and compares consistently (property)', () => {
-    const r = fc.record({ n: fc.integer({ min: -1e6, max: 1e6 }), d: fc.integer({ min: 1, max: 1000 }) }).map((x) => rat(x.n, x.d));
+    const r = fc
+      .record({ n: fc.integer({ min: -1e6, max: 1e6 }), d: fc.integer({ min: 1, max: 1000 }) })
+      .map((x) => rat(x.n, x.d));
     fc.assert(
       fc.property(r, r, r, (a, b, c) => {
         expect(add(add(a, b), c)).toEqual(add(a, add(b, c)));

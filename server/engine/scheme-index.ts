@@ -36,7 +36,15 @@ export function indexScheme(scheme: MarkingScheme): SchemeIndex {
     for (const station of module.stations) {
       const units = station.subStations
         ? station.subStations.map((u) => ({ ...u, isSubStation: true }))
-        : [{ id: station.id, label: station.label, points: station.points, criteria: station.criteria ?? [], isSubStation: false }];
+        : [
+            {
+              id: station.id,
+              label: station.label,
+              points: station.points,
+              criteria: station.criteria ?? [],
+              isSubStation: false,
+            },
+          ];
       const sheetIds: string[] = [];
       for (const u of units) {
         sheets.set(u.id, {

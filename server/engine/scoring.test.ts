@@ -11,8 +11,13 @@ import { parseSheetValues } from './values.ts';
 const fixture = readFixture();
 const index = indexScheme(fixture.scheme);
 const sheet = (id: string) => index.sheets.get(id)!;
-const mark = (judgeId: number, values: SheetValues, seq = judgeId): CurrentMark => ({ seq, judgeId, values });
-const points = (m: CurrentMark[], id: string) => roundToUnits(div(scoreSheet(sheet(id), m).milli, rat(1000)), 2);
+const mark = (judgeId: number, values: SheetValues, seq = judgeId): CurrentMark => ({
+  seq,
+  judgeId,
+  values,
+});
+const points = (m: CurrentMark[], id: string) =>
+  roundToUnits(div(scoreSheet(sheet(id), m).milli, rat(1000)), 2);
 
 describe('the default scheme', () => {
   it('is valid and has the stations of SPEC.md', () => {
@@ -27,7 +32,12 @@ describe('the default scheme', () => {
       'communication',
       'emergency',
     ]);
-    expect(index.stations.get('riding')!.sheetIds).toEqual(['s-bend', 'bridge', 'traffic-lights', 'smoothness']);
+    expect(index.stations.get('riding')!.sheetIds).toEqual([
+      's-bend',
+      'bridge',
+      'traffic-lights',
+      'smoothness',
+    ]);
   });
 
   it('rejects a broken scheme with the JSON path of each problem', () => {
@@ -40,15 +50,21 @@ describe('the default scheme', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.errors).toContain('modules: module weights add up to 110, not 100');
-      expect(r.errors.some((e) => e.startsWith('modules.1.stations.1.id: duplicate id "cleaning"'))).toBe(true);
+      expect(
+        r.errors.some((e) => e.startsWith('modules.1.stations.1.id: duplicate id "cleaning"')),
+      ).toBe(true);
     }
   });
 });
 
 describe('measurement criteria', () => {
   it('deducts counted faults down to the floor', () => {
-    expect(points([mark(1, { 's-bend-faults': { 'cone-touched': 1, 'line-pressed': 1 } })], 's-bend')).toBe(700);
-    expect(points([mark(1, { 's-bend-faults': { 'cone-knocked': 3, 'both-feet': 2 } })], 's-bend')).toBe(0);
+    expect(
+      points([mark(1, { 's-bend-faults': { 'cone-touched': 1, 'line-pressed': 1 } })], 's-bend'),
+    ).toBe(700);
+    expect(
+      points([mark(1, { 's-bend-faults': { 'cone-knocked': 3, 'both-feet': 2 } })], 's-bend'),
+    ).toBe(0);
     expect(points([mark(1, { 's-bend-faults': {} })], 's-bend')).toBe(1200);
   });
 
@@ -66,7 +82,12 @@ describe('measurement criteria', () => {
   });
 
   it('sums pass/fail checks', () => {
-    const v = { 'cleaning-hands': true, 'cleaning-box': false, 'cleaning-mask': true, 'cleaning-uniform': true };
+    const v = {
+      'cleaning-hands': true,
+      'cleaning-box': false,
+      'cleaning-mask': true,
+      'cleaning-uniform': true,
+    };
     expect(points([mark(1, v)], 'cleaning')).toBe(700);
   });
 
@@ -79,11 +100,17 @@ describe('measurement criteria', () => {
   it('never raises a score when a fault is added (property)', () => {
     const faults = sheet('s-bend').criteria[0]!;
     if (faults.kind !== 'faults') throw new Error('fixture changed');
-    const counts = fc.dictionary(fc.constantFrom(...faults.faults.map((f) => f.id)), fc.integer({ min: 0, max: 5 }));
+    const counts = fc.dictionary(
+      fc.constantFrom(...faults.faults.map((f) => f.id)),
+      fc.integer({ min: 0, max: 5 }),
+    );
     fc.assert(
       fc.property(counts, fc.constantFrom(...faults.faults.map((f) => f.id)), (c, extra) => {
         const before = points([mark(1, { 's-bend-faults': c })], 's-bend');
-        const after = points([mark(1, { 's-bend-faults': { ...c, [extra]: (c[extra] ?? 0) + 1 } })], 's-bend');
+        const after = points(
+          [mark(1, { 's-bend-faults': { ...c, [extra]: (c[extra] ?? 0) + 1 } })],
+          's-bend',
+        );
         expect(after).toBeLessThanOrEqual(before);
       }),
     );
@@ -100,10 +127,16 @@ describe('judgement criteria', () => {
   });
 
   it('flags a spread beyond tolerance and marks a short panel partial', () => {
-    expect(scoreSheet(sheet('packaging'), [0, 3000, 2000].map((v, i) => mark(i + 1, { 'packaging-quality': v }))).status).toBe(
-      'flagged',
+    expect(
+      scoreSheet(
+        sheet('packaging'),
+        [0, 3000, 2000].map((v, i) => mark(i + 1, { 'packaging-quality': v })),
+      ).status,
+    ).toBe('flagged');
+    const two = scoreSheet(
+      sheet('packaging'),
+      [2000, 3000].map((v, i) => mark(i + 1, { 'packaging-quality': v })),
     );
-    const two = scoreSheet(sheet('packaging'), [2000, 3000].map((v, i) => mark(i + 1, { 'packaging-quality': v })));
     expect(two.status).toBe('partial');
     expect(two.milli).toEqual(rat(25_000, 3)); // documented rule: mean of the marks present
   });
@@ -111,7 +144,9 @@ describe('judgement criteria', () => {
   it('aggregates by mean, median, trimmed mean and two-closest', () => {
     expect(aggregateJudgements([8100, 8200, 8700], { rule: 'mean' })).toEqual(rat(25_000, 3));
     expect(aggregateJudgements([7000, 9000, 8000, 1000], { rule: 'median' })).toEqual(rat(7500));
-    expect(aggregateJudgements([1000, 8000, 8500, 9000, 10_000], { rule: 'trimmed-mean', trim: 1 })).toEqual(rat(8500));
+    expect(
+      aggregateJudgements([1000, 8000, 8500, 9000, 10_000], { rule: 'trimmed-mean', trim: 1 }),
+    ).toEqual(rat(8500));
     expect(aggregateJudgements([6000, 8000, 8500], { rule: 'two-closest' })).toEqual(rat(8250));
     expect(aggregateJudgements([], { rule: 'mean' })).toBeNull();
   });
@@ -121,7 +156,9 @@ describe('judgement criteria', () => {
     fc.assert(
       fc.property(values, (vs) => {
         const panel = vs.map((v, i) => mark(i + 1, { 'packaging-quality': v * 1000 }));
-        expect(scoreSheet(sheet('packaging'), [...panel].reverse()).milli).toEqual(scoreSheet(sheet('packaging'), panel).milli);
+        expect(scoreSheet(sheet('packaging'), [...panel].reverse()).milli).toEqual(
+          scoreSheet(sheet('packaging'), panel).milli,
+        );
       }),
     );
   });
@@ -132,7 +169,10 @@ describe('totals', () => {
     const marks = new Map<string, CurrentMark[]>([
       ['theory-exam', [mark(1, { 'theory-score': 85_500 })]],
       ['packaging', [2000, 2000, 3000].map((v, i) => mark(i + 2, { 'packaging-quality': v }))],
-      ['communication', [3000, 3000, 2000].map((v, i) => mark(i + 2, { 'communication-quality': v }))],
+      [
+        'communication',
+        [3000, 3000, 2000].map((v, i) => mark(i + 2, { 'communication-quality': v })),
+      ],
     ]);
     const s = scoreContestant(index, marks, new Set());
     expect(s.stations.packaging!.units).toBe(778);
@@ -151,19 +191,43 @@ describe('parseSheetValues', () => {
       ok: true,
       values: { 'theory-score': 85_500 },
     });
-    expect(parseSheetValues(sheet('theory-exam'), { 'theory-score': '85.25' })).toMatchObject({ ok: false, error: 'mark/off_step' });
-    expect(parseSheetValues(sheet('theory-exam'), { 'theory-score': '101' })).toMatchObject({ ok: false, error: 'mark/off_scale' });
-    expect(parseSheetValues(sheet('theory-exam'), { 'theory-score': '' })).toMatchObject({ ok: false, error: 'mark/empty' });
-    expect(parseSheetValues(sheet('bridge'), { 'bridge-faults': {} })).toMatchObject({ ok: false, error: 'mark/missing_value' });
-    expect(parseSheetValues(sheet('bridge'), { 'bridge-faults': { 'cone-knocked': 1 }, 'bridge-fell': false })).toMatchObject({
+    expect(parseSheetValues(sheet('theory-exam'), { 'theory-score': '85.25' })).toMatchObject({
       ok: false,
-      error: 'mark/unknown_criterion',
+      error: 'mark/off_step',
     });
-    expect(parseSheetValues(sheet('bridge'), { 'bridge-faults': { 'foot-down': 1.5 }, 'bridge-fell': false })).toMatchObject({
+    expect(parseSheetValues(sheet('theory-exam'), { 'theory-score': '101' })).toMatchObject({
       ok: false,
       error: 'mark/off_scale',
     });
-    expect(parseSheetValues(sheet('bridge'), { 'bridge-faults': {}, 'bridge-fell': false, extra: 1 })).toMatchObject({
+    expect(parseSheetValues(sheet('theory-exam'), { 'theory-score': '' })).toMatchObject({
+      ok: false,
+      error: 'mark/empty',
+    });
+    expect(parseSheetValues(sheet('bridge'), { 'bridge-faults': {} })).toMatchObject({
+      ok: false,
+      error: 'mark/missing_value',
+    });
+    expect(
+      parseSheetValues(sheet('bridge'), {
+        'bridge-faults': { 'cone-knocked': 1 },
+        'bridge-fell': false,
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: 'mark/unknown_criterion',
+    });
+    expect(
+      parseSheetValues(sheet('bridge'), {
+        'bridge-faults': { 'foot-down': 1.5 },
+        'bridge-fell': false,
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: 'mark/off_scale',
+    });
+    expect(
+      parseSheetValues(sheet('bridge'), { 'bridge-faults': {}, 'bridge-fell': false, extra: 1 }),
+    ).toMatchObject({
       ok: false,
       error: 'mark/unknown_criterion',
     });

@@ -1,6 +1,18 @@
 import type { AggregateRule, Criterion } from '../protocol/scheme.ts';
 import { toMilli } from './decimal.ts';
-import { add, cmp, div, max as rmax, min as rmin, mul, rat, roundToUnits, sum, ZERO, type Rational } from './rational.ts';
+import {
+  add,
+  cmp,
+  div,
+  max as rmax,
+  min as rmin,
+  mul,
+  rat,
+  roundToUnits,
+  sum,
+  ZERO,
+  type Rational,
+} from './rational.ts';
 import type { SchemeIndex, Sheet } from './scheme-index.ts';
 import type { SheetValues } from './values.ts';
 
@@ -39,10 +51,17 @@ export interface SheetScore {
  * provisional): when the panel is too small for the rule, the plain mean of the marks present.
  * @returns null for an empty panel.
  */
-export function aggregateJudgements(values: readonly number[], rule: AggregateRule): Rational | null {
+export function aggregateJudgements(
+  values: readonly number[],
+  rule: AggregateRule,
+): Rational | null {
   if (values.length === 0) return null;
   const v = [...values].sort((a, b) => a - b);
-  const mean = (xs: number[]) => rat(xs.reduce((s, x) => s + x, 0), xs.length);
+  const mean = (xs: number[]) =>
+    rat(
+      xs.reduce((s, x) => s + x, 0),
+      xs.length,
+    );
   switch (rule.rule) {
     case 'mean':
       return mean(v);
@@ -86,7 +105,9 @@ function criterionMilli(c: Criterion, marks: readonly CurrentMark[], flagged: st
     case 'imported':
       return rat((last?.values[c.id] as number | undefined) ?? 0);
     case 'judgement': {
-      const given = marks.map((m) => m.values[c.id]).filter((x): x is number => typeof x === 'number');
+      const given = marks
+        .map((m) => m.values[c.id])
+        .filter((x): x is number => typeof x === 'number');
       if (spread(given) > toMilli(c.tolerance)) flagged.push(c.id);
       const agg = aggregateJudgements(given, c.aggregate);
       return agg ? div(mul(agg, rat(toMilli(c.points))), rat(toMilli(c.scale.max))) : ZERO;
@@ -110,7 +131,8 @@ export function scoreSheet(sheet: Sheet, marks: readonly CurrentMark[]): SheetSc
   let vetoed: SheetScore['vetoed'] = null;
   let total = ZERO;
   for (const c of sheet.criteria) {
-    if (c.kind === 'veto' && last?.values[c.id] === true) vetoed = vetoed === 'station' ? vetoed : c.scope;
+    if (c.kind === 'veto' && last?.values[c.id] === true)
+      vetoed = vetoed === 'station' ? vetoed : c.scope;
     if (c.kind === 'time') times[c.id] = (last?.values[c.id] as number | null | undefined) ?? null;
     total = add(total, criterionMilli(c, marks, flagged));
   }
@@ -118,7 +140,13 @@ export function scoreSheet(sheet: Sheet, marks: readonly CurrentMark[]): SheetSc
   // A sheet nobody has marked scores nothing (fault criteria would otherwise start from full).
   if (vetoed || marks.length === 0) total = ZERO;
   const status: LineStatus =
-    marks.length === 0 ? 'empty' : marks.length < sheet.judges ? 'partial' : flagged.length ? 'flagged' : 'scored';
+    marks.length === 0
+      ? 'empty'
+      : marks.length < sheet.judges
+        ? 'partial'
+        : flagged.length
+          ? 'flagged'
+          : 'scored';
   return { milli: total, status, judges: marks.length, vetoed, flagged, times };
 }
 
@@ -160,7 +188,11 @@ function combineStatus(a: LineStatus, b: LineStatus): LineStatus {
  * and the total (Σ weight% × module scaled to 100 points, rounded half-up once). "Rank on the published value"
  * (SPEC, Arithmetic) follows because the total is itself a published value.
  */
-export function scoreContestant(index: SchemeIndex, marks: ContestantMarks, lockedStations: ReadonlySet<string>): ContestantScore {
+export function scoreContestant(
+  index: SchemeIndex,
+  marks: ContestantMarks,
+  lockedStations: ReadonlySet<string>,
+): ContestantScore {
   const { decimals } = index.scheme;
   const stations: Record<string, StationResult> = {};
   const modules: Record<string, number> = {};
@@ -171,14 +203,21 @@ export function scoreContestant(index: SchemeIndex, marks: ContestantMarks, lock
     let moduleUnits = 0;
     for (const station of module.stations) {
       const entry = index.stations.get(station.id)!;
-      const parts = entry.sheetIds.map((id) => scoreSheet(index.sheets.get(id)!, marks.get(id) ?? []));
+      const parts = entry.sheetIds.map((id) =>
+        scoreSheet(index.sheets.get(id)!, marks.get(id) ?? []),
+      );
       const stationVeto = parts.some((p) => p.vetoed === 'station');
       const exact = stationVeto ? ZERO : sum(parts.map((p) => p.milli));
       const status = parts.map((p) => p.status).reduce(combineStatus);
       const locked = lockedStations.has(station.id);
       // milli-points → published units: x/1000 points rounded to `decimals`.
       const units = roundToUnits(div(exact, rat(1000)), decimals);
-      stations[station.id] = { units, status, locked, vetoed: stationVeto || parts.some((p) => p.vetoed) };
+      stations[station.id] = {
+        units,
+        status,
+        locked,
+        vetoed: stationVeto || parts.some((p) => p.vetoed),
+      };
       for (const p of parts) Object.assign(times, p.times);
       if (!locked || status !== 'scored') provisional = true;
       moduleUnits += units;

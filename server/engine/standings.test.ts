@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rankRows, type StandingRow } from './standings.ts';
 
-function row(bib: string, totalUnits: number, keys: (number | null)[] = [], status: StandingRow['status'] = 'active'): StandingRow {
+function row(
+  bib: string,
+  totalUnits: number,
+  keys: (number | null)[] = [],
+  status: StandingRow['status'] = 'active',
+): StandingRow {
   return {
     contestantId: Number(bib.charCodeAt(0)),
     bib,
@@ -24,7 +29,12 @@ const ranks = (rows: StandingRow[]) => rankRows(rows).map((r) => `${r.bib}${r.ra
 
 describe('rankRows', () => {
   it('gives standard competition ranks: 1, 2, 2, 4', () => {
-    expect(ranks([row('D', 8000), row('A', 9000), row('C', 8500), row('B', 8500)])).toEqual(['A1', 'B2', 'C2', 'D4']);
+    expect(ranks([row('D', 8000), row('A', 9000), row('C', 8500), row('B', 8500)])).toEqual([
+      'A1',
+      'B2',
+      'C2',
+      'D4',
+    ]);
   });
 
   // A scenario that tripped real systems (issue 3): nine contestants, practical as the tie-break.
@@ -43,24 +53,37 @@ describe('rankRows', () => {
     expect(rankRows(nine()).map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6, 6, 8, 9]);
   });
   it('with the tie-break off: 1,2,2,2,5,5,5,5,9', () => {
-    expect(rankRows(nine().map((r) => ({ ...r, keys: [] }))).map((r) => r.rank)).toEqual([1, 2, 2, 2, 5, 5, 5, 5, 9]);
+    expect(rankRows(nine().map((r) => ({ ...r, keys: [] }))).map((r) => r.rank)).toEqual([
+      1, 2, 2, 2, 5, 5, 5, 5, 9,
+    ]);
   });
 
   it('ranks a missing tie-break value last and orders full ties by bib numerically', () => {
-    expect(ranks([row('10', 5000, [null]), row('9', 5000, [null]), row('2', 5000, [-60_000])])).toEqual(['21', '92', '102']);
+    expect(
+      ranks([row('10', 5000, [null]), row('9', 5000, [null]), row('2', 5000, [-60_000])]),
+    ).toEqual(['21', '92', '102']);
   });
 
   it('puts disqualified then withdrawn contestants after everyone, without a rank', () => {
-    expect(ranks([row('W', 9999, [], 'withdrawn'), row('Q', 9999, [], 'disqualified'), row('A', 1)])).toEqual(['A1', 'Q-', 'W-']);
+    expect(
+      ranks([row('W', 9999, [], 'withdrawn'), row('Q', 9999, [], 'disqualified'), row('A', 1)]),
+    ).toEqual(['A1', 'Q-', 'W-']);
   });
 
   it('always forms a valid competition ranking (property)', () => {
-    const rows = fc.array(fc.record({ t: fc.integer({ min: 0, max: 20 }), k: fc.integer({ min: 0, max: 3 }) }), { maxLength: 40 });
+    const rows = fc.array(
+      fc.record({ t: fc.integer({ min: 0, max: 20 }), k: fc.integer({ min: 0, max: 3 }) }),
+      { maxLength: 40 },
+    );
     fc.assert(
       fc.property(rows, (rs) => {
         const ranked = rankRows(rs.map((r, i) => row(String(i + 1), r.t, [r.k])));
         ranked.forEach((r, i) => {
-          const better = ranked.filter((o) => o.totalUnits > r.totalUnits || (o.totalUnits === r.totalUnits && o.keys[0]! > r.keys[0]!));
+          const better = ranked.filter(
+            (o) =>
+              o.totalUnits > r.totalUnits ||
+              (o.totalUnits === r.totalUnits && o.keys[0]! > r.keys[0]!),
+          );
           expect(r.rank).toBe(better.length + 1);
           if (i > 0) expect(r.rank).toBeGreaterThanOrEqual(ranked[i - 1]!.rank!);
         });

@@ -1,7 +1,12 @@
 import type { TieBreak } from '../protocol/scheme.ts';
 import { formatScaled } from './decimal.ts';
 import type { SchemeIndex } from './scheme-index.ts';
-import { scoreContestant, type ContestantMarks, type ContestantScore, type LineStatus } from './scoring.ts';
+import {
+  scoreContestant,
+  type ContestantMarks,
+  type ContestantScore,
+  type LineStatus,
+} from './scoring.ts';
 
 export type ContestantStatus = 'active' | 'withdrawn' | 'disqualified';
 
@@ -41,7 +46,10 @@ export interface StandingRow {
  * Tie-break keys of a contestant for the scheme's chain, each oriented "larger wins":
  * module/station scores as published units, criterion times negated (shorter wins).
  */
-export function tieBreakKeys(tieBreaks: readonly TieBreak[], score: ContestantScore): (number | null)[] {
+export function tieBreakKeys(
+  tieBreaks: readonly TieBreak[],
+  score: ContestantScore,
+): (number | null)[] {
   return tieBreaks.map((t) => {
     const raw =
       t.kind === 'module'
@@ -55,7 +63,11 @@ export function tieBreakKeys(tieBreaks: readonly TieBreak[], score: ContestantSc
 }
 
 /** Builds a contestant's standings row (rank not yet assigned). */
-export function buildRow(index: SchemeIndex, c: ContestantInfo, score: ContestantScore): StandingRow {
+export function buildRow(
+  index: SchemeIndex,
+  c: ContestantInfo,
+  score: ContestantScore,
+): StandingRow {
   const d = index.scheme.decimals;
   const modules: StandingRow['modules'] = {};
   for (const [id, u] of Object.entries(score.modules)) modules[id] = formatScaled(u, d);
@@ -84,7 +96,10 @@ const STATUS_ORDER: Record<ContestantStatus, number> = { active: 0, disqualified
 const bibCollator = new Intl.Collator('en', { numeric: true });
 
 /** Compares two rows on what ranks them: total, then the tie-break keys. 0 means a true tie. */
-export function compareOnMerit(a: Pick<StandingRow, 'totalUnits' | 'keys'>, b: Pick<StandingRow, 'totalUnits' | 'keys'>): number {
+export function compareOnMerit(
+  a: Pick<StandingRow, 'totalUnits' | 'keys'>,
+  b: Pick<StandingRow, 'totalUnits' | 'keys'>,
+): number {
   if (a.totalUnits !== b.totalUnits) return b.totalUnits - a.totalUnits;
   const n = Math.max(a.keys.length, b.keys.length);
   for (let i = 0; i < n; i++) {
@@ -138,6 +153,8 @@ export function computeStandings(
 ): StandingRow[] {
   const empty: ContestantMarks = new Map();
   return rankRows(
-    contestants.map((c) => buildRow(index, c, scoreContestant(index, marks.get(c.id) ?? empty, lockedStations))),
+    contestants.map((c) =>
+      buildRow(index, c, scoreContestant(index, marks.get(c.id) ?? empty, lockedStations)),
+    ),
   );
 }

@@ -19,7 +19,8 @@ export const MAX_FAULT_COUNT = 99;
 
 /** The judge-input scale of a judgement or imported criterion in milli-points. */
 export function criterionScale(c: Criterion): { min: number; max: number; step: number } | null {
-  if (c.kind === 'judgement') return { min: toMilli(c.scale.min), max: toMilli(c.scale.max), step: toMilli(c.scale.step) };
+  if (c.kind === 'judgement')
+    return { min: toMilli(c.scale.min), max: toMilli(c.scale.max), step: toMilli(c.scale.step) };
   if (c.kind === 'imported') return { min: 0, max: toMilli(c.points), step: toMilli(c.step) };
   return null;
 }
@@ -37,7 +38,8 @@ export function parseSheetValues(
   const out: SheetValues = {};
   const known = new Set(sheet.criteria.map((c) => c.id));
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) return bad('mark/unknown_criterion', key, `评分项 “${key}” 不属于 ${sheet.label.zh}`);
+    if (!known.has(key))
+      return bad('mark/unknown_criterion', key, `评分项 “${key}” 不属于 ${sheet.label.zh}`);
   }
   for (const c of sheet.criteria) {
     const v = raw[c.id];
@@ -53,7 +55,8 @@ export function parseSheetValues(
         const counts: Record<string, number> = {};
         const faultIds = new Set(c.faults.map((f) => f.id));
         for (const [fid, n] of Object.entries(v)) {
-          if (!faultIds.has(fid)) return bad('mark/unknown_criterion', c.id, `${name}：没有扣分项 “${fid}”`);
+          if (!faultIds.has(fid))
+            return bad('mark/unknown_criterion', c.id, `${name}：没有扣分项 “${fid}”`);
           if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_FAULT_COUNT)
             return bad('mark/off_scale', c.id, `${name}：次数须为 0–${MAX_FAULT_COUNT} 的整数`);
           if (n > 0) counts[fid] = n;

@@ -45,7 +45,8 @@ export default fp(
       bySlug.set(slug, live);
       return live;
     };
-    for (const row of listCompetitions(app.db)) bySlug.set(row.slug, LiveCompetition.load(app.db, row));
+    for (const row of listCompetitions(app.db))
+      bySlug.set(row.slug, LiveCompetition.load(app.db, row));
     const live: Live = {
       get: (slug) => bySlug.get(slug),
       all: () => [...bySlug.values()],
@@ -57,7 +58,8 @@ export default fp(
     app.decorate('live', live);
     app.addHook('preClose', async () => {
       live.writer.flush();
-      for (const set of boards.values()) for (const ws of set) ws.close(4009, 'server shutting down');
+      for (const set of boards.values())
+        for (const ws of set) ws.close(4009, 'server shutting down');
       for (const ws of live.judges) ws.close(4009, 'server shutting down');
     });
   },

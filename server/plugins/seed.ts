@@ -6,7 +6,10 @@ import type { Db } from '../../db/client.ts';
 import { countCompetitions, insertCompetition } from '../../db/repositories/competitions.ts';
 
 /** Path of the default contest: the 2024 Gaoxin rider contest (SPEC.md). */
-export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gaoxin-2024/fixture.json');
+export const DEFAULT_FIXTURE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../fixtures/gaoxin-2024/fixture.json',
+);
 
 /**
  * Reads and validates a competition file with the same zod schema the server uses everywhere.
@@ -15,7 +18,9 @@ export const DEFAULT_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..
 export function readFixture(file: string = DEFAULT_FIXTURE): CompetitionFixture {
   const r = CompetitionFixture.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!r.success)
-    throw new Error(`${file} is not a valid competition:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `${file} is not a valid competition:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   return r.data;
 }
 

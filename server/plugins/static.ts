@@ -21,11 +21,20 @@ export default fp(
     if (!existsSync(join(root, 'scoreboard', 'index.html'))) {
       for (const page of PAGES)
         app.get(`/${page}/*`, async (_req, reply) =>
-          reply.code(503).type('text/plain; charset=utf-8').send('页面尚未构建：请运行 npm run build（npm start 会自动构建）'),
+          reply
+            .code(503)
+            .type('text/plain; charset=utf-8')
+            .send('页面尚未构建：请运行 npm run build（npm start 会自动构建）'),
         );
       return;
     }
-    await app.register(fastifyStatic, { root, prefix: '/', redirect: true, wildcard: true, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      redirect: true,
+      wildcard: true,
+      index: ['index.html'],
+    });
   },
   { name: 'static' },
 );

@@ -62,7 +62,8 @@ export const CompetitionFixture = z
       const seen = new Set<string>();
       items.forEach((it, i) => {
         const k = key(it);
-        if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [path, i], message: `duplicate ${what} ${k}` });
+        if (seen.has(k))
+          ctx.addIssue({ code: 'custom', path: [path, i], message: `duplicate ${what} ${k}` });
         seen.add(k);
       });
     };
@@ -73,7 +74,11 @@ export const CompetitionFixture = z
     f.officials.forEach((o, i) =>
       o.sheets.forEach((s, j) => {
         if (!sheetIds.has(s))
-          ctx.addIssue({ code: 'custom', path: ['officials', i, 'sheets', j], message: `no sheet "${s}" in the scheme` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['officials', i, 'sheets', j],
+            message: `no sheet "${s}" in the scheme`,
+          });
       }),
     );
   });

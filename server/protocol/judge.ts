@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { MarkingScheme } from './scheme.ts';
 import type { CompetitionSummary } from './http.ts';
 
-
 /** A client-made id: makes a resend after a dropped connection harmless. */
-export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, _ or -');
+export const ClientId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, _ or -');
 
 // ── client → server ────────────────────────────────────────────────────────
 
@@ -28,7 +29,9 @@ export const MarkSubmit = z.object({
   clientId: ClientId,
   contestantId: z.number().int().positive(),
   sheetId: z.string().max(64),
-  values: z.record(z.string().max(64), RawValue).refine((v) => Object.keys(v).length <= 64, 'too many values'),
+  values: z
+    .record(z.string().max(64), RawValue)
+    .refine((v) => Object.keys(v).length <= 64, 'too many values'),
   /** Required when this judge already has a mark on the line: why it is corrected. */
   reason: z.string().trim().max(200).optional(),
 });
@@ -106,4 +109,5 @@ export interface ProtocolError {
   message: string;
 }
 
-export type JudgeServerMessage = JudgeWelcome | MarkAck | MarkReject | ProtocolError | { type: 'pong'; t?: number };
+export type JudgeServerMessage =
+  JudgeWelcome | MarkAck | MarkReject | ProtocolError | { type: 'pong'; t?: number };

@@ -16,7 +16,10 @@ const Id = z
   .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'id must be lower-case letters, digits and dashes');
 
 /** A text shown to people, in Chinese and English. */
-export const LocalText = z.object({ zh: z.string().min(1).max(200), en: z.string().min(1).max(200) });
+export const LocalText = z.object({
+  zh: z.string().min(1).max(200),
+  en: z.string().min(1).max(200),
+});
 export type LocalText = z.infer<typeof LocalText>;
 
 const Points = z
@@ -146,17 +149,16 @@ export const TieBreak = z.object({
 });
 export type TieBreak = z.infer<typeof TieBreak>;
 
-export const MarkingScheme = z
-  .object({
-    schemaVersion: z.literal(1),
-    id: Id,
-    label: LocalText,
-    /** Decimals of every published score (stations, modules, total). */
-    decimals: z.number().int().min(0).max(3).default(2),
-    modules: z.array(Module).min(1),
-    tieBreaks: z.array(TieBreak).max(10).default([]),
-  })
-  .superRefine(checkScheme);
+const SchemeShape = z.object({
+  schemaVersion: z.literal(1),
+  id: Id,
+  label: LocalText,
+  /** Decimals of every published score (stations, modules, total). */
+  decimals: z.number().int().min(0).max(3).default(2),
+  modules: z.array(Module).min(1),
+  tieBreaks: z.array(TieBreak).max(10).default([]),
+});
+export const MarkingScheme = SchemeShape.superRefine(checkScheme);
 export type MarkingScheme = z.infer<typeof MarkingScheme>;
 export type MarkingSchemeInput = z.input<typeof MarkingScheme>;
 
@@ -170,18 +172,22 @@ function sumPoints(values: number[]): number {
 }
 
 /** Cross-field rules zod's shapes cannot say; each issue names the JSON path it is about. */
-function checkScheme(s: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void {
-  const scheme = s as unknown as MarkingScheme;
+function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx): void {
   const seen = new Map<string, string>();
   const claim = (id: string, path: (string | number)[]) => {
     const key = path.join('.');
     const prev = seen.get(id);
-    if (prev) ctx.addIssue({ code: 'custom', path, message: `duplicate id "${id}" (also at ${prev})` });
+    if (prev)
+      ctx.addIssue({ code: 'custom', path, message: `duplicate id "${id}" (also at ${prev})` });
     else seen.set(id, key);
   };
   const weights = scheme.modules.reduce((a, m) => a + m.weight, 0);
   if (weights !== 100)
-    ctx.addIssue({ code: 'custom', path: ['modules'], message: `module weights add up to ${weights}, not 100` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['modules'],
+      message: `module weights add up to ${weights}, not 100`,
+    });
 
   scheme.modules.forEach((m, mi) => {
     claim(m.id, ['modules', mi, 'id']);
@@ -196,8 +202,14 @@ function checkScheme(s: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void 
       const sp = ['modules', mi, 'stations', si];
       claim(st.id, [...sp, 'id']);
       if (!!st.criteria === !!st.subStations)
-        ctx.addIssue({ code: 'custom', path: sp, message: 'a station has either criteria or subStations' });
-      const units = st.subStations ?? [{ id: st.id, points: st.points, criteria: st.criteria ?? [] }];
+        ctx.addIssue({
+          code: 'custom',
+          path: sp,
+          message: 'a station has either criteria or subStations',
+        });
+      const units = st.subStations ?? [
+        { id: st.id, points: st.points, criteria: st.criteria ?? [] },
+      ];
       const unitSum = sumPoints(units.map((u) => u.points));
       if (st.subStations && unitSum !== Math.round(st.points * 1000))
         ctx.addIssue({
@@ -219,23 +231,39 @@ function checkScheme(s: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void 
           const cp = [...up, 'criteria', ci];
           claim(c.id, [...cp, 'id']);
           if (c.kind === 'veto' && c.scope === 'sub-station' && !st.subStations)
-            ctx.addIssue({ code: 'custom', path: [...cp, 'scope'], message: 'a sub-station veto outside a sub-station' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [...cp, 'scope'],
+              message: 'a sub-station veto outside a sub-station',
+            });
           if (c.kind === 'faults') {
             const ids = new Set<string>();
             c.faults.forEach((f, fi) => {
               if (ids.has(f.id))
-                ctx.addIssue({ code: 'custom', path: [...cp, 'faults', fi, 'id'], message: `duplicate fault id "${f.id}"` });
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [...cp, 'faults', fi, 'id'],
+                  message: `duplicate fault id "${f.id}"`,
+                });
               ids.add(f.id);
             });
             if (c.floor > c.points)
-              ctx.addIssue({ code: 'custom', path: [...cp, 'floor'], message: 'floor above the criterion points' });
+              ctx.addIssue({
+                code: 'custom',
+                path: [...cp, 'floor'],
+                message: 'floor above the criterion points',
+              });
           }
           if (c.kind === 'judgement') {
             const { min, max, step, descriptors } = c.scale;
             const span = Math.round(max * 1000) - Math.round(min * 1000);
             const stepM = Math.round(step * 1000);
             if (span <= 0 || span % stepM !== 0)
-              ctx.addIssue({ code: 'custom', path: [...cp, 'scale'], message: 'scale max must be above min by whole steps' });
+              ctx.addIssue({
+                code: 'custom',
+                path: [...cp, 'scale'],
+                message: 'scale max must be above min by whole steps',
+              });
             else if (descriptors && descriptors.length !== span / stepM + 1)
               ctx.addIssue({
                 code: 'custom',
@@ -248,7 +276,12 @@ function checkScheme(s: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void 
                 path: [...cp, 'scale', 'descriptors'],
                 message: 'a short judgement scale needs a written descriptor for each level',
               });
-            const minJudges = c.aggregate.rule === 'two-closest' ? 3 : c.aggregate.rule === 'trimmed-mean' ? 2 * c.aggregate.trim + 1 : 1;
+            const minJudges =
+              c.aggregate.rule === 'two-closest'
+                ? 3
+                : c.aggregate.rule === 'trimmed-mean'
+                  ? 2 * c.aggregate.trim + 1
+                  : 1;
             if (st.judges < minJudges)
               ctx.addIssue({
                 code: 'custom',
@@ -262,7 +295,12 @@ function checkScheme(s: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void 
   });
   scheme.tieBreaks.forEach((t, ti) => {
     const target = seen.get(t.id);
-    if (!target) ctx.addIssue({ code: 'custom', path: ['tieBreaks', ti, 'id'], message: `unknown ${t.kind} "${t.id}"` });
+    if (!target)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tieBreaks', ti, 'id'],
+        message: `unknown ${t.kind} "${t.id}"`,
+      });
   });
 }
 
@@ -270,11 +308,15 @@ function checkScheme(s: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void 
  * Parses an unknown value as a marking scheme.
  * @returns the scheme, or a list of "path: problem" lines suitable for a person.
  */
-export function parseScheme(input: unknown): { ok: true; scheme: MarkingScheme } | { ok: false; errors: string[] } {
+export function parseScheme(
+  input: unknown,
+): { ok: true; scheme: MarkingScheme } | { ok: false; errors: string[] } {
   const r = MarkingScheme.safeParse(input);
   if (r.success) return { ok: true, scheme: r.data };
   return {
     ok: false,
-    errors: r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+    errors: r.error.issues.map(
+      (i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`,
+    ),
   };
 }

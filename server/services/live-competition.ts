@@ -61,9 +61,18 @@ export class LiveCompetition {
     this.#revision = row.revision;
     this.index = indexScheme(MarkingScheme.parse(JSON.parse(row.schemeJson)));
     this.columns = {
-      modules: this.index.scheme.modules.map((m) => ({ id: m.id, label: m.label, weight: m.weight })),
+      modules: this.index.scheme.modules.map((m) => ({
+        id: m.id,
+        label: m.label,
+        weight: m.weight,
+      })),
       stations: this.index.scheme.modules.flatMap((m) =>
-        m.stations.map((s) => ({ id: s.id, moduleId: m.id, label: s.label, points: formatMilli(toMilli(s.points)) })),
+        m.stations.map((s) => ({
+          id: s.id,
+          moduleId: m.id,
+          label: s.label,
+          points: formatMilli(toMilli(s.points)),
+        })),
       ),
     };
   }
@@ -115,7 +124,13 @@ export class LiveCompetition {
 
   /** Every current mark of one judge (for the tablet's queue after a reload). */
   linesOf(officialId: number) {
-    const out: { markId: number; clientId: string; contestantId: number; sheetId: string; values: SheetValues }[] = [];
+    const out: {
+      markId: number;
+      clientId: string;
+      contestantId: number;
+      sheetId: string;
+      values: SheetValues;
+    }[] = [];
     for (const [key, v] of this.#lines) {
       const [c, sheet, o] = key.split(':');
       if (Number(o) === officialId) out.push({ ...v, contestantId: Number(c), sheetId: sheet! });
@@ -130,7 +145,13 @@ export class LiveCompetition {
   }
 
   snapshot(): BoardSnapshot {
-    return { type: 'board.snapshot', revision: this.#revision, competition: this.summary, columns: this.columns, rows: this.standings() };
+    return {
+      type: 'board.snapshot',
+      revision: this.#revision,
+      competition: this.summary,
+      columns: this.columns,
+      rows: this.standings(),
+    };
   }
 
   /**
@@ -148,7 +169,10 @@ export class LiveCompetition {
   /** The station score (published) of a contestant, for the judge's ack. */
   stationScore(contestantId: number, sheetId: string): string {
     const stationId = this.index.sheets.get(sheetId)?.stationId ?? '';
-    return this.#rows.get(contestantId)?.stations[stationId]?.score ?? formatScaled(0, this.index.scheme.decimals);
+    return (
+      this.#rows.get(contestantId)?.stations[stationId]?.score ??
+      formatScaled(0, this.index.scheme.decimals)
+    );
   }
 
   /**
@@ -161,15 +185,25 @@ export class LiveCompetition {
     this.#revision = m.revision;
     // The row as ranked by the one standings function; boards re-rank the others themselves.
     const row = this.standings().find((r) => r.contestantId === m.contestantId)!;
-    const delta: BoardDelta = { type: 'board.delta', revision: m.revision, rows: [row], event: this.#describe(m, row) };
+    const delta: BoardDelta = {
+      type: 'board.delta',
+      revision: m.revision,
+      rows: [row],
+      event: this.#describe(m, row),
+    };
     this.#deltas.push(delta);
-    if (this.#deltas.length > DELTA_HISTORY) this.#deltas.splice(0, this.#deltas.length - DELTA_HISTORY);
+    if (this.#deltas.length > DELTA_HISTORY)
+      this.#deltas.splice(0, this.#deltas.length - DELTA_HISTORY);
     return delta;
   }
 
   #applyToState(m: MarkRow): void {
     const values = JSON.parse(m.valuesJson) as SheetValues;
-    this.#lines.set(lineKey(m.contestantId, m.sheetId, m.officialId), { markId: m.id, clientId: m.clientId, values });
+    this.#lines.set(lineKey(m.contestantId, m.sheetId, m.officialId), {
+      markId: m.id,
+      clientId: m.clientId,
+      values,
+    });
     let bySheet = this.#marks.get(m.contestantId);
     if (!bySheet) this.#marks.set(m.contestantId, (bySheet = new Map()));
     // The same judge's later mark on a line replaces the earlier one: a panel of three stays three.
@@ -181,7 +215,11 @@ export class LiveCompetition {
 
   #rescore(contestantId: number): StandingRow {
     const c = this.contestants.get(contestantId)!;
-    const score = scoreContestant(this.index, this.#marks.get(contestantId) ?? new Map(), this.#locked);
+    const score = scoreContestant(
+      this.index,
+      this.#marks.get(contestantId) ?? new Map(),
+      this.#locked,
+    );
     const row = buildRow(this.index, c, score);
     this.#rows.set(contestantId, row);
     this.#ranked = null;
@@ -201,7 +239,8 @@ export class LiveCompetition {
           if (n) parts.push(`${f.label.zh}×${n} −${formatMilli(n * toMilli(f.deduction))}`);
         }
       if (c.kind === 'veto' && v === true) parts.push(c.label.zh);
-      if (c.kind === 'judgement' && typeof v === 'number') parts.push(`${c.label.zh} ${formatMilli(v)}`);
+      if (c.kind === 'judgement' && typeof v === 'number')
+        parts.push(`${c.label.zh} ${formatMilli(v)}`);
       if (c.kind === 'imported' && typeof v === 'number') parts.push(`${formatMilli(v)}`);
     }
     const contestant = this.contestants.get(m.contestantId)!;
@@ -209,7 +248,8 @@ export class LiveCompetition {
       bib: contestant.bib,
       name: contestant.name,
       sheet: sheet.label,
-      detail: parts.join(' · ') || (sheet.criteria.some((c) => c.kind === 'faults') ? '无失误' : ''),
+      detail:
+        parts.join(' · ') || (sheet.criteria.some((c) => c.kind === 'faults') ? '无失误' : ''),
       score: row.stations[sheet.stationId]?.score ?? '',
     };
   }

@@ -39,7 +39,11 @@ export class MarkWriter {
   #scheduled = false;
   #now: () => Date;
 
-  constructor(db: Db, onDelta: (live: LiveCompetition, delta: BoardDelta) => void, now: () => Date = () => new Date()) {
+  constructor(
+    db: Db,
+    onDelta: (live: LiveCompetition, delta: BoardDelta) => void,
+    now: () => Date = () => new Date(),
+  ) {
     this.#db = db;
     this.#stmts = prepareMarkStatements(db);
     this.#onDelta = onDelta;
@@ -75,7 +79,14 @@ export class MarkWriter {
           if ('insert' in o) {
             const base = o.insert;
             const { id, revision } = this.#stmts.append({ ...base, createdAt });
-            const markRow: MarkRow = { ...base, id, revision, createdAt, supersedesId: base.supersedesId ?? null, reason: base.reason ?? null };
+            const markRow: MarkRow = {
+              ...base,
+              id,
+              revision,
+              createdAt,
+              supersedesId: base.supersedesId ?? null,
+              reason: base.reason ?? null,
+            };
             clientIds.set(base.clientId, { officialId: base.officialId, markRow });
             lines.set(`${base.contestantId}:${base.sheetId}:${base.officialId}`, id);
             outcomes.push({ commit: markRow });
@@ -84,7 +95,13 @@ export class MarkWriter {
       });
     } catch (err) {
       for (const p of batch)
-        p.resolve(reject(p.msg.clientId, 'server/commit_failed', `服务器保存失败，请稍后重发（${(err as Error).message}）`));
+        p.resolve(
+          reject(
+            p.msg.clientId,
+            'server/commit_failed',
+            `服务器保存失败，请稍后重发（${(err as Error).message}）`,
+          ),
+        );
       return;
     }
     // Committed: now, and only now, apply, acknowledge and broadcast, in revision order.
@@ -104,7 +121,12 @@ export class MarkWriter {
       } else if (o.type === 'mark.ack' && o.markId < 0) {
         // A resend of a mark committed earlier in this same batch: its ids are known now.
         const row = clientIds.get(o.clientId)!.markRow;
-        p.resolve({ ...o, markId: row.id, revision: row.revision, stationScore: p.live.stationScore(row.contestantId, row.sheetId) });
+        p.resolve({
+          ...o,
+          markId: row.id,
+          revision: row.revision,
+          stationScore: p.live.stationScore(row.contestantId, row.sheetId),
+        });
       } else p.resolve(o);
     });
   }
@@ -131,26 +153,49 @@ export class MarkWriter {
         stationScore: inBatch ? '' : live.stationScore(earlier.contestantId, earlier.sheetId),
       };
     }
-    if (judge.competitionId !== live.id) return reject(clientId, 'mark/not_assigned', '您不是本场比赛的裁判');
+    if (judge.competitionId !== live.id)
+      return reject(clientId, 'mark/not_assigned', '您不是本场比赛的裁判');
     const state = live.summary.state;
     if (state === 'final' || state === 'draft')
-      return reject(clientId, 'mark/competition_closed', state === 'final' ? '比赛成绩已正式公布，不能再评分' : '比赛尚未开始');
+      return reject(
+        clientId,
+        'mark/competition_closed',
+        state === 'final' ? '比赛成绩已正式公布，不能再评分' : '比赛尚未开始',
+      );
     const contestant = live.contestants.get(msg.contestantId);
-    if (!contestant) return reject(clientId, 'mark/unknown_contestant', `没有编号为 ${msg.contestantId} 的选手`);
+    if (!contestant)
+      return reject(clientId, 'mark/unknown_contestant', `没有编号为 ${msg.contestantId} 的选手`);
     if (contestant.status !== 'active')
-      return reject(clientId, 'mark/contestant_inactive', `${contestant.bib}号 ${contestant.name} 已${contestant.status === 'withdrawn' ? '退赛' : '被取消资格'}`);
+      return reject(
+        clientId,
+        'mark/contestant_inactive',
+        `${contestant.bib}号 ${contestant.name} 已${contestant.status === 'withdrawn' ? '退赛' : '被取消资格'}`,
+      );
     const sheet = live.index.sheets.get(msg.sheetId);
     if (!sheet) return reject(clientId, 'mark/unknown_sheet', `评分标准中没有 “${msg.sheetId}”`);
     if (!judge.sheets.has(sheet.id))
-      return reject(clientId, 'mark/not_assigned', `您未被分配到 ${sheet.label.zh}，不能为该项评分`);
+      return reject(
+        clientId,
+        'mark/not_assigned',
+        `您未被分配到 ${sheet.label.zh}，不能为该项评分`,
+      );
     if (live.isLocked(sheet.stationId))
-      return reject(clientId, 'mark/station_locked', `${sheet.label.zh} 已由裁判长锁定，如需更正请联系裁判长`);
+      return reject(
+        clientId,
+        'mark/station_locked',
+        `${sheet.label.zh} 已由裁判长锁定，如需更正请联系裁判长`,
+      );
     const parsed = parseSheetValues(sheet, msg.values);
     if (!parsed.ok) return reject(clientId, parsed.error, parsed.message);
     const key = `${contestant.id}:${sheet.id}:${judge.officialId}`;
-    const previous = batchLines.get(key) ?? live.currentLine(contestant.id, sheet.id, judge.officialId)?.markId;
+    const previous =
+      batchLines.get(key) ?? live.currentLine(contestant.id, sheet.id, judge.officialId)?.markId;
     if (previous !== undefined && !msg.reason)
-      return reject(clientId, 'mark/reason_required', `您已为 ${contestant.bib}号 提交过 ${sheet.label.zh} 的评分，更正需填写原因`);
+      return reject(
+        clientId,
+        'mark/reason_required',
+        `您已为 ${contestant.bib}号 提交过 ${sheet.label.zh} 的评分，更正需填写原因`,
+      );
     return {
       insert: {
         clientId,

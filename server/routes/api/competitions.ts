@@ -13,7 +13,8 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get('/api/competitions/:slug/standings', async (req, reply) => {
     const p = SlugParams.safeParse(req.params);
     const live = p.success ? app.live.get(p.data.slug) : undefined;
-    if (!live) return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+    if (!live)
+      return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
     const rows = live.standings();
     const body: StandingsResponse = {
       competition: live.summary,

@@ -1,5 +1,6 @@
 import { BoardQuery, CloseCode } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
+import { checkOrigin } from '../../plugins/origin.ts';
 
 /**
  * `GET /ws/board?competition=SLUG&since=REV` — read-only board socket.
@@ -8,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
  * ignored. See docs/protocol.md.
  */
 const routes: FastifyPluginAsync = async (app) => {
-  app.get('/ws/board', { websocket: true }, (socket, req) => {
+  app.get('/ws/board', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
     const q = BoardQuery.safeParse(req.query);
     const live = q.success ? app.live.get(q.data.competition) : undefined;
     if (!q.success || !live) {
@@ -22,7 +23,8 @@ const routes: FastifyPluginAsync = async (app) => {
     if (!set) app.live.boards.set(live.id, (set = new Set()));
     set.add(socket);
     socket.on('message', (data) => {
-      if (data.toString().length < 200 && data.toString().includes('"ping"')) socket.send('{"type":"pong"}');
+      if (data.toString().length < 200 && data.toString().includes('"ping"'))
+        socket.send('{"type":"pong"}');
     });
     socket.on('close', () => set.delete(socket));
   });

@@ -1,5 +1,12 @@
-import { CloseCode, JudgeClientMessage, PROTOCOL_VERSION, type JudgeServerMessage, type JudgeWelcome } from '#protocol';
+import {
+  CloseCode,
+  JudgeClientMessage,
+  PROTOCOL_VERSION,
+  type JudgeServerMessage,
+  type JudgeWelcome,
+} from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
+import { checkOrigin } from '../../plugins/origin.ts';
 import { findOfficialByToken } from '../../../db/repositories/competitions.ts';
 import type { JudgeIdentity } from '../../services/mark-writer.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
@@ -15,14 +22,17 @@ export const MAX_BAD_FRAMES = 20;
  * Every frame is parsed by zod; a bad one gets an `error` frame and changes nothing.
  */
 const routes: FastifyPluginAsync = async (app) => {
-  app.get('/ws/judge', { websocket: true }, (socket) => {
+  app.get('/ws/judge', { websocket: true, preValidation: checkOrigin }, (socket) => {
     let judge: JudgeIdentity | null = null;
     let live: LiveCompetition | undefined;
     let badFrames = 0;
     const send = (m: JudgeServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
     };
-    const helloTimer = setTimeout(() => socket.close(CloseCode.authFailed, 'no hello'), HELLO_TIMEOUT_MS);
+    const helloTimer = setTimeout(
+      () => socket.close(CloseCode.authFailed, 'no hello'),
+      HELLO_TIMEOUT_MS,
+    );
     app.live.judges.add(socket);
     socket.on('close', () => {
       clearTimeout(helloTimer);
@@ -34,11 +44,19 @@ const routes: FastifyPluginAsync = async (app) => {
       try {
         if (isBinary) throw new Error('binary frame');
         const r = JudgeClientMessage.safeParse(JSON.parse(data.toString()));
-        if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`).join('; '));
+        if (!r.success)
+          throw new Error(
+            r.error.issues.map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`).join('; '),
+          );
         parsed = r.data;
       } catch (err) {
-        send({ type: 'error', code: 'protocol/bad_frame', message: `无法识别的消息：${(err as Error).message}`.slice(0, 500) });
-        if (++badFrames > MAX_BAD_FRAMES) socket.close(CloseCode.tooManyErrors, 'too many bad frames');
+        send({
+          type: 'error',
+          code: 'protocol/bad_frame',
+          message: `无法识别的消息：${(err as Error).message}`.slice(0, 500),
+        });
+        if (++badFrames > MAX_BAD_FRAMES)
+          socket.close(CloseCode.tooManyErrors, 'too many bad frames');
         return;
       }
       switch (parsed.type) {
@@ -51,9 +69,16 @@ const routes: FastifyPluginAsync = async (app) => {
             return;
           }
           const official = findOfficialByToken(app.db, parsed.token);
-          live = official && !official.revoked ? app.live.all().find((l) => l.id === official.competitionId) : undefined;
+          live =
+            official && !official.revoked
+              ? app.live.all().find((l) => l.id === official.competitionId)
+              : undefined;
           if (!official || official.revoked || !live) {
-            send({ type: 'error', code: 'auth/unknown_token', message: '登录码无效或已停用，请联系组委会' });
+            send({
+              type: 'error',
+              code: 'auth/unknown_token',
+              message: '登录码无效或已停用，请联系组委会',
+            });
             socket.close(CloseCode.authFailed, 'unknown token');
             return;
           }
@@ -69,7 +94,13 @@ const routes: FastifyPluginAsync = async (app) => {
           const welcome: JudgeWelcome = {
             type: 'judge.welcome',
             protocol: PROTOCOL_VERSION,
-            judge: { id: judge.officialId, code: judge.code, name: judge.name, role: judge.role, sheets: [...judge.sheets] },
+            judge: {
+              id: judge.officialId,
+              code: judge.code,
+              name: judge.name,
+              role: judge.role,
+              sheets: [...judge.sheets],
+            },
             competition: live.summary,
             scheme: live.index.scheme,
             contestants: [...live.contestants.values()].sort((a, b) => a.drawOrder - b.drawOrder),
@@ -81,7 +112,12 @@ const routes: FastifyPluginAsync = async (app) => {
         }
         case 'mark.submit': {
           if (!judge || !live) {
-            send({ type: 'mark.reject', clientId: parsed.clientId, code: 'auth/required', message: '请先登录' });
+            send({
+              type: 'mark.reject',
+              clientId: parsed.clientId,
+              code: 'auth/required',
+              message: '请先登录',
+            });
             return;
           }
           send(await app.live.writer.submit(judge, live, parsed));
