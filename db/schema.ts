@@ -14,13 +14,19 @@ export const competitions = sqliteTable('competitions', {
   venue: text('venue').notNull().default(''),
   date: text('date').notNull(),
   timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
-  locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
-  state: text('state', { enum: ['draft', 'live', 'frozen', 'final'] }).notNull().default('live'),
+  locale: text('locale', { enum: ['zh-CN', 'en'] })
+    .notNull()
+    .default('zh-CN'),
+  state: text('state', { enum: ['draft', 'live', 'frozen', 'final'] })
+    .notNull()
+    .default('live'),
   /** The marking scheme as validated JSON (protocol/scheme.ts). */
   schemeJson: text('scheme_json').notNull(),
   /** Monotonic: bumped by every state change (a mark, a lock); boards resume from it. */
   revision: integer('revision').notNull().default(0),
-  createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  createdAt: text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 });
 
 export const contestants = sqliteTable(
@@ -34,7 +40,9 @@ export const contestants = sqliteTable(
     drawOrder: integer('draw_order').notNull(),
     name: text('name').notNull(),
     organisation: text('organisation').notNull().default(''),
-    status: text('status', { enum: ['active', 'withdrawn', 'disqualified'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'withdrawn', 'disqualified'] })
+      .notNull()
+      .default('active'),
   },
   (t) => [uniqueIndex('contestants_bib').on(t.competitionId, t.bib)],
 );

@@ -20,7 +20,10 @@ export function getCompetitionBySlug(db: Db, slug: string): CompetitionRow | und
 }
 
 export function countCompetitions(db: Db): number {
-  return db.select({ n: sql<number>`count(*)` }).from(competitions).get()!.n;
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(competitions)
+    .get()!.n;
 }
 
 /**
@@ -76,5 +79,9 @@ export function listContestants(db: Db, competitionId: number) {
 }
 
 export function findOfficialByToken(db: Db, token: string) {
-  return db.select().from(officials).where(eq(officials.tokenHash, hashToken(token))).get();
+  return db
+    .select()
+    .from(officials)
+    .where(eq(officials.tokenHash, hashToken(token)))
+    .get();
 }

@@ -7,7 +7,12 @@ export type NewMark = Omit<typeof marks.$inferInsert, 'id' | 'revision'>;
 
 /** The whole log of a competition in sequence order (for loading and recomputing). */
 export function listMarks(db: Db, competitionId: number): MarkRow[] {
-  return db.select().from(marks).where(eq(marks.competitionId, competitionId)).orderBy(asc(marks.id)).all();
+  return db
+    .select()
+    .from(marks)
+    .where(eq(marks.competitionId, competitionId))
+    .orderBy(asc(marks.id))
+    .all();
 }
 
 export function listStationLocks(db: Db, competitionId: number) {
@@ -60,7 +65,12 @@ export function prepareMarkStatements(db: Db) {
      */
     append(m: NewMark): { id: number; revision: number } {
       const { revision } = bump.get({ id: m.competitionId })!;
-      const { id } = insert.get({ ...m, supersedesId: m.supersedesId ?? null, reason: m.reason ?? null, revision })!;
+      const { id } = insert.get({
+        ...m,
+        supersedesId: m.supersedesId ?? null,
+        reason: m.reason ?? null,
+        revision,
+      })!;
       return { id, revision };
     },
   };
