@@ -67,30 +67,42 @@ export const officials = sqliteTable(
 );
 
 /**
- * The append-only marks log (评分记录). Nothing is updated or deleted: a judge's later mark on
- * the same line supersedes the earlier one (`supersedes_id`, with a reason). The `id` is the
- * log sequence; `client_id` is made by the tablet and makes a resend harmless.
+ * The append-only marks log (评分记录). Nothing is updated or deleted. Entries:
+ * - `mark`: one judge's values for one contestant × sheet × attempt; a later mark on the same
+ *   line supersedes the earlier one (`supersedes_id`, with a reason);
+ * - `void`: the head judge drops mark `target_mark_id` out, with a reason;
+ * - `rerun`: the head judge voids attempt `attempt` of `station_id` and grants another.
+ * The `id` is the log sequence; `client_id` is made by the client and makes a resend harmless.
  */
 export const marks = sqliteTable(
   'marks',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     clientId: text('client_id').notNull().unique(),
+    kind: text('kind', { enum: ['mark', 'void', 'rerun'] })
+      .notNull()
+      .default('mark'),
     competitionId: integer('competition_id')
       .notNull()
       .references(() => competitions.id),
     contestantId: integer('contestant_id')
       .notNull()
       .references(() => contestants.id),
-    sheetId: text('sheet_id').notNull(),
+    /** The sheet of a mark (and of the mark a void drops); null for a rerun. */
+    sheetId: text('sheet_id'),
+    /** The station of a rerun; null otherwise. */
+    stationId: text('station_id'),
+    attempt: integer('attempt').notNull().default(1),
     officialId: integer('official_id')
       .notNull()
       .references(() => officials.id),
-    /** Parsed criterion values as JSON (engine/values.ts SheetValues). */
-    valuesJson: text('values_json').notNull(),
+    /** Parsed criterion values as JSON (engine/values.ts SheetValues); `{}` for actions. */
+    valuesJson: text('values_json').notNull().default('{}'),
     supersedesId: integer('supersedes_id'),
+    /** The mark a void drops out. */
+    targetMarkId: integer('target_mark_id'),
     reason: text('reason'),
-    /** Competition revision this mark produced. */
+    /** Competition revision this entry produced. */
     revision: integer('revision').notNull(),
     /** Server wall clock, for people only; ordering is by id and revision. */
     createdAt: text('created_at').notNull(),

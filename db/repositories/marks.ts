@@ -3,7 +3,8 @@ import type { Db } from '../client.ts';
 import { competitions, marks, stationLocks } from '../schema.ts';
 
 export type MarkRow = typeof marks.$inferSelect;
-export type NewMark = Omit<typeof marks.$inferInsert, 'id' | 'revision'>;
+/** A log entry to append: every column but the ones the database assigns. */
+export type NewMark = Omit<MarkRow, 'id' | 'revision'>;
 
 /** The whole log of a competition in sequence order (for loading and recomputing). */
 export function listMarks(db: Db, competitionId: number): MarkRow[] {
@@ -44,12 +45,16 @@ export function prepareMarkStatements(db: Db) {
     .insert(marks)
     .values({
       clientId: sql.placeholder('clientId'),
+      kind: sql.placeholder('kind'),
       competitionId: sql.placeholder('competitionId'),
       contestantId: sql.placeholder('contestantId'),
       sheetId: sql.placeholder('sheetId'),
+      stationId: sql.placeholder('stationId'),
+      attempt: sql.placeholder('attempt'),
       officialId: sql.placeholder('officialId'),
       valuesJson: sql.placeholder('valuesJson'),
       supersedesId: sql.placeholder('supersedesId'),
+      targetMarkId: sql.placeholder('targetMarkId'),
       reason: sql.placeholder('reason'),
       revision: sql.placeholder('revision'),
       createdAt: sql.placeholder('createdAt'),
@@ -65,12 +70,7 @@ export function prepareMarkStatements(db: Db) {
      */
     append(m: NewMark): { id: number; revision: number } {
       const { revision } = bump.get({ id: m.competitionId })!;
-      const { id } = insert.get({
-        ...m,
-        supersedesId: m.supersedesId ?? null,
-        reason: m.reason ?? null,
-        revision,
-      })!;
+      const { id } = insert.get({ ...m, revision })!;
       return { id, revision };
     },
   };

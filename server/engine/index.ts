@@ -8,3 +8,5 @@ export * from './scheme-index.ts';
 export * from './values.ts';
 export * from './scoring.ts';
 export * from './standings.ts';
+export * from './log.ts';
+export * from './incremental.ts';

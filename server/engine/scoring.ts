@@ -1,4 +1,4 @@
-import type { AggregateRule, Criterion } from '../protocol/scheme.ts';
+import type { AggregateRule, Criterion, Station } from '../protocol/scheme.ts';
 import { toMilli } from './decimal.ts';
 import {
   add,
@@ -22,6 +22,8 @@ export interface CurrentMark {
   seq: number;
   judgeId: number;
   values: SheetValues;
+  /** Attempt (run) number, from 1; absent means 1. */
+  attempt?: number;
 }
 
 /** Scoring state of a sheet or station for one contestant. */
@@ -35,48 +37,58 @@ export interface SheetScore {
   vetoed: 'sub-station' | 'station' | null;
   /** Criterion ids whose panel spread is beyond tolerance. */
   flagged: string[];
-  /** Time criteria's values (ms), for tie-breaks. */
+  /** Time criteria's values (ms, with fault time penalties), for tie-breaks; null when untimed. */
   times: Record<string, number | null>;
 }
 
 /**
- * Aggregates a panel's judgements (milli-points) by the scheme's rule, exactly.
+ * The marks an aggregate rule keeps, sorted ascending (milli-points).
  *
- * - mean: Σ/n.
- * - median: middle value, or the mean of the two middle values.
- * - trimmed-mean: drop `trim` highest and `trim` lowest, mean of the rest (WorldSkills/diving).
- * - two-closest: of three marks, the mean of the two closest; on an equal gap, the higher pair.
+ * - mean: all; median: the middle one or two; trimmed-mean: all but `trim` highest and `trim`
+ *   lowest (WorldSkills / diving); two-closest: of three, the closest pair, and on an equal
+ *   gap the higher pair (the documented choice).
  *
  * Documented fallback (SPEC: a line with fewer judges than required is computed and marked
- * provisional): when the panel is too small for the rule, the plain mean of the marks present.
- * @returns null for an empty panel.
+ * provisional): when the panel is too small for the rule, all marks present are kept.
  */
+export function keptJudgements(values: readonly number[], rule: AggregateRule): number[] {
+  const v = [...values].sort((a, b) => a - b);
+  switch (rule.rule) {
+    case 'mean':
+      return v;
+    case 'median': {
+      const mid = v.length >> 1;
+      return v.length % 2 ? v.slice(mid, mid + 1) : v.slice(mid - 1, mid + 1);
+    }
+    case 'trimmed-mean':
+      return v.length > 2 * rule.trim ? v.slice(rule.trim, v.length - rule.trim) : v;
+    case 'two-closest': {
+      if (v.length !== 3) return v;
+      const [a, b, c] = v as [number, number, number];
+      return b - a < c - b ? [a, b] : [b, c];
+    }
+  }
+}
+
+/** How many marks the rule keeps from a full panel of `n` judges. */
+export function keptCount(n: number, rule: AggregateRule): number {
+  return keptJudgements(
+    Array.from({ length: n }, (_, i) => i),
+    rule,
+  ).length;
+}
+
+/** The mean of the kept marks, exactly; null for an empty panel. */
 export function aggregateJudgements(
   values: readonly number[],
   rule: AggregateRule,
 ): Rational | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mean = (xs: number[]) =>
-    rat(
-      xs.reduce((s, x) => s + x, 0),
-      xs.length,
-    );
-  switch (rule.rule) {
-    case 'mean':
-      return mean(v);
-    case 'median': {
-      const mid = v.length >> 1;
-      return v.length % 2 ? rat(v[mid]!) : mean([v[mid - 1]!, v[mid]!]);
-    }
-    case 'trimmed-mean':
-      return v.length > 2 * rule.trim ? mean(v.slice(rule.trim, v.length - rule.trim)) : mean(v);
-    case 'two-closest': {
-      if (v.length !== 3) return mean(v);
-      const [a, b, c] = v as [number, number, number];
-      return b - a < c - b ? mean([a, b]) : mean([b, c]);
-    }
-  }
+  const kept = keptJudgements(values, rule);
+  if (!kept.length) return null;
+  return rat(
+    kept.reduce((s, x) => s + x, 0),
+    kept.length,
+  );
 }
 
 /** Spread (max − min) of a panel, milli-points. */
@@ -90,59 +102,115 @@ function latest(marks: readonly CurrentMark[]): CurrentMark | undefined {
   return best;
 }
 
+/** Σ count × penaltyMs over the sheet's faults: added to its times (ranked-on-time schemes). */
+function penaltyMs(sheet: Sheet, last: CurrentMark | undefined): number {
+  let ms = 0;
+  for (const c of sheet.criteria)
+    if (c.kind === 'faults') {
+      const counts = (last?.values[c.id] ?? {}) as Record<string, number>;
+      for (const f of c.faults) ms += (counts[f.id] ?? 0) * f.penaltyMs;
+    }
+  return ms;
+}
+
+/**
+ * Points of a time on a band: full up to `fullMs`, linear to zero at `zeroMs`, exact.
+ * @returns milli-points.
+ */
+export function timeBandMilli(
+  ms: number | null,
+  pointsMilli: number,
+  band: { fullMs: number; zeroMs: number },
+): Rational {
+  if (ms === null || ms >= band.zeroMs) return ZERO;
+  if (ms <= band.fullMs) return rat(pointsMilli);
+  return rat(pointsMilli * (band.zeroMs - ms), band.zeroMs - band.fullMs);
+}
+
 /** Milli-points one criterion contributes, from the panel's current marks. */
-function criterionMilli(c: Criterion, marks: readonly CurrentMark[], flagged: string[]): Rational {
+function criterionMilli(
+  c: Criterion,
+  sheet: Sheet,
+  marks: readonly CurrentMark[],
+  times: Record<string, number | null>,
+  flagged: string[],
+): Rational {
   const last = latest(marks);
   switch (c.kind) {
     case 'faults': {
       const counts = (last?.values[c.id] ?? {}) as Record<string, number>;
       let deducted = 0;
       for (const f of c.faults) deducted += (counts[f.id] ?? 0) * toMilli(f.deduction);
+      if (c.cap !== undefined) deducted = Math.min(deducted, toMilli(c.cap));
       return rat(Math.max(toMilli(c.floor), toMilli(c.points) - deducted));
     }
     case 'check':
       return rat(last?.values[c.id] === true ? toMilli(c.points) : 0);
     case 'imported':
       return rat((last?.values[c.id] as number | undefined) ?? 0);
+    case 'time':
+      return c.band && c.points > 0
+        ? timeBandMilli(times[c.id] ?? null, toMilli(c.points), c.band)
+        : ZERO;
     case 'judgement': {
       const given = marks
         .map((m) => m.values[c.id])
         .filter((x): x is number => typeof x === 'number');
       if (spread(given) > toMilli(c.tolerance)) flagged.push(c.id);
-      const agg = aggregateJudgements(given, c.aggregate);
-      return agg ? div(mul(agg, rat(toMilli(c.points))), rat(toMilli(c.scale.max))) : ZERO;
+      const mean = aggregateJudgements(given, c.aggregate);
+      if (!mean) return ZERO;
+      if (c.result === 'scaled')
+        return div(mul(mean, rat(toMilli(c.points))), rat(toMilli(c.scale.max)));
+      // Sum of a short panel: the mean of what is there × the number a full panel keeps.
+      const base = c.result === 'sum' ? mul(mean, rat(keptCount(sheet.judges, c.aggregate))) : mean;
+      const dd = c.difficultyFrom
+        ? ((last?.values[c.difficultyFrom] as number | undefined) ?? 0)
+        : 1000;
+      return mul(mul(base, rat(toMilli(c.factor), 1000)), rat(dd, 1000));
     }
     case 'veto':
-    case 'time':
+    case 'difficulty':
       return ZERO;
   }
 }
 
+/** Judges a sheet needs before its line is complete (not provisional). */
+export function requiredJudges(sheet: Sheet): number {
+  let n = 0;
+  for (const c of sheet.criteria)
+    if (c.kind === 'judgement') n = Math.max(n, c.minJudges ?? sheet.judges);
+  return n || sheet.judges;
+}
+
 /**
- * Scores one sheet for one contestant from the panel's current marks (one per judge).
- * Sub-station total = Σ criteria, clamped to [0, sheet points]; a set veto zeroes it.
- * Status: empty (no mark), partial (fewer judges than the panel), flagged (a judgement spread
- * beyond tolerance), scored.
+ * Scores one sheet for one contestant from the panel's current marks (one per judge, one
+ * attempt). Total = Σ criteria, clamped to [0, sheet points]; a set veto zeroes it; a sheet
+ * nobody marked scores 0. Status: empty (no mark), partial (fewer judges than required),
+ * flagged (a judgement spread beyond tolerance), scored.
  */
 export function scoreSheet(sheet: Sheet, marks: readonly CurrentMark[]): SheetScore {
   const flagged: string[] = [];
   const times: Record<string, number | null> = {};
   const last = latest(marks);
+  const penalty = penaltyMs(sheet, last);
   let vetoed: SheetScore['vetoed'] = null;
-  let total = ZERO;
   for (const c of sheet.criteria) {
     if (c.kind === 'veto' && last?.values[c.id] === true)
       vetoed = vetoed === 'station' ? vetoed : c.scope;
-    if (c.kind === 'time') times[c.id] = (last?.values[c.id] as number | null | undefined) ?? null;
-    total = add(total, criterionMilli(c, marks, flagged));
+    if (c.kind === 'time') {
+      const raw = last?.values[c.id] as number | null | undefined;
+      times[c.id] = typeof raw === 'number' ? raw + penalty : null;
+    }
   }
+  let total = ZERO;
+  for (const c of sheet.criteria)
+    total = add(total, criterionMilli(c, sheet, marks, times, flagged));
   total = rmin(rmax(total, ZERO), rat(sheet.points));
-  // A sheet nobody has marked scores nothing (fault criteria would otherwise start from full).
   if (vetoed || marks.length === 0) total = ZERO;
   const status: LineStatus =
     marks.length === 0
       ? 'empty'
-      : marks.length < sheet.judges
+      : marks.length < requiredJudges(sheet)
         ? 'partial'
         : flagged.length
           ? 'flagged'
@@ -173,25 +241,93 @@ export interface ContestantScore {
 /** Current marks of one contestant, keyed by sheet id. */
 export type ContestantMarks = ReadonlyMap<string, readonly CurrentMark[]>;
 
+/** Attempts the head judge voided (re-runs granted), per station id, for one contestant. */
+export type Reruns = ReadonlyMap<string, readonly number[]>;
+
 function combineStatus(a: LineStatus, b: LineStatus): LineStatus {
-  const order: LineStatus[] = ['flagged', 'partial', 'empty', 'scored'];
   if (a === b) return a;
   if (a === 'flagged' || b === 'flagged') return 'flagged';
-  // A station with one sheet scored and another empty is partly done.
-  if (a === 'scored' || b === 'scored' || a === 'partial' || b === 'partial') return 'partial';
-  return order[Math.min(order.indexOf(a), order.indexOf(b))]!;
+  // Anything mixed (scored + empty, partial + scored, …) is a station partly done.
+  return 'partial';
+}
+
+interface AttemptScore {
+  exact: Rational;
+  status: LineStatus;
+  vetoed: boolean;
+  times: Record<string, number | null>;
+}
+
+function scoreAttempt(
+  index: SchemeIndex,
+  sheetIds: string[],
+  marks: ContestantMarks,
+  attempt: number | null,
+): AttemptScore {
+  const parts = sheetIds.map((id) => {
+    const all = marks.get(id) ?? [];
+    return scoreSheet(
+      index.sheets.get(id)!,
+      attempt === null ? all : all.filter((m) => (m.attempt ?? 1) === attempt),
+    );
+  });
+  const stationVeto = parts.some((p) => p.vetoed === 'station');
+  const times: Record<string, number | null> = {};
+  for (const p of parts) Object.assign(times, p.times);
+  return {
+    exact: stationVeto ? ZERO : sum(parts.map((p) => p.milli)),
+    status: parts.map((p) => p.status).reduce(combineStatus),
+    vetoed: parts.some((p) => p.vetoed),
+    times,
+  };
+}
+
+/**
+ * A station's exact score over its attempts (runs): `best` counts the best attempt, `sum`
+ * adds them, `mean` averages the attempts taken. Voided attempts (re-runs granted by the head
+ * judge) drop out and each adds one attempt. Missing attempts leave the station partial.
+ * Tie-break times come from the counted attempt (`best`) or the latest attempt taken.
+ */
+function scoreStation(
+  index: SchemeIndex,
+  station: Station,
+  sheetIds: string[],
+  marks: ContestantMarks,
+  voided: readonly number[],
+): AttemptScore {
+  if (!station.attempts) return scoreAttempt(index, sheetIds, marks, null);
+  const allowed = station.attempts.count + voided.length;
+  const taken: AttemptScore[] = [];
+  for (let a = 1; a <= allowed; a++) {
+    if (voided.includes(a)) continue;
+    const s = scoreAttempt(index, sheetIds, marks, a);
+    if (s.status !== 'empty') taken.push(s);
+  }
+  if (!taken.length) return { exact: ZERO, status: 'empty', vetoed: false, times: {} };
+  let status = taken.map((t) => t.status).reduce(combineStatus);
+  if (taken.length < station.attempts.count && status !== 'flagged') status = 'partial';
+  const best = taken.reduce((b, t) => (cmp(t.exact, b.exact) > 0 ? t : b));
+  const rule = station.attempts.rule;
+  const total = sum(taken.map((t) => t.exact));
+  return {
+    exact: rule === 'best' ? best.exact : rule === 'sum' ? total : div(total, rat(taken.length)),
+    status,
+    vetoed: (rule === 'best' ? best : taken[taken.length - 1]!).vetoed,
+    times: (rule === 'best' ? best : taken[taken.length - 1]!).times,
+  };
 }
 
 /**
  * Scores one contestant: stations (exact, then published by half-up rounding to the scheme's
  * decimals), modules (Σ of published stations, so the parts shown add up to the module shown),
- * and the total (Σ weight% × module scaled to 100 points, rounded half-up once). "Rank on the published value"
- * (SPEC, Arithmetic) follows because the total is itself a published value.
+ * and the total (Σ weight% × module scaled to 100 points, rounded half-up once). "Rank on the
+ * published value" (SPEC, Arithmetic) follows because the total is itself a published value.
  */
 export function scoreContestant(
   index: SchemeIndex,
   marks: ContestantMarks,
   lockedStations: ReadonlySet<string>,
+  reruns: Reruns = new Map(),
 ): ContestantScore {
   const { decimals } = index.scheme;
   const stations: Record<string, StationResult> = {};
@@ -202,24 +338,14 @@ export function scoreContestant(
   for (const module of index.scheme.modules) {
     let moduleUnits = 0;
     for (const station of module.stations) {
-      const entry = index.stations.get(station.id)!;
-      const parts = entry.sheetIds.map((id) =>
-        scoreSheet(index.sheets.get(id)!, marks.get(id) ?? []),
-      );
-      const stationVeto = parts.some((p) => p.vetoed === 'station');
-      const exact = stationVeto ? ZERO : sum(parts.map((p) => p.milli));
-      const status = parts.map((p) => p.status).reduce(combineStatus);
+      const { sheetIds } = index.stations.get(station.id)!;
+      const s = scoreStation(index, station, sheetIds, marks, reruns.get(station.id) ?? []);
       const locked = lockedStations.has(station.id);
       // milli-points → published units: x/1000 points rounded to `decimals`.
-      const units = roundToUnits(div(exact, rat(1000)), decimals);
-      stations[station.id] = {
-        units,
-        status,
-        locked,
-        vetoed: stationVeto || parts.some((p) => p.vetoed),
-      };
-      for (const p of parts) Object.assign(times, p.times);
-      if (!locked || status !== 'scored') provisional = true;
+      const units = roundToUnits(div(s.exact, rat(1000)), decimals);
+      stations[station.id] = { units, status: s.status, locked, vetoed: s.vetoed };
+      Object.assign(times, s.times);
+      if (!locked || s.status !== 'scored') provisional = true;
       moduleUnits += units;
     }
     modules[module.id] = moduleUnits;
@@ -228,6 +354,3 @@ export function scoreContestant(
   }
   return { stations, modules, total: roundToUnits(weighted, 0), times, provisional };
 }
-
-/** Exposed for tests: compare two exact values. */
-export { cmp as compareRational };

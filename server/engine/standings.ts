@@ -114,19 +114,24 @@ export function compareOnMerit(
 }
 
 /**
- * Orders rows and assigns standard competition ranks (SPEC: "1, 2, 2, 4"): active contestants
- * by published total, then the tie-break keys; a full tie shares the rank and is displayed by
- * bib (numeric-aware). Disqualified contestants follow everyone, then the withdrawn; neither
- * gets a rank. Pure: returns new row objects when a rank changes, never mutates the input.
- * Runs in O(n log n); the board runs it on every delta so every screen agrees with the server.
+ * Display order of the standings: active contestants by merit, then disqualified, then
+ * withdrawn; full ties by bib (numeric-aware), then by id so the order is total.
  */
-export function rankRows<R extends StandingRow>(rows: readonly R[]): R[] {
-  const sorted = [...rows].sort(
-    (a, b) =>
-      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-      (a.status === 'active' ? compareOnMerit(a, b) : 0) ||
-      bibCollator.compare(a.bib, b.bib),
+export function compareForDisplay(a: StandingRow, b: StandingRow): number {
+  return (
+    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+    (a.status === 'active' ? compareOnMerit(a, b) : 0) ||
+    bibCollator.compare(a.bib, b.bib) ||
+    a.contestantId - b.contestantId
   );
+}
+
+/**
+ * Assigns standard competition ranks (SPEC: "1, 2, 2, 4") to rows already in display order:
+ * a full tie on merit shares the rank. Disqualified and withdrawn contestants get none.
+ * Returns new row objects where a rank changes; never mutates the input.
+ */
+export function assignRanks<R extends StandingRow>(sorted: readonly R[]): R[] {
   let prev: R | undefined;
   let prevRank = 0;
   return sorted.map((row, i) => {
@@ -138,6 +143,16 @@ export function rankRows<R extends StandingRow>(rows: readonly R[]): R[] {
     }
     return row.rank === rank ? row : { ...row, rank };
   });
+}
+
+/**
+ * Orders rows and assigns standard competition ranks: active contestants by published total,
+ * then the tie-break keys; a full tie shares the rank and is displayed by bib. Disqualified
+ * contestants follow everyone, then the withdrawn; neither gets a rank. Pure, O(n log n); the
+ * board runs it on every delta so every screen agrees with the server.
+ */
+export function rankRows<R extends StandingRow>(rows: readonly R[]): R[] {
+  return assignRanks([...rows].sort(compareForDisplay));
 }
 
 /**

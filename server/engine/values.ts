@@ -5,7 +5,7 @@ import type { Sheet } from './scheme-index.ts';
 /**
  * One criterion's value inside a mark, after parsing:
  * faults → counts per fault id; veto/check → boolean; time → integer ms or null (not timed);
- * judgement/imported → integer milli-points on the criterion's scale.
+ * judgement/difficulty/imported → integer milli-points on the criterion's scale.
  */
 export type CriterionValue = Record<string, number> | boolean | number | null;
 
@@ -19,7 +19,7 @@ export const MAX_FAULT_COUNT = 99;
 
 /** The judge-input scale of a judgement or imported criterion in milli-points. */
 export function criterionScale(c: Criterion): { min: number; max: number; step: number } | null {
-  if (c.kind === 'judgement')
+  if (c.kind === 'judgement' || c.kind === 'difficulty')
     return { min: toMilli(c.scale.min), max: toMilli(c.scale.max), step: toMilli(c.scale.step) };
   if (c.kind === 'imported') return { min: 0, max: toMilli(c.points), step: toMilli(c.step) };
   return null;
@@ -79,6 +79,7 @@ export function parseSheetValues(
         out[c.id] = v;
         break;
       case 'judgement':
+      case 'difficulty':
       case 'imported': {
         if (typeof v !== 'string' && typeof v !== 'number')
           return bad('mark/missing_value', c.id, `${name}：请输入分数`);

@@ -32,14 +32,47 @@ export const MarkSubmit = z.object({
   values: z
     .record(z.string().max(64), RawValue)
     .refine((v) => Object.keys(v).length <= 64, 'too many values'),
+  /** Attempt (run) number for stations with several attempts; 1 otherwise. */
+  attempt: z.number().int().min(1).max(20).default(1),
   /** Required when this judge already has a mark on the line: why it is corrected. */
   reason: z.string().trim().max(200).optional(),
 });
 export type MarkSubmit = z.infer<typeof MarkSubmit>;
 
+const Reason = z.string().trim().min(2, 'a reason of at least 2 characters is required').max(200);
+
+/** Head judge: drop a mark out of the scoring (it stays in the log). */
+export const MarkVoid = z.object({
+  type: z.literal('mark.void'),
+  clientId: ClientId,
+  markId: z.number().int().positive(),
+  reason: Reason,
+});
+export type MarkVoid = z.infer<typeof MarkVoid>;
+
+/** Head judge: void an attempt of a station (e.g. someone else caused the fault) and grant a re-run. */
+export const AttemptRerun = z.object({
+  type: z.literal('attempt.rerun'),
+  clientId: ClientId,
+  contestantId: z.number().int().positive(),
+  stationId: z.string().max(64),
+  attempt: z.number().int().min(1).max(20),
+  reason: Reason,
+});
+export type AttemptRerun = z.infer<typeof AttemptRerun>;
+
+/** Every write a judge or head judge sends; each is answered by mark.ack or mark.reject. */
+export type LogWrite = MarkSubmit | MarkVoid | AttemptRerun;
+
 export const Ping = z.object({ type: z.literal('ping'), t: z.number().optional() });
 
-export const JudgeClientMessage = z.discriminatedUnion('type', [JudgeHello, MarkSubmit, Ping]);
+export const JudgeClientMessage = z.discriminatedUnion('type', [
+  JudgeHello,
+  MarkSubmit,
+  MarkVoid,
+  AttemptRerun,
+  Ping,
+]);
 export type JudgeClientMessage = z.infer<typeof JudgeClientMessage>;
 
 // ── server → client ────────────────────────────────────────────────────────
@@ -59,6 +92,7 @@ export interface OwnMark {
   clientId: string;
   contestantId: number;
   sheetId: string;
+  attempt: number;
   values: Record<string, unknown>;
 }
 
@@ -80,7 +114,7 @@ export interface MarkAck {
   revision: number;
   /** True when this clientId was already committed: nothing new was stored. */
   duplicate: boolean;
-  /** The station score after this mark, published decimals. */
+  /** The station score after this entry, published decimals. */
   stationScore: string;
 }
 

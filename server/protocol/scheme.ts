@@ -28,16 +28,24 @@ const Points = z
   .max(1_000_000)
   .refine((x) => parseMilli(x).ok, 'at most three decimals');
 
-export const Fault = z.object({ id: Id, label: LocalText, deduction: Points });
+export const Fault = z.object({
+  id: Id,
+  label: LocalText,
+  deduction: Points,
+  /** Time penalty per occurrence (ms), added to the sheet's time where a scheme ranks on time. */
+  penaltyMs: z.number().int().min(0).max(600_000).default(0),
+});
 export type Fault = z.infer<typeof Fault>;
 
-/** Counted faults: `max(floor, points − Σ count × deduction)`. */
+/** Counted faults: `max(floor, points − min(cap, Σ count × deduction))`. */
 export const FaultsCriterion = z.object({
   kind: z.literal('faults'),
   id: Id,
   label: LocalText,
   points: Points,
   floor: Points.default(0),
+  /** Largest total deduction; none when absent. */
+  cap: Points.optional(),
   faults: z.array(Fault).min(1),
 });
 
@@ -57,12 +65,32 @@ export const CheckCriterion = z.object({
   points: Points,
 });
 
-/** A time in milliseconds, kept for tie-breaks (it scores no points). */
+/**
+ * A time in milliseconds (plus the sheet's fault time penalties). With `points` and a `band` it
+ * scores: full points up to `fullMs`, linear to zero at `zeroMs`, zero beyond or untimed.
+ * With `points: 0` it is kept for tie-breaks only.
+ */
 export const TimeCriterion = z.object({
   kind: z.literal('time'),
   id: Id,
   label: LocalText,
   maxMs: z.number().int().positive().default(3_600_000),
+  points: Points.default(0),
+  band: z
+    .object({ fullMs: z.number().int().min(0), zeroMs: z.number().int().positive() })
+    .optional(),
+});
+
+/** A declared degree of difficulty (diving's DD) that multiplies a judgement of the same sheet. */
+export const DifficultyCriterion = z.object({
+  kind: z.literal('difficulty'),
+  id: Id,
+  label: LocalText,
+  scale: z.object({
+    min: Points,
+    max: Points,
+    step: Points.refine((x) => x > 0, 'step must be positive'),
+  }),
 });
 
 export const AggregateRule = z.discriminatedUnion('rule', [
@@ -75,8 +103,12 @@ export type AggregateRule = z.infer<typeof AggregateRule>;
 
 /**
  * A judgement on a scale (WorldSkills 0–3 with a descriptor for each level, or 0–10 step 0.1)
- * given by a panel; the aggregate `a` scores `points × a / scale.max`. A spread (max − min of
- * the panel) above `tolerance` flags the line for the head judge.
+ * given by a panel. The aggregate rule picks the marks kept; `result` says what they score:
+ * - `scaled` (default): `points × mean(kept) / scale.max` (WorldSkills: max × mean / 3);
+ * - `mean` or `sum`: the mean or sum of the kept marks × `factor` × the declared difficulty
+ *   (`difficultyFrom`, a difficulty criterion of the same sheet), as judged sports do.
+ * A spread (max − min of the panel) above `tolerance` flags the line for the head judge.
+ * Fewer than `minJudges` marks (default: the station's panel) leave the line provisional.
  */
 export const JudgementCriterion = z.object({
   kind: z.literal('judgement'),
@@ -91,6 +123,10 @@ export const JudgementCriterion = z.object({
   }),
   aggregate: AggregateRule,
   tolerance: Points,
+  result: z.enum(['scaled', 'mean', 'sum']).default('scaled'),
+  factor: Points.default(1),
+  difficultyFrom: Id.optional(),
+  minJudges: z.number().int().min(1).max(15).optional(),
 });
 
 /** A value imported from another system (the theory exam total), on a scale with a step. */
@@ -107,6 +143,7 @@ export const Criterion = z.discriminatedUnion('kind', [
   VetoCriterion,
   CheckCriterion,
   TimeCriterion,
+  DifficultyCriterion,
   JudgementCriterion,
   ImportedCriterion,
 ]);
@@ -126,6 +163,10 @@ export const Station = z.object({
   points: Points,
   /** Judges on the panel of each of this station's sheets (1 for a measurement station, 3 for a judged one). */
   judges: z.number().int().min(1).max(15).default(1),
+  /** Runs per contestant and how they combine; one attempt when absent. */
+  attempts: z
+    .object({ count: z.number().int().min(1).max(10), rule: z.enum(['best', 'sum', 'mean']) })
+    .optional(),
   criteria: z.array(Criterion).min(1).optional(),
   subStations: z.array(SubStation).min(1).optional(),
 });
@@ -235,6 +276,22 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
               code: 'custom',
               path: [...cp, 'scope'],
               message: 'a sub-station veto outside a sub-station',
+            });
+          if (c.kind === 'time' && c.points > 0 && (!c.band || c.band.zeroMs <= c.band.fullMs))
+            ctx.addIssue({
+              code: 'custom',
+              path: [...cp, 'band'],
+              message: 'a time that scores points needs a band with zeroMs above fullMs',
+            });
+          if (
+            c.kind === 'judgement' &&
+            c.difficultyFrom &&
+            !u.criteria.some((d) => d.id === c.difficultyFrom && d.kind === 'difficulty')
+          )
+            ctx.addIssue({
+              code: 'custom',
+              path: [...cp, 'difficultyFrom'],
+              message: `no difficulty criterion "${c.difficultyFrom}" on this sheet`,
             });
           if (c.kind === 'faults') {
             const ids = new Set<string>();

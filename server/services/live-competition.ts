@@ -1,13 +1,17 @@
 import {
+  applyEntry,
   buildRow,
+  emptyBook,
   formatMilli,
   formatScaled,
+  IncrementalStandings,
   indexScheme,
-  rankRows,
+  rerunsOf,
   scoreContestant,
   toMilli,
   type ContestantInfo,
-  type CurrentMark,
+  type LogEntry,
+  type MarkBook,
   type SchemeIndex,
   type SheetValues,
   type StandingRow,
@@ -18,6 +22,7 @@ import {
   type BoardEvent,
   type BoardSnapshot,
   type CompetitionSummary,
+  type OwnMark,
   type StandingsColumns,
 } from '#protocol';
 import type { Db } from '../../db/client.ts';
@@ -27,15 +32,37 @@ import { listMarks, listStationLocks, type MarkRow } from '../../db/repositories
 /** How many recent deltas a competition keeps so a reconnecting board can catch up. */
 export const DELTA_HISTORY = 2000;
 
-/** Key of one judge's line: contestant × sheet × judge. */
-const lineKey = (contestantId: number, sheetId: string, officialId: number) =>
-  `${contestantId}:${sheetId}:${officialId}`;
+/** Key of one judge's line: contestant × sheet × attempt × judge. */
+const lineKey = (contestantId: number, sheetId: string, attempt: number, officialId: number) =>
+  `${contestantId}:${sheetId}:${attempt}:${officialId}`;
+
+/** A log row as the engine's {@link LogEntry}. */
+export function toLogEntry(m: MarkRow): LogEntry {
+  if (m.kind === 'void') return { kind: 'void', seq: m.id, markSeq: m.targetMarkId! };
+  if (m.kind === 'rerun')
+    return {
+      kind: 'rerun',
+      seq: m.id,
+      contestantId: m.contestantId,
+      stationId: m.stationId!,
+      attempt: m.attempt,
+    };
+  return {
+    kind: 'mark',
+    seq: m.id,
+    contestantId: m.contestantId,
+    sheetId: m.sheetId!,
+    judgeId: m.officialId,
+    attempt: m.attempt,
+    values: JSON.parse(m.valuesJson) as SheetValues,
+  };
+}
 
 /**
- * The in-memory state of one competition, rebuilt from SQLite at boot and advanced by
- * committed marks only. It holds each judge's current mark per line, each contestant's
- * standings row, and the recent deltas by revision. Everything it computes comes from the
- * pure engine; it never writes to the database.
+ * The in-memory state of one competition, rebuilt from SQLite at boot by folding the log with
+ * the engine's `applyEntry`, and advanced by committed entries only. It holds the current
+ * marks (a {@link MarkBook}), each contestant's standings row in an
+ * {@link IncrementalStandings}, and the recent board deltas. It never writes to the database.
  */
 export class LiveCompetition {
   readonly id: number;
@@ -45,13 +72,16 @@ export class LiveCompetition {
   #row: CompetitionRow;
   #revision: number;
   readonly contestants = new Map<number, ContestantInfo>();
-  /** contestantId → sheetId → current marks (one per judge). */
-  readonly #marks = new Map<number, Map<string, CurrentMark[]>>();
+  readonly #book: MarkBook = emptyBook();
   /** Current mark per judge line, to name what a correction supersedes. */
-  readonly #lines = new Map<string, { markId: number; clientId: string; values: SheetValues }>();
+  readonly #lines = new Map<string, OwnMark>();
+  /** Log rows of marks by id, for voids (who marked what). */
+  readonly #markRows = new Map<
+    number,
+    { contestantId: number; sheetId: string; attempt: number; officialId: number }
+  >();
   readonly #locked = new Set<string>();
-  readonly #rows = new Map<number, StandingRow>();
-  #ranked: StandingRow[] | null = null;
+  readonly #standings = new IncrementalStandings();
   readonly #deltas: BoardDelta[] = [];
 
   private constructor(row: CompetitionRow) {
@@ -77,7 +107,7 @@ export class LiveCompetition {
     };
   }
 
-  /** Loads a competition and replays its marks log. O(marks + contestants). */
+  /** Loads a competition and replays its log. O(log entries + contestants × scheme). */
   static load(db: Db, row: CompetitionRow): LiveCompetition {
     const live = new LiveCompetition(row);
     for (const c of listContestants(db, row.id)) live.contestants.set(c.id, c);
@@ -85,7 +115,7 @@ export class LiveCompetition {
       if (l.action === 'lock') live.#locked.add(l.stationId);
       else live.#locked.delete(l.stationId);
     }
-    for (const m of listMarks(db, row.id)) live.#applyToState(m);
+    for (const m of listMarks(db, row.id)) live.#fold(m);
     for (const c of live.contestants.values()) live.#rescore(c.id);
     return live;
   }
@@ -118,30 +148,37 @@ export class LiveCompetition {
   }
 
   /** The judge's current mark on a line, if any. */
-  currentLine(contestantId: number, sheetId: string, officialId: number) {
-    return this.#lines.get(lineKey(contestantId, sheetId, officialId));
+  currentLine(
+    contestantId: number,
+    sheetId: string,
+    officialId: number,
+    attempt = 1,
+  ): OwnMark | undefined {
+    return this.#lines.get(lineKey(contestantId, sheetId, attempt, officialId));
+  }
+
+  /** Who made a mark (for voids), if it is a mark of this competition. */
+  markInfo(markId: number) {
+    return this.#markRows.get(markId);
+  }
+
+  /** Attempts of a station a contestant may use: the scheme's count plus re-runs granted. */
+  allowedAttempts(contestantId: number, stationId: string): number {
+    const station = this.index.stations.get(stationId)?.station;
+    const reruns = this.#book.reruns.get(contestantId)?.get(stationId)?.length ?? 0;
+    return (station?.attempts?.count ?? 1) + reruns;
   }
 
   /** Every current mark of one judge (for the tablet's queue after a reload). */
-  linesOf(officialId: number) {
-    const out: {
-      markId: number;
-      clientId: string;
-      contestantId: number;
-      sheetId: string;
-      values: SheetValues;
-    }[] = [];
-    for (const [key, v] of this.#lines) {
-      const [c, sheet, o] = key.split(':');
-      if (Number(o) === officialId) out.push({ ...v, contestantId: Number(c), sheetId: sheet! });
-    }
+  linesOf(officialId: number): OwnMark[] {
+    const out: OwnMark[] = [];
+    for (const [key, v] of this.#lines) if (key.endsWith(`:${officialId}`)) out.push(v);
     return out;
   }
 
-  /** Ranked standings (the one standings function's result), cached until the next mark. */
+  /** Ranked standings: the one standings function, kept incrementally. */
   standings(): StandingRow[] {
-    this.#ranked ??= rankRows([...this.#rows.values()]);
-    return this.#ranked;
+    return this.#standings.ranked();
   }
 
   snapshot(): BoardSnapshot {
@@ -166,25 +203,24 @@ export class LiveCompetition {
     return this.#deltas.slice(since + 1 - first.revision);
   }
 
-  /** The station score (published) of a contestant, for the judge's ack. */
-  stationScore(contestantId: number, sheetId: string): string {
-    const stationId = this.index.sheets.get(sheetId)?.stationId ?? '';
+  /** The published score of a contestant's station. */
+  stationScore(contestantId: number, stationId: string): string {
     return (
-      this.#rows.get(contestantId)?.stations[stationId]?.score ??
+      this.#standings.get(contestantId)?.stations[stationId]?.score ??
       formatScaled(0, this.index.scheme.decimals)
     );
   }
 
   /**
-   * Applies a mark that has just been committed: updates the line, rescores the contestant
-   * and records the board delta for its revision. Must be called in revision order.
+   * Applies a log entry that has just been committed: folds it, rescores its contestant
+   * (O(scheme) + O(log n) for the rank) and records the board delta for its revision. Must be
+   * called in revision order.
    */
   applyCommitted(m: MarkRow): BoardDelta {
-    this.#applyToState(m);
+    this.#fold(m);
     this.#rescore(m.contestantId);
     this.#revision = m.revision;
-    // The row as ranked by the one standings function; boards re-rank the others themselves.
-    const row = this.standings().find((r) => r.contestantId === m.contestantId)!;
+    const row = this.#standings.rankedRow(m.contestantId)!;
     const delta: BoardDelta = {
       type: 'board.delta',
       revision: m.revision,
@@ -197,38 +233,65 @@ export class LiveCompetition {
     return delta;
   }
 
-  #applyToState(m: MarkRow): void {
-    const values = JSON.parse(m.valuesJson) as SheetValues;
-    this.#lines.set(lineKey(m.contestantId, m.sheetId, m.officialId), {
-      markId: m.id,
-      clientId: m.clientId,
-      values,
-    });
-    let bySheet = this.#marks.get(m.contestantId);
-    if (!bySheet) this.#marks.set(m.contestantId, (bySheet = new Map()));
-    // The same judge's later mark on a line replaces the earlier one: a panel of three stays three.
-    const panel = (bySheet.get(m.sheetId) ?? []).filter((x) => x.judgeId !== m.officialId);
-    panel.push({ seq: m.id, judgeId: m.officialId, values });
-    bySheet.set(m.sheetId, panel);
+  #fold(m: MarkRow): void {
+    applyEntry(this.#book, toLogEntry(m));
+    if (m.kind === 'mark') {
+      this.#markRows.set(m.id, {
+        contestantId: m.contestantId,
+        sheetId: m.sheetId!,
+        attempt: m.attempt,
+        officialId: m.officialId,
+      });
+      this.#lines.set(lineKey(m.contestantId, m.sheetId!, m.attempt, m.officialId), {
+        markId: m.id,
+        clientId: m.clientId,
+        contestantId: m.contestantId,
+        sheetId: m.sheetId!,
+        attempt: m.attempt,
+        values: JSON.parse(m.valuesJson) as SheetValues,
+      });
+    } else if (m.kind === 'void') {
+      const target = this.#markRows.get(m.targetMarkId!);
+      const key =
+        target && lineKey(target.contestantId, target.sheetId, target.attempt, target.officialId);
+      if (key && this.#lines.get(key)?.markId === m.targetMarkId) this.#lines.delete(key);
+    }
     this.#revision = Math.max(this.#revision, m.revision);
   }
 
-  #rescore(contestantId: number): StandingRow {
+  #rescore(contestantId: number): void {
     const c = this.contestants.get(contestantId)!;
     const score = scoreContestant(
       this.index,
-      this.#marks.get(contestantId) ?? new Map(),
+      this.#book.marks.get(contestantId) ?? new Map(),
       this.#locked,
+      rerunsOf(this.#book, contestantId),
     );
-    const row = buildRow(this.index, c, score);
-    this.#rows.set(contestantId, row);
-    this.#ranked = null;
-    return row;
+    this.#standings.upsert(buildRow(this.index, c, score));
   }
 
   /** A line of words for the ticker: "单边桥 · 掉桥 · 单脚着地×1 −3". */
   #describe(m: MarkRow, row: StandingRow): BoardEvent {
-    const sheet = this.index.sheets.get(m.sheetId)!;
+    const contestant = this.contestants.get(m.contestantId)!;
+    const base = { bib: contestant.bib, name: contestant.name };
+    if (m.kind === 'rerun') {
+      const station = this.index.stations.get(m.stationId!)!.station;
+      return {
+        ...base,
+        sheet: station.label,
+        detail: `第${m.attempt}次无效，准予重赛`,
+        score: row.stations[station.id]?.score ?? '',
+      };
+    }
+    const sheetId = m.kind === 'void' ? this.#markRows.get(m.targetMarkId!)?.sheetId : m.sheetId;
+    const sheet = this.index.sheets.get(sheetId!)!;
+    if (m.kind === 'void')
+      return {
+        ...base,
+        sheet: sheet.label,
+        detail: '裁判长撤销一条评分',
+        score: row.stations[sheet.stationId]?.score ?? '',
+      };
     const values = JSON.parse(m.valuesJson) as SheetValues;
     const parts: string[] = [];
     for (const c of sheet.criteria) {
@@ -239,14 +302,12 @@ export class LiveCompetition {
           if (n) parts.push(`${f.label.zh}×${n} −${formatMilli(n * toMilli(f.deduction))}`);
         }
       if (c.kind === 'veto' && v === true) parts.push(c.label.zh);
-      if (c.kind === 'judgement' && typeof v === 'number')
+      if ((c.kind === 'judgement' || c.kind === 'difficulty') && typeof v === 'number')
         parts.push(`${c.label.zh} ${formatMilli(v)}`);
-      if (c.kind === 'imported' && typeof v === 'number') parts.push(`${formatMilli(v)}`);
+      if (c.kind === 'imported' && typeof v === 'number') parts.push(formatMilli(v));
     }
-    const contestant = this.contestants.get(m.contestantId)!;
     return {
-      bib: contestant.bib,
-      name: contestant.name,
+      ...base,
       sheet: sheet.label,
       detail:
         parts.join(' · ') || (sheet.criteria.some((c) => c.kind === 'faults') ? '无失误' : ''),

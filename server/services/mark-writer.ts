@@ -1,7 +1,15 @@
 import { parseSheetValues } from '#engine';
-import type { BoardDelta, MarkAck, MarkReject, MarkSubmit } from '#protocol';
+import type {
+  AttemptRerun,
+  BoardDelta,
+  LogWrite,
+  MarkAck,
+  MarkReject,
+  MarkSubmit,
+  MarkVoid,
+} from '#protocol';
 import type { Db } from '../../db/client.ts';
-import { prepareMarkStatements, type MarkRow } from '../../db/repositories/marks.ts';
+import { prepareMarkStatements, type MarkRow, type NewMark } from '../../db/repositories/marks.ts';
 import type { LiveCompetition } from './live-competition.ts';
 
 /** A judge after authentication: who may write what. */
@@ -15,21 +23,28 @@ export interface JudgeIdentity {
 }
 
 type Outcome = MarkAck | MarkReject;
+type Insert = Omit<NewMark, 'createdAt'>;
 
 interface Pending {
   judge: JudgeIdentity;
   live: LiveCompetition;
-  msg: MarkSubmit;
+  msg: LogWrite;
   resolve: (o: Outcome) => void;
 }
 
+/** What earlier entries of the same batch wrote, seen by the later ones before the commit. */
+interface BatchOverlay {
+  clientIds: Map<string, MarkRow>;
+  lines: Map<string, number>;
+}
+
 /**
- * The write path of marks: validate → commit → apply → acknowledge → broadcast.
+ * The write path of the log: validate → commit → apply → acknowledge → broadcast.
  *
- * Group commit: submissions arriving in the same turn of the event loop are validated in order
- * and committed in ONE SQLite transaction (synchronous=FULL), and only then acknowledged and
+ * Group commit: writes arriving in the same turn of the event loop are validated in order and
+ * committed in ONE SQLite transaction (synchronous=FULL), and only then acknowledged and
  * broadcast. Under load many marks share one fsync; an ack always follows a durable commit.
- * A failed transaction changes nothing and every mark in it is rejected as retryable.
+ * A failed transaction changes nothing and every write in it is rejected as retryable.
  */
 export class MarkWriter {
   readonly #db: Db;
@@ -37,7 +52,7 @@ export class MarkWriter {
   readonly #onDelta: (live: LiveCompetition, delta: BoardDelta) => void;
   #queue: Pending[] = [];
   #scheduled = false;
-  #now: () => Date;
+  readonly #now: () => Date;
 
   constructor(
     db: Db,
@@ -50,8 +65,8 @@ export class MarkWriter {
     this.#now = now;
   }
 
-  /** Queues a mark; resolves with the ack after the commit, or with a reject that changed nothing. */
-  submit(judge: JudgeIdentity, live: LiveCompetition, msg: MarkSubmit): Promise<Outcome> {
+  /** Queues a write; resolves with the ack after the commit, or with a reject that changed nothing. */
+  submit(judge: JudgeIdentity, live: LiveCompetition, msg: LogWrite): Promise<Outcome> {
     return new Promise((resolve) => {
       this.#queue.push({ judge, live, msg, resolve });
       if (!this.#scheduled) {
@@ -68,29 +83,26 @@ export class MarkWriter {
     this.#queue = [];
     if (!batch.length) return;
     const outcomes: (Outcome | { commit: MarkRow })[] = [];
-    // Overlays make later items of the batch see the earlier ones before they are committed.
-    const clientIds = new Map<string, { officialId: number; markRow: MarkRow }>();
-    const lines = new Map<string, number>();
+    const overlay: BatchOverlay = { clientIds: new Map(), lines: new Map() };
     const createdAt = this.#now().toISOString();
     try {
       this.#db.transaction(() => {
         for (const p of batch) {
-          const o = this.#check(p, clientIds, lines);
-          if ('insert' in o) {
-            const base = o.insert;
-            const { id, revision } = this.#stmts.append({ ...base, createdAt });
-            const markRow: MarkRow = {
-              ...base,
+          const o = this.#check(p, overlay);
+          if (!('insert' in o)) {
+            outcomes.push(o);
+            continue;
+          }
+          const entry: NewMark = { ...o.insert, createdAt };
+          const { id, revision } = this.#stmts.append(entry);
+          const row: MarkRow = { ...entry, id, revision };
+          overlay.clientIds.set(row.clientId, row);
+          if (row.kind === 'mark')
+            overlay.lines.set(
+              lineKey(row.contestantId, row.sheetId!, row.attempt, row.officialId),
               id,
-              revision,
-              createdAt,
-              supersedesId: base.supersedesId ?? null,
-              reason: base.reason ?? null,
-            };
-            clientIds.set(base.clientId, { officialId: base.officialId, markRow });
-            lines.set(`${base.contestantId}:${base.sheetId}:${base.officialId}`, id);
-            outcomes.push({ commit: markRow });
-          } else outcomes.push(o);
+            );
+          outcomes.push({ commit: row });
         }
       });
     } catch (err) {
@@ -109,49 +121,40 @@ export class MarkWriter {
       const o = outcomes[i]!;
       if ('commit' in o) {
         const delta = p.live.applyCommitted(o.commit);
-        p.resolve({
-          type: 'mark.ack',
-          clientId: o.commit.clientId,
-          markId: o.commit.id,
-          revision: o.commit.revision,
-          duplicate: false,
-          stationScore: p.live.stationScore(o.commit.contestantId, o.commit.sheetId),
-        });
+        p.resolve(this.#ack(p.live, o.commit, false));
         this.#onDelta(p.live, delta);
       } else if (o.type === 'mark.ack' && o.markId < 0) {
-        // A resend of a mark committed earlier in this same batch: its ids are known now.
-        const row = clientIds.get(o.clientId)!.markRow;
-        p.resolve({
-          ...o,
-          markId: row.id,
-          revision: row.revision,
-          stationScore: p.live.stationScore(row.contestantId, row.sheetId),
-        });
+        // A resend of an entry committed earlier in this same batch: its ids are known now.
+        p.resolve(this.#ack(p.live, overlay.clientIds.get(o.clientId)!, true));
       } else p.resolve(o);
     });
   }
 
-  /** Every rule a mark must pass; a failure is a value and stores nothing. */
-  #check(
-    { judge, live, msg }: Pending,
-    batchClientIds: Map<string, { officialId: number; markRow: MarkRow }>,
-    batchLines: Map<string, number>,
-  ): Outcome | { insert: Omit<MarkRow, 'id' | 'revision' | 'createdAt'> } {
+  #ack(live: LiveCompetition, row: MarkRow, duplicate: boolean): MarkAck {
+    const stationId = row.stationId ?? live.index.sheets.get(row.sheetId ?? '')?.stationId ?? '';
+    return {
+      type: 'mark.ack',
+      clientId: row.clientId,
+      markId: row.id,
+      revision: row.revision,
+      duplicate,
+      stationScore: live.stationScore(row.contestantId, stationId),
+    };
+  }
+
+  /** Every rule a write must pass; a failure is a value and stores nothing. */
+  #check(p: Pending, overlay: BatchOverlay): Outcome | { insert: Insert } {
+    const { judge, live, msg } = p;
     const { clientId } = msg;
     // Idempotency first: a resend returns the original result, whatever changed since.
-    const inBatch = batchClientIds.get(clientId);
-    const earlier = inBatch?.markRow ?? this.#stmts.findByClientId(clientId);
+    const inBatch = overlay.clientIds.get(clientId);
+    const earlier = inBatch ?? this.#stmts.findByClientId(clientId);
     if (earlier) {
       if (earlier.officialId !== judge.officialId || earlier.competitionId !== live.id)
         return reject(clientId, 'mark/client_id_reused', '该记录编号已被使用，请刷新后重新提交');
-      return {
-        type: 'mark.ack',
-        clientId,
-        markId: inBatch ? -1 : earlier.id,
-        revision: earlier.revision,
-        duplicate: true,
-        stationScore: inBatch ? '' : live.stationScore(earlier.contestantId, earlier.sheetId),
-      };
+      return inBatch
+        ? { type: 'mark.ack', clientId, markId: -1, revision: 0, duplicate: true, stationScore: '' }
+        : this.#ack(live, earlier, true);
     }
     if (judge.competitionId !== live.id)
       return reject(clientId, 'mark/not_assigned', '您不是本场比赛的裁判');
@@ -162,6 +165,23 @@ export class MarkWriter {
         'mark/competition_closed',
         state === 'final' ? '比赛成绩已正式公布，不能再评分' : '比赛尚未开始',
       );
+    switch (msg.type) {
+      case 'mark.submit':
+        return this.#checkMark(judge, live, msg, overlay);
+      case 'mark.void':
+        return this.#checkVoid(judge, live, msg);
+      case 'attempt.rerun':
+        return this.#checkRerun(judge, live, msg);
+    }
+  }
+
+  #checkMark(
+    judge: JudgeIdentity,
+    live: LiveCompetition,
+    msg: MarkSubmit,
+    overlay: BatchOverlay,
+  ): Outcome | { insert: Insert } {
+    const { clientId } = msg;
     const contestant = live.contestants.get(msg.contestantId);
     if (!contestant)
       return reject(clientId, 'mark/unknown_contestant', `没有编号为 ${msg.contestantId} 的选手`);
@@ -185,11 +205,14 @@ export class MarkWriter {
         'mark/station_locked',
         `${sheet.label.zh} 已由裁判长锁定，如需更正请联系裁判长`,
       );
+    const allowed = live.allowedAttempts(contestant.id, sheet.stationId);
+    if (msg.attempt > allowed)
+      return reject(clientId, 'mark/no_such_attempt', `${sheet.label.zh} 只有 ${allowed} 次机会`);
     const parsed = parseSheetValues(sheet, msg.values);
     if (!parsed.ok) return reject(clientId, parsed.error, parsed.message);
-    const key = `${contestant.id}:${sheet.id}:${judge.officialId}`;
     const previous =
-      batchLines.get(key) ?? live.currentLine(contestant.id, sheet.id, judge.officialId)?.markId;
+      overlay.lines.get(lineKey(contestant.id, sheet.id, msg.attempt, judge.officialId)) ??
+      live.currentLine(contestant.id, sheet.id, judge.officialId, msg.attempt)?.markId;
     if (previous !== undefined && !msg.reason)
       return reject(
         clientId,
@@ -198,17 +221,104 @@ export class MarkWriter {
       );
     return {
       insert: {
-        clientId,
-        competitionId: live.id,
+        ...blank(live, judge, clientId),
         contestantId: contestant.id,
         sheetId: sheet.id,
-        officialId: judge.officialId,
+        attempt: msg.attempt,
         valuesJson: JSON.stringify(parsed.values),
         supersedesId: previous ?? null,
         reason: previous !== undefined ? msg.reason! : null,
       },
     };
   }
+
+  #checkVoid(
+    judge: JudgeIdentity,
+    live: LiveCompetition,
+    msg: MarkVoid,
+  ): Outcome | { insert: Insert } {
+    if (judge.role !== 'head-judge')
+      return reject(msg.clientId, 'auth/forbidden', '只有裁判长可以撤销评分');
+    const target = live.markInfo(msg.markId);
+    if (!target)
+      return reject(msg.clientId, 'mark/unknown_mark', `本场比赛没有编号为 ${msg.markId} 的评分`);
+    if (
+      live.currentLine(target.contestantId, target.sheetId, target.officialId, target.attempt)
+        ?.markId !== msg.markId
+    )
+      return reject(msg.clientId, 'mark/not_current', '该评分已被更正或撤销');
+    const stationId = live.index.sheets.get(target.sheetId)!.stationId;
+    if (live.isLocked(stationId))
+      return reject(msg.clientId, 'mark/station_locked', '该站点已锁定，请先重新开放');
+    return {
+      insert: {
+        ...blank(live, judge, msg.clientId),
+        kind: 'void',
+        contestantId: target.contestantId,
+        sheetId: target.sheetId,
+        attempt: target.attempt,
+        targetMarkId: msg.markId,
+        reason: msg.reason,
+      },
+    };
+  }
+
+  #checkRerun(
+    judge: JudgeIdentity,
+    live: LiveCompetition,
+    msg: AttemptRerun,
+  ): Outcome | { insert: Insert } {
+    if (judge.role !== 'head-judge')
+      return reject(msg.clientId, 'auth/forbidden', '只有裁判长可以准予重赛');
+    const contestant = live.contestants.get(msg.contestantId);
+    if (!contestant)
+      return reject(
+        msg.clientId,
+        'mark/unknown_contestant',
+        `没有编号为 ${msg.contestantId} 的选手`,
+      );
+    const station = live.index.stations.get(msg.stationId)?.station;
+    if (!station)
+      return reject(msg.clientId, 'mark/unknown_sheet', `评分标准中没有站点 “${msg.stationId}”`);
+    if (msg.attempt > live.allowedAttempts(contestant.id, station.id))
+      return reject(
+        msg.clientId,
+        'mark/no_such_attempt',
+        `${station.label.zh} 没有第 ${msg.attempt} 次`,
+      );
+    if (live.isLocked(station.id))
+      return reject(msg.clientId, 'mark/station_locked', '该站点已锁定，请先重新开放');
+    return {
+      insert: {
+        ...blank(live, judge, msg.clientId),
+        kind: 'rerun',
+        contestantId: contestant.id,
+        stationId: station.id,
+        attempt: msg.attempt,
+        reason: msg.reason,
+      },
+    };
+  }
+}
+
+const lineKey = (contestantId: number, sheetId: string, attempt: number, officialId: number) =>
+  `${contestantId}:${sheetId}:${attempt}:${officialId}`;
+
+function blank(live: LiveCompetition, judge: JudgeIdentity, clientId: string): Insert {
+  return {
+    clientId,
+    kind: 'mark',
+    competitionId: live.id,
+    contestantId: 0,
+    sheetId: null,
+    stationId: null,
+    attempt: 1,
+    officialId: judge.officialId,
+    valuesJson: '{}',
+    supersedesId: null,
+    targetMarkId: null,
+    reason: null,
+  };
 }
 
 function reject(clientId: string | null, code: string, message: string): MarkReject {

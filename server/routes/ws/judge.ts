@@ -110,7 +110,9 @@ const routes: FastifyPluginAsync = async (app) => {
           send(welcome);
           return;
         }
-        case 'mark.submit': {
+        case 'mark.submit':
+        case 'mark.void':
+        case 'attempt.rerun': {
           if (!judge || !live) {
             send({
               type: 'mark.reject',
