@@ -306,6 +306,18 @@ describe('hostile and broken input', () => {
       sheetId: 's-bend',
       values: {},
     });
+    // A malformed write that carries a usable client id is rejected by that id, so the tablet can show it.
+    const badId = randomUUID();
+    judge.send({
+      type: 'mark.submit',
+      clientId: badId,
+      contestantId: 'one',
+      sheetId: 's-bend',
+      values: {},
+    });
+    expect(await judge.next((m) => m.type === 'mark.reject' && m.clientId === badId)).toMatchObject(
+      { code: 'mark/bad_frame' },
+    );
     // Still serving on the same socket; frames are answered in order, so the errors came first.
     const ok = await submitMark(judge, {
       contestantId: judge.welcome.contestants[0]!.id,

@@ -3,6 +3,8 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import competitionsApi from './routes/api/competitions.ts';
+import importsApi from './routes/api/imports.ts';
+import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
 import dbPlugin from './plugins/db.ts';
@@ -58,6 +60,7 @@ export async function buildApp(opts: AppOptions) {
   });
   await app.register(dbPlugin, { file });
   await app.register(livePlugin);
+  await app.register(authPlugin);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
     const status = err.statusCode ?? 500;
@@ -69,6 +72,7 @@ export async function buildApp(opts: AppOptions) {
   });
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(competitionsApi);
+  await app.register(importsApi);
   await app.register(boardWs);
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });

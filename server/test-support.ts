@@ -113,6 +113,7 @@ export async function submitMark(
     values: Record<string, unknown>;
     clientId?: string;
     reason?: string;
+    attempt?: number;
   },
 ): Promise<MarkAck | MarkReject> {
   const clientId = mark.clientId ?? randomUUID();

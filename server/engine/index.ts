@@ -10,3 +10,5 @@ export * from './scoring.ts';
 export * from './standings.ts';
 export * from './log.ts';
 export * from './incremental.ts';
+export * from './judge-stats.ts';
+export * from './imports.ts';

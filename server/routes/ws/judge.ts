@@ -1,4 +1,5 @@
 import {
+  ClientId,
   CloseCode,
   JudgeClientMessage,
   PROTOCOL_VERSION,
@@ -7,7 +8,7 @@ import {
 } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { checkOrigin } from '../../plugins/origin.ts';
-import { findOfficialByToken } from '../../../db/repositories/competitions.ts';
+import { identify } from '../../plugins/auth.ts';
 import type { JudgeIdentity } from '../../services/mark-writer.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
 
@@ -41,20 +42,23 @@ const routes: FastifyPluginAsync = async (app) => {
 
     socket.on('message', async (data, isBinary) => {
       let parsed: JudgeClientMessage;
+      let raw: unknown = null;
       try {
         if (isBinary) throw new Error('binary frame');
-        const r = JudgeClientMessage.safeParse(JSON.parse(data.toString()));
+        raw = JSON.parse(data.toString());
+        const r = JudgeClientMessage.safeParse(raw);
         if (!r.success)
           throw new Error(
             r.error.issues.map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`).join('; '),
           );
         parsed = r.data;
       } catch (err) {
-        send({
-          type: 'error',
-          code: 'protocol/bad_frame',
-          message: `无法识别的消息：${(err as Error).message}`.slice(0, 500),
-        });
+        const message = `无法识别的消息：${(err as Error).message}`.slice(0, 500);
+        // A write the tablet can match by its client id gets a reject it can show beside the mark.
+        const clientId = (raw as { clientId?: unknown } | null)?.clientId;
+        if (typeof clientId === 'string' && ClientId.safeParse(clientId).success)
+          send({ type: 'mark.reject', clientId, code: 'mark/bad_frame', message });
+        else send({ type: 'error', code: 'protocol/bad_frame', message });
         if (++badFrames > MAX_BAD_FRAMES)
           socket.close(CloseCode.tooManyErrors, 'too many bad frames');
         return;
@@ -68,12 +72,9 @@ const routes: FastifyPluginAsync = async (app) => {
             socket.close(CloseCode.protocolMismatch, `protocol ${PROTOCOL_VERSION} required`);
             return;
           }
-          const official = findOfficialByToken(app.db, parsed.token);
-          live =
-            official && !official.revoked
-              ? app.live.all().find((l) => l.id === official.competitionId)
-              : undefined;
-          if (!official || official.revoked || !live) {
+          const who = identify(app, parsed.token);
+          live = who ? app.live.all().find((l) => l.id === who.competitionId) : undefined;
+          if (!who || !live) {
             send({
               type: 'error',
               code: 'auth/unknown_token',
@@ -83,14 +84,7 @@ const routes: FastifyPluginAsync = async (app) => {
             return;
           }
           clearTimeout(helloTimer);
-          judge = {
-            officialId: official.id,
-            competitionId: official.competitionId,
-            code: official.code,
-            name: official.name,
-            role: official.role,
-            sheets: new Set(JSON.parse(official.sheetsJson) as string[]),
-          };
+          judge = who;
           const welcome: JudgeWelcome = {
             type: 'judge.welcome',
             protocol: PROTOCOL_VERSION,

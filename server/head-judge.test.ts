@@ -1,0 +1,125 @@
+import type { MarkAck, MarkReject, StandingsResponse } from '#protocol';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  connectJudge,
+  startTestServer,
+  submitMark,
+  tokenOf,
+  type JudgeSocket,
+} from './test-support.ts';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const standings = async () =>
+  (await (
+    await fetch(`${server.url}/api/competitions/gaoxin-2024/standings`)
+  ).json()) as StandingsResponse;
+const send = async (s: JudgeSocket, msg: Record<string, unknown>) => {
+  const clientId = randomUUID();
+  s.send({ ...msg, clientId });
+  return s.next<MarkAck | MarkReject>(
+    (m) => (m.type === 'mark.ack' || m.type === 'mark.reject') && m.clientId === clientId,
+  );
+};
+
+describe('head judge actions over the judge socket', () => {
+  it('voids a mark with a reason: it drops out of the panel, stays in the log, and only the head judge may do it', async () => {
+    const panel = await Promise.all(
+      ['J08', 'J09', 'J10'].map((c) => connectJudge(server.ws, tokenOf(server.fixture, c))),
+    );
+    const head = await connectJudge(server.ws, tokenOf(server.fixture, 'H01'));
+    const c = panel[0]!.welcome.contestants[0]!;
+    const acks = [] as MarkAck[];
+    for (const [i, j] of panel.entries())
+      acks.push(
+        (await submitMark(j, {
+          contestantId: c.id,
+          sheetId: 'packaging',
+          values: { 'packaging-quality': String([2, 2, 0][i]) },
+        })) as MarkAck,
+      );
+    expect(
+      (await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging,
+    ).toMatchObject({ score: '4.44', status: 'flagged' });
+
+    expect(
+      await send(panel[0]!, { type: 'mark.void', markId: acks[2]!.markId, reason: '误判' }),
+    ).toMatchObject({ code: 'auth/forbidden' });
+    expect(
+      await send(head, { type: 'mark.void', markId: acks[2]!.markId, reason: 'x' }),
+    ).toMatchObject({ type: 'mark.reject' });
+    const voided = (await send(head, {
+      type: 'mark.void',
+      markId: acks[2]!.markId,
+      reason: '评分时看错选手',
+    })) as MarkAck;
+    expect(voided.type).toBe('mark.ack');
+    expect(
+      (await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging,
+    ).toMatchObject({ score: '6.67', status: 'partial' });
+    expect(
+      await send(head, { type: 'mark.void', markId: acks[2]!.markId, reason: '再次撤销' }),
+    ).toMatchObject({ code: 'mark/not_current' });
+    // The judge marks again (no correction reason needed: the voided mark is no longer current).
+    expect(
+      await submitMark(panel[2]!, {
+        contestantId: c.id,
+        sheetId: 'packaging',
+        values: { 'packaging-quality': '2' },
+      }),
+    ).toMatchObject({ type: 'mark.ack' });
+    expect(
+      (await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging,
+    ).toMatchObject({ score: '6.67', status: 'scored' });
+    const log = server.app.db.$client
+      .prepare('select kind, target_mark_id as target, reason from marks order by id')
+      .all();
+    expect(log).toHaveLength(5);
+    expect(log[3]).toEqual({ kind: 'void', target: acks[2]!.markId, reason: '评分时看错选手' });
+    [...panel, head].forEach((s) => s.close());
+  });
+
+  it('refuses attempts a station does not have, and re-runs of stations without attempts', async () => {
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const head = await connectJudge(server.ws, tokenOf(server.fixture, 'H01'));
+    const c = judge.welcome.contestants[0]!;
+    const r = await submitMark(judge, {
+      contestantId: c.id,
+      sheetId: 's-bend',
+      values: { 's-bend-faults': {} },
+      attempt: 2,
+    });
+    expect(r).toMatchObject({ code: 'mark/no_such_attempt' });
+    expect(
+      await send(head, {
+        type: 'attempt.rerun',
+        contestantId: c.id,
+        stationId: 'riding',
+        attempt: 1,
+        reason: '前车撞倒桩未复位',
+      }),
+    ).toMatchObject({
+      type: 'mark.ack',
+    });
+    // After the re-run, a second run of the riding course is allowed.
+    expect(
+      await submitMark(judge, {
+        contestantId: c.id,
+        sheetId: 's-bend',
+        values: { 's-bend-faults': {} },
+        attempt: 2,
+      }),
+    ).toMatchObject({
+      type: 'mark.ack',
+    });
+    judge.close();
+    head.close();
+  });
+});
