@@ -1,24 +1,34 @@
 import { assignRanks, compareForDisplay, compareOnMerit, type StandingRow } from './standings.ts';
 
+/** Rows per block of the sorted list; a block splits at twice this. */
+const BLOCK = 256;
+
 /**
- * Standings kept up to date one row at a time: applying a mark replaces one contestant's row
- * with O(log n) comparisons (binary search) and one array move, instead of re-sorting the
- * field. `rankOf` answers one rank in O(log n); `ranked()` materialises the whole table
+ * Standings kept up to date one row at a time. Rows live in a sorted list of blocks (the
+ * layout of Python's sortedcontainers): replacing one contestant's row costs a binary search
+ * over blocks and within one block plus a move inside that block — O(log n) comparisons and
+ * O(BLOCK + n/BLOCK) word moves, flat in practice from 100 to 100,000 contestants (see
+ * bench/). `rankOf` answers one rank the same way; `ranked()` materialises the whole table
  * (O(n), cached until the next change). Always equal to {@link rankRows} over the same rows
  * (property-tested).
  */
 export class IncrementalStandings {
-  #sorted: StandingRow[] = [];
+  #blocks: StandingRow[][] = [];
   readonly #byId = new Map<number, StandingRow>();
   #ranked: StandingRow[] | null = null;
+  readonly #block: number;
 
-  constructor(rows: Iterable<StandingRow> = []) {
+  /** @param blockSize rows per block (tests use tiny blocks to exercise splits). */
+  constructor(rows: Iterable<StandingRow> = [], blockSize = BLOCK) {
+    this.#block = blockSize;
     for (const r of rows) this.#byId.set(r.contestantId, r);
-    this.#sorted = [...this.#byId.values()].sort(compareForDisplay);
+    const sorted = [...this.#byId.values()].sort(compareForDisplay);
+    for (let i = 0; i < sorted.length; i += blockSize)
+      this.#blocks.push(sorted.slice(i, i + blockSize));
   }
 
   get size(): number {
-    return this.#sorted.length;
+    return this.#byId.size;
   }
 
   get(contestantId: number): StandingRow | undefined {
@@ -28,16 +38,13 @@ export class IncrementalStandings {
   /** Inserts or replaces a contestant's row (its `rank` field is ignored). */
   upsert(row: StandingRow): void {
     const old = this.#byId.get(row.contestantId);
-    if (old)
-      this.#sorted.splice(
-        this.#lowerBound((x) => compareForDisplay(x, old) < 0),
-        1,
-      );
-    this.#sorted.splice(
-      this.#lowerBound((x) => compareForDisplay(x, row) < 0),
-      0,
-      row,
-    );
+    if (old) {
+      const [b, i] = this.#locate((x) => compareForDisplay(x, old) < 0);
+      const block = this.#blocks[b]!;
+      block.splice(i, 1);
+      if (!block.length) this.#blocks.splice(b, 1);
+    }
+    this.#insert(row);
     this.#byId.set(row.contestantId, row);
     this.#ranked = null;
   }
@@ -46,7 +53,10 @@ export class IncrementalStandings {
   rankOf(contestantId: number): number | null {
     const row = this.#byId.get(contestantId);
     if (!row || row.status !== 'active') return null;
-    return this.#lowerBound((x) => x.status === 'active' && compareOnMerit(x, row) < 0) + 1;
+    const [b, i] = this.#locate((x) => x.status === 'active' && compareOnMerit(x, row) < 0);
+    let before = i;
+    for (let k = 0; k < b; k++) before += this.#blocks[k]!.length;
+    return before + 1;
   }
 
   /** The row with its current rank. */
@@ -59,19 +69,49 @@ export class IncrementalStandings {
 
   /** The whole table in display order with ranks. */
   ranked(): StandingRow[] {
-    this.#ranked ??= assignRanks(this.#sorted);
+    this.#ranked ??= assignRanks(this.#blocks.flat());
     return this.#ranked;
   }
 
-  /** First index whose row does not satisfy `before` (which holds for a prefix). */
-  #lowerBound(before: (x: StandingRow) => boolean): number {
+  #insert(row: StandingRow): void {
+    if (!this.#blocks.length) {
+      this.#blocks.push([row]);
+      return;
+    }
+    let [b, i] = this.#locate((x) => compareForDisplay(x, row) < 0);
+    if (b === this.#blocks.length) {
+      b--;
+      i = this.#blocks[b]!.length;
+    }
+    const block = this.#blocks[b]!;
+    block.splice(i, 0, row);
+    if (block.length > 2 * this.#block)
+      this.#blocks.splice(b, 1, block.slice(0, this.#block), block.slice(this.#block));
+  }
+
+  /**
+   * Position of the first row for which `before` is false (`before` holds for a prefix of the
+   * display order): [block index, index within the block]; [blocks, 0] when none.
+   */
+  #locate(before: (x: StandingRow) => boolean): [number, number] {
     let lo = 0;
-    let hi = this.#sorted.length;
+    let hi = this.#blocks.length;
+    // First block whose last row is not `before`.
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before(this.#sorted[mid]!)) lo = mid + 1;
+      const block = this.#blocks[mid]!;
+      if (before(block[block.length - 1]!)) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    if (lo === this.#blocks.length) return [lo, 0];
+    const block = this.#blocks[lo]!;
+    let a = 0;
+    let z = block.length;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      if (before(block[mid]!)) a = mid + 1;
+      else z = mid;
+    }
+    return [lo, a];
   }
 }
