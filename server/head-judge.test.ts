@@ -123,3 +123,91 @@ describe('head judge actions over the judge socket', () => {
     head.close();
   });
 });
+
+describe('concurrent writers on one line', () => {
+  it('refuses a stale write from a second tablet and returns the current value; a write naming what it saw goes through', async () => {
+    const a = await connectJudge(server.ws, tokenOf(server.fixture, 'J06'));
+    const b = await connectJudge(server.ws, tokenOf(server.fixture, 'J06'));
+    const c = a.welcome.contestants[2]!;
+    const values = (box: boolean) => ({
+      'cleaning-hands': true,
+      'cleaning-box': box,
+      'cleaning-mask': true,
+      'cleaning-uniform': true,
+    });
+    const first = (await submitMark(a, {
+      contestantId: c.id,
+      sheetId: 'cleaning',
+      values: values(true),
+      seen: null,
+    })) as MarkAck;
+    expect(first.type).toBe('mark.ack');
+    const stale = (await submitMark(b, {
+      contestantId: c.id,
+      sheetId: 'cleaning',
+      values: values(false),
+      seen: null,
+      reason: '补录',
+    })) as MarkReject;
+    expect(stale).toMatchObject({
+      code: 'mark/stale',
+      current: { markId: first.markId, values: values(true) },
+    });
+    const ok = await submitMark(b, {
+      contestantId: c.id,
+      sheetId: 'cleaning',
+      values: values(false),
+      seen: first.markId,
+      reason: '餐箱未消毒，更正',
+    });
+    expect(ok.type).toBe('mark.ack');
+    // Tablet A still believes it holds the first mark: its correction is now stale.
+    expect(
+      await submitMark(a, {
+        contestantId: c.id,
+        sheetId: 'cleaning',
+        values: values(true),
+        seen: first.markId,
+        reason: '再改',
+      }),
+    ).toMatchObject({
+      code: 'mark/stale',
+    });
+    expect(
+      (await standings()).rows.find((r) => r.contestantId === c.id)!.stations.cleaning!.score,
+    ).toBe('7.00');
+    a.close();
+    b.close();
+  });
+
+  it('refuses a judge overwriting a single-judge sheet another official scored, unless it names what it saw', async () => {
+    const proctor = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const c = proctor.welcome.contestants[0]!;
+    const bib = c.bib;
+    const imported = await fetch(
+      `${server.url}/api/competitions/gaoxin-2024/imports/theory-score`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'text/csv',
+          authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+        },
+        body: `${bib},90`,
+      },
+    );
+    expect(await imported.json()).toMatchObject({ imported: 1 });
+    const r = (await submitMark(proctor, {
+      contestantId: c.id,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': '60' },
+    })) as MarkReject;
+    expect(r).toMatchObject({
+      code: 'mark/stale',
+      current: { values: { 'theory-score': 90_000 } },
+    });
+    expect((await standings()).rows.find((x) => x.contestantId === c.id)!.modules.theory).toBe(
+      '90.00',
+    );
+    proctor.close();
+  });
+});

@@ -114,6 +114,7 @@ export async function submitMark(
     clientId?: string;
     reason?: string;
     attempt?: number;
+    seen?: number | null;
   },
 ): Promise<MarkAck | MarkReject> {
   const clientId = mark.clientId ?? randomUUID();

@@ -32,6 +32,11 @@ export const MarkSubmit = z.object({
   values: z
     .record(z.string().max(64), RawValue)
     .refine((v) => Object.keys(v).length <= 64, 'too many values'),
+  /**
+   * The mark id of this line the tablet last saw (null: it saw none). When given, a write is
+   * refused as stale if the line has moved on since; see docs/protocol.md.
+   */
+  seen: z.number().int().positive().nullable().optional(),
   /** Attempt (run) number for stations with several attempts; 1 otherwise. */
   attempt: z.number().int().min(1).max(20).default(1),
   /** Required when this judge already has a mark on the line: why it is corrected. */
@@ -135,6 +140,8 @@ export interface MarkReject {
   clientId: string | null;
   code: RejectCode;
   message: string;
+  /** With `mark/stale`: the line's current mark (null when it was voided). */
+  current?: { markId: number; values: Record<string, unknown> } | null;
 }
 
 export interface ProtocolError {

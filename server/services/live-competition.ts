@@ -13,6 +13,7 @@ import {
   type LogEntry,
   type MarkBook,
   type SchemeIndex,
+  type Sheet,
   type SheetValues,
   type StandingRow,
 } from '#engine';
@@ -28,6 +29,13 @@ import {
 import type { Db } from '../../db/client.ts';
 import { listContestants, type CompetitionRow } from '../../db/repositories/competitions.ts';
 import { listMarks, listStationLocks, type MarkRow } from '../../db/repositories/marks.ts';
+
+/** The current mark of a line: what a correction supersedes. */
+export interface LineHead {
+  markId: number;
+  officialId: number;
+  values: SheetValues;
+}
 
 /** How many recent deltas a competition keeps so a reconnecting board can catch up. */
 export const DELTA_HISTORY = 2000;
@@ -155,6 +163,27 @@ export class LiveCompetition {
     attempt = 1,
   ): OwnMark | undefined {
     return this.#lines.get(lineKey(contestantId, sheetId, attempt, officialId));
+  }
+
+  /**
+   * The current mark a new write on this line would supersede: the judge's own on a panel
+   * (several judges per sheet), or the latest by anyone on a sheet one judge fills.
+   */
+  lineHead(
+    contestantId: number,
+    sheet: Sheet,
+    attempt: number,
+    officialId: number,
+  ): LineHead | undefined {
+    if (sheet.judges > 1) {
+      const own = this.currentLine(contestantId, sheet.id, officialId, attempt);
+      return own && { markId: own.markId, officialId, values: own.values as SheetValues };
+    }
+    let head: LineHead | undefined;
+    for (const m of this.#book.marks.get(contestantId)?.get(sheet.id) ?? [])
+      if ((m.attempt ?? 1) === attempt && (!head || m.seq > head.markId))
+        head = { markId: m.seq, officialId: m.judgeId, values: m.values };
+    return head;
   }
 
   /** Who made a mark (for voids), if it is a mark of this competition. */

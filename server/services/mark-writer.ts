@@ -1,4 +1,4 @@
-import { parseSheetValues } from '#engine';
+import { parseSheetValues, type SheetValues } from '#engine';
 import type {
   AttemptRerun,
   BoardDelta,
@@ -10,7 +10,7 @@ import type {
 } from '#protocol';
 import type { Db } from '../../db/client.ts';
 import { prepareMarkStatements, type MarkRow, type NewMark } from '../../db/repositories/marks.ts';
-import type { LiveCompetition } from './live-competition.ts';
+import type { LineHead, LiveCompetition } from './live-competition.ts';
 
 /** A judge after authentication: who may write what. */
 export interface JudgeIdentity {
@@ -35,7 +35,7 @@ interface Pending {
 /** What earlier entries of the same batch wrote, seen by the later ones before the commit. */
 interface BatchOverlay {
   clientIds: Map<string, MarkRow>;
-  lines: Map<string, number>;
+  lines: Map<string, LineHead>;
 }
 
 /**
@@ -97,11 +97,17 @@ export class MarkWriter {
           const { id, revision } = this.#stmts.append(entry);
           const row: MarkRow = { ...entry, id, revision };
           overlay.clientIds.set(row.clientId, row);
-          if (row.kind === 'mark')
+          if (row.kind === 'mark') {
+            const judges = p.live.index.sheets.get(row.sheetId!)!.judges;
             overlay.lines.set(
-              lineKey(row.contestantId, row.sheetId!, row.attempt, row.officialId),
-              id,
+              conflictKey(row.contestantId, row.sheetId!, judges, row.attempt, row.officialId),
+              {
+                markId: id,
+                officialId: row.officialId,
+                values: JSON.parse(row.valuesJson) as SheetValues,
+              },
             );
+          }
           outcomes.push({ commit: row });
         }
       });
@@ -210,9 +216,27 @@ export class MarkWriter {
       return reject(clientId, 'mark/no_such_attempt', `${sheet.label.zh} 只有 ${allowed} 次机会`);
     const parsed = parseSheetValues(sheet, msg.values);
     if (!parsed.ok) return reject(clientId, parsed.error, parsed.message);
-    const previous =
-      overlay.lines.get(lineKey(contestant.id, sheet.id, msg.attempt, judge.officialId)) ??
-      live.currentLine(contestant.id, sheet.id, judge.officialId, msg.attempt)?.markId;
+    // The line a write may overwrite: the judge's own for a panel; the whole sheet for a sheet
+    // one judge fills (two tablets on one S-bend must not silently overwrite each other).
+    const key = conflictKey(contestant.id, sheet.id, sheet.judges, msg.attempt, judge.officialId);
+    const head =
+      overlay.lines.get(key) ?? live.lineHead(contestant.id, sheet, msg.attempt, judge.officialId);
+    const stale =
+      msg.seen !== undefined
+        ? (head?.markId ?? null) !== msg.seen
+        : head !== undefined && head.officialId !== judge.officialId;
+    if (stale)
+      return {
+        ...reject(
+          clientId,
+          'mark/stale',
+          head
+            ? `${contestant.bib}号 的 ${sheet.label.zh} 已有新的评分（${head.officialId === judge.officialId ? '您' : '其他裁判'}提交），请查看后再更正`
+            : `${contestant.bib}号 的 ${sheet.label.zh} 的评分已被撤销，请重新评分`,
+        ),
+        current: head ? { markId: head.markId, values: head.values } : null,
+      };
+    const previous = head?.markId;
     if (previous !== undefined && !msg.reason)
       return reject(
         clientId,
@@ -301,8 +325,17 @@ export class MarkWriter {
   }
 }
 
-const lineKey = (contestantId: number, sheetId: string, attempt: number, officialId: number) =>
-  `${contestantId}:${sheetId}:${attempt}:${officialId}`;
+/** Key of the line a mark may supersede: per judge on a panel, per sheet when one judge fills it. */
+const conflictKey = (
+  contestantId: number,
+  sheetId: string,
+  judges: number,
+  attempt: number,
+  officialId: number,
+) =>
+  judges === 1
+    ? `${contestantId}:${sheetId}:${attempt}`
+    : `${contestantId}:${sheetId}:${attempt}:${officialId}`;
 
 function blank(live: LiveCompetition, judge: JudgeIdentity, clientId: string): Insert {
   return {

@@ -79,7 +79,8 @@ const routes: FastifyPluginAsync = async (app) => {
       const outcomes = await Promise.all(
         results.map((r) => {
           const c = byBib.get(r.bib)!;
-          const existing = live.currentLine(c.id, sheet.id, who.officialId);
+          // The import is authoritative: it supersedes whatever the line holds, by name (`seen`).
+          const existing = live.lineHead(c.id, sheet, 1, who.officialId);
           if (existing?.values[criterion.id] === r.milli) return { r, o: null };
           // Content plus what it replaces: a resend of this request is harmless, a later
           // change back to an earlier score is a new entry.
@@ -97,6 +98,7 @@ const routes: FastifyPluginAsync = async (app) => {
               sheetId: sheet.id,
               attempt: 1,
               values: { [criterion.id]: formatMilli(r.milli) },
+              seen: existing?.markId ?? null,
               reason: existing ? '重新导入' : undefined,
             })
             .then((o) => ({ r, o }));
