@@ -404,3 +404,44 @@ describe('durability', () => {
     expect(after.rows).toEqual(before.rows);
   });
 });
+
+describe('floods and guessing', () => {
+  it('limits message floods on a judge socket and keeps the server serving', async () => {
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    for (let i = 0; i < 400; i++) judge.send({ type: 'ping', t: i });
+    expect(await judge.next((m) => m.type === 'error')).toMatchObject({ code: 'rate/limited' });
+    const other = await connectJudge(server.ws, tokenOf(server.fixture, 'J03'));
+    expect(other.welcome.type).toBe('judge.welcome');
+    judge.close();
+    other.close();
+  });
+
+  it('locks an address out after ten failed logins in a minute', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const s = await connectJudge(server.ws, randomUUID().replace(/-/g, ''));
+      codes.push((s.welcome as unknown as { code: string }).code);
+      await s.closed;
+    }
+    expect(codes.slice(0, 10).every((c) => c === 'auth/unknown_token')).toBe(true);
+    expect(codes[10]).toBe('auth/rate_limited');
+  });
+
+  it('rejects control characters in a reason', async () => {
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const c = judge.welcome.contestants[0]!;
+    await submitMark(judge, {
+      contestantId: c.id,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': '80' },
+    });
+    const r = await submitMark(judge, {
+      contestantId: c.id,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': '81' },
+      reason: '更正\u0007\u001b[2J',
+    });
+    expect(r).toMatchObject({ type: 'mark.reject', code: 'mark/bad_frame' });
+    judge.close();
+  });
+});

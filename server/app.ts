@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
@@ -58,6 +59,8 @@ export async function buildApp(opts: AppOptions) {
       },
     },
   });
+  // Opt-in per route (writes and logins); standings reads from 2,000 phones are not limited.
+  await app.register(rateLimit, { global: false });
   await app.register(dbPlugin, { file });
   await app.register(livePlugin);
   await app.register(authPlugin);

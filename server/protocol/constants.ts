@@ -8,6 +8,7 @@ export const CloseCode = {
   notFound: 4004,
   tooManyErrors: 4008,
   serverShutdown: 4009,
+  rateLimited: 4029,
 } as const;
 
 /** Reconnect backoff of every client socket, ms: first retry, growth factor, ceiling. */

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import type { MarkingScheme } from './scheme.ts';
 import type { CompetitionSummary } from './http.ts';
 
+/** Text a person typed: trimmed, without control characters (they break logs, CSV and screens). */
+export const SafeText = z
+  .string()
+  .trim()
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
+
 /** A client-made id: makes a resend after a dropped connection harmless. */
 export const ClientId = z
   .string()
@@ -40,11 +46,11 @@ export const MarkSubmit = z.object({
   /** Attempt (run) number for stations with several attempts; 1 otherwise. */
   attempt: z.number().int().min(1).max(20).default(1),
   /** Required when this judge already has a mark on the line: why it is corrected. */
-  reason: z.string().trim().max(200).optional(),
+  reason: SafeText.max(200).optional(),
 });
 export type MarkSubmit = z.infer<typeof MarkSubmit>;
 
-const Reason = z.string().trim().min(2, 'a reason of at least 2 characters is required').max(200);
+const Reason = SafeText.min(2, 'a reason of at least 2 characters is required').max(200);
 
 /** Head judge: drop a mark out of the scoring (it stays in the log). */
 export const MarkVoid = z.object({

@@ -29,7 +29,11 @@ const routes: FastifyPluginAsync = async (app) => {
   );
   app.post(
     '/api/competitions/:slug/imports/:criterionId',
-    { preHandler: app.requireOfficial(['organiser', 'head-judge']), bodyLimit: MAX_IMPORT_BYTES },
+    {
+      preHandler: app.requireOfficial(['organiser', 'head-judge']),
+      bodyLimit: MAX_IMPORT_BYTES,
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
     async (req, reply) => {
       const p = Params.safeParse(req.params);
       const q = Query.safeParse(req.query);

@@ -11,6 +11,7 @@ import { checkOrigin } from '../../plugins/origin.ts';
 import { identify } from '../../plugins/auth.ts';
 import type { JudgeIdentity } from '../../services/mark-writer.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
+import { JUDGE_FRAMES, LoginGuard, TokenBucket } from '../../services/flood-guard.ts';
 
 /** A judge must say hello within this time, or the socket is closed. */
 export const HELLO_TIMEOUT_MS = 10_000;
@@ -23,7 +24,9 @@ export const MAX_BAD_FRAMES = 20;
  * Every frame is parsed by zod; a bad one gets an `error` frame and changes nothing.
  */
 const routes: FastifyPluginAsync = async (app) => {
-  app.get('/ws/judge', { websocket: true, preValidation: checkOrigin }, (socket) => {
+  const logins = new LoginGuard();
+  app.get('/ws/judge', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
+    const frames = new TokenBucket(JUDGE_FRAMES.perSecond, JUDGE_FRAMES.burst, Date.now());
     let judge: JudgeIdentity | null = null;
     let live: LiveCompetition | undefined;
     let badFrames = 0;
@@ -41,6 +44,11 @@ const routes: FastifyPluginAsync = async (app) => {
     });
 
     socket.on('message', async (data, isBinary) => {
+      if (!frames.take(Date.now())) {
+        send({ type: 'error', code: 'rate/limited', message: '消息过于频繁，请稍后再试' });
+        if (++badFrames > MAX_BAD_FRAMES) socket.close(CloseCode.rateLimited, 'message flood');
+        return;
+      }
       let parsed: JudgeClientMessage;
       let raw: unknown = null;
       try {
@@ -72,9 +80,19 @@ const routes: FastifyPluginAsync = async (app) => {
             socket.close(CloseCode.protocolMismatch, `protocol ${PROTOCOL_VERSION} required`);
             return;
           }
+          if (!logins.allowed(req.ip, Date.now())) {
+            send({
+              type: 'error',
+              code: 'auth/rate_limited',
+              message: '登录失败次数过多，请一分钟后再试',
+            });
+            socket.close(CloseCode.rateLimited, 'too many failed logins');
+            return;
+          }
           const who = identify(app, parsed.token);
           live = who ? app.live.all().find((l) => l.id === who.competitionId) : undefined;
           if (!who || !live) {
+            logins.fail(req.ip, Date.now());
             send({
               type: 'error',
               code: 'auth/unknown_token',
