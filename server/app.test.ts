@@ -445,3 +445,76 @@ describe('floods and guessing', () => {
     judge.close();
   });
 });
+
+describe('interleavings', () => {
+  it('after many judges write at once (new marks, corrections, stale writes), the live standings equal a full recompute from the log', async () => {
+    const { computeStandings, indexScheme, resolveLog } = await import('#engine');
+    const { listMarks } = await import('../db/repositories/marks.ts');
+    const { listContestants, getCompetitionBySlug } =
+      await import('../db/repositories/competitions.ts');
+    const { toLogEntry } = await import('./services/live-competition.ts');
+    const codes = ['J02', 'J03', 'J04', 'J05', 'J06', 'J08', 'J09', 'J10'];
+    const judges = await Promise.all(
+      codes.map((c) => connectJudge(server.ws, tokenOf(server.fixture, c))),
+    );
+    const cs = judges[0]!.welcome.contestants.slice(0, 8);
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const valuesFor = (sheet: string): Record<string, unknown> => {
+      switch (sheet) {
+        case 's-bend':
+          return { 's-bend-faults': { 'cone-touched': Math.floor(rand() * 3) } };
+        case 'bridge':
+          return {
+            'bridge-faults': { 'foot-down': Math.floor(rand() * 2) },
+            'bridge-fell': rand() < 0.2,
+          };
+        case 'traffic-lights':
+          return { 'lights-faults': {}, 'red-light-run': rand() < 0.2 };
+        case 'smoothness':
+          return {
+            'smoothness-faults': { 'water-spilled': Math.floor(rand() * 3) },
+            'course-time': 40_000 + Math.floor(rand() * 20_000),
+          };
+        case 'cleaning':
+          return {
+            'cleaning-hands': rand() < 0.5,
+            'cleaning-box': true,
+            'cleaning-mask': true,
+            'cleaning-uniform': rand() < 0.5,
+          };
+        default:
+          return {
+            [`${sheet === 'packaging' ? 'packaging-quality' : sheet === 'communication' ? 'communication-quality' : 'emergency-handling'}`]:
+              String(Math.floor(rand() * 4)),
+          };
+      }
+    };
+    const writes: Promise<unknown>[] = [];
+    for (let round = 0; round < 3; round++)
+      for (const j of judges)
+        for (const c of cs)
+          for (const sheet of j.welcome.judge.sheets)
+            writes.push(
+              submitMark(j, {
+                contestantId: c.id,
+                sheetId: sheet,
+                values: valuesFor(sheet),
+                reason: round ? `第${round + 1}轮更正` : undefined,
+              }),
+            );
+    const outcomes = (await Promise.all(writes)) as (MarkAck | MarkReject)[];
+    expect(outcomes.filter((o) => o.type === 'mark.ack').length).toBeGreaterThan(100);
+    const row = getCompetitionBySlug(server.app.db, slug)!;
+    const index = indexScheme(JSON.parse(row.schemeJson));
+    const book = resolveLog(listMarks(server.app.db, row.id).map(toLogEntry));
+    const full = computeStandings(
+      index,
+      listContestants(server.app.db, row.id),
+      book.marks,
+      new Set(),
+    );
+    expect((await standings()).rows).toEqual(full);
+    judges.forEach((j) => j.close());
+  });
+});
