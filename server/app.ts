@@ -17,8 +17,10 @@ import { seedIfEmpty } from './plugins/seed.ts';
 export interface AppOptions {
   /** Folder of the SQLite file (`jiangxing.db`). */
   dataDir: string;
-  /** Load the default contest when the database is empty (default true). */
+  /** Load a competition file when the database is empty (default true). */
   seed?: boolean;
+  /** The competition file to load (default: the 2024 Gaoxin rider contest). */
+  fixture?: string;
   /** Folder of the built SPAs (default dist/). */
   distDir?: string;
   logger?: FastifyServerOptions['logger'];
@@ -38,7 +40,7 @@ export async function buildApp(opts: AppOptions) {
   const file = dbFile(opts.dataDir);
   if (opts.seed ?? true) {
     const db = openDatabase(file);
-    seedIfEmpty(db);
+    seedIfEmpty(db, opts.fixture);
     db.$client.close();
   }
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_FRAME_BYTES });

@@ -10,6 +10,7 @@ import { readFixture } from './plugins/seed.ts';
 const config = loadConfig();
 const app = await buildApp({
   dataDir: resolve(config.DATA_DIR),
+  fixture: config.FIXTURE && resolve(config.FIXTURE),
   logger: { level: config.LOG_LEVEL },
 });
 await app.listen({ port: config.PORT, host: config.HOST });
@@ -28,7 +29,7 @@ const lines = [
   `  数据目录    ${resolve(config.DATA_DIR)}`,
 ];
 // Judge login links of the default contest, while its demo tokens are still valid.
-const fixture = readFixture();
+const fixture = readFixture(config.FIXTURE && resolve(config.FIXTURE));
 const demo = fixture.officials.filter(
   (o) => o.role === 'judge' && findOfficialByToken(app.db, o.token),
 );

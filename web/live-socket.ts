@@ -47,7 +47,15 @@ export class LiveSocket<In> {
   /** Drops the current connection and connects again at once (e.g. after the network returns). */
   reconnectNow(): void {
     this.#delay = RECONNECT.initialMs;
-    this.#ws?.close();
+    if (this.#ws) {
+      this.#ws.close();
+      return;
+    }
+    // Waiting out a backoff: try at once instead.
+    if (this.#stopped) return;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
+    this.#connect();
   }
 
   close(): void {

@@ -122,18 +122,21 @@ export class MarkWriter {
         );
       return;
     }
-    // Committed: now, and only now, apply, acknowledge and broadcast, in revision order.
+    // Committed: now, and only now, apply and acknowledge, in revision order. The boards get
+    // their deltas in the next turn, after the acks have gone out: a judge waits on the ack,
+    // a projector does not notice a fraction of a millisecond.
+    const deltas: [LiveCompetition, BoardDelta][] = [];
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
       if ('commit' in o) {
-        const delta = p.live.applyCommitted(o.commit);
+        deltas.push([p.live, p.live.applyCommitted(o.commit)]);
         p.resolve(this.#ack(p.live, o.commit, false));
-        this.#onDelta(p.live, delta);
       } else if (o.type === 'mark.ack' && o.markId < 0) {
         // A resend of an entry committed earlier in this same batch: its ids are known now.
         p.resolve(this.#ack(p.live, overlay.clientIds.get(o.clientId)!, true));
       } else p.resolve(o);
     });
+    if (deltas.length) setImmediate(() => deltas.forEach(([live, delta]) => this.#onDelta(live, delta)));
   }
 
   #ack(live: LiveCompetition, row: MarkRow, duplicate: boolean): MarkAck {
