@@ -1,0 +1,300 @@
+import type { Sheet } from '#engine';
+import type { JudgeContestant } from '#protocol';
+import { L, t } from './i18n.ts';
+import { MarkForm, rawFromParsed } from './mark-form.svelte.ts';
+import type { JudgeSession, LineState } from './session.svelte.ts';
+import { loadSheetChoice, saveSheetChoice } from './storage.ts';
+
+/** The screens of a judge's work: queue → form → review (confirm) → status (pending/saved). */
+export type View = 'queue' | 'form' | 'review' | 'status';
+
+export interface QueueRow {
+  contestant: JudgeContestant;
+  state: LineState;
+  rejected: boolean;
+}
+
+/** Longest bib the keypad accepts. */
+const MAX_BIB_LENGTH = 8;
+
+/**
+ * The judge's desk: which sheet, which contestant, which screen, the form being filled in,
+ * the keypad and the correction reason. Drives the workflow on top of {@link JudgeSession};
+ * components call its methods and read its getters.
+ */
+export class Desk {
+  readonly #session: JudgeSession;
+  #sheetId = $state<string | null>(null);
+  #view = $state<View>('queue');
+  #form = $state.raw<MarkForm | null>(null);
+  #typed = $state('');
+  #notice = $state<string | null>(null);
+  #reason = $state('');
+  #reasonError = $state<string | null>(null);
+  #formNote = $state<string | null>(null);
+  #submitted = $state<string | null>(null);
+  /** Draw order of the last contestant opened: "next to do" continues after it. */
+  #lastDraw = 0;
+
+  constructor(session: JudgeSession) {
+    this.#session = session;
+    session.onOutcome((clientId, outcome) => {
+      // A rejected mark reopens its form with the values kept and the server's message.
+      if (outcome.kind === 'reject' && clientId === this.#submitted && this.#view === 'status') {
+        this.#formNote = t('form.rejected', { message: outcome.rejection.message });
+        this.#reason = outcome.rejection.entry.reason ?? '';
+        this.#view = 'form';
+      }
+    });
+  }
+
+  /** The chosen sheet; chosen automatically when the judge has only one. */
+  readonly sheet: Sheet | null = $derived.by(() => {
+    const sheets = this.#session.sheets;
+    const token = this.#session.token;
+    const id = this.#sheetId ?? (token ? loadSheetChoice(token) : null);
+    return sheets.find((s) => s.id === id) ?? (sheets.length === 1 ? sheets[0]! : null);
+  });
+
+  /** Contestants in draw order with this judge's state on the chosen sheet. */
+  readonly queue: QueueRow[] = $derived.by(() => {
+    const sheet = this.sheet;
+    if (!sheet) return [];
+    return this.#session.contestants.map((c) => ({
+      contestant: c,
+      state: this.#session.lineState(c, sheet),
+      rejected: this.#session.rejection(c.id, sheet.id) !== undefined,
+    }));
+  });
+
+  readonly progress = $derived({
+    done: this.queue.filter((r) => r.state === 'saved' || r.state === 'locked').length,
+    total: this.queue.filter((r) => r.state !== 'inactive').length,
+  });
+
+  get view() {
+    return this.#view;
+  }
+  get form() {
+    return this.#form;
+  }
+  get typed() {
+    return this.#typed;
+  }
+  get notice() {
+    return this.#notice;
+  }
+  get reason() {
+    return this.#reason;
+  }
+  get reasonError() {
+    return this.#reasonError;
+  }
+  get formNote() {
+    return this.#formNote;
+  }
+  get submitted() {
+    return this.#submitted;
+  }
+
+  /**
+   * A correction (a second mark on the line) needs a reason: saved or still pending here, or
+   * the server said so (a mark made on another device that this tablet has not seen).
+   */
+  get needsReason(): boolean {
+    const f = this.#form;
+    if (!f) return false;
+    const rejection = this.#session.rejection(f.contestant.id, f.sheet.id, f.attempt);
+    return this.existing !== null || rejection?.code === 'mark/reason_required';
+  }
+
+  /** Why the form is prefilled: a saved mark or one still waiting for the server. */
+  get existing(): 'saved' | 'pending' | null {
+    const f = this.#form;
+    if (!f) return null;
+    if (this.#session.pendingEntry(f.contestant.id, f.sheet.id, f.attempt)) return 'pending';
+    if (this.#session.savedMark(f.contestant.id, f.sheet.id, f.attempt)) return 'saved';
+    return null;
+  }
+
+  /**
+   * Attempt (run) tabs of the open form, shown only when the station has several attempts or
+   * this judge already marked a re-run. Once every known attempt is saved one more is offered,
+   * for a re-run the head judge granted (the server refuses it when none was: the welcome does
+   * not say which re-runs were granted).
+   */
+  get attempts(): { attempt: number; state: 'saved' | 'pending' | 'todo' }[] {
+    const f = this.#form;
+    if (!f) return [];
+    const saved = this.#session.savedAttempts(f.contestant.id, f.sheet.id);
+    const known = Math.max(this.#session.attemptsOf(f.sheet), f.attempt, ...saved);
+    if (known <= 1) return [];
+    const n = saved.length >= known ? known + 1 : known;
+    return Array.from({ length: n }, (_, i) => {
+      const attempt = i + 1;
+      const state = this.#session.pendingEntry(f.contestant.id, f.sheet.id, attempt)
+        ? 'pending'
+        : saved.includes(attempt)
+          ? 'saved'
+          : 'todo';
+      return { attempt, state };
+    });
+  }
+
+  selectSheet(id: string): void {
+    this.#sheetId = id;
+    const token = this.#session.token;
+    if (token) saveSheetChoice(token, id);
+    this.#notice = null;
+  }
+
+  /** A keypad key: a digit, `back` or `ok`. */
+  press(key: string): void {
+    this.#notice = null;
+    if (key === 'back') this.#typed = this.#typed.slice(0, -1);
+    else if (key === 'ok') this.callBib();
+    else if (/^\d$/.test(key) && this.#typed.length < MAX_BIB_LENGTH) this.#typed += key;
+  }
+
+  /** Opens the contestant whose bib was typed (leading zeros ignored). */
+  callBib(): void {
+    const typed = this.#typed.trim();
+    if (!typed) return;
+    const norm = (b: string) => b.replace(/^0+(?=.)/, '');
+    const c = this.#session.contestants.find((x) => x.bib === typed || norm(x.bib) === norm(typed));
+    if (!c) {
+      this.#notice = t('queue.notFound', { bib: typed });
+      return;
+    }
+    this.#typed = '';
+    this.open(c.id);
+  }
+
+  /**
+   * Opens the form of a contestant on the chosen sheet, prefilled with what exists. Without
+   * an attempt: the rejected or pending one, else the first not yet saved, else the last.
+   */
+  open(contestantId: number, attempt?: number): void {
+    const sheet = this.sheet;
+    const c = this.#session.contestants.find((x) => x.id === contestantId);
+    if (!sheet || !c) return;
+    const state = this.#session.lineState(c, sheet);
+    if (state === 'inactive') {
+      this.#notice = t('queue.inactive', { bib: c.bib, name: c.name });
+      return;
+    }
+    if (state === 'locked') {
+      this.#notice = t('queue.locked', { sheet: L(sheet.label) });
+      return;
+    }
+    const s = this.#session;
+    const run = attempt ?? this.#defaultAttempt(c.id, sheet);
+    const rejection = s.rejection(c.id, sheet.id, run);
+    const pending = s.pendingEntry(c.id, sheet.id, run);
+    const saved = s.savedMark(c.id, sheet.id, run);
+    const initial =
+      rejection?.entry.values ??
+      pending?.values ??
+      (saved ? rawFromParsed(sheet, saved.values) : undefined);
+    this.#form?.dispose();
+    this.#form = new MarkForm({
+      sheet,
+      contestant: c,
+      decimals: s.decimals,
+      attempt: run,
+      initial,
+    });
+    this.#formNote = rejection ? t('form.rejected', { message: rejection.message }) : null;
+    this.#reason = rejection?.entry.reason ?? '';
+    this.#reasonError = null;
+    this.#submitted = null;
+    this.#notice = null;
+    this.#lastDraw = c.drawOrder;
+    this.#view = 'form';
+  }
+
+  #defaultAttempt(contestantId: number, sheet: Sheet): number {
+    const s = this.#session;
+    const open = s.rejection(contestantId, sheet.id) ?? s.pendingEntry(contestantId, sheet.id);
+    if (open) return 'entry' in open ? open.entry.attempt : open.attempt;
+    const saved = s.savedAttempts(contestantId, sheet.id);
+    for (let a = 1; a <= s.attemptsOf(sheet); a++) if (!saved.includes(a)) return a;
+    return saved[saved.length - 1] ?? 1;
+  }
+
+  /** Opens the next contestant still to do, in draw order after the last one opened (wrapping). */
+  nextTodo(): void {
+    const todo = this.queue.filter((r) => r.state === 'todo');
+    const next =
+      todo.find((r) => r.contestant.drawOrder > this.#lastDraw) ??
+      todo.find((r) => r.contestant.drawOrder <= this.#lastDraw);
+    if (!next) {
+      this.backToQueue();
+      this.#notice = t('queue.allDone');
+      return;
+    }
+    this.open(next.contestant.id);
+  }
+
+  /** Form → confirm screen, when every criterion is answered and valid. */
+  review(): boolean {
+    const f = this.#form;
+    if (!f) return false;
+    f.stopAll();
+    if (!f.validate()) return false;
+    this.#reasonError = null;
+    this.#view = 'review';
+    return true;
+  }
+
+  backToForm(): void {
+    if (this.#form) this.#view = 'form';
+  }
+
+  setReason(text: string): void {
+    this.#reason = text;
+    if (text.trim()) this.#reasonError = null;
+  }
+
+  /** Confirms: the mark goes to the outbox (and the server); the screen shows it pending. */
+  confirm(): void {
+    const f = this.#form;
+    if (!f || !f.parsed.ok) return;
+    const needsReason = this.needsReason;
+    const reason = this.#reason.trim();
+    if (needsReason && !reason) {
+      this.#reasonError = t('review.reasonRequired');
+      return;
+    }
+    this.#submitted = this.#session.submit({
+      contestantId: f.contestant.id,
+      sheetId: f.sheet.id,
+      attempt: f.attempt,
+      values: $state.snapshot(f.raw),
+      ...(needsReason ? { reason } : {}),
+    });
+    this.#formNote = null;
+    this.#view = 'status';
+  }
+
+  backToQueue(): void {
+    this.#form?.dispose();
+    this.#form = null;
+    this.#submitted = null;
+    this.#formNote = null;
+    this.#view = 'queue';
+  }
+
+  dismissNotice(): void {
+    this.#notice = null;
+  }
+
+  /** Forgets the desk (sign-out). */
+  reset(): void {
+    this.backToQueue();
+    this.#sheetId = null;
+    this.#typed = '';
+    this.#notice = null;
+    this.#lastDraw = 0;
+  }
+}

@@ -1,0 +1,26 @@
+import '../web/base.css';
+import './tablet.css';
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { Desk } from './desk.svelte.ts';
+import { lang, t } from './i18n.ts';
+import { JudgeSession } from './session.svelte.ts';
+import { extractToken, loadToken } from './storage.ts';
+
+document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+document.title = t('app.name');
+
+const session = new JudgeSession();
+const desk = new Desk(session);
+
+// A login link carries the token in the fragment, which browsers never send to the server.
+// Keep it, then take it out of the address bar (and history) so it is not shown or shared.
+const fromUrl = location.hash ? extractToken(location.hash) : null;
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+const token = fromUrl ?? loadToken();
+if (token) session.start(token);
+
+// The tablet's Wi-Fi is back: connect now rather than after the current backoff.
+window.addEventListener('online', () => session.reconnectNow());
+
+mount(App, { target: document.getElementById('app')!, props: { session, desk } });

@@ -1,0 +1,459 @@
+import {
+  criterionScale,
+  div,
+  formatMilli,
+  formatScaled,
+  MAX_FAULT_COUNT,
+  parseOnScale,
+  parseSheetValues,
+  rat,
+  roundToUnits,
+  scoreSheet,
+  toMilli,
+  type DecimalResult,
+  type MilliScale,
+  type Sheet,
+  type SheetValues,
+} from '#engine';
+import type { Criterion, JudgeContestant } from '#protocol';
+import { L, lang, t } from './i18n.ts';
+import { formatClock, Stopwatch } from './stopwatch.svelte.ts';
+
+type Of<K extends Criterion['kind']> = Extract<Criterion, { kind: K }>;
+/** Criteria whose value is a number typed or picked on a scale. */
+type Scaled = Of<'judgement'> | Of<'difficulty'> | Of<'imported'>;
+
+/** One tap on a fault button (or its undo), for the on-screen log. */
+export interface FaultTap {
+  seq: number;
+  criterionId: string;
+  faultId: string;
+  delta: 1 | -1;
+  /** Stopwatch reading (ms) when a stopwatch of this sheet was running, else null. */
+  runMs: number | null;
+  /** Wall clock, ms since epoch. */
+  at: number;
+}
+
+/** A judgement level button: value in milli-points, its label and written descriptor. */
+export interface Level {
+  milli: number;
+  value: string;
+  descriptor: string | null;
+}
+
+/** One line of the confirm screen. */
+export interface SummaryRow {
+  criterionId: string;
+  label: string;
+  text: string;
+  emphasis: boolean;
+}
+
+/** Scales with more levels than this get a text input instead of one button per level. */
+export const MAX_LEVEL_BUTTONS = 11;
+
+/**
+ * The mark being filled in for one contestant on one sheet, generated from the sheet's
+ * criteria (nothing trade-specific here). Holds what the judge entered, derives the raw
+ * values to send, per-criterion errors, and a live preview of the sheet score computed by the
+ * shared engine exactly as the server will.
+ */
+export class MarkForm {
+  readonly sheet: Sheet;
+  readonly contestant: JudgeContestant;
+  readonly decimals: number;
+  /** Attempt (run) number, from 1. */
+  readonly attempt: number;
+  /** One stopwatch per time criterion. */
+  readonly stopwatches: Record<string, Stopwatch> = {};
+
+  #counts = $state<Record<string, Record<string, number>>>({});
+  /** veto and check answers; null = not answered yet. */
+  #flags = $state<Record<string, boolean | null>>({});
+  /** Typed text of judgement, imported and time (seconds) criteria. */
+  #texts = $state<Record<string, string>>({});
+  #log = $state<FaultTap[]>([]);
+  #showErrors = $state(false);
+  #seq = 0;
+
+  constructor(opts: {
+    sheet: Sheet;
+    contestant: JudgeContestant;
+    decimals: number;
+    attempt: number;
+    /** Raw values to start from (a rejected or pending entry, or a saved mark). */
+    initial?: Record<string, unknown>;
+  }) {
+    const { sheet, initial } = opts;
+    this.sheet = sheet;
+    this.contestant = opts.contestant;
+    this.decimals = opts.decimals;
+    this.attempt = opts.attempt;
+    const counts: Record<string, Record<string, number>> = {};
+    const flags: Record<string, boolean | null> = {};
+    const texts: Record<string, string> = {};
+    for (const c of sheet.criteria) {
+      const v = initial?.[c.id];
+      switch (c.kind) {
+        case 'faults': {
+          const given = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+          counts[c.id] = Object.fromEntries(
+            c.faults.map((f) => [f.id, typeof given[f.id] === 'number' ? given[f.id] : 0]),
+          ) as Record<string, number>;
+          break;
+        }
+        case 'veto':
+          flags[c.id] = typeof v === 'boolean' ? v : false;
+          break;
+        case 'check':
+          flags[c.id] = typeof v === 'boolean' ? v : null;
+          break;
+        case 'time':
+          this.stopwatches[c.id] = new Stopwatch();
+          texts[c.id] = typeof v === 'number' ? formatMilli(v) : '';
+          break;
+        case 'judgement':
+        case 'difficulty':
+        case 'imported':
+          texts[c.id] = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+          break;
+      }
+    }
+    this.#counts = counts;
+    this.#flags = flags;
+    this.#texts = texts;
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────
+
+  count(criterionId: string, faultId: string): number {
+    return this.#counts[criterionId]?.[faultId] ?? 0;
+  }
+
+  flag(criterionId: string): boolean | null {
+    return this.#flags[criterionId] ?? null;
+  }
+
+  text(criterionId: string): string {
+    return this.#texts[criterionId] ?? '';
+  }
+
+  /** Newest first. */
+  get log(): readonly FaultTap[] {
+    return this.#log;
+  }
+
+  get showErrors() {
+    return this.#showErrors;
+  }
+
+  /** Raw values as sent to the server (`mark.submit.values`). */
+  readonly raw: Record<string, unknown> = $derived.by(() => {
+    const out: Record<string, unknown> = {};
+    for (const c of this.sheet.criteria) {
+      switch (c.kind) {
+        case 'faults': {
+          const counts: Record<string, number> = {};
+          for (const [id, n] of Object.entries(this.#counts[c.id] ?? {})) if (n > 0) counts[id] = n;
+          out[c.id] = counts;
+          break;
+        }
+        case 'veto':
+          out[c.id] = this.#flags[c.id] ?? false;
+          break;
+        case 'check': {
+          const f = this.#flags[c.id];
+          if (typeof f === 'boolean') out[c.id] = f;
+          break;
+        }
+        case 'time': {
+          const r = this.#parseTime(c);
+          out[c.id] = r && r.ok ? r.milli : null;
+          break;
+        }
+        case 'judgement':
+        case 'difficulty':
+        case 'imported':
+          out[c.id] = this.#texts[c.id] ?? '';
+          break;
+      }
+    }
+    return out;
+  });
+
+  /** Per criterion: what is wrong or missing (null when fine). */
+  readonly errors: Record<string, string | null> = $derived.by(() => {
+    const out: Record<string, string | null> = {};
+    for (const c of this.sheet.criteria) {
+      out[c.id] = null;
+      if (c.kind === 'check' && this.#flags[c.id] === null) out[c.id] = t('check.unanswered');
+      if (c.kind === 'time') {
+        const r = this.#parseTime(c);
+        if (r && !r.ok) out[c.id] = t('time.bad', { max: formatMilli(c.maxMs) });
+      }
+      if (c.kind === 'judgement' || c.kind === 'difficulty' || c.kind === 'imported') {
+        const r = this.#parseScaled(c);
+        if (!r.ok) out[c.id] = inputMessage(r, criterionScale(c)!);
+      }
+    }
+    return out;
+  });
+
+  /**
+   * Errors to show now: a typed value is checked as soon as it is typed; an unanswered item is
+   * flagged only after the judge tried to go on (no red screen on a fresh form).
+   */
+  visibleError(criterionId: string): string | null {
+    const e = this.errors[criterionId];
+    if (!e) return null;
+    if (this.#showErrors) return e;
+    return (this.#texts[criterionId] ?? '').trim() !== '' ? e : null;
+  }
+
+  /** Number of criteria still missing or wrong. */
+  readonly problemCount: number = $derived(
+    Object.values(this.errors).filter((e) => e !== null).length,
+  );
+
+  /** The shared engine's verdict on the raw values: what the server will check. */
+  readonly parsed = $derived.by(() => parseSheetValues(this.sheet, this.raw));
+
+  /**
+   * Live preview of the sheet score from this judge's entry, in published units, counting
+   * unanswered items as nothing (a check not yet ticked scores 0, an empty judgement 0).
+   */
+  readonly preview = $derived.by(() => {
+    const values: SheetValues = {};
+    for (const c of this.sheet.criteria) {
+      switch (c.kind) {
+        case 'faults':
+          values[c.id] = { ...(this.#counts[c.id] ?? {}) };
+          break;
+        case 'veto':
+          values[c.id] = this.#flags[c.id] === true;
+          break;
+        case 'check':
+          values[c.id] = this.#flags[c.id] === true;
+          break;
+        case 'time': {
+          const r = this.#parseTime(c);
+          values[c.id] = r && r.ok ? r.milli : null;
+          break;
+        }
+        case 'judgement':
+        case 'difficulty':
+        case 'imported': {
+          const r = this.#parseScaled(c);
+          if (r.ok) values[c.id] = r.milli;
+          break;
+        }
+      }
+    }
+    const score = scoreSheet(this.sheet, [{ seq: 1, judgeId: 0, values }]);
+    // milli-points → published units (10^-decimals points), half-up as the server rounds.
+    const units = roundToUnits(div(score.milli, rat(1000)), this.decimals);
+    const veto = this.sheet.criteria.find(
+      (c): c is Of<'veto'> => c.kind === 'veto' && this.#flags[c.id] === true,
+    );
+    return {
+      text: formatScaled(units, this.decimals),
+      max: formatMilli(this.sheet.points),
+      veto: veto ? { label: L(veto.label), scope: veto.scope } : null,
+    };
+  });
+
+  /** Points a fault criterion currently deducts (before the floor), formatted. */
+  deduction(c: Of<'faults'>): string {
+    let milli = 0;
+    for (const f of c.faults) milli += this.count(c.id, f.id) * toMilli(f.deduction);
+    return formatMilli(milli);
+  }
+
+  /** The buttons of a judgement scale, or null when it has too many levels for buttons. */
+  levels(c: Of<'judgement'> | Of<'difficulty'>): Level[] | null {
+    const s = criterionScale(c)!;
+    const n = (s.max - s.min) / s.step + 1;
+    if (n > MAX_LEVEL_BUTTONS) return null;
+    return Array.from({ length: n }, (_, i) => {
+      const milli = s.min + i * s.step;
+      const d = c.kind === 'judgement' ? c.scale.descriptors?.[i] : undefined;
+      return { milli, value: formatMilli(milli), descriptor: d ? L(d) : null };
+    });
+  }
+
+  /** The parsed milli value of a judgement or imported criterion, or null. */
+  scaled(c: Scaled): number | null {
+    const r = this.#parseScaled(c);
+    return r.ok ? r.milli : null;
+  }
+
+  /** Every value in words, for the confirm screen. */
+  summary(): SummaryRow[] {
+    return this.sheet.criteria.map((c): SummaryRow => {
+      const label = L(c.label);
+      switch (c.kind) {
+        case 'faults': {
+          const parts = c.faults
+            .filter((f) => this.count(c.id, f.id) > 0)
+            .map((f) => {
+              const n = this.count(c.id, f.id);
+              const pts = formatMilli(n * toMilli(f.deduction));
+              return t('value.fault', { label: L(f.label), n, pts });
+            });
+          const text = parts.length ? parts.join('\n') : t('value.noFaults');
+          return { criterionId: c.id, label, text, emphasis: parts.length > 0 };
+        }
+        case 'veto': {
+          const on = this.#flags[c.id] === true;
+          return {
+            criterionId: c.id,
+            label,
+            text: on ? t('veto.yes') : t('veto.no'),
+            emphasis: on,
+          };
+        }
+        case 'check': {
+          const f = this.#flags[c.id];
+          const text = f === true ? t('check.pass') : f === false ? t('check.fail') : '—';
+          return { criterionId: c.id, label, text, emphasis: f === false };
+        }
+        case 'time': {
+          const r = this.#parseTime(c);
+          const text = r && r.ok ? formatClock(r.milli) : t('time.notTimed');
+          return { criterionId: c.id, label, text, emphasis: false };
+        }
+        case 'judgement': {
+          const milli = this.scaled(c);
+          const level = this.levels(c)?.find((l) => l.milli === milli);
+          const text =
+            milli === null ? '—' : (level?.descriptor ?? `${formatMilli(milli)} / ${c.scale.max}`);
+          return { criterionId: c.id, label, text, emphasis: false };
+        }
+        case 'difficulty': {
+          const milli = this.scaled(c);
+          const text = milli === null ? '—' : formatMilli(milli);
+          return { criterionId: c.id, label, text, emphasis: false };
+        }
+        case 'imported': {
+          const milli = this.scaled(c);
+          const text = milli === null ? '—' : `${formatMilli(milli)} / ${c.points}`;
+          return { criterionId: c.id, label, text, emphasis: false };
+        }
+      }
+    });
+  }
+
+  // ── editing ──────────────────────────────────────────────────────────────
+
+  /** Counts one fault (+1), time-stamped with a running stopwatch. */
+  tap(criterionId: string, faultId: string): void {
+    const n = this.count(criterionId, faultId);
+    if (n >= MAX_FAULT_COUNT) return;
+    this.#counts[criterionId]![faultId] = n + 1;
+    this.#logTap(criterionId, faultId, 1);
+  }
+
+  /** Takes one count back (−1). */
+  undo(criterionId: string, faultId: string): void {
+    const n = this.count(criterionId, faultId);
+    if (n <= 0) return;
+    this.#counts[criterionId]![faultId] = n - 1;
+    this.#logTap(criterionId, faultId, -1);
+  }
+
+  setFlag(criterionId: string, value: boolean): void {
+    this.#flags[criterionId] = value;
+  }
+
+  setText(criterionId: string, value: string): void {
+    this.#texts[criterionId] = value;
+  }
+
+  startStopwatch(criterionId: string): void {
+    this.stopwatches[criterionId]?.start();
+  }
+
+  /** Stops the stopwatch and records its reading as the criterion's time. */
+  stopStopwatch(criterionId: string): void {
+    const sw = this.stopwatches[criterionId];
+    if (!sw) return;
+    this.#texts[criterionId] = formatMilli(sw.stop());
+  }
+
+  resetStopwatch(criterionId: string): void {
+    this.stopwatches[criterionId]?.reset();
+    this.#texts[criterionId] = '';
+  }
+
+  /** Stops running stopwatches (recording their times) before the confirm screen. */
+  stopAll(): void {
+    for (const [id, sw] of Object.entries(this.stopwatches)) if (sw.running) this.stopStopwatch(id);
+  }
+
+  /** Shows every error, including unanswered items. Returns true when the mark is complete. */
+  validate(): boolean {
+    this.#showErrors = true;
+    return this.parsed.ok;
+  }
+
+  dispose(): void {
+    for (const sw of Object.values(this.stopwatches)) sw.dispose();
+  }
+
+  #logTap(criterionId: string, faultId: string, delta: 1 | -1): void {
+    const sw = Object.values(this.stopwatches).find((s) => s.running);
+    const tap: FaultTap = {
+      seq: ++this.#seq,
+      criterionId,
+      faultId,
+      delta,
+      runMs: sw ? sw.read() : null,
+      at: Date.now(),
+    };
+    this.#log = [tap, ...this.#log].slice(0, 50);
+  }
+
+  /** Seconds as typed → ms (milli-seconds are exactly parseMilli's milli), or null when empty. */
+  #parseTime(c: Of<'time'>): DecimalResult | null {
+    const text = (this.#texts[c.id] ?? '').trim();
+    if (text === '') return null;
+    return parseOnScale(text, { min: 0, max: c.maxMs, step: 1 });
+  }
+
+  #parseScaled(c: Scaled): DecimalResult {
+    return parseOnScale(this.#texts[c.id] ?? '', criterionScale(c)!);
+  }
+}
+
+/** The engine's Chinese message, or an English one built from the error code. */
+function inputMessage(r: Extract<DecimalResult, { ok: false }>, scale: MilliScale): string {
+  if (lang === 'zh') return r.message;
+  switch (r.error) {
+    case 'input/empty':
+      return t('input.required');
+    case 'input/off_step':
+      return `Not on the step of ${formatMilli(scale.step)}`;
+    case 'input/off_scale':
+      return `Outside ${formatMilli(scale.min)}–${formatMilli(scale.max)}`;
+    case 'input/too_precise':
+      return 'Too many decimals';
+    default:
+      return 'Not a valid number';
+  }
+}
+
+/** Converts a saved mark's parsed values (milli-points) back to form input. */
+export function rawFromParsed(sheet: Sheet, values: SheetValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of sheet.criteria) {
+    const v = values[c.id];
+    if (v === undefined) continue;
+    out[c.id] =
+      (c.kind === 'judgement' || c.kind === 'difficulty' || c.kind === 'imported') &&
+      typeof v === 'number'
+        ? formatMilli(v)
+        : v;
+  }
+  return out;
+}

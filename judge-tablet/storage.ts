@@ -1,0 +1,120 @@
+import type { JudgeWelcome } from '#protocol';
+
+/**
+ * What the tablet keeps in localStorage, so a reload (or a browser killed by Android) loses
+ * nothing: the login token, the outbox of marks not yet acknowledged, the last welcome (to
+ * show the queue while the socket is still reconnecting) and the chosen sheet.
+ *
+ * Per-judge keys carry a fingerprint of the token rather than the judge id, because the
+ * outbox must be readable before the server has said who the judge is (a reload while the
+ * venue Wi-Fi is down).
+ */
+
+/** A mark the server has not yet answered; resent with the same clientId until it is. */
+export interface OutboxEntry {
+  clientId: string;
+  contestantId: number;
+  sheetId: string;
+  /** Attempt (run) number, from 1. */
+  attempt: number;
+  /** Raw criterion values as sent (judgement and imported values are the typed strings). */
+  values: Record<string, unknown>;
+  reason?: string;
+  /** Wall clock (ms since epoch) when the judge confirmed it. */
+  queuedAt: number;
+}
+
+const TOKEN_KEY = 'jx.judge.token';
+
+/** FNV-1a 32-bit hash of the token in hex: a short, stable storage-key suffix. */
+export function tokenFingerprint(token: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) {
+    h ^= token.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+function read<T>(key: string): T | null {
+  try {
+    const text = localStorage.getItem(key);
+    return text === null ? null : (JSON.parse(text) as T);
+  } catch {
+    return null;
+  }
+}
+
+/** Returns false when the browser refused to store (quota, private mode). */
+function write(key: string, value: unknown): boolean {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function loadToken(): string | null {
+  const t = read<unknown>(TOKEN_KEY);
+  return typeof t === 'string' && t ? t : null;
+}
+
+export function saveToken(token: string | null): void {
+  write(TOKEN_KEY, token);
+}
+
+export function loadOutbox(token: string): OutboxEntry[] {
+  const list = read<unknown>(`jx.judge.outbox.${tokenFingerprint(token)}`);
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter(
+      (e): e is OutboxEntry =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof e.clientId === 'string' &&
+        typeof e.contestantId === 'number' &&
+        typeof e.sheetId === 'string' &&
+        typeof e.values === 'object',
+    )
+    .map((e) => ({ ...e, attempt: typeof e.attempt === 'number' ? e.attempt : 1 }));
+}
+
+/** Stores the outbox; false when it could not be stored (the page warns the judge). */
+export function saveOutbox(token: string, entries: readonly OutboxEntry[]): boolean {
+  const key = `jx.judge.outbox.${tokenFingerprint(token)}`;
+  return write(key, entries.length ? entries : null);
+}
+
+export function loadWelcome(token: string): JudgeWelcome | null {
+  const w = read<JudgeWelcome>(`jx.judge.welcome.${tokenFingerprint(token)}`);
+  return w && w.type === 'judge.welcome' ? w : null;
+}
+
+export function saveWelcome(token: string, welcome: JudgeWelcome | null): void {
+  write(`jx.judge.welcome.${tokenFingerprint(token)}`, welcome);
+}
+
+export function loadSheetChoice(token: string): string | null {
+  return read<string>(`jx.judge.sheet.${tokenFingerprint(token)}`);
+}
+
+export function saveSheetChoice(token: string, sheetId: string | null): void {
+  write(`jx.judge.sheet.${tokenFingerprint(token)}`, sheetId);
+}
+
+/**
+ * Reads a login token from the URL fragment (`#token=HEX`) or from what a judge typed or
+ * pasted: a bare code, or a whole login link.
+ */
+export function extractToken(text: string): string | null {
+  const s = text.trim();
+  const i = s.indexOf('#');
+  const fragment = i >= 0 ? s.slice(i + 1) : s.includes('token=') ? s : null;
+  if (fragment !== null) {
+    const tok = new URLSearchParams(fragment).get('token')?.trim();
+    return tok ? tok : null;
+  }
+  return /^[A-Za-z0-9_-]{4,200}$/.test(s) ? s : null;
+}
