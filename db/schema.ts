@@ -20,6 +20,15 @@ export const competitions = sqliteTable('competitions', {
   state: text('state', { enum: ['draft', 'live', 'frozen', 'final'] })
     .notNull()
     .default('live'),
+  /** How the public sees names: in full, or masked (张*华). */
+  nameDisplay: text('name_display', { enum: ['full', 'masked'] })
+    .notNull()
+    .default('full'),
+  /** Revision at which the public board was frozen; null while not frozen. */
+  frozenRevision: integer('frozen_revision'),
+  frozenAt: text('frozen_at'),
+  /** Rows revealed so far at the ceremony, counted from last place; null before the reveal. */
+  revealed: integer('revealed'),
   /** The marking scheme as validated JSON (protocol/scheme.ts). */
   schemeJson: text('scheme_json').notNull(),
   /** Monotonic: bumped by every state change (a mark, a lock); boards resume from it. */
@@ -128,4 +137,26 @@ export const stationLocks = sqliteTable(
     createdAt: text('created_at').notNull(),
   },
   (t) => [index('station_locks_station').on(t.competitionId, t.stationId)],
+);
+
+/**
+ * The audit log of everything an organiser or head judge did to the competition's course
+ * (freeze, reveal, publish, lock, re-open, settings, token rotation), append-only.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    competitionId: integer('competition_id')
+      .notNull()
+      .references(() => competitions.id),
+    officialId: integer('official_id').references(() => officials.id),
+    action: text('action').notNull(),
+    /** JSON with the action's details. */
+    detailJson: text('detail_json').notNull().default('{}'),
+    reason: text('reason'),
+    revision: integer('revision').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('audit_log_competition').on(t.competitionId)],
 );

@@ -5,6 +5,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import competitionsApi from './routes/api/competitions.ts';
 import importsApi from './routes/api/imports.ts';
+import courseApi from './routes/api/course.ts';
 import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
@@ -78,6 +79,7 @@ export async function buildApp(opts: AppOptions) {
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(competitionsApi);
   await app.register(importsApi);
+  await app.register(courseApi);
   await app.register(boardWs);
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });

@@ -5,17 +5,27 @@ import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/co
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
 
-/** Live state of every competition, the board sockets watching each, and the mark writer. */
+/** A connected board: the public projector and phones, or a staff view (console) that sees everything live. */
+export interface BoardClient {
+  staff: boolean;
+}
+
+/** Live state of every competition, the sockets watching each, and the mark writer. */
 export interface Live {
   get(slug: string): LiveCompetition | undefined;
+  byId(id: number): LiveCompetition | undefined;
   all(): LiveCompetition[];
   /** Loads (or reloads) a competition from the database, e.g. after it was created. */
   load(slug: string): LiveCompetition | undefined;
   writer: MarkWriter;
   /** Board sockets per competition id. */
-  boards: Map<number, Set<WebSocket>>;
-  /** Judge sockets, closed with a reason on shutdown. */
-  judges: Set<WebSocket>;
+  boards: Map<number, Map<WebSocket, BoardClient>>;
+  /** Judge sockets per competition id (after login), for lock and course notices. */
+  judges: Map<number, Set<WebSocket>>;
+  /** Sockets not yet logged in, closed on shutdown too. */
+  pending: Set<WebSocket>;
+  /** Sends a committed delta to every board (public ones see what the course allows) and judge. */
+  publish(live: LiveCompetition, delta: BoardDelta): void;
 }
 
 declare module 'fastify' {
@@ -25,18 +35,36 @@ declare module 'fastify' {
 }
 
 /**
- * Builds the live registry from the database at boot. Broadcasting serialises each delta
- * once and writes the same string to every board of the competition.
+ * Builds the live registry from the database at boot. Publishing serialises each frame once
+ * per audience and writes the same string to every socket of that audience.
  */
 export default fp(
   async (app) => {
     const bySlug = new Map<string, LiveCompetition>();
-    const boards = new Map<number, Set<WebSocket>>();
-    const broadcast = (live: LiveCompetition, delta: BoardDelta) => {
+    const boards = new Map<number, Map<WebSocket, BoardClient>>();
+    const judges = new Map<number, Set<WebSocket>>();
+    const publish = (live: LiveCompetition, delta: BoardDelta) => {
       const set = boards.get(live.id);
-      if (!set?.size) return;
-      const frame = JSON.stringify(delta);
-      for (const ws of set) if (ws.readyState === ws.OPEN) ws.send(frame);
+      if (set?.size) {
+        const staffFrame = JSON.stringify(delta);
+        let publicFrame: string | null = null;
+        // Public boards: deltas only while live; on a change of course, the new public view.
+        if (live.row.state === 'live') publicFrame = JSON.stringify(live.publicDelta(delta));
+        else if (delta.competition) publicFrame = JSON.stringify(live.publicSnapshot());
+        for (const [ws, client] of set) {
+          if (ws.readyState !== ws.OPEN) continue;
+          if (client.staff) ws.send(staffFrame);
+          else if (publicFrame) ws.send(publicFrame);
+        }
+      }
+      if (delta.competition) {
+        const notice = JSON.stringify({
+          type: 'judge.update',
+          competition: delta.competition,
+          lockedStations: live.lockedStations,
+        });
+        for (const ws of judges.get(live.id) ?? []) if (ws.readyState === ws.OPEN) ws.send(notice);
+      }
     };
     const load = (slug: string) => {
       const row = getCompetitionBySlug(app.db, slug);
@@ -49,18 +77,24 @@ export default fp(
       bySlug.set(row.slug, LiveCompetition.load(app.db, row));
     const live: Live = {
       get: (slug) => bySlug.get(slug),
+      byId: (id) => [...bySlug.values()].find((l) => l.id === id),
       all: () => [...bySlug.values()],
       load,
-      writer: new MarkWriter(app.db, broadcast),
+      writer: new MarkWriter(app.db, (l, d) => publish(l, d)),
       boards,
-      judges: new Set(),
+      judges,
+      pending: new Set(),
+      publish,
     };
     app.decorate('live', live);
     app.addHook('preClose', async () => {
       live.writer.flush();
-      for (const set of boards.values())
-        for (const ws of set) ws.close(4009, 'server shutting down');
-      for (const ws of live.judges) ws.close(4009, 'server shutting down');
+      const all = [
+        ...[...boards.values()].flatMap((m) => [...m.keys()]),
+        ...[...judges.values()].flatMap((s) => [...s]),
+        ...live.pending,
+      ];
+      for (const ws of all) ws.close(4009, 'server shutting down');
     });
   },
   { name: 'live', dependencies: ['db'] },

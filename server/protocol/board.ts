@@ -15,7 +15,15 @@ export interface BoardSnapshot {
   revision: number;
   competition: CompetitionSummary;
   columns: StandingsColumns;
+  /**
+   * The rows this board may see. A public board: live rows while live; the rows as they stood
+   * at the freeze while frozen; during the reveal only the rows revealed so far (the last
+   * `competition.revealed` of the final order); all rows once final. Names masked when the
+   * competition says so.
+   */
   rows: StandingRow[];
+  /** During the reveal: how many rows there are in all (the revealed ones are the last). */
+  total: number;
 }
 
 /** What one mark explains, for the ticker ("12号 单边桥 掉桥 −10"). */
@@ -36,6 +44,14 @@ export interface BoardDelta {
   revision: number;
   rows: StandingRow[];
   event: BoardEvent | null;
+  /** Set when the competition's course or settings changed at this revision (e.g. a lock). */
+  competition?: CompetitionSummary;
+}
+
+/** A staff board (console) says who it is as its first frame, to see live data while frozen. */
+export interface BoardHello {
+  type: 'board.hello';
+  token: string;
 }
 
 export type BoardServerMessage = BoardSnapshot | BoardDelta | { type: 'pong'; t?: number };

@@ -10,6 +10,12 @@ export interface CompetitionSummary {
   state: 'draft' | 'live' | 'frozen' | 'final';
   decimals: number;
   revision: number;
+  /** How the public sees names. */
+  nameDisplay: 'full' | 'masked';
+  /** When the public board was frozen (ISO time), while frozen or revealing. */
+  frozenAt: string | null;
+  /** Rows revealed so far at the ceremony, from last place up; null before the reveal. */
+  revealed: number | null;
 }
 
 /** Column headings of the standings: modules and stations in scheme order. */

@@ -6,7 +6,7 @@ import type { CompetitionSummary } from './http.ts';
 export const SafeText = z
   .string()
   .trim()
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
+  .refine((s) => !/\p{Cc}/u.test(s), 'control characters are not allowed');
 
 /** A client-made id: makes a resend after a dropped connection harmless. */
 export const ClientId = z
@@ -156,5 +156,12 @@ export interface ProtocolError {
   message: string;
 }
 
+/** Pushed to every judge of the competition when its course changes or a station is locked or re-opened. */
+export interface JudgeUpdate {
+  type: 'judge.update';
+  competition: CompetitionSummary;
+  lockedStations: string[];
+}
+
 export type JudgeServerMessage =
-  JudgeWelcome | MarkAck | MarkReject | ProtocolError | { type: 'pong'; t?: number };
+  JudgeWelcome | MarkAck | MarkReject | ProtocolError | JudgeUpdate | { type: 'pong'; t?: number };

@@ -1,5 +1,7 @@
 import {
   applyEntry,
+  computeStandings,
+  resolveLog,
   buildRow,
   emptyBook,
   formatMilli,
@@ -91,6 +93,8 @@ export class LiveCompetition {
   readonly #locked = new Set<string>();
   readonly #standings = new IncrementalStandings();
   readonly #deltas: BoardDelta[] = [];
+  /** The standings as they stood when the public board was frozen. */
+  #frozenRows: StandingRow[] | null = null;
 
   private constructor(row: CompetitionRow) {
     this.#row = row;
@@ -123,8 +127,26 @@ export class LiveCompetition {
       if (l.action === 'lock') live.#locked.add(l.stationId);
       else live.#locked.delete(l.stationId);
     }
-    for (const m of listMarks(db, row.id)) live.#fold(m);
+    const log = listMarks(db, row.id);
+    for (const m of log) live.#fold(m);
     for (const c of live.contestants.values()) live.#rescore(c.id);
+    if (row.state === 'frozen' && row.frozenRevision !== null) {
+      // Rebuild what the public saw at the freeze: the log and locks up to that revision.
+      const at = row.frozenRevision;
+      const book = resolveLog(log.filter((m) => m.revision <= at).map(toLogEntry));
+      const locked = new Set<string>();
+      for (const l of listStationLocks(db, row.id))
+        if (l.revision <= at) {
+          if (l.action === 'lock') locked.add(l.stationId);
+          else locked.delete(l.stationId);
+        }
+      live.#frozenRows = computeStandings(
+        live.index,
+        [...live.contestants.values()],
+        book.marks,
+        locked,
+      );
+    }
     return live;
   }
 
@@ -144,7 +166,15 @@ export class LiveCompetition {
       state: r.state,
       decimals: this.index.scheme.decimals,
       revision: this.#revision,
+      nameDisplay: r.nameDisplay,
+      frozenAt: r.state === 'frozen' ? r.frozenAt : null,
+      revealed: r.state === 'frozen' ? r.revealed : null,
     };
+  }
+
+  /** The competition row as last committed (state, settings). */
+  get row(): CompetitionRow {
+    return this.#row;
   }
 
   isLocked(stationId: string): boolean {
@@ -210,14 +240,94 @@ export class LiveCompetition {
     return this.#standings.ranked();
   }
 
+  /** The staff view: everything, live, whatever the public sees. */
   snapshot(): BoardSnapshot {
+    const rows = this.standings();
     return {
       type: 'board.snapshot',
       revision: this.#revision,
       competition: this.summary,
       columns: this.columns,
-      rows: this.standings(),
+      rows,
+      total: rows.length,
     };
+  }
+
+  /**
+   * What the public may see now (SPEC: the audience never sees a hidden round): live rows while
+   * live; the standings as they stood at the freeze while frozen; during the reveal only the
+   * revealed rows (the last `revealed` of the current order); everything once final. Names are
+   * masked when the competition says so. Hidden data is never in the frame, not merely hidden.
+   */
+  publicSnapshot(): BoardSnapshot {
+    const live = this.standings();
+    const { state, revealed, frozenRevision } = this.#row;
+    let rows = live;
+    let revision = this.#revision;
+    if (state === 'frozen') {
+      revision = frozenRevision ?? this.#revision;
+      rows =
+        revealed === null
+          ? (this.#frozenRows ?? live)
+          : live.slice(Math.max(0, live.length - revealed));
+    }
+    return {
+      type: 'board.snapshot',
+      revision,
+      competition: { ...this.summary, revision },
+      columns: this.columns,
+      rows: rows.map((r) => this.publicRow(r)),
+      total: live.length,
+    };
+  }
+
+  /** A row as the public sees it: the name masked (张*华) when the competition says so. */
+  publicRow(row: StandingRow): StandingRow {
+    return this.#row.nameDisplay === 'masked' ? { ...row, name: maskName(row.name) } : row;
+  }
+
+  /** A delta as the public sees it (only ever sent while live). */
+  publicDelta(delta: BoardDelta): BoardDelta {
+    if (this.#row.nameDisplay !== 'masked') return delta;
+    return {
+      ...delta,
+      rows: delta.rows.map((r) => this.publicRow(r)),
+      event: delta.event && { ...delta.event, name: maskName(delta.event.name) },
+    };
+  }
+
+  /**
+   * Applies a committed change of the competition's course or settings (state, freeze,
+   * reveal, name display, a station lock) and records its staff delta. A lock changes every
+   * contestant's provisional flag, so its delta carries every row: the one delta whose size
+   * grows with the field, and it happens a handful of times a day.
+   */
+  applyCourse(
+    row: CompetitionRow,
+    change: { lock?: { stationId: string; locked: boolean } },
+    event: BoardEvent | null,
+  ): BoardDelta {
+    const wasFrozen = this.#row.state === 'frozen';
+    this.#row = row;
+    this.#revision = row.revision;
+    let rows: StandingRow[] = [];
+    if (change.lock) {
+      if (change.lock.locked) this.#locked.add(change.lock.stationId);
+      else this.#locked.delete(change.lock.stationId);
+      for (const c of this.contestants.values()) this.#rescore(c.id);
+      rows = this.standings();
+    }
+    if (row.state === 'frozen' && !wasFrozen) this.#frozenRows = this.standings();
+    if (row.state !== 'frozen') this.#frozenRows = null;
+    const delta: BoardDelta = {
+      type: 'board.delta',
+      revision: row.revision,
+      rows,
+      event,
+      competition: this.summary,
+    };
+    this.#remember(delta);
+    return delta;
   }
 
   /**
@@ -256,10 +366,14 @@ export class LiveCompetition {
       rows: [row],
       event: this.#describe(m, row),
     };
+    this.#remember(delta);
+    return delta;
+  }
+
+  #remember(delta: BoardDelta): void {
     this.#deltas.push(delta);
     if (this.#deltas.length > DELTA_HISTORY)
       this.#deltas.splice(0, this.#deltas.length - DELTA_HISTORY);
-    return delta;
   }
 
   #fold(m: MarkRow): void {
@@ -343,4 +457,15 @@ export class LiveCompetition {
       score: row.stations[sheet.stationId]?.score ?? '',
     };
   }
+}
+
+/**
+ * Masks a person's name for public screens, keeping the first and last character: 张华 → 张*,
+ * 张志华 → 张*华, 欧阳志华 → 欧**华. Used when a competition shows names masked.
+ */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return name;
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }

@@ -136,7 +136,8 @@ export class MarkWriter {
         p.resolve(this.#ack(p.live, overlay.clientIds.get(o.clientId)!, true));
       } else p.resolve(o);
     });
-    if (deltas.length) setImmediate(() => deltas.forEach(([live, delta]) => this.#onDelta(live, delta)));
+    if (deltas.length)
+      setImmediate(() => deltas.forEach(([live, delta]) => this.#onDelta(live, delta)));
   }
 
   #ack(live: LiveCompetition, row: MarkRow, duplicate: boolean): MarkAck {

@@ -1,6 +1,7 @@
 import type { StandingsResponse } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { identify } from '../../plugins/auth.ts';
 
 const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
 
@@ -10,18 +11,25 @@ const routes: FastifyPluginAsync = async (app) => {
     competitions: app.live.all().map((l) => l.summary),
   }));
 
+  /**
+   * The standings: what the public may see (frozen, revealed, masked as the course says), or,
+   * with an organiser or head-judge Bearer token, the live standings.
+   */
   app.get('/api/competitions/:slug/standings', async (req, reply) => {
     const p = SlugParams.safeParse(req.params);
     const live = p.success ? app.live.get(p.data.slug) : undefined;
     if (!live)
       return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
-    const rows = live.standings();
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const who = m ? identify(app, m[1]!) : null;
+    const staff = !!who && who.competitionId === live.id && who.role !== 'judge';
+    const view = staff ? live.snapshot() : live.publicSnapshot();
     const body: StandingsResponse = {
-      competition: live.summary,
-      revision: live.revision,
-      columns: live.columns,
-      provisional: rows.some((r) => r.provisional),
-      rows,
+      competition: view.competition,
+      revision: view.revision,
+      columns: view.columns,
+      provisional: view.rows.some((r) => r.provisional),
+      rows: view.rows,
     };
     return body;
   });

@@ -1,12 +1,21 @@
 import { BoardQuery, CloseCode } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { identify } from '../../plugins/auth.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
 
+const BoardClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping'), t: z.number().optional() }),
+  z.object({ type: z.literal('board.hello'), token: z.string().max(200) }),
+]);
+
 /**
- * `GET /ws/board?competition=SLUG&since=REV` — read-only board socket.
- * On open: the deltas after `since` when the server still holds them, otherwise a snapshot;
- * then every delta as it is committed. Clients may send `{"type":"ping"}`; anything else is
- * ignored. See docs/protocol.md.
+ * `GET /ws/board?competition=SLUG&since=REV` — the board socket, read-only.
+ * On open: the deltas after `since` when the server still holds them and the public may see
+ * them (while live), otherwise a snapshot; then every delta as it is committed. A public board
+ * never receives what the course hides (frozen marks, unrevealed rows) nor full names when
+ * masked. A staff board (console) sends `board.hello` with an organiser or head-judge token
+ * and then sees everything live. Clients may send `ping`; nothing a board sends changes state.
  */
 const routes: FastifyPluginAsync = async (app) => {
   app.get('/ws/board', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
@@ -16,17 +25,48 @@ const routes: FastifyPluginAsync = async (app) => {
       socket.close(CloseCode.notFound, 'competition not found');
       return;
     }
-    const missed = q.data.since === undefined ? null : live.deltasSince(q.data.since);
-    if (missed) for (const d of missed) socket.send(JSON.stringify(d));
-    else socket.send(JSON.stringify(live.snapshot()));
+    const client = { staff: false };
+    const missed =
+      q.data.since === undefined || live.row.state !== 'live'
+        ? null
+        : live.deltasSince(q.data.since);
+    if (missed) for (const d of missed) socket.send(JSON.stringify(live.publicDelta(d)));
+    else socket.send(JSON.stringify(live.publicSnapshot()));
     let set = app.live.boards.get(live.id);
-    if (!set) app.live.boards.set(live.id, (set = new Set()));
-    set.add(socket);
+    if (!set) app.live.boards.set(live.id, (set = new Map()));
+    set.set(socket, client);
     socket.on('message', (data) => {
-      if (data.toString().length < 200 && data.toString().includes('"ping"'))
-        socket.send('{"type":"pong"}');
+      const r =
+        data.toString().length < 1000
+          ? BoardClientMessage.safeParse(safeJson(data.toString()))
+          : null;
+      if (!r?.success) {
+        socket.send(
+          JSON.stringify({ type: 'error', code: 'board/read_only', message: '大屏连接是只读的' }),
+        );
+        return;
+      }
+      if (r.data.type === 'ping') socket.send(JSON.stringify({ type: 'pong', t: r.data.t }));
+      else {
+        const who = identify(app, r.data.token);
+        if (!who || who.competitionId !== live.id || who.role === 'judge') {
+          socket.close(CloseCode.authFailed, 'staff login refused');
+          return;
+        }
+        client.staff = true;
+        socket.send(JSON.stringify(live.snapshot()));
+      }
     });
     socket.on('close', () => set.delete(socket));
   });
 };
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export default routes;

@@ -37,10 +37,11 @@ const routes: FastifyPluginAsync = async (app) => {
       () => socket.close(CloseCode.authFailed, 'no hello'),
       HELLO_TIMEOUT_MS,
     );
-    app.live.judges.add(socket);
+    app.live.pending.add(socket);
     socket.on('close', () => {
       clearTimeout(helloTimer);
-      app.live.judges.delete(socket);
+      app.live.pending.delete(socket);
+      if (judge) app.live.judges.get(judge.competitionId)?.delete(socket);
     });
 
     socket.on('message', async (data, isBinary) => {
@@ -90,7 +91,7 @@ const routes: FastifyPluginAsync = async (app) => {
             return;
           }
           const who = identify(app, parsed.token);
-          live = who ? app.live.all().find((l) => l.id === who.competitionId) : undefined;
+          live = who ? app.live.byId(who.competitionId) : undefined;
           if (!who || !live) {
             logins.fail(req.ip, Date.now());
             send({
@@ -103,6 +104,10 @@ const routes: FastifyPluginAsync = async (app) => {
           }
           clearTimeout(helloTimer);
           judge = who;
+          app.live.pending.delete(socket);
+          let set = app.live.judges.get(who.competitionId);
+          if (!set) app.live.judges.set(who.competitionId, (set = new Set()));
+          set.add(socket);
           const welcome: JudgeWelcome = {
             type: 'judge.welcome',
             protocol: PROTOCOL_VERSION,

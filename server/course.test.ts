@@ -1,0 +1,279 @@
+import type { BoardDelta, BoardSnapshot, MarkAck, StandingsResponse } from '#protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { maskName } from './services/live-competition.ts';
+import {
+  connectBoard,
+  connectJudge,
+  startTestServer,
+  submitMark,
+  tokenOf,
+  type JudgeSocket,
+} from './test-support.ts';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const slug = 'gaoxin-2024';
+const token = (code: string) => tokenOf(server.fixture, code);
+const course = async (code: string, body: Record<string, unknown>) => {
+  const r = await fetch(`${server.url}/api/competitions/${slug}/course`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token(code)}` },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: r.status,
+    body: (await r.json()) as {
+      message?: string;
+      competition?: { state: string; revealed: number | null };
+    },
+  };
+};
+const standings = async (code?: string) =>
+  (await (
+    await fetch(
+      `${server.url}/api/competitions/${slug}/standings`,
+      code ? { headers: { authorization: `Bearer ${token(code)}` } } : {},
+    )
+  ).json()) as StandingsResponse;
+const sBend = (judge: JudgeSocket, i: number, cones = 0) =>
+  submitMark(judge, {
+    contestantId: judge.welcome.contestants[i]!.id,
+    sheetId: 's-bend',
+    values: { 's-bend-faults': { 'cone-touched': cones } },
+  });
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
+describe('station locks (head judge sign-off)', () => {
+  it('locks a station for everyone, tells boards and judges, refuses marks, and re-opens only with a reason', async () => {
+    const judge = await connectJudge(server.ws, token('J02'));
+    await sBend(judge, 0);
+    const board = connectBoard(server.ws, slug);
+    await board.next((m) => m.type === 'board.snapshot');
+
+    expect((await course('J02', { action: 'station.lock', stationId: 'riding' })).status).toBe(403);
+    expect((await course('H01', { action: 'station.lock', stationId: 'nope' })).status).toBe(404);
+    expect(
+      (await course('H01', { action: 'station.lock', stationId: 'riding', reason: '核对无误' }))
+        .status,
+    ).toBe(200);
+    const delta = await board.next<BoardDelta>((m) => m.type === 'board.delta');
+    expect(delta.rows).toHaveLength(35);
+    expect(delta.rows.every((r) => r.stations.riding!.locked)).toBe(true);
+    expect(await judge.next((m) => m.type === 'judge.update')).toMatchObject({
+      lockedStations: ['riding'],
+    });
+
+    expect(await sBend(judge, 1)).toMatchObject({ code: 'mark/station_locked' });
+    expect((await course('H01', { action: 'station.lock', stationId: 'riding' })).status).toBe(409);
+    expect((await course('H01', { action: 'station.reopen', stationId: 'riding' })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await course('H01', {
+          action: 'station.reopen',
+          stationId: 'riding',
+          reason: '选手申诉复核',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await sBend(judge, 1)).type).toBe('mark.ack');
+    const audit = await (
+      await fetch(`${server.url}/api/competitions/${slug}/audit`, {
+        headers: { authorization: `Bearer ${token('H01')}` },
+      })
+    ).json();
+    expect(
+      (audit as { entries: { action: string; reason: string | null }[] }).entries.map((e) => [
+        e.action,
+        e.reason,
+      ]),
+    ).toEqual([
+      ['station.lock', '核对无误'],
+      ['station.reopen', '选手申诉复核'],
+    ]);
+    judge.close();
+    board.close();
+  });
+});
+
+describe('freeze, reveal, publish', () => {
+  it('freezes the public board: public sockets get no marks at all, staff see everything live', async () => {
+    const judge = await connectJudge(server.ws, token('J02'));
+    await sBend(judge, 0);
+    const pub = connectBoard(server.ws, slug);
+    await pub.next((m) => m.type === 'board.snapshot');
+    const staff = connectBoard(server.ws, slug);
+    await staff.opened();
+    staff.send({ type: 'board.hello', token: token('O01') });
+    await staff.next((m) => m.type === 'board.snapshot', 3000, 1);
+
+    expect((await course('O01', { action: 'competition.freeze' })).body.competition!.state).toBe(
+      'frozen',
+    );
+    const frozen = await pub.next<BoardSnapshot>(
+      (m) => m.type === 'board.snapshot' && m.competition.state === 'frozen',
+      3000,
+      1,
+    );
+    expect(frozen.competition.frozenAt).toMatch(/^\d{4}-/);
+    const publicFramesBefore = pub.received.length;
+    const ack = (await sBend(judge, 1, 2)) as MarkAck;
+    expect(ack.type).toBe('mark.ack');
+    await staff.next((m) => m.type === 'board.delta' && m.revision === ack.revision);
+    await settle();
+    // Hidden data never leaves the server: not a single frame reached the public board.
+    expect(pub.received.length).toBe(publicFramesBefore);
+    const contestantId = judge.welcome.contestants[1]!.id;
+    expect((await standings()).rows.find((r) => r.contestantId === contestantId)!.total).toBe(
+      '0.00',
+    );
+    expect((await standings('O01')).rows.find((r) => r.contestantId === contestantId)!.total).toBe(
+      '5.60',
+    );
+    // A public board opened or reloaded while frozen sees the frozen standings too.
+    const late = connectBoard(server.ws, slug, ack.revision - 1);
+    const lateSnap = await late.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    expect(lateSnap.rows.find((r) => r.contestantId === contestantId)!.total).toBe('0.00');
+    [judge, pub, staff, late].forEach((s) => s.close());
+  });
+
+  it('reveals from last place up, one row at a time, then publishes official results only when every station is locked', async () => {
+    const judge = await connectJudge(server.ws, token('J02'));
+    for (let i = 0; i < 5; i++) await sBend(judge, i, i % 3);
+    expect((await course('O01', { action: 'competition.reveal' })).status).toBe(409);
+    await course('O01', { action: 'competition.freeze' });
+    const pub = connectBoard(server.ws, slug);
+    await pub.next((m) => m.type === 'board.snapshot');
+    const live = (await standings('O01')).rows;
+    for (let k = 1; k <= 3; k++) {
+      expect(
+        (await course('O01', { action: 'competition.reveal' })).body.competition!.revealed,
+      ).toBe(k);
+      const snap = await pub.next<BoardSnapshot>(
+        (m) => m.type === 'board.snapshot' && m.competition.revealed === k,
+      );
+      expect(snap.total).toBe(35);
+      expect(snap.rows.map((r) => r.bib)).toEqual(live.slice(35 - k).map((r) => r.bib));
+    }
+    const publish = await course('O01', { action: 'competition.publish' });
+    expect(publish.status).toBe(409);
+    expect(publish.body.message).toContain('理论考试');
+    for (const stationId of [
+      'theory-exam',
+      'cleaning',
+      'order-acceptance',
+      'packaging',
+      'route-planning',
+      'riding',
+      'communication',
+      'emergency',
+    ])
+      expect((await course('H01', { action: 'station.lock', stationId })).status).toBe(200);
+    expect((await course('O01', { action: 'competition.publish' })).body.competition!.state).toBe(
+      'final',
+    );
+    const official = await pub.next<BoardSnapshot>(
+      (m) => m.type === 'board.snapshot' && m.competition.state === 'final',
+    );
+    expect(official.rows).toHaveLength(35);
+    expect(await sBend(judge, 6)).toMatchObject({ code: 'mark/competition_closed' });
+    expect((await course('O01', { action: 'competition.unfreeze', reason: '撤回' })).status).toBe(
+      409,
+    );
+    judge.close();
+    pub.close();
+  });
+
+  it('keeps the frozen view across a restart', async () => {
+    const judge = await connectJudge(server.ws, token('J02'));
+    await sBend(judge, 0);
+    await course('O01', { action: 'competition.freeze' });
+    await sBend(judge, 1);
+    judge.close();
+    const before = await standings();
+    await server.close(false);
+    server = await startTestServer(server.dataDir);
+    expect(await standings()).toEqual(before);
+  });
+});
+
+describe('privacy', () => {
+  it('masks names on public screens and APIs when asked, never for staff', async () => {
+    expect(maskName('张志华')).toBe('张*华');
+    expect(maskName('张华')).toBe('张*');
+    expect(maskName('欧阳志华')).toBe('欧**华');
+    expect(
+      (await course('O01', { action: 'competition.settings', nameDisplay: 'masked' })).status,
+    ).toBe(200);
+    const name = server.fixture.contestants[0]!.name;
+    const pub = (await standings()).rows.find((r) => r.bib === server.fixture.contestants[0]!.bib)!;
+    expect(pub.name).toBe(maskName(name));
+    const staffRow = (await standings('O01')).rows.find(
+      (r) => r.bib === server.fixture.contestants[0]!.bib,
+    )!;
+    expect(staffRow.name).toBe(name);
+    const board = connectBoard(server.ws, slug);
+    const snap = await board.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    expect(JSON.stringify(snap)).not.toContain(name);
+    board.close();
+  });
+
+  it('keeps board sockets read-only and refuses judge tokens as staff', async () => {
+    const board = connectBoard(server.ws, slug);
+    await board.next((m) => m.type === 'board.snapshot');
+    board.send({
+      type: 'mark.submit',
+      clientId: 'abcdefgh12',
+      contestantId: 1,
+      sheetId: 's-bend',
+      values: {},
+    });
+    expect(await board.next((m) => (m as { type: string }).type === 'error')).toMatchObject({
+      code: 'board/read_only',
+    });
+    board.send({ type: 'board.hello', token: token('J02') });
+    expect((await board.closed).code).toBe(4001);
+    expect(
+      (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n,
+    ).toBe(0);
+  });
+});
+
+describe('judge statistics', () => {
+  it('reports each judge’s deviation from the panel to the head judge only', async () => {
+    const panel = await Promise.all(
+      ['J08', 'J09', 'J10'].map((c) => connectJudge(server.ws, token(c))),
+    );
+    const c = panel[0]!.welcome.contestants[0]!;
+    for (const [i, j] of panel.entries())
+      await submitMark(j, {
+        contestantId: c.id,
+        sheetId: 'packaging',
+        values: { 'packaging-quality': String([1, 2, 3][i]) },
+      });
+    const denied = await fetch(`${server.url}/api/competitions/${slug}/judge-stats`, {
+      headers: { authorization: `Bearer ${token('J08')}` },
+    });
+    expect(denied.status).toBe(403);
+    const r = (await (
+      await fetch(`${server.url}/api/competitions/${slug}/judge-stats`, {
+        headers: { authorization: `Bearer ${token('H01')}` },
+      })
+    ).json()) as {
+      judges: { code: string; meanDeviation: string }[];
+    };
+    expect(r.judges.map((j) => [j.code, j.meanDeviation])).toEqual([
+      ['J08', '-1.00'],
+      ['J09', '0.00'],
+      ['J10', '+1.00'],
+    ]);
+    panel.forEach((j) => j.close());
+  });
+});
