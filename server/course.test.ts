@@ -277,3 +277,38 @@ describe('judge statistics', () => {
     panel.forEach((j) => j.close());
   });
 });
+
+describe('revoking and rotating logins', () => {
+  it('kills a revoked token at once, also on an open socket; a rotated token replaces the old one', async () => {
+    const judge = await connectJudge(server.ws, token('J02'));
+    const post = (path: string, code = 'O01') =>
+      fetch(`${server.url}/api/competitions/${slug}/officials/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token(code)}` },
+        body: '{"reason":"平板丢失"}',
+      });
+    expect((await post('J02/revoke', 'H01')).status).toBe(403);
+    expect((await post('J02/revoke')).status).toBe(200);
+    expect(await judge.closed).toEqual({ code: 4001, reason: 'token revoked' });
+    const again = await connectJudge(server.ws, token('J02'));
+    expect(again.welcome).toMatchObject({ type: 'error', code: 'auth/unknown_token' });
+    const rotated = (await (await post('J02/rotate')).json()) as {
+      token: string;
+      loginPath: string;
+    };
+    expect(rotated.token).toMatch(/^[0-9a-f]{32}$/);
+    expect(rotated.loginPath).toBe(`/judge-tablet/#token=${rotated.token}`);
+    const fresh = await connectJudge(server.ws, rotated.token);
+    expect(fresh.welcome.type).toBe('judge.welcome');
+    const list = (await (
+      await fetch(`${server.url}/api/competitions/${slug}/officials`, {
+        headers: { authorization: `Bearer ${token('O01')}` },
+      })
+    ).json()) as {
+      officials: { code: string; revoked: boolean }[];
+    };
+    expect(list.officials.find((o) => o.code === 'J02')).toMatchObject({ revoked: false });
+    expect(JSON.stringify(list)).not.toContain(rotated.token);
+    fresh.close();
+  });
+});

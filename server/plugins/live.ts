@@ -20,8 +20,8 @@ export interface Live {
   writer: MarkWriter;
   /** Board sockets per competition id. */
   boards: Map<number, Map<WebSocket, BoardClient>>;
-  /** Judge sockets per competition id (after login), for lock and course notices. */
-  judges: Map<number, Set<WebSocket>>;
+  /** Judge sockets per competition id (after login) with the official each belongs to. */
+  judges: Map<number, Map<WebSocket, number>>;
   /** Sockets not yet logged in, closed on shutdown too. */
   pending: Set<WebSocket>;
   /** Sends a committed delta to every board (public ones see what the course allows) and judge. */
@@ -42,7 +42,7 @@ export default fp(
   async (app) => {
     const bySlug = new Map<string, LiveCompetition>();
     const boards = new Map<number, Map<WebSocket, BoardClient>>();
-    const judges = new Map<number, Set<WebSocket>>();
+    const judges = new Map<number, Map<WebSocket, number>>();
     const publish = (live: LiveCompetition, delta: BoardDelta) => {
       const set = boards.get(live.id);
       if (set?.size) {
@@ -63,7 +63,8 @@ export default fp(
           competition: delta.competition,
           lockedStations: live.lockedStations,
         });
-        for (const ws of judges.get(live.id) ?? []) if (ws.readyState === ws.OPEN) ws.send(notice);
+        for (const ws of judges.get(live.id)?.keys() ?? [])
+          if (ws.readyState === ws.OPEN) ws.send(notice);
       }
     };
     const load = (slug: string) => {
@@ -91,7 +92,7 @@ export default fp(
       live.writer.flush();
       const all = [
         ...[...boards.values()].flatMap((m) => [...m.keys()]),
-        ...[...judges.values()].flatMap((s) => [...s]),
+        ...[...judges.values()].flatMap((m) => [...m.keys()]),
         ...live.pending,
       ];
       for (const ws of all) ws.close(4009, 'server shutting down');

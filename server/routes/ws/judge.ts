@@ -106,8 +106,8 @@ const routes: FastifyPluginAsync = async (app) => {
           judge = who;
           app.live.pending.delete(socket);
           let set = app.live.judges.get(who.competitionId);
-          if (!set) app.live.judges.set(who.competitionId, (set = new Set()));
-          set.add(socket);
+          if (!set) app.live.judges.set(who.competitionId, (set = new Map()));
+          set.set(socket, who.officialId);
           const welcome: JudgeWelcome = {
             type: 'judge.welcome',
             protocol: PROTOCOL_VERSION,
