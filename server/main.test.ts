@@ -108,3 +108,135 @@ describe('the server process', () => {
     expect(await second.exited).toBe(0);
   }, 60_000);
 });
+
+describe('crashes', () => {
+  it('after SIGKILL at random moments, every acknowledged mark is stored exactly once and the standings equal a full recompute', async () => {
+    const { computeStandings, indexScheme, resolveLog } = await import('#engine');
+    const { toLogEntry } = await import('./services/live-competition.ts');
+    const dataDir = mkdtempSync(join(tmpdir(), 'jx-crash-'));
+    dirs.push(dataDir);
+    const sent = new Map<string, { code: string; msg: Record<string, unknown> }>();
+    const acked = new Set<string>();
+    const codes = ['J02', 'J03', 'J04', 'J05'];
+    const sheetOf: Record<string, [string, Record<string, unknown>]> = {
+      J02: ['s-bend', { 's-bend-faults': { 'cone-touched': 1 } }],
+      J03: ['bridge', { 'bridge-faults': {}, 'bridge-fell': false }],
+      J04: ['traffic-lights', { 'lights-faults': {}, 'red-light-run': true }],
+      J05: ['smoothness', { 'smoothness-faults': {}, 'course-time': 50_000 }],
+    };
+    let proc = await startProcess(dataDir);
+    for (let round = 0; round < 3; round++) {
+      const ws = proc.url.replace('http', 'ws');
+      const judges = await Promise.all(codes.map((c) => connectJudge(ws, tokenOf(fixture, c))));
+      // First resend what was never acknowledged, with the same client ids.
+      for (const [id, { code, msg }] of sent)
+        if (!acked.has(id)) judges[codes.indexOf(code)]!.send(msg);
+      let n = 0;
+      judges.forEach((j, k) => {
+        j.ws.on('message', (d) => {
+          const m = JSON.parse(d.toString()) as MarkAck;
+          if (m.type === 'mark.ack') acked.add(m.clientId);
+        });
+        const next = () => {
+          if (j.ws.readyState !== j.ws.OPEN) return;
+          const c = j.welcome.contestants[n++ % 35]!;
+          const [sheetId, values] = sheetOf[codes[k]!]!;
+          const msg = {
+            type: 'mark.submit',
+            clientId: randomUUID(),
+            contestantId: c.id,
+            sheetId,
+            values,
+            reason: '复核',
+          };
+          sent.set(msg.clientId, { code: codes[k]!, msg });
+          j.send(msg);
+          setTimeout(next, 2);
+        };
+        next();
+      });
+      await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+      proc = await startProcess(dataDir);
+    }
+    const ws = proc.url.replace('http', 'ws');
+    const judges = await Promise.all(codes.map((c) => connectJudge(ws, tokenOf(fixture, c))));
+    const resend = [...sent].filter(([id]) => !acked.has(id));
+    await Promise.all(
+      resend.map(([id, { code, msg }]) => {
+        const j = judges[codes.indexOf(code)]!;
+        j.send(msg);
+        return j
+          .next(
+            (m) => (m.type === 'mark.ack' || m.type === 'mark.reject') && m.clientId === id,
+            10_000,
+          )
+          .then((m) => {
+            if (m.type === 'mark.ack') acked.add(id);
+          });
+      }),
+    );
+    const standings = (await (
+      await fetch(`${proc.url}/api/competitions/gaoxin-2024/standings`)
+    ).json()) as StandingsResponse;
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+
+    expect(acked.size).toBeGreaterThan(20);
+    const db = new Database(join(dataDir, 'jiangxing.db'), { readonly: true });
+    const rows = db
+      .prepare('select client_id as id, count(*) as n from marks group by client_id')
+      .all() as { id: string; n: number }[];
+    const stored = new Map(rows.map((r) => [r.id, r.n]));
+    for (const id of acked) expect(stored.get(id)).toBe(1);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    const comp = db.prepare('select * from competitions').get() as {
+      id: number;
+      scheme_json: string;
+    };
+    const log = db.prepare('select * from marks order by id').all() as Record<string, unknown>[];
+    const contestants = db.prepare('select * from contestants').all() as {
+      id: number;
+      bib: string;
+      draw_order: number;
+      name: string;
+      organisation: string;
+      status: 'active';
+    }[];
+    db.close();
+    const entries = log.map((m) =>
+      toLogEntry({
+        id: m.id,
+        clientId: m.client_id,
+        kind: m.kind,
+        competitionId: m.competition_id,
+        contestantId: m.contestant_id,
+        sheetId: m.sheet_id,
+        stationId: m.station_id,
+        attempt: m.attempt,
+        officialId: m.official_id,
+        valuesJson: m.values_json,
+        supersedesId: m.supersedes_id,
+        targetMarkId: m.target_mark_id,
+        reason: m.reason,
+        revision: m.revision,
+        createdAt: m.created_at,
+      } as never),
+    );
+    const full = computeStandings(
+      indexScheme(JSON.parse(comp.scheme_json)),
+      contestants.map((c) => ({
+        id: c.id,
+        bib: c.bib,
+        drawOrder: c.draw_order,
+        name: c.name,
+        organisation: c.organisation,
+        status: c.status,
+      })),
+      resolveLog(entries).marks,
+      new Set(),
+    );
+    expect(standings.rows).toEqual(full);
+  }, 90_000);
+});

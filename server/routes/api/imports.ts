@@ -71,6 +71,8 @@ const routes: FastifyPluginAsync = async (app) => {
       }
       const byBib = new Map([...live.contestants.values()].map((c) => [c.bib, c]));
       const { results, errors } = validateImportedResults(rows, criterion, new Set(byBib.keys()));
+      if (!results.length && !errors.length)
+        errors.push({ line: 0, message: '文件中没有成绩（每行：号码,成绩）' });
       const dryRun = q.data.dryRun === '1' || q.data.dryRun === 'true';
       if (errors.length || dryRun)
         return reply
