@@ -1,0 +1,78 @@
+import type { StandingRow } from '#engine';
+import type { StandingsColumns } from '#protocol';
+
+/**
+ * Pure helpers of the board (no runes, no I/O): what BoardState and the rows compute from
+ * standings rows.
+ */
+
+/**
+ * A standings row as the board holds it. `changedAt` is the wall-clock time (ms) of the delta
+ * that last replaced it, 0 when it came with a snapshot: the row glows for a moment after it.
+ * `climb` is how many ranks that change gained (negative: lost), null when the contestant had
+ * no score before it (a rank among unscored contestants means nothing).
+ */
+export interface BoardRow extends StandingRow {
+  changedAt: number;
+  climb: number | null;
+}
+
+/** True once any station of the row holds a mark. */
+export function hasStarted(row: Pick<StandingRow, 'stations'>): boolean {
+  for (const s of Object.values(row.stations)) if (s.status !== 'empty') return true;
+  return false;
+}
+
+/** Ids of the modules in which the row holds at least one mark. */
+export function startedModules(
+  stations: StandingsColumns['stations'],
+  row: Pick<StandingRow, 'stations'>,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const s of stations)
+    if ((row.stations[s.id]?.status ?? 'empty') !== 'empty') ids.add(s.moduleId);
+  return ids;
+}
+
+/**
+ * Replaces held rows by contestantId with the changed rows of a delta (stamped `changedAt`);
+ * a changed row not held yet is appended. Returns a new array; the input is not mutated.
+ */
+export function mergeRows(
+  held: readonly BoardRow[],
+  changed: readonly StandingRow[],
+  changedAt: number,
+): BoardRow[] {
+  const incoming = new Map(changed.map((r) => [r.contestantId, r]));
+  const rows = held.map((r) => {
+    const next = incoming.get(r.contestantId);
+    if (!next) return r;
+    incoming.delete(r.contestantId);
+    return { ...next, changedAt, climb: null };
+  });
+  for (const next of incoming.values()) rows.push({ ...next, changedAt, climb: null });
+  return rows;
+}
+
+/**
+ * Ranks gained by the changed contestants between two rankings (positive: moved up). Only
+ * contestants that were ranked and scored before, and ranked after, and whose rank moved.
+ */
+export function rankClimbs(
+  before: readonly BoardRow[],
+  after: readonly BoardRow[],
+  changed: readonly Pick<StandingRow, 'contestantId'>[],
+): Map<number, number> {
+  const changedIds = new Set(changed.map((r) => r.contestantId));
+  const old = new Map<number, number>();
+  for (const r of before)
+    if (changedIds.has(r.contestantId) && r.rank !== null && hasStarted(r))
+      old.set(r.contestantId, r.rank);
+  const climbs = new Map<number, number>();
+  for (const r of after) {
+    const was = old.get(r.contestantId);
+    if (was !== undefined && r.rank !== null && was !== r.rank)
+      climbs.set(r.contestantId, was - r.rank);
+  }
+  return climbs;
+}

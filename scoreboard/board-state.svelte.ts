@@ -1,0 +1,123 @@
+import { rankRows } from '#engine';
+import type {
+  BoardDelta,
+  BoardEvent,
+  BoardSnapshot,
+  CompetitionSummary,
+  StandingsColumns,
+} from '#protocol';
+import type { SocketState } from '../web/live-socket.ts';
+import { mergeRows, rankClimbs, type BoardRow } from './board-model.ts';
+
+export type { BoardRow } from './board-model.ts';
+
+/** How many ticker entries the board keeps (a few are shown, newest first). */
+export const TICKER_KEEP = 12;
+
+/** One line of the ticker: what a mark did, at the revision that committed it. */
+export interface TickerEntry extends BoardEvent {
+  revision: number;
+}
+
+/**
+ * Why a delta was not applied. `board/gap`: one or more revisions were missed, so the board
+ * must resume from {@link BoardState.revision} (or take a snapshot). `board/stale`: already
+ * applied (harmless). `board/no_snapshot`: a delta before any snapshot.
+ */
+export type DeltaError = 'board/gap' | 'board/stale' | 'board/no_snapshot';
+export type DeltaOutcome = { ok: true } | { ok: false; error: DeltaError };
+
+/**
+ * The live board: the last snapshot advanced by deltas in revision order. Rows are kept in
+ * arrival order; the ranking is derived with the engine's `rankRows`, the same function the
+ * server ranks with, so the board can never disagree with the standings endpoint.
+ * Components read it; only main.ts feeds it (from the socket).
+ */
+export class BoardState {
+  #competition = $state.raw<CompetitionSummary | null>(null);
+  #columns = $state.raw<StandingsColumns | null>(null);
+  #rows = $state.raw<BoardRow[]>([]);
+  #revision = $state.raw<number | null>(null);
+  #ticker = $state.raw<TickerEntry[]>([]);
+  #link = $state.raw<SocketState>('connecting');
+  /** Wall-clock ms when the board was last known to be current (a frame, or the link dropping). */
+  #syncedAt = $state.raw<number | null>(null);
+  #error = $state.raw<string | null>(null);
+
+  /** Every row in rank order: ranked first (1, 2, 2, 4 …), then disqualified, then withdrawn. */
+  readonly ranked: BoardRow[] = $derived(rankRows(this.#rows));
+  /** True while any row is provisional (some station not yet locked by the head judge). */
+  readonly provisional: boolean = $derived(this.#rows.some((r) => r.provisional));
+
+  get competition(): CompetitionSummary | null {
+    return this.#competition;
+  }
+  get columns(): StandingsColumns | null {
+    return this.#columns;
+  }
+  /** Last applied revision; null before the first snapshot. A reconnect resumes from it. */
+  get revision(): number | null {
+    return this.#revision;
+  }
+  /** Newest first, at most {@link TICKER_KEEP}. */
+  get ticker(): TickerEntry[] {
+    return this.#ticker;
+  }
+  get link(): SocketState {
+    return this.#link;
+  }
+  get syncedAt(): number | null {
+    return this.#syncedAt;
+  }
+  /** A reason the board cannot show anything (e.g. an unknown competition). */
+  get error(): string | null {
+    return this.#error;
+  }
+
+  /** Replaces everything with a snapshot (first load, or the server no longer holds our deltas). */
+  applySnapshot(s: BoardSnapshot, now: number = Date.now()): void {
+    this.#competition = s.competition;
+    this.#columns = s.columns;
+    this.#rows = s.rows.map((r) => ({ ...r, changedAt: 0, climb: null }));
+    this.#revision = s.revision;
+    this.#syncedAt = now;
+    this.#error = null;
+  }
+
+  /**
+   * Applies the delta that follows the last applied revision: its rows replace the held rows
+   * by contestantId (a contestant not yet held is added), the ranking is derived again.
+   * Anything else is refused and changes nothing; on `board/gap` the caller resumes.
+   */
+  applyDelta(d: BoardDelta, now: number = Date.now()): DeltaOutcome {
+    if (this.#revision === null) return { ok: false, error: 'board/no_snapshot' };
+    if (d.revision <= this.#revision) return { ok: false, error: 'board/stale' };
+    if (d.revision !== this.#revision + 1) return { ok: false, error: 'board/gap' };
+
+    const before = this.ranked;
+    this.#rows = mergeRows(this.#rows, d.rows, now);
+    // Ranks gained by the changed rows, read from the (lazily re-derived) ranking.
+    const climbs = rankClimbs(before, this.ranked, d.rows);
+    if (climbs.size)
+      this.#rows = this.#rows.map((r) => {
+        const climb = climbs.get(r.contestantId);
+        return climb === undefined ? r : { ...r, climb };
+      });
+
+    if (d.event)
+      this.#ticker = [{ ...d.event, revision: d.revision }, ...this.#ticker].slice(0, TICKER_KEEP);
+    this.#revision = d.revision;
+    this.#syncedAt = now;
+    return { ok: true };
+  }
+
+  /** Follows the socket's state; when an open link drops, the board was current until now. */
+  setLink(state: SocketState, now: number = Date.now()): void {
+    if (this.#link === 'open' && state !== 'open' && this.#revision !== null) this.#syncedAt = now;
+    this.#link = state;
+  }
+
+  fail(message: string): void {
+    this.#error = message;
+  }
+}
