@@ -80,7 +80,11 @@ describe('judge socket → commit → ack → board delta', () => {
     expect(delta.revision).toBe(ack.revision);
     expect(delta.rows).toHaveLength(1);
     expect(delta.rows[0]).toMatchObject({ contestantId: c.id, total: '7.00', rank: 1 });
-    expect(delta.event).toMatchObject({ bib: c.bib, detail: '碰桩×1 −2', score: '10.00' });
+    expect(delta.event).toMatchObject({
+      bib: c.bib,
+      detail: { zh: '碰桩×1 −2', en: 'Cone touched×1 −2' },
+      score: '10.00',
+    });
     const s = await standings();
     expect(s.rows[0]).toMatchObject({ bib: c.bib, rank: 1, total: '7.00' });
     expect(s.rows[1]!.rank).toBe(2);

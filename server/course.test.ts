@@ -141,6 +141,15 @@ describe('freeze, reveal, publish', () => {
     const late = connectBoard(server.ws, slug, ack.revision - 1);
     const lateSnap = await late.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
     expect(lateSnap.rows.find((r) => r.contestantId === contestantId)!.total).toBe('0.00');
+    // Its ticker starts from what the public saw: nothing from after the freeze.
+    expect(lateSnap.recent.length).toBeGreaterThan(0);
+    expect(lateSnap.recent.every((e) => e.revision <= frozen.revision)).toBe(true);
+    const staffSnap = connectBoard(server.ws, slug);
+    await staffSnap.opened();
+    staffSnap.send({ type: 'board.hello', token: token('O01') });
+    const live = await staffSnap.next<BoardSnapshot>((m) => m.type === 'board.snapshot', 3000, 1);
+    expect(live.recent[0]!.revision).toBe(ack.revision);
+    staffSnap.close();
     [judge, pub, staff, late].forEach((s) => s.close());
   });
 

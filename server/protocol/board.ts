@@ -24,6 +24,8 @@ export interface BoardSnapshot {
   rows: StandingRow[];
   /** During the reveal: how many rows there are in all (the revealed ones are the last). */
   total: number;
+  /** The latest ticker events this board may see, newest first, so a reloaded board is not blank. */
+  recent: (BoardEvent & { revision: number })[];
 }
 
 /** What one mark explains, for the ticker ("12号 单边桥 掉桥 −10"). */
@@ -31,7 +33,8 @@ export interface BoardEvent {
   bib: string;
   name: string;
   sheet: { zh: string; en: string };
-  detail: string;
+  /** What happened, in words: "碰桩×1 −2 · 掉桥" / "Cone touched×1 −2 · Fell off the bridge". */
+  detail: { zh: string; en: string };
   score: string;
 }
 

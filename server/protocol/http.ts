@@ -33,3 +33,8 @@ export interface StandingsResponse {
   provisional: boolean;
   rows: StandingRow[];
 }
+
+/** `GET /api/competitions`. */
+export interface CompetitionsResponse {
+  competitions: CompetitionSummary[];
+}

@@ -250,6 +250,7 @@ export class LiveCompetition {
       columns: this.columns,
       rows,
       total: rows.length,
+      recent: this.recentEvents(this.#revision),
     };
   }
 
@@ -278,6 +279,11 @@ export class LiveCompetition {
       columns: this.columns,
       rows: rows.map((r) => this.publicRow(r)),
       total: live.length,
+      // What the public saw last: nothing after the freeze, nothing during the reveal.
+      recent:
+        state === 'final' || (state === 'frozen' && revealed !== null)
+          ? []
+          : this.recentEvents(revision).map((e) => this.#publicEvent(e)),
     };
   }
 
@@ -292,8 +298,12 @@ export class LiveCompetition {
     return {
       ...delta,
       rows: delta.rows.map((r) => this.publicRow(r)),
-      event: delta.event && { ...delta.event, name: maskName(delta.event.name) },
+      event: delta.event && this.#publicEvent(delta.event),
     };
+  }
+
+  #publicEvent<E extends BoardEvent>(e: E): E {
+    return this.#row.nameDisplay === 'masked' ? { ...e, name: maskName(e.name) } : e;
   }
 
   /**
@@ -422,7 +432,10 @@ export class LiveCompetition {
       return {
         ...base,
         sheet: station.label,
-        detail: `第${m.attempt}次无效，准予重赛`,
+        detail: {
+          zh: `第${m.attempt}次无效，准予重赛`,
+          en: `run ${m.attempt} voided, re-run granted`,
+        },
         score: row.stations[station.id]?.score ?? '',
       };
     }
@@ -432,30 +445,49 @@ export class LiveCompetition {
       return {
         ...base,
         sheet: sheet.label,
-        detail: '裁判长撤销一条评分',
+        detail: { zh: '裁判长撤销一条评分', en: 'a mark voided by the head judge' },
         score: row.stations[sheet.stationId]?.score ?? '',
       };
     const values = JSON.parse(m.valuesJson) as SheetValues;
-    const parts: string[] = [];
+    const parts: { zh: string; en: string }[] = [];
+    const both = (label: { zh: string; en: string }, tail: string) => ({
+      zh: `${label.zh}${tail}`,
+      en: `${label.en}${tail}`,
+    });
     for (const c of sheet.criteria) {
       const v = values[c.id];
       if (c.kind === 'faults' && v && typeof v === 'object')
         for (const f of c.faults) {
           const n = (v as Record<string, number>)[f.id];
-          if (n) parts.push(`${f.label.zh}×${n} −${formatMilli(n * toMilli(f.deduction))}`);
+          if (n) parts.push(both(f.label, `×${n} −${formatMilli(n * toMilli(f.deduction))}`));
         }
-      if (c.kind === 'veto' && v === true) parts.push(c.label.zh);
+      if (c.kind === 'veto' && v === true) parts.push(both(c.label, ''));
       if ((c.kind === 'judgement' || c.kind === 'difficulty') && typeof v === 'number')
-        parts.push(`${c.label.zh} ${formatMilli(v)}`);
-      if (c.kind === 'imported' && typeof v === 'number') parts.push(formatMilli(v));
+        parts.push(both(c.label, ` ${formatMilli(v)}`));
+      if (c.kind === 'imported' && typeof v === 'number')
+        parts.push({ zh: formatMilli(v), en: formatMilli(v) });
     }
+    const clean = sheet.criteria.some((c) => c.kind === 'faults')
+      ? { zh: '无失误', en: 'no faults' }
+      : { zh: '', en: '' };
     return {
       ...base,
       sheet: sheet.label,
-      detail:
-        parts.join(' · ') || (sheet.criteria.some((c) => c.kind === 'faults') ? '无失误' : ''),
+      detail: parts.length
+        ? { zh: parts.map((p) => p.zh).join(' · '), en: parts.map((p) => p.en).join(' · ') }
+        : clean,
       score: row.stations[sheet.stationId]?.score ?? '',
     };
+  }
+
+  /** The latest ticker events up to a revision (newest first), for a board that just opened. */
+  recentEvents(upTo: number, n = 8): (BoardEvent & { revision: number })[] {
+    const out: (BoardEvent & { revision: number })[] = [];
+    for (let i = this.#deltas.length - 1; i >= 0 && out.length < n; i--) {
+      const d = this.#deltas[i]!;
+      if (d.revision <= upTo && d.event) out.push({ ...d.event, revision: d.revision });
+    }
+    return out;
   }
 }
 
