@@ -7,6 +7,7 @@ import competitionsApi from './routes/api/competitions.ts';
 import importsApi from './routes/api/imports.ts';
 import courseApi from './routes/api/course.ts';
 import officialsApi from './routes/api/officials.ts';
+import exportsApi from './routes/api/exports.ts';
 import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
@@ -82,6 +83,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(importsApi);
   await app.register(courseApi);
   await app.register(officialsApi);
+  await app.register(exportsApi);
   await app.register(boardWs);
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });

@@ -18,8 +18,11 @@ import type {
  * Test support: the real app on a real SQLite file in a temp folder, listening on a free
  * loopback port, and real websocket clients. No mocks.
  */
-export async function startTestServer(dataDir = mkdtempSync(join(tmpdir(), 'jx-test-'))) {
-  const app = await buildApp({ dataDir });
+export async function startTestServer(
+  dataDir = mkdtempSync(join(tmpdir(), 'jx-test-')),
+  fixture?: string,
+) {
+  const app = await buildApp({ dataDir, fixture });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
@@ -28,7 +31,7 @@ export async function startTestServer(dataDir = mkdtempSync(join(tmpdir(), 'jx-t
     url,
     dataDir,
     ws: url.replace('http', 'ws'),
-    fixture: readFixture(),
+    fixture: readFixture(fixture),
     /** Stops the server; keeps the data folder unless `remove`. */
     async close(remove = true) {
       await app.close();
