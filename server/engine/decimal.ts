@@ -96,10 +96,19 @@ export function parseOnScale(input: string | number, scale: MilliScale): Decimal
   return r;
 }
 
-/** Converts a scheme number (JSON) to milli-points, throwing on anything not exact: a bug in a validated scheme. */
+const milliCache = new Map<number, number>();
+
+/**
+ * Converts a scheme number (JSON) to milli-points, throwing on anything not exact: a bug in a
+ * validated scheme. Memoised: a scheme holds a few dozen distinct numbers, and scoring asks for
+ * them on every mark.
+ */
 export function toMilli(x: number): number {
+  const hit = milliCache.get(x);
+  if (hit !== undefined) return hit;
   const r = parseMilli(x);
   if (!r.ok) throw new RangeError(`not an exact milli-point value: ${x}`);
+  if (milliCache.size < 10_000) milliCache.set(x, r.milli);
   return r.milli;
 }
 
