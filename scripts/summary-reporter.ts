@@ -16,7 +16,8 @@ export default class SummaryReporter implements Reporter {
         else if (s === 'failed') failed++;
         else skipped++;
       }
-    for (const m of modules) if (m.state() === 'failed' && ![...m.children.allTests()].length) failed++;
+    for (const m of modules)
+      if (m.state() === 'failed' && ![...m.children.allTests()].length) failed++;
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
