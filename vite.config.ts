@@ -1,4 +1,5 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -23,10 +24,12 @@ export default defineConfig({
     // Chromium on a cheap Android tablet supports ES2022 (private fields), which keeps them unrewritten.
     target: 'es2022',
     rollupOptions: {
-      input: {
-        scoreboard: here('./scoreboard/index.html'),
-        'judge-tablet': here('./judge-tablet/index.html'),
-      },
+      // Every page folder with an index.html is an entry.
+      input: Object.fromEntries(
+        ['scoreboard', 'judge-tablet', 'console']
+          .filter((page) => existsSync(here(`./${page}/index.html`)))
+          .map((page) => [page, here(`./${page}/index.html`)]),
+      ),
     },
   },
   server: {

@@ -28,6 +28,7 @@ export default defineConfig({
             'web/**/*.test.ts',
             'judge-tablet/**/*.test.ts',
             'scoreboard/**/*.test.ts',
+            'console/**/*.test.ts',
           ],
           environment: 'node',
         },
