@@ -8,6 +8,7 @@ import importsApi from './routes/api/imports.ts';
 import courseApi from './routes/api/course.ts';
 import officialsApi from './routes/api/officials.ts';
 import exportsApi from './routes/api/exports.ts';
+import setupApi from './routes/api/setup.ts';
 import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
@@ -84,6 +85,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(courseApi);
   await app.register(officialsApi);
   await app.register(exportsApi);
+  await app.register(setupApi);
   await app.register(boardWs);
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });

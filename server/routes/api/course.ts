@@ -1,6 +1,7 @@
 import { judgeDeviations, resolveLog } from '#engine';
 import type { FastifyPluginAsync } from 'fastify';
 import { asc, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { auditLog, officials } from '../../../db/schema.ts';
 import { listMarks } from '../../../db/repositories/marks.ts';
@@ -68,6 +69,114 @@ const routes: FastifyPluginAsync = async (app) => {
       })),
     };
   });
+
+  /** The whole marks log for the head judge's review, with who, when, why and what is current. */
+  app.get('/api/competitions/:slug/marks', { preHandler: staff }, async (req, reply) => {
+    const p = SlugParams.safeParse(req.params);
+    const live = p.success ? app.live.get(p.data.slug) : undefined;
+    if (!live || req.official!.competitionId !== live.id)
+      return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+    const people = new Map(
+      app.db
+        .select()
+        .from(officials)
+        .where(eq(officials.competitionId, live.id))
+        .all()
+        .map((o) => [o.id, o]),
+    );
+    return {
+      marks: listMarks(app.db, live.id).map((m) => {
+        const c = live.contestants.get(m.contestantId);
+        const judge = people.get(m.officialId);
+        const sheet = m.sheetId ? live.index.sheets.get(m.sheetId) : undefined;
+        return {
+          id: m.id,
+          kind: m.kind,
+          contestantId: m.contestantId,
+          bib: c?.bib ?? '',
+          name: c?.name ?? '',
+          sheetId: m.sheetId,
+          stationId: m.stationId ?? sheet?.stationId ?? null,
+          attempt: m.attempt,
+          judge: { code: judge?.code ?? '', name: judge?.name ?? '' },
+          values: JSON.parse(m.valuesJson) as Record<string, unknown>,
+          reason: m.reason,
+          supersedesId: m.supersedesId,
+          targetMarkId: m.targetMarkId,
+          createdAt: m.createdAt,
+          revision: m.revision,
+          current:
+            m.kind === 'mark' &&
+            live.currentLine(m.contestantId, m.sheetId!, m.officialId, m.attempt)?.markId === m.id,
+        };
+      }),
+    };
+  });
+
+  const Reason = z.object({
+    reason: z.string().trim().min(2).max(200),
+    clientId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional(),
+  });
+  const RerunBody = Reason.extend({
+    contestantId: z.number().int().positive(),
+    stationId: z.string().max(64),
+    attempt: z.number().int().min(1).max(20),
+  });
+
+  /** Head judge: void a mark, or grant a re-run, over HTTP (same write path as the judge socket). */
+  app.post(
+    '/api/competitions/:slug/marks/:id/void',
+    { preHandler: app.requireOfficial(['head-judge']) },
+    async (req, reply) => {
+      const p = SlugParams.safeParse(req.params);
+      const live = p.success ? app.live.get(p.data.slug) : undefined;
+      const body = Reason.safeParse(req.body);
+      const markId = Number((req.params as { id: string }).id);
+      if (!live)
+        return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+      if (!body.success || !Number.isInteger(markId))
+        return reply
+          .code(400)
+          .send({ error: 'request/invalid', message: '请填写撤销原因（至少 2 个字）' });
+      const o = await app.live.writer.submit(req.official!, live, {
+        type: 'mark.void',
+        clientId: body.data.clientId ?? randomUUID(),
+        markId,
+        reason: body.data.reason,
+      });
+      return o.type === 'mark.ack'
+        ? { ok: true, revision: o.revision }
+        : reply.code(409).send({ error: o.code, message: o.message });
+    },
+  );
+
+  app.post(
+    '/api/competitions/:slug/reruns',
+    { preHandler: app.requireOfficial(['head-judge']) },
+    async (req, reply) => {
+      const p = SlugParams.safeParse(req.params);
+      const live = p.success ? app.live.get(p.data.slug) : undefined;
+      const body = RerunBody.safeParse(req.body);
+      if (!live)
+        return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+      if (!body.success)
+        return reply
+          .code(400)
+          .send({ error: 'request/invalid', message: '请填写选手、站点、轮次和原因' });
+      const { clientId, ...rest } = body.data;
+      const o = await app.live.writer.submit(req.official!, live, {
+        type: 'attempt.rerun',
+        clientId: clientId ?? randomUUID(),
+        ...rest,
+      });
+      return o.type === 'mark.ack'
+        ? { ok: true, revision: o.revision }
+        : reply.code(409).send({ error: o.code, message: o.message });
+    },
+  );
 
   app.get('/api/competitions/:slug/audit', { preHandler: staff }, async (req, reply) => {
     const p = SlugParams.safeParse(req.params);

@@ -1,0 +1,208 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { eq, sql } from 'drizzle-orm';
+import { randomInt } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { auditLog, competitions, contestants, marks } from '../../../db/schema.ts';
+import { CloseCode } from '../../protocol/constants.ts';
+import {
+  csvCells,
+  drawOrder,
+  validateContestants,
+  xlsxCells,
+} from '../../services/contestant-import.ts';
+import type { LiveCompetition } from '../../services/live-competition.ts';
+
+const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Largest contestant file accepted (100,000 rows of CSV fit). */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Set-up by the organiser (Bearer token):
+ * - `POST /api/competitions/:slug/contestants/import[?dryRun=1]` — a contestant list as CSV
+ *   (UTF-8 with or without BOM, or GBK/GB18030 from Excel) or XLSX; a preview with per-row
+ *   errors, and nothing written until confirmed and error-free; only before any mark;
+ * - `POST /api/competitions/:slug/draw` `{seed?}` — the draw order (抽签) from a recorded seed;
+ * - `GET /api/backup` — a consistent copy of the whole database (SQLite online backup) while
+ *   marking goes on. Restore: stop the server, put the file at `DATA_DIR/jiangxing.db`, start.
+ */
+const routes: FastifyPluginAsync = async (app) => {
+  const organiser = app.requireOfficial(['organiser']);
+  app.addContentTypeParser(
+    ['text/csv', 'text/plain', XLSX, 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES },
+    (_req, body, done) => done(null, body),
+  );
+
+  const competitionOf = (
+    params: unknown,
+    officialCompetition: number,
+  ): LiveCompetition | undefined => {
+    const p = SlugParams.safeParse(params);
+    const live = p.success ? app.live.get(p.data.slug) : undefined;
+    return live && live.id === officialCompetition ? live : undefined;
+  };
+  const notFound = { error: 'competition/not_found', message: '没有这场比赛' };
+  const hasMarks = (id: number) =>
+    (app.db
+      .select({ n: sql<number>`count(*)` })
+      .from(marks)
+      .where(eq(marks.competitionId, id))
+      .get()?.n ?? 0) > 0;
+
+  app.post(
+    '/api/competitions/:slug/contestants/import',
+    { preHandler: organiser, bodyLimit: MAX_FILE_BYTES },
+    async (req, reply) => {
+      const live = competitionOf(req.params, req.official!.competitionId);
+      if (!live) return reply.code(404).send(notFound);
+      if (!Buffer.isBuffer(req.body))
+        return reply
+          .code(415)
+          .send({ error: 'import/bad_type', message: '请上传 CSV 或 XLSX 文件' });
+      const bytes = new Uint8Array(req.body);
+      const isXlsx =
+        req.headers['content-type']?.startsWith(XLSX) || (bytes[0] === 0x50 && bytes[1] === 0x4b);
+      let cells: string[][];
+      try {
+        cells = isXlsx ? await xlsxCells(bytes) : csvCells(bytes);
+      } catch (err) {
+        return reply
+          .code(400)
+          .send({ error: 'import/unreadable', message: `无法读取文件：${(err as Error).message}` });
+      }
+      const preview = validateContestants(cells);
+      const given = preview.rows.filter((r) => r.drawOrder !== null).length;
+      if (given && given < preview.rows.length)
+        preview.errors.push({ line: 0, message: '抽签顺序须全部填写或全部留空（留空可稍后抽签）' });
+      const dryRun = (req.query as { dryRun?: string }).dryRun === '1';
+      if (dryRun || preview.errors.length)
+        return reply.code(preview.errors.length ? 422 : 200).send({ ...preview, imported: 0 });
+      if (hasMarks(live.id))
+        return reply
+          .code(409)
+          .send({ error: 'import/marks_exist', message: '已开始评分，不能再替换选手名单' });
+      app.live.writer.flush();
+      app.db.transaction((tx) => {
+        tx.delete(contestants).where(eq(contestants.competitionId, live.id)).run();
+        tx.insert(contestants)
+          .values(
+            preview.rows.map((r, i) => ({
+              competitionId: live.id,
+              bib: r.bib,
+              name: r.name,
+              organisation: r.organisation,
+              drawOrder: r.drawOrder ?? i + 1,
+            })),
+          )
+          .run();
+        audit(tx as never, live, req.official!.officialId, 'contestants.import', {
+          count: preview.rows.length,
+        });
+      });
+      reloadEveryone(app, live.slug);
+      return { ...preview, imported: preview.rows.length };
+    },
+  );
+
+  app.post('/api/competitions/:slug/draw', { preHandler: organiser }, async (req, reply) => {
+    const live = competitionOf(req.params, req.official!.competitionId);
+    if (!live) return reply.code(404).send(notFound);
+    const body = z
+      .object({
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .optional(),
+      })
+      .safeParse(req.body ?? {});
+    if (!body.success)
+      return reply.code(400).send({ error: 'request/invalid', message: 'seed 须为非负整数' });
+    if (hasMarks(live.id))
+      return reply
+        .code(409)
+        .send({ error: 'draw/marks_exist', message: '已开始评分，不能重新抽签' });
+    const seed = body.data.seed ?? randomInt(2 ** 31 - 1);
+    const order = drawOrder(
+      [...live.contestants.values()].map((c) => c.bib),
+      seed,
+    );
+    app.live.writer.flush();
+    app.db.transaction((tx) => {
+      // Two passes keep (competition, draw order) free of clashes while it is rewritten.
+      order.forEach((bib, i) =>
+        tx
+          .update(contestants)
+          .set({ drawOrder: -(i + 1) })
+          .where(sql`${contestants.competitionId} = ${live.id} and ${contestants.bib} = ${bib}`)
+          .run(),
+      );
+      tx.update(contestants)
+        .set({ drawOrder: sql`-${contestants.drawOrder}` })
+        .where(eq(contestants.competitionId, live.id))
+        .run();
+      audit(tx as never, live, req.official!.officialId, 'contestants.draw', { seed });
+    });
+    reloadEveryone(app, live.slug);
+    return { seed, order: order.map((bib, i) => ({ bib, drawOrder: i + 1 })) };
+  });
+
+  app.get('/api/backup', { preHandler: organiser }, async (_req, reply) => {
+    const dir = mkdtempSync(join(tmpdir(), 'jx-backup-'));
+    const file = join(dir, 'jiangxing.db');
+    // SQLite's online backup: a consistent snapshot while writers go on.
+    await app.db.$client.backup(file);
+    const stream = createReadStream(file);
+    stream.on('close', () => rmSync(dir, { recursive: true, force: true }));
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return reply
+      .type('application/vnd.sqlite3')
+      .header('content-disposition', `attachment; filename="jiangxing-${stamp}.db"`)
+      .send(stream);
+  });
+};
+
+/** Appends to the audit log and bumps the revision, so boards that resume get a fresh snapshot. */
+function audit(
+  tx: FastifyInstance['db'],
+  live: LiveCompetition,
+  officialId: number,
+  action: string,
+  detail: object,
+): void {
+  const { revision } = tx
+    .update(competitions)
+    .set({ revision: sql`${competitions.revision} + 1` })
+    .where(eq(competitions.id, live.id))
+    .returning({ revision: competitions.revision })
+    .get()!;
+  tx.insert(auditLog)
+    .values({
+      competitionId: live.id,
+      officialId,
+      action,
+      detailJson: JSON.stringify(detail),
+      revision,
+      createdAt: new Date().toISOString(),
+    })
+    .run();
+}
+
+/**
+ * After the field itself changed, rebuilds the competition's live state and asks every board
+ * and tablet to reconnect (close 4009), so each gets the new list in a fresh snapshot/welcome.
+ */
+function reloadEveryone(app: FastifyInstance, slug: string): void {
+  const fresh = app.live.load(slug)!;
+  for (const ws of app.live.boards.get(fresh.id)?.keys() ?? [])
+    ws.close(CloseCode.serverShutdown, 'contestants changed');
+  for (const ws of app.live.judges.get(fresh.id)?.keys() ?? [])
+    ws.close(CloseCode.serverShutdown, 'contestants changed');
+}
+
+export default routes;
