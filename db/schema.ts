@@ -160,3 +160,19 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_competition').on(t.competitionId)],
 );
+
+/** Server-wide settings (key → JSON), e.g. the organiser password's scrypt hash. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  valueJson: text('value_json').notNull(),
+});
+
+/** Login sessions made from a password: the token is stored as SHA-256, with an expiry. */
+export const sessions = sqliteTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  officialId: integer('official_id')
+    .notNull()
+    .references(() => officials.id),
+  expiresAt: text('expires_at').notNull(),
+  createdAt: text('created_at').notNull(),
+});

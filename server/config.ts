@@ -7,6 +7,8 @@ export const Config = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Competition file loaded into an empty database (default: fixtures/gaoxin-2024/fixture.json). */
   FIXTURE: z.string().optional(),
+  /** The organiser's console password; generated and printed once at first start when absent. */
+  ORGANISER_PASSWORD: z.string().min(8).max(200).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof Config>;

@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { findOfficialByToken } from '../db/repositories/competitions.ts';
 import { readFixture } from './plugins/seed.ts';
+import { ensureOrganiserPassword } from './services/password.ts';
 
 /** The process shell: the only place that listens, prints, and handles signals. */
 const config = loadConfig();
@@ -38,6 +39,14 @@ if (demo.length) {
   for (const o of demo)
     lines.push(`  ${o.code} ${o.name.padEnd(4, '　')} ${base}/judge-tablet/#token=${o.token}`);
 }
+const generated = ensureOrganiserPassword(app.db, config.ORGANISER_PASSWORD);
+if (generated)
+  lines.push(
+    '',
+    `组委会控制台密码（只显示这一次，请记下）: ${generated}`,
+    `  控制台      ${base}/console/`,
+  );
+else lines.push('', `  控制台      ${base}/console/`);
 console.log(lines.join('\n'));
 console.log('\n大屏二维码（手机扫码观看）:');
 qrcode.generate(`${base}/scoreboard/`, { small: true });

@@ -72,7 +72,7 @@ export class TestSocket<M extends { type: string }> {
   }
 
   /** The first frame (already received or future) matching `pred`, after index `from`. */
-  next<T extends M>(pred: (m: M) => boolean, timeoutMs = 3000, from = 0): Promise<T> {
+  next<T extends M>(pred: (m: M) => boolean, timeoutMs = 10_000, from = 0): Promise<T> {
     const have = this.received.slice(from).find(pred);
     if (have) return Promise.resolve(have as T);
     return new Promise((resolve, reject) => {

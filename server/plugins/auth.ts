@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { findOfficialByToken } from '../../db/repositories/competitions.ts';
+import { and, eq, gt } from 'drizzle-orm';
+import { findOfficialByToken, hashToken } from '../../db/repositories/competitions.ts';
+import { officials, sessions } from '../../db/schema.ts';
 import type { JudgeIdentity } from '../services/mark-writer.ts';
 
 declare module 'fastify' {
@@ -20,7 +22,7 @@ export function identify(
   app: { db: Parameters<typeof findOfficialByToken>[0] },
   token: string,
 ): JudgeIdentity | null {
-  const o = findOfficialByToken(app.db, token);
+  const o = findOfficialByToken(app.db, token) ?? officialBySession(app.db, token);
   if (!o || o.revoked) return null;
   return {
     officialId: o.id,
@@ -55,3 +57,19 @@ export default fp(
   },
   { name: 'auth', dependencies: ['db'] },
 );
+
+/** The official behind an unexpired password session, if the token is one. */
+function officialBySession(db: Parameters<typeof findOfficialByToken>[0], token: string) {
+  const row = db
+    .select({ official: officials })
+    .from(sessions)
+    .innerJoin(officials, eq(sessions.officialId, officials.id))
+    .where(
+      and(
+        eq(sessions.tokenHash, hashToken(token)),
+        gt(sessions.expiresAt, new Date().toISOString()),
+      ),
+    )
+    .get();
+  return row?.official;
+}

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureOrganiserPassword, verifyOrganiserPassword } from '../../services/password.ts';
+import { startTestServer } from '../../test-support.ts';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const login = (password: string) =>
+  fetch(`${server.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ slug: 'gaoxin-2024', password }),
+  });
+
+describe('organiser password and sessions', () => {
+  it('generates a password once, stores only its scrypt hash, and never again', () => {
+    const first = ensureOrganiserPassword(server.app.db);
+    expect(first).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(ensureOrganiserPassword(server.app.db)).toBeNull();
+    expect(verifyOrganiserPassword(server.app.db, first!)).toBe(true);
+    expect(verifyOrganiserPassword(server.app.db, first + 'x')).toBe(false);
+    const stored = server.app.db.$client.prepare('select value_json as v from settings').get() as {
+      v: string;
+    };
+    expect(stored.v).not.toContain(first!);
+  });
+
+  it('logs in with the password, acts as the organiser, expires on logout, and refuses a wrong password', async () => {
+    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    expect((await login('wrong-password')).status).toBe(401);
+    const { token, expiresAt } = (await (await login('venue-password-2024')).json()) as {
+      token: string;
+      expiresAt: string;
+    };
+    expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now() + 11 * 3600_000);
+    const auth = { authorization: `Bearer ${token}` };
+    expect(
+      (await fetch(`${server.url}/api/competitions/gaoxin-2024/officials`, { headers: auth }))
+        .status,
+    ).toBe(200);
+    await fetch(`${server.url}/api/session`, { method: 'DELETE', headers: auth });
+    expect(
+      (await fetch(`${server.url}/api/competitions/gaoxin-2024/officials`, { headers: auth }))
+        .status,
+    ).toBe(401);
+  });
+
+  it('rejects expired sessions', async () => {
+    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    const { token } = (await (await login('venue-password-2024')).json()) as { token: string };
+    server.app.db.$client
+      .prepare("update sessions set expires_at = '2000-01-01T00:00:00.000Z'")
+      .run();
+    expect(
+      (
+        await fetch(`${server.url}/api/competitions/gaoxin-2024/officials`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  it('rate-limits password guessing', async () => {
+    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await login(`guess-${i}`)).status);
+    expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
+    expect(codes[11]).toBe(429);
+  });
+});
