@@ -73,3 +73,35 @@ describe('organiser password and sessions', () => {
     expect(codes[11]).toBe(429);
   });
 });
+
+describe('the console API is for staff only', () => {
+  it('refuses a judge token and the public on every staff endpoint', async () => {
+    const judge = server.fixture.officials.find((o) => o.code === 'J02')!.token;
+    const base = `${server.url}/api/competitions/gaoxin-2024`;
+    const endpoints: [string, string][] = [
+      ['GET', `${base}/officials`],
+      ['GET', `${base}/marks`],
+      ['GET', `${base}/judge-stats`],
+      ['GET', `${base}/audit`],
+      ['GET', `${base}/audit.csv`],
+      ['GET', `${server.url}/api/backup`],
+      ['POST', `${base}/course`],
+      ['POST', `${base}/draw`],
+      ['POST', `${base}/reruns`],
+      ['POST', `${base}/marks/1/void`],
+      ['POST', `${base}/officials/J03/revoke`],
+    ];
+    for (const [method, url] of endpoints) {
+      const body = method === 'POST' ? '{}' : undefined;
+      const headers = { 'content-type': 'application/json' };
+      const asJudge = await fetch(url, {
+        method,
+        body,
+        headers: { ...headers, authorization: `Bearer ${judge}` },
+      });
+      const asPublic = await fetch(url, { method, body, headers });
+      expect([url, asJudge.status === 403 || asJudge.status === 401]).toEqual([url, true]);
+      expect([url, asPublic.status]).toEqual([url, 401]);
+    }
+  });
+});
