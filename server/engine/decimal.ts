@@ -128,6 +128,18 @@ export function formatMilli(milli: number): string {
  * (8033, 2) → "80.33", (7, 2) → "0.07", (-5, 2) → "-0.05".
  */
 export function formatScaled(units: number, decimals: number): string {
+  // Scores repeat endlessly (0.00, 10.00, 7.78 …): remember the common ones.
+  const key = units * 4 + decimals;
+  const hit = scaledCache.get(key);
+  if (hit !== undefined) return hit;
+  const text = formatScaledUncached(units, decimals);
+  if (scaledCache.size < 200_000) scaledCache.set(key, text);
+  return text;
+}
+
+const scaledCache = new Map<number, string>();
+
+function formatScaledUncached(units: number, decimals: number): string {
   const sign = units < 0 ? '-' : '';
   const abs = Math.abs(units);
   if (decimals === 0) return `${sign}${abs}`;

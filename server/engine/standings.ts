@@ -94,6 +94,13 @@ export function buildRow(
 const STATUS_ORDER: Record<ContestantStatus, number> = { active: 0, disqualified: 1, withdrawn: 2 };
 
 const bibCollator = new Intl.Collator('en', { numeric: true });
+const DIGITS = /^\d{1,15}$/;
+
+/** Bib order, numeric-aware ("9" before "10"); plain numbers skip the collator (hot in sorts). */
+export function compareBibs(a: string, b: string): number {
+  if (DIGITS.test(a) && DIGITS.test(b)) return Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+  return bibCollator.compare(a, b);
+}
 
 /** Compares two rows on what ranks them: total, then the tie-break keys. 0 means a true tie. */
 export function compareOnMerit(
@@ -121,7 +128,7 @@ export function compareForDisplay(a: StandingRow, b: StandingRow): number {
   return (
     STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
     (a.status === 'active' ? compareOnMerit(a, b) : 0) ||
-    bibCollator.compare(a.bib, b.bib) ||
+    compareBibs(a.bib, b.bib) ||
     a.contestantId - b.contestantId
   );
 }
