@@ -68,6 +68,8 @@ export const officials = sqliteTable(
     role: text('role', { enum: ['judge', 'head-judge', 'organiser'] }).notNull(),
     /** SHA-256 of the login token (hex); the token itself is never stored. */
     tokenHash: text('token_hash').notNull().unique(),
+    /** SHA-256 of the short login code typed on a tablet without a camera (e.g. 7KQ2M-XD4PA). */
+    shortCodeHash: text('short_code_hash').unique(),
     /** JSON array of sheet ids this official scores. */
     sheetsJson: text('sheets_json').notNull().default('[]'),
     revoked: integer('revoked', { mode: 'boolean' }).notNull().default(false),

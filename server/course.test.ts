@@ -321,3 +321,28 @@ describe('revoking and rotating logins', () => {
     fresh.close();
   });
 });
+
+describe('short login codes', () => {
+  it('logs a judge in with the short code typed by hand, in any case and with look-alike letters', async () => {
+    const { shortCodeOf } = await import('../db/repositories/competitions.ts');
+    const code = shortCodeOf(token('J02'));
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    const typed = code.toLowerCase().replace('-', ' ').replace(/0/g, 'o').replace(/1/g, 'l');
+    const judge = await connectJudge(server.ws, typed);
+    expect(judge.welcome).toMatchObject({ type: 'judge.welcome', judge: { code: 'J02' } });
+    judge.close();
+    const wrong = await connectJudge(server.ws, 'ABCDE-FGHJK');
+    expect(wrong.welcome).toMatchObject({ type: 'error', code: 'auth/unknown_token' });
+    // A rotated token brings a new short code; the old one stops.
+    const rotated = (await (
+      await fetch(`${server.url}/api/competitions/${slug}/officials/J02/rotate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token('O01')}` },
+        body: '{}',
+      })
+    ).json()) as { shortCode: string };
+    expect(rotated.shortCode).not.toBe(code);
+    expect((await connectJudge(server.ws, code)).welcome.type).toBe('error');
+    expect((await connectJudge(server.ws, rotated.shortCode)).welcome.type).toBe('judge.welcome');
+  });
+});

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import qrcode from 'qrcode-terminal';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { findOfficialByToken } from '../db/repositories/competitions.ts';
+import { findOfficialByToken, shortCodeOf } from '../db/repositories/competitions.ts';
 import { readFixture } from './plugins/seed.ts';
 import { ensureOrganiserPassword } from './services/password.ts';
 
@@ -37,7 +37,9 @@ const demo = fixture.officials.filter(
 if (demo.length) {
   lines.push('', `裁判登录链接（${fixture.competition.title.zh}，演示用）:`);
   for (const o of demo)
-    lines.push(`  ${o.code} ${o.name.padEnd(4, '　')} ${base}/judge-tablet/#token=${o.token}`);
+    lines.push(
+      `  ${o.code} ${o.name.padEnd(4, '　')} 登录码 ${shortCodeOf(o.token)}  ${base}/judge-tablet/#token=${o.token}`,
+    );
 }
 const generated = ensureOrganiserPassword(app.db, config.ORGANISER_PASSWORD);
 if (generated)

@@ -11,6 +11,28 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The short login code of a token, for typing on a tablet without a camera: 10 Crockford
+ * base-32 characters (50 bits) derived from the token, shown as `7KQ2M-XD4PA`. Guessing is
+ * held off by the failed-login limit per address.
+ */
+export function shortCodeOf(token: string): string {
+  const h = createHash('sha256').update(`jiangxing-short-code:${token}`).digest();
+  let bits = 0n;
+  for (let i = 0; i < 7; i++) bits = (bits << 8n) | BigInt(h[i]!);
+  let out = '';
+  for (let i = 0; i < 10; i++) out += CROCKFORD[Number((bits >> BigInt(51 - 5 * i)) & 31n)];
+  return `${out.slice(0, 5)}-${out.slice(5)}`;
+}
+
+/** A typed short code, normalised: upper case, no separators, Crockford's look-alikes mapped (O→0, I/L→1). */
+export function normaliseShortCode(typed: string): string | null {
+  const s = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^[0-9A-HJKMNP-TV-Z]{10}$/.test(s) ? `${s.slice(0, 5)}-${s.slice(5)}` : null;
+}
+
 export function listCompetitions(db: Db): CompetitionRow[] {
   return db.select().from(competitions).orderBy(asc(competitions.id)).all();
 }
@@ -61,6 +83,7 @@ export function insertCompetition(db: Db, f: CompetitionFixture): number {
             name: o.name,
             role: o.role,
             tokenHash: hashToken(o.token),
+            shortCodeHash: hashToken(shortCodeOf(o.token)),
             sheetsJson: JSON.stringify(o.sheets),
           })),
         )
@@ -78,10 +101,20 @@ export function listContestants(db: Db, competitionId: number) {
     .all();
 }
 
+/** The official a long token or a typed short code belongs to. */
 export function findOfficialByToken(db: Db, token: string) {
-  return db
+  const byToken = db
     .select()
     .from(officials)
     .where(eq(officials.tokenHash, hashToken(token)))
     .get();
+  if (byToken) return byToken;
+  const code = normaliseShortCode(token);
+  return code
+    ? db
+        .select()
+        .from(officials)
+        .where(eq(officials.shortCodeHash, hashToken(code)))
+        .get()
+    : undefined;
 }

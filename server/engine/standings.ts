@@ -98,7 +98,8 @@ const DIGITS = /^\d{1,15}$/;
 
 /** Bib order, numeric-aware ("9" before "10"); plain numbers skip the collator (hot in sorts). */
 export function compareBibs(a: string, b: string): number {
-  if (DIGITS.test(a) && DIGITS.test(b)) return Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+  if (DIGITS.test(a) && DIGITS.test(b))
+    return Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
   return bibCollator.compare(a, b);
 }
 

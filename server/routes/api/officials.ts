@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { and, asc, eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { hashToken } from '../../../db/repositories/competitions.ts';
+import { hashToken, shortCodeOf } from '../../../db/repositories/competitions.ts';
 import { auditLog, officials } from '../../../db/schema.ts';
 import { CloseCode } from '../../protocol/constants.ts';
 import { SafeText } from '../../protocol/judge.ts';
@@ -69,7 +69,15 @@ const routes: FastifyPluginAsync = async (app) => {
         const token = action === 'rotate' ? randomBytes(16).toString('hex') : null;
         app.db.transaction((tx) => {
           tx.update(officials)
-            .set(token ? { tokenHash: hashToken(token), revoked: false } : { revoked: true })
+            .set(
+              token
+                ? {
+                    tokenHash: hashToken(token),
+                    shortCodeHash: hashToken(shortCodeOf(token)),
+                    revoked: false,
+                  }
+                : { revoked: true },
+            )
             .where(eq(officials.id, target.id))
             .run();
           tx.insert(auditLog)
@@ -88,7 +96,12 @@ const routes: FastifyPluginAsync = async (app) => {
         for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
           if (officialId === target.id) ws.close(CloseCode.authFailed, 'token revoked');
         return token
-          ? { code: target.code, token, loginPath: `/judge-tablet/#token=${token}` }
+          ? {
+              code: target.code,
+              token,
+              shortCode: shortCodeOf(token),
+              loginPath: `/judge-tablet/#token=${token}`,
+            }
           : { code: target.code, revoked: true };
       },
     );
