@@ -1,20 +1,37 @@
 /**
- * The judge tablet in Debian's Chromium at 800×1280 against the real server: log in by link,
- * call contestants up by keypad, tap faults, give judgements, confirm, and see "saved" only
- * after the server's ack — then check the standings endpoint. The judge socket runs through a
- * gate (page.routeWebSocket) that can hold acks back or cut the connection, to prove marks
- * survive a reload in the outbox and are stored once. Screenshots land in e2e/artifacts/.
+ * The judge tablet in Debian's Chromium against the real server, portrait 800×1280 unless a
+ * test says otherwise (landscape 1280×800, phone 390×844): log in by link, call contestants
+ * up by keypad, time runs, tap faults, give judgements, confirm, and see "saved" only after
+ * the server's ack — then check the standings endpoint and the marks table. The judge socket
+ * runs through a gate (page.routeWebSocket) that can hold acks back or cut the connection, to
+ * prove marks survive a reload in the IndexedDB outbox and are stored once. The head judge
+ * locks and re-opens stations over the staff HTTP endpoint while a tablet is open.
+ * Screenshots land in e2e/artifacts/.
  */
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import {
+  div,
+  formatScaled,
+  indexScheme,
+  parseSheetValues,
+  rat,
+  roundToUnits,
+  scoreSheet,
+} from '../server/engine/index.ts';
 import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import type { JudgeServerMessage, StandingsResponse } from '../server/protocol/index.ts';
+import { tokenFingerprint } from '../judge-tablet/storage.ts';
 import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 800, height: 1280 };
+const LANDSCAPE = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+/** The smallest touch target allowed anywhere on the tablet, CSS px. */
+const MIN_TARGET = 48;
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
@@ -96,10 +113,23 @@ class SocketGate {
   }
 }
 
-async function openTablet(code: string | null, opts: { gate?: SocketGate; query?: string } = {}) {
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+async function openTablet(
+  code: string | null,
+  opts: {
+    gate?: SocketGate;
+    query?: string;
+    viewport?: { width: number; height: number };
+    init?: () => void;
+  } = {},
+) {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? VIEWPORT,
+    deviceScaleFactor: 1,
+    hasTouch: true,
+  });
   contexts.push(context);
   if (opts.gate) await opts.gate.attach(context);
+  if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
   const hash = code ? `#token=${tokenOf(code)}` : '';
   await page.goto(`${server.url}/judge-tablet/${opts.query ?? ''}${hash}`);
@@ -196,6 +226,103 @@ function submitElsewhere(
     });
     ws.on('error', reject);
   });
+}
+
+/** Every mark row in the database (all tests share one server). */
+function allMarks(): number {
+  return (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number })
+    .n;
+}
+
+interface MarkRow {
+  id: number;
+  client_id: string;
+  supersedes_id: number | null;
+  reason: string | null;
+}
+
+function markRows(bib: string, sheetId: string): MarkRow[] {
+  return server.app.db.$client
+    .prepare(
+      `select id, client_id, supersedes_id, reason from marks
+       where kind = 'mark' and contestant_id = ? and sheet_id = ? order by id`,
+    )
+    .all(contestantId(bib), sheetId) as MarkRow[];
+}
+
+/** A staff action over HTTP, as the head judge's (H01) or organiser's (O01) console sends it. */
+async function course(code: 'H01' | 'O01', body: Record<string, unknown>) {
+  const res = await fetch(`${server.url}/api/competitions/${SLUG}/course`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokenOf(code)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** What the tablet holds in its IndexedDB outbox (read in the page, as the app stores it). */
+function idbOutbox(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<{ clientId: string; contestantId: number; owner: string }[]>(
+        (resolve, reject) => {
+          const r = indexedDB.open('jx-judge');
+          r.onerror = () => reject(r.error);
+          r.onsuccess = () => {
+            const db = r.result;
+            if (!db.objectStoreNames.contains('outbox')) {
+              db.close();
+              resolve([]);
+              return;
+            }
+            const q = db.transaction('outbox').objectStore('outbox').getAll();
+            q.onsuccess = () => {
+              db.close();
+              resolve(q.result as { clientId: string; contestantId: number; owner: string }[]);
+            };
+            q.onerror = () => reject(q.error);
+          };
+        },
+      ),
+  );
+}
+
+/** localStorage keys of the old outbox (must be gone once migrated). */
+function legacyOutboxKeys(page: Page) {
+  return page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith('jx.judge.outbox.')),
+  );
+}
+
+/** Rendered buttons and inputs smaller than MIN_TARGET in either direction. */
+function smallTargets(page: Page) {
+  return page.evaluate((min) => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('button, input, textarea, a[href]')) {
+      if (el.getClientRects().length === 0) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width < min || r.height < min)
+        out.push(
+          `${el.dataset.testid ?? el.className} "${(el.textContent ?? '').trim().slice(0, 16)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+        );
+    }
+    return out;
+  }, MIN_TARGET);
+}
+
+/** Width of the page beyond the viewport (0 = no sideways scrolling). */
+function overflowX(page: Page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** The engine's score of one sheet from raw values, in published decimals (as the server). */
+function engineScore(sheetId: string, raw: Record<string, unknown>): string {
+  const sheet = indexScheme(server.fixture.scheme).sheets.get(sheetId)!;
+  const parsed = parseSheetValues(sheet, raw);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const score = scoreSheet(sheet, [{ seq: 1, judgeId: 1, values: parsed.values }]);
+  const decimals = server.fixture.scheme.decimals;
+  return formatScaled(roundToUnits(div(score.milli, rat(1000)), decimals), decimals);
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
@@ -295,6 +422,45 @@ describe('judge tablet', () => {
     expect(await page.locator('.notice').innerText()).toContain('没有 999 号选手');
   });
 
+  it('times a riding run with three fault taps and previews exactly the engine score', async () => {
+    const { page } = await openTablet('J05');
+    await waitReady(page);
+    await typeBib(page, '11');
+    await byTestId(page, 'stopwatch-start').click();
+    await page.waitForTimeout(700);
+    for (let i = 0; i < 3; i++) {
+      await byTestId(page, 'fault-add', { 'fault-id': 'water-spilled' }).click();
+      await page.waitForTimeout(150);
+    }
+    await byTestId(page, 'stopwatch-stop').click();
+    expect(await byTestId(page, 'fault-count', { 'fault-id': 'water-spilled' }).innerText()).toBe(
+      '3',
+    );
+    expect((await page.locator('.log li').allInnerTexts()).length).toBe(3);
+    const seconds = await byTestId(page, 'number-input', {
+      'criterion-id': 'course-time',
+    }).inputValue();
+    const ms = Math.round(Number(seconds) * 1000);
+    expect(ms).toBeGreaterThan(700);
+    const expected = engineScore('smoothness', {
+      'smoothness-faults': { 'water-spilled': 3 },
+      'course-time': ms,
+    });
+    expect(expected).toBe('2.00');
+    expect(await sheetScore(page)).toContain(`本项得分 ${expected} / 5`);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-portrait-form.png') });
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await overflowX(page)).toBeLessThanOrEqual(0);
+
+    await byTestId(page, 'review').click();
+    expect(await byTestId(page, 'sheet-score').innerText()).toContain(expected);
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    // The server's standings hold the same number (riding: nothing else marked for bib 11).
+    expect(await stationScore('11', 'riding')).toBe(expected);
+    expect(markRows('11', 'smoothness')).toHaveLength(1);
+  });
+
   it('gives a judgement level, then corrects it with a reason', async () => {
     const { page } = await openTablet('J08');
     await waitReady(page);
@@ -351,13 +517,15 @@ describe('judge tablet', () => {
     expect(marksStored('5', 'packaging')).toBe(2);
   });
 
-  it('keeps an unsent mark in the outbox across a reload and stores it once', async () => {
+  it('keeps offline marks in IndexedDB across a reload and stores each exactly once', async () => {
     const gate = new SocketGate();
-    const { page } = await openTablet('J02', { gate });
+    const { context, page } = await openTablet('J02', { gate });
     await waitReady(page);
+    const before = allMarks();
+    const state = (bib: string) => byTestId(page, 'queue-row', { bib }).getAttribute('data-state');
 
-    // The venue Wi-Fi drops: the mark is confirmed offline and waits in the outbox.
-    gate.cut();
+    // The venue Wi-Fi drops: the browser says so and the tablet drops its socket at once.
+    await context.setOffline(true);
     await byTestId(page, 'connection-state', { state: 'reconnecting' }).waitFor();
     await typeBib(page, '20');
     await byTestId(page, 'fault-add', { 'fault-id': 'cone-touched' }).click();
@@ -366,85 +534,190 @@ describe('judge tablet', () => {
     await byTestId(page, 'confirm-submit').click();
     const status = byTestId(page, 'mark-status', { status: 'pending' });
     expect(await status.innerText()).toContain('待确认');
-    expect(await unsent(page)).toBe(1);
-    const stored = await page.evaluate(() =>
-      Object.entries(localStorage)
-        .filter(([k]) => k.startsWith('jx.judge.outbox.'))
-        .map(([, v]) => JSON.parse(v) as { clientId: string }[]),
+    await byTestId(page, 'status-back').click();
+    await typeBib(page, '22');
+    await byTestId(page, 'fault-add', { 'fault-id': 'line-pressed' }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    await status.waitFor();
+    await byTestId(page, 'status-back').click();
+    // Both pending and counted, both committed to IndexedDB (not localStorage).
+    expect(await state('20')).toBe('pending');
+    expect(await state('22')).toBe('pending');
+    expect(await unsent(page)).toBe(2);
+    await until(async () => (await idbOutbox(page)).length === 2);
+    const stored = await idbOutbox(page);
+    expect(stored.map((e) => e.contestantId).sort()).toEqual(
+      [contestantId('20'), contestantId('22')].sort(),
     );
-    expect(stored.flat()).toHaveLength(1);
-    const clientId = stored.flat()[0]!.clientId;
-
-    // Reload while still offline: the queue comes back from the cache, the mark still pending.
-    await page.reload();
-    await byTestId(page, 'queue-row', { bib: '20' }).waitFor();
-    expect(await byTestId(page, 'queue-row', { bib: '20' }).getAttribute('data-state')).toBe(
-      'pending',
-    );
-    expect(await unsent(page)).toBe(1);
-    expect(marksStored('20', 's-bend')).toBe(0);
+    expect(await legacyOutboxKeys(page)).toEqual([]);
+    expect(allMarks()).toBe(before);
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-offline.png') });
 
-    // The network returns: resent with the same clientId after the welcome, saved once.
+    // Reload (the page itself needs HTTP, so the Wi-Fi drop is now the gate refusing the
+    // socket, as a captive portal would). An older page's localStorage outbox is migrated once.
+    gate.cut();
+    await context.setOffline(false);
+    const legacyId = `legacy-${Date.now()}`;
+    await page.evaluate(([key, entry]) => localStorage.setItem(key, JSON.stringify([entry])), [
+      `jx.judge.outbox.${tokenFingerprint(tokenOf('J02'))}`,
+      {
+        clientId: legacyId,
+        contestantId: contestantId('23'),
+        sheetId: 's-bend',
+        attempt: 1,
+        values: { 's-bend-faults': { 'foot-down': 1 } },
+        queuedAt: Date.now(),
+      },
+    ] as const);
+    await page.reload();
+    await byTestId(page, 'queue-row', { bib: '20' }).waitFor();
+    await until(async () => (await unsent(page)) === 3);
+    expect(await state('20')).toBe('pending');
+    expect(await state('22')).toBe('pending');
+    expect(await state('23')).toBe('pending');
+    expect(await byTestId(page, 'connection-state').getAttribute('data-state')).toBe(
+      'reconnecting',
+    );
+    expect(await legacyOutboxKeys(page)).toEqual([]);
+    expect((await idbOutbox(page)).map((e) => e.clientId)).toContain(legacyId);
+    expect(allMarks()).toBe(before);
+
+    // The network returns: resent with the same clientIds after the welcome, saved once each.
     gate.restore();
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await waitReady(page);
     await until(async () => (await unsent(page)) === 0);
-    expect(await byTestId(page, 'queue-row', { bib: '20' }).getAttribute('data-state')).toBe(
-      'saved',
-    );
-    expect(marksStored('20', 's-bend')).toBe(1);
-    const clientIds = server.app.db.$client
-      .prepare('select client_id as c from marks where contestant_id = ? and sheet_id = ?')
-      .all(contestantId('20'), 's-bend') as { c: string }[];
-    expect(clientIds.map((r) => r.c)).toEqual([clientId]);
+    expect(await state('20')).toBe('saved');
+    expect(await state('22')).toBe('saved');
+    expect(await state('23')).toBe('saved');
+    expect(allMarks()).toBe(before + 3);
+    expect(markRows('20', 's-bend').map((r) => r.client_id)).toEqual([
+      stored.find((e) => e.contestantId === contestantId('20'))!.clientId,
+    ]);
+    expect(markRows('22', 's-bend')).toHaveLength(1);
+    expect(markRows('23', 's-bend').map((r) => r.client_id)).toEqual([legacyId]);
+    expect(await idbOutbox(page)).toEqual([]);
     expect(await stationScore('20', 'riding')).toBe('10.00');
+    expect(await stationScore('22', 'riding')).toBe('9.00');
+  });
 
-    // Committed but the ack is lost (reload before it arrives): the resend is a duplicate.
+  it('answers a resend after a lost ack with the original result, stored once', async () => {
+    const gate = new SocketGate();
+    const { page } = await openTablet('J02', { gate });
+    await waitReady(page);
+    // Committed, but the connection drops before the ack arrives.
     gate.holdAcks = true;
     await typeBib(page, '21');
     await byTestId(page, 'fault-add', { 'fault-id': 'line-pressed' }).click();
     await byTestId(page, 'review').click();
     await byTestId(page, 'confirm-submit').click();
     await until(() => gate.heldCount === 1);
-    expect(marksStored('21', 's-bend')).toBe(1);
+    const rows = markRows('21', 's-bend');
+    expect(rows).toHaveLength(1);
     gate.dropHeld();
     gate.holdAcks = false;
+    gate.cut();
+    await byTestId(page, 'connection-state', { state: 'reconnecting' }).waitFor();
+    expect(await byTestId(page, 'mark-status').getAttribute('data-status')).toBe('pending');
+    expect(await unsent(page)).toBe(1);
+
+    // Back: the same clientId is resent; the ack is the original mark's, flagged duplicate.
+    gate.restore();
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    const saved = byTestId(page, 'mark-status', { status: 'saved' });
+    await saved.waitFor();
+    expect(await saved.getAttribute('data-mark-id')).toBe(String(rows[0]!.id));
+    expect(await page.locator('.status-view').innerText()).toContain('此前已保存过，未重复记录');
+    expect(await unsent(page)).toBe(0);
+    expect(markRows('21', 's-bend')).toEqual(rows);
+    expect(await stationScore('21', 'riding')).toBe('9.00');
+
+    // A reload after all that still knows the mark as saved (from the server's welcome).
     await page.reload();
     await waitReady(page);
-    await until(async () => (await unsent(page)) === 0);
     expect(await byTestId(page, 'queue-row', { bib: '21' }).getAttribute('data-state')).toBe(
       'saved',
     );
-    expect(marksStored('21', 's-bend')).toBe(1);
-    expect(await stationScore('21', 'riding')).toBe('9.00');
+    expect(markRows('21', 's-bend')).toHaveLength(1);
   });
 
-  it('reopens a rejected mark with the server message and the values kept', async () => {
+  it('sends a correction made offline only after the mark it corrects is acknowledged', async () => {
+    const gate = new SocketGate();
+    const { page } = await openTablet('J03', { gate });
+    await waitReady(page);
+    gate.cut();
+    await byTestId(page, 'connection-state', { state: 'reconnecting' }).waitFor();
+    await typeBib(page, '33');
+    await byTestId(page, 'fault-add', { 'fault-id': 'foot-down' }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'pending' }).waitFor();
+    // Still offline, the judge corrects it: a correction needs a reason even while pending.
+    await byTestId(page, 'status-back').click();
+    await byTestId(page, 'queue-row', { bib: '33' }).click();
+    expect(await page.locator('.note').first().innerText()).toContain('尚未被服务器确认');
+    await byTestId(page, 'fault-add', { 'fault-id': 'both-feet' }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'reason-input').fill('漏记双脚着地');
+    await byTestId(page, 'confirm-submit').click();
+    expect(await unsent(page)).toBe(2);
+
+    gate.restore();
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    await until(async () => (await unsent(page)) === 0);
+    const rows = markRows('33', 'bridge');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.supersedes_id).toBe(rows[0]!.id);
+    expect(rows[1]!.reason).toBe('漏记双脚着地');
+    expect(await stationScore('33', 'riding')).toBe('2.00');
+  });
+
+  it('shows a stale write with the current mark and corrects from it', async () => {
     const { page } = await openTablet('J04');
     await waitReady(page);
-    // The same judge marks bib 9 from another device: this tablet does not know.
+    // The same judge marks bib 9 from another device: this tablet has not seen that mark.
     await submitElsewhere('J04', contestantId('9'), 'traffic-lights', {
       'lights-faults': {},
       'red-light-run': false,
     });
+    const [elsewhere] = markRows('9', 'traffic-lights');
     await typeBib(page, '9');
     await byTestId(page, 'fault-add', { 'fault-id': 'line-pressed' }).click();
     await byTestId(page, 'review').click();
     await byTestId(page, 'confirm-submit').click();
+    // Refused as stale (seen: null, but the line holds a mark): nothing was overwritten.
     const status = byTestId(page, 'mark-status', { status: 'rejected' });
     await status.waitFor();
-    expect(await status.innerText()).toContain('更正需填写原因');
-    // Back on the form with the tapped fault still there.
+    expect(await status.innerText()).toContain('已有新的评分');
+    expect(markRows('9', 'traffic-lights')).toHaveLength(1);
+    // The current mark is shown; the judge's own entry is kept on the form below it.
+    const current = byTestId(page, 'stale-current');
+    expect(await current.getAttribute('data-mark-id')).toBe(String(elsewhere!.id));
+    expect(await current.innerText()).toContain('无扣分');
+    expect(await byTestId(page, 'stale-score').innerText()).toBe('8.00 / 8');
     expect(await byTestId(page, 'fault-count', { 'fault-id': 'line-pressed' }).innerText()).toBe(
       '1',
     );
     expect(await unsent(page)).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-rejected.png') });
+
+    // Start again from the current mark, add the fault, give a reason: a correction of it.
+    await byTestId(page, 'stale-reopen').click();
+    expect(await byTestId(page, 'fault-count', { 'fault-id': 'line-pressed' }).innerText()).toBe(
+      '0',
+    );
+    await byTestId(page, 'fault-add', { 'fault-id': 'line-pressed' }).click();
     await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    expect(await page.locator('.reason').innerText()).toContain('请填写更正原因');
     await byTestId(page, 'reason-input').fill('另一台平板误录');
     await byTestId(page, 'confirm-submit').click();
     await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    const rows = markRows('9', 'traffic-lights');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.supersedes_id).toBe(elsewhere!.id);
     expect(await stationScore('9', 'riding')).toBe('5.00');
   });
 
@@ -531,6 +804,194 @@ describe('judge tablet', () => {
     expect(await page.evaluate(() => localStorage.getItem('jx.judge.token'))).toBeNull();
   });
 
+  it('lists the judge’s marks, corrects one with a reason, and goes read-only while locked', async () => {
+    const gate = new SocketGate();
+    const { page } = await openTablet('J02', { gate });
+    await waitReady(page);
+    await typeBib(page, '30');
+    await byTestId(page, 'fault-add', { 'fault-id': 'cone-touched' }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    await byTestId(page, 'status-back').click();
+
+    // My marks at this sheet: contestant, score, time.
+    await byTestId(page, 'list-tab', { tab: 'history' }).click();
+    const first = byTestId(page, 'history-row', { bib: '30' });
+    expect(await first.count()).toBe(1);
+    expect(await first.getAttribute('data-superseded')).toBe('false');
+    expect(await first.innerText()).toMatch(/30[\s\S]*10\.00/);
+    expect(await first.innerText()).toMatch(/\d{2}:\d{2}/);
+
+    // A correction from the list: prefilled, reason required, supersedes the first mark.
+    await first.click();
+    expect(await byTestId(page, 'fault-count', { 'fault-id': 'cone-touched' }).innerText()).toBe(
+      '1',
+    );
+    expect(await page.locator('.note').first().innerText()).toContain('更正');
+    await byTestId(page, 'fault-add', { 'fault-id': 'cone-knocked' }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    expect(await page.locator('.reason').innerText()).toContain('请填写更正原因');
+    await byTestId(page, 'reason-input').fill('漏记撞倒桩');
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    const rows = markRows('30', 's-bend');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.supersedes_id).toBe(rows[0]!.id);
+    expect(rows[1]!.reason).toBe('漏记撞倒桩');
+    expect(await stationScore('30', 'riding')).toBe('6.00');
+
+    await byTestId(page, 'status-back').click();
+    // Newest first: the correction, then the mark it replaced (J02 marked others before).
+    const history = byTestId(page, 'history-row', { bib: '30' });
+    expect(await history.count()).toBe(2);
+    expect(await byTestId(page, 'history-row').first().getAttribute('data-mark-id')).toBe(
+      String(rows[1]!.id),
+    );
+    expect(await history.nth(0).getAttribute('data-mark-id')).toBe(String(rows[1]!.id));
+    expect(await history.nth(0).getAttribute('data-superseded')).toBe('false');
+    expect(await history.nth(0).innerText()).toContain('6.00');
+    expect(await history.nth(1).getAttribute('data-superseded')).toBe('true');
+    expect(await history.nth(1).innerText()).toContain('已更正');
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-history.png') });
+
+    // The head judge locks the riding station while a form is open: read-only, no reload.
+    await byTestId(page, 'list-tab', { tab: 'queue' }).click();
+    await typeBib(page, '31');
+    await byTestId(page, 'fault-add', { 'fault-id': 'foot-down' }).click();
+    await course('H01', { action: 'station.lock', stationId: 'riding' });
+    const locked = byTestId(page, 'form-locked');
+    await locked.waitFor();
+    expect(await locked.innerText()).toContain('本站点已由裁判长锁定，如需更正请联系裁判长');
+    expect(await byTestId(page, 'form-fields').getAttribute('disabled')).not.toBeNull();
+    expect(await byTestId(page, 'fault-add', { 'fault-id': 'foot-down' }).isDisabled()).toBe(true);
+    expect(await byTestId(page, 'review').isDisabled()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-locked.png') });
+    await byTestId(page, 'form-back').click();
+    expect(await byTestId(page, 'queue-locked').innerText()).toContain('本站点已由裁判长锁定');
+    expect(await byTestId(page, 'queue-row', { bib: '31' }).getAttribute('data-state')).toBe(
+      'locked',
+    );
+    expect(await byTestId(page, 'queue-row', { bib: '31' }).innerText()).toContain('站点已锁定');
+
+    // Re-opened with a reason: editable again, still without a reload.
+    await course('H01', { action: 'station.reopen', stationId: 'riding', reason: '补录成绩' });
+    await byTestId(page, 'queue-locked').waitFor({ state: 'detached' });
+    await byTestId(page, 'queue-row', { bib: '31' }).click();
+    expect(await byTestId(page, 'form-locked').count()).toBe(0);
+    expect(await byTestId(page, 'review').isDisabled()).toBe(false);
+
+    // A mark queued offline for a station locked meanwhile: the server's refusal is shown.
+    gate.cut();
+    await byTestId(page, 'connection-state', { state: 'reconnecting' }).waitFor();
+    await byTestId(page, 'fault-add', { 'fault-id': 'foot-down' }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'pending' }).waitFor();
+    await course('H01', { action: 'station.lock', stationId: 'riding' });
+    gate.restore();
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    const refused = byTestId(page, 'mark-status', { status: 'rejected' });
+    await refused.waitFor();
+    expect(await refused.innerText()).toContain('已由裁判长锁定，如需更正请联系裁判长');
+    expect(await unsent(page)).toBe(0);
+    expect(markRows('31', 's-bend')).toHaveLength(0);
+    await byTestId(page, 'form-locked').waitFor();
+    await byTestId(page, 'form-back').click();
+    expect(await byTestId(page, 'queue-row', { bib: '31' }).innerText()).toContain('被退回');
+    await course('H01', { action: 'station.reopen', stationId: 'riding', reason: '继续评分' });
+    await byTestId(page, 'queue-locked').waitFor({ state: 'detached' });
+  });
+
+  it('lays out for landscape 1280×800 and a 390×844 phone with 48 px targets', async () => {
+    // Landscape: keypad and queue side by side; the form keeps its score bar in view.
+    const { page } = await openTablet('J05', { viewport: LANDSCAPE });
+    await waitReady(page);
+    const keypad = (await page.locator('.keypad').boundingBox())!;
+    const list = (await page.locator('.list').boundingBox())!;
+    expect(list.x).toBeGreaterThanOrEqual(keypad.x + keypad.width);
+    expect(keypad.y + keypad.height).toBeLessThanOrEqual(LANDSCAPE.height);
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await overflowX(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-landscape-queue.png') });
+    await typeBib(page, '12');
+    await byTestId(page, 'fault-add', { 'fault-id': 'water-spilled' }).click();
+    const bar = (await page.locator('.score-bar').boundingBox())!;
+    expect(bar.y).toBeGreaterThanOrEqual(0);
+    expect(bar.y + bar.height).toBeLessThanOrEqual(LANDSCAPE.height + 1);
+    expect(await byTestId(page, 'stopwatch-start').isVisible()).toBe(true);
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await overflowX(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-landscape-form.png') });
+
+    // Phone: one column, nothing wider than the screen, every target still 48 px.
+    const phone = (await openTablet('J08', { viewport: PHONE })).page;
+    await waitReady(phone);
+    await byTestId(phone, 'sheet-option', { 'sheet-id': 'communication' }).click();
+    expect(await smallTargets(phone)).toEqual([]);
+    expect(await overflowX(phone)).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(ARTIFACTS, 'tablet-phone.png') });
+    await typeBib(phone, '12');
+    expect(await smallTargets(phone)).toEqual([]);
+    expect(await overflowX(phone)).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(ARTIFACTS, 'tablet-phone-form.png'), fullPage: true });
+  });
+
+  it('keeps the screen awake while signed in and asks again when visible again', async () => {
+    const { page } = await openTablet('J06', {
+      // A stand-in Wake Lock API and page visibility the test can drive.
+      init: () => {
+        const w = window as unknown as Record<string, unknown>;
+        const log = { requests: 0, releases: 0 };
+        let visible: DocumentVisibilityState = 'visible';
+        let sentinel: (EventTarget & { release(): Promise<void> }) | null = null;
+        w.__wake = log;
+        w.__dropWake = () => sentinel?.release();
+        w.__setVisible = (v: DocumentVisibilityState) => {
+          visible = v;
+          document.dispatchEvent(new Event('visibilitychange'));
+        };
+        Object.defineProperty(document, 'visibilityState', { get: () => visible });
+        Object.defineProperty(navigator, 'wakeLock', {
+          value: {
+            request: async () => {
+              log.requests++;
+              const s = Object.assign(new EventTarget(), {
+                release: async () => {
+                  log.releases++;
+                  s.dispatchEvent(new Event('release'));
+                },
+              });
+              sentinel = s;
+              return s;
+            },
+          },
+        });
+      },
+    });
+    await waitReady(page);
+    const wake = () =>
+      page.evaluate(
+        () => (window as unknown as { __wake: { requests: number; releases: number } }).__wake,
+      );
+    await until(async () => (await wake()).requests === 1);
+    // The tablet is put aside: the browser drops the lock; it is not asked for while hidden.
+    await page.evaluate(() => {
+      const w = window as unknown as { __dropWake(): void; __setVisible(v: string): void };
+      w.__dropWake();
+      w.__setVisible('hidden');
+    });
+    expect((await wake()).requests).toBe(1);
+    await page.evaluate(() =>
+      (window as unknown as { __setVisible(v: string): void }).__setVisible('visible'),
+    );
+    await until(async () => (await wake()).requests === 2);
+    // Signed out: the screen may sleep again.
+    await byTestId(page, 'logout').click();
+    await until(async () => (await wake()).releases === 2);
+  });
+
   it('speaks English with ?lang=en', async () => {
     const { page } = await openTablet('J03', { query: '?lang=en' });
     await waitReady(page);
@@ -539,5 +1000,42 @@ describe('judge tablet', () => {
     await typeBib(page, '4');
     expect(await sheetScore(page)).toContain('Sheet score 10.00 / 10');
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-en.png') });
+  });
+  // Last: it makes the results official, after which nothing can be marked on this server.
+  it('keeps scoring while frozen and shows the closed banner once results are official', async () => {
+    const { page } = await openTablet('J07');
+    await waitReady(page);
+    await course('O01', { action: 'competition.freeze' });
+    // Frozen only concerns the public board: no banner, marks are still taken.
+    await typeBib(page, '8');
+    await byTestId(page, 'check-pass', { 'criterion-id': 'route-optimal' }).click();
+    await byTestId(page, 'check-pass', { 'criterion-id': 'route-eta' }).click();
+    await byTestId(page, 'check-pass', { 'criterion-id': 'route-restrictions' }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    expect(await byTestId(page, 'competition-closed').count()).toBe(0);
+
+    // Every station signed off, results published: the tablet says so without a reload.
+    for (const stationId of [
+      'theory-exam',
+      'cleaning',
+      'order-acceptance',
+      'packaging',
+      'route-planning',
+      'riding',
+      'communication',
+      'emergency',
+    ])
+      await course('H01', { action: 'station.lock', stationId });
+    await course('O01', { action: 'competition.publish' });
+    const banner = byTestId(page, 'competition-closed', { state: 'final' });
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain('比赛成绩已正式公布，不能再评分');
+    await byTestId(page, 'status-back').click();
+    await byTestId(page, 'queue-row', { bib: '8' }).click();
+    expect(await byTestId(page, 'form-locked').innerText()).toContain('比赛成绩已正式公布');
+    expect(await byTestId(page, 'review').isDisabled()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-final.png') });
   });
 });

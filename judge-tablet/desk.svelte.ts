@@ -1,17 +1,32 @@
 import type { Sheet } from '#engine';
 import type { JudgeContestant } from '#protocol';
-import { L, t } from './i18n.ts';
-import { MarkForm, rawFromParsed } from './mark-form.svelte.ts';
+import { t } from './i18n.ts';
+import { MarkForm, rawFromParsed, sheetScoreText } from './mark-form.svelte.ts';
 import type { JudgeSession, LineState } from './session.svelte.ts';
 import { loadSheetChoice, saveSheetChoice } from './storage.ts';
 
 /** The screens of a judge's work: queue → form → review (confirm) → status (pending/saved). */
 export type View = 'queue' | 'form' | 'review' | 'status';
 
+/** What the queue screen lists: contestants to call up, or this judge's saved marks. */
+export type ListTab = 'queue' | 'history';
+
 export interface QueueRow {
   contestant: JudgeContestant;
   state: LineState;
   rejected: boolean;
+}
+
+/** One of this judge's saved marks on the chosen sheet, as the history list shows it. */
+export interface HistoryRow {
+  markId: number;
+  contestant: JudgeContestant;
+  attempt: number;
+  /** Sheet score of this mark alone, published decimals ("8.00"). */
+  score: string;
+  /** Local time it was confirmed ("14:32"), or null when this tablet does not know. */
+  time: string | null;
+  superseded: boolean;
 }
 
 /** Longest bib the keypad accepts. */
@@ -33,6 +48,7 @@ export class Desk {
   #reasonError = $state<string | null>(null);
   #formNote = $state<string | null>(null);
   #submitted = $state<string | null>(null);
+  #tab = $state<ListTab>('queue');
   /** Draw order of the last contestant opened: "next to do" continues after it. */
   #lastDraw = 0;
 
@@ -67,6 +83,27 @@ export class Desk {
     }));
   });
 
+  /** This judge's saved marks on the chosen sheet, newest first. */
+  readonly history: HistoryRow[] = $derived.by(() => {
+    const sheet = this.sheet;
+    if (!sheet) return [];
+    const s = this.#session;
+    return s.history(sheet.id).flatMap((h) => {
+      const contestant = s.contestants.find((c) => c.id === h.contestantId);
+      if (!contestant) return [];
+      return [
+        {
+          markId: h.markId,
+          contestant,
+          attempt: h.attempt,
+          score: sheetScoreText(sheet, h.values, s.decimals),
+          time: h.at === null ? null : clockTime(h.at),
+          superseded: h.superseded,
+        },
+      ];
+    });
+  });
+
   readonly progress = $derived({
     done: this.queue.filter((r) => r.state === 'saved' || r.state === 'locked').length,
     total: this.queue.filter((r) => r.state !== 'inactive').length,
@@ -96,6 +133,27 @@ export class Desk {
   get submitted() {
     return this.#submitted;
   }
+  get tab() {
+    return this.#tab;
+  }
+
+  /**
+   * Why the open form (or, on the queue, the chosen sheet) cannot be marked: results official,
+   * competition not started, or the station locked by the head judge; null when it can.
+   */
+  get readOnly(): string | null {
+    const s = this.#session;
+    if (s.closed === 'final') return t('closed.final');
+    if (s.closed === 'draft') return t('closed.draft');
+    const sheet = this.#form?.sheet ?? this.sheet;
+    return sheet && s.isLocked(sheet) ? t('lock.message') : null;
+  }
+
+  /** The line's mark on the server when the last write was refused as stale, else undefined. */
+  get current() {
+    const f = this.#form;
+    return f ? this.#session.currentMark(f.contestant.id, f.sheet.id, f.attempt) : undefined;
+  }
 
   /**
    * A correction (a second mark on the line) needs a reason: saved or still pending here, or
@@ -105,7 +163,11 @@ export class Desk {
     const f = this.#form;
     if (!f) return false;
     const rejection = this.#session.rejection(f.contestant.id, f.sheet.id, f.attempt);
-    return this.existing !== null || rejection?.code === 'mark/reason_required';
+    return (
+      this.existing !== null ||
+      rejection?.code === 'mark/reason_required' ||
+      (rejection?.code === 'mark/stale' && !!rejection.current)
+    );
   }
 
   /** Why the form is prefilled: a saved mark or one still waiting for the server. */
@@ -141,6 +203,11 @@ export class Desk {
     });
   }
 
+  showTab(tab: ListTab): void {
+    this.#tab = tab;
+    this.#notice = null;
+  }
+
   selectSheet(id: string): void {
     this.#sheetId = id;
     const token = this.#session.token;
@@ -173,8 +240,11 @@ export class Desk {
   /**
    * Opens the form of a contestant on the chosen sheet, prefilled with what exists. Without
    * an attempt: the rejected or pending one, else the first not yet saved, else the last.
+   * A locked station's form opens read-only (the judge can see what was saved).
+   * `fromCurrent`: after a stale write, start from the server's current mark instead of the
+   * judge's refused entry.
    */
-  open(contestantId: number, attempt?: number): void {
+  open(contestantId: number, attempt?: number, fromCurrent = false): void {
     const sheet = this.sheet;
     const c = this.#session.contestants.find((x) => x.id === contestantId);
     if (!sheet || !c) return;
@@ -183,19 +253,17 @@ export class Desk {
       this.#notice = t('queue.inactive', { bib: c.bib, name: c.name });
       return;
     }
-    if (state === 'locked') {
-      this.#notice = t('queue.locked', { sheet: L(sheet.label) });
-      return;
-    }
     const s = this.#session;
     const run = attempt ?? this.#defaultAttempt(c.id, sheet);
     const rejection = s.rejection(c.id, sheet.id, run);
     const pending = s.pendingEntry(c.id, sheet.id, run);
     const saved = s.savedMark(c.id, sheet.id, run);
-    const initial =
-      rejection?.entry.values ??
-      pending?.values ??
-      (saved ? rawFromParsed(sheet, saved.values) : undefined);
+    const current = fromCurrent ? s.currentMark(c.id, sheet.id, run) : undefined;
+    const initial = current
+      ? rawFromParsed(sheet, current.values)
+      : (rejection?.entry.values ??
+        pending?.values ??
+        (saved ? rawFromParsed(sheet, saved.values) : undefined));
     this.#form?.dispose();
     this.#form = new MarkForm({
       sheet,
@@ -236,10 +304,16 @@ export class Desk {
     this.open(next.contestant.id);
   }
 
+  /** Starts the form again from the server's current mark (after a stale write). */
+  reopenFromCurrent(): void {
+    const f = this.#form;
+    if (f) this.open(f.contestant.id, f.attempt, true);
+  }
+
   /** Form → confirm screen, when every criterion is answered and valid. */
   review(): boolean {
     const f = this.#form;
-    if (!f) return false;
+    if (!f || this.readOnly) return false;
     f.stopAll();
     if (!f.validate()) return false;
     this.#reasonError = null;
@@ -259,7 +333,7 @@ export class Desk {
   /** Confirms: the mark goes to the outbox (and the server); the screen shows it pending. */
   confirm(): void {
     const f = this.#form;
-    if (!f || !f.parsed.ok) return;
+    if (!f || !f.parsed.ok || this.readOnly) return;
     const needsReason = this.needsReason;
     const reason = this.#reason.trim();
     if (needsReason && !reason) {
@@ -296,5 +370,13 @@ export class Desk {
     this.#typed = '';
     this.#notice = null;
     this.#lastDraw = 0;
+    this.#tab = 'queue';
   }
+}
+
+/** Local wall-clock time of a moment (ms since epoch) as `HH:MM`. */
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

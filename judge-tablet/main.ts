@@ -6,6 +6,7 @@ import { Desk } from './desk.svelte.ts';
 import { lang, t } from './i18n.ts';
 import { JudgeSession } from './session.svelte.ts';
 import { extractToken, loadToken } from './storage.ts';
+import { ScreenWake } from './wake-lock.ts';
 
 document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
 document.title = t('app.name');
@@ -20,7 +21,10 @@ if (location.hash) history.replaceState(null, '', location.pathname + location.s
 const token = fromUrl ?? loadToken();
 if (token) session.start(token);
 
-// The tablet's Wi-Fi is back: connect now rather than after the current backoff.
+// The tablet's Wi-Fi is back: connect now rather than after the current backoff. Gone: drop
+// the socket at once, so the header says so and new marks wait in the outbox.
 window.addEventListener('online', () => session.reconnectNow());
+window.addEventListener('offline', () => session.connectionLost());
 
-mount(App, { target: document.getElementById('app')!, props: { session, desk } });
+const wake = new ScreenWake();
+mount(App, { target: document.getElementById('app')!, props: { session, desk, wake } });

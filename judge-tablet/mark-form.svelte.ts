@@ -250,14 +250,11 @@ export class MarkForm {
         }
       }
     }
-    const score = scoreSheet(this.sheet, [{ seq: 1, judgeId: 0, values }]);
-    // milli-points → published units (10^-decimals points), half-up as the server rounds.
-    const units = roundToUnits(div(score.milli, rat(1000)), this.decimals);
     const veto = this.sheet.criteria.find(
       (c): c is Of<'veto'> => c.kind === 'veto' && this.#flags[c.id] === true,
     );
     return {
-      text: formatScaled(units, this.decimals),
+      text: sheetScoreText(this.sheet, values, this.decimals),
       max: formatMilli(this.sheet.points),
       veto: veto ? { label: L(veto.label), scope: veto.scope } : null,
     };
@@ -441,6 +438,15 @@ function inputMessage(r: Extract<DecimalResult, { ok: false }>, scale: MilliScal
     default:
       return 'Not a valid number';
   }
+}
+
+/**
+ * One judge's sheet score from parsed values, as the server computes it (the engine's
+ * `scoreSheet`), in published decimals: milli-points rounded half-up ("8.00").
+ */
+export function sheetScoreText(sheet: Sheet, values: SheetValues, decimals: number): string {
+  const score = scoreSheet(sheet, [{ seq: 1, judgeId: 0, values }]);
+  return formatScaled(roundToUnits(div(score.milli, rat(1000)), decimals), decimals);
 }
 
 /** Converts a saved mark's parsed values (milli-points) back to form input. */

@@ -6,23 +6,27 @@ import {
   type SheetValues,
 } from '#engine';
 import type {
+  CompetitionSummary,
   JudgeContestant,
   JudgeServerMessage,
   JudgeWelcome,
   MarkAck,
   MarkSubmit,
+  OwnMark,
 } from '#protocol';
 import { CloseCode, PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { LiveSocket, type SocketState } from '../web/live-socket.ts';
 import { newClientId } from './client-id.ts';
 import { t } from './i18n.ts';
+import { OutboxDb } from './outbox-db.ts';
 import {
-  loadOutbox,
+  clearLegacyOutbox,
+  loadLegacyOutbox,
   loadWelcome,
-  saveOutbox,
   saveToken,
   saveWelcome,
+  tokenFingerprint,
   type OutboxEntry,
 } from './storage.ts';
 
@@ -38,6 +42,23 @@ export interface SavedMark {
   attempt: number;
   /** Parsed values (engine SheetValues: judgement and imported in milli-points). */
   values: SheetValues;
+  /** When the judge confirmed it (ms since epoch); null when this tablet never knew. */
+  at: number | null;
+}
+
+/** One of this judge's saved marks, for the history list (newest markId first). */
+export interface HistoryItem extends SavedMark {
+  contestantId: number;
+  sheetId: string;
+  /** A later mark of this judge replaced it during this session. */
+  superseded: boolean;
+}
+
+/** The line's mark on the server when a write was refused as stale (`mark/stale`). */
+export interface CurrentMark {
+  markId: number;
+  /** Parsed values (SheetValues, milli-points), as the server stores them. */
+  values: SheetValues;
 }
 
 export interface Rejection {
@@ -45,7 +66,15 @@ export interface Rejection {
   code: string;
   /** The server's message (Chinese), shown to the judge as sent. */
   message: string;
+  /** With `mark/stale`: the line's current mark; null when it was voided. */
+  current?: CurrentMark | null;
 }
+
+/**
+ * A welcome mark: the server's OwnMark, plus `at` (when this tablet saw it confirmed) in the
+ * cached welcome, and `createdAt` (server time, ISO) should the server send it.
+ */
+type CachedMark = OwnMark & { at?: number | null };
 
 export type Outcome = { kind: 'ack'; ack: MarkAck } | { kind: 'reject'; rejection: Rejection };
 
@@ -66,16 +95,20 @@ export const RESEND_AFTER_MS = 15_000;
 
 /**
  * The judge's session: login token, the one socket to the server, the welcome snapshot,
- * this judge's saved marks and the outbox. Components read it; only this class talks to
- * the server.
+ * this judge's saved marks, the locks and the outbox. Components read it; only this class
+ * talks to the server.
  *
  * Invariants: a mark is "saved" only after the server's `mark.ack` (sent after the SQLite
- * commit); until then it sits in the outbox, which is written to localStorage before the
- * first send and resent with the same clientId after every reconnect.
+ * commit); until then it sits in the outbox, which is committed to IndexedDB before the
+ * first send and resent with the same clientId after every reconnect, so the server stores
+ * it once. Every submit carries `seen`, the line's mark id this tablet last saw, so a write
+ * never silently overwrites a mark the judge has not seen (`mark/stale`).
  */
 export class JudgeSession {
   #token = $state<string | null>(null);
   #welcome = $state.raw<JudgeWelcome | null>(null);
+  /** The competition as of the welcome or the latest `judge.update`. */
+  #competition = $state.raw<CompetitionSummary | null>(null);
   #index: SchemeIndex | null = $derived(this.#welcome ? indexScheme(this.#welcome.scheme) : null);
   #socketState = $state<SocketState>('closed');
   #ready = $state(false);
@@ -98,6 +131,8 @@ export class JudgeSession {
     }
     return out;
   });
+  /** markId → this judge's saved marks, current and superseded in this session. */
+  #history = new SvelteMap<number, HistoryItem>();
   #rejected = new SvelteMap<string, Rejection>();
   #acks = new SvelteMap<string, MarkAck>();
   #locked = new SvelteSet<string>();
@@ -107,13 +142,24 @@ export class JudgeSession {
   #storageOk = $state(true);
 
   #socket: LiveSocket<JudgeServerMessage> | null = null;
+  readonly #store: OutboxDb;
+  /** Bumped by every start and stop: an IndexedDB read of an earlier login is then ignored. */
+  #generation = 0;
+  #lastQueuedAt = 0;
   #lastError: string | null = null;
   // Bookkeeping no screen shows: deliberately not reactive.
+  /** Entries whose IndexedDB write is in flight: not sent before it commits. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #writing = new Set<string>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #sentAt = new Map<string, number>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<(clientId: string, outcome: Outcome) => void>();
   #timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(store: OutboxDb = new OutboxDb()) {
+    this.#store = store;
+  }
 
   get token() {
     return this.#token;
@@ -128,7 +174,15 @@ export class JudgeSession {
     return this.#welcome?.judge ?? null;
   }
   get competition() {
-    return this.#welcome?.competition ?? null;
+    return this.#competition;
+  }
+  /**
+   * Why no mark can be made now: `final` (results official) or `draft` (not started); null
+   * while the competition is live or frozen (a freeze only concerns the public board).
+   */
+  get closed(): 'final' | 'draft' | null {
+    const state = this.#competition?.state;
+    return state === 'final' || state === 'draft' ? state : null;
   }
   /** Contestants in draw order. */
   get contestants(): readonly JudgeContestant[] {
@@ -159,6 +213,12 @@ export class JudgeSession {
   get rejections(): Rejection[] {
     return [...this.#rejected.values()];
   }
+  /** This judge's saved marks on a sheet, newest first (superseded ones flagged). */
+  history(sheetId: string): HistoryItem[] {
+    return [...this.#history.values()]
+      .filter((h) => h.sheetId === sheetId)
+      .sort((a, b) => b.markId - a.markId);
+  }
   get loginError() {
     return this.#loginError;
   }
@@ -181,7 +241,8 @@ export class JudgeSession {
     this.#loginError = null;
     this.#fatal = null;
     saveToken(token);
-    this.#outbox = loadOutbox(token);
+    this.#outbox = [];
+    void this.#restoreOutbox(token, this.#generation);
     const cached = loadWelcome(token);
     if (cached) this.#applyWelcome(cached);
     this.#ready = false;
@@ -200,7 +261,7 @@ export class JudgeSession {
     this.#timer = setInterval(() => this.#resendStale(), 2_000);
   }
 
-  /** Signs out. Unsent marks stay in localStorage under this token and go out at the next login. */
+  /** Signs out. Unsent marks stay in IndexedDB under this token and go out at the next login. */
   logout(): void {
     if (this.#token) saveWelcome(this.#token, null);
     this.#stop();
@@ -215,8 +276,18 @@ export class JudgeSession {
   }
 
   /**
-   * Queues a mark: stored in the outbox (localStorage) first, then sent if the socket is
-   * ready; otherwise it goes out after the next welcome. Returns the clientId.
+   * The browser reports the network gone: drop the socket now (it would otherwise look open
+   * until the heartbeat notices), so the tablet shows "reconnecting" and marks stay pending.
+   */
+  connectionLost(): void {
+    if (this.#socket?.open) this.#socket.reconnectNow();
+  }
+
+  /**
+   * Queues a mark: in the outbox at once (shown pending and counted), committed to IndexedDB,
+   * then sent if the socket is ready; otherwise it goes out after the next welcome. A second
+   * mark on a line whose first is still unanswered is a correction of it: it waits for that
+   * ack (see OutboxEntry.after). Returns the clientId.
    */
   submit(mark: {
     contestantId: number;
@@ -225,10 +296,19 @@ export class JudgeSession {
     values: Record<string, unknown>;
     reason?: string;
   }): string {
-    const entry: OutboxEntry = { clientId: newClientId(), ...mark, queuedAt: Date.now() };
-    this.#setOutbox([...this.#outbox, entry]);
+    const prior = this.pendingEntry(mark.contestantId, mark.sheetId, mark.attempt);
+    const entry: OutboxEntry = {
+      clientId: newClientId(),
+      ...mark,
+      ...(prior
+        ? { after: prior.clientId }
+        : { seen: this.#seenOf(mark.contestantId, mark.sheetId, mark.attempt) }),
+      // Strictly increasing, so the stored outbox keeps the order the judge confirmed in.
+      queuedAt: (this.#lastQueuedAt = Math.max(Date.now(), this.#lastQueuedAt + 1)),
+    };
     this.#rejected.delete(lineKey(mark.contestantId, mark.sheetId, mark.attempt));
-    if (this.#ready) this.#send(entry);
+    this.#outbox = [...this.#outbox, entry];
+    this.#persist(entry);
     return entry.clientId;
   }
 
@@ -257,6 +337,16 @@ export class JudgeSession {
 
   isLocked(sheet: Sheet): boolean {
     return this.#locked.has(sheet.stationId);
+  }
+
+  /** The line's mark on the server as a stale write reported it (undefined: no such report). */
+  currentMark(
+    contestantId: number,
+    sheetId: string,
+    attempt: number,
+  ): CurrentMark | null | undefined {
+    const r = this.#rejected.get(lineKey(contestantId, sheetId, attempt));
+    return r?.code === 'mark/stale' ? (r.current ?? null) : undefined;
   }
 
   savedMark(contestantId: number, sheetId: string, attempt: number): SavedMark | undefined {
@@ -319,10 +409,17 @@ export class JudgeSession {
         this.#everReady = true;
         this.#loginError = null;
         this.#persistWelcome();
-        // Resend everything unanswered, oldest first: corrections stay after what they correct.
+        // Resend everything unanswered, oldest first (an outbox still being read from
+        // IndexedDB is sent when the read completes).
         for (const e of this.#outbox) this.#send(e);
         return;
       }
+      case 'judge.update':
+        // The head judge locked or re-opened a station, or the course changed (freeze, final).
+        this.#competition = m.competition;
+        this.#setLocked(m.lockedStations);
+        this.#persistWelcome();
+        return;
       case 'mark.ack':
         this.#onAck(m);
         return;
@@ -334,14 +431,19 @@ export class JudgeSession {
           this.#notice = m.message;
           return;
         }
-        this.#setOutbox(this.#outbox.filter((e) => e !== entry));
-        this.#sentAt.delete(entry.clientId);
+        this.#drop(entry);
         const rejection: Rejection = { entry, code: m.code, message: m.message };
+        if (m.code === 'mark/stale')
+          rejection.current = m.current
+            ? { markId: m.current.markId, values: m.current.values as SheetValues }
+            : null;
         this.#rejected.set(lineKey(entry.contestantId, entry.sheetId, entry.attempt), rejection);
         if (m.code === 'mark/station_locked') {
           const stationId = this.#index?.sheets.get(entry.sheetId)?.stationId;
           if (stationId) this.#locked.add(stationId);
         }
+        // A correction queued behind it goes out against what the line held before.
+        this.#release(entry.clientId, entry.seen);
         this.#emit(entry.clientId, { kind: 'reject', rejection });
         return;
       }
@@ -358,21 +460,46 @@ export class JudgeSession {
     const entry = this.#outbox.find((e) => e.clientId === m.clientId);
     this.#acks.set(m.clientId, m);
     if (!entry) return;
-    this.#setOutbox(this.#outbox.filter((e) => e !== entry));
-    this.#sentAt.delete(entry.clientId);
+    this.#drop(entry);
     const sheet = this.#index?.sheets.get(entry.sheetId);
     const parsed = sheet ? parseSheetValues(sheet, entry.values) : null;
     if (parsed?.ok) {
+      const key = lineKey(entry.contestantId, entry.sheetId, entry.attempt);
+      const previous = this.#saved.get(key);
+      if (previous && previous.markId !== m.markId) {
+        const old = this.#history.get(previous.markId);
+        if (old) this.#history.set(old.markId, { ...old, superseded: true });
+      }
       const saved: SavedMark = {
         clientId: m.clientId,
         markId: m.markId,
         attempt: entry.attempt,
         values: parsed.values,
+        at: this.#history.get(m.markId)?.at ?? entry.queuedAt,
       };
-      this.#saved.set(lineKey(entry.contestantId, entry.sheetId, entry.attempt), saved);
+      this.#saved.set(key, saved);
+      this.#history.set(m.markId, {
+        ...saved,
+        contestantId: entry.contestantId,
+        sheetId: entry.sheetId,
+        superseded: false,
+      });
     }
+    this.#release(entry.clientId, m.markId);
     this.#persistWelcome();
     this.#emit(m.clientId, { kind: 'ack', ack: m });
+  }
+
+  /** Sends the corrections that waited for `clientId`, now against mark `seen`. */
+  #release(clientId: string, seen: number | null | undefined): void {
+    const waiting = this.#outbox.filter((e) => e.after === clientId);
+    if (!waiting.length) return;
+    const released = waiting.map(({ after: _, ...e }): OutboxEntry => ({
+      ...e,
+      ...(seen !== undefined ? { seen } : {}),
+    }));
+    this.#outbox = this.#outbox.map((e) => released.find((r) => r.clientId === e.clientId) ?? e);
+    this.#persist(...released);
   }
 
   #onFatal(code: number): void {
@@ -392,35 +519,87 @@ export class JudgeSession {
     this.#reset();
   }
 
+  /**
+   * Takes a welcome (the server's, or the cached one at start). The history keeps the times
+   * this tablet knew and the marks superseded in this session; a mark the server no longer
+   * holds as current (voided, or corrected on another device) is dropped or flagged.
+   */
   #applyWelcome(w: JudgeWelcome): void {
     this.#welcome = w;
+    this.#competition = w.competition;
     this.#saved.clear();
-    for (const m of w.marks)
-      this.#saved.set(lineKey(m.contestantId, m.sheetId, m.attempt ?? 1), {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const current = new Set<number>();
+    for (const m of w.marks as CachedMark[]) {
+      const saved: SavedMark = {
         clientId: m.clientId,
         markId: m.markId,
         attempt: m.attempt ?? 1,
         values: m.values as SheetValues,
+        at: m.at ?? this.#history.get(m.markId)?.at ?? (Date.parse(m.createdAt ?? '') || null),
+      };
+      this.#saved.set(lineKey(m.contestantId, m.sheetId, saved.attempt), saved);
+      const known = this.#history.get(m.markId);
+      this.#history.set(m.markId, {
+        ...saved,
+        contestantId: m.contestantId,
+        sheetId: m.sheetId,
+        superseded: known?.superseded ?? false,
       });
-    this.#locked.clear();
-    for (const id of w.lockedStations) this.#locked.add(id);
+      current.add(m.markId);
+    }
+    for (const h of [...this.#history.values()]) {
+      if (current.has(h.markId) || h.superseded) continue;
+      const head = this.#saved.get(lineKey(h.contestantId, h.sheetId, h.attempt));
+      if (head && head.markId > h.markId) this.#history.set(h.markId, { ...h, superseded: true });
+      else this.#history.delete(h.markId);
+    }
+    this.#setLocked(w.lockedStations);
+  }
+
+  #setLocked(ids: readonly string[]): void {
+    for (const id of [...this.#locked]) if (!ids.includes(id)) this.#locked.delete(id);
+    for (const id of ids) this.#locked.add(id);
   }
 
   /** Caches the welcome with this judge's current saved marks, for a reload while offline. */
   #persistWelcome(): void {
-    if (!this.#token || !this.#welcome) return;
-    const marks = [...this.#saved].map(([key, s]) => {
-      const [contestantId, sheetId] = key.split(':');
-      return { ...s, contestantId: Number(contestantId), sheetId: sheetId! };
-    });
+    if (!this.#token || !this.#welcome || !this.#competition) return;
+    const marks: CachedMark[] = [...this.#history.values()]
+      .filter((h) => !h.superseded)
+      .map(({ superseded: _, ...h }) => ({
+        ...h,
+        // A plain value for the cache, not reactive state.
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity
+        createdAt: h.at === null ? '' : new Date(h.at).toISOString(),
+      }));
     saveWelcome(this.#token, {
       ...this.#welcome,
+      competition: this.#competition,
       marks,
       lockedStations: [...this.#locked],
     });
   }
 
+  /**
+   * The line's mark id this tablet last saw: what a stale write reported as current, else
+   * this judge's saved mark; null when it saw none.
+   */
+  #seenOf(contestantId: number, sheetId: string, attempt: number): number | null {
+    const current = this.currentMark(contestantId, sheetId, attempt);
+    if (current !== undefined) return current?.markId ?? null;
+    return this.#saved.get(lineKey(contestantId, sheetId, attempt))?.markId ?? null;
+  }
+
   #send(e: OutboxEntry): void {
+    // Not before it is committed to IndexedDB (#persist sends it then).
+    if (this.#writing.has(e.clientId)) return;
+    let seen = e.seen;
+    if (e.after) {
+      // A correction waits for the ack of the entry it corrects (#release sends it).
+      if (this.#outbox.some((x) => x.clientId === e.after)) return;
+      seen = this.#seenOf(e.contestantId, e.sheetId, e.attempt);
+    }
     const msg: MarkSubmit = {
       type: 'mark.submit',
       clientId: e.clientId,
@@ -428,6 +607,7 @@ export class JudgeSession {
       sheetId: e.sheetId,
       attempt: e.attempt,
       values: e.values as MarkSubmit['values'],
+      ...(seen !== undefined ? { seen } : {}),
       ...(e.reason ? { reason: e.reason } : {}),
     };
     if (this.#socket?.send(msg)) this.#sentAt.set(e.clientId, Date.now());
@@ -443,9 +623,69 @@ export class JudgeSession {
     }
   }
 
-  #setOutbox(entries: OutboxEntry[]): void {
-    this.#outbox = entries;
-    if (this.#token) this.#storageOk = saveOutbox(this.#token, entries);
+  /**
+   * Commits entries to IndexedDB, then sends those still unanswered. When the browser will
+   * not store them they stay in memory and go out anyway; the page warns that a reload would
+   * lose them.
+   */
+  #persist(...entries: OutboxEntry[]): void {
+    const token = this.#token;
+    if (!token) return;
+    const generation = this.#generation;
+    for (const e of entries) this.#writing.add(e.clientId);
+    this.#store.put(tokenFingerprint(token), entries).then(
+      () => this.#afterWrite(entries, generation, true),
+      () => this.#afterWrite(entries, generation, false),
+    );
+  }
+
+  #afterWrite(entries: OutboxEntry[], generation: number, ok: boolean): void {
+    for (const e of entries) this.#writing.delete(e.clientId);
+    if (generation !== this.#generation) return;
+    this.#storageOk = ok;
+    if (!this.#ready) return;
+    for (const e of entries) {
+      const now = this.#outbox.find((x) => x.clientId === e.clientId);
+      if (now) this.#send(now);
+    }
+  }
+
+  /** Takes an answered entry out of the outbox (memory and IndexedDB). */
+  #drop(entry: OutboxEntry): void {
+    this.#outbox = this.#outbox.filter((e) => e.clientId !== entry.clientId);
+    this.#sentAt.delete(entry.clientId);
+    this.#store.delete(entry.clientId).catch(() => {
+      // Left behind, it is resent at the next start and answered as a duplicate: harmless.
+    });
+  }
+
+  /**
+   * Reads this token's outbox from IndexedDB, first moving in what an older page left in
+   * localStorage (once: keyed by clientId, so a repeat cannot duplicate, and the old key is
+   * removed after the commit). Entries confirmed meanwhile stay after the stored ones.
+   */
+  async #restoreOutbox(token: string, generation: number): Promise<void> {
+    const owner = tokenFingerprint(token);
+    const legacy = loadLegacyOutbox(token);
+    let stored: OutboxEntry[];
+    let ok = true;
+    try {
+      if (legacy.length) {
+        await this.#store.put(owner, legacy);
+        clearLegacyOutbox(token);
+      }
+      stored = await this.#store.load(owner);
+    } catch {
+      stored = legacy;
+      ok = false;
+    }
+    if (generation !== this.#generation) return;
+    this.#storageOk = ok;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
+    const ids = new Set(stored.map((e) => e.clientId));
+    this.#outbox = [...stored, ...this.#outbox.filter((e) => !ids.has(e.clientId))];
+    for (const e of stored) this.#lastQueuedAt = Math.max(this.#lastQueuedAt, e.queuedAt);
+    if (this.#ready) for (const e of stored) this.#send(e);
   }
 
   #emit(clientId: string, outcome: Outcome): void {
@@ -453,6 +693,7 @@ export class JudgeSession {
   }
 
   #stop(): void {
+    this.#generation++;
     this.#socket?.close();
     this.#socket = null;
     if (this.#timer) clearInterval(this.#timer);
@@ -465,7 +706,9 @@ export class JudgeSession {
 
   #reset(): void {
     this.#welcome = null;
+    this.#competition = null;
     this.#saved.clear();
+    this.#history.clear();
     this.#outbox = [];
     this.#rejected.clear();
     this.#acks.clear();

@@ -2,8 +2,9 @@ import type { JudgeWelcome } from '#protocol';
 
 /**
  * What the tablet keeps in localStorage, so a reload (or a browser killed by Android) loses
- * nothing: the login token, the outbox of marks not yet acknowledged, the last welcome (to
- * show the queue while the socket is still reconnecting) and the chosen sheet.
+ * nothing: the login token, the last welcome (to show the queue while the socket is still
+ * reconnecting) and the chosen sheet. The outbox lives in IndexedDB (outbox-db.ts); its old
+ * localStorage key is only read once, to migrate what an older page left there.
  *
  * Per-judge keys carry a fingerprint of the token rather than the judge id, because the
  * outbox must be readable before the server has said who the judge is (a reload while the
@@ -20,7 +21,18 @@ export interface OutboxEntry {
   /** Raw criterion values as sent (judgement and imported values are the typed strings). */
   values: Record<string, unknown>;
   reason?: string;
-  /** Wall clock (ms since epoch) when the judge confirmed it. */
+  /**
+   * The mark id of this line the tablet last saw (null: none), sent as `mark.submit.seen` so
+   * the server refuses a write that would overwrite a mark this judge has not seen. Absent on
+   * entries migrated from an older page, which did not record it (sent without `seen`).
+   */
+  seen?: number | null;
+  /**
+   * A correction of an entry still in the outbox: the clientId of that entry. It is sent only
+   * after that entry's ack, with `seen` set to the mark id the ack gives.
+   */
+  after?: string;
+  /** Wall clock (ms since epoch) when the judge confirmed it; orders the outbox. */
   queuedAt: number;
 }
 
@@ -65,8 +77,10 @@ export function saveToken(token: string | null): void {
   write(TOKEN_KEY, token);
 }
 
-export function loadOutbox(token: string): OutboxEntry[] {
-  const list = read<unknown>(`jx.judge.outbox.${tokenFingerprint(token)}`);
+const legacyOutboxKey = (token: string) => `jx.judge.outbox.${tokenFingerprint(token)}`;
+
+/** Keeps the well-formed entries of a stored outbox list (anything else is dropped). */
+export function parseOutbox(list: unknown): OutboxEntry[] {
   if (!Array.isArray(list)) return [];
   return list
     .filter(
@@ -76,15 +90,24 @@ export function loadOutbox(token: string): OutboxEntry[] {
         typeof e.clientId === 'string' &&
         typeof e.contestantId === 'number' &&
         typeof e.sheetId === 'string' &&
-        typeof e.values === 'object',
+        typeof e.values === 'object' &&
+        e.values !== null,
     )
-    .map((e) => ({ ...e, attempt: typeof e.attempt === 'number' ? e.attempt : 1 }));
+    .map((e) => ({
+      ...e,
+      attempt: typeof e.attempt === 'number' ? e.attempt : 1,
+      queuedAt: typeof e.queuedAt === 'number' ? e.queuedAt : 0,
+    }));
 }
 
-/** Stores the outbox; false when it could not be stored (the page warns the judge). */
-export function saveOutbox(token: string, entries: readonly OutboxEntry[]): boolean {
-  const key = `jx.judge.outbox.${tokenFingerprint(token)}`;
-  return write(key, entries.length ? entries : null);
+/** The outbox an older page kept in localStorage under this token (empty when none). */
+export function loadLegacyOutbox(token: string): OutboxEntry[] {
+  return parseOutbox(read<unknown>(legacyOutboxKey(token)));
+}
+
+/** Forgets the old localStorage outbox, once its entries are safely in IndexedDB. */
+export function clearLegacyOutbox(token: string): void {
+  write(legacyOutboxKey(token), null);
 }
 
 export function loadWelcome(token: string): JudgeWelcome | null {

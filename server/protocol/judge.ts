@@ -105,6 +105,8 @@ export interface OwnMark {
   sheetId: string;
   attempt: number;
   values: Record<string, unknown>;
+  /** Server time the mark was committed (ISO 8601), for the judge's history. */
+  createdAt: string;
 }
 
 export interface JudgeWelcome {

@@ -402,6 +402,7 @@ export class LiveCompetition {
         sheetId: m.sheetId!,
         attempt: m.attempt,
         values: JSON.parse(m.valuesJson) as SheetValues,
+        createdAt: m.createdAt,
       });
     } else if (m.kind === 'void') {
       const target = this.#markRows.get(m.targetMarkId!);
