@@ -35,5 +35,6 @@ describe('tokens', () => {
     expect(extractToken('token=abcd1234')).toBe('abcd1234');
     expect(extractToken('  abcd1234 ')).toBe('abcd1234');
     expect(extractToken('no good!')).toBeNull();
+    expect(extractToken(' aj40n 4g7as ')).toBe('aj40n4g7as');
   });
 });

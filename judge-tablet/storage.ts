@@ -139,5 +139,7 @@ export function extractToken(text: string): string | null {
     const tok = new URLSearchParams(fragment).get('token')?.trim();
     return tok ? tok : null;
   }
-  return /^[A-Za-z0-9_-]{4,200}$/.test(s) ? s : null;
+  // A short code typed by hand may carry spaces ("AJ40N 4G7AS"): the server normalises the rest.
+  const compact = s.replace(/\s+/g, '');
+  return /^[A-Za-z0-9_-]{4,200}$/.test(compact) ? compact : null;
 }
