@@ -1,8 +1,11 @@
 /**
- * The projector board against the real server: marks are submitted by real judge websockets
+ * The public board against the real server: marks are submitted by real judge websockets
  * (the judge protocol, as tablets speak it) and the board in Debian's Chromium must show them
  * — live, after a reload, after a network cut and after a missed delta — exactly as the
- * standings endpoint ranks them. Screenshots land in e2e/artifacts/ (look at them).
+ * standings endpoint ranks them; then the organiser's course over HTTP: names masked, the
+ * freeze (no frame reaches a public board), the reveal from last place up, the official
+ * results. On a phone-sized viewport the same board is a list with each contestant's
+ * stations a tap away. Screenshots land in e2e/artifacts/ (look at them).
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -11,7 +14,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { indexScheme, type Sheet } from '../server/engine/index.ts';
 import type {
+  BoardDelta,
   BoardSnapshot,
+  CompetitionSummary,
   JudgeContestant,
   JudgeServerMessage,
   JudgeWelcome,
@@ -23,6 +28,11 @@ import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 1920, height: 1080 };
+const PHONE = { width: 390, height: 844 };
+/** What the venue's projector shows: the QR code on the server's LAN name, not the loopback. */
+const SHARE = '&share=http://jiangxing.lan:3000/';
+/** The station the head judge locks while the contest is live (the others before publishing). */
+const LOCKED_LIVE = 'cleaning';
 
 /** A judge tablet reduced to its protocol: hello, then mark.submit frames awaiting mark.ack. */
 class JudgeClient {
@@ -62,12 +72,17 @@ class JudgeClient {
     });
   }
 
-  submit(contestantId: number, sheetId: string, values: Record<string, unknown>): Promise<MarkAck> {
+  submit(
+    contestantId: number,
+    sheetId: string,
+    values: Record<string, unknown>,
+    reason?: string,
+  ): Promise<MarkAck> {
     const clientId = randomUUID();
     return new Promise((resolve, reject) => {
       this.#waiting.set(clientId, { resolve, reject });
       this.ws.send(
-        JSON.stringify({ type: 'mark.submit', clientId, contestantId, sheetId, values }),
+        JSON.stringify({ type: 'mark.submit', clientId, contestantId, sheetId, values, reason }),
       );
     });
   }
@@ -126,7 +141,7 @@ const judgeOf = (sheetId: string) =>
 /** Lines (contestant × sheet × judge) already marked: a second mark would be a correction. */
 const marked = new Set<string>();
 
-/** One judge's mark on one line, awaiting the server's ack. */
+/** One judge's mark on one line, awaiting the server's ack (a correction when already marked). */
 function mark(
   contestant: JudgeContestant,
   sheetId: string,
@@ -134,11 +149,14 @@ function mark(
   judge: JudgeClient = judgeOf(sheetId),
 ): Promise<MarkAck> {
   const code = judge.welcome.judge.code;
-  marked.add(`${contestant.id}:${sheetId}:${code}`);
+  const line = `${contestant.id}:${sheetId}:${code}`;
+  const correction = marked.has(line);
+  marked.add(line);
   return judge.submit(
     contestant.id,
     sheetId,
     values ?? valuesFor(sheets.get(sheetId)!, contestant.id, code),
+    correction ? '复核更正' : undefined,
   );
 }
 
@@ -153,9 +171,67 @@ async function scoreAll(list: JudgeContestant[]): Promise<void> {
   await Promise.all(acks);
 }
 
-async function standings(): Promise<StandingsResponse> {
-  const res = await fetch(`${server.url}/api/competitions/${SLUG}/standings`);
+/** The public standings; with `as`, an official's (organiser, head judge: the live standings). */
+async function standings(as?: 'organiser' | 'head-judge'): Promise<StandingsResponse> {
+  const res = await fetch(`${server.url}/api/competitions/${SLUG}/standings`, {
+    headers: as ? { authorization: `Bearer ${tokenOf(as)}` } : {},
+  });
   return (await res.json()) as StandingsResponse;
+}
+
+const tokenOf = (role: 'organiser' | 'head-judge') =>
+  server.fixture.officials.find((o) => o.role === role)!.token;
+
+/** One step of the competition's course, as the organiser (or head judge) takes it over HTTP. */
+async function course(
+  body: Record<string, unknown>,
+  as: 'organiser' | 'head-judge' = 'organiser',
+): Promise<{ status: number; body: { error?: string; competition?: CompetitionSummary } }> {
+  const res = await fetch(`${server.url}/api/competitions/${SLUG}/course`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokenOf(as)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as never };
+}
+
+async function courseOk(
+  body: Record<string, unknown>,
+  as: 'organiser' | 'head-judge' = 'organiser',
+): Promise<CompetitionSummary> {
+  const r = await course(body, as);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.competition!;
+}
+
+/** Board frames a page received, as text (pongs left out: they say nothing about standings). */
+function recordFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (ws) => {
+    if (!ws.url().includes('/ws/board')) return;
+    ws.on('framereceived', (f) => {
+      const text = String(f.payload);
+      if (!text.includes('"type":"pong"')) frames.push(text);
+    });
+  });
+  return frames;
+}
+
+/** Revisions of the ticker entries on screen, newest first. */
+const tickerRevisions = (page: Page) =>
+  page.$$eval('[data-testid="ticker-item"]', (els) =>
+    els.map((e) => (e as HTMLElement).dataset.revision),
+  );
+
+/** The revealed rows of the ceremony, in screen (rank) order. */
+function revealRows(page: Page) {
+  return page.$$eval('[data-testid="reveal-row"]', (els) =>
+    els.map((e) => ({
+      bib: (e as HTMLElement).dataset.bib,
+      rank: (e as HTMLElement).dataset.rank,
+      total: (e as HTMLElement).dataset.total,
+    })),
+  );
 }
 
 /** What the board shows, row by row in screen order. */
@@ -191,14 +267,26 @@ async function expectBoardEqualsServer(
     .toBe(expected);
 }
 
-async function openBoard(query = ''): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+async function openBoard(
+  query = '',
+  viewport: { width: number; height: number } = VIEWPORT,
+): Promise<{ context: BrowserContext; page: Page; frames: string[]; requests: string[] }> {
+  const phone = viewport.width < 800;
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 1,
+    isMobile: phone,
+    hasTouch: phone,
+  });
   contexts.push(context);
   const page = await context.newPage();
+  const frames = recordFrames(page);
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${server.url}/scoreboard/${query}`);
   await page.waitForSelector('[data-testid="live-status"][data-state="open"]');
-  await page.waitForSelector('[data-testid="board-row"]');
-  return { context, page };
+  await page.waitForSelector('[data-testid="board-row"], [data-testid="ceremony"]');
+  return { context, page, frames, requests };
 }
 
 const liveState = (page: Page) => page.getAttribute('[data-testid="live-status"]', 'data-state');
@@ -313,6 +401,12 @@ describe('scoreboard', () => {
     await page.waitForSelector('[data-testid="live-status"][data-state="open"]');
     await expectBoardEqualsServer(page);
     expect(await page.locator('[data-testid="board-row"]').count()).toBe(35);
+    // The ticker is not blank after a reload: it starts from the snapshot's recent events.
+    const latest = (await standings()).revision;
+    expect(await page.getAttribute('[data-testid="ticker-item"]', 'data-revision')).toBe(
+      String(latest),
+    );
+    expect(await page.locator('[data-testid="ticker-item"]').count()).toBe(4);
 
     await scoreAll(contestants.slice(12, 14));
     await expectBoardEqualsServer(page);
@@ -457,5 +551,357 @@ describe('scoreboard', () => {
     expect(await page.locator('[data-bib="28"] [data-station] svg').count()).toBe(8);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(ARTIFACTS, 'board-final-page3.png') });
+  });
+  it('on a phone, lists everyone and opens a contestant’s stations with a tap', async () => {
+    const { page, requests } = await openBoard(`?competition=${SLUG}`, PHONE);
+    await page.waitForSelector('[data-testid="phone-board"]');
+    // The QR encoder is the projector's: a phone never downloads it.
+    expect(requests.filter((u) => /\/assets\/qr/.test(u))).toEqual([]);
+    expect(requests.some((u) => /\/assets\/scoreboard-/.test(u))).toBe(true);
+    // Chosen by the viewport, not the address: the same URL, no projector table, no QR code.
+    expect(await page.locator('[data-slot]').count()).toBe(0);
+    expect(await page.locator('[data-testid="board-share"]').count()).toBe(0);
+    await expectBoardEqualsServer(page);
+    expect(await page.locator('[data-testid="board-row"]').count()).toBe(35);
+    await expect.poll(() => page.locator('[data-testid="ticker-item"]').count()).toBe(1);
+    // Nothing wider than the phone: no sideways scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'board-phone.png') });
+
+    const s = await standings();
+    const second = s.rows[1]!;
+    await page.tap(`[data-testid="board-row"][data-bib="${second.bib}"]`);
+    const detail = page.locator(`[data-testid="station-detail"][data-bib="${second.bib}"]`);
+    await detail.waitFor();
+    expect(
+      await page.getAttribute(
+        `[data-testid="board-row"][data-bib="${second.bib}"]`,
+        'aria-expanded',
+      ),
+    ).toBe('true');
+    const items = await detail.locator('[data-station]').evaluateAll((els) =>
+      els.map((e) => ({
+        id: (e as HTMLElement).dataset.station,
+        status: (e as HTMLElement).dataset.status,
+        text: e.textContent!.replace(/\s+/g, ' '),
+      })),
+    );
+    expect(items.map((i) => i.id)).toEqual(s.columns.stations.map((c) => c.id));
+    for (const [i, st] of s.columns.stations.entries()) {
+      const cell = second.stations[st.id]!;
+      expect(items[i]!.status).toBe(cell.status);
+      expect(items[i]!.text).toContain(st.label.zh);
+      expect(items[i]!.text).toContain(cell.score);
+      expect(items[i]!.text).toContain(`/${st.points}`);
+      expect(items[i]!.text).toContain('已评');
+    }
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(ARTIFACTS, 'board-phone-detail.png') });
+
+    // The breakdown is live: a correction shows in it.
+    const ack = await mark(
+      contestants.find((c) => c.bib === second.bib)!,
+      'route-planning',
+      valuesFor(sheets.get('route-planning')!, 999, 'fresh'),
+    );
+    await expect
+      .poll(() => detail.locator('[data-station="route-planning"]').textContent())
+      .toContain(ack.stationScore);
+    await expectBoardEqualsServer(page);
+  });
+
+  it('speaks English on request, both languages with ?lang=both, and shows a local QR code', async () => {
+    const requests: string[] = [];
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${server.url}/scoreboard/?competition=${SLUG}&lang=both&page=1`);
+    await page.waitForSelector('[data-testid="board-qr"][data-ready="true"]');
+    const head = (await page.textContent('.head'))!.replace(/\s+/g, ' ');
+    for (const w of ['名次', 'Rank', '姓名', 'Name', '总分', 'Total', '理论知识', 'Theory'])
+      expect(head).toContain(w);
+    expect(await page.textContent('[data-testid="live-status"]')).toContain('实时');
+    // The code holds the board's address for phones: the competition and language kept, the
+    // projector's paging dropped.
+    expect(await page.getAttribute('[data-testid="board-qr"]', 'data-text')).toBe(
+      `${server.url}/scoreboard/?competition=${SLUG}&lang=both`,
+    );
+    expect(await page.locator('[data-testid="board-qr"] path').count()).toBe(1);
+    // Nothing from the internet: every request went to this server (or is inline).
+    expect(requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'))).toEqual([]);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(ARTIFACTS, 'board-live-both.png') });
+
+    const en = await openBoard(`?competition=${SLUG}&lang=en`, PHONE);
+    expect(await en.page.textContent('[data-testid="live-status"]')).toContain('LIVE');
+    expect(await en.page.textContent('[data-testid="phone-board"]')).toContain(
+      'Tap a contestant for their stations',
+    );
+  });
+
+  it('a station locked while live shows its padlock on every row, without lighting the board up', async () => {
+    const { page, frames } = await openBoard(`?competition=${SLUG}&rows=40`);
+    await expectBoardEqualsServer(page);
+    await page.waitForTimeout(3_600); // the glow of earlier marks has faded
+    const from = frames.length;
+    await courseOk({ action: 'station.lock', stationId: LOCKED_LIVE }, 'head-judge');
+    await expect
+      .poll(() => page.locator(`[data-station="${LOCKED_LIVE}"][data-locked="true"]`).count())
+      .toBe(35);
+    const delta = frames
+      .slice(from)
+      .map((f) => JSON.parse(f) as BoardDelta)
+      .find((m) => m.type === 'board.delta');
+    expect(delta?.rows).toHaveLength(35);
+    expect(delta?.competition?.state).toBe('live');
+    // Nothing was scored: no row glows, and the board still ranks as the server does.
+    expect(await page.locator('.glow').count()).toBe(0);
+    expect(await page.textContent('[data-testid="live-status"]')).toContain('实时');
+    await expectBoardEqualsServer(page);
+  });
+
+  it('masks names in the DOM and in every frame once the organiser asks', async () => {
+    const names = contestants.map((c) => c.name);
+    const shownNames = async (page: Page) => {
+      const text = await page.evaluate(() => document.body.innerText + document.title);
+      return names.filter((n) => text.includes(n));
+    };
+    const { page, frames } = await openBoard(`?competition=${SLUG}&rows=40`);
+    const phone = await openBoard(`?competition=${SLUG}`, PHONE);
+    await expectBoardEqualsServer(page);
+    expect((await shownNames(page)).length).toBe(35);
+    const from = frames.length;
+    const phoneFrom = phone.frames.length;
+
+    await courseOk({ action: 'competition.settings', nameDisplay: 'masked' });
+    await expect.poll(() => shownNames(page)).toEqual([]);
+    await expect.poll(() => shownNames(phone.page)).toEqual([]);
+    const top = (await standings()).rows[0]!;
+    expect(top.name).toBe(`${[...top.name][0]}*${[...top.name].at(-1)}`);
+    await expect
+      .poll(() => page.textContent(`[data-testid="board-row"][data-bib="${top.bib}"]`))
+      .toContain(top.name);
+
+    // A mark while masked: the ticker names the contestant masked too.
+    const who = contestants.find((c) => c.bib === '7')!;
+    const ack = await mark(who, 'theory-exam', { 'theory-score': '77' });
+    const item = page.locator('[data-testid="ticker-item"]').first();
+    await expect.poll(() => item.getAttribute('data-revision')).toBe(String(ack.revision));
+    expect(await item.textContent()).toContain(`${[...who.name][0]}*${[...who.name].at(-1)}`);
+    await expectBoardEqualsServer(page);
+
+    // A board opened now gets a masked snapshot (ticker included).
+    const late = await openBoard(`?competition=${SLUG}&rows=40`);
+    await expectBoardEqualsServer(late.page);
+    expect(await shownNames(late.page)).toEqual([]);
+    for (const f of [...frames.slice(from), ...phone.frames.slice(phoneFrom), ...late.frames])
+      for (const n of names) expect(f).not.toContain(n);
+    expect(frames.length).toBeGreaterThan(from);
+
+    // Names shown again: the board asks for the whole view once more.
+    await courseOk({ action: 'competition.settings', nameDisplay: 'full' });
+    await expect.poll(async () => (await shownNames(page)).length).toBe(35);
+    await expectBoardEqualsServer(page);
+  });
+
+  it('frozen: says 封榜 HH:MM, keeps the ticker, and receives no frame for new marks', async () => {
+    const { page, frames } = await openBoard(`?competition=${SLUG}&rows=40`);
+    await expectBoardEqualsServer(page);
+    const tickerBefore = await tickerRevisions(page);
+    expect(tickerBefore.length).toBeGreaterThan(0);
+
+    const summary = await courseOk({ action: 'competition.freeze' });
+    await page.waitForSelector('[data-testid="frozen-badge"]');
+    const hhmm = new Intl.DateTimeFormat('zh-CN', {
+      timeZone: summary.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(summary.frozenAt!));
+    expect(await page.textContent('[data-testid="frozen-badge"]')).toContain(`封榜 ${hhmm}`);
+    expect(await page.textContent('[data-testid="frozen-note"]')).toContain(hhmm);
+    // Connected, but not pretending to be live.
+    expect(await liveState(page)).toBe('open');
+    expect(await page.textContent('[data-testid="live-status"]')).not.toContain('实时');
+    // The ticker holds what was public at the freeze.
+    await expect.poll(() => tickerRevisions(page)).toEqual(tickerBefore);
+    await expectBoardEqualsServer(page);
+    const rowsAtFreeze = JSON.stringify(await boardRows(page));
+    const framesAtFreeze = frames.length;
+    const shot = await openBoard(`?competition=${SLUG}&page=1${SHARE}`);
+    const phone = await openBoard(`?competition=${SLUG}`, PHONE);
+    await phone.page.waitForSelector('[data-testid="frozen-badge"]');
+
+    // Marks after the freeze, through a real judge socket: rank 10 and the leader change.
+    const before = await standings('organiser');
+    const tenth = contestants.find((c) => c.bib === before.rows[9]!.bib)!;
+    const leader = contestants.find((c) => c.bib === before.rows[0]!.bib)!;
+    const acks = await Promise.all([
+      mark(tenth, 'theory-exam', { 'theory-score': '100' }),
+      mark(leader, 'theory-exam', { 'theory-score': '20' }),
+    ]);
+    const staff = await standings('organiser');
+    expect(staff.revision).toBeGreaterThanOrEqual(Math.max(...acks.map((a) => a.revision)));
+    const staffRow = (bib: string) => staff.rows.find((r) => r.bib === bib)!;
+    expect(staffRow(tenth.bib).modules['theory']).toBe('100.00');
+    expect(staffRow(leader.bib).modules['theory']).toBe('20.00');
+    expect(staff.rows[0]!.bib).not.toBe(leader.bib);
+    // The public endpoint still says what the board says.
+    expect(JSON.stringify(await serverRows())).toBe(rowsAtFreeze);
+
+    await page.waitForTimeout(1_500);
+    expect(frames.slice(framesAtFreeze)).toEqual([]);
+    expect(shot.frames.filter((f) => !f.includes('"board.snapshot"'))).toEqual([]);
+    expect(JSON.stringify(await boardRows(page))).toBe(rowsAtFreeze);
+    expect(await tickerRevisions(page)).toEqual(tickerBefore);
+    expect(await page.textContent('body')).not.toContain('20.00 ');
+
+    await shot.page.waitForTimeout(500);
+    await shot.page.screenshot({ path: join(ARTIFACTS, 'board-frozen.png') });
+    await phone.page.screenshot({ path: join(ARTIFACTS, 'board-phone-frozen.png') });
+
+    // Unfrozen, the board catches up with what the freeze held back (from its revision) …
+    await courseOk({ action: 'competition.unfreeze', reason: '封榜时间有误' });
+    await page.waitForSelector('[data-testid="frozen-badge"]', { state: 'detached' });
+    await expectBoardEqualsServer(page);
+    expect(JSON.stringify(await boardRows(page))).toBe(
+      JSON.stringify(
+        (await standings('organiser')).rows.map((r) => ({
+          bib: r.bib,
+          rank: r.rank === null ? '' : String(r.rank),
+          total: r.total,
+        })),
+      ),
+    );
+    await expect
+      .poll(() => tickerRevisions(page))
+      .toEqual(
+        [
+          ...acks
+            .map((a) => a.revision)
+            .sort((x, y) => y - x)
+            .map(String),
+          ...tickerBefore,
+        ].slice(0, 4),
+      );
+    await expect.poll(() => page.textContent('[data-testid="live-status"]')).toContain('实时');
+    // … and is frozen again for the ceremony.
+    await courseOk({ action: 'competition.freeze' });
+    await page.waitForSelector('[data-testid="frozen-badge"]');
+  });
+
+  it('the reveal walks from last place to first, one row at a time', async () => {
+    const { page, frames } = await openBoard(`?competition=${SLUG}${SHARE}`);
+    expect(await page.getAttribute('[data-testid="board-share"]', 'data-url')).toBe(
+      `http://jiangxing.lan:3000/scoreboard/?competition=${SLUG}`,
+    );
+    const still = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
+    contexts.push(still);
+    const stillPage = await still.newPage();
+    await stillPage.goto(`${server.url}/scoreboard/?competition=${SLUG}`);
+    await stillPage.waitForSelector('[data-testid="frozen-badge"]');
+    const phone = await openBoard(`?competition=${SLUG}`, PHONE);
+
+    const live = (await standings('organiser')).rows;
+    const n = live.length;
+    const expected = (k: number) =>
+      live.slice(n - k).map((r) => ({ bib: r.bib, rank: String(r.rank ?? ''), total: r.total }));
+    /** Animations of the spotlight (rising in) and the medal sweep. */
+    const spotlightMotion = (p: Page) =>
+      p.evaluate(
+        () =>
+          document
+            .getAnimations()
+            .filter((a) =>
+              ((a.effect as KeyframeEffect).target as Element | null)?.closest(
+                '[data-testid="reveal-spotlight"]',
+              ),
+            ).length,
+      );
+
+    for (let k = 1; k <= n; k++) {
+      const c = await courseOk({ action: 'competition.reveal' });
+      expect(c.revealed).toBe(k);
+      await page.waitForSelector(`[data-testid="ceremony"][data-revealed="${k}"]`);
+      expect(await revealRows(page)).toEqual(expected(k));
+      expect(await page.locator('[data-testid="reveal-placeholder"]').count()).toBe(n - k);
+      expect(await page.getAttribute('[data-testid="reveal-spotlight"]', 'data-bib')).toBe(
+        live[n - k]!.bib,
+      );
+      if (k === 1) {
+        expect(await spotlightMotion(page)).toBeGreaterThan(0);
+        await stillPage.waitForSelector(`[data-testid="ceremony"][data-revealed="1"]`);
+        expect(await spotlightMotion(stillPage)).toBe(0);
+        expect(
+          await page.textContent('[data-testid="reveal-placeholder"][data-place="1"]'),
+        ).toMatch(/第 1 名\s*？/);
+      }
+      if (k === 20) {
+        await page.waitForTimeout(1_200);
+        await page.screenshot({ path: join(ARTIFACTS, 'board-reveal.png') });
+        await expect.poll(() => phone.page.locator('[data-testid="board-row"]').count()).toBe(20);
+        expect(await phone.page.textContent('[data-testid="reveal-pending"]')).toContain(
+          `第 1–${n - 20} 名待揭晓`,
+        );
+        await phone.page.screenshot({ path: join(ARTIFACTS, 'board-phone-reveal.png') });
+      }
+      if (k === n - 1) {
+        await page.waitForTimeout(1_200);
+        await page.screenshot({ path: join(ARTIFACTS, 'board-reveal-podium.png') });
+      }
+    }
+    // The last revelation is the winner, in gold.
+    expect(await page.getAttribute('[data-testid="reveal-spotlight"]', 'class')).toContain('gold');
+    await page.waitForTimeout(1_200);
+    await page.screenshot({ path: join(ARTIFACTS, 'board-reveal-winner.png') });
+    // Every frame a public board received held only what was revealed by then.
+    for (const f of frames) {
+      const msg = JSON.parse(f) as BoardSnapshot;
+      if (msg.type !== 'board.snapshot' || msg.competition.revealed === null) continue;
+      expect(msg.rows.length).toBe(msg.competition.revealed);
+      expect(msg.total).toBe(n);
+    }
+    expect((await course({ action: 'competition.reveal' })).status).toBe(409);
+  });
+
+  it('publishes official results once the head judge has locked every station', async () => {
+    const { page } = await openBoard(`?competition=${SLUG}&rows=40`);
+    const refused = await course({ action: 'competition.publish' });
+    expect(refused.status).toBe(409);
+    const stations = (await standings()).columns.stations.map((s) => s.id);
+    expect(stations).toHaveLength(8);
+    for (const stationId of stations)
+      if (stationId !== LOCKED_LIVE)
+        await courseOk({ action: 'station.lock', stationId }, 'head-judge');
+    const c = await courseOk({ action: 'competition.publish' });
+    expect(c.state).toBe('final');
+
+    await page.waitForSelector('[data-testid="official-stamp"]');
+    expect(await page.textContent('[data-testid="official-stamp"]')).toMatch(/正式成绩\s*OFFICIAL/);
+    expect(await page.locator('[data-testid="provisional-badge"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="ceremony"]').count()).toBe(0);
+    await expectBoardEqualsServer(page);
+    const s = await standings();
+    expect(s.rows).toHaveLength(35);
+    expect(s.rows.every((r) => Object.values(r.stations).every((st) => st.locked))).toBe(true);
+    expect(JSON.stringify(s.rows.map((r) => r.bib))).toBe(
+      JSON.stringify((await standings('organiser')).rows.map((r) => r.bib)),
+    );
+    expect(await page.locator('[data-testid="board-row"]').count()).toBe(35);
+    expect(await page.locator(`[data-bib="${s.rows[34]!.bib}"] [data-station] svg`).count()).toBe(
+      8,
+    );
+    expect(await page.textContent('[data-testid="live-status"]')).not.toContain('实时');
+
+    const shot = await openBoard(`?competition=${SLUG}&page=1${SHARE}`);
+    await shot.page.waitForSelector('[data-testid="official-stamp"]');
+    await shot.page.waitForTimeout(800);
+    await shot.page.screenshot({ path: join(ARTIFACTS, 'board-official.png') });
+    const phone = await openBoard(`?competition=${SLUG}`, PHONE);
+    await phone.page.waitForSelector('[data-testid="official-stamp"]');
+    await phone.page.screenshot({ path: join(ARTIFACTS, 'board-phone-official.png') });
   });
 });

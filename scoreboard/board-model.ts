@@ -1,5 +1,5 @@
 import type { StandingRow } from '#engine';
-import type { StandingsColumns } from '#protocol';
+import type { CompetitionSummary, StandingsColumns } from '#protocol';
 
 /**
  * Pure helpers of the board (no runes, no I/O): what BoardState and the rows compute from
@@ -75,4 +75,69 @@ export function rankClimbs(
       climbs.set(r.contestantId, was - r.rank);
   }
   return climbs;
+}
+
+/**
+ * What the board shows, from the competition's course: `live` standings; `frozen` (the
+ * standings as they stood at the freeze, nothing new); `ceremony` (the reveal from last place
+ * up: `competition.revealed` set); `final` (official). A draft shows as live (nothing scored).
+ */
+export type BoardMode = 'live' | 'frozen' | 'ceremony' | 'final';
+
+export function boardMode(
+  c: Pick<CompetitionSummary, 'state' | 'revealed'> | null | undefined,
+): BoardMode {
+  if (c?.state === 'final') return 'final';
+  if (c?.state === 'frozen') return c.revealed === null ? 'frozen' : 'ceremony';
+  return 'live';
+}
+
+/**
+ * Masks a person's name for public screens, keeping the first and last character: 张华 → 张*,
+ * 张志华 → 张*华, 欧阳志华 → 欧**华. The server's rule (`maskName` in
+ * server/services/live-competition.ts), applied on the board only between a masking setting
+ * and the fresh snapshot that follows it, so no full name lingers on screen meanwhile.
+ */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return name;
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/** One place of the reveal ceremony: `place` is 1-based in the final order; `row` once revealed. */
+export interface Place<R> {
+  place: number;
+  row: R | null;
+}
+
+/**
+ * The places of the reveal, best first: `total` places of which the last `revealed.length`
+ * are filled with the revealed rows (already in rank order, as the server sends them).
+ */
+export function revealPlaces<R>(revealed: readonly R[], total: number): Place<R>[] {
+  const n = Math.max(total, revealed.length);
+  const first = n - revealed.length;
+  return Array.from({ length: n }, (_, i) => ({
+    place: i + 1,
+    row: i >= first ? revealed[i - first]! : null,
+  }));
+}
+
+/**
+ * Which of `count` places (below the podium) fit a screen of `capacity` cells, as a half-open
+ * range [start, end). All of them when they fit; otherwise a window that keeps the reveal's
+ * frontier (`frontier`: index of the first revealed place, `count` when none is) in view with
+ * a quarter of the window of still hidden places above it, so the hall sees what comes next.
+ */
+export function ceremonyWindow(
+  count: number,
+  frontier: number,
+  capacity: number,
+): { start: number; end: number } {
+  const size = Math.max(1, Math.floor(capacity));
+  if (count <= size) return { start: 0, end: count };
+  const lead = Math.floor(size / 4);
+  const start = Math.min(Math.max(0, frontier - lead), count - size);
+  return { start, end: start + size };
 }

@@ -7,7 +7,14 @@ import type {
   StandingsColumns,
 } from '#protocol';
 import type { SocketState } from '../web/live-socket.ts';
-import { mergeRows, rankClimbs, type BoardRow } from './board-model.ts';
+import {
+  boardMode,
+  maskName,
+  mergeRows,
+  rankClimbs,
+  type BoardMode,
+  type BoardRow,
+} from './board-model.ts';
 
 export type { BoardRow } from './board-model.ts';
 
@@ -25,18 +32,26 @@ export interface TickerEntry extends BoardEvent {
  * applied (harmless). `board/no_snapshot`: a delta before any snapshot.
  */
 export type DeltaError = 'board/gap' | 'board/stale' | 'board/no_snapshot';
-export type DeltaOutcome = { ok: true } | { ok: false; error: DeltaError };
+/**
+ * `resync`: the delta was applied but the board now needs a fresh snapshot (not the deltas
+ * after its revision): the public view changed as a whole (names masked or shown), or the board
+ * held only part of the rows (the reveal) and a delta cannot complete them.
+ */
+export type DeltaOutcome = { ok: true; resync: boolean } | { ok: false; error: DeltaError };
 
 /**
  * The live board: the last snapshot advanced by deltas in revision order. Rows are kept in
  * arrival order; the ranking is derived with the engine's `rankRows`, the same function the
- * server ranks with, so the board can never disagree with the standings endpoint.
+ * server ranks with, so the board can never disagree with the standings endpoint. During the
+ * reveal the server sends only the revealed rows, already ranked, and they are kept as sent.
  * Components read it; only main.ts feeds it (from the socket).
  */
 export class BoardState {
   #competition = $state.raw<CompetitionSummary | null>(null);
   #columns = $state.raw<StandingsColumns | null>(null);
   #rows = $state.raw<BoardRow[]>([]);
+  /** Rows in all (the snapshot's `total`): more than held while the reveal is under way. */
+  #total = $state.raw(0);
   #revision = $state.raw<number | null>(null);
   #ticker = $state.raw<TickerEntry[]>([]);
   #link = $state.raw<SocketState>('connecting');
@@ -44,8 +59,15 @@ export class BoardState {
   #syncedAt = $state.raw<number | null>(null);
   #error = $state.raw<string | null>(null);
 
-  /** Every row in rank order: ranked first (1, 2, 2, 4 …), then disqualified, then withdrawn. */
-  readonly ranked: BoardRow[] = $derived(rankRows(this.#rows));
+  readonly mode: BoardMode = $derived(boardMode(this.#competition));
+  /**
+   * Every row in rank order: ranked first (1, 2, 2, 4 …), then disqualified, then withdrawn.
+   * During the reveal: the revealed rows as the server ranked them in the whole field (ranking
+   * the few held rows again would make the last place first).
+   */
+  readonly ranked: BoardRow[] = $derived(
+    this.mode === 'ceremony' ? this.#rows : rankRows(this.#rows),
+  );
   /** True while any row is provisional (some station not yet locked by the head judge). */
   readonly provisional: boolean = $derived(this.#rows.some((r) => r.provisional));
 
@@ -54,6 +76,14 @@ export class BoardState {
   }
   get columns(): StandingsColumns | null {
     return this.#columns;
+  }
+  /** Rows in all, held or not (during the reveal the held ones are the last of them). */
+  get total(): number {
+    return Math.max(this.#total, this.#rows.length);
+  }
+  /** True while the board holds only some of the rows (the reveal): resume with a snapshot. */
+  get partial(): boolean {
+    return this.#rows.length < this.#total;
   }
   /** Last applied revision; null before the first snapshot. A reconnect resumes from it. */
   get revision(): number | null {
@@ -74,19 +104,27 @@ export class BoardState {
     return this.#error;
   }
 
-  /** Replaces everything with a snapshot (first load, or the server no longer holds our deltas). */
+  /**
+   * Replaces everything with a snapshot (first load, a change of course, or the server no
+   * longer holds our deltas). The ticker restarts from the snapshot's `recent` events, so a
+   * reloaded board is not blank and a frozen one shows what was public at the freeze.
+   */
   applySnapshot(s: BoardSnapshot, now: number = Date.now()): void {
     this.#competition = s.competition;
     this.#columns = s.columns;
     this.#rows = s.rows.map((r) => ({ ...r, changedAt: 0, climb: null }));
+    this.#total = s.total ?? s.rows.length;
     this.#revision = s.revision;
+    this.#ticker = (s.recent ?? []).slice(0, TICKER_KEEP);
     this.#syncedAt = now;
     this.#error = null;
   }
 
   /**
    * Applies the delta that follows the last applied revision: its rows replace the held rows
-   * by contestantId (a contestant not yet held is added), the ranking is derived again.
+   * by contestantId (a contestant not yet held is added), the ranking is derived again, and a
+   * `competition` it carries (a lock, a setting, a change of course) replaces the held one.
+   * Rows of a delta without an event (a lock: every row, nothing scored) do not glow.
    * Anything else is refused and changes nothing; on `board/gap` the caller resumes.
    */
   applyDelta(d: BoardDelta, now: number = Date.now()): DeltaOutcome {
@@ -94,21 +132,34 @@ export class BoardState {
     if (d.revision <= this.#revision) return { ok: false, error: 'board/stale' };
     if (d.revision !== this.#revision + 1) return { ok: false, error: 'board/gap' };
 
-    const before = this.ranked;
-    this.#rows = mergeRows(this.#rows, d.rows, now);
-    // Ranks gained by the changed rows, read from the (lazily re-derived) ranking.
-    const climbs = rankClimbs(before, this.ranked, d.rows);
-    if (climbs.size)
-      this.#rows = this.#rows.map((r) => {
-        const climb = climbs.get(r.contestantId);
-        return climb === undefined ? r : { ...r, climb };
-      });
+    const partial = this.partial;
+    const wasMasked = this.#competition?.nameDisplay === 'masked';
+    if (d.competition) this.#competition = d.competition;
+    const masked = this.#competition?.nameDisplay === 'masked';
 
+    if (d.rows.length) {
+      const before = this.ranked;
+      this.#rows = mergeRows(this.#rows, d.rows, d.event ? now : 0);
+      // Ranks gained by the changed rows, read from the (lazily re-derived) ranking.
+      const climbs = d.event ? rankClimbs(before, this.ranked, d.rows) : null;
+      if (climbs?.size)
+        this.#rows = this.#rows.map((r) => {
+          const climb = climbs.get(r.contestantId);
+          return climb === undefined ? r : { ...r, climb };
+        });
+      this.#total = Math.max(this.#total, this.#rows.length);
+    }
     if (d.event)
       this.#ticker = [{ ...d.event, revision: d.revision }, ...this.#ticker].slice(0, TICKER_KEEP);
+    if (masked && !wasMasked) {
+      // Names masked from now on: mask what is held at once; the fresh snapshot that follows
+      // brings the server's own view.
+      this.#rows = this.#rows.map((r) => ({ ...r, name: maskName(r.name) }));
+      this.#ticker = this.#ticker.map((e) => ({ ...e, name: maskName(e.name) }));
+    }
     this.#revision = d.revision;
     this.#syncedAt = now;
-    return { ok: true };
+    return { ok: true, resync: partial || masked !== wasMasked };
   }
 
   /** Follows the socket's state; when an open link drops, the board was current until now. */

@@ -1,9 +1,13 @@
 /**
- * Every word the board shows, in Chinese (default) and English (`?lang=en`). Labels that come
- * from the marking scheme (modules, stations, sheets) are `{zh, en}` pairs picked by {@link pick}.
+ * Every word the board shows, in Chinese (default), English (`?lang=en`) or both
+ * (`?lang=both`: Chinese first, English headings beside it). Labels that come from the marking
+ * scheme (modules, stations, sheets) are `{zh, en}` pairs picked by {@link pick}.
  */
 
+/** The language text is picked in. A bilingual board picks Chinese and adds English headings. */
 export type Lang = 'zh' | 'en';
+/** What the page was asked for: `?lang=en`, `?lang=both`, anything else Chinese. */
+export type Locale = Lang | 'both';
 
 export interface Dict {
   /** Short name of the product, shown beside the title. */
@@ -20,7 +24,13 @@ export interface Dict {
   official: string;
   officialAlt: string;
   frozen: string;
+  /** Second language on the frozen badge. */
+  frozenAlt: string;
+  /** The one-line explanation under the frozen badge: "封榜时间 14:32 · 名次将在颁奖时揭晓". */
+  frozenNote: (at: string) => string;
   live: string;
+  /** The link is up but nothing is live (frozen, ceremony, final): not pretending to be live. */
+  connected: string;
   connecting: string;
   /** The socket is not open: `lastUpdate` is when the board was last known to be current. */
   reconnecting: (lastUpdate: string | null) => string;
@@ -30,10 +40,38 @@ export interface Dict {
   /** "12号" / "#12" */
   bibOf: (bib: string) => string;
   latest: string;
+  /** Ticker label while frozen: what was public when the board froze. */
+  latestFrozen: string;
   tickerEmpty: string;
   legend: { empty: string; partial: string; scored: string; flagged: string; locked: string };
   notFound: (slug: string) => string;
   loading: string;
+  /** The award ceremony (reveal from last place up). */
+  ceremony: string;
+  ceremonyAlt: string;
+  /** "已揭晓 12 / 35" */
+  revealedOf: (k: number, n: number) => string;
+  /** "第 12 名" */
+  place: (n: number) => string;
+  /** "第 4–23 名" */
+  places: (from: number, to: number) => string;
+  /** Before the first row is revealed. */
+  ceremonySoon: string;
+  /** Footer of the official standings. */
+  officialNote: string;
+  /** Caption beside the QR code. */
+  scanToFollow: string;
+  /** Shown to the operator when the QR code points at this machine only. */
+  loopbackWarning: string;
+  /** Phone: the row's breakdown. */
+  stations: string;
+  /** Phone: hint above the list. */
+  tapHint: string;
+  /** Phone: "满分 10" */
+  outOf: (points: string) => string;
+  /** Phone: the unrevealed places in one line. */
+  pendingPlaces: (from: number, to: number) => string;
+  close: string;
 }
 
 const zh: Dict = {
@@ -48,8 +86,11 @@ const zh: Dict = {
   provisionalAlt: 'PROVISIONAL',
   official: '正式成绩',
   officialAlt: 'OFFICIAL',
-  frozen: '已封榜',
+  frozen: '封榜',
+  frozenAlt: 'FROZEN',
+  frozenNote: (at) => `${at} 封榜 · 最终名次将在颁奖时揭晓`,
   live: '实时',
+  connected: '已连接',
   connecting: '连接中…',
   reconnecting: (t) => (t ? `重连中… 最后更新 ${t}` : '重连中…'),
   withdrawn: '退赛',
@@ -57,10 +98,25 @@ const zh: Dict = {
   page: (p, of) => `第 ${p}/${of} 页`,
   bibOf: (bib) => `${bib}号`,
   latest: '最新评分',
+  latestFrozen: '封榜前评分',
   tickerEmpty: '等待新的评分…',
   legend: { empty: '未评', partial: '评分中', scored: '已评', flagged: '待复核', locked: '已锁定' },
   notFound: (slug) => `找不到比赛「${slug}」`,
   loading: '正在载入成绩…',
+  ceremony: '颁奖揭晓',
+  ceremonyAlt: 'AWARDS',
+  revealedOf: (k, n) => `已揭晓 ${k} / ${n}`,
+  place: (n) => `第 ${n} 名`,
+  places: (a, b) => (a === b ? `第 ${a} 名` : `第 ${a}–${b} 名`),
+  ceremonySoon: '颁奖揭晓即将开始',
+  officialNote: '成绩已正式公布',
+  scanToFollow: '手机扫码看成绩',
+  loopbackWarning: '本机地址，手机无法打开',
+  stations: '各站得分',
+  tapHint: '点选手查看各站得分',
+  outOf: (p) => `满分 ${p}`,
+  pendingPlaces: (a, b) => (a === b ? `第 ${a} 名待揭晓` : `第 ${a}–${b} 名待揭晓`),
+  close: '收起',
 };
 
 const en: Dict = {
@@ -76,7 +132,10 @@ const en: Dict = {
   official: 'OFFICIAL',
   officialAlt: '正式成绩',
   frozen: 'FROZEN',
+  frozenAlt: '封榜',
+  frozenNote: (at) => `Frozen at ${at} · final places revealed at the ceremony`,
   live: 'LIVE',
+  connected: 'Connected',
   connecting: 'Connecting…',
   reconnecting: (t) => (t ? `Reconnecting… last update ${t}` : 'Reconnecting…'),
   withdrawn: 'Withdrawn',
@@ -84,6 +143,7 @@ const en: Dict = {
   page: (p, of) => `Page ${p}/${of}`,
   bibOf: (bib) => `#${bib}`,
   latest: 'Latest',
+  latestFrozen: 'Before the freeze',
   tickerEmpty: 'Waiting for new marks…',
   legend: {
     empty: 'Not yet',
@@ -94,9 +154,39 @@ const en: Dict = {
   },
   notFound: (slug) => `No competition “${slug}”`,
   loading: 'Loading the standings…',
+  ceremony: 'AWARDS',
+  ceremonyAlt: '颁奖揭晓',
+  revealedOf: (k, n) => `Revealed ${k} / ${n}`,
+  place: (n) => `Place ${n}`,
+  places: (a, b) => (a === b ? `Place ${a}` : `Places ${a}–${b}`),
+  ceremonySoon: 'The awards are about to begin',
+  officialNote: 'Results are official',
+  scanToFollow: 'Follow on your phone',
+  loopbackWarning: 'Local address: phones cannot open it',
+  stations: 'Stations',
+  tapHint: 'Tap a contestant for their stations',
+  outOf: (p) => `of ${p}`,
+  pendingPlaces: (a, b) =>
+    a === b ? `Place ${a} to be revealed` : `Places ${a}–${b} to be revealed`,
+  close: 'Close',
 };
 
 export const DICTS: Record<Lang, Dict> = { zh, en };
+
+/** The locale a query asks for: `?lang=en`, `?lang=both`; Chinese otherwise. */
+export function parseLocale(param: string | null): Locale {
+  return param === 'en' || param === 'both' ? param : 'zh';
+}
+
+/** The language text is picked in: English only when asked for English alone. */
+export function textLang(locale: Locale): Lang {
+  return locale === 'en' ? 'en' : 'zh';
+}
+
+/** The dictionary of the headings' second line: English on a bilingual board, else none. */
+export function altDict(locale: Locale): Dict | null {
+  return locale === 'both' ? en : null;
+}
 
 /** The label of a scheme item in the board's language. */
 export function pick(label: { zh: string; en: string }, lang: Lang): string {

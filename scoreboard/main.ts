@@ -5,36 +5,47 @@ import { CloseCode } from '../server/protocol/constants.ts';
 import { LiveSocket } from '../web/live-socket.ts';
 import App from './App.svelte';
 import { BoardState } from './board-state.svelte.ts';
-import { DICTS, type Lang } from './i18n.ts';
+import { altDict, DICTS, parseLocale, textLang } from './i18n.ts';
 import { positiveParam, ROWS_PER_PAGE } from './paging.ts';
+import { isLoopback, shareUrl } from './share.ts';
 
 /** Wait between attempts to learn the competition when the server is not reachable yet. */
 const LIST_RETRY_MS = 2_000;
 
 /**
- * The projector board: learns the competition (`?competition=` or the first one the server
- * lists), then follows `/ws/board` — a snapshot first, then deltas in revision order. On a
- * reconnect it asks only for what came after the last applied revision.
- * Query: `lang=en`, `page=N` (pin page N), `rows=N` (rows per page below the podium).
+ * The public board (projector and phones): learns the competition (`?competition=` or the
+ * first one the server lists), then follows `/ws/board` — a snapshot first, then deltas in
+ * revision order. On a reconnect it asks only for what came after the last applied revision,
+ * unless it needs the whole public view again (see `BoardState.applyDelta`'s `resync`).
+ * Query: `lang=en|both`, `page=N` (pin page N), `rows=N` (rows per page below the podium),
+ * `share=URL` (the address the QR code gives phones, e.g. the server's LAN address).
  */
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const lang: Lang = params.get('lang') === 'en' ? 'en' : 'zh';
+  const locale = parseLocale(params.get('lang'));
+  const lang = textLang(locale);
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   const board = new BoardState();
+  const share = await shareAddress(params.get('share'));
 
   mount(App, {
     target: document.getElementById('app')!,
     props: {
       board,
       lang,
+      t: DICTS[lang],
+      alt: altDict(locale),
       pinnedPage: positiveParam(params, 'page'),
       rowsPerPage: positiveParam(params, 'rows') ?? ROWS_PER_PAGE,
+      share,
+      shareLoopback: share !== null && isLoopback(share),
     },
   });
 
   const slug = params.get('competition') ?? (await firstCompetition());
 
+  /** Set when the next connection must start from a snapshot, not from our revision. */
+  let fresh = false;
   /**
    * Frames are applied in batches, once per animation frame: a burst (catching up after a
    * network cut, a whole panel submitting at once) renders once instead of once per mark.
@@ -47,10 +58,12 @@ async function main(): Promise<void> {
       if (msg.type === 'board.snapshot') board.applySnapshot(msg);
       else if (msg.type === 'board.delta') {
         const r = board.applyDelta(msg);
-        if (!r.ok && r.error === 'board/gap') {
+        if (r.ok ? r.resync : r.error === 'board/gap') {
           // A missed revision: drop what is queued and resume from the last one applied (the
           // server answers with the missing deltas, or a snapshot when it no longer holds them).
+          // A resync: the public view changed as a whole; start again from a snapshot.
           inbox.length = 0;
+          if (r.ok) fresh = true;
           socket.reconnectNow();
           return;
         }
@@ -60,7 +73,11 @@ async function main(): Promise<void> {
   const socket: LiveSocket<BoardServerMessage> = new LiveSocket<BoardServerMessage>({
     path: () => {
       const q = new URLSearchParams({ competition: slug });
-      if (board.revision !== null) q.set('since', String(board.revision));
+      // While the reveal is under way the board holds only the revealed rows: deltas after
+      // its revision could not complete them, so it asks for the whole public view.
+      if (board.revision !== null && !fresh && !board.partial)
+        q.set('since', String(board.revision));
+      fresh = false;
       return `/ws/board?${q}`;
     },
     onMessage: (msg) => {
@@ -79,6 +96,38 @@ async function main(): Promise<void> {
   // (the badge tells the hall) and start again from the shortest backoff when it returns.
   addEventListener('offline', () => socket.reconnectNow());
   addEventListener('online', () => socket.reconnectNow());
+}
+
+/** How long the board waits for the server's LAN address before showing its own. */
+const SERVER_INFO_MS = 1_500;
+
+/**
+ * The address the QR code gives phones: `?share=` when given; else this page's own, unless
+ * it is this machine's loopback (the projector is often the server laptop itself), in which
+ * case the server's first LAN address from `GET /api/server-info` (`{lanUrls: string[]}`),
+ * when the server offers it; else the loopback address, flagged on screen for the operator.
+ */
+async function shareAddress(param: string | null): Promise<string | null> {
+  const page = new URL(location.href);
+  if (param) return shareUrl(page, param);
+  const own = shareUrl(page);
+  if (!own || !isLoopback(own)) return own;
+  try {
+    const res = await fetch('/api/server-info', {
+      cache: 'no-store',
+      signal: AbortSignal.timeout(SERVER_INFO_MS),
+    });
+    if (res.ok) {
+      const body = (await res.json()) as { lanUrls?: unknown };
+      const lan = Array.isArray(body.lanUrls)
+        ? body.lanUrls.find((u) => typeof u === 'string')
+        : null;
+      if (typeof lan === 'string') return shareUrl(page, lan) ?? own;
+    }
+  } catch {
+    // Not offered (or not reachable yet): show our own address.
+  }
+  return own;
 }
 
 /** Slug of the first competition the server lists; retries until the server answers. */

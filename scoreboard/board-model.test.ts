@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { boardMode, ceremonyWindow, maskName, revealPlaces } from './board-model.ts';
+
+describe('boardMode', () => {
+  it('follows the course: live, frozen, the reveal, final', () => {
+    expect(boardMode(null)).toBe('live');
+    expect(boardMode({ state: 'draft', revealed: null })).toBe('live');
+    expect(boardMode({ state: 'live', revealed: null })).toBe('live');
+    expect(boardMode({ state: 'frozen', revealed: null })).toBe('frozen');
+    expect(boardMode({ state: 'frozen', revealed: 0 })).toBe('ceremony');
+    expect(boardMode({ state: 'frozen', revealed: 7 })).toBe('ceremony');
+    expect(boardMode({ state: 'final', revealed: null })).toBe('final');
+  });
+});
+
+describe('maskName', () => {
+  it('keeps the first and last character, as the server does', () => {
+    expect(maskName('张志华')).toBe('张*华');
+    expect(maskName('欧阳志华')).toBe('欧**华');
+    expect(maskName('张华')).toBe('张*');
+    expect(maskName('张')).toBe('张');
+    expect(maskName('')).toBe('');
+  });
+  it('is idempotent, so a name the server masked stays as it is', () => {
+    for (const n of ['张志华', '欧阳志华', '张华', 'Ann Lee'])
+      expect(maskName(maskName(n))).toBe(maskName(n));
+  });
+  it('counts characters, not UTF-16 units', () => {
+    expect(maskName('𠮷野家')).toBe('𠮷*家');
+  });
+});
+
+describe('revealPlaces', () => {
+  it('fills the last places with the revealed rows, best first', () => {
+    expect(revealPlaces(['c', 'd'], 4)).toEqual([
+      { place: 1, row: null },
+      { place: 2, row: null },
+      { place: 3, row: 'c' },
+      { place: 4, row: 'd' },
+    ]);
+  });
+  it('before the first revelation every place is hidden; at the end none is', () => {
+    expect(revealPlaces([], 3).every((p) => p.row === null)).toBe(true);
+    expect(revealPlaces(['a', 'b', 'c'], 3).map((p) => p.row)).toEqual(['a', 'b', 'c']);
+  });
+  it('never drops a revealed row when the total is short', () => {
+    expect(revealPlaces(['a', 'b'], 1).map((p) => p.row)).toEqual(['a', 'b']);
+  });
+});
+
+describe('ceremonyWindow', () => {
+  it('shows every place when they fit', () => {
+    expect(ceremonyWindow(32, 20, 33)).toEqual({ start: 0, end: 32 });
+    expect(ceremonyWindow(0, 0, 33)).toEqual({ start: 0, end: 0 });
+  });
+  it('otherwise keeps the frontier in view with hidden places above it', () => {
+    // 100 places, 40 cells: a quarter (10) of still hidden places above the frontier.
+    expect(ceremonyWindow(100, 97, 40)).toEqual({ start: 60, end: 100 });
+    expect(ceremonyWindow(100, 50, 40)).toEqual({ start: 40, end: 80 });
+    expect(ceremonyWindow(100, 5, 40)).toEqual({ start: 0, end: 40 });
+    // Nothing revealed yet below the podium: the last places are on screen.
+    expect(ceremonyWindow(100, 100, 40)).toEqual({ start: 60, end: 100 });
+  });
+});

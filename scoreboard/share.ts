@@ -1,0 +1,37 @@
+/** Query parameters a phone should keep: the competition and the language. Paging is the projector's. */
+const KEPT = ['competition', 'lang'] as const;
+
+/**
+ * The address the projector's QR code gives to phones: this board's page with only the
+ * parameters a phone needs (`competition`, `lang`), on `base` when given (`?share=URL`, or a LAN
+ * address the server reports), else on the page's own origin. Returns null for a `base` that is
+ * not an http(s) URL.
+ */
+export function shareUrl(page: URL, base: string | null = null): string | null {
+  let target: URL;
+  try {
+    target = new URL(base ?? page.pathname, page);
+  } catch {
+    return null;
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') return null;
+  if (!base || target.pathname === '/') target.pathname = page.pathname;
+  const q = new URLSearchParams();
+  for (const k of KEPT) {
+    const v = page.searchParams.get(k);
+    if (v !== null) q.set(k, v);
+  }
+  target.search = q.toString();
+  target.hash = '';
+  return target.toString();
+}
+
+/** True for an address only this machine can open (a phone scanning it would reach itself). */
+export function isLoopback(url: string): boolean {
+  try {
+    const h = new URL(url).hostname;
+    return h === 'localhost' || h === '[::1]' || /^127\./.test(h);
+  } catch {
+    return false;
+  }
+}
