@@ -92,18 +92,7 @@ export function boardMode(
   return 'live';
 }
 
-/**
- * Masks a person's name for public screens, keeping the first and last character: 张华 → 张*,
- * 张志华 → 张*华, 欧阳志华 → 欧**华. The server's rule (`maskName` in
- * server/services/live-competition.ts), applied on the board only between a masking setting
- * and the fresh snapshot that follows it, so no full name lingers on screen meanwhile.
- */
-export function maskName(name: string): string {
-  const chars = [...name];
-  if (chars.length <= 1) return name;
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
-}
+export { maskName } from '#engine';
 
 /** One place of the reveal ceremony: `place` is 1-based in the final order; `row` once revealed. */
 export interface Place<R> {

@@ -1,6 +1,6 @@
 import type { BoardDelta, BoardSnapshot, MarkAck, StandingsResponse } from '#protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { maskName } from './services/live-competition.ts';
+import { maskName } from '#engine';
 import {
   connectBoard,
   connectJudge,
@@ -344,5 +344,44 @@ describe('short login codes', () => {
     expect(rotated.shortCode).not.toBe(code);
     expect((await connectJudge(server.ws, code)).welcome.type).toBe('error');
     expect((await connectJudge(server.ws, rotated.shortCode)).welcome.type).toBe('judge.welcome');
+  });
+});
+
+describe('sign-off with disagreements', () => {
+  it('refuses to lock a station while a line there is flagged, and accepts once it is resolved', async () => {
+    const panel = await Promise.all(
+      ['J08', 'J09', 'J10'].map((c) => connectJudge(server.ws, token(c))),
+    );
+    const c = panel[0]!.welcome.contestants[0]!;
+    const acks: MarkAck[] = [];
+    for (const [i, j] of panel.entries())
+      acks.push(
+        (await submitMark(j, {
+          contestantId: c.id,
+          sheetId: 'packaging',
+          values: { 'packaging-quality': String([0, 3, 3][i]) },
+        })) as MarkAck,
+      );
+    const refused = await course('H01', { action: 'station.lock', stationId: 'packaging' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`${c.bib}号`);
+    await submitMark(panel[0]!, {
+      contestantId: c.id,
+      sheetId: 'packaging',
+      values: { 'packaging-quality': '2' },
+      reason: '复核后更正',
+    });
+    expect((await course('H01', { action: 'station.lock', stationId: 'packaging' })).status).toBe(
+      200,
+    );
+    panel.forEach((j) => j.close());
+  });
+
+  it('tells phones the LAN address', async () => {
+    const info = (await (await fetch(`${server.url}/api/server-info`)).json()) as {
+      lanUrls: string[];
+    };
+    expect(Array.isArray(info.lanUrls)).toBe(true);
+    for (const u of info.lanUrls) expect(u).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
   });
 });

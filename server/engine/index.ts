@@ -12,3 +12,4 @@ export * from './log.ts';
 export * from './incremental.ts';
 export * from './judge-stats.ts';
 export * from './imports.ts';
+export * from './privacy.ts';

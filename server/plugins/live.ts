@@ -49,7 +49,9 @@ export default fp(
         const staffFrame = JSON.stringify(delta);
         let publicFrame: string | null = null;
         // Public boards: deltas only while live; on a change of course, the new public view.
-        if (live.row.state === 'live') publicFrame = JSON.stringify(live.publicDelta(delta));
+        // A course change with no rows (unfreeze, a name setting) needs the whole public view.
+        if (live.row.state === 'live' && (!delta.competition || delta.rows.length > 0))
+          publicFrame = JSON.stringify(live.publicDelta(delta));
         else if (delta.competition) publicFrame = JSON.stringify(live.publicSnapshot());
         for (const [ws, client] of set) {
           if (ws.readyState !== ws.OPEN) continue;

@@ -82,6 +82,19 @@ export function applyCourseAction(
         return fail(409, 'course/already_locked', `${station.label.zh} 已锁定`);
       if (a.action === 'station.reopen' && !locked)
         return fail(409, 'course/not_locked', `${station.label.zh} 未锁定`);
+      if (a.action === 'station.lock') {
+        // Sign-off means the head judge has resolved every disagreement at this station.
+        const flagged = live
+          .standings()
+          .filter((r) => r.stations[station.id]?.status === 'flagged')
+          .map((r) => `${r.bib}号`);
+        if (flagged.length)
+          return fail(
+            409,
+            'course/flagged_lines',
+            `${station.label.zh} 仍有评分分歧待处理：${flagged.join('、')}`,
+          );
+      }
       lock = { stationId: station.id, locked: a.action === 'station.lock' };
       break;
     }

@@ -8,6 +8,7 @@ import {
   formatScaled,
   IncrementalStandings,
   indexScheme,
+  maskName,
   rerunsOf,
   scoreContestant,
   toMilli,
@@ -490,15 +491,4 @@ export class LiveCompetition {
     }
     return out;
   }
-}
-
-/**
- * Masks a person's name for public screens, keeping the first and last character: 张华 → 张*,
- * 张志华 → 张*华, 欧阳志华 → 欧**华. Used when a competition shows names masked.
- */
-export function maskName(name: string): string {
-  const chars = [...name];
-  if (chars.length <= 1) return name;
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }

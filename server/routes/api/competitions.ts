@@ -1,5 +1,7 @@
 import type { StandingsResponse } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import { identify } from '../../plugins/auth.ts';
 
@@ -7,6 +9,16 @@ const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/
 
 /** Public, read-only competition endpoints. */
 const routes: FastifyPluginAsync = async (app) => {
+  /** The server's LAN addresses, so a board opened on the server itself can show phones a QR code that works. */
+  app.get('/api/server-info', async (req) => {
+    const port = (app.server.address() as AddressInfo | null)?.port ?? 0;
+    const lanUrls = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => `${req.protocol}://${a!.address}:${port}`);
+    return { lanUrls };
+  });
+
   app.get('/api/competitions', async () => ({
     competitions: app.live.all().map((l) => l.summary),
   }));
