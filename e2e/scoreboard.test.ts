@@ -204,6 +204,33 @@ async function courseOk(
   return r.body.competition!;
 }
 
+/** Voids the first current mark of every flagged line, as the head judge, over HTTP. */
+async function resolveDisagreements(): Promise<void> {
+  const auth = {
+    authorization: `Bearer ${tokenOf('head-judge')}`,
+    'content-type': 'application/json',
+  };
+  const rows = (await standings('organiser')).rows;
+  const log = (await (
+    await fetch(`${server.url}/api/competitions/${SLUG}/marks`, { headers: auth })
+  ).json()) as {
+    marks: { id: number; contestantId: number; stationId: string | null; current: boolean }[];
+  };
+  for (const r of rows)
+    for (const [stationId, st] of Object.entries(r.stations)) {
+      if (st.status !== 'flagged') continue;
+      const m = log.marks.find(
+        (x) => x.current && x.contestantId === r.contestantId && x.stationId === stationId,
+      )!;
+      const res = await fetch(`${server.url}/api/competitions/${SLUG}/marks/${m.id}/void`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ reason: '评分分歧，裁判长复核' }),
+      });
+      expect(res.status).toBe(200);
+    }
+}
+
 /** Board frames a page received, as text (pongs left out: they say nothing about standings). */
 function recordFrames(page: Page): string[] {
   const frames: string[] = [];
@@ -626,8 +653,12 @@ describe('scoreboard', () => {
     expect(await page.textContent('[data-testid="live-status"]')).toContain('实时');
     // The code holds the board's address for phones: the competition and language kept, the
     // projector's paging dropped.
+    // Opened on the server itself, the board asks for the LAN address phones can reach.
+    const info = (await (await fetch(`${server.url}/api/server-info`)).json()) as {
+      lanUrls: string[];
+    };
     expect(await page.getAttribute('[data-testid="board-qr"]', 'data-text')).toBe(
-      `${server.url}/scoreboard/?competition=${SLUG}&lang=both`,
+      `${info.lanUrls[0] ?? server.url}/scoreboard/?competition=${SLUG}&lang=both`,
     );
     expect(await page.locator('[data-testid="board-qr"] path').count()).toBe(1);
     // Nothing from the internet: every request went to this server (or is inline).
@@ -873,6 +904,9 @@ describe('scoreboard', () => {
     expect(refused.status).toBe(409);
     const stations = (await standings()).columns.stations.map((s) => s.id);
     expect(stations).toHaveLength(8);
+    // Sign-off needs every disagreement resolved: the head judge voids one mark of each
+    // flagged line (the panel then stands at two, partial but no longer in dispute).
+    await resolveDisagreements();
     for (const stationId of stations)
       if (stationId !== LOCKED_LIVE)
         await courseOk({ action: 'station.lock', stationId }, 'head-judge');

@@ -130,7 +130,8 @@ export class BoardState {
   applyDelta(d: BoardDelta, now: number = Date.now()): DeltaOutcome {
     if (this.#revision === null) return { ok: false, error: 'board/no_snapshot' };
     if (d.revision <= this.#revision) return { ok: false, error: 'board/stale' };
-    if (d.revision !== this.#revision + 1) return { ok: false, error: 'board/gap' };
+    // A coalesced frame covers `from`…`revision`; it must start right after what is held.
+    if ((d.from ?? d.revision) !== this.#revision + 1) return { ok: false, error: 'board/gap' };
 
     const partial = this.partial;
     const wasMasked = this.#competition?.nameDisplay === 'masked';
@@ -149,8 +150,8 @@ export class BoardState {
         });
       this.#total = Math.max(this.#total, this.#rows.length);
     }
-    if (d.event)
-      this.#ticker = [{ ...d.event, revision: d.revision }, ...this.#ticker].slice(0, TICKER_KEEP);
+    const events = d.events ?? (d.event ? [{ ...d.event, revision: d.revision }] : []);
+    if (events.length) this.#ticker = [...events, ...this.#ticker].slice(0, TICKER_KEEP);
     if (masked && !wasMasked) {
       // Names masked from now on: mask what is held at once; the fresh snapshot that follows
       // brings the server's own view.

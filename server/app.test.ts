@@ -522,3 +522,45 @@ describe('interleavings', () => {
     judges.forEach((j) => j.close());
   });
 });
+
+describe('frame coalescing', () => {
+  it('merges a burst of marks into few frames covering consecutive revisions, which rebuild the standings exactly', async () => {
+    const board = connectBoard(server.ws, slug);
+    const snap = await board.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    const judges = await Promise.all(
+      ['J02', 'J03', 'J04'].map((c) => connectJudge(server.ws, tokenOf(server.fixture, c))),
+    );
+    const sheets = [
+      ['s-bend', { 's-bend-faults': { 'cone-touched': 1 } }],
+      ['bridge', { 'bridge-faults': {}, 'bridge-fell': false }],
+      ['traffic-lights', { 'lights-faults': {}, 'red-light-run': false }],
+    ] as const;
+    await Promise.all(
+      judges.flatMap((j, k) =>
+        j.welcome.contestants
+          .slice(0, 20)
+          .map((c) =>
+            submitMark(j, { contestantId: c.id, sheetId: sheets[k]![0], values: sheets[k]![1] }),
+          ),
+      ),
+    );
+    const last = snap.revision + 60;
+    await board.next((m) => m.type === 'board.delta' && m.revision === last, 5000);
+    const frames = board.received.filter((m): m is BoardDelta => m.type === 'board.delta');
+    expect(frames.length).toBeLessThan(60);
+    let at = snap.revision;
+    const rows = new Map<number, StandingRow>(snap.rows.map((r) => [r.contestantId, r]));
+    let events = 0;
+    for (const f of frames) {
+      expect(f.from ?? f.revision).toBe(at + 1);
+      at = f.revision;
+      events += f.events?.length ?? (f.event ? 1 : 0);
+      for (const r of f.rows) rows.set(r.contestantId, r);
+    }
+    expect(at).toBe(last);
+    expect(events).toBe(60);
+    expect(rankRows([...rows.values()])).toEqual((await standings()).rows);
+    judges.forEach((j) => j.close());
+    board.close();
+  });
+});

@@ -5,6 +5,36 @@ import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/co
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
 
+/** Shortest gap between two frames to one board, ms: at most 10 frames a second per viewer. */
+export const BOARD_FRAME_MS = 100;
+
+/**
+ * Merges consecutive deltas into one frame: the latest row of each contestant that changed (in
+ * order of last change), every event newest first, and the revision range `from`…`revision`.
+ */
+export function mergeDeltas(deltas: BoardDelta[]): BoardDelta {
+  if (deltas.length === 1) return deltas[0]!;
+  const rows = new Map<number, BoardDelta['rows'][number]>();
+  for (const d of deltas)
+    for (const r of d.rows) {
+      rows.delete(r.contestantId);
+      rows.set(r.contestantId, r);
+    }
+  const events = deltas
+    .filter((d) => d.event)
+    .map((d) => ({ ...d.event!, revision: d.revision }))
+    .reverse();
+  const last = deltas[deltas.length - 1]!;
+  return {
+    type: 'board.delta',
+    from: deltas[0]!.from ?? deltas[0]!.revision,
+    revision: last.revision,
+    rows: [...rows.values()],
+    event: last.event,
+    events,
+  };
+}
+
 /** A connected board: the public projector and phones, or a staff view (console) that sees everything live. */
 export interface BoardClient {
   staff: boolean;
@@ -43,7 +73,7 @@ export default fp(
     const bySlug = new Map<string, LiveCompetition>();
     const boards = new Map<number, Map<WebSocket, BoardClient>>();
     const judges = new Map<number, Map<WebSocket, number>>();
-    const publish = (live: LiveCompetition, delta: BoardDelta) => {
+    const send = (live: LiveCompetition, delta: BoardDelta) => {
       const set = boards.get(live.id);
       if (set?.size) {
         const staffFrame = JSON.stringify(delta);
@@ -69,6 +99,45 @@ export default fp(
           if (ws.readyState === ws.OPEN) ws.send(notice);
       }
     };
+    // Frame coalescing: a delta goes out at once when the board has been quiet for a frame;
+    // deltas arriving faster are merged into one frame per BOARD_FRAME_MS, so 2,000 viewers
+    // get at most 1000/BOARD_FRAME_MS frames a second each, whatever the marking rate.
+    const outboxes = new Map<
+      number,
+      { pending: BoardDelta[]; timer: NodeJS.Timeout | null; lastSent: number }
+    >();
+    const flush = (live: LiveCompetition) => {
+      const box = outboxes.get(live.id);
+      if (!box) return;
+      if (box.timer) clearTimeout(box.timer);
+      box.timer = null;
+      if (!box.pending.length) return;
+      const merged = mergeDeltas(box.pending);
+      box.pending = [];
+      box.lastSent = performance.now();
+      send(live, merged);
+    };
+    const publish = (live: LiveCompetition, delta: BoardDelta) => {
+      let box = outboxes.get(live.id);
+      if (!box) outboxes.set(live.id, (box = { pending: [], timer: null, lastSent: -Infinity }));
+      if (delta.competition) {
+        // A change of course keeps its order after the marks before it, and goes at once.
+        flush(live);
+        send(live, delta);
+        return;
+      }
+      const now = performance.now();
+      if (!box.timer && now - box.lastSent >= BOARD_FRAME_MS) {
+        box.lastSent = now;
+        send(live, delta);
+        return;
+      }
+      box.pending.push(delta);
+      box.timer ??= setTimeout(
+        () => flush(live),
+        Math.max(0, BOARD_FRAME_MS - (now - box.lastSent)),
+      );
+    };
     const load = (slug: string) => {
       const row = getCompetitionBySlug(app.db, slug);
       if (!row) return undefined;
@@ -92,6 +161,7 @@ export default fp(
     app.decorate('live', live);
     app.addHook('preClose', async () => {
       live.writer.flush();
+      for (const l of bySlug.values()) flush(l);
       const all = [
         ...[...boards.values()].flatMap((m) => [...m.keys()]),
         ...[...judges.values()].flatMap((m) => [...m.keys()]),

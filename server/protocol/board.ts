@@ -49,6 +49,13 @@ export interface BoardDelta {
   event: BoardEvent | null;
   /** Set when the competition's course or settings changed at this revision (e.g. a lock). */
   competition?: CompetitionSummary;
+  /**
+   * A frame that coalesces several revisions (`from`…`revision`, consecutive): `rows` holds
+   * the latest row of each contestant that changed, `events` every event, newest first.
+   * Absent on a single-revision delta (`from` = `revision`).
+   */
+  from?: number;
+  events?: (BoardEvent & { revision: number })[];
 }
 
 /** A staff board (console) says who it is as its first frame, to see live data while frozen. */

@@ -300,6 +300,7 @@ export class LiveCompetition {
       ...delta,
       rows: delta.rows.map((r) => this.publicRow(r)),
       event: delta.event && this.#publicEvent(delta.event),
+      ...(delta.events ? { events: delta.events.map((e) => this.#publicEvent(e)) } : {}),
     };
   }
 
