@@ -31,6 +31,8 @@ export interface LoadResult {
   ackedPerSecond: number;
   deliveriesPerSecond: number;
   bytesPerDelivery: number | null;
+  /** Websocket frames per second to viewers (coalescing makes this lower than deliveries). */
+  framesPerSecond: number;
   serverCpuPercent: number;
   serverRssMiB: number;
   memoryPerViewerKiB: number | null;
@@ -59,32 +61,46 @@ async function openMany(url: string, n: number): Promise<WebSocket[]> {
 }
 
 const REVISION = /"(?:revision|seq)":(\d+)/;
+const FROM = /"from":(\d+)/;
 
-/** Viewers that record when each revision (or relay seq) reached each of them. */
+/**
+ * Viewers that record when each revision (or relay seq) reached each of them. A coalesced
+ * frame (`from`…`revision`) delivers every mark in its range: `deliveries` counts marks
+ * delivered to viewers, `frames` the websocket frames that carried them.
+ */
 function watch(viewers: WebSocket[], measuring: () => boolean) {
   const byRev = new Map<number, { count: number; last: number }>();
   let deliveries = 0;
+  let frames = 0;
   let bytes = 0;
   for (const v of viewers)
     v.on('message', (data: Buffer) => {
       const now = performance.now();
+      const head = data.toString('latin1', 0, 80);
+      const m = REVISION.exec(head);
+      if (!m) return;
+      const last = Number(m[1]);
+      const first = Number(FROM.exec(head)?.[1] ?? last);
       if (measuring()) {
-        deliveries++;
+        frames++;
+        deliveries += last - first + 1;
         bytes += data.length;
       }
-      const m = REVISION.exec(data.toString('latin1', 0, 64));
-      if (!m) return;
-      const rev = Number(m[1]);
-      const r = byRev.get(rev);
-      if (r) {
-        r.count++;
-        r.last = now;
-      } else byRev.set(rev, { count: 1, last: now });
+      for (let rev = first; rev <= last; rev++) {
+        const r = byRev.get(rev);
+        if (r) {
+          r.count++;
+          r.last = now;
+        } else byRev.set(rev, { count: 1, last: now });
+      }
     });
   return {
     byRev,
     get deliveries() {
       return deliveries;
+    },
+    get frames() {
+      return frames;
     },
     get bytes() {
       return bytes;
@@ -235,6 +251,7 @@ export async function loadProduct(
     ackedPerSecond: Math.round(acked / elapsed),
     deliveriesPerSecond: Math.round(seen.deliveries / total),
     bytesPerDelivery: seen.deliveries ? Math.round(seen.bytes / seen.deliveries) : null,
+    framesPerSecond: Math.round(seen.frames / total),
     serverCpuPercent: Math.round((cpu / total) * 100),
     serverRssMiB: server.rssMiB(),
     memoryPerViewerKiB: o.viewers
@@ -341,6 +358,7 @@ export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult
     ackedPerSecond: Math.round(acked / elapsed),
     deliveriesPerSecond: Math.round(seen.deliveries / total),
     bytesPerDelivery: seen.deliveries ? Math.round(seen.bytes / seen.deliveries) : null,
+    framesPerSecond: Math.round(seen.frames / total),
     serverCpuPercent: Math.round((cpu / total) * 100),
     serverRssMiB: relay.rssMiB(),
     memoryPerViewerKiB: o.viewers
