@@ -118,3 +118,15 @@ export function findOfficialByToken(db: Db, token: string) {
         .get()
     : undefined;
 }
+
+/** The officials of a competition by id (for naming judges in logs and reviews). */
+export function officialsById(db: Db, competitionId: number) {
+  return new Map(
+    db
+      .select()
+      .from(officials)
+      .where(eq(officials.competitionId, competitionId))
+      .all()
+      .map((o) => [o.id, o]),
+  );
+}

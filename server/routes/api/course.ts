@@ -1,10 +1,11 @@
 import { judgeDeviations, resolveLog } from '#engine';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { asc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { auditLog, officials } from '../../../db/schema.ts';
+import { auditLog } from '../../../db/schema.ts';
 import { listMarks } from '../../../db/repositories/marks.ts';
+import { officialsById } from '../../../db/repositories/competitions.ts';
 import { applyCourseAction, CourseAction } from '../../services/course.ts';
 import { toLogEntry } from '../../services/live-competition.ts';
 
@@ -17,8 +18,16 @@ const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/
  * - `GET /api/competitions/:slug/judge-stats` — each judge's deviation from the panel;
  * - `GET /api/competitions/:slug/audit` — the audit log of the competition's course.
  */
+const NOT_FOUND = { error: 'competition/not_found', message: '没有这场比赛' };
+
 const routes: FastifyPluginAsync = async (app) => {
   const staff = app.requireOfficial(['organiser', 'head-judge']);
+  /** The competition of the URL, when it is the signed-in official's own. */
+  const ownCompetition = (req: FastifyRequest) => {
+    const p = SlugParams.safeParse(req.params);
+    const live = p.success ? app.live.get(p.data.slug) : undefined;
+    return live && req.official?.competitionId === live.id ? live : undefined;
+  };
 
   app.post(
     '/api/competitions/:slug/course',
@@ -45,18 +54,9 @@ const routes: FastifyPluginAsync = async (app) => {
   );
 
   app.get('/api/competitions/:slug/judge-stats', { preHandler: staff }, async (req, reply) => {
-    const p = SlugParams.safeParse(req.params);
-    const live = p.success ? app.live.get(p.data.slug) : undefined;
-    if (!live || req.official!.competitionId !== live.id)
-      return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
-    const people = new Map(
-      app.db
-        .select()
-        .from(officials)
-        .where(eq(officials.competitionId, live.id))
-        .all()
-        .map((o) => [o.id, o]),
-    );
+    const live = ownCompetition(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    const people = officialsById(app.db, live.id);
     const book = resolveLog(listMarks(app.db, live.id).map(toLogEntry));
     return {
       judges: judgeDeviations(live.index, book).map((d) => ({
@@ -72,18 +72,9 @@ const routes: FastifyPluginAsync = async (app) => {
 
   /** The whole marks log for the head judge's review, with who, when, why and what is current. */
   app.get('/api/competitions/:slug/marks', { preHandler: staff }, async (req, reply) => {
-    const p = SlugParams.safeParse(req.params);
-    const live = p.success ? app.live.get(p.data.slug) : undefined;
-    if (!live || req.official!.competitionId !== live.id)
-      return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
-    const people = new Map(
-      app.db
-        .select()
-        .from(officials)
-        .where(eq(officials.competitionId, live.id))
-        .all()
-        .map((o) => [o.id, o]),
-    );
+    const live = ownCompetition(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    const people = officialsById(app.db, live.id);
     return {
       marks: listMarks(app.db, live.id).map((m) => {
         const c = live.contestants.get(m.contestantId);
@@ -179,10 +170,8 @@ const routes: FastifyPluginAsync = async (app) => {
   );
 
   app.get('/api/competitions/:slug/audit', { preHandler: staff }, async (req, reply) => {
-    const p = SlugParams.safeParse(req.params);
-    const live = p.success ? app.live.get(p.data.slug) : undefined;
-    if (!live || req.official!.competitionId !== live.id)
-      return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+    const live = ownCompetition(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
     return {
       entries: app.db
         .select()

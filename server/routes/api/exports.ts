@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog, officials } from '../../../db/schema.ts';
 import { listMarks } from '../../../db/repositories/marks.ts';
+import { officialsById } from '../../../db/repositories/competitions.ts';
 import { identify } from '../../plugins/auth.ts';
 import { resultsPage, standingsTable, toCsv, toXlsx } from '../../services/exports.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
@@ -81,12 +82,7 @@ const routes: FastifyPluginAsync = async (app) => {
         .code(401)
         .send({ error: 'auth/required', message: '审计日志仅限组委会和裁判长' });
     const people = new Map(
-      app.db
-        .select()
-        .from(officials)
-        .where(eq(officials.competitionId, r.live.id))
-        .all()
-        .map((o) => [o.id, `${o.code} ${o.name}`]),
+      [...officialsById(app.db, r.live.id)].map(([id, o]) => [id, `${o.code} ${o.name}`]),
     );
     const bibOf = new Map([...r.live.contestants.values()].map((c) => [c.id, c.bib]));
     const rows: (string | number)[][] = [];
