@@ -38,6 +38,8 @@ export function mergeDeltas(deltas: BoardDelta[]): BoardDelta {
 /** A connected board: the public projector and phones, or a staff view (console) that sees everything live. */
 export interface BoardClient {
   staff: boolean;
+  /** The official of a staff board, so revoking the token closes it at once. */
+  officialId?: number;
 }
 
 /** Live state of every competition, the sockets watching each, and the mark writer. */

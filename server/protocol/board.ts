@@ -26,6 +26,8 @@ export interface BoardSnapshot {
   total: number;
   /** The latest ticker events this board may see, newest first, so a reloaded board is not blank. */
   recent: (BoardEvent & { revision: number })[];
+  /** True on the snapshot a staff board gets after `board.hello`. */
+  staff?: boolean;
 }
 
 /** What one mark explains, for the ticker ("12号 单边桥 掉桥 −10"). */

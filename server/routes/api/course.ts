@@ -70,6 +70,13 @@ const routes: FastifyPluginAsync = async (app) => {
     };
   });
 
+  /** The marking scheme, for staff screens that name sheets, criteria and attempts. */
+  app.get('/api/competitions/:slug/scheme', { preHandler: staff }, async (req, reply) => {
+    const live = ownCompetition(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    return { scheme: live.index.scheme };
+  });
+
   /** The whole marks log for the head judge's review, with who, when, why and what is current. */
   app.get('/api/competitions/:slug/marks', { preHandler: staff }, async (req, reply) => {
     const live = ownCompetition(req);

@@ -95,6 +95,8 @@ const routes: FastifyPluginAsync = async (app) => {
         // The old token is dead now, on open sockets too.
         for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
           if (officialId === target.id) ws.close(CloseCode.authFailed, 'token revoked');
+        for (const [ws, client] of app.live.boards.get(live.id) ?? [])
+          if (client.officialId === target.id) ws.close(CloseCode.authFailed, 'token revoked');
         return token
           ? {
               code: target.code,

@@ -105,3 +105,37 @@ describe('the console API is for staff only', () => {
     }
   });
 });
+
+describe('who am I, the scheme, and revoking a staff board', () => {
+  it('answers /api/me and the scheme for staff, and closes a revoked head judge’s board at once', async () => {
+    const token = (code: string) => server.fixture.officials.find((o) => o.code === code)!.token;
+    const me = await (
+      await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token('H01')}` } })
+    ).json();
+    expect(me).toMatchObject({ code: 'H01', role: 'head-judge', competition: 'gaoxin-2024' });
+    expect((await fetch(`${server.url}/api/me`)).status).toBe(401);
+    const scheme = (await (
+      await fetch(`${server.url}/api/competitions/gaoxin-2024/scheme`, {
+        headers: { authorization: `Bearer ${token('H01')}` },
+      })
+    ).json()) as { scheme: { id: string } };
+    expect(scheme.scheme.id).toBe('rider-2024');
+    const { connectBoard } = await import('../../test-support.ts');
+    const board = connectBoard(server.ws, 'gaoxin-2024');
+    await board.next((m) => m.type === 'board.snapshot');
+    board.send({ type: 'board.hello', token: token('H01') });
+    expect(
+      await board.next(
+        (m) => m.type === 'board.snapshot' && (m as { staff?: boolean }).staff === true,
+        5000,
+        1,
+      ),
+    ).toBeTruthy();
+    await fetch(`${server.url}/api/competitions/gaoxin-2024/officials/H01/rotate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token('O01')}` },
+      body: '{}',
+    });
+    expect((await board.closed).code).toBe(4001);
+  });
+});

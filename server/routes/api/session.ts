@@ -60,6 +60,23 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
+  /** Who a token or session belongs to: the console's first call after sign-in. */
+  app.get(
+    '/api/me',
+    { preHandler: app.requireOfficial(['organiser', 'head-judge', 'judge']) },
+    async (req) => {
+      const who = req.official!;
+      const live = app.live.byId(who.competitionId);
+      return {
+        code: who.code,
+        name: who.name,
+        role: who.role,
+        sheets: [...who.sheets],
+        competition: live?.slug ?? null,
+      };
+    },
+  );
+
   app.delete('/api/session', async (req) => {
     const m = /^Bearer ([0-9a-f]{32,128})$/.exec(req.headers.authorization ?? '');
     if (m)

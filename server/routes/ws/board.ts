@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { identify } from '../../plugins/auth.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
+import type { BoardClient } from '../../plugins/live.ts';
 
 const BoardClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), t: z.number().optional() }),
@@ -25,7 +26,7 @@ const routes: FastifyPluginAsync = async (app) => {
       socket.close(CloseCode.notFound, 'competition not found');
       return;
     }
-    const client = { staff: false };
+    const client: BoardClient = { staff: false };
     const missed =
       q.data.since === undefined || live.row.state !== 'live'
         ? null
@@ -54,7 +55,8 @@ const routes: FastifyPluginAsync = async (app) => {
           return;
         }
         client.staff = true;
-        socket.send(JSON.stringify(live.snapshot()));
+        client.officialId = who.officialId;
+        socket.send(JSON.stringify({ ...live.snapshot(), staff: true }));
       }
     });
     socket.on('close', () => set.delete(socket));

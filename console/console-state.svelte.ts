@@ -1,0 +1,94 @@
+import type { Api } from './api.ts';
+import { DialogState } from './dialog.svelte.ts';
+import { DICTS, type Dict, type Lang } from './i18n.ts';
+import { labelsOf, sheetStations } from './labels.ts';
+import { ContestantImport, TheoryImport } from './imports.svelte.ts';
+import { OfficialsState } from './officials.svelte.ts';
+import { ReviewState } from './review.svelte.ts';
+import { Router } from './router.svelte.ts';
+import { Session } from './session.svelte.ts';
+import { StaffBoard } from './staff-board.svelte.ts';
+
+/** How long a toast stays on screen, ms. */
+export const TOAST_MS = 4_000;
+
+/**
+ * Everything the console's screens read: the login, the live staff board, the screens' data
+ * and the confirmation dialog. main.ts owns the socket that feeds {@link board}; components
+ * only read these objects and call their methods.
+ */
+export class ConsoleState {
+  readonly lang: Lang;
+  readonly t: Dict;
+  readonly session: Session;
+  readonly board = new StaffBoard();
+  readonly router = new Router();
+  readonly dialog: DialogState;
+  readonly review: ReviewState;
+  readonly officials: OfficialsState;
+  readonly contestants: ContestantImport;
+  readonly theory: TheoryImport;
+  #toast = $state.raw<{ text: string; id: number } | null>(null);
+  #toastTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Station id → label in the console's language. */
+  readonly stationLabels: ReadonlyMap<string, string> = $derived.by(() =>
+    labelsOf(this.board.columns, this.lang),
+  );
+  /** Sheet id → its station id, learned from the marks log (sub-stations are sheets). */
+  readonly #sheetStation: ReadonlyMap<string, string> = $derived.by(() =>
+    sheetStations(this.review.marks),
+  );
+
+  constructor(lang: Lang, preferredSlug: string | null) {
+    this.lang = lang;
+    this.t = DICTS[lang];
+    this.session = new Session(this.t, preferredSlug);
+    this.dialog = new DialogState(this.t);
+    this.review = new ReviewState(this.t);
+    this.officials = new OfficialsState(this.t);
+    this.contestants = new ContestantImport(this.t);
+    this.theory = new TheoryImport(this.t);
+  }
+
+  get api(): Api | null {
+    return this.session.api;
+  }
+
+  get toast(): { text: string; id: number } | null {
+    return this.#toast;
+  }
+
+  /** Shows a short confirmation at the bottom of the screen. */
+  notify(text: string): void {
+    if (this.#toastTimer) clearTimeout(this.#toastTimer);
+    this.#toast = { text, id: (this.#toast?.id ?? 0) + 1 };
+    this.#toastTimer = setTimeout(() => (this.#toast = null), TOAST_MS);
+  }
+
+  stationLabel(id: string | null): string {
+    if (!id) return '';
+    return this.stationLabels.get(id) ?? id;
+  }
+
+  /**
+   * A sheet's name: its station's label when the sheet is the station, else "station · sheet"
+   * (the console is not sent the scheme, so a sub-station shows by its id).
+   */
+  sheetLabel(sheetId: string | null, stationId: string | null = null): string {
+    if (!sheetId) return this.stationLabel(stationId);
+    if (this.stationLabels.has(sheetId)) return this.stationLabels.get(sheetId)!;
+    const parent = stationId ?? this.#sheetStation.get(sheetId) ?? null;
+    return parent ? `${this.stationLabel(parent)} · ${sheetId}` : sheetId;
+  }
+
+  /** Forgets every screen's data (after a logout). */
+  clear(): void {
+    this.board.reset();
+    this.review.reset();
+    this.officials.reset();
+    this.contestants.reset();
+    this.theory.reset();
+    this.dialog.cancel();
+  }
+}

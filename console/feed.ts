@@ -1,0 +1,95 @@
+import type { BoardServerMessage } from '#protocol';
+import { CloseCode } from '../server/protocol/constants.ts';
+import { LiveSocket } from '../web/live-socket.ts';
+import type { StaffBoard } from './staff-board.svelte.ts';
+
+/**
+ * Decides which frames of one connection of the board socket belong to the staff view.
+ *
+ * Without `since`, the server opens every connection with the public snapshot, may send public
+ * deltas while our `board.hello` is on its way, and answers the hello with the staff snapshot;
+ * from then on it sends this socket staff deltas only. So everything up to and including the
+ * first snapshot is the public view and is dropped; the second snapshot (or one marked
+ * `staff: true`, should the server ever mark it) starts the staff view.
+ *
+ * The console never reconnects with `since`: the hello is answered with a whole staff snapshot
+ * anyway, and the deltas a `since` brings back would be the public (masked, frozen) ones.
+ */
+export class StaffGate {
+  #snapshots = 0;
+  #staff = false;
+
+  /** A new connection: the next frames are public again until the staff snapshot. */
+  reset(): void {
+    this.#snapshots = 0;
+    this.#staff = false;
+  }
+
+  /** True when the frame is part of the staff view and should be applied. */
+  admit(msg: { type: string; staff?: boolean }): boolean {
+    if (this.#staff) return true;
+    if (msg.type !== 'board.snapshot') return false;
+    this.#snapshots++;
+    if (msg.staff === true || this.#snapshots >= 2) this.#staff = true;
+    return this.#staff;
+  }
+}
+
+/**
+ * Opens the staff board socket for a signed-in console and feeds `board`. Frames are applied
+ * in batches (once per animation frame, or every 50 ms in a hidden tab), so a burst of marks
+ * renders once. Returns a function that closes the socket.
+ */
+export function openFeed(opts: {
+  board: StaffBoard;
+  slug: string;
+  token: string;
+  /** The server refused the login (token revoked or rotated): sign out. */
+  onAuthFailed: () => void;
+}): () => void {
+  const { board, slug, token } = opts;
+  const gate = new StaffGate();
+  const inbox: BoardServerMessage[] = [];
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    for (const msg of inbox.splice(0)) {
+      if (msg.type === 'board.snapshot') board.applySnapshot(msg);
+      else if (msg.type === 'board.delta' && board.applyDelta(msg) === 'board/gap') {
+        // A revision went missing: start over with a fresh staff snapshot.
+        inbox.length = 0;
+        socket.reconnectNow();
+        return;
+      }
+    }
+  };
+
+  const socket: LiveSocket<BoardServerMessage> = new LiveSocket<BoardServerMessage>({
+    path: () => `/ws/board?${new URLSearchParams({ competition: slug })}`,
+    onOpen: (send) => {
+      gate.reset();
+      inbox.length = 0;
+      send({ type: 'board.hello', token });
+    },
+    onMessage: (msg) => {
+      if (!gate.admit(msg as { type: string; staff?: boolean })) return;
+      inbox.push(msg);
+      if (scheduled) return;
+      scheduled = true;
+      if (document.hidden) setTimeout(flush, 50);
+      else requestAnimationFrame(flush);
+    },
+    onState: (state) => board.setLink(state),
+    fatalCodes: [CloseCode.authFailed, CloseCode.notFound],
+    onFatal: () => opts.onAuthFailed(),
+  });
+  const online = () => socket.reconnectNow();
+  addEventListener('online', online);
+  addEventListener('offline', online);
+  return () => {
+    removeEventListener('online', online);
+    removeEventListener('offline', online);
+    socket.close();
+  };
+}

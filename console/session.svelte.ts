@@ -1,0 +1,182 @@
+import type { CompetitionsResponse } from '#protocol';
+import { Api, failText } from './api.ts';
+import type { Dict, Role } from './i18n.ts';
+import { extractToken } from './login-code.ts';
+
+/** sessionStorage: the login lasts as long as the tab, and is not shared with other tabs. */
+export const TOKEN_KEY = 'jx.console.token';
+
+function readStored(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function store(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Private mode: the login lasts until the page is reloaded.
+  }
+}
+
+/**
+ * Who is signed in: the token, the competition it belongs to and the role (organiser or head
+ * judge). The server has no "who am I" endpoint, so the login asks two staff endpoints:
+ * the audit log (any staff; 404 for another competition's official) finds the competition, and
+ * the officials list (organiser only) tells the organiser from the head judge.
+ */
+export class Session {
+  #api = $state.raw<Api | null>(null);
+  #role = $state.raw<Role | null>(null);
+  #busy = $state.raw(false);
+  #error = $state.raw<string | null>(null);
+  readonly #t: Dict;
+  readonly #preferredSlug: string | null;
+  /** Called with the new Api after a login, and with null after a logout. */
+  onChange: (api: Api | null) => void = () => {};
+
+  constructor(t: Dict, preferredSlug: string | null) {
+    this.#t = t;
+    this.#preferredSlug = preferredSlug;
+  }
+
+  get api(): Api | null {
+    return this.#api;
+  }
+  get role(): Role | null {
+    return this.#role;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get isOrganiser(): boolean {
+    return this.#role === 'organiser';
+  }
+  get isHeadJudge(): boolean {
+    return this.#role === 'head-judge';
+  }
+
+  /** Signs in again with the token kept in this tab, if any. */
+  async restore(): Promise<void> {
+    const token = readStored();
+    if (token) await this.login(token);
+  }
+
+  /** Checks a login code with the server; on success keeps it for this tab. */
+  async login(input: string): Promise<boolean> {
+    const token = extractToken(input);
+    if (!token) {
+      this.#error = this.#t.login.empty;
+      return false;
+    }
+    this.#busy = true;
+    this.#error = null;
+    try {
+      const found = await this.#identify(token);
+      if ('message' in found) {
+        this.#error = found.message;
+        if (found.forget) store(null);
+        return false;
+      }
+      store(token);
+      this.#role = found.role;
+      this.#api = found.api;
+      this.onChange(found.api);
+      return true;
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /**
+   * Signs the organiser in with the password (`POST /api/session`), which answers with a
+   * session token used like a login code from then on.
+   */
+  async loginWithPassword(password: string): Promise<boolean> {
+    if (!password) {
+      this.#error = this.#t.login.emptyPassword;
+      return false;
+    }
+    this.#busy = true;
+    this.#error = null;
+    let token: string | null = null;
+    try {
+      const slugs = await this.#candidateSlugs();
+      const slug = slugs?.[0];
+      if (!slug) {
+        this.#error = slugs ? this.#t.login.noCompetition : this.#t.network;
+        return false;
+      }
+      const r = await new Api('', slug).request<{ token: string }>('/api/session', {
+        json: { slug, password },
+      });
+      if (!r.ok) {
+        this.#error = failText(r, this.#t);
+        return false;
+      }
+      token = r.data.token;
+    } finally {
+      this.#busy = false;
+    }
+    return this.login(token);
+  }
+
+  /** Signs out; `message` (e.g. the token was revoked) is shown on the login screen. */
+  logout(message: string | null = null): void {
+    const api = this.#api;
+    // A password session ends on the server too (harmless for an official's login code).
+    if (api && !message)
+      void fetch('/api/session', {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${api.token}` },
+      }).catch(() => {});
+    store(null);
+    this.#api = null;
+    this.#role = null;
+    this.#error = message;
+    this.onChange(null);
+  }
+
+  async #identify(
+    token: string,
+  ): Promise<{ api: Api; role: Role } | { message: string; forget: boolean }> {
+    const t = this.#t;
+    const slugs = await this.#candidateSlugs();
+    if (!slugs) return { message: t.network, forget: false };
+    for (const slug of slugs) {
+      const api = new Api(token, slug);
+      const probe = await api.request<unknown>(api.competition('/audit'));
+      if (probe.ok) {
+        const who = await api.request<unknown>(api.competition('/officials'));
+        if (!who.ok && who.status === 0) return { message: t.network, forget: false };
+        return { api, role: who.ok ? 'organiser' : 'head-judge' };
+      }
+      if (probe.status === 0) return { message: t.network, forget: false };
+      if (probe.status === 401) return { message: t.login.invalid, forget: true };
+      if (probe.status === 403) return { message: t.login.judgeToken, forget: true };
+      // 404: another competition's official; try the next competition.
+    }
+    return { message: t.login.noCompetition, forget: true };
+  }
+
+  /** The competition named by `?competition=` first, then every other one the server lists. */
+  async #candidateSlugs(): Promise<string[] | null> {
+    try {
+      const res = await fetch('/api/competitions', { cache: 'no-store' });
+      if (!res.ok) return null;
+      const body = (await res.json()) as CompetitionsResponse;
+      const slugs = body.competitions.map((c) => c.slug);
+      const first = this.#preferredSlug;
+      return first && slugs.includes(first) ? [first, ...slugs.filter((s) => s !== first)] : slugs;
+    } catch {
+      return null;
+    }
+  }
+}

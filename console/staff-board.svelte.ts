@@ -1,0 +1,107 @@
+import { rankRows, type StandingRow } from '#engine';
+import type {
+  BoardDelta,
+  BoardEvent,
+  BoardSnapshot,
+  CompetitionSummary,
+  StandingsColumns,
+} from '#protocol';
+import type { SocketState } from '../web/live-socket.ts';
+import { lockedStationsOf, mergeRows } from './progress.ts';
+
+/** How many of the latest marks the console keeps for its activity list. */
+export const RECENT_KEEP = 8;
+
+export type StaffDeltaOutcome = 'applied' | 'board/gap' | 'board/stale' | 'board/no_snapshot';
+
+/**
+ * The live rows as a staff board sees them (every mark, whatever the course): the staff
+ * snapshot advanced by deltas in revision order, ranked with the engine's `rankRows` — the
+ * function the server ranks with. Components read it; only feed.ts writes to it.
+ */
+export class StaffBoard {
+  #competition = $state.raw<CompetitionSummary | null>(null);
+  #columns = $state.raw<StandingsColumns | null>(null);
+  #rows = $state.raw<StandingRow[]>([]);
+  #revision = $state.raw<number | null>(null);
+  #recent = $state.raw<(BoardEvent & { revision: number })[]>([]);
+  #link = $state.raw<SocketState>('connecting');
+
+  /** Rows in rank order: ranked first, then disqualified, then withdrawn. */
+  readonly ranked: StandingRow[] = $derived(rankRows(this.#rows));
+  /** Stations the head judge has locked (a lock applies to every row alike). */
+  readonly lockedStations: ReadonlySet<string> = $derived(lockedStationsOf(this.#rows));
+
+  get competition(): CompetitionSummary | null {
+    return this.#competition;
+  }
+  get columns(): StandingsColumns | null {
+    return this.#columns;
+  }
+  get rows(): StandingRow[] {
+    return this.#rows;
+  }
+  get revision(): number | null {
+    return this.#revision;
+  }
+  /** The latest marks, newest first. */
+  get recent(): (BoardEvent & { revision: number })[] {
+    return this.#recent;
+  }
+  get link(): SocketState {
+    return this.#link;
+  }
+  /** True once the staff snapshot has arrived. */
+  get ready(): boolean {
+    return this.#revision !== null;
+  }
+
+  applySnapshot(s: BoardSnapshot): void {
+    this.#competition = s.competition;
+    this.#columns = s.columns;
+    this.#rows = s.rows;
+    this.#revision = s.revision;
+    this.#recent = (s.recent ?? []).slice(0, RECENT_KEEP);
+  }
+
+  /**
+   * Applies the delta that follows the last applied revision: its rows replace held rows by
+   * contestantId (new ones are added) and a `competition` it carries replaces the summary.
+   * Anything else changes nothing; on `board/gap` the caller reconnects for a fresh snapshot.
+   */
+  applyDelta(d: BoardDelta): StaffDeltaOutcome {
+    if (this.#revision === null) return 'board/no_snapshot';
+    if (d.revision <= this.#revision) return 'board/stale';
+    if (d.revision !== this.#revision + 1) return 'board/gap';
+    if (d.competition) this.#competition = d.competition;
+    if (d.rows.length) this.#rows = mergeRows(this.#rows, d.rows);
+    if (d.event)
+      this.#recent = [{ ...d.event, revision: d.revision }, ...this.#recent].slice(0, RECENT_KEEP);
+    this.#revision = d.revision;
+    if (this.#competition) this.#competition = { ...this.#competition, revision: d.revision };
+    return 'applied';
+  }
+
+  /**
+   * Takes the competition summary a course action answered with, so the screen moves on at once
+   * (the delta that follows carries the same summary).
+   */
+  applySummary(c: CompetitionSummary): void {
+    if (this.#revision !== null && c.revision < this.#revision) return;
+    this.#competition = c;
+  }
+
+  setLink(state: SocketState): void {
+    this.#link = state;
+  }
+
+  /** Forgets everything (after a logout). */
+  reset(): void {
+    this.#competition = null;
+    this.#columns = null;
+    this.#rows = [];
+    this.#revision = null;
+    this.#recent = [];
+    this.#link = 'connecting';
+  }
+}

@@ -1,0 +1,591 @@
+/**
+ * The organiser console against the real server in Debian's Chromium: the organiser and the
+ * head judge sign in with their login codes, real judge websockets submit marks, and every
+ * step the console takes (lock, void, rotate, import, export, freeze, reveal, publish) is
+ * checked on the server through its API afterwards. Screenshots land in e2e/artifacts/
+ * (console-*.png, 1440×900): look at them.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexScheme, type Sheet } from '../server/engine/index.ts';
+import type {
+  CompetitionsResponse,
+  JudgeContestant,
+  StandingsResponse,
+} from '../server/protocol/index.ts';
+import { connectJudge, submitMark, tokenOf, type JudgeSocket } from '../server/test-support.ts';
+import { ensureOrganiserPassword } from '../server/services/password.ts';
+import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
+
+const SLUG = 'gaoxin-2024';
+const VIEWPORT = { width: 1440, height: 900 };
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+let server: Server;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const judges = new Map<string, JudgeSocket>();
+let sheets: Map<string, Sheet>;
+/** Contestants in draw order. */
+let field: JudgeContestant[] = [];
+/** The organiser's and the head judge's console pages, kept open from test to test. */
+let org: Page;
+let head: Page;
+
+const token = (code: string) => tokenOf(server.fixture, code);
+
+const byTestId = (page: Page, id: string, attrs: Record<string, string | number> = {}) =>
+  page.locator(
+    `[data-testid="${id}"]` +
+      Object.entries(attrs)
+        .map(([k, v]) => `[data-${k}="${v}"]`)
+        .join(''),
+  );
+
+/** A staff API call, answered as status + JSON. */
+async function api<T>(path: string, code = 'O01', init: RequestInit = {}) {
+  const res = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${token(code)}`,
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function summary() {
+  const res = await fetch(`${server.url}/api/competitions`);
+  return ((await res.json()) as CompetitionsResponse).competitions.find((c) => c.slug === SLUG)!;
+}
+
+async function staffStandings(): Promise<StandingsResponse> {
+  const r = await api<StandingsResponse>(`/api/competitions/${SLUG}/standings`);
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+/** Opens the console in a fresh browser context and signs in with an official's code. */
+async function signIn(code: string, query = ''): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+    acceptDownloads: true,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('[console page error]', e));
+  await page.goto(`${server.url}/console/${query}`);
+  await byTestId(page, 'login-token-input').waitFor();
+  if (code === 'O01' && !query)
+    await page.screenshot({ path: join(ARTIFACTS, 'console-login.png') });
+  await byTestId(page, 'login-token-input').fill(token(code));
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'progress-overall').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** Answers the open confirmation dialog (with a reason when given). */
+async function confirm(page: Page, reason?: string) {
+  const dialog = byTestId(page, 'confirm-dialog');
+  await dialog.locator('form').waitFor();
+  if (reason !== undefined) await byTestId(page, 'confirm-reason').fill(reason);
+  await byTestId(page, 'confirm-ok').click();
+}
+
+async function dialogClosed(page: Page) {
+  await page.waitForFunction(
+    () => !(document.querySelector('[data-testid="confirm-dialog"]') as HTMLDialogElement).open,
+  );
+}
+
+/** Deterministic raw values of a sheet; `flag` makes the panel disagree beyond tolerance. */
+function valuesFor(sheet: Sheet, contestantId: number, judgeIndex: number, flag = false) {
+  const out: Record<string, unknown> = {};
+  sheet.criteria.forEach((c, i) => {
+    if (c.kind === 'faults') out[c.id] = { [c.faults[0]!.id]: contestantId % 3 };
+    else if (c.kind === 'veto') out[c.id] = false;
+    else if (c.kind === 'check') out[c.id] = (contestantId + i) % 4 !== 0;
+    else if (c.kind === 'time') out[c.id] = 50_000 + contestantId * 300;
+    else if (c.kind === 'judgement') {
+      const level = flag
+        ? judgeIndex === 0
+          ? c.scale.min
+          : c.scale.max
+        : c.scale.min + c.scale.step * (1 + ((contestantId + judgeIndex) % 2));
+      out[c.id] = String(level);
+    } else if (c.kind === 'imported') out[c.id] = String(55 + ((contestantId * 7) % 45));
+  });
+  return out;
+}
+
+/** Every judge assigned to a sheet, in code order. */
+function panelOf(sheetId: string): string[] {
+  return server.fixture.officials
+    .filter((o) => o.role === 'judge' && o.sheets.includes(sheetId))
+    .map((o) => o.code);
+}
+
+/** Contestant × sheet lines already marked (a second mark would be a correction). */
+const marked = new Set<string>();
+
+/** Every assigned judge submits the sheet for the contestant; all must be acknowledged. */
+async function markSheet(c: JudgeContestant, sheetId: string, flag = false) {
+  if (marked.has(`${c.id}:${sheetId}`)) return;
+  marked.add(`${c.id}:${sheetId}`);
+  const panel = panelOf(sheetId);
+  for (const [i, code] of panel.entries()) {
+    const ack = await submitMark(judges.get(code)!, {
+      contestantId: c.id,
+      sheetId,
+      values: valuesFor(sheets.get(sheetId)!, c.id, i, flag),
+    });
+    expect(ack.type, JSON.stringify(ack)).toBe('mark.ack');
+  }
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+  for (const o of server.fixture.officials.filter((x) => x.role === 'judge')) {
+    const j = await connectJudge(server.url.replace('http', 'ws'), o.token);
+    expect(j.welcome.type).toBe('judge.welcome');
+    judges.set(o.code, j);
+  }
+  const welcome = judges.get('J01')!.welcome;
+  sheets = indexScheme(welcome.scheme).sheets;
+  field = [...welcome.contestants].sort((a, b) => a.drawOrder - b.drawOrder);
+});
+
+afterAll(async () => {
+  for (const j of judges.values()) j.close();
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('organiser console', () => {
+  it('signs in with the organiser’s code and fills the progress matrix live as judges mark', async () => {
+    org = await signIn('O01');
+    await expect(byTestId(org, 'role-badge').getAttribute('data-role')).resolves.toBe('organiser');
+    await byTestId(org, 'state-badge', { state: 'live' }).waitFor();
+    expect(await byTestId(org, 'competition-title').innerText()).toContain('网约送餐员');
+    expect(await byTestId(org, 'progress-overall').getAttribute('data-done')).toBe('0');
+    expect(await byTestId(org, 'matrix-row').count()).toBe(35);
+
+    // One mark: its cell turns scored without a reload.
+    const first = field[0]!;
+    await markSheet(first, 'cleaning');
+    const cell = org.locator(
+      `[data-testid="matrix-row"][data-bib="${first.bib}"] [data-testid="matrix-cell"][data-station="cleaning"]`,
+    );
+    await expect.poll(() => cell.getAttribute('data-status')).toBe('scored');
+    await byTestId(org, 'progress-overall', { done: 1 }).waitFor();
+
+    // Riding has four sheets: one of them leaves the station in progress.
+    await markSheet(first, 's-bend');
+    const riding = org.locator(
+      `[data-testid="matrix-row"][data-bib="${first.bib}"] [data-testid="matrix-cell"][data-station="riding"]`,
+    );
+    await expect.poll(() => riding.getAttribute('data-status')).toBe('partial');
+
+    // A realistic mid-contest: 22 riders done, 6 under way, the rest not started.
+    const practical = [...sheets.keys()];
+    for (const c of field.slice(0, 22)) for (const s of practical) await markSheet(c, s);
+    for (const c of field.slice(22, 28))
+      for (const s of ['theory-exam', 'cleaning', 's-bend', 'bridge']) await markSheet(c, s);
+    // Two panels disagree beyond tolerance; one judge corrects a slip, with a reason.
+    await markSheet(field[23]!, 'packaging', true);
+    await markSheet(field[25]!, 'communication', true);
+    const fix = await submitMark(judges.get('J06')!, {
+      contestantId: field[5]!.id,
+      sheetId: 'cleaning',
+      values: valuesFor(sheets.get('cleaning')!, field[5]!.id + 1, 0),
+      reason: '勾选错误，更正',
+    });
+    expect(fix.type).toBe('mark.ack');
+
+    // The console agrees with the server's staff standings, cell by cell.
+    const st = await staffStandings();
+    const stationIds = st.columns.stations.map((s) => s.id);
+    let done = 0;
+    for (const r of st.rows)
+      for (const id of stationIds) if (r.stations[id]?.status === 'scored') done++;
+    await byTestId(org, 'progress-overall', { done, total: 35 * stationIds.length }).waitFor();
+    for (const r of st.rows.slice(0, 12))
+      for (const id of stationIds)
+        expect(
+          await org
+            .locator(
+              `[data-testid="matrix-row"][data-bib="${r.bib}"] [data-testid="matrix-cell"][data-station="${id}"]`,
+            )
+            .getAttribute('data-status'),
+        ).toBe(r.stations[id]!.status);
+    const flaggedBib = field[23]!.bib;
+    expect(
+      await org
+        .locator(
+          `[data-testid="matrix-row"][data-bib="${flaggedBib}"] [data-testid="matrix-cell"][data-station="packaging"]`,
+        )
+        .getAttribute('data-status'),
+    ).toBe('flagged');
+    const flaggedCount = st.rows.filter((r) => r.stations.packaging?.status === 'flagged').length;
+    expect(
+      await org
+        .locator(
+          '[data-testid="station-row"][data-station="packaging"] [data-testid="station-count"][data-status="flagged"]',
+        )
+        .innerText(),
+    ).toBe(String(flaggedCount));
+    // Who is missing what: the 7 riders not started miss every station.
+    expect(await byTestId(org, 'matrix-row', { missing: stationIds.length }).count()).toBe(7);
+
+    // The organiser does not lock: that is the head judge's sign-off.
+    expect(await byTestId(org, 'station-lock').count()).toBe(0);
+    await org.screenshot({ path: join(ARTIFACTS, 'console-progress.png') });
+
+    // A reload keeps the login (this tab's sessionStorage).
+    await org.reload();
+    await byTestId(org, 'progress-overall', { done }).waitFor();
+  });
+
+  it('lets the head judge lock a station after a confirmation, live on every console', async () => {
+    head = await signIn('H01');
+    await expect(byTestId(head, 'role-badge').getAttribute('data-role')).resolves.toBe(
+      'head-judge',
+    );
+    const row = byTestId(head, 'station-row', { station: 'cleaning' });
+    await row.locator('[data-testid="station-lock"]').click();
+    // Cancel first: nothing happens.
+    await byTestId(head, 'confirm-cancel').click();
+    await dialogClosed(head);
+    let st = await staffStandings();
+    expect(st.rows[0]!.stations.cleaning!.locked).toBe(false);
+
+    await row.locator('[data-testid="station-lock"]').click();
+    await confirm(head, '已核对');
+    await dialogClosed(head);
+    await byTestId(head, 'station-row', { station: 'cleaning', locked: 'true' }).waitFor();
+    await byTestId(org, 'station-row', { station: 'cleaning', locked: 'true' }).waitFor();
+    st = await staffStandings();
+    expect(st.rows.every((r) => r.stations.cleaning!.locked)).toBe(true);
+    await head.screenshot({ path: join(ARTIFACTS, 'console-progress-head-judge.png') });
+
+    // A judge can no longer write there.
+    const late = await submitMark(judges.get('J06')!, {
+      contestantId: field[30]!.id,
+      sheetId: 'cleaning',
+      values: valuesFor(sheets.get('cleaning')!, field[30]!.id, 0),
+    });
+    expect(late.type).toBe('mark.reject');
+  });
+
+  it('shows the marks log with corrections and flags, and voids a mark with a reason', async () => {
+    await byTestId(head, 'nav-review').click();
+    const probe = await api<{ marks?: unknown[] }>(`/api/competitions/${SLUG}/marks`, 'H01');
+    if (probe.status === 404) {
+      // The marks endpoint is not deployed on this server: the screen says so.
+      await byTestId(head, 'review-unavailable').waitFor();
+      await head.screenshot({ path: join(ARTIFACTS, 'console-review.png') });
+      return;
+    }
+    await byTestId(head, 'review-row').first().waitFor();
+    await byTestId(head, 'review-row', { state: 'superseded' }).first().waitFor();
+    await byTestId(head, 'review-row', { flagged: 'true' }).first().waitFor();
+    await byTestId(head, 'judge-stat').first().waitFor();
+    await head.screenshot({ path: join(ARTIFACTS, 'console-review.png') });
+
+    // Only the flagged lines.
+    await byTestId(head, 'review-only-flagged').check();
+    const flaggedRows = byTestId(head, 'review-row');
+    await expect.poll(() => flaggedRows.count()).toBe(6);
+    expect(await byTestId(head, 'review-row', { flagged: 'false' }).count()).toBe(0);
+
+    // Void the dissenting judge's mark on the flagged packaging line.
+    const target = field[23]!;
+    await byTestId(head, 'review-only-flagged').uncheck();
+    await head.selectOption('[data-testid="review-contestant"]', String(target.id));
+    await head.selectOption('[data-testid="review-station"]', 'packaging');
+    const marks = (
+      await api<{
+        marks: { id: number; contestantId: number; sheetId: string; judge: { code: string } }[];
+      }>(`/api/competitions/${SLUG}/marks`, 'H01')
+    ).body.marks;
+    const dissent = marks.find(
+      (m) => m.contestantId === target.id && m.sheetId === 'packaging' && m.judge.code === 'J08',
+    )!;
+    const line = byTestId(head, 'review-row', { 'mark-id': dissent.id });
+    await line.locator('[data-testid="review-void"]').click();
+    // A reason is required: the dialog refuses an empty one.
+    await confirm(head, '');
+    await byTestId(head, 'confirm-error').waitFor();
+    await confirm(head, '评分明显偏离评分标准，撤销');
+    await dialogClosed(head);
+    await byTestId(head, 'review-row', { 'mark-id': dissent.id, state: 'voided' }).waitFor();
+    const after = (
+      await api<{
+        marks: { id: number; kind: string; targetMarkId: number | null; current: boolean }[];
+      }>(`/api/competitions/${SLUG}/marks`, 'H01')
+    ).body.marks;
+    expect(after.find((m) => m.id === dissent.id)!.current).toBe(false);
+    expect(after.some((m) => m.kind === 'void' && m.targetMarkId === dissent.id)).toBe(true);
+    // The organiser sees the log but has no void or re-run buttons.
+    await byTestId(org, 'nav-review').click();
+    await byTestId(org, 'review-row').first().waitFor();
+    expect(await byTestId(org, 'review-void').count()).toBe(0);
+    await byTestId(org, 'nav-progress').click();
+  });
+
+  it('rotates a judge’s login code and prints login cards with a QR code of the new one', async () => {
+    await byTestId(org, 'nav-judges').click();
+    const row = byTestId(org, 'official-row', { code: 'J02' });
+    await row.locator('[data-testid="official-rotate"]').click();
+    await confirm(org);
+    await dialogClosed(org);
+    const issued = byTestId(org, 'issued-token', { code: 'J02' });
+    await issued.waitFor();
+    const fresh = (await issued.locator('code').innerText()).replace(/\s+/g, '');
+    expect(fresh).toMatch(/^[0-9a-f]{32}$/);
+    // The old code is dead, the new one works.
+    const old = await connectJudge(server.url.replace('http', 'ws'), token('J02'));
+    expect(old.welcome.type).toBe('error');
+    old.close();
+    const renewed = await connectJudge(server.url.replace('http', 'ws'), fresh);
+    expect(renewed.welcome.type).toBe('judge.welcome');
+    renewed.close();
+
+    await byTestId(org, 'print-cards').click();
+    await byTestId(org, 'cards-view').waitFor();
+    // Judges' cards by default (the head judge's can be ticked on the list).
+    expect(await byTestId(org, 'login-card').count()).toBe(10);
+    const card = byTestId(org, 'login-card', { code: 'J02' });
+    expect(await card.getAttribute('data-has-token')).toBe('true');
+    expect(await card.locator('[data-testid="qr"]').getAttribute('data-text')).toBe(
+      `${server.url}/judge-tablet/#token=${fresh}`,
+    );
+    expect(await byTestId(org, 'login-card', { 'has-token': 'false' }).count()).toBe(9);
+    await org.screenshot({ path: join(ARTIFACTS, 'console-cards-pending.png') });
+
+    // "Issue new codes and print": the rest get codes, then the print dialog opens.
+    await org.evaluate(() => {
+      const w = window as unknown as { printed: number };
+      w.printed = 0;
+      window.print = () => void w.printed++;
+    });
+    await byTestId(org, 'cards-rotate-print').click();
+    await confirm(org);
+    await dialogClosed(org);
+    await expect.poll(() => byTestId(org, 'login-card', { 'has-token': 'true' }).count()).toBe(10);
+    await expect
+      .poll(() => org.evaluate(() => (window as unknown as { printed: number }).printed))
+      .toBe(1);
+    await org.screenshot({ path: join(ARTIFACTS, 'console-cards.png') });
+    await org.emulateMedia({ media: 'print' });
+    await org.screenshot({ path: join(ARTIFACTS, 'console-cards-print.png'), fullPage: true });
+    await org.emulateMedia({ media: 'screen' });
+    await org.goBack();
+    await byTestId(org, 'official-row').first().waitFor();
+  });
+
+  it('previews a theory score file with its error rows and imports a clean one', async () => {
+    await byTestId(org, 'nav-import').click();
+    const bad = `号码,成绩\n${field[0]!.bib},88\n${field[1]!.bib},101\n999,75\n${field[2]!.bib},90.5\n`;
+    await byTestId(org, 'import-theory-file').setInputFiles({
+      name: '理论成绩.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(bad),
+    });
+    await byTestId(org, 'import-errors').waitFor();
+    const theoryPanel = org.locator('section', { has: byTestId(org, 'import-theory-file') });
+    expect(await theoryPanel.locator('[data-testid="import-preview-row"]').count()).toBe(4);
+    expect(
+      await theoryPanel.locator('[data-testid="import-preview-row"][data-error="true"]').count(),
+    ).toBe(2);
+    expect(
+      await theoryPanel
+        .locator('[data-testid="import-preview-row"][data-error="true"]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line'))),
+    ).toEqual(['3', '4']);
+    expect(await byTestId(org, 'import-confirm-theory').isDisabled()).toBe(true);
+
+    // The contestant list preview, too (the server checks; nothing is written).
+    const probe = await fetch(
+      `${server.url}/api/competitions/${SLUG}/contestants/import?dryRun=1`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token('O01')}`, 'content-type': 'text/csv' },
+        body: '号码,姓名\n1,甲\n',
+      },
+    );
+    if (probe.status !== 404) {
+      await byTestId(org, 'import-contestants-file').setInputFiles({
+        name: '选手名单.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          '号码,姓名,单位\n101,张晓明,美团\n101,李小红,饿了么\n,王大力,达达\n104,赵一,顺丰\n',
+        ),
+      });
+      const people = org.locator('section', { has: byTestId(org, 'import-contestants-file') });
+      await people.locator('[data-testid="import-errors"]').waitFor();
+      expect(await people.locator('[data-testid="import-preview-row"]').count()).toBeGreaterThan(0);
+      expect(await byTestId(org, 'import-confirm-contestants').isDisabled()).toBe(true);
+    }
+    await org.screenshot({ path: join(ARTIFACTS, 'console-import.png') });
+
+    const good = `号码,成绩\n${field[0]!.bib},88\n${field[2]!.bib},90.5\n`;
+    await byTestId(org, 'import-theory-file').setInputFiles({
+      name: 'theory.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(good),
+    });
+    await expect.poll(() => byTestId(org, 'import-confirm-theory').isDisabled()).toBe(false);
+    await byTestId(org, 'import-confirm-theory').click();
+    await confirm(org);
+    await dialogClosed(org);
+    await theoryPanel.locator('[data-testid="import-done"]').waitFor();
+    const st = await staffStandings();
+    expect(st.rows.find((r) => r.bib === field[0]!.bib)!.stations['theory-exam']!.score).toBe(
+      '88.00',
+    );
+    expect(st.rows.find((r) => r.bib === field[2]!.bib)!.stations['theory-exam']!.score).toBe(
+      '90.50',
+    );
+  });
+
+  it('downloads the standings CSV with the Bearer header', async () => {
+    await byTestId(org, 'nav-export').click();
+    const [download] = await Promise.all([
+      org.waitForEvent('download'),
+      byTestId(org, 'export-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain('号码');
+    expect(text).toContain(field[0]!.name);
+    await byTestId(org, 'toast').waitFor();
+    await org.screenshot({ path: join(ARTIFACTS, 'console-export.png') });
+  });
+
+  it('runs the course: freeze, reveal twice, refuse and then publish the official results', async () => {
+    await byTestId(org, 'nav-course').click();
+    await byTestId(org, 'course-step', { step: 'live', current: 'true' }).waitFor();
+
+    await byTestId(org, 'course-freeze').click();
+    await confirm(org);
+    await dialogClosed(org);
+    await byTestId(org, 'state-badge', { state: 'frozen' }).waitFor();
+    expect((await summary()).state).toBe('frozen');
+
+    const ranked = (await staffStandings()).rows;
+    for (const k of [1, 2]) {
+      const next = ranked[ranked.length - k]!;
+      expect(await byTestId(org, 'reveal-next').innerText()).toContain(next.name);
+      await byTestId(org, 'course-reveal').click();
+      await confirm(org);
+      await dialogClosed(org);
+      await byTestId(org, 'reveal-progress', { revealed: k, total: 35 }).waitFor();
+      expect((await summary()).revealed).toBe(k);
+    }
+    await byTestId(org, 'state-badge', { state: 'ceremony' }).waitFor();
+    await org.screenshot({ path: join(ARTIFACTS, 'console-course.png') });
+
+    // Publishing with stations still open is refused, with the server's message.
+    await byTestId(org, 'course-publish').click();
+    await confirm(org);
+    const refusal = byTestId(org, 'confirm-error');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain('尚未锁定');
+    await byTestId(org, 'confirm-cancel').click();
+    await dialogClosed(org);
+    expect((await summary()).state).toBe('frozen');
+
+    // The head judge resolves the remaining disagreement and signs off every other station
+    // (over the API), and the console follows.
+    const log = (
+      await api<{
+        marks: {
+          id: number;
+          contestantId: number;
+          sheetId: string;
+          judge: { code: string };
+          current: boolean;
+        }[];
+      }>(`/api/competitions/${SLUG}/marks`, 'H01')
+    ).body.marks;
+    const dissent = log.find(
+      (m) =>
+        m.current &&
+        m.contestantId === field[25]!.id &&
+        m.sheetId === 'communication' &&
+        m.judge.code === 'J08',
+    )!;
+    const voided = await api(`/api/competitions/${SLUG}/marks/${dissent.id}/void`, 'H01', {
+      method: 'POST',
+      body: JSON.stringify({ reason: '与评分标准不符' }),
+    });
+    expect(voided.status, JSON.stringify(voided.body)).toBe(200);
+    const st = await staffStandings();
+    for (const s of st.columns.stations)
+      if (!st.rows[0]!.stations[s.id]!.locked) {
+        const r = await api(`/api/competitions/${SLUG}/course`, 'H01', {
+          method: 'POST',
+          body: JSON.stringify({ action: 'station.lock', stationId: s.id }),
+        });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+      }
+    await expect.poll(() => byTestId(org, 'unlocked-stations').count()).toBe(0);
+
+    await byTestId(org, 'course-publish').click();
+    await confirm(org);
+    await dialogClosed(org);
+    await byTestId(org, 'state-badge', { state: 'final' }).waitFor();
+    expect((await summary()).state).toBe('final');
+    const official = await staffStandings();
+    expect(official.rows.every((r) => Object.values(r.stations).every((x) => x.locked))).toBe(true);
+  });
+
+  it('signs the organiser in with the password, too', async () => {
+    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/console/`);
+    await byTestId(page, 'login-mode-password').click();
+    await byTestId(page, 'login-password-input').fill('wrong-password');
+    await byTestId(page, 'login-submit').click();
+    expect(await byTestId(page, 'login-error').innerText()).toContain('密码');
+    await byTestId(page, 'login-password-input').fill('venue-password-2024');
+    await byTestId(page, 'login-submit').click();
+    await byTestId(page, 'progress-overall').waitFor();
+    expect(await byTestId(page, 'role-badge').getAttribute('data-role')).toBe('organiser');
+    const stored = await page.evaluate(() => sessionStorage.getItem('jx.console.token'));
+    expect(stored).toMatch(/^[0-9a-f]{32}$/);
+    // Signing out ends the session on the server as well.
+    await byTestId(page, 'logout').click();
+    await byTestId(page, 'login-token-input').waitFor();
+    await expect
+      .poll(async () => {
+        const r = await fetch(`${server.url}/api/competitions/${SLUG}/audit`, {
+          headers: { authorization: `Bearer ${stored}` },
+        });
+        return r.status;
+      })
+      .toBe(401);
+  });
+
+  it('speaks English with ?lang=en, fits 1920×1080 and signs out', async () => {
+    const page = await signIn('O01', '?lang=en');
+    expect(await byTestId(page, 'nav-progress').innerText()).toBe('Progress');
+    expect(await byTestId(page, 'state-badge').innerText()).toBe('Official');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-progress-en-1920.png') });
+    await byTestId(page, 'logout').click();
+    await byTestId(page, 'login-token-input').waitFor();
+    await page.reload();
+    await byTestId(page, 'login-token-input').waitFor();
+  });
+});
