@@ -10,6 +10,7 @@ import officialsApi from './routes/api/officials.ts';
 import exportsApi from './routes/api/exports.ts';
 import setupApi from './routes/api/setup.ts';
 import sessionApi from './routes/api/session.ts';
+import manageApi from './routes/api/manage.ts';
 import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
@@ -88,6 +89,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(exportsApi);
   await app.register(setupApi);
   await app.register(sessionApi);
+  await app.register(manageApi);
   await app.register(boardWs);
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });

@@ -1,0 +1,200 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { and, eq, sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { hashToken, shortCodeOf } from '../../../db/repositories/competitions.ts';
+import { auditLog, competitions, officials } from '../../../db/schema.ts';
+import { CompetitionInfo, OfficialRole } from '../../protocol/fixture.ts';
+import { SafeText } from '../../protocol/judge.ts';
+import { CloseCode } from '../../protocol/constants.ts';
+import type { LiveCompetition } from '../../services/live-competition.ts';
+
+const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const CodeParams = SlugParams.extend({ code: z.string().regex(/^[A-Z0-9]{2,8}$/) });
+
+/** What the organiser may edit of a competition: everything but its slug and scheme. */
+const Settings = CompetitionInfo.omit({ slug: true })
+  .extend({
+    title: z.object({ zh: SafeText.min(1).max(200), en: SafeText.min(1).max(200) }),
+    venue: SafeText.max(120),
+  })
+  .partial();
+
+const NewOfficial = z.object({
+  code: z.string().regex(/^[A-Z0-9]{2,8}$/, 'code: 2–8 capital letters or digits'),
+  name: SafeText.min(1).max(60),
+  role: OfficialRole,
+  sheets: z.array(z.string().max(64)).max(100).default([]),
+});
+const OfficialPatch = z.object({
+  name: SafeText.min(1).max(60).optional(),
+  sheets: z.array(z.string().max(64)).max(100).optional(),
+});
+
+const issues = (e: z.ZodError) =>
+  e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+
+/**
+ * The organiser's management of a competition (Bearer token or password session):
+ * - `PATCH /api/competitions/:slug` — title, venue, date, time zone, locale;
+ * - `POST /api/competitions/:slug/officials` — a new judge, head judge or organiser with their
+ *   sheets; the login token and short code are returned once;
+ * - `PATCH /api/competitions/:slug/officials/:code` — rename, or assign other sheets (open
+ *   tablets of that judge reconnect to see them).
+ * Each change is in the audit log.
+ */
+const routes: FastifyPluginAsync = async (app) => {
+  const organiser = app.requireOfficial(['organiser']);
+  const own = (req: FastifyRequest): LiveCompetition | undefined => {
+    const p = SlugParams.safeParse(req.params);
+    const live = p.success ? app.live.get(p.data.slug) : undefined;
+    return live && live.id === req.official?.competitionId ? live : undefined;
+  };
+  const NOT_FOUND = { error: 'competition/not_found', message: '没有这场比赛' };
+  const audit = (live: LiveCompetition, officialId: number, action: string, detail: object) =>
+    app.db
+      .insert(auditLog)
+      .values({
+        competitionId: live.id,
+        officialId,
+        action,
+        detailJson: JSON.stringify(detail),
+        revision: live.revision,
+        createdAt: new Date().toISOString(),
+      })
+      .run();
+  const unknownSheets = (live: LiveCompetition, sheets: string[]) =>
+    sheets.filter((s) => !live.index.sheets.has(s));
+
+  app.patch('/api/competitions/:slug', { preHandler: organiser }, async (req, reply) => {
+    const live = own(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    const body = Settings.safeParse(req.body);
+    if (!body.success)
+      return reply.code(400).send({ error: 'request/invalid', message: issues(body.error) });
+    if (body.data.timeZone && !isTimeZone(body.data.timeZone))
+      return reply
+        .code(400)
+        .send({ error: 'request/invalid', message: `timeZone: 未知时区 “${body.data.timeZone}”` });
+    const { title, ...rest } = body.data;
+    const row = app.db
+      .update(competitions)
+      .set({
+        ...rest,
+        ...(title ? { titleZh: title.zh, titleEn: title.en } : {}),
+        revision: sql`${competitions.revision} + 1`,
+      })
+      .where(eq(competitions.id, live.id))
+      .returning()
+      .get()!;
+    audit(live, req.official!.officialId, 'competition.edit', body.data);
+    app.live.publish(live, live.applyCourse(row, {}, null));
+    return { competition: live.summary };
+  });
+
+  app.post('/api/competitions/:slug/officials', { preHandler: organiser }, async (req, reply) => {
+    const live = own(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    const body = NewOfficial.safeParse(req.body);
+    if (!body.success)
+      return reply.code(400).send({ error: 'request/invalid', message: issues(body.error) });
+    const bad = unknownSheets(live, body.data.sheets);
+    if (bad.length)
+      return reply
+        .code(400)
+        .send({ error: 'official/unknown_sheet', message: `评分标准中没有：${bad.join('、')}` });
+    const taken = app.db
+      .select()
+      .from(officials)
+      .where(and(eq(officials.competitionId, live.id), eq(officials.code, body.data.code)))
+      .get();
+    if (taken)
+      return reply
+        .code(409)
+        .send({
+          error: 'official/code_taken',
+          message: `编号 ${body.data.code} 已被 ${taken.name} 使用`,
+        });
+    const token = randomBytes(16).toString('hex');
+    app.db
+      .insert(officials)
+      .values({
+        competitionId: live.id,
+        code: body.data.code,
+        name: body.data.name,
+        role: body.data.role,
+        tokenHash: hashToken(token),
+        shortCodeHash: hashToken(shortCodeOf(token)),
+        sheetsJson: JSON.stringify(body.data.sheets),
+      })
+      .run();
+    audit(live, req.official!.officialId, 'official.create', {
+      code: body.data.code,
+      role: body.data.role,
+      sheets: body.data.sheets,
+    });
+    return reply
+      .code(201)
+      .send({
+        ...body.data,
+        token,
+        shortCode: shortCodeOf(token),
+        loginPath: `/judge-tablet/#token=${token}`,
+      });
+  });
+
+  app.patch(
+    '/api/competitions/:slug/officials/:code',
+    { preHandler: organiser },
+    async (req, reply) => {
+      const live = own(req);
+      const p = CodeParams.safeParse(req.params);
+      if (!live || !p.success) return reply.code(404).send(NOT_FOUND);
+      const body = OfficialPatch.safeParse(req.body);
+      if (!body.success)
+        return reply.code(400).send({ error: 'request/invalid', message: issues(body.error) });
+      const bad = unknownSheets(live, body.data.sheets ?? []);
+      if (bad.length)
+        return reply
+          .code(400)
+          .send({ error: 'official/unknown_sheet', message: `评分标准中没有：${bad.join('、')}` });
+      const target = app.db
+        .select()
+        .from(officials)
+        .where(and(eq(officials.competitionId, live.id), eq(officials.code, p.data.code)))
+        .get();
+      if (!target)
+        return reply
+          .code(404)
+          .send({ error: 'official/not_found', message: `没有编号为 ${p.data.code} 的工作人员` });
+      app.db
+        .update(officials)
+        .set({
+          ...(body.data.name ? { name: body.data.name } : {}),
+          ...(body.data.sheets ? { sheetsJson: JSON.stringify(body.data.sheets) } : {}),
+        })
+        .where(eq(officials.id, target.id))
+        .run();
+      audit(live, req.official!.officialId, 'official.edit', { code: target.code, ...body.data });
+      // The judge's open tablets reconnect and get a welcome with the new sheets.
+      for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
+        if (officialId === target.id) ws.close(CloseCode.serverShutdown, 'assignment changed');
+      return {
+        code: target.code,
+        name: body.data.name ?? target.name,
+        sheets: body.data.sheets ?? (JSON.parse(target.sheetsJson) as string[]),
+      };
+    },
+  );
+};
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export default routes;
