@@ -98,3 +98,119 @@ describe('judges', () => {
     again.close();
   });
 });
+
+describe('full JSON export and re-import', () => {
+  it('re-imports into a fresh server with identical standings, new tokens, and the log intact', async () => {
+    const judges = await Promise.all(
+      ['J02', 'J08', 'J09', 'J10'].map((c) => connectJudge(server.ws, tokenOf(server.fixture, c))),
+    );
+    const cs = judges[0]!.welcome.contestants;
+    for (const [i, c] of cs.slice(0, 6).entries()) {
+      await submitMark(judges[0]!, {
+        contestantId: c.id,
+        sheetId: 's-bend',
+        values: { 's-bend-faults': { 'cone-touched': i % 3 } },
+      });
+      for (const [k, j] of judges.slice(1).entries())
+        await submitMark(j, {
+          contestantId: c.id,
+          sheetId: 'packaging',
+          values: { 'packaging-quality': String((i + k) % 4) },
+        });
+    }
+    await submitMark(judges[0]!, {
+      contestantId: cs[0]!.id,
+      sheetId: 's-bend',
+      values: { 's-bend-faults': {} },
+      reason: '复核更正',
+    });
+    await call('POST', '/course', { action: 'station.lock', stationId: 'theory-exam' }, 'H01');
+    judges.forEach((j) => j.close());
+    const exported = await (
+      await fetch(`${base()}/export.json`, {
+        headers: { authorization: `Bearer ${tokenOf(server.fixture, 'O01')}` },
+      })
+    ).json();
+    const before = await (await fetch(`${base()}/standings`)).json();
+
+    const fresh = await startTestServer();
+    try {
+      const res = await fetch(`${fresh.url}/api/competitions?slug=gaoxin-copy`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${tokenOf(fresh.fixture, 'O01')}`,
+        },
+        body: JSON.stringify(exported),
+      });
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as {
+        slug: string;
+        logins: { code: string; token: string }[];
+      };
+      expect(created.logins.map((l) => l.code)).toContain('J02');
+      const after = (await (
+        await fetch(`${fresh.url}/api/competitions/gaoxin-copy/standings`)
+      ).json()) as typeof before;
+      // Same rows to the last digit (ids are the new database's own).
+      const strip = (rows: { contestantId: number }[]) =>
+        rows.map(({ contestantId: _, ...r }) => r);
+      expect(strip(after.rows)).toEqual(strip(before.rows));
+      expect(after.revision).toBe(before.revision);
+      const log = fresh.app.db.$client
+        .prepare('select reason, supersedes_id from marks where reason is not null')
+        .all();
+      expect(log).toEqual([{ reason: '复核更正', supersedes_id: expect.any(Number) }]);
+      // The old tokens do not open the copy; the new ones do.
+      const j02 = created.logins.find((l) => l.code === 'J02')!.token;
+      const judge = await connectJudge(fresh.ws, j02);
+      expect(judge.welcome).toMatchObject({
+        type: 'judge.welcome',
+        competition: { slug: 'gaoxin-copy' },
+      });
+      judge.close();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('refuses a bad competition file with the JSON path of each problem, and a taken slug', async () => {
+    const bad = {
+      format: 'jiangxing-competition',
+      version: 1,
+      competition: { slug: 'new-one', title: { zh: '新比赛', en: 'New' }, date: '2025-01-01' },
+      scheme: {
+        schemaVersion: 1,
+        id: 'x',
+        label: { zh: 'x', en: 'x' },
+        modules: [{ id: 'm', label: { zh: 'm', en: 'm' }, weight: 90, points: 10, stations: [] }],
+      },
+      contestants: [],
+      officials: [],
+    };
+    const direct = await fetch(`${server.url}/api/competitions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+      },
+      body: JSON.stringify(bad),
+    });
+    expect(direct.status).toBe(400);
+    const msg = ((await direct.json()) as { message: string }).message;
+    expect(msg).toContain('scheme.modules.0.stations');
+    const taken = await fetch(`${server.url}/api/competitions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+      },
+      body: JSON.stringify({
+        ...bad,
+        competition: { ...bad.competition, slug: 'gaoxin-2024' },
+        scheme: server.fixture.scheme,
+      }),
+    });
+    expect(taken.status).toBe(409);
+  });
+});

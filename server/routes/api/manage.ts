@@ -8,6 +8,11 @@ import { CompetitionInfo, OfficialRole } from '../../protocol/fixture.ts';
 import { SafeText } from '../../protocol/judge.ts';
 import { CloseCode } from '../../protocol/constants.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
+import {
+  CompetitionExport,
+  exportCompetition,
+  importCompetition,
+} from '../../services/transfer.ts';
 
 const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
 const CodeParams = SlugParams.extend({ code: z.string().regex(/^[A-Z0-9]{2,8}$/) });
@@ -66,6 +71,54 @@ const routes: FastifyPluginAsync = async (app) => {
   const unknownSheets = (live: LiveCompetition, sheets: string[]) =>
     sheets.filter((s) => !live.index.sheets.has(s));
 
+  /** The full JSON export: settings, scheme, contestants, officials (no tokens), the whole log, locks. */
+  app.get(
+    '/api/competitions/:slug/export.json',
+    { preHandler: app.requireOfficial(['organiser', 'head-judge']) },
+    async (req, reply) => {
+      const live = own(req);
+      if (!live) return reply.code(404).send(NOT_FOUND);
+      return reply
+        .header('content-disposition', `attachment; filename="${live.slug}.json"`)
+        .send(exportCompetition(app.db, live));
+    },
+  );
+
+  /**
+   * Creates a competition from a file: a full export (re-imported into a fresh server), or a
+   * hand-made competition with a marking scheme and an empty log. Errors name the JSON path.
+   * New login tokens for every official are returned once. `?slug=` picks another slug.
+   */
+  app.post(
+    '/api/competitions',
+    { preHandler: organiser, bodyLimit: 64 * 1024 * 1024 },
+    async (req, reply) => {
+      const q = z.object({ slug: SlugParams.shape.slug.optional() }).safeParse(req.query);
+      const body = CompetitionExport.safeParse(req.body);
+      if (!q.success || !body.success)
+        return reply.code(400).send({
+          error: 'competition/invalid',
+          message: body.success ? '无效的 slug' : issues(body.error),
+        });
+      const slug = q.data.slug ?? body.data.competition.slug;
+      if (app.live.get(slug))
+        return reply.code(409).send({
+          error: 'competition/slug_taken',
+          message: `已有比赛使用 “${slug}”，请用 ?slug= 另取一个`,
+        });
+      let created: ReturnType<typeof importCompetition>;
+      try {
+        created = importCompetition(app.db, body.data, slug);
+      } catch (err) {
+        return reply
+          .code(400)
+          .send({ error: 'competition/invalid', message: (err as Error).message });
+      }
+      app.live.load(slug);
+      return reply.code(201).send(created);
+    },
+  );
+
   app.patch('/api/competitions/:slug', { preHandler: organiser }, async (req, reply) => {
     const live = own(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
@@ -109,12 +162,10 @@ const routes: FastifyPluginAsync = async (app) => {
       .where(and(eq(officials.competitionId, live.id), eq(officials.code, body.data.code)))
       .get();
     if (taken)
-      return reply
-        .code(409)
-        .send({
-          error: 'official/code_taken',
-          message: `编号 ${body.data.code} 已被 ${taken.name} 使用`,
-        });
+      return reply.code(409).send({
+        error: 'official/code_taken',
+        message: `编号 ${body.data.code} 已被 ${taken.name} 使用`,
+      });
     const token = randomBytes(16).toString('hex');
     app.db
       .insert(officials)
@@ -133,14 +184,12 @@ const routes: FastifyPluginAsync = async (app) => {
       role: body.data.role,
       sheets: body.data.sheets,
     });
-    return reply
-      .code(201)
-      .send({
-        ...body.data,
-        token,
-        shortCode: shortCodeOf(token),
-        loginPath: `/judge-tablet/#token=${token}`,
-      });
+    return reply.code(201).send({
+      ...body.data,
+      token,
+      shortCode: shortCodeOf(token),
+      loginPath: `/judge-tablet/#token=${token}`,
+    });
   });
 
   app.patch(

@@ -1,0 +1,242 @@
+import { eq, sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import {
+  hashToken,
+  listContestants,
+  officialsById,
+  shortCodeOf,
+} from '../../db/repositories/competitions.ts';
+import { listMarks, listStationLocks } from '../../db/repositories/marks.ts';
+import { competitions, contestants, marks, officials, stationLocks } from '../../db/schema.ts';
+import { CompetitionInfo, ContestantInput, OfficialRole } from '../protocol/fixture.ts';
+import { MarkingScheme } from '../protocol/scheme.ts';
+import type { LiveCompetition } from './live-competition.ts';
+
+/**
+ * The full JSON export of a competition, and its re-import into a fresh server: settings,
+ * scheme, contestants, officials (without tokens: new ones are issued on import), the whole
+ * marks log and the station locks, in order. Parsed by zod on the way in, so a hand-made file
+ * (a new competition from a scheme) gets the same path-named errors.
+ */
+const LogEntry = z.object({
+  kind: z.enum(['mark', 'void', 'rerun']),
+  bib: z.string(),
+  official: z.string(),
+  sheetId: z.string().nullable(),
+  stationId: z.string().nullable(),
+  attempt: z.number().int().min(1),
+  values: z.record(z.string(), z.unknown()),
+  reason: z.string().nullable(),
+  /** Position in `log` of the entry this one supersedes or voids. */
+  supersedes: z.number().int().min(0).nullable(),
+  target: z.number().int().min(0).nullable(),
+  createdAt: z.string(),
+});
+
+export const CompetitionExport = z.object({
+  format: z.literal('jiangxing-competition'),
+  version: z.literal(1),
+  competition: CompetitionInfo.extend({
+    state: z.enum(['draft', 'live', 'frozen', 'final']).default('live'),
+    nameDisplay: z.enum(['full', 'masked']).default('full'),
+  }),
+  scheme: MarkingScheme,
+  contestants: z.array(ContestantInput).max(100_000),
+  officials: z
+    .array(
+      z.object({
+        code: z.string().regex(/^[A-Z0-9]{2,8}$/),
+        name: z.string().min(1).max(60),
+        role: OfficialRole,
+        sheets: z.array(z.string()),
+      }),
+    )
+    .max(1000),
+  log: z.array(LogEntry).max(5_000_000).default([]),
+  locks: z
+    .array(
+      z.object({
+        stationId: z.string(),
+        action: z.enum(['lock', 'reopen']),
+        official: z.string(),
+        reason: z.string().nullable(),
+        createdAt: z.string(),
+      }),
+    )
+    .default([]),
+});
+export type CompetitionExport = z.infer<typeof CompetitionExport>;
+
+/** Builds the export of a competition from the database. */
+export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExport {
+  const people = officialsById(db, live.id);
+  const field = listContestants(db, live.id);
+  const bibOf = new Map(field.map((c) => [c.id, c.bib]));
+  const log = listMarks(db, live.id);
+  const position = new Map(log.map((m, i) => [m.id, i]));
+  const r = live.row;
+  return {
+    format: 'jiangxing-competition',
+    version: 1,
+    competition: {
+      slug: r.slug,
+      title: { zh: r.titleZh, en: r.titleEn },
+      venue: r.venue,
+      date: r.date,
+      timeZone: r.timeZone,
+      locale: r.locale,
+      state: r.state,
+      nameDisplay: r.nameDisplay,
+    },
+    scheme: live.index.scheme,
+    contestants: field.map((c) => ({
+      bib: c.bib,
+      drawOrder: c.drawOrder,
+      name: c.name,
+      organisation: c.organisation,
+      status: c.status,
+    })),
+    officials: [...people.values()].map((o) => ({
+      code: o.code,
+      name: o.name,
+      role: o.role,
+      sheets: JSON.parse(o.sheetsJson) as string[],
+    })),
+    log: log.map((m) => ({
+      kind: m.kind,
+      bib: bibOf.get(m.contestantId) ?? '',
+      official: people.get(m.officialId)?.code ?? '',
+      sheetId: m.sheetId,
+      stationId: m.stationId,
+      attempt: m.attempt,
+      values: JSON.parse(m.valuesJson) as Record<string, unknown>,
+      reason: m.reason,
+      supersedes: m.supersedesId === null ? null : (position.get(m.supersedesId) ?? null),
+      target: m.targetMarkId === null ? null : (position.get(m.targetMarkId) ?? null),
+      createdAt: m.createdAt,
+    })),
+    locks: listStationLocks(db, live.id).map((l) => ({
+      stationId: l.stationId,
+      action: l.action,
+      official: people.get(l.officialId)?.code ?? '',
+      reason: l.reason,
+      createdAt: l.createdAt,
+    })),
+  };
+}
+
+/**
+ * Creates a competition from an export (or a hand-made file with an empty log), in one
+ * transaction: new login tokens for every official (returned once), the log replayed in order
+ * with fresh revisions. Throws a readable Error when references in the file do not resolve.
+ * @returns the new competition's slug and the officials' new tokens and short codes.
+ */
+export function importCompetition(db: Db, data: CompetitionExport, slug = data.competition.slug) {
+  return db.transaction((tx) => {
+    const c = data.competition;
+    const { id } = tx
+      .insert(competitions)
+      .values({
+        slug,
+        titleZh: c.title.zh,
+        titleEn: c.title.en,
+        venue: c.venue,
+        date: c.date,
+        timeZone: c.timeZone,
+        locale: c.locale,
+        state: c.state === 'frozen' ? 'live' : c.state,
+        nameDisplay: c.nameDisplay,
+        schemeJson: JSON.stringify(data.scheme),
+      })
+      .returning({ id: competitions.id })
+      .get();
+    const contestantIds = new Map<string, number>();
+    for (const x of data.contestants) {
+      const row = tx
+        .insert(contestants)
+        .values({ ...x, competitionId: id })
+        .returning({ id: contestants.id })
+        .get();
+      contestantIds.set(x.bib, row.id);
+    }
+    const logins: { code: string; name: string; role: string; token: string; shortCode: string }[] =
+      [];
+    const officialIds = new Map<string, number>();
+    for (const o of data.officials) {
+      const token = randomBytes(16).toString('hex');
+      const row = tx
+        .insert(officials)
+        .values({
+          competitionId: id,
+          code: o.code,
+          name: o.name,
+          role: o.role,
+          tokenHash: hashToken(token),
+          shortCodeHash: hashToken(shortCodeOf(token)),
+          sheetsJson: JSON.stringify(o.sheets),
+        })
+        .returning({ id: officials.id })
+        .get();
+      officialIds.set(o.code, row.id);
+      logins.push({
+        code: o.code,
+        name: o.name,
+        role: o.role,
+        token,
+        shortCode: shortCodeOf(token),
+      });
+    }
+    const need = <T>(map: Map<string, T>, key: string, what: string, i: number): T => {
+      const v = map.get(key);
+      if (v === undefined) throw new Error(`log.${i}: unknown ${what} "${key}"`);
+      return v;
+    };
+    const newIds: number[] = [];
+    let revision = 0;
+    data.log.forEach((e, i) => {
+      revision++;
+      const row = tx
+        .insert(marks)
+        .values({
+          clientId: `import-${randomBytes(12).toString('hex')}`,
+          kind: e.kind,
+          competitionId: id,
+          contestantId: need(contestantIds, e.bib, 'bib', i),
+          sheetId: e.sheetId,
+          stationId: e.stationId,
+          attempt: e.attempt,
+          officialId: need(officialIds, e.official, 'official', i),
+          valuesJson: JSON.stringify(e.values),
+          supersedesId: e.supersedes === null ? null : (newIds[e.supersedes] ?? null),
+          targetMarkId: e.target === null ? null : (newIds[e.target] ?? null),
+          reason: e.reason,
+          revision,
+          createdAt: e.createdAt,
+        })
+        .returning({ id: marks.id })
+        .get();
+      newIds.push(row.id);
+    });
+    data.locks.forEach((l, i) => {
+      revision++;
+      tx.insert(stationLocks)
+        .values({
+          competitionId: id,
+          stationId: l.stationId,
+          action: l.action,
+          officialId: need(officialIds, l.official, 'official', i),
+          reason: l.reason,
+          revision,
+          createdAt: l.createdAt,
+        })
+        .run();
+    });
+    tx.update(competitions)
+      .set({ revision: sql`${revision}` })
+      .where(eq(competitions.id, id))
+      .run();
+    return { slug, logins };
+  });
+}
