@@ -218,3 +218,85 @@ ${judges.map((j) => `<div>裁判：${esc(j)}</div>`).join('\n')}
 <footer>打印时间 ${esc(printedAt)} · 版本 ${view.revision} · 匠星 Jiangxing</footer>
 </body></html>`;
 }
+
+/** A criterion's value in words, for people: "碰桩×1", "掉桥：是", "打包质量 3", "61.2 秒". */
+export function valueInWords(c: import('#protocol').Criterion, v: unknown): string {
+  switch (c.kind) {
+    case 'faults': {
+      const counts = (v ?? {}) as Record<string, number>;
+      const parts = c.faults
+        .filter((f) => counts[f.id])
+        .map((f) => `${f.label.zh}×${counts[f.id]}`);
+      return parts.length ? parts.join('、') : `${c.label.zh}：无`;
+    }
+    case 'veto':
+    case 'check':
+      return `${c.label.zh}：${v === true ? '是' : '否'}`;
+    case 'time':
+      return typeof v === 'number'
+        ? `${c.label.zh} ${(v / 1000).toFixed(1)} 秒`
+        : `${c.label.zh}：未计时`;
+    default:
+      return typeof v === 'number' ? `${c.label.zh} ${formatMilli(v)}` : `${c.label.zh}：—`;
+  }
+}
+
+/**
+ * A printable score sheet for one contestant (A4 portrait): every station with its score and
+ * status, every current mark with its judge, time and values in words, and signature lines.
+ */
+export function contestantSheetPage(
+  live: LiveCompetition,
+  row: StandingRow,
+  log: MarkRow[],
+  judgeName: (officialId: number) => string,
+): string {
+  const c = live.summary;
+  const current = log.filter(
+    (m) =>
+      m.kind === 'mark' &&
+      m.contestantId === row.contestantId &&
+      live.currentLine(m.contestantId, m.sheetId!, m.officialId, m.attempt)?.markId === m.id,
+  );
+  const stations = live.columns.stations
+    .map((s) => {
+      const st = row.stations[s.id];
+      const sheetIds = live.index.stations.get(s.id)!.sheetIds;
+      const lines = current
+        .filter((m) => sheetIds.includes(m.sheetId!))
+        .map((m) => {
+          const sheet = live.index.sheets.get(m.sheetId!)!;
+          const values = JSON.parse(m.valuesJson) as Record<string, unknown>;
+          const words = sheet.criteria.map((cr) => valueInWords(cr, values[cr.id])).join('；');
+          return `<tr><td>${esc(sheet.isSubStation ? sheet.label.zh : '')}</td><td>${esc(judgeName(m.officialId))}</td><td>${esc(words)}</td><td>${esc(m.createdAt.slice(11, 19))}</td></tr>`;
+        })
+        .join('');
+      return `<section><h2>${esc(s.label.zh)}（${esc(s.points)}分） <span class="score">${esc(st?.score ?? '')}</span> <span class="status">${st?.locked ? '已锁定' : ''}</span></h2>
+<table><thead><tr><th>分项</th><th>裁判</th><th>评分内容</th><th>时间</th></tr></thead><tbody>${lines || '<tr><td colspan="4">（未评分）</td></tr>'}</tbody></table></section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(row.bib)}号 ${esc(row.name)} 评分表</title>
+<style>
+  @page { size: A4; margin: 14mm; }
+  body { font-family: 'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Noto Sans SC',sans-serif; color: #111; margin: 0; font-size: 10pt; }
+  h1 { font-size: 16pt; margin: 0 0 2mm; }
+  .meta { margin-bottom: 4mm; color: #333; }
+  h2 { font-size: 11pt; margin: 4mm 0 1mm; display: flex; gap: 4mm; align-items: baseline; }
+  h2 .score { margin-left: auto; font-size: 13pt; font-variant-numeric: tabular-nums; }
+  h2 .status { font-size: 9pt; color: #555; }
+  table { width: 100%; border-collapse: collapse; }
+  th, td { border: 1px solid #666; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+  th { background: #eee; }
+  section { break-inside: avoid; }
+  .total { margin-top: 5mm; font-size: 13pt; font-weight: bold; text-align: right; }
+  .signatures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8mm; margin-top: 10mm; }
+  .signatures div { border-bottom: 1px solid #111; padding-top: 10mm; }
+</style></head><body>
+<h1>${esc(c.title.zh)} · 选手评分表</h1>
+<div class="meta" data-testid="sheet-contestant">${esc(row.bib)}号 ${esc(row.name)} · ${esc(row.organisation)} · 抽签 ${row.drawOrder} · 名次 ${row.rank ?? '—'}</div>
+${stations}
+<div class="total">${live.columns.modules.map((m) => `${esc(m.label.zh)} ${esc(row.modules[m.id] ?? '')}`).join(' · ')} · 总分 <span data-testid="sheet-total">${esc(row.total)}</span>${row.provisional ? '（暂定）' : ''}</div>
+<div class="signatures"><div>裁判：</div><div>裁判长：</div><div>选手：</div></div>
+</body></html>`;
+}

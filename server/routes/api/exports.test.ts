@@ -152,3 +152,20 @@ describe('printable results page and audit log', () => {
     expect(rows[1]![2]).toContain('J01');
   });
 });
+
+describe('contestant score sheet', () => {
+  it('prints one contestant’s marks in words with their judges, and the same total as the board, for staff only', async () => {
+    const s = await standings();
+    const row = s.rows[0]!;
+    const url = `${server.url}/api/competitions/${slug}/contestants/${row.bib}/sheet.html`;
+    expect((await fetch(url)).status).toBe(401);
+    const html = await (
+      await fetch(url, { headers: { authorization: `Bearer ${tokenOf(server.fixture, 'H01')}` } })
+    ).text();
+    expect(html).toContain(`<span data-testid="sheet-total">${row.total}</span>`);
+    expect(html).toContain('J01 罗文静');
+    expect(html).toMatch(/理论成绩（100题） \d+/);
+    expect(html).toContain('裁判长：');
+    expect(html).not.toMatch(/<script/i);
+  });
+});

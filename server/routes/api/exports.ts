@@ -5,7 +5,13 @@ import { auditLog, officials } from '../../../db/schema.ts';
 import { listMarks } from '../../../db/repositories/marks.ts';
 import { officialsById } from '../../../db/repositories/competitions.ts';
 import { identify } from '../../plugins/auth.ts';
-import { resultsPage, standingsTable, toCsv, toXlsx } from '../../services/exports.ts';
+import {
+  contestantSheetPage,
+  resultsPage,
+  standingsTable,
+  toCsv,
+  toXlsx,
+} from '../../services/exports.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
 
 const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
@@ -72,6 +78,24 @@ const routes: FastifyPluginAsync = async (app) => {
       timeStyle: 'short',
     }).format(new Date());
     return reply.type('text/html; charset=utf-8').send(resultsPage(view, judges, printedAt));
+  });
+
+  /** Staff: the printable score sheet of one contestant, every mark in words with its judge. */
+  app.get('/api/competitions/:slug/contestants/:bib/sheet.html', async (req, reply) => {
+    const r = resolve(req);
+    if (!r) return reply.code(404).send(notFound);
+    if (!r.staff)
+      return reply.code(401).send({ error: 'auth/required', message: '评分表仅限组委会和裁判长' });
+    const bib = (req.params as { bib: string }).bib;
+    const row = r.live.standings().find((x) => x.bib === bib);
+    if (!row)
+      return reply.code(404).send({ error: 'contestant/not_found', message: `没有 ${bib} 号选手` });
+    const people = officialsById(app.db, r.live.id);
+    const page = contestantSheetPage(r.live, row, listMarks(app.db, r.live.id), (id) => {
+      const o = people.get(id);
+      return o ? `${o.code} ${o.name}` : '';
+    });
+    return reply.type('text/html; charset=utf-8').send(page);
   });
 
   app.get('/api/competitions/:slug/audit.csv', async (req, reply) => {
