@@ -211,3 +211,40 @@ describe('concurrent writers on one line', () => {
     proctor.close();
   });
 });
+
+describe('asking for a re-score', () => {
+  it('tells the judges of that sheet, with the reason, and records it', async () => {
+    const panel = await Promise.all(
+      ['J08', 'J09'].map((c) => connectJudge(server.ws, tokenOf(server.fixture, c))),
+    );
+    const other = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const c = panel[0]!.welcome.contestants[4]!;
+    const head = {
+      authorization: `Bearer ${tokenOf(server.fixture, 'H01')}`,
+      'content-type': 'application/json',
+    };
+    const r = await fetch(`${server.url}/api/competitions/gaoxin-2024/rescore`, {
+      method: 'POST',
+      headers: head,
+      body: JSON.stringify({
+        contestantId: c.id,
+        sheetId: 'packaging',
+        reason: '三位裁判分歧过大',
+      }),
+    });
+    expect(await r.json()).toEqual({ ok: true, tabletsTold: 2 });
+    for (const j of panel)
+      expect(await j.next((m) => m.type === 'judge.rescore')).toMatchObject({
+        bib: c.bib,
+        sheetId: 'packaging',
+        reason: '三位裁判分歧过大',
+      });
+    await new Promise((res) => setTimeout(res, 100));
+    expect(other.received.some((m) => m.type === 'judge.rescore')).toBe(false);
+    const audit = server.app.db.$client
+      .prepare("select reason from audit_log where action = 'mark.rescore'")
+      .all();
+    expect(audit).toEqual([{ reason: '三位裁判分歧过大' }]);
+    [...panel, other].forEach((j) => j.close());
+  });
+});

@@ -165,5 +165,21 @@ export interface JudgeUpdate {
   lockedStations: string[];
 }
 
+/** Pushed to the judges of a sheet when the head judge asks for a contestant to be scored again. */
+export interface JudgeRescore {
+  type: 'judge.rescore';
+  contestantId: number;
+  bib: string;
+  name: string;
+  sheetId: string;
+  reason: string;
+}
+
 export type JudgeServerMessage =
-  JudgeWelcome | MarkAck | MarkReject | ProtocolError | JudgeUpdate | { type: 'pong'; t?: number };
+  | JudgeWelcome
+  | MarkAck
+  | MarkReject
+  | ProtocolError
+  | JudgeUpdate
+  | JudgeRescore
+  | { type: 'pong'; t?: number };

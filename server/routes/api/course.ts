@@ -176,6 +176,71 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
+  /**
+   * Head judge: ask the judges of a sheet to score a contestant again (e.g. a disagreement).
+   * Recorded in the audit log and pushed to those judges' tablets as `judge.rescore`.
+   */
+  app.post(
+    '/api/competitions/:slug/rescore',
+    { preHandler: app.requireOfficial(['head-judge']) },
+    async (req, reply) => {
+      const live = ownCompetition(req);
+      if (!live) return reply.code(404).send(NOT_FOUND);
+      const body = z
+        .object({
+          contestantId: z.number().int().positive(),
+          sheetId: z.string().max(64),
+          reason: z.string().trim().min(2).max(200),
+        })
+        .safeParse(req.body);
+      if (!body.success)
+        return reply
+          .code(400)
+          .send({ error: 'request/invalid', message: '请填写选手、评分项和原因' });
+      const contestant = live.contestants.get(body.data.contestantId);
+      const sheet = live.index.sheets.get(body.data.sheetId);
+      if (!contestant || !sheet)
+        return reply
+          .code(404)
+          .send({ error: 'rescore/not_found', message: '没有这位选手或这个评分项' });
+      if (live.isLocked(sheet.stationId))
+        return reply.code(409).send({
+          error: 'mark/station_locked',
+          message: `${sheet.label.zh} 已锁定，请先重新开放`,
+        });
+      app.db
+        .insert(auditLog)
+        .values({
+          competitionId: live.id,
+          officialId: req.official!.officialId,
+          action: 'mark.rescore',
+          detailJson: JSON.stringify({ bib: contestant.bib, sheetId: sheet.id }),
+          reason: body.data.reason,
+          revision: live.revision,
+          createdAt: new Date().toISOString(),
+        })
+        .run();
+      const people = officialsById(app.db, live.id);
+      const notice = JSON.stringify({
+        type: 'judge.rescore',
+        contestantId: contestant.id,
+        bib: contestant.bib,
+        name: contestant.name,
+        sheetId: sheet.id,
+        reason: body.data.reason,
+      });
+      let told = 0;
+      for (const [ws, officialId] of app.live.judges.get(live.id) ?? []) {
+        const sheets = JSON.parse(people.get(officialId)?.sheetsJson ?? '[]') as string[];
+        if (sheets.includes(sheet.id) && ws.readyState === ws.OPEN) {
+          ws.send(notice);
+          told++;
+        }
+      }
+      return { ok: true, tabletsTold: told };
+    },
+  );
+
   app.get('/api/competitions/:slug/audit', { preHandler: staff }, async (req, reply) => {
     const live = ownCompetition(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
