@@ -1001,6 +1001,130 @@ describe('judge tablet', () => {
     expect(await sheetScore(page)).toContain('Sheet score 10.00 / 10');
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-en.png') });
   });
+  it('shows the head judge’s rescore request at once and clears it with a correction', async () => {
+    const { page } = await openTablet('J08');
+    await waitReady(page);
+    await byTestId(page, 'sheet-option', { 'sheet-id': 'packaging' }).click();
+    await typeBib(page, '12');
+    await byTestId(page, 'judgement-level', {
+      'criterion-id': 'packaging-quality',
+      value: '1',
+    }).click();
+    await byTestId(page, 'review').click();
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    await byTestId(page, 'status-back').click();
+    const row = byTestId(page, 'queue-row', { bib: '12' });
+    expect(await row.getAttribute('data-state')).toBe('saved');
+    // The judge has moved on to another sheet when the head judge asks.
+    await byTestId(page, 'sheet-option', { 'sheet-id': 'communication' }).click();
+    // Another judge of the sheet, reading the tablet in English.
+    const en = (await openTablet('J09', { query: '?lang=en' })).page;
+    await waitReady(en);
+
+    const res = await fetch(`${server.url}/api/competitions/${SLUG}/rescore`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('H01')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        contestantId: contestantId('12'),
+        sheetId: 'packaging',
+        reason: '分歧过大',
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { tabletsTold: number }).tabletsTold).toBeGreaterThanOrEqual(2);
+
+    // Shown at once, without a reload, on every tablet of the sheet's judges.
+    const banner = byTestId(page, 'rescore-banner', { bib: '12', 'sheet-id': 'packaging' });
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain(
+      '裁判长请求重新评分：12号 谢明辉 · 货物打包 — 原因：分歧过大',
+    );
+    expect(await byTestId(page, 'rescore-go').innerText()).toContain('去评分');
+    const enBanner = byTestId(en, 'rescore-banner', { bib: '12' });
+    await enBanner.waitFor();
+    expect(await enBanner.innerText()).toContain(
+      'The head judge asks for a rescore: bib 12 谢明辉 · Packaging — reason: 分歧过大',
+    );
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await overflowX(page)).toBeLessThanOrEqual(0);
+
+    // Closing the banner keeps the line marked, across a reload too.
+    await byTestId(en, 'rescore-dismiss').click();
+    await enBanner.waitFor({ state: 'detached' });
+    await byTestId(en, 'sheet-option', { 'sheet-id': 'packaging' }).click();
+    const enRow = byTestId(en, 'queue-row', { bib: '12' });
+    expect(await enRow.getAttribute('data-state')).toBe('rescore');
+    expect(await enRow.innerText()).toContain('Rescore');
+    await en.reload();
+    await waitReady(en);
+    expect(await enRow.getAttribute('data-state')).toBe('rescore');
+    expect(await byTestId(en, 'rescore-banner').count()).toBe(0);
+
+    // A reload keeps the request (local storage) until the judge has marked the line again.
+    await page.reload();
+    await waitReady(page);
+    await banner.waitFor();
+
+    // "去评分" chooses the sheet and opens the contestant's form, the request's reason on it.
+    await byTestId(page, 'rescore-go').click();
+    await byTestId(page, 'review').waitFor();
+    expect(await byTestId(page, 'form-contestant').getAttribute('data-bib')).toBe('12');
+    expect(await byTestId(page, 'form-contestant').innerText()).toContain('货物打包');
+    expect(await byTestId(page, 'rescore-note').innerText()).toContain('原因：分歧过大');
+    expect(await byTestId(page, 'rescore-banner').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-rescore-form.png') });
+    // Back without a new mark: still to score again, the banner back.
+    await byTestId(page, 'form-back').click();
+    await banner.waitFor();
+    expect(
+      await byTestId(page, 'sheet-option', { 'sheet-id': 'packaging' }).getAttribute(
+        'aria-pressed',
+      ),
+    ).toBe('true');
+    expect(await row.getAttribute('data-state')).toBe('rescore');
+    expect(await row.innerText()).toContain('待重评');
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-rescore.png') });
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-rescore-row.png') });
+
+    await byTestId(page, 'rescore-go').click();
+    const one = byTestId(page, 'judgement-level', {
+      'criterion-id': 'packaging-quality',
+      value: '1',
+    });
+    expect(await one.getAttribute('aria-pressed')).toBe('true');
+    await byTestId(page, 'judgement-level', {
+      'criterion-id': 'packaging-quality',
+      value: '2',
+    }).click();
+    await byTestId(page, 'review').click();
+    // A correction needs a reason: prefilled with the head judge's.
+    expect(await byTestId(page, 'reason-input').inputValue()).toBe('裁判长要求重评：分歧过大');
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-rescore-confirm.png') });
+    await byTestId(page, 'confirm-submit').click();
+    await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+    await byTestId(page, 'status-back').click();
+    expect(await row.getAttribute('data-state')).toBe('saved');
+    expect(await byTestId(page, 'rescore-banner').count()).toBe(0);
+    expect(
+      await page.evaluate(
+        (key) => localStorage.getItem(key),
+        `jx.judge.rescore.${tokenFingerprint(tokenOf('J08'))}`,
+      ),
+    ).toBeNull();
+    const rows = markRows('12', 'packaging');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.supersedes_id).toBe(rows[0]!.id);
+    expect(rows[1]!.reason).toBe('裁判长要求重评：分歧过大');
+    // The other judge has not marked it again: still asked to.
+    expect(await enRow.getAttribute('data-state')).toBe('rescore');
+    // Stays done after a reload.
+    await page.reload();
+    await waitReady(page);
+    expect(await row.getAttribute('data-state')).toBe('saved');
+    expect(await byTestId(page, 'rescore-banner').count()).toBe(0);
+  });
   // Last: it makes the results official, after which nothing can be marked on this server.
   it('keeps scoring while frozen and shows the closed banner once results are official', async () => {
     const { page } = await openTablet('J07');

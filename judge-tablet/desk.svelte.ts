@@ -2,8 +2,9 @@ import type { Sheet } from '#engine';
 import type { JudgeContestant } from '#protocol';
 import { t } from './i18n.ts';
 import { MarkForm, rawFromParsed, sheetScoreText } from './mark-form.svelte.ts';
+import { rescoreReason } from './rescore.ts';
 import type { JudgeSession, LineState } from './session.svelte.ts';
-import { loadSheetChoice, saveSheetChoice } from './storage.ts';
+import { loadSheetChoice, saveSheetChoice, type RescoreRequest } from './storage.ts';
 
 /** The screens of a judge's work: queue → form → review (confirm) → status (pending/saved). */
 export type View = 'queue' | 'form' | 'review' | 'status';
@@ -149,6 +150,12 @@ export class Desk {
     return sheet && s.isLocked(sheet) ? t('lock.message') : null;
   }
 
+  /** The head judge's open request to score the open form's line again, if any. */
+  get rescore(): RescoreRequest | undefined {
+    const f = this.#form;
+    return f ? this.#session.rescoreOf(f.contestant.id, f.sheet.id) : undefined;
+  }
+
   /** The line's mark on the server when the last write was refused as stale, else undefined. */
   get current() {
     const f = this.#form;
@@ -273,7 +280,8 @@ export class Desk {
       initial,
     });
     this.#formNote = rejection ? t('form.rejected', { message: rejection.message }) : null;
-    this.#reason = rejection?.entry.reason ?? '';
+    const rescore = s.rescoreOf(c.id, sheet.id);
+    this.#reason = rejection?.entry.reason ?? (rescore ? rescoreReason(rescore.reason) : '');
     this.#reasonError = null;
     this.#submitted = null;
     this.#notice = null;
@@ -290,9 +298,23 @@ export class Desk {
     return saved[saved.length - 1] ?? 1;
   }
 
-  /** Opens the next contestant still to do, in draw order after the last one opened (wrapping). */
+  /**
+   * Opens the form of a head judge's rescore request: its sheet (chosen first when the judge
+   * has several) and its contestant, the correction reason prefilled.
+   */
+  openRescore(contestantId: number, sheetId: string): void {
+    if (!this.#session.sheets.some((s) => s.id === sheetId)) return;
+    if (this.sheet?.id !== sheetId) this.selectSheet(sheetId);
+    this.#tab = 'queue';
+    this.open(contestantId);
+  }
+
+  /**
+   * Opens the next contestant still to do (a line the head judge asked to score again counts),
+   * in draw order after the last one opened (wrapping).
+   */
   nextTodo(): void {
-    const todo = this.queue.filter((r) => r.state === 'todo');
+    const todo = this.queue.filter((r) => r.state === 'todo' || r.state === 'rescore');
     const next =
       todo.find((r) => r.contestant.drawOrder > this.#lastDraw) ??
       todo.find((r) => r.contestant.drawOrder <= this.#lastDraw);

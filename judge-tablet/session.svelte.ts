@@ -8,6 +8,7 @@ import {
 import type {
   CompetitionSummary,
   JudgeContestant,
+  JudgeRescore,
   JudgeServerMessage,
   JudgeWelcome,
   MarkAck,
@@ -23,15 +24,18 @@ import { OutboxDb } from './outbox-db.ts';
 import {
   clearLegacyOutbox,
   loadLegacyOutbox,
+  loadRescores,
   loadWelcome,
+  saveRescores,
   saveToken,
   saveWelcome,
   tokenFingerprint,
   type OutboxEntry,
+  type RescoreRequest,
 } from './storage.ts';
 
 /** This judge's state of one line (contestant × sheet), as the queue shows it. */
-export type LineState = 'todo' | 'pending' | 'saved' | 'locked' | 'inactive';
+export type LineState = 'todo' | 'rescore' | 'pending' | 'saved' | 'locked' | 'inactive';
 
 /** `ready`: the server welcomed this socket, marks can be sent. */
 export type Connection = 'connecting' | 'reconnecting' | 'ready';
@@ -136,6 +140,13 @@ export class JudgeSession {
   #rejected = new SvelteMap<string, Rejection>();
   #acks = new SvelteMap<string, MarkAck>();
   #locked = new SvelteSet<string>();
+  /** The head judge's open requests to score a line again, oldest first (kept in localStorage). */
+  #rescores = $state.raw<RescoreRequest[]>([]);
+  #rescoreCells: Record<string, RescoreRequest> = $derived.by(() => {
+    const out: Record<string, RescoreRequest> = {};
+    for (const r of this.#rescores) out[cellKey(r.contestantId, r.sheetId)] = r;
+    return out;
+  });
   #loginError = $state<string | null>(null);
   #fatal = $state<string | null>(null);
   #notice = $state<string | null>(null);
@@ -213,6 +224,20 @@ export class JudgeSession {
   get rejections(): Rejection[] {
     return [...this.#rejected.values()];
   }
+  /** The head judge's open requests to score a line again, oldest first. */
+  get rescores(): readonly RescoreRequest[] {
+    return this.#rescores;
+  }
+  /** The open request to score a contestant again on a sheet, if any. */
+  rescoreOf(contestantId: number, sheetId: string): RescoreRequest | undefined {
+    return this.#rescoreCells[cellKey(contestantId, sheetId)];
+  }
+  /** Closes a request's banner; the line stays marked until a new mark is saved on it. */
+  dismissRescore(contestantId: number, sheetId: string): void {
+    const r = this.rescoreOf(contestantId, sheetId);
+    if (!r || r.dismissed) return;
+    this.#setRescores(this.#rescores.map((x) => (x === r ? { ...x, dismissed: true } : x)));
+  }
   /** This judge's saved marks on a sheet, newest first (superseded ones flagged). */
   history(sheetId: string): HistoryItem[] {
     return [...this.#history.values()]
@@ -242,6 +267,7 @@ export class JudgeSession {
     this.#fatal = null;
     saveToken(token);
     this.#outbox = [];
+    this.#rescores = loadRescores(token);
     void this.#restoreOutbox(token, this.#generation);
     const cached = loadWelcome(token);
     if (cached) this.#applyWelcome(cached);
@@ -324,13 +350,15 @@ export class JudgeSession {
 
   /**
    * The queue state of a contestant on a sheet: pending while any entry waits for the
-   * server; saved once every scheduled attempt has a saved mark.
+   * server; rescore while the head judge's request to score it again is open; saved once
+   * every scheduled attempt has a saved mark.
    */
   lineState(c: JudgeContestant, sheet: Sheet): LineState {
     if (c.status !== 'active') return 'inactive';
     const cell = cellKey(c.id, sheet.id);
     if (this.#pendingCells[cell]) return 'pending';
     if (this.#locked.has(sheet.stationId)) return 'locked';
+    if (this.#rescoreCells[cell]) return 'rescore';
     if ((this.#savedAttempts[cell]?.length ?? 0) >= this.attemptsOf(sheet)) return 'saved';
     return 'todo';
   }
@@ -423,6 +451,9 @@ export class JudgeSession {
       case 'mark.ack':
         this.#onAck(m);
         return;
+      case 'judge.rescore':
+        this.#onRescore(m);
+        return;
       case 'mark.reject': {
         const entry = this.#outbox.find((e) => e.clientId === m.clientId);
         if (!entry) return;
@@ -487,7 +518,39 @@ export class JudgeSession {
     }
     this.#release(entry.clientId, m.markId);
     this.#persistWelcome();
+    // A mark the judge confirmed after the head judge's request answers it.
+    const request = this.rescoreOf(entry.contestantId, entry.sheetId);
+    if (request && entry.queuedAt >= request.at)
+      this.#setRescores(this.#rescores.filter((r) => r !== request));
     this.#emit(m.clientId, { kind: 'ack', ack: m });
+  }
+
+  /**
+   * The head judge asks for a line to be scored again: kept (replacing an earlier request for
+   * the same line, banner shown again) until this judge saves a new mark on it.
+   */
+  #onRescore(m: JudgeRescore): void {
+    if (!this.#welcome?.judge.sheets.includes(m.sheetId)) return;
+    const request: RescoreRequest = {
+      contestantId: m.contestantId,
+      bib: m.bib,
+      name: m.name,
+      sheetId: m.sheetId,
+      reason: m.reason,
+      at: Date.now(),
+      dismissed: false,
+    };
+    this.#setRescores([
+      ...this.#rescores.filter(
+        (r) => !(r.contestantId === m.contestantId && r.sheetId === m.sheetId),
+      ),
+      request,
+    ]);
+  }
+
+  #setRescores(list: RescoreRequest[]): void {
+    this.#rescores = list;
+    if (this.#token) saveRescores(this.#token, list);
   }
 
   /** Sends the corrections that waited for `clientId`, now against mark `seen`. */
@@ -713,6 +776,7 @@ export class JudgeSession {
     this.#rejected.clear();
     this.#acks.clear();
     this.#locked.clear();
+    this.#rescores = [];
     this.#everReady = false;
     this.#notice = null;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractToken, parseOutbox, tokenFingerprint } from './storage.ts';
+import { extractToken, parseOutbox, parseRescores, tokenFingerprint } from './storage.ts';
 
 describe('parseOutbox', () => {
   it('keeps well-formed entries and fills what older pages left out', () => {
@@ -36,5 +36,32 @@ describe('tokens', () => {
     expect(extractToken('  abcd1234 ')).toBe('abcd1234');
     expect(extractToken('no good!')).toBeNull();
     expect(extractToken(' aj40n 4g7as ')).toBe('aj40n4g7as');
+  });
+});
+
+describe('parseRescores', () => {
+  const request = {
+    contestantId: 12,
+    bib: '12',
+    name: '谢明辉',
+    sheetId: 'packaging',
+    reason: '分歧过大',
+    at: 1000,
+    dismissed: false,
+  };
+
+  it('keeps well-formed requests, the last one of a line, and fills what is missing', () => {
+    const newer = { ...request, reason: '再评一次', at: 2000 };
+    const other = { ...request, sheetId: 'communication', name: undefined, at: undefined };
+    expect(parseRescores([request, null, { ...request, bib: 12 }, other, newer, 'x'])).toEqual([
+      { ...other, name: '', at: 0 },
+      newer,
+    ]);
+    expect(parseRescores([{ ...request, dismissed: 'yes' }])).toEqual([request]);
+  });
+
+  it('reads anything that is not a list as empty', () => {
+    expect(parseRescores(null)).toEqual([]);
+    expect(parseRescores(request)).toEqual([]);
   });
 });

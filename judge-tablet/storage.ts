@@ -143,3 +143,64 @@ export function extractToken(text: string): string | null {
   const compact = s.replace(/\s+/g, '');
   return /^[A-Za-z0-9_-]{4,200}$/.test(compact) ? compact : null;
 }
+
+/**
+ * The head judge asked this judge to score a contestant again on a sheet (`judge.rescore`).
+ * Kept in localStorage per token until the judge saves a new mark on that line, so a reload
+ * (or a sign-out and back in) still shows it.
+ */
+export interface RescoreRequest {
+  contestantId: number;
+  bib: string;
+  name: string;
+  sheetId: string;
+  /** The head judge's reason, as sent. */
+  reason: string;
+  /** When this tablet received it (ms since epoch): a mark confirmed from then on answers it. */
+  at: number;
+  /** The judge closed the banner; the queue row still says the line is to be scored again. */
+  dismissed: boolean;
+}
+
+const rescoreKey = (token: string) => `jx.judge.rescore.${tokenFingerprint(token)}`;
+
+/** Keeps the well-formed requests of a stored list, one per contestant × sheet (the last). */
+export function parseRescores(list: unknown): RescoreRequest[] {
+  if (!Array.isArray(list)) return [];
+  const out: RescoreRequest[] = [];
+  for (const r of list as unknown[]) {
+    if (typeof r !== 'object' || r === null) continue;
+    const x = r as Record<string, unknown>;
+    if (
+      typeof x.contestantId !== 'number' ||
+      typeof x.sheetId !== 'string' ||
+      typeof x.bib !== 'string' ||
+      typeof x.reason !== 'string'
+    )
+      continue;
+    const request: RescoreRequest = {
+      contestantId: x.contestantId,
+      bib: x.bib,
+      name: typeof x.name === 'string' ? x.name : '',
+      sheetId: x.sheetId,
+      reason: x.reason,
+      at: typeof x.at === 'number' ? x.at : 0,
+      dismissed: x.dismissed === true,
+    };
+    const i = out.findIndex(
+      (o) => o.contestantId === request.contestantId && o.sheetId === request.sheetId,
+    );
+    if (i >= 0) out.splice(i, 1);
+    out.push(request);
+  }
+  return out;
+}
+
+export function loadRescores(token: string): RescoreRequest[] {
+  return parseRescores(read<unknown>(rescoreKey(token)));
+}
+
+/** Stores this token's open requests (the key is removed when none is left). */
+export function saveRescores(token: string, list: readonly RescoreRequest[]): boolean {
+  return write(rescoreKey(token), list.length ? list : null);
+}
