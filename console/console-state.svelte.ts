@@ -6,6 +6,7 @@ import { ContestantImport, TheoryImport } from './imports.svelte.ts';
 import { OfficialsState } from './officials.svelte.ts';
 import { ReviewState } from './review.svelte.ts';
 import { Router } from './router.svelte.ts';
+import { SchemeState } from './scheme.svelte.ts';
 import { Session } from './session.svelte.ts';
 import { StaffBoard } from './staff-board.svelte.ts';
 
@@ -23,6 +24,7 @@ export class ConsoleState {
   readonly session: Session;
   readonly board = new StaffBoard();
   readonly router = new Router();
+  readonly scheme = new SchemeState();
   readonly dialog: DialogState;
   readonly review: ReviewState;
   readonly officials: OfficialsState;
@@ -72,11 +74,14 @@ export class ConsoleState {
   }
 
   /**
-   * A sheet's name: its station's label when the sheet is the station, else "station · sheet"
-   * (the console is not sent the scheme, so a sub-station shows by its id).
+   * A sheet's name: its station's label when the sheet is the station, else
+   * "station · sub-station" from the scheme ("安全骑行 · 单边桥"). Until the scheme has arrived
+   * a sub-station shows by its id.
    */
   sheetLabel(sheetId: string | null, stationId: string | null = null): string {
     if (!sheetId) return this.stationLabel(stationId);
+    const named = this.scheme.sheetName(sheetId, this.lang);
+    if (named) return named;
     if (this.stationLabels.has(sheetId)) return this.stationLabels.get(sheetId)!;
     const parent = stationId ?? this.#sheetStation.get(sheetId) ?? null;
     return parent ? `${this.stationLabel(parent)} · ${sheetId}` : sheetId;
@@ -85,6 +90,7 @@ export class ConsoleState {
   /** Forgets every screen's data (after a logout). */
   clear(): void {
     this.board.reset();
+    this.scheme.reset();
     this.review.reset();
     this.officials.reset();
     this.contestants.reset();

@@ -7,30 +7,24 @@ import type { StaffBoard } from './staff-board.svelte.ts';
  * Decides which frames of one connection of the board socket belong to the staff view.
  *
  * Without `since`, the server opens every connection with the public snapshot, may send public
- * deltas while our `board.hello` is on its way, and answers the hello with the staff snapshot;
- * from then on it sends this socket staff deltas only. So everything up to and including the
- * first snapshot is the public view and is dropped; the second snapshot (or one marked
- * `staff: true`, should the server ever mark it) starts the staff view.
+ * deltas while our `board.hello` is on its way, and answers the hello with the staff snapshot,
+ * marked `staff: true`; from then on it sends this socket staff deltas only. So everything
+ * before the staff snapshot is the public view (frozen, masked) and is dropped.
  *
  * The console never reconnects with `since`: the hello is answered with a whole staff snapshot
- * anyway, and the deltas a `since` brings back would be the public (masked, frozen) ones.
+ * anyway, and the deltas a `since` brings back would be the public ones.
  */
 export class StaffGate {
-  #snapshots = 0;
   #staff = false;
 
   /** A new connection: the next frames are public again until the staff snapshot. */
   reset(): void {
-    this.#snapshots = 0;
     this.#staff = false;
   }
 
   /** True when the frame is part of the staff view and should be applied. */
   admit(msg: { type: string; staff?: boolean }): boolean {
-    if (this.#staff) return true;
-    if (msg.type !== 'board.snapshot') return false;
-    this.#snapshots++;
-    if (msg.staff === true || this.#snapshots >= 2) this.#staff = true;
+    if (!this.#staff && msg.type === 'board.snapshot' && msg.staff === true) this.#staff = true;
     return this.#staff;
   }
 }

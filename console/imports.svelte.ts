@@ -4,9 +4,6 @@ import { csvRecords, decodeText, previewScores, type ScoreLine } from './theory-
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** The criterion the theory exam file goes into (the default scheme's imported criterion). */
-export const THEORY_CRITERION = 'theory-score';
-
 export interface LineError {
   line: number;
   message: string;
@@ -179,20 +176,40 @@ export class ContestantImport extends ImportPanel<ContestantRow> {
   }
 }
 
-/** The theory exam's `bib,score` CSV, previewed here and checked by the server (dry run). */
+/**
+ * The theory exam's `bib,score` CSV, previewed here and checked by the server (dry run), into
+ * one of the scheme's `imported` criteria. The criterion is fixed when the file is picked, so
+ * the confirmed write goes where the preview was checked.
+ */
 export class TheoryImport extends ImportPanel<ScoreLine> {
   readonly #t: Dict;
   #text = '';
+  /** The criterion the organiser chose; null: the scheme's first imported criterion. */
+  #chosen = $state.raw<string | null>(null);
+  /** The criterion of the picked file. */
+  #criterionId = '';
 
   constructor(t: Dict) {
     super();
     this.#t = t;
   }
 
-  async pick(api: Api, file: File): Promise<void> {
+  get chosen(): string | null {
+    return this.#chosen;
+  }
+
+  /** Chooses another criterion; a preview made for the previous one is dropped. */
+  choose(criterionId: string): void {
+    if (criterionId === this.#chosen) return;
+    this.#chosen = criterionId;
+    super.reset();
+  }
+
+  async pick(api: Api, file: File, criterionId: string): Promise<void> {
     const picked = await readPicked(file, () => 'text/csv');
     // Excel's GBK is decoded here, so the server always gets UTF-8 text.
     this.#text = decodeText(picked.bytes);
+    this.#criterionId = criterionId;
     this.begin(picked);
     const rows = previewScores(csvRecords(this.#text));
     const r = await this.#send(api, true);
@@ -209,9 +226,16 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
     this.finish(this.#t.imports.theoryDone(a.imported, a.unchanged));
   }
 
+  override reset(): void {
+    super.reset();
+    this.#chosen = null;
+  }
+
   #send(api: Api, dryRun: boolean): Promise<ApiResult<TheoryAnswer>> {
     return api.request<TheoryAnswer>(
-      api.competition(`/imports/${THEORY_CRITERION}${dryRun ? '?dryRun=1' : ''}`),
+      api.competition(
+        `/imports/${encodeURIComponent(this.#criterionId)}${dryRun ? '?dryRun=1' : ''}`,
+      ),
       { raw: this.#text, contentType: 'text/csv; charset=utf-8' },
     );
   }

@@ -8,9 +8,10 @@ import { parseLang } from './i18n.ts';
 
 /**
  * The organiser console (`/console/`, `?lang=en` for English, `?competition=SLUG` to pick a
- * competition when the server holds several). Signs in with the organiser's or head judge's
- * login code, then follows the staff board socket: one socket, owned here, feeding the state
- * every screen reads.
+ * competition for the organiser's password when the server holds several). Signs in with the
+ * organiser's or head judge's login code (or the organiser's password), fetches the marking
+ * scheme, then follows the staff board socket: one socket, owned here, feeding the state every
+ * screen reads.
  */
 const params = new URLSearchParams(location.search);
 const app = new ConsoleState(parseLang(location.search), params.get('competition'));
@@ -23,6 +24,7 @@ app.session.onChange = (api) => {
   closeFeed = null;
   app.clear();
   if (!api) return;
+  void app.scheme.load(api);
   closeFeed = openFeed({
     board: app.board,
     slug: api.slug,

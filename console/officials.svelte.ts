@@ -1,6 +1,8 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { failText, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
+import { parseIssued, type Issued } from './login-code.ts';
+import { isLoopback } from './qr.ts';
 
 /** `GET /api/competitions/:slug/officials`: one official (never a token). */
 export interface Official {
@@ -15,46 +17,42 @@ export interface Official {
 export interface Rotated {
   code: string;
   token: string;
+  /** What a judge types on the tablet's sign-in screen ("7KQ2M-XD4PA"). */
+  shortCode: string;
   loginPath: string;
 }
 
 /** sessionStorage: codes issued in this tab, so the print view survives a reload of the tab. */
 const ISSUED_KEY = 'jx.console.issued';
 
-function readIssued(): Record<string, string> {
+function readIssued(): Map<string, Issued> {
   try {
-    const v = JSON.parse(sessionStorage.getItem(ISSUED_KEY) ?? '{}') as unknown;
-    return v && typeof v === 'object' ? (v as Record<string, string>) : {};
+    return parseIssued(sessionStorage.getItem(ISSUED_KEY));
   } catch {
-    return {};
+    return new Map();
   }
-}
-
-/** The login link a card's QR code holds: the judge tablet with the token in the fragment. */
-export function loginUrl(base: string, token: string): string {
-  return `${base.replace(/\/+$/, '')}/judge-tablet/#token=${token}`;
-}
-
-/** A login code in groups of four, easier to read out and type from a card. */
-export function groupCode(token: string): string {
-  return token.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
 /**
  * The organiser's officials: the list, the login codes issued in this session (the server
- * keeps only hashes, so a card can carry a code only when it was issued here), and which cards
- * to print. Revoke and rotate go through the confirmation dialog.
+ * keeps only hashes, so a card can carry a code only when it was issued here), which cards
+ * to print, and the address tablets open (what the cards' QR codes link to). Revoke and
+ * rotate go through the confirmation dialog.
  */
 export class OfficialsState {
   #list = $state.raw<Official[]>([]);
   #loaded = $state.raw(false);
   #error = $state.raw<string | null>(null);
-  /** code → token issued in this session. */
-  #issued = new SvelteMap<string, string>(Object.entries(readIssued()));
+  /** code → login code issued in this session. */
+  #issued = new SvelteMap<string, Issued>(readIssued());
   /** Codes whose cards are to be printed. */
   #selected = new SvelteSet<string>();
-  #lastIssued = $state.raw<{ code: string; name: string; token: string } | null>(null);
+  #lastIssued = $state.raw<({ code: string; name: string } & Issued) | null>(null);
   #selectionTouched = false;
+  #base = $state.raw(location.origin);
+  #baseFromServer = $state.raw(false);
+  #baseTouched = false;
+  #baseAsked = false;
   readonly #t: Dict;
 
   constructor(t: Dict) {
@@ -74,11 +72,51 @@ export class OfficialsState {
   get error(): string | null {
     return this.#error;
   }
-  get lastIssued(): { code: string; name: string; token: string } | null {
+  get lastIssued(): ({ code: string; name: string } & Issued) | null {
     return this.#lastIssued;
   }
   tokenOf(code: string): string | null {
+    return this.#issued.get(code)?.token ?? null;
+  }
+  /** The login code issued in this session for `code`, with its short code. */
+  issuedOf(code: string): Issued | null {
     return this.#issued.get(code) ?? null;
+  }
+
+  /** The address tablets open: the cards' and the issued code's QR links start with it. */
+  get base(): string {
+    return this.#base;
+  }
+  set base(v: string) {
+    this.#baseTouched = true;
+    this.#baseFromServer = false;
+    this.#base = v;
+  }
+  /** True while {@link base} is the LAN address the server suggested. */
+  get baseFromServer(): boolean {
+    return this.#baseFromServer;
+  }
+
+  /**
+   * When this console is opened on the server itself (localhost), its own address is useless
+   * to a tablet: take the server's first LAN address instead (`GET /api/server-info`), unless
+   * the organiser has typed one already. Asked once per sign-in.
+   */
+  async suggestBase(): Promise<void> {
+    if (this.#baseAsked || this.#baseTouched || !isLoopback(location.origin)) return;
+    this.#baseAsked = true;
+    try {
+      const res = await fetch('/api/server-info', { cache: 'no-store' });
+      if (!res.ok) return;
+      const info = (await res.json()) as { lanUrls?: unknown };
+      const first = Array.isArray(info.lanUrls) ? info.lanUrls[0] : undefined;
+      if (typeof first === 'string' && first && !this.#baseTouched) {
+        this.#base = first;
+        this.#baseFromServer = true;
+      }
+    } catch {
+      // Keep this page's own address; the field stays editable and warns.
+    }
   }
   isSelected(code: string): boolean {
     return this.#selected.has(code);
@@ -135,7 +173,11 @@ export class OfficialsState {
       api.competition(`/officials/${encodeURIComponent(code)}/rotate`),
       { json: {} },
     );
-    if (r.ok) this.#remember(code, r.data.token);
+    if (r.ok)
+      this.#remember(code, {
+        token: r.data.token,
+        shortCode: typeof r.data.shortCode === 'string' ? r.data.shortCode : null,
+      });
     return r;
   }
 
@@ -152,13 +194,13 @@ export class OfficialsState {
 
   /** Shows the code just issued (the dialog's follow-up). */
   showIssued(code: string): void {
-    const token = this.#issued.get(code);
+    const issued = this.#issued.get(code);
     const o = this.#list.find((x) => x.code === code);
-    if (token) this.#lastIssued = { code, name: o?.name ?? code, token };
+    if (issued) this.#lastIssued = { code, name: o?.name ?? code, ...issued };
   }
 
-  #remember(code: string, token: string): void {
-    this.#issued.set(code, token);
+  #remember(code: string, issued: Issued): void {
+    this.#issued.set(code, issued);
     try {
       sessionStorage.setItem(ISSUED_KEY, JSON.stringify(Object.fromEntries(this.#issued)));
     } catch {
@@ -174,6 +216,10 @@ export class OfficialsState {
     this.#selected.clear();
     this.#lastIssued = null;
     this.#selectionTouched = false;
+    this.#base = location.origin;
+    this.#baseFromServer = false;
+    this.#baseTouched = false;
+    this.#baseAsked = false;
     try {
       sessionStorage.removeItem(ISSUED_KEY);
     } catch {

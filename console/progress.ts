@@ -114,3 +114,17 @@ export function mergeRows<R extends { contestantId: number }>(
   rows.push(...incoming.values());
   return rows;
 }
+
+/**
+ * Where a delta stands against the last applied revision: the next one (`apply`), already
+ * applied (`board/stale`), or after a missing one (`board/gap`). A frame that coalesces several
+ * revisions (`from`…`revision`) is the next one when its `from` is.
+ */
+export function deltaFit(
+  revision: number | null,
+  d: { revision: number; from?: number },
+): 'apply' | 'board/no_snapshot' | 'board/stale' | 'board/gap' {
+  if (revision === null) return 'board/no_snapshot';
+  if (d.revision <= revision) return 'board/stale';
+  return (d.from ?? d.revision) === revision + 1 ? 'apply' : 'board/gap';
+}

@@ -3,7 +3,6 @@ import {
   deviationShares,
   filterMarks,
   flaggedCells,
-  formatValues,
   markStates,
   type JudgeStat,
   type LogMark,
@@ -90,26 +89,6 @@ describe('review log', () => {
     expect(filterMarks(log, s, { ...all, onlyFlagged: true }, flagged).map((m) => m.id)).toEqual([
       2, 1,
     ]);
-  });
-
-  it('reads stored values: faults, booleans, times in seconds, milli-points', () => {
-    const w = { yes: '是', no: '否', untimed: '未计时' };
-    expect(
-      formatValues(
-        {
-          's-bend-faults': { 'cone-touched': 2, 'foot-down': 0 },
-          'bridge-fell': true,
-          'course-time': 63_240,
-          'packaging-quality': 2000,
-          'theory-score': 87_500,
-          'lights-time': null,
-        },
-        w,
-      ),
-    ).toBe(
-      's-bend-faults cone-touched×2 · bridge-fell 是 · course-time 63.2 s · packaging-quality 2 · theory-score 87.5 · lights-time 未计时',
-    );
-    expect(formatValues({ 'x-faults': {} }, w)).toBe('x-faults 0');
   });
 
   it('scales deviation bars within each criterion', () => {

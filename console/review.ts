@@ -1,9 +1,8 @@
-import { formatMilli } from '#engine';
 import type { MarkState } from './i18n.ts';
 
 /**
  * Pure helpers of the review screen: the marks log as `GET /api/competitions/:slug/marks`
- * returns it, each entry's state, the filters, and how values read.
+ * returns it, each entry's state and the filters (values read through scheme.ts).
  */
 
 /** One entry of the marks log (append-only: marks, corrections, voids, re-runs). */
@@ -122,35 +121,6 @@ export function filterMarks(
         (filter.showHistory || states.get(m.id) === 'current'),
     )
     .sort((a, b) => b.id - a.id);
-}
-
-/** Words the value formatter needs. */
-export interface ValueWords {
-  yes: string;
-  no: string;
-  untimed: string;
-}
-
-/**
- * One line of a mark's values, criterion by criterion: faults as `id×n`, booleans as yes/no,
- * a time (criterion id naming a time, in ms) in seconds, other numbers from milli-points.
- * The log carries criterion ids, not labels, so ids are shown as they are.
- */
-export function formatValues(values: Record<string, unknown>, w: ValueWords): string {
-  const parts: string[] = [];
-  for (const [id, v] of Object.entries(values)) {
-    if (typeof v === 'boolean') parts.push(`${id} ${v ? w.yes : w.no}`);
-    else if (v === null) parts.push(`${id} ${w.untimed}`);
-    else if (typeof v === 'number')
-      parts.push(`${id} ${/time/.test(id) ? `${(v / 1000).toFixed(1)} s` : formatMilli(v)}`);
-    else if (typeof v === 'object') {
-      const faults = Object.entries(v as Record<string, unknown>)
-        .filter(([, n]) => typeof n === 'number' && n > 0)
-        .map(([f, n]) => `${f}×${String(n)}`);
-      parts.push(`${id} ${faults.length ? faults.join(' ') : '0'}`);
-    } else parts.push(`${id} ${String(v)}`);
-  }
-  return parts.join(' · ');
 }
 
 /**

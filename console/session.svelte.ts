@@ -1,7 +1,7 @@
 import type { CompetitionsResponse } from '#protocol';
 import { Api, failText } from './api.ts';
 import type { Dict, Role } from './i18n.ts';
-import { extractToken } from './login-code.ts';
+import { extractToken, isShortCode } from './login-code.ts';
 
 /** sessionStorage: the login lasts as long as the tab, and is not shared with other tabs. */
 export const TOKEN_KEY = 'jx.console.token';
@@ -23,15 +23,25 @@ function store(token: string | null): void {
   }
 }
 
+/** `GET /api/me`: who a login code or password session belongs to. */
+export interface Me {
+  code: string;
+  name: string;
+  role: Role | 'judge';
+  sheets: string[];
+  /** The competition's slug; null when the official's competition is not loaded. */
+  competition: string | null;
+}
+
 /**
- * Who is signed in: the token, the competition it belongs to and the role (organiser or head
- * judge). The server has no "who am I" endpoint, so the login asks two staff endpoints:
- * the audit log (any staff; 404 for another competition's official) finds the competition, and
- * the officials list (organiser only) tells the organiser from the head judge.
+ * Who is signed in: the token, the competition it belongs to, the role (organiser or head
+ * judge) and the name, as `GET /api/me` answers for the token. A judge's code is refused here:
+ * it belongs on the judge tablet.
  */
 export class Session {
   #api = $state.raw<Api | null>(null);
   #role = $state.raw<Role | null>(null);
+  #name = $state.raw<string | null>(null);
   #busy = $state.raw(false);
   #error = $state.raw<string | null>(null);
   readonly #t: Dict;
@@ -49,6 +59,10 @@ export class Session {
   }
   get role(): Role | null {
     return this.#role;
+  }
+  /** The signed-in official's name ("孔德胜"; "组委会" for the organiser). */
+  get name(): string | null {
+    return this.#name;
   }
   get busy(): boolean {
     return this.#busy;
@@ -76,6 +90,10 @@ export class Session {
       this.#error = this.#t.login.empty;
       return false;
     }
+    if (isShortCode(input)) {
+      this.#error = this.#t.login.shortCode;
+      return false;
+    }
     this.#busy = true;
     this.#error = null;
     try {
@@ -87,6 +105,7 @@ export class Session {
       }
       store(token);
       this.#role = found.role;
+      this.#name = found.name;
       this.#api = found.api;
       this.onChange(found.api);
       return true;
@@ -140,30 +159,27 @@ export class Session {
     store(null);
     this.#api = null;
     this.#role = null;
+    this.#name = null;
     this.#error = message;
     this.onChange(null);
   }
 
   async #identify(
     token: string,
-  ): Promise<{ api: Api; role: Role } | { message: string; forget: boolean }> {
+  ): Promise<{ api: Api; role: Role; name: string } | { message: string; forget: boolean }> {
     const t = this.#t;
-    const slugs = await this.#candidateSlugs();
-    if (!slugs) return { message: t.network, forget: false };
-    for (const slug of slugs) {
-      const api = new Api(token, slug);
-      const probe = await api.request<unknown>(api.competition('/audit'));
-      if (probe.ok) {
-        const who = await api.request<unknown>(api.competition('/officials'));
-        if (!who.ok && who.status === 0) return { message: t.network, forget: false };
-        return { api, role: who.ok ? 'organiser' : 'head-judge' };
-      }
-      if (probe.status === 0) return { message: t.network, forget: false };
-      if (probe.status === 401) return { message: t.login.invalid, forget: true };
-      if (probe.status === 403) return { message: t.login.judgeToken, forget: true };
-      // 404: another competition's official; try the next competition.
+    const r = await new Api(token, '').request<Me>('/api/me');
+    if (!r.ok) {
+      if (r.status === 401) return { message: t.login.invalid, forget: true };
+      // Network trouble or a server fault: keep the code, the next try may work.
+      return { message: failText(r, t), forget: false };
     }
-    return { message: t.login.noCompetition, forget: true };
+    const me = r.data;
+    if (me.role === 'judge') return { message: t.login.judgeToken, forget: true };
+    if (me.role !== 'organiser' && me.role !== 'head-judge')
+      return { message: t.login.invalid, forget: true };
+    if (!me.competition) return { message: t.login.noCompetition, forget: true };
+    return { api: new Api(token, me.competition), role: me.role, name: me.name };
   }
 
   /** The competition named by `?competition=` first, then every other one the server lists. */

@@ -7,7 +7,7 @@ import type {
   StandingsColumns,
 } from '#protocol';
 import type { SocketState } from '../web/live-socket.ts';
-import { lockedStationsOf, mergeRows } from './progress.ts';
+import { deltaFit, lockedStationsOf, mergeRows } from './progress.ts';
 
 /** How many of the latest marks the console keeps for its activity list. */
 export const RECENT_KEEP = 8;
@@ -65,18 +65,18 @@ export class StaffBoard {
   }
 
   /**
-   * Applies the delta that follows the last applied revision: its rows replace held rows by
-   * contestantId (new ones are added) and a `competition` it carries replaces the summary.
+   * Applies the delta that follows the last applied revision (a coalesced one, `from`…`revision`,
+   * when `from` follows it): its rows replace held rows by contestantId (new ones are added),
+   * its events go to the recent list and a `competition` it carries replaces the summary.
    * Anything else changes nothing; on `board/gap` the caller reconnects for a fresh snapshot.
    */
   applyDelta(d: BoardDelta): StaffDeltaOutcome {
-    if (this.#revision === null) return 'board/no_snapshot';
-    if (d.revision <= this.#revision) return 'board/stale';
-    if (d.revision !== this.#revision + 1) return 'board/gap';
+    const fit = deltaFit(this.#revision, d);
+    if (fit !== 'apply') return fit;
     if (d.competition) this.#competition = d.competition;
     if (d.rows.length) this.#rows = mergeRows(this.#rows, d.rows);
-    if (d.event)
-      this.#recent = [{ ...d.event, revision: d.revision }, ...this.#recent].slice(0, RECENT_KEEP);
+    const events = d.events ?? (d.event ? [{ ...d.event, revision: d.revision }] : []);
+    if (events.length) this.#recent = [...events, ...this.#recent].slice(0, RECENT_KEEP);
     this.#revision = d.revision;
     if (this.#competition) this.#competition = { ...this.#competition, revision: d.revision };
     return 'applied';

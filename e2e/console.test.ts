@@ -1,15 +1,17 @@
 /**
  * The organiser console against the real server in Debian's Chromium: the organiser and the
- * head judge sign in with their login codes, real judge websockets submit marks, and every
- * step the console takes (lock, void, rotate, import, export, freeze, reveal, publish) is
- * checked on the server through its API afterwards. Screenshots land in e2e/artifacts/
- * (console-*.png, 1440×900): look at them.
+ * head judge sign in with their login codes (a judge's is refused), real judge websockets
+ * submit marks, and every step the console takes (lock, void, rotate, import, export, freeze,
+ * reveal, publish) is checked on the server through its API afterwards; a rotated card's short
+ * code signs the judge in on the tablet. Screenshots land in e2e/artifacts/ (console-*.png,
+ * 1440×900): look at them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexScheme, type Sheet } from '../server/engine/index.ts';
+import { shortCodeOf } from '../db/repositories/competitions.ts';
+import { formatMilli, indexScheme, type Sheet } from '../server/engine/index.ts';
 import type {
   CompetitionsResponse,
   JudgeContestant,
@@ -68,8 +70,8 @@ async function staffStandings(): Promise<StandingsResponse> {
   return r.body;
 }
 
-/** Opens the console in a fresh browser context and signs in with an official's code. */
-async function signIn(code: string, query = ''): Promise<Page> {
+/** A fresh browser context's page at `path` of the server. */
+async function openPage(path: string): Promise<Page> {
   const context = await browser.newContext({
     viewport: VIEWPORT,
     deviceScaleFactor: 1,
@@ -77,8 +79,14 @@ async function signIn(code: string, query = ''): Promise<Page> {
   });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[console page error]', e));
-  await page.goto(`${server.url}/console/${query}`);
+  page.on('pageerror', (e) => console.error('[page error]', path, e));
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+/** Opens the console in a fresh browser context and signs in with an official's code. */
+async function signIn(code: string, query = ''): Promise<Page> {
+  const page = await openPage(`/console/${query}`);
   await byTestId(page, 'login-token-input').waitFor();
   if (code === 'O01' && !query)
     await page.screenshot({ path: join(ARTIFACTS, 'console-login.png') });
@@ -168,6 +176,22 @@ afterAll(async () => {
 });
 
 describe('organiser console', () => {
+  it('refuses a judge’s login code (and a tablet short code) with a clear message', async () => {
+    const page = await openPage('/console/');
+    await byTestId(page, 'login-token-input').fill(token('J01'));
+    await byTestId(page, 'login-submit').click();
+    const error = byTestId(page, 'login-error');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('裁判登录码请在评分平板上使用');
+    expect(await byTestId(page, 'progress-overall').count()).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.getItem('jx.console.token'))).toBeNull();
+    // The short code on a judge's card signs in on the tablet only.
+    await byTestId(page, 'login-token-input').fill(shortCodeOf(token('H01')));
+    await byTestId(page, 'login-submit').click();
+    await expect.poll(() => error.innerText()).toContain('短登录码');
+    await page.context().close();
+  });
+
   it('signs in with the organiser’s code and fills the progress matrix live as judges mark', async () => {
     org = await signIn('O01');
     await expect(byTestId(org, 'role-badge').getAttribute('data-role')).resolves.toBe('organiser');
@@ -296,6 +320,16 @@ describe('organiser console', () => {
     await byTestId(head, 'review-row', { state: 'superseded' }).first().waitFor();
     await byTestId(head, 'review-row', { flagged: 'true' }).first().waitFor();
     await byTestId(head, 'judge-stat').first().waitFor();
+    // Sub-stations and criteria by their scheme labels, never by id.
+    const logTable = head.locator('.log table');
+    await expect.poll(() => logTable.innerText()).toContain('安全骑行 · 单边桥');
+    const logText = await logTable.innerText();
+    for (const id of ['bridge', 's-bend', 'packaging-quality', 'cleaning-hands', 'foot-down'])
+      expect(logText).not.toContain(id);
+    expect(logText).toContain('打包质量');
+    // No station of this scheme runs attempts: no re-run is offered, voids are.
+    expect(await byTestId(head, 'review-rerun').count()).toBe(0);
+    expect(await byTestId(head, 'review-void').count()).toBeGreaterThan(0);
     await head.screenshot({ path: join(ARTIFACTS, 'console-review.png') });
 
     // Only the flagged lines.
@@ -311,7 +345,14 @@ describe('organiser console', () => {
     await head.selectOption('[data-testid="review-station"]', 'packaging');
     const marks = (
       await api<{
-        marks: { id: number; contestantId: number; sheetId: string; judge: { code: string } }[];
+        marks: {
+          id: number;
+          contestantId: number;
+          sheetId: string;
+          judge: { code: string };
+          values: Record<string, unknown>;
+          current: boolean;
+        }[];
       }>(`/api/competitions/${SLUG}/marks`, 'H01')
     ).body.marks;
     const dissent = marks.find(
@@ -332,6 +373,34 @@ describe('organiser console', () => {
     ).body.marks;
     expect(after.find((m) => m.id === dissent.id)!.current).toBe(false);
     expect(after.some((m) => m.kind === 'void' && m.targetMarkId === dissent.id)).toBe(true);
+    // The panel's other marks read in words: "打包质量 3".
+    const kept = marks.find(
+      (m) => m.contestantId === target.id && m.sheetId === 'packaging' && m.judge.code === 'J09',
+    )!;
+    expect(
+      await byTestId(head, 'review-row', { 'mark-id': kept.id })
+        .locator('[data-testid="review-values"]')
+        .innerText(),
+    ).toBe(`打包质量 ${formatMilli(kept.values['packaging-quality'] as number)}`);
+
+    // A single-bridge mark: named "安全骑行 · 单边桥", its faults and veto in words.
+    const bridge = marks.find(
+      (m) =>
+        m.current &&
+        m.sheetId === 'bridge' &&
+        ((m.values['bridge-faults'] as Record<string, number>)['foot-down'] ?? 0) > 0,
+    )!;
+    const count = (bridge.values['bridge-faults'] as Record<string, number>)['foot-down']!;
+    await head.selectOption('[data-testid="review-contestant"]', String(bridge.contestantId));
+    await head.selectOption('[data-testid="review-station"]', 'riding');
+    const bridgeRow = byTestId(head, 'review-row', { 'mark-id': bridge.id });
+    expect(await bridgeRow.innerText()).toContain('安全骑行 · 单边桥');
+    expect(await bridgeRow.locator('[data-testid="review-values"]').innerText()).toBe(
+      `单脚着地×${count} · 掉桥 否`,
+    );
+    await head.selectOption('[data-testid="review-contestant"]', '');
+    await head.selectOption('[data-testid="review-station"]', '');
+
     // The organiser sees the log but has no void or re-run buttons.
     await byTestId(org, 'nav-review').click();
     await byTestId(org, 'review-row').first().waitFor();
@@ -339,7 +408,13 @@ describe('organiser console', () => {
     await byTestId(org, 'nav-progress').click();
   });
 
-  it('rotates a judge’s login code and prints login cards with a QR code of the new one', async () => {
+  it('rotates a judge’s login code, prints cards with its short code and QR, and the short code signs in on the tablet', async () => {
+    // The console runs on 127.0.0.1: the cards link to the server's LAN address when it has one.
+    const info = (await (await fetch(`${server.url}/api/server-info`)).json()) as {
+      lanUrls: string[];
+    };
+    const base = info.lanUrls[0] ?? server.url;
+
     await byTestId(org, 'nav-judges').click();
     const row = byTestId(org, 'official-row', { code: 'J02' });
     await row.locator('[data-testid="official-rotate"]').click();
@@ -347,8 +422,17 @@ describe('organiser console', () => {
     await dialogClosed(org);
     const issued = byTestId(org, 'issued-token', { code: 'J02' });
     await issued.waitFor();
-    const fresh = (await issued.locator('code').innerText()).replace(/\s+/g, '');
+    const fresh = (await issued.locator('[data-testid="issued-long-code"]').innerText()).replace(
+      /\s+/g,
+      '',
+    );
     expect(fresh).toMatch(/^[0-9a-f]{32}$/);
+    const short = await issued.locator('[data-testid="issued-short-code"]').innerText();
+    expect(short).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    expect(short).toBe(shortCodeOf(fresh));
+    await expect
+      .poll(() => issued.locator('[data-testid="qr"]').getAttribute('data-text'))
+      .toBe(`${base}/judge-tablet/#token=${fresh}`);
     // The old code is dead, the new one works.
     const old = await connectJudge(server.url.replace('http', 'ws'), token('J02'));
     expect(old.welcome.type).toBe('error');
@@ -364,10 +448,25 @@ describe('organiser console', () => {
     const card = byTestId(org, 'login-card', { code: 'J02' });
     expect(await card.getAttribute('data-has-token')).toBe('true');
     expect(await card.locator('[data-testid="qr"]').getAttribute('data-text')).toBe(
-      `${server.url}/judge-tablet/#token=${fresh}`,
+      `${base}/judge-tablet/#token=${fresh}`,
     );
+    expect(await byTestId(org, 'cards-base-url').inputValue()).toBe(base);
+    expect(await byTestId(org, 'cards-loopback').count()).toBe(info.lanUrls.length ? 0 : 1);
+    // The short code is the card's typed code, in words a judge can read out.
+    const cardCode = card.locator('[data-testid="login-card-short-code"]');
+    expect(await cardCode.innerText()).toBe(short);
+    expect(await card.innerText()).toContain('登录码');
+    expect(await card.innerText()).toContain('安全骑行 · S弯道');
     expect(await byTestId(org, 'login-card', { 'has-token': 'false' }).count()).toBe(9);
     await org.screenshot({ path: join(ARTIFACTS, 'console-cards-pending.png') });
+
+    // The judge types the card's short code on the tablet and gets the queue of the sheet.
+    const tablet = await openPage('/judge-tablet/');
+    await byTestId(tablet, 'login-token-input').fill(await cardCode.innerText());
+    await byTestId(tablet, 'login-submit').click();
+    await byTestId(tablet, 'queue-row').first().waitFor({ timeout: 15_000 });
+    expect(await tablet.locator('header').innerText()).toContain('蒋国平');
+    await tablet.context().close();
 
     // "Issue new codes and print": the rest get codes, then the print dialog opens.
     await org.evaluate(() => {
@@ -379,6 +478,7 @@ describe('organiser console', () => {
     await confirm(org);
     await dialogClosed(org);
     await expect.poll(() => byTestId(org, 'login-card', { 'has-token': 'true' }).count()).toBe(10);
+    expect(await byTestId(org, 'login-card-short-code').count()).toBe(10);
     await expect
       .poll(() => org.evaluate(() => (window as unknown as { printed: number }).printed))
       .toBe(1);
@@ -386,12 +486,26 @@ describe('organiser console', () => {
     await org.emulateMedia({ media: 'print' });
     await org.screenshot({ path: join(ARTIFACTS, 'console-cards-print.png'), fullPage: true });
     await org.emulateMedia({ media: 'screen' });
+    // The loopback warning comes back for an address typed by hand; the field stays editable.
+    await byTestId(org, 'cards-base-url').fill('http://localhost:3000');
+    await byTestId(org, 'cards-loopback').waitFor();
+    expect(await card.locator('[data-testid="qr"]').getAttribute('data-text')).toBe(
+      `http://localhost:3000/judge-tablet/#token=${fresh}`,
+    );
+    await byTestId(org, 'cards-base-url').fill(base);
+    await expect.poll(() => byTestId(org, 'cards-loopback').count()).toBe(0);
     await org.goBack();
     await byTestId(org, 'official-row').first().waitFor();
   });
 
   it('previews a theory score file with its error rows and imports a clean one', async () => {
     await byTestId(org, 'nav-import').click();
+    // The scheme's one imported criterion is the target (no choice to make).
+    const target = byTestId(org, 'import-theory-target');
+    await target.waitFor();
+    expect(await target.getAttribute('data-criterion')).toBe('theory-score');
+    expect(await target.innerText()).toContain('理论考试 · 理论成绩（100题）');
+    expect(await byTestId(org, 'import-theory-criterion').count()).toBe(0);
     const bad = `号码,成绩\n${field[0]!.bib},88\n${field[1]!.bib},101\n999,75\n${field[2]!.bib},90.5\n`;
     await byTestId(org, 'import-theory-file').setInputFiles({
       name: '理论成绩.csv',
