@@ -21,20 +21,34 @@ import {
 } from '../server/protocol/index.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    url: { type: 'string' },
-    competition: { type: 'string', default: 'gaoxin-2024' },
-    rate: { type: 'string', default: '20' },
-    seed: { type: 'string', default: '2024' },
-    fixture: { type: 'string' },
-  },
-});
-if (!args.url) {
-  console.error(
-    '用法: npm run simulate -- --url http://localhost:3000 [--competition SLUG] [--rate 20]',
-  );
+const USAGE =
+  '用法: npm run simulate -- --url http://localhost:3000 [--competition SLUG] [--rate 20] [--seed 2024] [--fixture FILE]';
+let args: {
+  url?: string;
+  competition: string;
+  rate: string;
+  seed: string;
+  fixture?: string;
+  help?: boolean;
+};
+try {
+  args = parseArgs({
+    options: {
+      url: { type: 'string' },
+      competition: { type: 'string', default: 'gaoxin-2024' },
+      rate: { type: 'string', default: '20' },
+      seed: { type: 'string', default: '2024' },
+      fixture: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
   process.exit(2);
+}
+if (args.help || !args.url) {
+  console.error(USAGE);
+  process.exit(args.help ? 0 : 2);
 }
 const httpUrl = args.url.replace(/\/$/, '');
 const wsUrl = httpUrl.replace(/^http/, 'ws') + '/ws/judge';
@@ -180,7 +194,12 @@ class Tablet {
 const judges = fixture.officials.filter((o) => o.role === 'judge' && o.sheets.length);
 const tablets = judges.map((o) => new Tablet(o.code, o.token));
 const started = Date.now();
-await Promise.all(tablets.map((t) => t.connect()));
+try {
+  await Promise.all(tablets.map((t) => t.connect()));
+} catch (err) {
+  console.error(`无法连接 ${httpUrl}：${(err as Error).message}。服务器在运行吗？地址对吗？`);
+  process.exit(1);
+}
 
 // The day's order: contestants by draw order; at each contestant every judge scores its sheets.
 const contestants = [...tablets[0]!.welcome.contestants]

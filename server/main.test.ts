@@ -240,3 +240,44 @@ describe('crashes', () => {
     expect(standings.rows).toEqual(full);
   }, 90_000);
 });
+
+describe('starting twice', () => {
+  const run = (dataDir: string, port: string) =>
+    new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          PORT: port,
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => resolve({ code, err }));
+    });
+
+  it('refuses a second server on the same data folder, and explains a taken port', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jx-twice-'));
+    dirs.push(dataDir);
+    const first = await startProcess(dataDir);
+    const second = await run(dataDir, '0');
+    expect(second.code).toBe(1);
+    expect(second.err).toContain('正被另一个匠星服务器使用');
+    const port = new URL(first.url).port;
+    const other = mkdtempSync(join(tmpdir(), 'jx-twice-'));
+    dirs.push(other);
+    const third = await run(other, port);
+    expect(third.code).toBe(1);
+    expect(third.err).toContain(`端口 ${port} 已被占用`);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // A clean stop releases the folder.
+    const again = await startProcess(dataDir);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }, 60_000);
+});

@@ -6,15 +6,47 @@ import { loadConfig } from './config.ts';
 import { findOfficialByToken, shortCodeOf } from '../db/repositories/competitions.ts';
 import { readFixture } from './plugins/seed.ts';
 import { ensureOrganiserPassword } from './services/password.ts';
+import { lockDataDir } from './data-lock.ts';
 
 /** The process shell: the only place that listens, prints, and handles signals. */
 const config = loadConfig();
+const lock = lockDataDir(resolve(config.DATA_DIR));
+if (!lock.ok) {
+  console.error(lock.message);
+  process.exit(1);
+}
 const app = await buildApp({
   dataDir: resolve(config.DATA_DIR),
   fixture: config.FIXTURE && resolve(config.FIXTURE),
   logger: { level: config.LOG_LEVEL },
 });
-await app.listen({ port: config.PORT, host: config.HOST });
+try {
+  await app.listen({ port: config.PORT, host: config.HOST });
+} catch (err) {
+  const e = err as NodeJS.ErrnoException;
+  console.error(
+    e.code === 'EADDRINUSE'
+      ? `端口 ${config.PORT} 已被占用（是否已有一个匠星在运行？）。请先停止它，或用 PORT=其他端口 启动。`
+      : `无法启动：${e.message}`,
+  );
+  lock.release();
+  process.exit(1);
+}
+
+let closing = false;
+for (const sig of ['SIGTERM', 'SIGINT'] as const)
+  process.on(sig, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${sig}: closing`);
+    app.close().then(
+      () => {
+        lock.release();
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  });
 
 const port = (app.server.address() as { port: number }).port;
 const lan = Object.values(networkInterfaces())
@@ -52,15 +84,3 @@ else lines.push('', `  控制台      ${base}/console/`);
 console.log(lines.join('\n'));
 console.log('\n大屏二维码（手机扫码观看）:');
 qrcode.generate(`${base}/scoreboard/`, { small: true });
-
-let closing = false;
-for (const sig of ['SIGTERM', 'SIGINT'] as const)
-  process.on(sig, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info(`${sig}: closing`);
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });

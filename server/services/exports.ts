@@ -199,7 +199,8 @@ export function resultsPage(view: BoardSnapshot, judges: string[], printedAt: st
   table { width: 100%; border-collapse: collapse; font-size: 9pt; font-variant-numeric: tabular-nums; }
   th, td { border: 1px solid #555; padding: 1.2mm 1.5mm; text-align: center; }
   th { background: #eee; }
-  td.name, td.org { text-align: left; }
+  td.name, td.org { text-align: left; white-space: nowrap; }
+  td:last-child, th { white-space: nowrap; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   .signatures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6mm 10mm; margin-top: 10mm; font-size: 10pt; break-inside: avoid; }
