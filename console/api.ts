@@ -19,7 +19,7 @@ export type ApiFail = {
 export type ApiResult<T> = ApiOk<T> | ApiFail;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   /** Sent as JSON. */
   json?: unknown;
   /** Sent as is with `contentType` (a file's bytes, CSV text). */

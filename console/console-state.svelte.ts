@@ -1,9 +1,13 @@
 import type { Api } from './api.ts';
 import { DialogState } from './dialog.svelte.ts';
+import type { NewLogin } from './competition-file.ts';
+import { failText } from './api.ts';
+import { reserveWindow } from './download.ts';
 import { DICTS, type Dict, type Lang } from './i18n.ts';
 import { labelsOf, sheetStations } from './labels.ts';
 import { ContestantImport, TheoryImport } from './imports.svelte.ts';
 import { OfficialsState } from './officials.svelte.ts';
+import { NewCompetition } from './new-competition.svelte.ts';
 import { ReviewState } from './review.svelte.ts';
 import { Router } from './router.svelte.ts';
 import { SchemeState } from './scheme.svelte.ts';
@@ -30,6 +34,7 @@ export class ConsoleState {
   readonly officials: OfficialsState;
   readonly contestants: ContestantImport;
   readonly theory: TheoryImport;
+  readonly newCompetition: NewCompetition;
   #toast = $state.raw<{ text: string; id: number } | null>(null);
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -51,6 +56,7 @@ export class ConsoleState {
     this.officials = new OfficialsState(this.t);
     this.contestants = new ContestantImport(this.t);
     this.theory = new TheoryImport(this.t);
+    this.newCompetition = new NewCompetition(this.t);
   }
 
   get api(): Api | null {
@@ -87,8 +93,50 @@ export class ConsoleState {
     return parent ? `${this.stationLabel(parent)} · ${sheetId}` : sheetId;
   }
 
-  /** Forgets every screen's data (after a logout). */
-  clear(): void {
+  /**
+   * Opens a contestant's printable score sheet (`…/contestants/:bib/sheet.html`, fetched with
+   * the Bearer header) in a new window, like the results page. Must be called inside a click:
+   * the window is opened before the fetch, or a pop-up blocker refuses it.
+   */
+  async openSheet(bib: string): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    const show = reserveWindow();
+    if (!show) {
+      this.notify(this.t.exports.popupBlocked);
+      return;
+    }
+    const r = await api.download(
+      api.competition(`/contestants/${encodeURIComponent(bib)}/sheet.html`),
+      `${bib}.html`,
+    );
+    if (!r.ok) {
+      show(null);
+      this.notify(`${this.t.sheetOf(bib)}：${failText(r, this.t)}`);
+      return;
+    }
+    show(r.data.blob);
+  }
+
+  /**
+   * Signs in to a competition just created from a file with its organiser's new code, and
+   * keeps the other new codes so their login cards can be printed there.
+   */
+  async switchTo(logins: readonly NewLogin[]): Promise<boolean> {
+    const organiser = logins.find((l) => l.role === 'organiser');
+    if (!organiser) return false;
+    const ok = await this.session.login(organiser.token);
+    if (ok) this.officials.adopt(logins.filter((l) => l.role !== 'organiser'));
+    return ok;
+  }
+
+  /**
+   * Forgets every screen's data (after a change of sign-in). The logins of a competition just
+   * created from a file are kept while someone is signed in (they are shown once), and
+   * forgotten at sign-out.
+   */
+  clear(signedOut = true): void {
+    if (signedOut) this.newCompetition.reset();
     this.board.reset();
     this.scheme.reset();
     this.review.reset();

@@ -6,7 +6,7 @@
 export type Lang = 'zh' | 'en';
 
 export type Role = 'organiser' | 'head-judge';
-export type Route = 'progress' | 'review' | 'course' | 'judges' | 'import' | 'export';
+export type Route = 'progress' | 'review' | 'course' | 'judges' | 'import' | 'export' | 'settings';
 export type CellStatus = 'empty' | 'partial' | 'scored' | 'flagged';
 export type CourseStep = 'draft' | 'live' | 'frozen' | 'ceremony' | 'final';
 export type MarkState = 'current' | 'superseded' | 'voided' | 'void' | 'rerun';
@@ -32,6 +32,7 @@ const zh = {
     judges: '裁判',
     import: '导入',
     export: '导出',
+    settings: '比赛设置',
   } satisfies Record<Route, string>,
   cancel: '取消',
   confirm: '确定',
@@ -49,6 +50,7 @@ const zh = {
   onlyHeadJudge: '仅裁判长可操作',
   schemeFailed: '评分标准未能载入',
   bibOf: (bib: string) => `${bib}号`,
+  sheetOf: (bib: string) => `${bib}号评分表`,
   bib: '号码',
   name: '姓名',
   organisation: '单位',
@@ -115,6 +117,8 @@ const zh = {
     recent: '最新评分',
     matrix: '选手 × 站点',
     recentEmpty: '还没有评分',
+    sheet: '评分表',
+    sheetHint: (who: string) => `在新窗口打开 ${who} 的评分表（可打印）`,
   },
 
   review: {
@@ -167,6 +171,16 @@ const zh = {
     seconds: (s: string) => `${s} 秒`,
     actionsByHeadJudge: '撤销评分和准许重赛由裁判长操作',
     judgeCode: (code: string, name: string) => `${code} ${name}`,
+    rescore: '要求重评',
+    rescoreTitle: (who: string) => `要求重评？（${who}）`,
+    rescoreBody:
+      '负责该评分项的裁判会在平板上收到通知和原因，请其为这位选手重新评分（新评分作为更正记录）。此操作记入审计日志。',
+    rescorePlaceholder: '例如：裁判分歧超出容差，请重新评分',
+    rescoreDone: (n: number) =>
+      n > 0
+        ? `已要求重评，已通知 ${n} 台平板`
+        : '已要求重评（记入审计日志）；目前没有该项的平板在线',
+    printSheet: '评分表',
   },
 
   course: {
@@ -245,6 +259,23 @@ const zh = {
     selectAll: '全选',
     organiserOnly: '只有组委会可以管理裁判登录码。',
     none: '没有工作人员',
+    add: '添加裁判',
+    addTitle: '添加工作人员',
+    addHint: '添加后会生成登录码（只显示一次），可直接打印登录卡。',
+    codeHint: '2–8 位大写字母或数字，如 J11',
+    namePlaceholder: '姓名',
+    create: '添加并生成登录码',
+    created: (name: string) => `已添加 ${name}`,
+    badCode: '编号应为 2–8 位大写字母或数字',
+    nameRequired: '请填写姓名',
+    sheetsHint: '勾选负责评分的项目（有分项的站点按分项选择）',
+    noScheme: '评分标准尚未载入，暂不能选择评分项目',
+    editSheets: '修改评分项目',
+    editHint: '保存后该裁判正在使用的平板会重新连接，显示新的评分项目。',
+    saved: (name: string) => `已更新 ${name} 的评分项目`,
+    save: '保存',
+    noSheets: '未分配',
+    printCard: '打印登录卡',
   },
 
   cards: {
@@ -304,6 +335,24 @@ const zh = {
     drawBody: '将重新生成全部选手的出场顺序（只能在开始评分前进行）。',
     drawDone: (seed: number) => `抽签完成，种子 ${seed}`,
     more: (n: number) => `还有 ${n} 行未显示`,
+    competition: '从文件创建比赛',
+    competitionHint:
+      '选择导出的完整数据（JSON），或手工编写的比赛文件（含评分标准）。将创建一场新比赛，并为全部工作人员生成新登录码。',
+    slug: '新比赛标识（可留空，沿用文件中的）',
+    badSlug: '标识为 2–64 位小写字母、数字或连字符，以字母或数字开头',
+    notJson: '文件不是有效的 JSON',
+    notCompetition: '这不是比赛文件（缺少 competition）',
+    fileSays: (slug: string, contestants: number, log: number) =>
+      `文件中的比赛：${slug}，${contestants} 位选手，${log} 条评分记录`,
+    create: '创建比赛',
+    creating: '正在创建…',
+    created: (slug: string) => `已创建比赛 ${slug}`,
+    loginsHint:
+      '以下登录码只显示这一次，请记录或打印。控制台退出后用新比赛的组委会登录码登录，即可切换到新比赛。',
+    shortCode: '平板短码',
+    fullCode: '完整登录码',
+    switchTo: '用新组委会登录码登录新比赛',
+    switched: (slug: string) => `已切换到 ${slug}`,
   },
 
   exports: {
@@ -324,6 +373,37 @@ const zh = {
     open: '打开并打印',
     saved: (name: string) => `已下载 ${name}`,
     popupBlocked: '浏览器阻止了新窗口，请允许本页打开弹出窗口',
+    json: '完整数据（JSON，可导入新服务器）',
+    jsonHint:
+      '评分标准、选手、工作人员（不含登录码）、全部评分记录和锁定状态。可在另一台服务器的“导入”页创建同样的比赛。',
+  },
+
+  settings: {
+    title: '比赛设置',
+    hint: '名称、地点和日期显示在大屏、成绩公告和导出文件上。',
+    basics: '基本信息',
+    titleZh: '比赛名称（中文）',
+    titleEn: '比赛名称（英文）',
+    venue: '地点',
+    date: '日期',
+    timeZone: '时区',
+    timeZoneHint: 'IANA 时区，如 Asia/Shanghai；成绩公告和记录上的时间按此显示。',
+    locale: '默认语言',
+    localeZh: '中文',
+    localeEn: 'English',
+    save: '保存',
+    saving: '正在保存…',
+    revert: '还原',
+    saved: '比赛设置已保存',
+    unchanged: '没有改动',
+    problems: {
+      title: '请填写中英文比赛名称（各不超过 200 字）',
+      venue: '地点不超过 120 字',
+      date: '日期格式为 YYYY-MM-DD',
+      timeZone: '未知时区，例如 Asia/Shanghai',
+    },
+    display: '大屏显示',
+    readOnly: '比赛设置由组委会修改，裁判长可在此查看。',
   },
 };
 
@@ -350,6 +430,7 @@ const en: Dict = {
     judges: 'Judges',
     import: 'Import',
     export: 'Export',
+    settings: 'Settings',
   },
   cancel: 'Cancel',
   confirm: 'Confirm',
@@ -367,6 +448,7 @@ const en: Dict = {
   onlyHeadJudge: 'Head judge only',
   schemeFailed: 'The marking scheme could not be loaded',
   bibOf: (bib) => `#${bib}`,
+  sheetOf: (bib) => `Score sheet of #${bib}`,
   bib: 'Bib',
   name: 'Name',
   organisation: 'Organisation',
@@ -430,6 +512,8 @@ const en: Dict = {
     recent: 'Latest marks',
     matrix: 'Contestants × stations',
     recentEmpty: 'No marks yet',
+    sheet: 'Sheet',
+    sheetHint: (who) => `Open the score sheet of ${who} in a new window (to print)`,
   },
 
   review: {
@@ -483,6 +567,16 @@ const en: Dict = {
     seconds: (s) => `${s} s`,
     actionsByHeadJudge: 'The head judge voids marks and grants re-runs',
     judgeCode: (code, name) => `${code} ${name}`,
+    rescore: 'Ask to re-score',
+    rescoreTitle: (who) => `Ask for a re-score? (${who})`,
+    rescoreBody:
+      'The judges of this sheet get a notice with the reason on their tablets, asking them to mark the contestant again (the new mark corrects the old). Recorded in the audit log.',
+    rescorePlaceholder: 'e.g. the panel disagrees beyond tolerance',
+    rescoreDone: (n) =>
+      n > 0
+        ? `Re-score asked: ${n} tablet(s) told`
+        : 'Re-score asked (audited); no tablet of this sheet is online',
+    printSheet: 'Score sheet',
   },
 
   course: {
@@ -559,6 +653,23 @@ const en: Dict = {
     selectAll: 'All',
     organiserOnly: 'Only the organiser manages login codes.',
     none: 'No officials',
+    add: 'Add judge',
+    addTitle: 'Add an official',
+    addHint: 'A login code is made at once (shown only this once) and the card can be printed.',
+    codeHint: '2–8 capital letters or digits, e.g. J11',
+    namePlaceholder: 'Name',
+    create: 'Add and make a login code',
+    created: (name) => `${name} added`,
+    badCode: 'The code is 2–8 capital letters or digits',
+    nameRequired: 'Please enter the name',
+    sheetsHint: 'Tick the sheets this official marks (sub-stations one by one)',
+    noScheme: 'The marking scheme has not loaded yet: sheets cannot be chosen',
+    editSheets: 'Edit sheets',
+    editHint: 'The judge’s open tablets reconnect and show the new sheets.',
+    saved: (name) => `${name}’s sheets updated`,
+    save: 'Save',
+    noSheets: 'none',
+    printCard: 'Print the card',
   },
 
   cards: {
@@ -621,6 +732,24 @@ const en: Dict = {
     drawBody: 'Replaces every contestant’s draw order (only before marking starts).',
     drawDone: (seed) => `Drawn with seed ${seed}`,
     more: (n) => `${n} more rows not shown`,
+    competition: 'Create a competition from a file',
+    competitionHint:
+      'Choose a full data export (JSON) or a hand-made competition file with a marking scheme. A new competition is created and every official gets a new login code.',
+    slug: 'New slug (optional; the file’s otherwise)',
+    badSlug: '2–64 lower-case letters, digits or hyphens, starting with a letter or digit',
+    notJson: 'The file is not valid JSON',
+    notCompetition: 'Not a competition file (no “competition”)',
+    fileSays: (slug, contestants, log) =>
+      `In the file: ${slug}, ${contestants} contestants, ${log} log entries`,
+    create: 'Create competition',
+    creating: 'Creating…',
+    created: (slug) => `Competition ${slug} created`,
+    loginsHint:
+      'These codes are shown only this once: note or print them. To switch the console to the new competition, sign in with its organiser code.',
+    shortCode: 'Tablet short code',
+    fullCode: 'Full login code',
+    switchTo: 'Sign in to it with the new organiser code',
+    switched: (slug) => `Switched to ${slug}`,
   },
 
   exports: {
@@ -641,6 +770,37 @@ const en: Dict = {
     open: 'Open and print',
     saved: (name) => `Downloaded ${name}`,
     popupBlocked: 'The browser blocked the new window: allow pop-ups for this page',
+    json: 'Full data (JSON, imports into a new server)',
+    jsonHint:
+      'Marking scheme, contestants, officials (without login codes), the whole log and the locks. Create the same competition on another server from its Import page.',
+  },
+
+  settings: {
+    title: 'Competition settings',
+    hint: 'The name, venue and date appear on the board, the results notice and the exports.',
+    basics: 'Details',
+    titleZh: 'Title (Chinese)',
+    titleEn: 'Title (English)',
+    venue: 'Venue',
+    date: 'Date',
+    timeZone: 'Time zone',
+    timeZoneHint: 'An IANA time zone such as Asia/Shanghai; times on notices and logs use it.',
+    locale: 'Default language',
+    localeZh: '中文',
+    localeEn: 'English',
+    save: 'Save',
+    saving: 'Saving…',
+    revert: 'Revert',
+    saved: 'Settings saved',
+    unchanged: 'Nothing changed',
+    problems: {
+      title: 'Enter the title in both languages (200 characters at most each)',
+      venue: 'The venue is 120 characters at most',
+      date: 'The date is written YYYY-MM-DD',
+      timeZone: 'Unknown time zone, e.g. Asia/Shanghai',
+    },
+    display: 'Board display',
+    readOnly: 'The organiser edits the settings; the head judge can see them here.',
   },
 };
 

@@ -22,7 +22,7 @@ let closeFeed: (() => void) | null = null;
 app.session.onChange = (api) => {
   closeFeed?.();
   closeFeed = null;
-  app.clear();
+  app.clear(!api);
   if (!api) return;
   void app.scheme.load(api);
   closeFeed = openFeed({

@@ -22,6 +22,22 @@ export interface Rotated {
   loginPath: string;
 }
 
+/** `POST …/officials`: a new official, and its login code shown once. */
+export interface NewOfficial {
+  code: string;
+  name: string;
+  role: Official['role'];
+  sheets: string[];
+}
+export interface Created extends NewOfficial {
+  token: string;
+  shortCode: string;
+  loginPath: string;
+}
+
+/** Official codes the server accepts: 2–8 capital letters or digits ("J11"). */
+export const OFFICIAL_CODE_RE = /^[A-Z0-9]{2,8}$/;
+
 /** sessionStorage: codes issued in this tab, so the print view survives a reload of the tab. */
 const ISSUED_KEY = 'jx.console.issued';
 
@@ -190,6 +206,57 @@ export class OfficialsState {
       count++;
     }
     return { ok: true, status: 200, data: { count } };
+  }
+
+  /**
+   * Adds an official (`POST …/officials`); the new login code is kept for the cards, shown at
+   * once, and the card is ticked for printing (a judge or head judge).
+   */
+  async create(api: Api, o: NewOfficial): Promise<ApiResult<Created>> {
+    const r = await api.request<Created>(api.competition('/officials'), { json: o });
+    if (!r.ok) return r;
+    this.#remember(r.data.code, { token: r.data.token, shortCode: r.data.shortCode ?? null });
+    if (r.data.role !== 'organiser') this.#selected.add(r.data.code);
+    this.#lastIssued = {
+      code: r.data.code,
+      name: r.data.name,
+      token: r.data.token,
+      shortCode: r.data.shortCode ?? null,
+    };
+    await this.load(api);
+    return r;
+  }
+
+  /** Renames an official or gives other sheets (`PATCH …/officials/:code`); the list follows. */
+  async update(
+    api: Api,
+    code: string,
+    patch: { name?: string; sheets?: string[] },
+  ): Promise<ApiResult<{ code: string; name: string; sheets: string[] }>> {
+    const r = await api.request<{ code: string; name: string; sheets: string[] }>(
+      api.competition(`/officials/${encodeURIComponent(code)}`),
+      { method: 'PATCH', json: patch },
+    );
+    if (r.ok)
+      this.#list = this.#list.map((o) =>
+        o.code === code ? { ...o, name: r.data.name, sheets: r.data.sheets } : o,
+      );
+    return r;
+  }
+
+  /**
+   * Takes login codes issued elsewhere in this tab (a competition just created from a file),
+   * so their cards can be printed.
+   */
+  adopt(logins: readonly ({ code: string } & Issued)[]): void {
+    for (const l of logins) this.#remember(l.code, { token: l.token, shortCode: l.shortCode });
+  }
+
+  /** Ticks one card only (to print the card of the code just issued). */
+  selectOnly(code: string): void {
+    this.#selectionTouched = true;
+    this.#selected.clear();
+    this.#selected.add(code);
   }
 
   /** Shows the code just issued (the dialog's follow-up). */

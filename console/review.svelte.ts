@@ -135,6 +135,18 @@ export class ReviewState {
     return api.request(api.competition('/reruns'), { json: { ...line, reason } });
   }
 
+  /**
+   * Asks the judges of a sheet to mark a contestant again (`POST …/rescore`, head judge); the
+   * answer says how many of their tablets were online to be told.
+   */
+  requestRescore(
+    api: Api,
+    line: { contestantId: number; sheetId: string },
+    reason: string,
+  ): Promise<ApiResult<{ ok: true; tabletsTold: number }>> {
+    return api.request(api.competition('/rescore'), { json: { ...line, reason } });
+  }
+
   reset(): void {
     this.#seq++;
     if (this.#timer) clearTimeout(this.#timer);

@@ -8,6 +8,7 @@ export const ROUTES: readonly Route[] = [
   'judges',
   'import',
   'export',
+  'settings',
 ];
 
 /** A navigation screen, or the print view of the login cards (no navigation around it). */

@@ -10,6 +10,7 @@ import {
   rerunStations,
   secondsOf,
   sheetName,
+  sheetOptions,
 } from './scheme.ts';
 
 const fixture = JSON.parse(
@@ -116,5 +117,19 @@ describe('mark values in words', () => {
     expect(secondsOf(52_500)).toBe('52.5');
     expect(secondsOf(60_000)).toBe('60');
     expect(secondsOf(1_005)).toBe('1.005');
+  });
+
+  it('offers every sheet a judge can be given, sub-stations by "station · sub-station"', () => {
+    const options = sheetOptions(scheme, 'zh');
+    const ids = options.map((o) => o.id);
+    expect(ids).toEqual([...index.sheets.keys()]);
+    expect(ids).not.toContain('riding');
+    expect(options.find((o) => o.id === 'bridge')).toEqual({
+      id: 'bridge',
+      label: '安全骑行 · 单边桥',
+      stationId: 'riding',
+    });
+    expect(options.find((o) => o.id === 'cleaning')!.label).toBe('准备与清洁消毒');
+    expect(sheetOptions(scheme, 'en').find((o) => o.id === 'bridge')!.label).toMatch(/ · /);
   });
 });

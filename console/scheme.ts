@@ -132,3 +132,28 @@ export function formatValues(
   }
   return parts.join(' · ');
 }
+
+/** A sheet a judge can be assigned to, with its name in the console's language. */
+export interface SheetOption {
+  id: string;
+  /** "清洁消毒" for a station without sub-stations, "安全骑行 · 单边桥" for a sub-station. */
+  label: string;
+  stationId: string;
+}
+
+/**
+ * Every sheet of the scheme in scheme order: each station without sub-stations, and each
+ * sub-station of the others. These are the ids `POST …/officials` accepts in `sheets`.
+ */
+export function sheetOptions(scheme: MarkingScheme, lang: Lang): SheetOption[] {
+  const out: SheetOption[] = [];
+  for (const m of scheme.modules)
+    for (const st of m.stations) {
+      const station = pick(st.label, lang);
+      if (st.subStations)
+        for (const u of st.subStations)
+          out.push({ id: u.id, label: `${station} · ${pick(u.label, lang)}`, stationId: st.id });
+      else out.push({ id: st.id, label: station, stationId: st.id });
+    }
+  return out;
+}

@@ -408,6 +408,56 @@ describe('organiser console', () => {
     await byTestId(org, 'nav-progress').click();
   });
 
+  it('opens a contestant’s score sheet from the progress matrix, with the Bearer header', async () => {
+    const row = (await staffStandings()).rows.find((r) => r.bib === field[0]!.bib)!;
+    const [popup] = await Promise.all([
+      org.context().waitForEvent('page'),
+      byTestId(org, 'contestant-sheet', { bib: row.bib }).click(),
+    ]);
+    await popup.waitForURL(/^blob:/);
+    await popup.locator('[data-testid="sheet-total"]').waitFor();
+    const html = await popup.content();
+    expect(html).toContain(`${row.bib}号`);
+    expect(html).toContain(row.name);
+    expect(await popup.locator('[data-testid="sheet-total"]').innerText()).toBe(row.total);
+    await popup.close();
+  });
+
+  it('lets the head judge ask a sheet’s judges to re-score, with a reason, and audits it', async () => {
+    await byTestId(head, 'nav-review').click();
+    const target = field[25]!;
+    await head.selectOption('[data-testid="review-contestant"]', String(target.id));
+    await head.selectOption('[data-testid="review-station"]', 'communication');
+    const line = byTestId(head, 'review-row', { state: 'current' }).first();
+    await line.waitFor();
+    // The score sheet of the chosen contestant is one click away here too.
+    expect(await byTestId(head, 'review-sheet').getAttribute('data-bib')).toBe(target.bib);
+    await line.locator('[data-testid="review-rescore"]').click();
+    await confirm(head, '');
+    await byTestId(head, 'confirm-error').waitFor();
+    await confirm(head, '裁判分歧超出容差，请重新评分');
+    await dialogClosed(head);
+    // The sheet's judges are connected in this test: their tablets were told.
+    await expect.poll(() => byTestId(head, 'toast').innerText()).toMatch(/已通知 \d+ 台平板/);
+    const audit = await api<{ entries: { action: string; reason: string | null }[] }>(
+      `/api/competitions/${SLUG}/audit`,
+      'H01',
+    );
+    expect(audit.status).toBe(200);
+    expect(
+      audit.body.entries.some(
+        (e) => e.action === 'mark.rescore' && e.reason === '裁判分歧超出容差，请重新评分',
+      ),
+    ).toBe(true);
+    await head.selectOption('[data-testid="review-contestant"]', '');
+    await head.selectOption('[data-testid="review-station"]', '');
+    // At the locked cleaning station no re-score is offered.
+    await head.selectOption('[data-testid="review-station"]', 'cleaning');
+    await byTestId(head, 'review-row').first().waitFor();
+    expect(await byTestId(head, 'review-rescore').count()).toBe(0);
+    await head.selectOption('[data-testid="review-station"]', '');
+  });
+
   it('rotates a judge’s login code, prints cards with its short code and QR, and the short code signs in on the tablet', async () => {
     // The console runs on 127.0.0.1: the cards link to the server's LAN address when it has one.
     const info = (await (await fetch(`${server.url}/api/server-info`)).json()) as {
@@ -498,6 +548,107 @@ describe('organiser console', () => {
     await byTestId(org, 'official-row').first().waitFor();
   });
 
+  it('adds judge J11 for the single bridge, whose short code signs in on the tablet, and edits its sheets', async () => {
+    await byTestId(org, 'nav-judges').click();
+    await byTestId(org, 'official-add').click();
+    const form = byTestId(org, 'official-form');
+    await byTestId(org, 'official-code').fill('j11');
+    await byTestId(org, 'official-name').fill('韩立新');
+    await org.selectOption('[data-testid="official-role"]', 'judge');
+    // Sheets by their scheme labels: each station without sub-stations, and each sub-station.
+    const bridge = form.locator('[data-testid="sheet-option"][data-sheet="bridge"]');
+    const bridgeLabel = form.locator('label', {
+      has: org.locator('[data-testid="sheet-option"][data-sheet="bridge"]'),
+    });
+    expect((await bridgeLabel.innerText()).trim()).toBe('安全骑行 · 单边桥');
+    expect(await form.locator('[data-testid="sheet-option"][data-sheet="riding"]').count()).toBe(0);
+    expect(await form.locator('[data-testid="sheet-option"]').count()).toBe(sheets.size);
+    await bridge.check();
+    await byTestId(org, 'official-create').click();
+
+    const issued = byTestId(org, 'issued-token', { code: 'J11' });
+    await issued.waitFor();
+    const short = await issued.locator('[data-testid="issued-short-code"]').innerText();
+    const long = (await issued.locator('[data-testid="issued-long-code"]').innerText()).replace(
+      /\s+/g,
+      '',
+    );
+    expect(short).toBe(shortCodeOf(long));
+    expect(await issued.locator('[data-testid="qr"]').getAttribute('data-text')).toMatch(
+      new RegExp(`/judge-tablet/#token=${long}$`),
+    );
+    const row = byTestId(org, 'official-row', { code: 'J11' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('安全骑行 · 单边桥');
+    const listed = await api<{ officials: { code: string; role: string; sheets: string[] }[] }>(
+      `/api/competitions/${SLUG}/officials`,
+    );
+    expect(listed.body.officials.find((o) => o.code === 'J11')).toMatchObject({
+      role: 'judge',
+      sheets: ['bridge'],
+    });
+
+    // The new judge types the short code on the tablet and gets the single bridge's queue.
+    const tablet = await openPage('/judge-tablet/');
+    await byTestId(tablet, 'login-token-input').fill(short);
+    await byTestId(tablet, 'login-submit').click();
+    await byTestId(tablet, 'queue-row').first().waitFor({ timeout: 15_000 });
+    expect(await tablet.locator('header').innerText()).toContain('韩立新');
+    await tablet.context().close();
+
+    // Give J11 the S-bend as well: the editor ticks sheets from the scheme.
+    await row.locator('[data-testid="official-edit-sheets"]').click();
+    const editor = byTestId(org, 'official-sheets-editor', { code: 'J11' });
+    expect(
+      await editor.locator('[data-testid="sheet-option"][data-sheet="bridge"]').isChecked(),
+    ).toBe(true);
+    await editor.locator('[data-testid="sheet-option"][data-sheet="s-bend"]').check();
+    // The new code's card on top (QR and short code), the sheets editor further down.
+    await org.evaluate(() => window.scrollTo(0, 0));
+    await org.screenshot({ path: join(ARTIFACTS, 'console-judges.png') });
+    await editor.locator('[data-testid="official-sheets-save"]').click();
+    await expect.poll(() => byTestId(org, 'official-sheets-editor').count()).toBe(0);
+    await expect.poll(() => row.innerText()).toContain('S弯道');
+    const edited = await api<{ officials: { code: string; sheets: string[] }[] }>(
+      `/api/competitions/${SLUG}/officials`,
+    );
+    expect([...edited.body.officials.find((o) => o.code === 'J11')!.sheets].sort()).toEqual([
+      'bridge',
+      's-bend',
+    ]);
+
+    // The new code prints as a card, like a rotated one.
+    await issued.locator('[data-testid="issued-print"]').click();
+    await byTestId(org, 'cards-view').waitFor();
+    expect(await byTestId(org, 'login-card').count()).toBe(1);
+    const card = byTestId(org, 'login-card', { code: 'J11', 'has-token': 'true' });
+    expect(await card.locator('[data-testid="login-card-short-code"]').innerText()).toBe(short);
+    await org.goBack();
+    await byTestId(org, 'official-row').first().waitFor();
+  });
+
+  it('edits the competition’s settings: the venue reaches the public list', async () => {
+    await byTestId(org, 'nav-settings').click();
+    const venue = byTestId(org, 'settings-venue');
+    await venue.waitFor();
+    const before = await summary();
+    expect(await venue.inputValue()).toBe(before.venue);
+    expect(await byTestId(org, 'settings-title-zh').inputValue()).toBe(before.title.zh);
+    expect(await byTestId(org, 'settings-save').isDisabled()).toBe(true);
+    // A bad time zone is refused here, before anything is sent.
+    await byTestId(org, 'settings-time-zone').fill('Mars/Olympus');
+    await byTestId(org, 'settings-save').click();
+    await org.getByText('未知时区').waitFor();
+    await byTestId(org, 'settings-time-zone').fill(before.timeZone);
+    await venue.fill('高新区会展中心 2 号馆');
+    await byTestId(org, 'settings-save').click();
+    await expect.poll(async () => (await summary()).venue).toBe('高新区会展中心 2 号馆');
+    expect((await summary()).title).toEqual(before.title);
+    await expect.poll(() => org.locator('header .venue').innerText()).toContain('会展中心');
+    await byTestId(org, 'toast').waitFor();
+    await org.screenshot({ path: join(ARTIFACTS, 'console-settings.png') });
+  });
+
   it('previews a theory score file with its error rows and imports a clean one', async () => {
     await byTestId(org, 'nav-import').click();
     // The scheme's one imported criterion is the target (no choice to make).
@@ -582,6 +733,57 @@ describe('organiser console', () => {
     expect(text).toContain(field[0]!.name);
     await byTestId(org, 'toast').waitFor();
     await org.screenshot({ path: join(ARTIFACTS, 'console-export.png') });
+  });
+
+  it('downloads the full data as JSON and creates a copy of the competition from it', async () => {
+    await byTestId(org, 'nav-export').click();
+    const [download] = await Promise.all([
+      org.waitForEvent('download'),
+      byTestId(org, 'export-json').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${SLUG}.json`);
+    const bytes = readFileSync((await download.path())!);
+    const file = JSON.parse(bytes.toString('utf8')) as {
+      competition: { slug: string; venue: string };
+      officials: { code: string }[];
+    };
+    expect(file.competition.slug).toBe(SLUG);
+    expect(file.officials.some((o) => o.code === 'J11')).toBe(true);
+    await org.screenshot({ path: join(ARTIFACTS, 'console-export.png') });
+
+    await byTestId(org, 'nav-import').click();
+    await byTestId(org, 'competition-file').setInputFiles({
+      name: `${SLUG}.json`,
+      mimeType: 'application/json',
+      buffer: bytes,
+    });
+    // The file's own slug is taken: the server refuses it with its message.
+    await byTestId(org, 'competition-create').click();
+    await expect.poll(() => byTestId(org, 'competition-error').innerText()).toContain(SLUG);
+    await byTestId(org, 'competition-slug').fill('gaoxin-copy');
+    await byTestId(org, 'competition-create').click();
+    const created = byTestId(org, 'competition-created', { slug: 'gaoxin-copy' });
+    await created.waitFor({ timeout: 30_000 });
+    expect(await created.locator('[data-testid="competition-login"]').count()).toBe(
+      file.officials.length,
+    );
+    const organiser = created.locator(
+      '[data-testid="competition-login"][data-role="organiser"] [data-testid="competition-login-token"]',
+    );
+    const newToken = (await organiser.innerText()).replace(/\s+/g, '');
+    expect(newToken).toMatch(/^[0-9a-f]{32}$/);
+    const listed = (await (
+      await fetch(`${server.url}/api/competitions`)
+    ).json()) as CompetitionsResponse;
+    const copy = listed.competitions.find((c) => c.slug === 'gaoxin-copy');
+    expect(copy?.venue).toBe(file.competition.venue);
+    // The new organiser code signs in to the copy (this console stays on the original).
+    const me = await fetch(`${server.url}/api/me`, {
+      headers: { authorization: `Bearer ${newToken}` },
+    });
+    expect(((await me.json()) as { competition: string }).competition).toBe('gaoxin-copy');
+    await created.scrollIntoViewIfNeeded();
+    await org.screenshot({ path: join(ARTIFACTS, 'console-import-competition.png') });
   });
 
   it('runs the course: freeze, reveal twice, refuse and then publish the official results', async () => {
