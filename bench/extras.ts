@@ -51,8 +51,12 @@ export async function payload(contestants: number) {
       }),
     );
     await acked;
+    // Board frames coalesce marks closer than BOARD_FRAME_MS; spaced out, each delta goes alone.
+    await new Promise((r) => setTimeout(r, 150));
   }
-  while (sizes.length < 20) await new Promise((r) => setTimeout(r, 10));
+  const deadline = performance.now() + 10_000;
+  while (sizes.length < 20 && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   s.terminate();
   board.terminate();
   await server.stop();
