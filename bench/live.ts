@@ -316,11 +316,11 @@ export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult
   const send = (k: number) => {
     const n = ++seq;
     sentAt.set(n, performance.now());
-    judges[k]!.send(`{"seq":${n},"from":${k},"pad":"${pad}"}`);
+    judges[k]!.send(`{"seq":${n},"by":${k},"pad":"${pad}"}`);
   };
   judges.forEach((s, k) =>
     s.on('message', (d: Buffer) => {
-      const m = /"seq":(\d+),"from":(\d+)/.exec(d.toString('latin1', 0, 40));
+      const m = /"seq":(\d+),"by":(\d+)/.exec(d.toString('latin1', 0, 40));
       if (!m || Number(m[2]) !== k) return;
       if (Number(m[1]) >= firstMeasured) {
         acked++;

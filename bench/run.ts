@@ -47,6 +47,7 @@ const scenarios: LoadOptions[] = quick
       { judges: 10, viewers: 0, rate: 200, seconds },
       { judges: 10, viewers: 100, rate: 200, seconds },
       { judges: 10, viewers: 2000, rate: 50, seconds },
+      { judges: 100, viewers: 2000, rate: 500, seconds },
       { judges: 100, viewers: 0, rate: 500, seconds },
       { judges: 100, viewers: 0, rate: 2000, seconds },
       { judges: 100, viewers: 100, rate: 500, seconds },
