@@ -46,12 +46,10 @@ const routes: FastifyPluginAsync = async (app) => {
           .code(403)
           .send({ error: 'auth/forbidden', message: '您不是本场比赛的工作人员' });
       if (live.row.state === 'final')
-        return reply
-          .code(409)
-          .send({
-            error: 'mark/competition_closed',
-            message: '比赛成绩已正式公布，不能再导入成绩',
-          });
+        return reply.code(409).send({
+          error: 'mark/competition_closed',
+          message: '比赛成绩已正式公布，不能再导入成绩',
+        });
       const sheetId = live.index.criterionSheet.get(p.data.criterionId);
       const sheet = sheetId ? live.index.sheets.get(sheetId) : undefined;
       const criterion = sheet?.criteria.find((c) => c.id === p.data.criterionId);

@@ -214,3 +214,29 @@ describe('full JSON export and re-import', () => {
     expect(taken.status).toBe(409);
   });
 });
+
+describe('a competition from the default fixture file', () => {
+  it('creates a second competition from fixtures/gaoxin-2024/fixture.json with fresh tokens', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DEFAULT_FIXTURE } = await import('../../plugins/seed.ts');
+    const file = JSON.parse(readFileSync(DEFAULT_FIXTURE, 'utf8')) as {
+      officials: { token: string }[];
+    };
+    const res = await fetch(`${server.url}/api/competitions?slug=gaoxin-b`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+      },
+      body: JSON.stringify(file),
+    });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { logins: { token: string }[] };
+    expect(created.logins).toHaveLength(file.officials.length);
+    expect(created.logins.map((l) => l.token)).not.toContain(file.officials[0]!.token);
+    const s = (await (await fetch(`${server.url}/api/competitions/gaoxin-b/standings`)).json()) as {
+      rows: unknown[];
+    };
+    expect(s.rows).toHaveLength(35);
+  });
+});

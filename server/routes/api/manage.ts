@@ -94,7 +94,14 @@ const routes: FastifyPluginAsync = async (app) => {
     { preHandler: organiser, bodyLimit: 64 * 1024 * 1024 },
     async (req, reply) => {
       const q = z.object({ slug: SlugParams.shape.slug.optional() }).safeParse(req.query);
-      const body = CompetitionExport.safeParse(req.body);
+      // A full export, or a competition file like the default fixture (its tokens are not
+      // reused: new ones are issued).
+      const raw = req.body as { format?: unknown } | null;
+      const body = CompetitionExport.safeParse(
+        raw && typeof raw === 'object' && raw.format === undefined
+          ? { format: 'jiangxing-competition', version: 1, ...raw }
+          : raw,
+      );
       if (!q.success || !body.success)
         return reply.code(400).send({
           error: 'competition/invalid',
