@@ -33,6 +33,8 @@ export interface BoardSnapshot {
 /** What one mark explains, for the ticker ("12号 单边桥 掉桥 −10"). */
 export interface BoardEvent {
   bib: string;
+  /** The station the mark belongs to. */
+  stationId: string;
   name: string;
   sheet: { zh: string; en: string };
   /** What happened, in words: "碰桩×1 −2 · 掉桥" / "Cone touched×1 −2 · Fell off the bridge". */

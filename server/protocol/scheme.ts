@@ -163,6 +163,11 @@ export const Station = z.object({
   points: Points,
   /** Judges on the panel of each of this station's sheets (1 for a measurement station, 3 for a judged one). */
   judges: z.number().int().min(1).max(15).default(1),
+  /**
+   * A hidden station's scores are never sent to public clients (boards, the public API and
+   * exports, the ticker); they still count in the totals, and staff see them.
+   */
+  hidden: z.boolean().default(false),
   /** Runs per contestant and how they combine; one attempt when absent. */
   attempts: z
     .object({ count: z.number().int().min(1).max(10), rule: z.enum(['best', 'sum', 'mean']) })

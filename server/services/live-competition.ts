@@ -94,6 +94,8 @@ export class LiveCompetition {
   readonly #locked = new Set<string>();
   readonly #standings = new IncrementalStandings();
   readonly #deltas: BoardDelta[] = [];
+  /** Stations whose scores the public never receives. */
+  readonly #hidden = new Set<string>();
   /** The standings as they stood when the public board was frozen. */
   #frozenRows: StandingRow[] | null = null;
 
@@ -103,6 +105,8 @@ export class LiveCompetition {
     this.slug = row.slug;
     this.#revision = row.revision;
     this.index = indexScheme(MarkingScheme.parse(JSON.parse(row.schemeJson)));
+    for (const m of this.index.scheme.modules)
+      for (const st of m.stations) if (st.hidden) this.#hidden.add(st.id);
     this.columns = {
       modules: this.index.scheme.modules.map((m) => ({
         id: m.id,
@@ -277,34 +281,53 @@ export class LiveCompetition {
       type: 'board.snapshot',
       revision,
       competition: { ...this.summary, revision },
-      columns: this.columns,
+      columns: this.publicColumns,
       rows: rows.map((r) => this.publicRow(r)),
       total: live.length,
       // What the public saw last: nothing after the freeze, nothing during the reveal.
       recent:
         state === 'final' || (state === 'frozen' && revealed !== null)
           ? []
-          : this.recentEvents(revision).map((e) => this.#publicEvent(e)),
+          : this.recentEvents(revision)
+              .map((e) => this.#publicEvent(e))
+              .filter((e) => e !== null),
     };
   }
 
   /** A row as the public sees it: the name masked (张*华) when the competition says so. */
   publicRow(row: StandingRow): StandingRow {
-    return this.#row.nameDisplay === 'masked' ? { ...row, name: maskName(row.name) } : row;
+    let out = this.#row.nameDisplay === 'masked' ? { ...row, name: maskName(row.name) } : row;
+    if (this.#hidden.size) {
+      const stations = { ...out.stations };
+      for (const id of this.#hidden) delete stations[id];
+      out = { ...out, stations };
+    }
+    return out;
+  }
+
+  /** The columns the public sees: hidden stations left out. */
+  get publicColumns(): StandingsColumns {
+    return this.#hidden.size
+      ? { ...this.columns, stations: this.columns.stations.filter((s) => !this.#hidden.has(s.id)) }
+      : this.columns;
   }
 
   /** A delta as the public sees it (only ever sent while live). */
   publicDelta(delta: BoardDelta): BoardDelta {
-    if (this.#row.nameDisplay !== 'masked') return delta;
+    if (this.#row.nameDisplay !== 'masked' && !this.#hidden.size) return delta;
     return {
       ...delta,
       rows: delta.rows.map((r) => this.publicRow(r)),
       event: delta.event && this.#publicEvent(delta.event),
-      ...(delta.events ? { events: delta.events.map((e) => this.#publicEvent(e)) } : {}),
+      ...(delta.events
+        ? { events: delta.events.map((e) => this.#publicEvent(e)).filter((e) => e !== null) }
+        : {}),
     };
   }
 
-  #publicEvent<E extends BoardEvent>(e: E): E {
+  /** An event as the public sees it: none for a hidden station, the name masked when asked. */
+  #publicEvent<E extends BoardEvent>(e: E): E | null {
+    if (this.#hidden.has(e.stationId)) return null;
     return this.#row.nameDisplay === 'masked' ? { ...e, name: maskName(e.name) } : e;
   }
 
@@ -434,6 +457,7 @@ export class LiveCompetition {
       const station = this.index.stations.get(m.stationId!)!.station;
       return {
         ...base,
+        stationId: station.id,
         sheet: station.label,
         detail: {
           zh: `第${m.attempt}次无效，准予重赛`,
@@ -447,6 +471,7 @@ export class LiveCompetition {
     if (m.kind === 'void')
       return {
         ...base,
+        stationId: sheet.stationId,
         sheet: sheet.label,
         detail: { zh: '裁判长撤销一条评分', en: 'a mark voided by the head judge' },
         score: row.stations[sheet.stationId]?.score ?? '',
@@ -475,6 +500,7 @@ export class LiveCompetition {
       : { zh: '', en: '' };
     return {
       ...base,
+      stationId: sheet.stationId,
       sheet: sheet.label,
       detail: parts.length
         ? { zh: parts.map((p) => p.zh).join(' · '), en: parts.map((p) => p.en).join(' · ') }
