@@ -134,6 +134,51 @@ async function drive(o: LoadOptions, send: (k: number) => void, onMeasure: () =>
   return { measureFrom, measuredSeconds: (performance.now() - measureFrom) / 1000 };
 }
 
+/** One scenario's figures, the same way for the product and the relay. */
+function summarise(
+  o: LoadOptions,
+  m: {
+    sent: number;
+    acked: number;
+    rejected: number;
+    ackMs: number[];
+    /** Send time of each revision (product) or sequence number (relay). */
+    sentAt: Map<number, number>;
+    measureFrom: number;
+    seconds: number;
+    seen: ReturnType<typeof watch>;
+    cpu: number;
+    proc: Proc;
+    rssBefore: number;
+    rssViewers: number;
+  },
+): LoadResult {
+  const viewerMs: number[] = [];
+  for (const [rev, t] of m.sentAt) {
+    const r = m.seen.byRev.get(rev);
+    if (t >= m.measureFrom && r && r.count >= o.viewers) viewerMs.push(r.last - t);
+  }
+  return {
+    judges: o.judges,
+    viewers: o.viewers,
+    rate: o.rate || 'closed-loop',
+    sent: m.sent,
+    acked: m.acked,
+    rejected: m.rejected,
+    ackMs: { p50: q(m.ackMs, 0.5), p99: q(m.ackMs, 0.99) },
+    lastViewerMs: o.viewers ? { p50: q(viewerMs, 0.5), p99: q(viewerMs, 0.99) } : null,
+    ackedPerSecond: Math.round(m.acked / m.seconds),
+    deliveriesPerSecond: Math.round(m.seen.deliveries / m.seconds),
+    bytesPerDelivery: m.seen.deliveries ? Math.round(m.seen.bytes / m.seen.deliveries) : null,
+    framesPerSecond: Math.round(m.seen.frames / m.seconds),
+    serverCpuPercent: Math.round((m.cpu / m.seconds) * 100),
+    serverRssMiB: m.proc.rssMiB(),
+    memoryPerViewerKiB: o.viewers
+      ? Math.round(((m.rssViewers - m.rssBefore) * 1024) / o.viewers)
+      : null,
+  };
+}
+
 async function settle(done: () => boolean, ms = 10_000) {
   const t0 = performance.now();
   while (!done() && performance.now() - t0 < ms) await new Promise((r) => setTimeout(r, 10));
@@ -232,32 +277,21 @@ export async function loadProduct(
   await settle(() => sentAt.size === 0);
   const lastRev = Math.max(0, ...revSentAt.keys());
   await settle(() => !o.viewers || (seen.byRev.get(lastRev)?.count ?? 0) >= o.viewers);
-  const viewerMs: number[] = [];
-  for (const [rev, t] of revSentAt) {
-    const r = seen.byRev.get(rev);
-    if (t >= measureFrom && r && r.count >= o.viewers) viewerMs.push(r.last - t);
-  }
-  const elapsed = measuredSeconds;
-  const total = measuredSeconds;
-  const result: LoadResult = {
-    judges: o.judges,
-    viewers: o.viewers,
-    rate: o.rate || 'closed-loop',
+  const result = summarise(o, {
     sent,
     acked,
     rejected,
-    ackMs: { p50: q(ackMs, 0.5), p99: q(ackMs, 0.99) },
-    lastViewerMs: o.viewers ? { p50: q(viewerMs, 0.5), p99: q(viewerMs, 0.99) } : null,
-    ackedPerSecond: Math.round(acked / elapsed),
-    deliveriesPerSecond: Math.round(seen.deliveries / total),
-    bytesPerDelivery: seen.deliveries ? Math.round(seen.bytes / seen.deliveries) : null,
-    framesPerSecond: Math.round(seen.frames / total),
-    serverCpuPercent: Math.round((cpu / total) * 100),
-    serverRssMiB: server.rssMiB(),
-    memoryPerViewerKiB: o.viewers
-      ? Math.round(((rssViewers - rssBefore) * 1024) / o.viewers)
-      : null,
-  };
+    ackMs,
+    sentAt: revSentAt,
+    measureFrom,
+    seconds: measuredSeconds,
+    seen,
+    cpu,
+    proc: server,
+    rssBefore,
+    rssViewers,
+  });
+
   for (const v of viewers) v.terminate();
   for (const { s } of judges) s.terminate();
   return result;
@@ -339,32 +373,21 @@ export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult
   const cpu = relay.cpuSeconds() - cpu0;
   await settle(() => acked + warmAcked >= seq);
   await settle(() => !o.viewers || (seen.byRev.get(seq)?.count ?? 0) >= o.viewers);
-  const viewerMs: number[] = [];
-  for (const [n, t] of sentAt) {
-    const r = seen.byRev.get(n);
-    if (t >= measureFrom && r && r.count >= o.viewers) viewerMs.push(r.last - t);
-  }
-  const elapsed = measuredSeconds;
-  const total = measuredSeconds;
-  const result: LoadResult = {
-    judges: o.judges,
-    viewers: o.viewers,
-    rate: o.rate || 'closed-loop',
+  const result = summarise(o, {
     sent: seq - (Number.isFinite(firstMeasured) ? firstMeasured - 1 : 0),
     acked,
     rejected: 0,
-    ackMs: { p50: q(ackMs, 0.5), p99: q(ackMs, 0.99) },
-    lastViewerMs: o.viewers ? { p50: q(viewerMs, 0.5), p99: q(viewerMs, 0.99) } : null,
-    ackedPerSecond: Math.round(acked / elapsed),
-    deliveriesPerSecond: Math.round(seen.deliveries / total),
-    bytesPerDelivery: seen.deliveries ? Math.round(seen.bytes / seen.deliveries) : null,
-    framesPerSecond: Math.round(seen.frames / total),
-    serverCpuPercent: Math.round((cpu / total) * 100),
-    serverRssMiB: relay.rssMiB(),
-    memoryPerViewerKiB: o.viewers
-      ? Math.round(((rssViewers - rssBefore) * 1024) / o.viewers)
-      : null,
-  };
+    ackMs,
+    sentAt,
+    measureFrom,
+    seconds: measuredSeconds,
+    seen,
+    cpu,
+    proc: relay,
+    rssBefore,
+    rssViewers,
+  });
+
   for (const v of [...viewers, ...judges]) v.terminate();
   return result;
 }
