@@ -31,6 +31,8 @@ export default defineConfig({
             'console/**/*.test.ts',
           ],
           environment: 'node',
+          // Server tests start real servers and child processes; a loaded CI machine is slow.
+          testTimeout: 20_000,
         },
       },
       {

@@ -199,7 +199,7 @@ describe('backup', () => {
     expect(rows.revision).toBe(ids.size);
     await restored.close();
     judge.close();
-  });
+  }, 30_000);
 
   it('is for the organiser only', async () => {
     expect((await fetch(`${server.url}/api/backup`)).status).toBe(401);
