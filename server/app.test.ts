@@ -420,6 +420,25 @@ describe('floods and guessing', () => {
     other.close();
   });
 
+  it('answers a write refused by the flood limit by its client id, so a tablet resends it', async () => {
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const ids = Array.from({ length: 210 }, () => randomUUID());
+    for (const clientId of ids)
+      judge.send({
+        type: 'mark.submit',
+        clientId,
+        contestantId: 999_999,
+        sheetId: 's-bend',
+        values: {},
+      });
+    const limited = await judge.next<MarkReject>(
+      (m) => m.type === 'mark.reject' && m.code === 'rate/limited',
+    );
+    expect(ids).toContain(limited.clientId);
+    expect(markCount()).toBe(0);
+    judge.close();
+  });
+
   it('locks an address out after ten failed logins in a minute', async () => {
     const codes: string[] = [];
     for (let i = 0; i < 11; i++) {

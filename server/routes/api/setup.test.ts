@@ -168,6 +168,8 @@ describe('backup', () => {
         })) as MarkAck;
         if (r.type === 'mark.ack') acked.push(clientId);
         i++;
+        // A person's pace, well under the flood limit however long the backup takes.
+        await new Promise((res) => setTimeout(res, 25));
       }
     })();
     await new Promise((r) => setTimeout(r, 200));

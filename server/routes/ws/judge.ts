@@ -46,7 +46,13 @@ const routes: FastifyPluginAsync = async (app) => {
 
     socket.on('message', async (data, isBinary) => {
       if (!frames.take(Date.now())) {
-        send({ type: 'error', code: 'rate/limited', message: '消息过于频繁，请稍后再试' });
+        // A refused write is answered by its client id, so the tablet keeps it and resends.
+        const id = /"clientId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(
+          data.toString().slice(0, 2000),
+        )?.[1];
+        const message = '消息过于频繁，请稍后再试';
+        if (id) send({ type: 'mark.reject', clientId: id, code: 'rate/limited', message });
+        else send({ type: 'error', code: 'rate/limited', message });
         if (++badFrames > MAX_BAD_FRAMES) socket.close(CloseCode.rateLimited, 'message flood');
         return;
       }
