@@ -6,8 +6,39 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
  * from it; migrations are committed and applied at boot.
  */
 
+/**
+ * A festival (技能节): the competitions one server runs together under one title. The default
+ * contest is a festival of one competition. `boardJson` is the projector rotation:
+ * `{show: slug[], seconds}` (empty `show`: every competition in order).
+ */
+export const festivals = sqliteTable('festivals', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  titleZh: text('title_zh').notNull(),
+  titleEn: text('title_en').notNull(),
+  venue: text('venue').notNull().default(''),
+  date: text('date').notNull(),
+  boardJson: text('board_json').notNull().default('{}'),
+});
+
+/**
+ * A competition: one event × group × round of a festival, with its own marking scheme,
+ * contestants, judges, marks, standings and course.
+ */
 export const competitions = sqliteTable('competitions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
+  festivalId: integer('festival_id').references(() => festivals.id),
+  eventId: text('event_id').notNull().default('main'),
+  eventZh: text('event_zh').notNull().default(''),
+  eventEn: text('event_en').notNull().default(''),
+  groupId: text('group_id').notNull().default('all'),
+  groupZh: text('group_zh').notNull().default('不分组'),
+  groupEn: text('group_en').notNull().default('Open'),
+  roundId: text('round_id').notNull().default('final'),
+  roundZh: text('round_zh').notNull().default('决赛'),
+  roundEn: text('round_en').notNull().default('Final'),
+  /** 1 = the event's first round; the next round of a group is the next order. */
+  roundOrder: integer('round_order').notNull().default(1),
   slug: text('slug').notNull().unique(),
   titleZh: text('title_zh').notNull(),
   titleEn: text('title_en').notNull(),
@@ -52,6 +83,10 @@ export const contestants = sqliteTable(
     status: text('status', { enum: ['active', 'withdrawn', 'disqualified'] })
       .notNull()
       .default('active'),
+    /** Carry-over from the previous round, milli-points on this scheme's decimals; null: none. */
+    carriedMilli: integer('carried_milli'),
+    /** The contestant row of the previous round this one advanced from. */
+    advancedFromId: integer('advanced_from_id'),
   },
   (t) => [uniqueIndex('contestants_bib').on(t.competitionId, t.bib)],
 );

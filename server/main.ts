@@ -4,7 +4,7 @@ import qrcode from 'qrcode-terminal';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { findOfficialByToken, shortCodeOf } from '../db/repositories/competitions.ts';
-import { readFixture } from './plugins/seed.ts';
+import { readFestival } from './plugins/seed.ts';
 import { ensureOrganiserPassword } from './services/password.ts';
 import { lockDataDir } from './data-lock.ts';
 
@@ -61,18 +61,21 @@ const lines = [
   ...lan.map((u) => `  局域网      ${u}/scoreboard/`),
   `  数据目录    ${resolve(config.DATA_DIR)}`,
 ];
-// Judge login links of the default contest, while its demo tokens are still valid.
-const fixture = readFixture(config.FIXTURE && resolve(config.FIXTURE));
-const demo = fixture.officials.filter(
-  (o) => o.role === 'judge' && findOfficialByToken(app.db, o.token),
-);
-if (demo.length) {
-  lines.push('', `裁判登录链接（${fixture.competition.title.zh}，演示用）:`);
+// Judge login links of the loaded file's competitions, while their demo tokens are still valid.
+const festival = readFestival(config.FIXTURE && resolve(config.FIXTURE));
+for (const f of festival.competitions) {
+  const demo = f.officials.filter(
+    (o) => o.role === 'judge' && findOfficialByToken(app.db, o.token),
+  );
+  if (!demo.length) continue;
+  lines.push('', `裁判登录链接（${f.competition.title.zh}，演示用）:`);
   for (const o of demo)
     lines.push(
       `  ${o.code} ${o.name.padEnd(4, '　')} 登录码 ${shortCodeOf(o.token)}  ${base}/judge-tablet/#token=${o.token}`,
     );
 }
+if (festival.competitions.length > 1)
+  lines.push('', `  轮播大屏    ${base}/scoreboard/?festival=${festival.festival.slug}`);
 const generated = ensureOrganiserPassword(app.db, config.ORGANISER_PASSWORD);
 if (generated)
   lines.push(

@@ -1,10 +1,11 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import type { CompetitionFixture } from '../../server/protocol/fixture.ts';
+import type { CompetitionFixture, FestivalFixture } from '../../server/protocol/fixture.ts';
 import type { Db } from '../client.ts';
-import { competitions, contestants, officials } from '../schema.ts';
+import { competitions, contestants, festivals, officials } from '../schema.ts';
 
 export type CompetitionRow = typeof competitions.$inferSelect;
+export type FestivalRow = typeof festivals.$inferSelect;
 
 /** SHA-256 hex of a login token: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
@@ -50,14 +51,17 @@ export function countCompetitions(db: Db): number {
 
 /**
  * Creates a competition with its contestants and officials from a validated fixture, in one
- * transaction. Tokens are stored as SHA-256 hashes.
+ * transaction, in festival `festivalId` (absent: a festival of its own). Tokens are stored as SHA-256 hashes.
  * @returns the new competition id. Throws on a duplicate slug (UNIQUE constraint).
  */
-export function insertCompetition(db: Db, f: CompetitionFixture): number {
+export function insertCompetition(db: Db, f: CompetitionFixture, festivalId?: number): number {
+  const place = placementOf(f);
   return db.transaction((tx) => {
     const { id } = tx
       .insert(competitions)
       .values({
+        festivalId: festivalId ?? insertFestivalOfOne(tx as unknown as Db, f.competition),
+        ...place,
         slug: f.competition.slug,
         titleZh: f.competition.title.zh,
         titleEn: f.competition.title.en,
@@ -90,6 +94,70 @@ export function insertCompetition(db: Db, f: CompetitionFixture): number {
         .run();
     return id;
   });
+}
+
+/** The columns that place a competition file in its festival, with the defaults of a festival of one. */
+function placementOf(f: CompetitionFixture) {
+  return {
+    eventId: f.event?.id ?? 'main',
+    eventZh: f.event?.label.zh ?? f.competition.title.zh,
+    eventEn: f.event?.label.en ?? f.competition.title.en,
+    groupId: f.group?.id ?? 'all',
+    groupZh: f.group?.label.zh ?? '不分组',
+    groupEn: f.group?.label.en ?? 'Open',
+    roundId: f.round?.id ?? 'final',
+    roundZh: f.round?.label.zh ?? '决赛',
+    roundEn: f.round?.label.en ?? 'Final',
+    roundOrder: f.round?.order ?? 1,
+  };
+}
+
+/**
+ * Creates a festival and all its competitions (contestants, officials) in one transaction.
+ * @returns the new competition ids in file order. Throws on a duplicate slug or token.
+ */
+export function insertFestival(db: Db, f: FestivalFixture): number[] {
+  return db.transaction((tx) => {
+    const { id } = tx
+      .insert(festivals)
+      .values({
+        slug: f.festival.slug,
+        titleZh: f.festival.title.zh,
+        titleEn: f.festival.title.en,
+        venue: f.festival.venue,
+        date: f.festival.date,
+        boardJson: JSON.stringify(f.festival.board),
+      })
+      .returning({ id: festivals.id })
+      .get();
+    return f.competitions.map((c) => insertCompetition(tx as unknown as Db, c, id));
+  });
+}
+
+/**
+ * A festival of one for a competition created alone (an import): named by its slug, or the
+ * slug with -2, -3 … when a festival already has that name. @returns the festival id.
+ */
+export function insertFestivalOfOne(
+  db: Db,
+  c: { slug: string; title: { zh: string; en: string }; venue: string; date: string },
+): number {
+  let slug = c.slug;
+  for (let n = 2; db.select().from(festivals).where(eq(festivals.slug, slug)).get(); n++)
+    slug = `${c.slug}-${n}`;
+  return db
+    .insert(festivals)
+    .values({ slug, titleZh: c.title.zh, titleEn: c.title.en, venue: c.venue, date: c.date })
+    .returning({ id: festivals.id })
+    .get().id;
+}
+
+export function getFestival(db: Db, id: number): FestivalRow | undefined {
+  return db.select().from(festivals).where(eq(festivals.id, id)).get();
+}
+
+export function listFestivals(db: Db): FestivalRow[] {
+  return db.select().from(festivals).orderBy(asc(festivals.id)).all();
 }
 
 export function listContestants(db: Db, competitionId: number) {

@@ -13,3 +13,6 @@ export * from './incremental.ts';
 export * from './judge-stats.ts';
 export * from './imports.ts';
 export * from './privacy.ts';
+export * from './rounds.ts';
+export * from './awards.ts';
+export * from './teams.ts';

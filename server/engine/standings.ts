@@ -17,6 +17,11 @@ export interface ContestantInfo {
   name: string;
   organisation: string;
   status: ContestantStatus;
+  /**
+   * Carry-over from the previous round in milli-points, already rounded to this scheme's
+   * decimals (see {@link carryMilli}); absent or null when the round starts from zero.
+   */
+  carriedMilli?: number | null;
 }
 
 /**
@@ -32,9 +37,15 @@ export interface StandingRow {
   status: ContestantStatus;
   /** Standard competition rank (1, 2, 2, 4); null for withdrawn and disqualified contestants. */
   rank: number | null;
+  /** What ranks: this round's total plus any carry-over. */
   total: string;
   /** Total in integer units of 10^-decimals points, for sorting. */
   totalUnits: number;
+  /** With a carry-over: this round's own total and the carried points (total = sum). */
+  roundTotal?: string;
+  carried?: string;
+  /** Award ids held (engine/awards.ts), in the scheme's order; set on ranked lists only. */
+  awards?: string[];
   modules: Record<string, string>;
   stations: Record<string, { score: string; status: LineStatus; locked: boolean }>;
   /** Tie-break keys in the scheme's order, oriented so that larger is better; null loses. */
@@ -74,7 +85,12 @@ export function buildRow(
   const stations: StandingRow['stations'] = {};
   for (const [id, s] of Object.entries(score.stations))
     stations[id] = { score: formatScaled(s.units, d), status: s.status, locked: s.locked };
+  const carried = c.carriedMilli ? c.carriedMilli / 10 ** (3 - d) : 0;
+  if (!Number.isInteger(carried)) throw new RangeError(`carry ${c.carriedMilli} off ${d} decimals`);
   return {
+    ...(c.carriedMilli != null
+      ? { roundTotal: formatScaled(score.total, d), carried: formatScaled(carried, d) }
+      : {}),
     contestantId: c.id,
     bib: c.bib,
     drawOrder: c.drawOrder,
@@ -82,8 +98,8 @@ export function buildRow(
     organisation: c.organisation,
     status: c.status,
     rank: null,
-    total: formatScaled(score.total, d),
-    totalUnits: score.total,
+    total: formatScaled(score.total + carried, d),
+    totalUnits: score.total + carried,
     modules,
     stations,
     keys: tieBreakKeys(index.scheme.tieBreaks, score),

@@ -1,9 +1,9 @@
-import { CompetitionFixture } from '#protocol';
+import { CompetitionFixture, FestivalFixture, festivalOfOne } from '#protocol';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../../db/client.ts';
-import { countCompetitions, insertCompetition } from '../../db/repositories/competitions.ts';
+import { countCompetitions, insertFestival } from '../../db/repositories/competitions.ts';
 
 /** Path of the default contest: the 2024 Gaoxin rider contest (SPEC.md). */
 export const DEFAULT_FIXTURE = join(
@@ -24,9 +24,26 @@ export function readFixture(file: string = DEFAULT_FIXTURE): CompetitionFixture 
   return r.data;
 }
 
-/** Loads the default fixture when the database holds no competition. @returns true if it loaded. */
+/**
+ * Reads a festival file (`{festival, competitions}`) or a competition file, which is a
+ * festival of one. Throws with "path: problem" lines when it is neither.
+ */
+export function readFestival(file: string = DEFAULT_FIXTURE): FestivalFixture {
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (json && typeof json === 'object' && 'festival' in json) {
+    const r = FestivalFixture.safeParse(json);
+    if (!r.success)
+      throw new Error(
+        `${file} is not a valid festival:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+      );
+    return r.data;
+  }
+  return festivalOfOne(readFixture(file));
+}
+
+/** Loads the default fixture (or `file`) when the database holds no competition. @returns true if it loaded. */
 export function seedIfEmpty(db: Db, file: string = DEFAULT_FIXTURE): boolean {
   if (countCompetitions(db) > 0) return false;
-  insertCompetition(db, readFixture(file));
+  insertFestival(db, readFestival(file));
   return true;
 }

@@ -41,13 +41,24 @@ export const CompetitionInfo = z.object({
 });
 export type CompetitionInfo = z.infer<typeof CompetitionInfo>;
 
+const PlaceId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'id: lower-case letters, digits, dashes');
+
 /**
- * A whole competition as a file: what the default contest ships as and what the organiser
- * can load. Cross-checks bibs, draw orders, official codes and sheet assignments.
+ * A competition as a file: what the default contest ships as and what the organiser can load.
+ * `event`, `group` and `round` place it in a festival; absent, it is the one event (named by
+ * its title), the open group and the final. Cross-checks bibs, draw orders, official codes
+ * and sheet assignments.
  */
 export const CompetitionFixture = z
   .object({
     competition: CompetitionInfo,
+    event: z.object({ id: PlaceId, label: LocalText }).optional(),
+    group: z.object({ id: PlaceId, label: LocalText }).optional(),
+    round: z
+      .object({ id: PlaceId, label: LocalText, order: z.number().int().min(1).max(20) })
+      .optional(),
     scheme: MarkingScheme,
     contestants: z.array(ContestantInput).max(100_000),
     officials: z.array(OfficialInput).max(1000),
@@ -83,3 +94,84 @@ export const CompetitionFixture = z
     );
   });
 export type CompetitionFixture = z.infer<typeof CompetitionFixture>;
+
+export const FestivalInfo = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  title: LocalText,
+  venue: z.string().max(120).default(''),
+  date: z.iso.date(),
+  /** The projector rotation: competition slugs shown in turn (empty: all), seconds each. */
+  board: z
+    .object({
+      show: z.array(z.string()).max(50).default([]),
+      seconds: z.number().int().min(5).max(600).default(20),
+    })
+    .default({ show: [], seconds: 20 }),
+});
+export type FestivalInfo = z.infer<typeof FestivalInfo>;
+
+/**
+ * A festival as a file (技能节): several events, groups and rounds, each a competition with its
+ * own scheme, contestants and officials. Slugs, tokens and placements must be unique, and a
+ * later round starts empty (its contestants come by advancement) unless it lists them.
+ */
+export const FestivalFixture = z
+  .object({
+    festival: FestivalInfo,
+    competitions: z.array(CompetitionFixture).min(1).max(100),
+  })
+  .superRefine((f, ctx) => {
+    const slugs = new Set<string>();
+    const places = new Set<string>();
+    const tokens = new Set<string>();
+    f.competitions.forEach((c, i) => {
+      if (slugs.has(c.competition.slug))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['competitions', i, 'competition', 'slug'],
+          message: `duplicate competition slug ${c.competition.slug}`,
+        });
+      slugs.add(c.competition.slug);
+      const place = `${c.event?.id ?? 'main'}/${c.group?.id ?? 'all'}/${c.round?.order ?? 1}`;
+      if (places.has(place))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['competitions', i],
+          message: `two competitions at event/group/round ${place}`,
+        });
+      places.add(place);
+      c.officials.forEach((o, j) => {
+        if (tokens.has(o.token))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['competitions', i, 'officials', j, 'token'],
+            message: 'a token used twice in the festival',
+          });
+        tokens.add(o.token);
+      });
+    });
+    f.festival.board.show.forEach((s, i) => {
+      if (!slugs.has(s))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['festival', 'board', 'show', i],
+          message: `no competition ${s} in the festival`,
+        });
+    });
+  });
+export type FestivalFixture = z.infer<typeof FestivalFixture>;
+
+/** A competition file read as what it is: a festival of one competition, named after it. */
+export function festivalOfOne(f: CompetitionFixture): FestivalFixture {
+  const c = f.competition;
+  return {
+    festival: {
+      slug: c.slug,
+      title: c.title,
+      venue: c.venue,
+      date: c.date,
+      board: { show: [], seconds: 20 },
+    },
+    competitions: [f],
+  };
+}

@@ -195,6 +195,57 @@ export const TieBreak = z.object({
 });
 export type TieBreak = z.infer<typeof TieBreak>;
 
+/**
+ * One award of the prize list (奖项). Positional awards (`rank`: the next `count` places;
+ * `share`: the next ⌊percent × ranked field / 100⌋ places) take places one after another in
+ * the listed order; a `threshold` award (e.g. a skill-level certificate) goes to every ranked
+ * contestant whose total reaches `min`, whatever else they hold.
+ */
+export const AwardRule = z.discriminatedUnion('by', [
+  z.object({
+    by: z.literal('rank'),
+    id: Id,
+    label: LocalText,
+    count: z.number().int().min(1).max(100_000),
+  }),
+  z.object({
+    by: z.literal('share'),
+    id: Id,
+    label: LocalText,
+    percent: Points.refine((x) => x > 0 && x <= 100, 'a share is above 0 and at most 100 percent'),
+  }),
+  z.object({ by: z.literal('threshold'), id: Id, label: LocalText, min: Points }),
+]);
+export type AwardRule = z.infer<typeof AwardRule>;
+
+/**
+ * The prize list. `ties` says what a tie (still tied after the tie-break chain) that
+ * straddles the boundary of two positional awards gets: `higher` — all of them the higher
+ * award, the places used up from the award below (并列者同奖，占用后续名额); `lower` — all of
+ * them the lower award (or none past the last one).
+ */
+export const Awards = z.object({
+  ties: z.enum(['higher', 'lower']).default('higher'),
+  rules: z.array(AwardRule).min(1).max(20),
+});
+export type Awards = z.infer<typeof Awards>;
+
+/**
+ * Who goes on to the next round (晋级): the top `count` by rank, or every total reaching `min`.
+ * At the cut, `ties: 'all-advance'` takes everyone whose published total equals the last
+ * place's (the tie-break chain is not asked); `'tie-break'` takes ranks 1…count after the
+ * scheme's tie-break chain (a tie the chain cannot split shares a rank and advances together).
+ */
+export const Advancement = z.discriminatedUnion('by', [
+  z.object({
+    by: z.literal('top'),
+    count: z.number().int().min(1).max(100_000),
+    ties: z.enum(['all-advance', 'tie-break']),
+  }),
+  z.object({ by: z.literal('threshold'), min: Points }),
+]);
+export type Advancement = z.infer<typeof Advancement>;
+
 const SchemeShape = z.object({
   schemaVersion: z.literal(1),
   id: Id,
@@ -203,6 +254,21 @@ const SchemeShape = z.object({
   decimals: z.number().int().min(0).max(3).default(2),
   modules: z.array(Module).min(1),
   tieBreaks: z.array(TieBreak).max(10).default([]),
+  /** The prize list of this round; none when absent. */
+  awards: Awards.optional(),
+  /** How contestants go on to the next round of the same event and group. */
+  advancement: Advancement.optional(),
+  /**
+   * Carry-over (带分晋级): each contestant starts with the previous round's published total ×
+   * `weight`, rounded half-up to this scheme's decimals; absent: the round starts from zero.
+   */
+  carry: z.object({ weight: Points.refine((x) => x > 0, 'a carry weight above 0') }).optional(),
+  /**
+   * Team ranking (团体): contestants of one organisation form a team; its score is the sum of
+   * its `best` highest totals (all members when absent). A team with fewer ranked members than
+   * `best` is listed without a rank.
+   */
+  teams: z.object({ best: z.number().int().min(1).max(100).optional() }).optional(),
 });
 export const MarkingScheme = SchemeShape.superRefine(checkScheme);
 export type MarkingScheme = z.infer<typeof MarkingScheme>;
@@ -354,6 +420,16 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
         });
       });
     });
+  });
+  const awardIds = new Set<string>();
+  scheme.awards?.rules.forEach((a, ai) => {
+    if (awardIds.has(a.id))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['awards', 'rules', ai, 'id'],
+        message: `duplicate award id "${a.id}"`,
+      });
+    awardIds.add(a.id);
   });
   scheme.tieBreaks.forEach((t, ti) => {
     const target = seen.get(t.id);

@@ -1,5 +1,6 @@
 import {
   applyEntry,
+  assignAwards,
   computeStandings,
   resolveLog,
   buildRow,
@@ -27,10 +28,16 @@ import {
   type BoardSnapshot,
   type CompetitionSummary,
   type OwnMark,
+  type Placement,
   type StandingsColumns,
 } from '#protocol';
 import type { Db } from '../../db/client.ts';
-import { listContestants, type CompetitionRow } from '../../db/repositories/competitions.ts';
+import {
+  getFestival,
+  listContestants,
+  type CompetitionRow,
+  type FestivalRow,
+} from '../../db/repositories/competitions.ts';
 import { listMarks, listStationLocks, type MarkRow } from '../../db/repositories/marks.ts';
 
 /** The current mark of a line: what a correction supersedes. */
@@ -81,6 +88,7 @@ export class LiveCompetition {
   readonly index: SchemeIndex;
   readonly columns: StandingsColumns;
   #row: CompetitionRow;
+  readonly #festival: Placement['festival'];
   #revision: number;
   readonly contestants = new Map<number, ContestantInfo>();
   readonly #book: MarkBook = emptyBook();
@@ -99,8 +107,9 @@ export class LiveCompetition {
   /** The standings as they stood when the public board was frozen. */
   #frozenRows: StandingRow[] | null = null;
 
-  private constructor(row: CompetitionRow) {
+  private constructor(row: CompetitionRow, festival: FestivalRow) {
     this.#row = row;
+    this.#festival = { slug: festival.slug, title: { zh: festival.titleZh, en: festival.titleEn } };
     this.id = row.id;
     this.slug = row.slug;
     this.#revision = row.revision;
@@ -121,12 +130,18 @@ export class LiveCompetition {
           points: formatMilli(toMilli(s.points)),
         })),
       ),
+      awards: this.index.scheme.awards ?? null,
+      carry: this.index.scheme.carry
+        ? { weight: formatMilli(toMilli(this.index.scheme.carry.weight)) }
+        : null,
     };
   }
 
   /** Loads a competition and replays its log. O(log entries + contestants × scheme). */
   static load(db: Db, row: CompetitionRow): LiveCompetition {
-    const live = new LiveCompetition(row);
+    const festival = row.festivalId === null ? undefined : getFestival(db, row.festivalId);
+    if (!festival) throw new Error(`competition ${row.slug} belongs to no festival`);
+    const live = new LiveCompetition(row, festival);
     for (const c of listContestants(db, row.id)) live.contestants.set(c.id, c);
     for (const l of listStationLocks(db, row.id)) {
       if (l.action === 'lock') live.#locked.add(l.stationId);
@@ -174,7 +189,23 @@ export class LiveCompetition {
       nameDisplay: r.nameDisplay,
       frozenAt: r.state === 'frozen' ? r.frozenAt : null,
       revealed: r.state === 'frozen' ? r.revealed : null,
+      placement: {
+        festival: this.#festival,
+        event: { id: r.eventId, label: { zh: r.eventZh, en: r.eventEn } },
+        group: { id: r.groupId, label: { zh: r.groupZh, en: r.groupEn } },
+        round: { id: r.roundId, label: { zh: r.roundZh, en: r.roundEn }, order: r.roundOrder },
+      },
     };
+  }
+
+  /** The festival this competition belongs to. */
+  get festivalId(): number {
+    return this.#row.festivalId!;
+  }
+
+  /** The standings with the prize list applied (engine/awards.ts): what snapshots and exports show. */
+  awarded(rows: readonly StandingRow[]): StandingRow[] {
+    return assignAwards(rows, this.index.scheme.awards, this.index.scheme.decimals);
   }
 
   /** The competition row as last committed (state, settings). */
@@ -247,7 +278,7 @@ export class LiveCompetition {
 
   /** The staff view: everything, live, whatever the public sees. */
   snapshot(): BoardSnapshot {
-    const rows = this.standings();
+    const rows = this.awarded(this.standings());
     return {
       type: 'board.snapshot',
       revision: this.#revision,
@@ -266,7 +297,7 @@ export class LiveCompetition {
    * masked when the competition says so. Hidden data is never in the frame, not merely hidden.
    */
   publicSnapshot(): BoardSnapshot {
-    const live = this.standings();
+    const live = this.awarded(this.standings());
     const { state, revealed, frozenRevision } = this.#row;
     let rows = live;
     let revision = this.#revision;
@@ -274,7 +305,7 @@ export class LiveCompetition {
       revision = frozenRevision ?? this.#revision;
       rows =
         revealed === null
-          ? (this.#frozenRows ?? live)
+          ? this.awarded(this.#frozenRows ?? live)
           : live.slice(Math.max(0, live.length - revealed));
     }
     return {

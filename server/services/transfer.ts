@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import {
   hashToken,
+  insertFestivalOfOne,
   listContestants,
   officialsById,
   shortCodeOf,
@@ -35,6 +36,11 @@ const LogEntry = z.object({
   createdAt: z.string(),
 });
 
+const PlaceText = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/),
+  label: z.object({ zh: z.string().min(1).max(200), en: z.string().min(1).max(200) }),
+});
+
 export const CompetitionExport = z.object({
   format: z.literal('jiangxing-competition'),
   version: z.literal(1),
@@ -42,8 +48,16 @@ export const CompetitionExport = z.object({
     state: z.enum(['draft', 'live', 'frozen', 'final']).default('live'),
     nameDisplay: z.enum(['full', 'masked']).default('full'),
   }),
+  /** Where it sat in its festival; an import makes it a festival of its own. */
+  event: PlaceText.optional(),
+  group: PlaceText.optional(),
+  round: PlaceText.extend({ order: z.number().int().min(1).max(20) }).optional(),
   scheme: MarkingScheme,
-  contestants: z.array(ContestantInput).max(100_000),
+  contestants: z
+    .array(
+      ContestantInput.extend({ carriedMilli: z.number().int().min(0).nullable().default(null) }),
+    )
+    .max(100_000),
   officials: z
     .array(
       z.object({
@@ -90,8 +104,12 @@ export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExp
       state: r.state,
       nameDisplay: r.nameDisplay,
     },
+    event: { id: r.eventId, label: { zh: r.eventZh, en: r.eventEn } },
+    group: { id: r.groupId, label: { zh: r.groupZh, en: r.groupEn } },
+    round: { id: r.roundId, label: { zh: r.roundZh, en: r.roundEn }, order: r.roundOrder },
     scheme: live.index.scheme,
     contestants: field.map((c) => ({
+      carriedMilli: c.carriedMilli,
       bib: c.bib,
       drawOrder: c.drawOrder,
       name: c.name,
@@ -136,9 +154,25 @@ export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExp
 export function importCompetition(db: Db, data: CompetitionExport, slug = data.competition.slug) {
   return db.transaction((tx) => {
     const c = data.competition;
+    const festivalId = insertFestivalOfOne(tx as unknown as Db, { ...c, slug });
     const { id } = tx
       .insert(competitions)
       .values({
+        festivalId,
+        eventId: data.event?.id ?? 'main',
+        eventZh: data.event?.label.zh ?? c.title.zh,
+        eventEn: data.event?.label.en ?? c.title.en,
+        ...(data.group && {
+          groupId: data.group.id,
+          groupZh: data.group.label.zh,
+          groupEn: data.group.label.en,
+        }),
+        ...(data.round && {
+          roundId: data.round.id,
+          roundZh: data.round.label.zh,
+          roundEn: data.round.label.en,
+          roundOrder: data.round.order,
+        }),
         slug,
         titleZh: c.title.zh,
         titleEn: c.title.en,
