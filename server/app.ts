@@ -11,6 +11,7 @@ import exportsApi from './routes/api/exports.ts';
 import setupApi from './routes/api/setup.ts';
 import sessionApi from './routes/api/session.ts';
 import manageApi from './routes/api/manage.ts';
+import festivalsApi from './routes/api/festivals.ts';
 import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
@@ -90,6 +91,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(setupApi);
   await app.register(sessionApi);
   await app.register(manageApi);
+  await app.register(festivalsApi);
   await app.register(boardWs);
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });

@@ -22,6 +22,8 @@ export interface ContestantInfo {
    * decimals (see {@link carryMilli}); absent or null when the round starts from zero.
    */
   carriedMilli?: number | null;
+  /** The contestant of the previous round this one advanced from, if any. */
+  advancedFromId?: number | null;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { formatMilli, type StandingRow } from '#engine';
-import type { BoardSnapshot } from '#protocol';
+import { formatMilli, type StandingRow, type TeamRow } from '#engine';
+import type { Awards, BoardSnapshot, CompetitionSummary } from '#protocol';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { MarkRow } from '../../db/repositories/marks.ts';
@@ -23,6 +23,7 @@ export function standingsTable(view: BoardSnapshot): {
   header: string[];
   rows: (string | number)[][];
 } {
+  const { awards, carry } = view.columns;
   const header = [
     '名次',
     '号码',
@@ -30,7 +31,9 @@ export function standingsTable(view: BoardSnapshot): {
     '单位',
     ...view.columns.modules.map((m) => `${m.label.zh}（${m.weight}%）`),
     ...view.columns.stations.map((s) => `${s.label.zh}（${s.points}分）`),
+    ...(carry ? ['本轮', carry.weight === '1' ? '带入' : `带入（×${carry.weight}）`] : []),
     '总分',
+    ...(awards ? ['奖项'] : []),
     '状态',
   ];
   const rows = view.rows.map((r) => [
@@ -40,10 +43,50 @@ export function standingsTable(view: BoardSnapshot): {
     r.organisation,
     ...view.columns.modules.map((m) => r.modules[m.id] ?? ''),
     ...view.columns.stations.map((s) => r.stations[s.id]?.score ?? ''),
+    ...(carry ? [r.roundTotal ?? r.total, r.carried ?? ''] : []),
     r.total,
+    ...(awards ? [awardLabels(awards, r.awards)] : []),
     STATUS_ZH[r.status] || (r.provisional ? '暂定' : '正式'),
   ]);
   return { header, rows };
+}
+
+/** Award ids in words, in the scheme's order: "一等奖、技能等级证书"; '' for none. */
+export function awardLabels(awards: Awards, ids: readonly string[] | undefined): string {
+  if (!ids?.length) return '';
+  return awards.rules
+    .filter((a) => ids.includes(a.id))
+    .map((a) => a.label.zh)
+    .join('、');
+}
+
+/** Where a competition sits, in words: "网约送餐员 · 青年组 · 决赛". */
+export function placementText(c: CompetitionSummary, lang: 'zh' | 'en' = 'zh'): string {
+  const p = c.placement;
+  return [p.event.label[lang], p.group.label[lang], p.round.label[lang]].join(' · ');
+}
+
+/** Header and rows of a team ranking (团体排名): rank, team, score, members counted. */
+export function teamsTable(teams: readonly TeamRow[]): {
+  header: string[];
+  rows: (string | number)[][];
+} {
+  return {
+    header: ['名次', '团体（单位）', '团体总分', '计分队员', '其他队员'],
+    rows: teams.map((t) => [
+      t.rank ?? '',
+      t.team,
+      t.total,
+      t.members
+        .filter((m) => m.counted)
+        .map((m) => `${m.bib} ${m.name} ${m.total}`)
+        .join('；'),
+      t.members
+        .filter((m) => !m.counted)
+        .map((m) => `${m.bib} ${m.name} ${m.total}`)
+        .join('；'),
+    ]),
+  };
 }
 
 /**
@@ -95,20 +138,9 @@ export async function toXlsx(
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Jiangxing 匠星';
   const taken = new Set<string>();
-  const numFmt = view.competition.decimals ? `0.${'0'.repeat(view.competition.decimals)}` : '0';
-  const asNumber = (v: string | number) =>
-    typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  const numFmt = numberFormat(view.competition.decimals);
 
-  const { header, rows } = standingsTable(view);
-  const standings = wb.addWorksheet(sheetName('排名', taken));
-  standings.addRow(header).font = { bold: true };
-  for (const r of rows)
-    standings.addRow(r.map((c, i) => (i >= 4 && i < r.length - 1 ? asNumber(c) : c)));
-  standings.columns.forEach((c, i) => {
-    c.width = i === 2 || i === 3 ? 14 : 10;
-    if (i >= 4 && i < header.length - 1) c.numFmt = numFmt;
-  });
-  standings.views = [{ state: 'frozen', ySplit: 1 }];
+  addStandingsSheet(wb, sheetName('排名', taken), view);
 
   for (const s of view.columns.stations) {
     const ws = wb.addWorksheet(sheetName(s.label.zh, taken));
@@ -163,6 +195,152 @@ export async function toXlsx(
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+const numberFormat = (decimals: number) => (decimals ? `0.${'0'.repeat(decimals)}` : '0');
+const asNumber = (v: string | number) =>
+  typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+
+/**
+ * A worksheet of standings (rows from {@link standingsTable}), scores as numbers with the
+ * scheme's decimals; `title` rows above the header when given (the festival workbook).
+ */
+function addStandingsSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  view: BoardSnapshot,
+  title?: string,
+): ExcelJS.Worksheet {
+  const { header, rows } = standingsTable(view);
+  const ws = wb.addWorksheet(name);
+  if (title) ws.addRow([title]).font = { bold: true, size: 13 };
+  ws.addRow(header).font = { bold: true };
+  const last = header.length - 1;
+  for (const r of rows) ws.addRow(r.map((c, i) => (i >= 4 && i < last ? asNumber(c) : c)));
+  const numFmt = numberFormat(view.competition.decimals);
+  ws.columns.forEach((c, i) => {
+    c.width = i === 2 || i === 3 ? 14 : 10;
+    if (i >= 4 && i < last && header[i] !== '奖项') c.numFmt = numFmt;
+  });
+  ws.views = [{ state: 'frozen', ySplit: title ? 2 : 1 }];
+  return ws;
+}
+
+/** One competition of a festival export: its view (public or staff) and its team ranking. */
+export interface FestivalSection {
+  view: BoardSnapshot;
+  teams: TeamRow[] | null;
+}
+
+/**
+ * The festival's results as one CSV: a section per competition (a title line with event ·
+ * group · round, the standings header and rows, then its team ranking when the scheme has
+ * one), separated by a blank line. UTF-8 with BOM, formula-safe like every CSV.
+ */
+export function festivalCsv(title: string, sections: readonly FestivalSection[]): string {
+  const lines: (string | number)[][] = [[title]];
+  for (const { view, teams } of sections) {
+    const { header, rows } = standingsTable(view);
+    const state = view.competition.state === 'final' ? '正式成绩' : '暂定成绩';
+    lines.push(
+      [],
+      [`【${placementText(view.competition)}】${view.competition.title.zh}（${state}）`],
+    );
+    lines.push(header, ...rows);
+    if (teams) {
+      const t = teamsTable(teams);
+      lines.push([], ['团体排名'], t.header, ...t.rows);
+    }
+  }
+  const [first, ...rest] = lines;
+  return toCsv(first!.map(String), rest);
+}
+
+/** The festival's results as one workbook: a standings sheet per competition, then its teams. */
+export async function festivalXlsx(
+  title: string,
+  sections: readonly FestivalSection[],
+): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Jiangxing 匠星';
+  wb.title = title;
+  const taken = new Set<string>();
+  for (const { view, teams } of sections) {
+    const place = placementText(view.competition);
+    addStandingsSheet(wb, sheetName(place, taken), view, `${title} · ${place}`);
+    if (teams) {
+      const ws = wb.addWorksheet(sheetName(`${place} 团体`, taken));
+      ws.addRow([`${place} 团体排名`]).font = { bold: true, size: 13 };
+      const t = teamsTable(teams);
+      ws.addRow(t.header).font = { bold: true };
+      for (const r of t.rows) ws.addRow(r.map((c, i) => (i === 2 ? asNumber(c) : c)));
+      ws.getColumn(3).numFmt = numberFormat(view.competition.decimals);
+      ws.getColumn(2).width = 18;
+      ws.getColumn(4).width = 40;
+    }
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A date as Chinese certificates write it: 2024-11-16 → 2024年11月16日. */
+export function chineseDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/**
+ * Printable certificates (荣誉证书), A4 landscape, one page per award held: the festival and
+ * competition titles, the contestant and organisation, the award, the date and the
+ * organiser's seal line. Before the results are official every page carries "样张" so a
+ * provisional certificate cannot pass for a real one. Self-contained HTML, no script.
+ */
+export function certificatesPage(
+  view: BoardSnapshot,
+  pick: { award?: string; bib?: string },
+): string {
+  const c = view.competition;
+  const awards = view.columns.awards;
+  const official = c.state === 'final';
+  const pages: string[] = [];
+  for (const r of view.rows)
+    for (const a of awards?.rules ?? []) {
+      if (!r.awards?.includes(a.id)) continue;
+      if (pick.award && pick.award !== a.id) continue;
+      if (pick.bib && pick.bib !== r.bib) continue;
+      const result =
+        a.by === 'threshold' ? `成绩 ${r.total} 分` : `第 ${r.rank} 名 · 成绩 ${r.total} 分`;
+      pages.push(`<section class="cert" data-testid="certificate" data-bib="${esc(r.bib)}" data-award="${esc(a.id)}">
+${official ? '' : '<div class="draft">样张 · 成绩未正式公布</div>'}
+<div class="festival">${esc(c.placement.festival.title.zh)}</div>
+<h1>荣 誉 证 书</h1>
+<p class="body"><span class="who">${esc(r.name)}</span>${r.organisation ? `（${esc(r.organisation)}）` : ''}：</p>
+<p class="body">在${esc(c.title.zh)}<br>${esc(placementText(c))}中，${esc(result)}，荣获</p>
+<p class="award">${esc(a.label.zh)}</p>
+<p class="en">${esc(a.label.en)} — ${esc(c.title.en)}</p>
+<div class="foot"><div>证书编号 ${esc(`${c.slug}-${a.id}-${r.bib}`)}</div><div class="seal">${esc(c.placement.festival.title.zh)}组委会<br>${esc(chineseDate(c.date))}</div></div>
+</section>`);
+    }
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(c.title.zh)} 证书</title>
+<style>
+  @page { size: A4 landscape; margin: 0; }
+  body { margin: 0; font-family: 'Noto Serif CJK SC','Songti SC','SimSun','Noto Sans CJK SC',serif; color: #222; }
+  .cert { box-sizing: border-box; width: 297mm; height: 210mm; padding: 22mm 30mm; position: relative; page-break-after: always; break-after: page; border: 6mm solid #b8862b; outline: 1mm solid #7a5615; outline-offset: -9mm; background: #fffdf6; text-align: center; }
+  .cert:last-child { page-break-after: auto; break-after: auto; }
+  .festival { font-size: 15pt; color: #7a5615; letter-spacing: 2pt; }
+  h1 { font-size: 46pt; color: #a0201e; margin: 8mm 0 10mm; letter-spacing: 6pt; }
+  .body { font-size: 18pt; line-height: 1.7; margin: 0; text-align: left; padding: 0 10mm; }
+  .body:nth-of-type(2) { text-indent: 2em; }
+  .who { font-size: 24pt; font-weight: bold; border-bottom: 1px solid #222; padding: 0 4mm; }
+  .award { font-size: 36pt; font-weight: bold; color: #a0201e; margin: 8mm 0 2mm; letter-spacing: 4pt; }
+  .en { font-size: 10pt; color: #777; margin: 0; }
+  .foot { position: absolute; left: 30mm; right: 30mm; bottom: 20mm; display: flex; justify-content: space-between; align-items: flex-end; font-size: 12pt; }
+  .seal { text-align: center; line-height: 1.8; }
+  .draft { position: absolute; top: 80mm; left: 0; right: 0; font-size: 60pt; color: rgba(200,0,0,.18); transform: rotate(-18deg); pointer-events: none; }
+  .none { padding: 20mm; font-size: 16pt; }
+</style></head><body>
+${pages.length ? pages.join('\n') : '<p class="none">没有获奖记录（本项没有奖项，或尚无选手获奖）</p>'}
+</body></html>`;
+}
+
 function describeValues(json: string): string {
   const v = JSON.parse(json) as Record<string, unknown>;
   return Object.entries(v)
@@ -208,7 +386,7 @@ export function resultsPage(view: BoardSnapshot, judges: string[], printedAt: st
   footer { margin-top: 6mm; font-size: 8pt; color: #555; text-align: right; }
 </style></head><body>
 <h1>${esc(c.title.zh)} 成绩公告 <span class="stamp">${official ? '正式成绩' : '暂定成绩'}</span></h1>
-<div class="meta">${esc(c.venue)} · ${esc(c.date)}</div>
+<div class="meta">${esc(placementText(c))} · ${esc(c.venue)} · ${esc(c.date)}</div>
 <table data-testid="results-table"><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
 ${rows.map((r) => `<tr data-bib="${esc(r[1]!)}" data-rank="${esc(r[0]!)}">${r.map((cell, i) => `<td${i === 2 ? ' class="name"' : i === 3 ? ' class="org"' : ''}>${esc(cell)}</td>`).join('')}</tr>`).join('\n')}
 </tbody></table>

@@ -21,6 +21,27 @@ const Login = z.object({
  * `DELETE /api/session` logs out. Login attempts are rate-limited.
  */
 const routes: FastifyPluginAsync = async (app) => {
+  /** Stores a new 12-hour session of `officialId` (as SHA-256) and drops expired ones. */
+  const openSession = (officialId: number) => {
+    const token = randomBytes(16).toString('hex');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
+    app.db
+      .delete(sessions)
+      .where(sql`${sessions.expiresAt} < ${now.toISOString()}`)
+      .run();
+    app.db
+      .insert(sessions)
+      .values({
+        tokenHash: hashToken(token),
+        officialId: officialId,
+        expiresAt,
+        createdAt: now.toISOString(),
+      })
+      .run();
+    return { token, expiresAt };
+  };
+
   app.post(
     '/api/session',
     { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
@@ -40,23 +61,47 @@ const routes: FastifyPluginAsync = async (app) => {
         return reply
           .code(409)
           .send({ error: 'auth/no_organiser', message: '本场比赛没有组委会账号' });
-      const token = randomBytes(16).toString('hex');
-      const now = new Date();
-      const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
-      app.db
-        .delete(sessions)
-        .where(sql`${sessions.expiresAt} < ${now.toISOString()}`)
-        .run();
-      app.db
-        .insert(sessions)
-        .values({
-          tokenHash: hashToken(token),
-          officialId: organiser.id,
-          expiresAt,
-          createdAt: now.toISOString(),
-        })
-        .run();
-      return { token, expiresAt, role: 'organiser' };
+      return { ...openSession(organiser.id), role: 'organiser' };
+    },
+  );
+
+  /**
+   * `POST /api/session/switch {slug}` — an organiser signed in to one competition of a festival
+   * moves to another of the same festival without the password: a new session for that
+   * competition's organiser. Anything else is refused.
+   */
+  app.post(
+    '/api/session/switch',
+    {
+      preHandler: app.requireOfficial(['organiser']),
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const body = z.object({ slug: Login.shape.slug }).safeParse(req.body);
+      if (!body.success)
+        return reply.code(400).send({ error: 'request/invalid', message: '请指明要切换到的比赛' });
+      const target = app.live.get(body.data.slug);
+      const from = app.live.byId(req.official!.competitionId);
+      if (!target || !from || target.festivalId !== from.festivalId)
+        return reply
+          .code(404)
+          .send({ error: 'competition/not_found', message: '本技能节没有这场比赛' });
+      const organiser = app.db
+        .select()
+        .from(officials)
+        .where(
+          and(
+            eq(officials.competitionId, target.id),
+            eq(officials.role, 'organiser'),
+            eq(officials.revoked, false),
+          ),
+        )
+        .get();
+      if (!organiser)
+        return reply
+          .code(409)
+          .send({ error: 'auth/no_organiser', message: '那场比赛没有组委会账号' });
+      return { ...openSession(organiser.id), role: 'organiser' };
     },
   );
 

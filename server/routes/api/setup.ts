@@ -197,7 +197,7 @@ function audit(
  * After the field itself changed, rebuilds the competition's live state and asks every board
  * and tablet to reconnect (close 4009), so each gets the new list in a fresh snapshot/welcome.
  */
-function reloadEveryone(app: FastifyInstance, slug: string): void {
+export function reloadEveryone(app: FastifyInstance, slug: string): void {
   const fresh = app.live.load(slug)!;
   for (const ws of app.live.boards.get(fresh.id)?.keys() ?? [])
     ws.close(CloseCode.serverShutdown, 'contestants changed');

@@ -1,0 +1,165 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { listFestivals } from '../../../db/repositories/competitions.ts';
+import { festivals } from '../../../db/schema.ts';
+import { identify } from '../../plugins/auth.ts';
+import {
+  certificatesPage,
+  festivalCsv,
+  festivalXlsx,
+  type FestivalSection,
+} from '../../services/exports.ts';
+import {
+  festivalCompetitions,
+  festivalSummary,
+  previewAdvancement,
+  runAdvancement,
+  teamsOf,
+  teamsResponse,
+} from '../../services/festival.ts';
+import type { LiveCompetition } from '../../services/live-competition.ts';
+import { reloadEveryone } from './setup.ts';
+
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/);
+const SlugParams = z.object({ slug: Slug });
+const CertificateQuery = z.object({
+  award: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,47}$/)
+    .optional(),
+  bib: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,12}$/)
+    .optional(),
+});
+const NOT_FOUND = { error: 'competition/not_found', message: '没有这场比赛' };
+const NO_FESTIVAL = { error: 'festival/not_found', message: '没有这个技能节' };
+
+/**
+ * The festival layer (events × groups × rounds):
+ * - `GET /api/festivals`, `GET /api/festivals/:slug` — competitions in event, group, round
+ *   order and the projector rotation (public);
+ * - `GET /api/festivals/:slug/export.csv|xlsx` — one section (sheet) per competition with its
+ *   team ranking; the public view, or the live one with a staff Bearer of the festival;
+ * - `GET /api/competitions/:slug/teams` — the team ranking (public view unless staff);
+ * - `GET /api/competitions/:slug/advancement` (organiser, head judge) — who would go on;
+ * - `POST /api/competitions/:slug/advance` (organiser) — makes them the next round's field;
+ * - `GET /api/competitions/:slug/certificates.html[?award=ID][&bib=BIB]` (organiser, head
+ *   judge) — printable A4 certificates, one per award held.
+ */
+const routes: FastifyPluginAsync = async (app) => {
+  const staffOnly = app.requireOfficial(['organiser', 'head-judge']);
+  const organiser = app.requireOfficial(['organiser']);
+
+  const competition = (req: FastifyRequest): LiveCompetition | undefined => {
+    const p = SlugParams.safeParse(req.params);
+    return p.success ? app.live.get(p.data.slug) : undefined;
+  };
+  /** The staff official of the request's Bearer token, when it belongs to this festival. */
+  const staffOf = (req: FastifyRequest, festivalId: number) => {
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const who = m ? identify(app, m[1]!) : null;
+    if (!who || who.role === 'judge') return null;
+    return app.live.byId(who.competitionId)?.festivalId === festivalId ? who : null;
+  };
+  const festivalOf = (req: FastifyRequest) => {
+    const p = SlugParams.safeParse(req.params);
+    return p.success
+      ? app.db.select().from(festivals).where(eq(festivals.slug, p.data.slug)).get()
+      : undefined;
+  };
+
+  app.get('/api/festivals', async () => ({
+    festivals: listFestivals(app.db).map((f) =>
+      festivalSummary(f, festivalCompetitions(app.live.all(), f.id)),
+    ),
+  }));
+
+  app.get('/api/festivals/:slug', async (req, reply) => {
+    const f = festivalOf(req);
+    if (!f) return reply.code(404).send(NO_FESTIVAL);
+    return festivalSummary(f, festivalCompetitions(app.live.all(), f.id));
+  });
+
+  const sections = (req: FastifyRequest, festivalId: number): FestivalSection[] => {
+    const staff = !!staffOf(req, festivalId);
+    return festivalCompetitions(app.live.all(), festivalId).map((live) => {
+      const view = staff ? live.snapshot() : live.publicSnapshot();
+      const revealing = view.competition.revealed !== null;
+      return { view, teams: revealing ? null : teamsOf(live, view.rows) };
+    });
+  };
+  const attachment = (slug: string, ext: string) =>
+    `attachment; filename="${slug}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${slug}-成绩汇总.${ext}`)}`;
+
+  app.get('/api/festivals/:slug/export.csv', async (req, reply) => {
+    const f = festivalOf(req);
+    if (!f) return reply.code(404).send(NO_FESTIVAL);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', attachment(f.slug, 'csv'))
+      .send(festivalCsv(f.titleZh, sections(req, f.id)));
+  });
+
+  app.get('/api/festivals/:slug/export.xlsx', async (req, reply) => {
+    const f = festivalOf(req);
+    if (!f) return reply.code(404).send(NO_FESTIVAL);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', attachment(f.slug, 'xlsx'))
+      .send(await festivalXlsx(f.titleZh, sections(req, f.id)));
+  });
+
+  app.get('/api/competitions/:slug/teams', async (req, reply) => {
+    const live = competition(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    const staff = !!staffOf(req, live.festivalId);
+    const view = staff ? live.snapshot() : live.publicSnapshot();
+    // During the reveal the public holds only the revealed rows: no team ranking until final.
+    const rows = view.competition.revealed !== null ? [] : view.rows;
+    const body = teamsResponse(live, view.competition, rows);
+    if (!body) return reply.code(404).send({ error: 'teams/none', message: '本项没有团体排名' });
+    return body;
+  });
+
+  /** The competition of the URL, when the signed-in official belongs to it. */
+  const own = (req: FastifyRequest) => {
+    const live = competition(req);
+    return live && req.official?.competitionId === live.id ? live : undefined;
+  };
+
+  app.get('/api/competitions/:slug/advancement', { preHandler: staffOnly }, async (req, reply) => {
+    const live = own(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    return previewAdvancement(app.live.all(), live);
+  });
+
+  app.post('/api/competitions/:slug/advance', { preHandler: organiser }, async (req, reply) => {
+    const live = own(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    app.live.writer.flush();
+    const r = runAdvancement(app.db, app.live.all(), live, req.official!.officialId);
+    if (!r.ok) return reply.code(r.status).send({ error: r.error, message: r.message });
+    // Both competitions' revisions moved (the audit entries): their boards start afresh.
+    reloadEveryone(app, r.next.slug);
+    reloadEveryone(app, live.slug);
+    return { next: r.next.slug, count: r.count };
+  });
+
+  app.get(
+    '/api/competitions/:slug/certificates.html',
+    { preHandler: staffOnly },
+    async (req, reply) => {
+      const live = own(req);
+      if (!live) return reply.code(404).send(NOT_FOUND);
+      const q = CertificateQuery.safeParse(req.query);
+      if (!q.success)
+        return reply
+          .code(400)
+          .send({ error: 'request/invalid', message: 'award 或 bib 参数格式不正确' });
+      return reply.type('text/html; charset=utf-8').send(certificatesPage(live.snapshot(), q.data));
+    },
+  );
+};
+export default routes;

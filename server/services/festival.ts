@@ -1,0 +1,207 @@
+import { advancers, carryMilli, teamStandings, type StandingRow, type TeamRow } from '#engine';
+import type {
+  AdvancementPreview,
+  CompetitionSummary,
+  FestivalSummary,
+  TeamsResponse,
+} from '#protocol';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import type { FestivalRow } from '../../db/repositories/competitions.ts';
+import { auditLog, competitions, contestants } from '../../db/schema.ts';
+import type { LiveCompetition } from './live-competition.ts';
+
+/**
+ * The festival layer: how competitions group into events, groups and rounds, the projector
+ * rotation, advancement from one round to the next and the team ranking. Pure engine calls
+ * (engine/rounds.ts, engine/teams.ts) wrapped in the database shell.
+ */
+
+/**
+ * A festival's competitions in reading order: events in the order they were created, groups
+ * likewise within an event, rounds by `order`.
+ */
+export function festivalCompetitions(all: readonly LiveCompetition[], festivalId: number) {
+  const mine = all.filter((l) => l.festivalId === festivalId);
+  const firstOf = new Map<string, number>();
+  for (const l of [...mine].sort((a, b) => a.id - b.id)) {
+    const r = l.row;
+    if (!firstOf.has(`e:${r.eventId}`)) firstOf.set(`e:${r.eventId}`, l.id);
+    if (!firstOf.has(`g:${r.eventId}/${r.groupId}`))
+      firstOf.set(`g:${r.eventId}/${r.groupId}`, l.id);
+  }
+  return mine.sort(
+    (a, b) =>
+      firstOf.get(`e:${a.row.eventId}`)! - firstOf.get(`e:${b.row.eventId}`)! ||
+      firstOf.get(`g:${a.row.eventId}/${a.row.groupId}`)! -
+        firstOf.get(`g:${b.row.eventId}/${b.row.groupId}`)! ||
+      a.row.roundOrder - b.row.roundOrder,
+  );
+}
+
+/** The festival as `GET /api/festivals/:slug` gives it. */
+export function festivalSummary(
+  festival: FestivalRow,
+  members: readonly LiveCompetition[],
+): FestivalSummary {
+  const board = JSON.parse(festival.boardJson) as { show?: string[]; seconds?: number };
+  const slugs = new Set(members.map((m) => m.slug));
+  return {
+    slug: festival.slug,
+    title: { zh: festival.titleZh, en: festival.titleEn },
+    venue: festival.venue,
+    date: festival.date,
+    board: {
+      show: (board.show ?? []).filter((s) => slugs.has(s)),
+      seconds: board.seconds ?? 20,
+    },
+    competitions: members.map((m) => m.summary),
+  };
+}
+
+/** The next round of the same event and group (the smallest later `order`), if any. */
+export function nextRound(
+  all: readonly LiveCompetition[],
+  live: LiveCompetition,
+): LiveCompetition | undefined {
+  const r = live.row;
+  return all
+    .filter(
+      (l) =>
+        l.festivalId === live.festivalId &&
+        l.row.eventId === r.eventId &&
+        l.row.groupId === r.groupId &&
+        l.row.roundOrder > r.roundOrder,
+    )
+    .sort((a, b) => a.row.roundOrder - b.row.roundOrder)[0];
+}
+
+/**
+ * Who would go on, on the live standings (staff view), and whether advancement may run:
+ * only from a round published as official (state final) into a next round with no
+ * contestants yet, so the carried totals are official and nothing is carried twice.
+ */
+export function previewAdvancement(
+  all: readonly LiveCompetition[],
+  live: LiveCompetition,
+): AdvancementPreview {
+  const rule = live.index.scheme.advancement ?? null;
+  const next = nextRound(all, live);
+  const done =
+    !!next &&
+    [...next.contestants.values()].some((c) => live.contestants.has(c.advancedFromId ?? -1));
+  const result = rule
+    ? advancers(live.standings(), rule, live.index.scheme.decimals)
+    : { advanced: [], outAtCut: [], extraAtCut: 0 };
+  const blocked = !rule
+    ? '本轮没有晋级规则'
+    : !next
+      ? '没有下一轮（同一工种、同一组别的后续轮次）'
+      : done
+        ? `已晋级到${next.summary.placement.round.label.zh}`
+        : next.contestants.size > 0
+          ? `${next.summary.placement.round.label.zh}已有选手名单`
+          : live.row.state !== 'final'
+            ? '本轮成绩公布为正式成绩后才能晋级'
+            : null;
+  return {
+    competition: live.summary,
+    rule,
+    next: next?.summary ?? null,
+    carry: next?.columns.carry ?? null,
+    ready: blocked === null,
+    blocked,
+    done,
+    ...result,
+  };
+}
+
+/**
+ * Runs advancement: the advancing contestants become the next round's field, in one
+ * transaction with an audit entry in both competitions. Draw order in the next round is the
+ * reverse of this round's standings (the leader goes last), and each carries
+ * `carryMilli(total, weight)` when the next scheme carries. Refuses unless the preview is ready.
+ * @returns the next competition and the number advanced, or a refusal with a message.
+ */
+export function runAdvancement(
+  db: Db,
+  all: readonly LiveCompetition[],
+  live: LiveCompetition,
+  officialId: number,
+):
+  | { ok: true; next: LiveCompetition; count: number }
+  | { ok: false; status: number; error: string; message: string } {
+  const preview = previewAdvancement(all, live);
+  const next = nextRound(all, live);
+  if (!preview.ready || !next)
+    return { ok: false, status: 409, error: 'advance/not_ready', message: preview.blocked! };
+  const carry = next.index.scheme.carry;
+  const fromDecimals = live.index.scheme.decimals;
+  const toDecimals = next.index.scheme.decimals;
+  const rows: StandingRow[] = preview.advanced;
+  const when = new Date().toISOString();
+  db.transaction((tx) => {
+    tx.insert(contestants)
+      .values(
+        rows.map((r, i) => ({
+          competitionId: next.id,
+          bib: r.bib,
+          name: r.name,
+          organisation: r.organisation,
+          drawOrder: rows.length - i,
+          carriedMilli: carry
+            ? carryMilli(r.totalUnits, fromDecimals, carry.weight, toDecimals)
+            : null,
+          advancedFromId: r.contestantId,
+        })),
+      )
+      .run();
+    for (const [c, action, detail] of [
+      [live, 'round.advance', { to: next.slug, count: rows.length }],
+      [next, 'round.advanced_in', { from: live.slug, count: rows.length }],
+    ] as const) {
+      const { revision } = tx
+        .update(competitions)
+        .set({ revision: sql`${competitions.revision} + 1` })
+        .where(eq(competitions.id, c.id))
+        .returning({ revision: competitions.revision })
+        .get()!;
+      tx.insert(auditLog)
+        .values({
+          competitionId: c.id,
+          officialId: c === live ? officialId : null,
+          action,
+          detailJson: JSON.stringify(detail),
+          revision,
+          createdAt: when,
+        })
+        .run();
+    }
+  });
+  return { ok: true, next, count: rows.length };
+}
+
+/**
+ * The team ranking of a competition on the rows a viewer may see (engine/teams.ts), or null
+ * when the scheme has no teams.
+ */
+export function teamsOf(live: LiveCompetition, rows: readonly StandingRow[]): TeamRow[] | null {
+  const rule = live.index.scheme.teams;
+  return rule ? teamStandings(rows, rule.best, live.index.scheme.decimals) : null;
+}
+
+/** `GET /api/competitions/:slug/teams` body. */
+export function teamsResponse(
+  live: LiveCompetition,
+  summary: CompetitionSummary,
+  rows: readonly StandingRow[],
+): TeamsResponse | null {
+  const teams = teamsOf(live, rows);
+  if (!teams) return null;
+  return {
+    competition: summary,
+    best: live.index.scheme.teams?.best ?? null,
+    provisional: rows.some((r) => r.provisional),
+    teams,
+  };
+}
