@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { buildApp } from './app.ts';
-import { readFixture } from './plugins/seed.ts';
+import { readFestival, readFixture } from './plugins/seed.ts';
 import { PROTOCOL_VERSION } from './protocol/constants.ts';
 import type {
   BoardServerMessage,
@@ -31,7 +31,9 @@ export async function startTestServer(
     url,
     dataDir,
     ws: url.replace('http', 'ws'),
-    fixture: readFixture(fixture),
+    /** The loaded file as a festival, and its first competition. */
+    festival: readFestival(fixture),
+    fixture: readFestival(fixture).competitions[0]!,
     /** Stops the server; keeps the data folder unless `remove`. */
     async close(remove = true) {
       await app.close();
