@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchEngine } from './engine.ts';
 import { bundles, crash, payload, start } from './extras.ts';
+import { festivalScale } from './festival.ts';
 import { loadProduct, loadRelay, type LoadOptions, type LoadResult } from './live.ts';
 import { makeFixture, ROOT, startRelay, startServer } from './procs.ts';
 import { sqliteBaseline } from './sqlite-baseline.ts';
@@ -97,6 +98,8 @@ log('start');
 const startup = await start();
 log('bundles');
 const bundleSizes = bundles();
+log('festival');
+const festival = await festivalScale(quick ? 1000 : 5000, 40);
 log('crash');
 const crashRun = await crash(quick ? 2 : 5, quick ? 1 : 2);
 
@@ -116,6 +119,7 @@ const result = {
   payload: payloads,
   start: startup,
   bundles: bundleSizes,
+  festival,
   crash: crashRun,
   seconds: Math.round((Date.now() - started.getTime()) / 1000),
 };
