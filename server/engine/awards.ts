@@ -26,7 +26,9 @@ export function awardPlaces(awards: Awards, field: number): Map<string, number> 
  * (standard competition ranking); with `ties: 'higher'` the group gets the award covering
  * place r, with `'lower'` the one covering place r+g−1 — so a tie at a boundary never splits,
  * and places used by a tie are not given again. Threshold awards are added to every ranked
- * row whose total reaches `min`. Unranked rows (withdrawn, disqualified) hold nothing.
+ * row whose total reaches `min`. Unranked rows (withdrawn, disqualified) and rows with
+ * nothing scored yet hold nothing and do not count in the field: a group nobody has marked
+ * is fifteen contestants tied at 0.00, not fifteen first prizes.
  * @param ranked rows in standings order with ranks; `decimals` of the scheme.
  * @returns the same rows with `awards` set (new objects where it changed).
  */
@@ -36,7 +38,7 @@ export function assignAwards<R extends StandingRow>(
   decimals: number,
 ): R[] {
   if (!awards) return ranked as R[];
-  const field = ranked.reduce((n, r) => n + (r.rank === null ? 0 : 1), 0);
+  const field = ranked.reduce((n, r) => n + (eligible(r) ? 1 : 0), 0);
   const places = awardPlaces(awards, field);
   const positional = awards.rules.filter((a) => a.by !== 'threshold');
   const groupSize = new Map<number, number>();
@@ -52,7 +54,7 @@ export function assignAwards<R extends StandingRow>(
   const scale = 10 ** (3 - decimals);
   return ranked.map((r) => {
     const held: string[] = [];
-    if (r.rank !== null) {
+    if (eligible(r)) {
       const place = awards.ties === 'higher' ? r.rank : r.rank + groupSize.get(r.rank)! - 1;
       const prize = awardAt(place);
       for (const a of awards.rules)
@@ -62,4 +64,11 @@ export function assignAwards<R extends StandingRow>(
     const same = r.awards?.length === held.length && r.awards.every((x, i) => x === held[i]);
     return same ? r : { ...r, awards: held };
   });
+}
+
+/** A ranked row with at least one station that holds a mark. */
+function eligible(r: StandingRow): boolean {
+  if (r.rank === null) return false;
+  for (const id in r.stations) if (r.stations[id]!.status !== 'empty') return true;
+  return false;
 }

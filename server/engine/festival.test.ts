@@ -31,6 +31,12 @@ function row(
   };
 }
 
+/** Marks a row as scored at one station (rows from {@link row} start with none). */
+const scored = (r: StandingRow): StandingRow => ({
+  ...r,
+  stations: { s: { score: r.total, status: 'scored', locked: true } },
+});
+
 const prizeList = (ties: 'higher' | 'lower') =>
   Awards.parse({
     ties,
@@ -41,6 +47,9 @@ const prizeList = (ties: 'higher' | 'lower') =>
       { by: 'threshold', id: 'cert', label: { zh: '证书', en: 'Cert' }, min: 80 },
     ],
   });
+
+const award = (rows: StandingRow[], awards: Awards, decimals = 2) =>
+  assignAwards(rows.map(scored), awards, decimals);
 
 const held = (rows: StandingRow[]) =>
   rows.map((r) => `${r.bib}:${r.rank ?? '-'}:${(r.awards ?? []).join('+') || '·'}`);
@@ -60,7 +69,7 @@ describe('assignAwards (prize list 1 / 2 / 3 by rank)', () => {
     ]);
 
   it('ties "higher": both tied take the second prize and use up a third-prize place', () => {
-    expect(held(assignAwards(field(), prizeList('higher'), 2))).toEqual([
+    expect(held(award(field(), prizeList('higher'), 2))).toEqual([
       'A:1:first+cert',
       'B:2:second+cert',
       'C:3:second+cert',
@@ -73,7 +82,7 @@ describe('assignAwards (prize list 1 / 2 / 3 by rank)', () => {
   });
 
   it('ties "lower": both tied take the third prize, the second prize stays one short', () => {
-    expect(held(assignAwards(field(), prizeList('lower'), 2))).toEqual([
+    expect(held(award(field(), prizeList('lower'), 2))).toEqual([
       'A:1:first+cert',
       'B:2:second+cert',
       'C:3:third+cert',
@@ -92,12 +101,27 @@ describe('assignAwards (prize list 1 / 2 / 3 by rank)', () => {
       row('C', 85, { keys: [10] }),
       row('D', 85, { keys: [20] }),
     ]);
-    expect(held(assignAwards(rows, prizeList('higher'), 2))).toEqual([
+    expect(held(award(rows, prizeList('higher'), 2))).toEqual([
       'A:1:first+cert',
       'B:2:second+cert',
       'D:3:second+cert',
       'C:4:third+cert',
     ]);
+  });
+
+  it('nobody holds an award before anything is scored, and unscored rows do not count in the field', () => {
+    const rows = rankRows([row('A', 0), row('B', 0), row('C', 0)]);
+    expect(held(assignAwards(rows, prizeList('higher'), 2))).toEqual(['A:1:·', 'B:1:·', 'C:1:·']);
+    const share = Awards.parse({
+      rules: [{ by: 'share', id: 'gold', label: { zh: '金', en: 'Gold' }, percent: 50 }],
+    });
+    const mixed = rankRows([row('A', 90), row('B', 80), row('C', 0), row('D', 0)]);
+    const out = assignAwards(
+      [scored(mixed[0]!), scored(mixed[1]!), mixed[2]!, mixed[3]!],
+      share,
+      2,
+    );
+    expect(out.map((r) => r.awards)).toEqual([['gold'], [], [], []]); // 50 % of 2 scored
   });
 
   it('a share of the field is counted in whole places, rounded down', () => {
@@ -108,7 +132,7 @@ describe('assignAwards (prize list 1 / 2 / 3 by rank)', () => {
       ],
     });
     const rows = rankRows(Array.from({ length: 25 }, (_, i) => row(String(i + 1), 100 - i)));
-    const out = assignAwards(rows, share, 2);
+    const out = award(rows, share, 2);
     expect(out.filter((r) => r.awards?.includes('gold')).map((r) => r.bib)).toEqual(['1', '2']);
     expect(out.filter((r) => r.awards?.includes('silver')).length).toBe(5);
   });
@@ -119,7 +143,7 @@ describe('assignAwards (prize list 1 / 2 / 3 by rank)', () => {
         fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 40 }),
         fc.constantFrom<'higher' | 'lower'>('higher', 'lower'),
         (totals, ties) => {
-          const rows = assignAwards(
+          const rows = award(
             rankRows(totals.map((t, i) => row(String(i + 1), t))),
             prizeList(ties),
             2,
@@ -135,8 +159,7 @@ describe('assignAwards (prize list 1 / 2 / 3 by rank)', () => {
           }
           // Tied contestants always hold the same awards.
           for (const a of rows)
-            for (const b of rows)
-              if (a.rank === b.rank) expect(a.awards).toEqual(b.awards);
+            for (const b of rows) if (a.rank === b.rank) expect(a.awards).toEqual(b.awards);
         },
       ),
     );
