@@ -1,5 +1,16 @@
+import type { Awards } from '#protocol';
 import { describe, expect, it } from 'vitest';
-import { boardMode, ceremonyWindow, maskName, revealPlaces } from './board-model.ts';
+import {
+  awardChips,
+  awardsWidthEm,
+  boardMode,
+  carryWeight,
+  ceremonyWindow,
+  CHIP_PAD_EM,
+  maskName,
+  revealPlaces,
+  textEm,
+} from './board-model.ts';
 
 describe('boardMode', () => {
   it('follows the course: live, frozen, the reveal, final', () => {
@@ -60,5 +71,53 @@ describe('ceremonyWindow', () => {
     expect(ceremonyWindow(100, 5, 40)).toEqual({ start: 0, end: 40 });
     // Nothing revealed yet below the podium: the last places are on screen.
     expect(ceremonyWindow(100, 100, 40)).toEqual({ start: 60, end: 100 });
+  });
+});
+
+describe('awardChips', () => {
+  const awards: Awards = {
+    ties: 'higher',
+    rules: [
+      { by: 'rank', id: 'first', label: { zh: '一等奖', en: 'First prize' }, count: 1 },
+      { by: 'share', id: 'second', label: { zh: '二等奖', en: 'Second prize' }, percent: '20' },
+      {
+        by: 'threshold',
+        id: 'cert',
+        label: { zh: '技能等级证书', en: 'Skill certificate' },
+        min: '60',
+      },
+      { by: 'rank', id: 'third', label: { zh: '三等奖', en: 'Third prize' }, count: 3 },
+      { by: 'rank', id: 'merit', label: { zh: '优秀奖', en: 'Merit' }, count: 5 },
+    ],
+  };
+  it("labels the row's awards in the scheme's order, medal colours for the first three", () => {
+    expect(awardChips(awards, ['first', 'cert'])).toEqual([
+      { id: 'first', label: { zh: '一等奖', en: 'First prize' }, tier: 'gold' },
+      { id: 'cert', label: { zh: '技能等级证书', en: 'Skill certificate' }, tier: 'certificate' },
+    ]);
+    expect(awardChips(awards, ['third']).map((c) => c.tier)).toEqual(['bronze']);
+    expect(awardChips(awards, ['merit', 'cert']).map((c) => c.tier)).toEqual([
+      'merit',
+      'certificate',
+    ]);
+  });
+  it('holds nothing without a prize list, without awards, or for unknown ids', () => {
+    expect(awardChips(null, ['first'])).toEqual([]);
+    expect(awardChips(awards, undefined)).toEqual([]);
+    expect(awardChips(awards, ['gone'])).toEqual([]);
+  });
+  it('sizes the widest set a row can hold', () => {
+    // 三个字 + 六个字, each with its padding.
+    expect(awardsWidthEm(awards, 'zh')).toBeCloseTo(3 + 6 + 2 * CHIP_PAD_EM);
+    expect(textEm('Merit 1')).toBeCloseTo(4.2);
+  });
+});
+
+describe('carryWeight', () => {
+  it('says a weight only when it is not 1', () => {
+    expect(carryWeight(null)).toBeNull();
+    expect(carryWeight({ weight: '1' })).toBeNull();
+    expect(carryWeight({ weight: '1.00' })).toBeNull();
+    expect(carryWeight({ weight: '0.3' })).toBe('0.3');
   });
 });

@@ -1,5 +1,5 @@
 import type { StandingRow } from '#engine';
-import type { CompetitionSummary, StandingsColumns } from '#protocol';
+import type { Awards, CompetitionSummary, StandingsColumns } from '#protocol';
 
 /**
  * Pure helpers of the board (no runes, no I/O): what BoardState and the rows compute from
@@ -129,4 +129,78 @@ export function ceremonyWindow(
   const lead = Math.floor(size / 4);
   const start = Math.min(Math.max(0, frontier - lead), count - size);
   return { start, end: start + size };
+}
+
+/**
+ * How an award looks: the first three positional awards of the prize list in medal colours
+ * (一等奖 gold, 二等奖 silver, 三等奖 bronze), later ones plain (优秀奖), a threshold award
+ * (a certificate) apart.
+ */
+export type AwardTier = 'gold' | 'silver' | 'bronze' | 'merit' | 'certificate';
+
+export interface AwardChip {
+  id: string;
+  label: { zh: string; en: string };
+  tier: AwardTier;
+}
+
+const TIERS = ['gold', 'silver', 'bronze'] as const;
+
+/**
+ * The awards a row holds (`row.awards`: ids), as chips with their labels from the prize list:
+ * the prize first, then any certificates, each in the scheme's order. Ids the list does not
+ * hold are left out (a stale frame).
+ */
+export function awardChips(
+  awards: Awards | null | undefined,
+  held: readonly string[] | undefined,
+): AwardChip[] {
+  if (!awards || !held?.length) return [];
+  const prizes: AwardChip[] = [];
+  const certificates: AwardChip[] = [];
+  let positional = 0;
+  for (const rule of awards.rules) {
+    if (rule.by === 'threshold') {
+      if (held.includes(rule.id))
+        certificates.push({ id: rule.id, label: rule.label, tier: 'certificate' });
+      continue;
+    }
+    const tier = TIERS[positional++] ?? 'merit';
+    if (held.includes(rule.id)) prizes.push({ id: rule.id, label: rule.label, tier });
+  }
+  return [...prizes, ...certificates];
+}
+
+/** Width of a text in em of its font: CJK characters take a full em, the rest about 0.6. */
+export function textEm(text: string): number {
+  let em = 0;
+  for (const ch of text) em += ch.codePointAt(0)! >= 0x2e80 ? 1 : 0.6;
+  return em;
+}
+
+/** Padding and gap around each award chip, in em of the chip's font (kept in step with the CSS). */
+export const CHIP_PAD_EM = 1.1;
+
+/**
+ * Width of the widest set of chips a row can hold, in em of the chip font: the longest
+ * positional award plus every threshold award (a row holds one positional award at most).
+ */
+export function awardsWidthEm(awards: Awards, lang: 'zh' | 'en'): number {
+  let positional = 0;
+  let threshold = 0;
+  for (const a of awards.rules) {
+    const w = textEm(a.label[lang]) + CHIP_PAD_EM;
+    if (a.by === 'threshold') threshold += w;
+    else positional = Math.max(positional, w);
+  }
+  return positional + threshold;
+}
+
+/**
+ * The carry weight worth saying in a heading ("带入×0.3"): null when it is 1 (the whole
+ * earlier total is carried, nothing to explain).
+ */
+export function carryWeight(carry: StandingsColumns['carry']): string | null {
+  if (!carry) return null;
+  return Number(carry.weight) === 1 ? null : carry.weight;
 }

@@ -1,4 +1,4 @@
-import { rankRows } from '#engine';
+import { assignAwards, rankRows } from '#engine';
 import type {
   BoardDelta,
   BoardEvent,
@@ -61,12 +61,20 @@ export class BoardState {
 
   readonly mode: BoardMode = $derived(boardMode(this.#competition));
   /**
-   * Every row in rank order: ranked first (1, 2, 2, 4 …), then disqualified, then withdrawn.
-   * During the reveal: the revealed rows as the server ranked them in the whole field (ranking
-   * the few held rows again would make the last place first).
+   * Every row in rank order: ranked first (1, 2, 2, 4 …), then disqualified, then withdrawn,
+   * with the awards the prize list gives them on that ranking (the engine's `assignAwards`,
+   * as the server computes them). During the reveal: the revealed rows as the server ranked
+   * and awarded them in the whole field (ranking the few held rows again would make the last
+   * place first, and their awards would be those of a field of a few).
    */
   readonly ranked: BoardRow[] = $derived(
-    this.mode === 'ceremony' ? this.#rows : rankRows(this.#rows),
+    this.mode === 'ceremony'
+      ? this.#rows
+      : assignAwards(
+          rankRows(this.#rows),
+          this.#columns?.awards ?? undefined,
+          this.#competition?.decimals ?? 0,
+        ),
   );
   /** True while any row is provisional (some station not yet locked by the head judge). */
   readonly provisional: boolean = $derived(this.#rows.some((r) => r.provisional));

@@ -72,6 +72,19 @@ export interface Dict {
   /** Phone: the unrevealed places in one line. */
   pendingPlaces: (from: number, to: number) => string;
   close: string;
+  /** Heading of the award chips (official results). */
+  awards: string;
+  /** Heading of this round's own total when a round carries an earlier one. */
+  roundTotal: string;
+  /** Heading of the carried points: "带入", or "带入×0.3" with a weight other than 1. */
+  carried: (weight: string | null) => string;
+  /** The rotation's next competition: "下一项：快递员 · 决赛". */
+  next: (label: string) => string;
+  festivalNotFound: (slug: string) => string;
+  /** Phone: the list of competitions of a festival board. */
+  competitions: string;
+  /** A competition with nobody in it yet (a later round before advancement). */
+  noContestants: string;
 }
 
 const zh: Dict = {
@@ -117,6 +130,13 @@ const zh: Dict = {
   outOf: (p) => `满分 ${p}`,
   pendingPlaces: (a, b) => (a === b ? `第 ${a} 名待揭晓` : `第 ${a}–${b} 名待揭晓`),
   close: '收起',
+  awards: '奖项',
+  roundTotal: '本轮',
+  carried: (w) => (w ? `带入×${w}` : '带入'),
+  next: (label) => `下一项：${label}`,
+  festivalNotFound: (slug) => `找不到技能节「${slug}」`,
+  competitions: '比赛项目',
+  noContestants: '参赛选手待定',
 };
 
 const en: Dict = {
@@ -169,6 +189,13 @@ const en: Dict = {
   pendingPlaces: (a, b) =>
     a === b ? `Place ${a} to be revealed` : `Places ${a}–${b} to be revealed`,
   close: 'Close',
+  awards: 'Awards',
+  roundTotal: 'Round',
+  carried: (w) => (w ? `Carried ×${w}` : 'Carried'),
+  next: (label) => `Next: ${label}`,
+  festivalNotFound: (slug) => `No festival “${slug}”`,
+  competitions: 'Competitions',
+  noContestants: 'Contestants to be announced',
 };
 
 export const DICTS: Record<Lang, Dict> = { zh, en };

@@ -1,22 +1,27 @@
 import '../web/base.css';
-import type { BoardServerMessage, CompetitionSummary } from '#protocol';
+import './awards.css';
+import type { BoardServerMessage, CompetitionSummary, FestivalSummary } from '#protocol';
 import { mount } from 'svelte';
 import { CloseCode } from '../server/protocol/constants.ts';
 import { LiveSocket } from '../web/live-socket.ts';
 import App from './App.svelte';
 import { BoardState } from './board-state.svelte.ts';
-import { altDict, DICTS, parseLocale, textLang } from './i18n.ts';
+import { BoardSet } from './board-set.svelte.ts';
+import { altDict, DICTS, parseLocale, textLang, type Lang } from './i18n.ts';
 import { positiveParam, ROWS_PER_PAGE } from './paging.ts';
+import { isRotation, parseRotation, ROTATION_SECONDS, rotationSlugs } from './rotation.ts';
 import { isLoopback, shareUrl } from './share.ts';
 
-/** Wait between attempts to learn the competition when the server is not reachable yet. */
+/** Wait between attempts to learn the competition (or festival) when the server is not reachable yet. */
 const LIST_RETRY_MS = 2_000;
 
 /**
- * The public board (projector and phones): learns the competition (`?competition=` or the
- * first one the server lists), then follows `/ws/board` — a snapshot first, then deltas in
- * revision order. On a reconnect it asks only for what came after the last applied revision,
- * unless it needs the whole public view again (see `BoardState.applyDelta`'s `resync`).
+ * The public board (projector and phones). It follows one competition (`?competition=`, or the
+ * first one the server lists) or, as a rotation, several: `?festival=SLUG` (the festival's
+ * board list and seconds from `GET /api/festivals/SLUG`), `?show=a,b` and `?seconds=N` (which
+ * override them; `?competition=` then names the one it starts on). Every competition followed
+ * has its own socket and BoardState (see {@link follow}), so a turn of the rotation is instant
+ * and no mark is missed while another competition is on screen.
  * Query: `lang=en|both`, `page=N` (pin page N), `rows=N` (rows per page below the podium),
  * `share=URL` (the address the QR code gives phones, e.g. the server's LAN address).
  */
@@ -25,13 +30,14 @@ async function main(): Promise<void> {
   const locale = parseLocale(params.get('lang'));
   const lang = textLang(locale);
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
-  const board = new BoardState();
+  const query = parseRotation(params);
+  const set = new BoardSet(isRotation(query));
   const share = await shareAddress(params.get('share'));
 
   mount(App, {
     target: document.getElementById('app')!,
     props: {
-      board,
+      set,
       lang,
       t: DICTS[lang],
       alt: altDict(locale),
@@ -42,8 +48,35 @@ async function main(): Promise<void> {
     },
   });
 
-  const slug = params.get('competition') ?? (await firstCompetition());
+  if (!set.rotating) {
+    const board = new BoardState();
+    set.show([{ slug: query.start ?? '', board }]);
+    follow(query.start ?? (await firstCompetition()), board, lang);
+    return;
+  }
+  const festival = query.festival ? await loadFestival(query.festival) : null;
+  if (query.festival && !festival) {
+    set.fail(DICTS[lang].festivalNotFound(query.festival));
+    return;
+  }
+  const followed = rotationSlugs(festival, query.show).map((slug) => {
+    const board = new BoardState();
+    follow(slug, board, lang);
+    return { slug, board };
+  });
+  set.show(followed, {
+    seconds: query.seconds ?? festival?.board.seconds ?? ROTATION_SECONDS,
+    start: query.start,
+    festival,
+  });
+}
 
+/**
+ * Follows one competition into `board` over `/ws/board`: a snapshot first, then deltas in
+ * revision order. On a reconnect it asks only for what came after the last applied revision,
+ * unless it needs the whole public view again (see `BoardState.applyDelta`'s `resync`).
+ */
+function follow(slug: string, board: BoardState, lang: Lang): LiveSocket<BoardServerMessage> {
   /** Set when the next connection must start from a snapshot, not from our revision. */
   let fresh = false;
   /**
@@ -96,6 +129,7 @@ async function main(): Promise<void> {
   // (the badge tells the hall) and start again from the shortest backoff when it returns.
   addEventListener('offline', () => socket.reconnectNow());
   addEventListener('online', () => socket.reconnectNow());
+  return socket;
 }
 
 /** How long the board waits for the server's LAN address before showing its own. */
@@ -140,6 +174,23 @@ async function firstCompetition(): Promise<string> {
         const first = body.competitions[0];
         if (first) return first.slug;
       }
+    } catch {
+      // Not reachable yet (venue Wi-Fi); try again.
+    }
+    await new Promise((r) => setTimeout(r, LIST_RETRY_MS));
+  }
+}
+
+/**
+ * The festival of a rotation board (`GET /api/festivals/:slug`); null when the server does not
+ * know it (404). Retries until the server answers.
+ */
+async function loadFestival(slug: string): Promise<FestivalSummary | null> {
+  for (;;) {
+    try {
+      const res = await fetch(`/api/festivals/${encodeURIComponent(slug)}`, { cache: 'no-store' });
+      if (res.ok) return (await res.json()) as FestivalSummary;
+      if (res.status === 404) return null;
     } catch {
       // Not reachable yet (venue Wi-Fi); try again.
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qrPath } from './qr.ts';
-import { isLoopback, shareUrl } from './share.ts';
+import { isLoopback, shareUrl, withCompetition } from './share.ts';
 
 describe('shareUrl', () => {
   const page = new URL(
@@ -19,6 +19,17 @@ describe('shareUrl', () => {
     );
     expect(shareUrl(local, 'https://board.example/live/')).toBe(
       'https://board.example/live/?competition=gaoxin-2024',
+    );
+  });
+  it('keeps the festival and its list, not the rotation seconds', () => {
+    const festival = new URL(
+      'http://10.0.0.5:3000/scoreboard/?festival=city-festival-2025&seconds=5&lang=en',
+    );
+    expect(shareUrl(festival)).toBe(
+      'http://10.0.0.5:3000/scoreboard/?festival=city-festival-2025&lang=en',
+    );
+    expect(withCompetition(shareUrl(festival)!, 'couriers-final')).toBe(
+      'http://10.0.0.5:3000/scoreboard/?festival=city-festival-2025&lang=en&competition=couriers-final',
     );
   });
   it('refuses a base that is not http(s)', () => {

@@ -1,9 +1,12 @@
-/** Query parameters a phone should keep: the competition and the language. Paging is the projector's. */
-const KEPT = ['competition', 'lang'] as const;
+/**
+ * Query parameters a phone should keep: the competition (or the festival and its list, which a
+ * phone picks from) and the language. Paging and the rotation's seconds are the projector's.
+ */
+const KEPT = ['festival', 'show', 'competition', 'lang'] as const;
 
 /**
  * The address the projector's QR code gives to phones: this board's page with only the
- * parameters a phone needs (`competition`, `lang`), on `base` when given (`?share=URL`, or a LAN
+ * parameters a phone needs (`festival`, `show`, `competition`, `lang`), on `base` when given (`?share=URL`, or a LAN
  * address the server reports), else on the page's own origin. Returns null for a `base` that is
  * not an http(s) URL.
  */
@@ -34,4 +37,14 @@ export function isLoopback(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The shared address with `competition` set to `slug`: a rotating projector's QR code names
+ * the competition on screen, so a phone opens on it (and can pick the festival's others).
+ */
+export function withCompetition(url: string, slug: string): string {
+  const u = new URL(url);
+  u.searchParams.set('competition', slug);
+  return u.toString();
 }

@@ -1,0 +1,37 @@
+import type { Placement } from '#protocol';
+import type { Lang } from './i18n.ts';
+
+/** Between the parts of a placement: "网约送餐员 · 青年组 · 决赛". */
+export const PLACEMENT_SEP = ' · ';
+
+/**
+ * Where a competition sits in its festival, as the header shows it: event, group and round
+ * labels in the board's language. The event is left out when it only repeats the competition's
+ * title (a competition file loaded alone is a festival of one whose event is named by its
+ * title), so the header never says the same thing twice.
+ */
+export function placementParts(p: Placement, lang: Lang, title?: string): string[] {
+  const event = p.event.label[lang];
+  const parts = event.trim() === title?.trim() ? [] : [event];
+  parts.push(p.group.label[lang], p.round.label[lang]);
+  return parts;
+}
+
+/** {@link placementParts} in one line: "网约送餐员 · 青年组 · 决赛". */
+export function placementLabel(p: Placement, lang: Lang, title?: string): string {
+  return placementParts(p, lang, title).join(PLACEMENT_SEP);
+}
+
+/**
+ * A placement as short as still tells the competitions of `all` apart (the rotation's "next"
+ * label, the phone's picker): the group is left out when its event has only one group among
+ * `all` ("快递员 · 决赛"), the event and round are always said.
+ */
+export function shortPlacement(p: Placement, lang: Lang, all: readonly Placement[]): string {
+  const groups = new Set(all.filter((o) => o.event.id === p.event.id).map((o) => o.group.id));
+  groups.add(p.group.id);
+  const parts = [p.event.label[lang]];
+  if (groups.size > 1) parts.push(p.group.label[lang]);
+  parts.push(p.round.label[lang]);
+  return parts.join(PLACEMENT_SEP);
+}
