@@ -3,6 +3,8 @@ import { DialogState } from './dialog.svelte.ts';
 import type { NewLogin } from './competition-file.ts';
 import { failText } from './api.ts';
 import { reserveWindow } from './download.ts';
+import { competitionName } from './festival.ts';
+import { FestivalState } from './festival.svelte.ts';
 import { DICTS, type Dict, type Lang } from './i18n.ts';
 import { labelsOf, sheetStations } from './labels.ts';
 import { ContestantImport, TheoryImport } from './imports.svelte.ts';
@@ -35,6 +37,7 @@ export class ConsoleState {
   readonly contestants: ContestantImport;
   readonly theory: TheoryImport;
   readonly newCompetition: NewCompetition;
+  readonly festival: FestivalState;
   #toast = $state.raw<{ text: string; id: number } | null>(null);
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -57,6 +60,7 @@ export class ConsoleState {
     this.contestants = new ContestantImport(this.t);
     this.theory = new TheoryImport(this.t);
     this.newCompetition = new NewCompetition(this.t);
+    this.festival = new FestivalState(this.t);
   }
 
   get api(): Api | null {
@@ -98,7 +102,34 @@ export class ConsoleState {
    * the Bearer header) in a new window, like the results page. Must be called inside a click:
    * the window is opened before the fetch, or a pop-up blocker refuses it.
    */
-  async openSheet(bib: string): Promise<void> {
+  openSheet(bib: string): Promise<void> {
+    return this.#openPage(
+      `/contestants/${encodeURIComponent(bib)}/sheet.html`,
+      `${bib}.html`,
+      this.t.sheetOf(bib),
+    );
+  }
+
+  /**
+   * Opens the printable award certificates (`…/certificates.html`, A4, one per award held):
+   * every award, one award (`award` id) or one contestant's (`bib`). Inside a click, like
+   * {@link openSheet}.
+   */
+  openCertificates(only: { award?: string; bib?: string } = {}): Promise<void> {
+    const query = only.award
+      ? `?award=${encodeURIComponent(only.award)}`
+      : only.bib
+        ? `?bib=${encodeURIComponent(only.bib)}`
+        : '';
+    return this.#openPage(
+      `/certificates.html${query}`,
+      'certificates.html',
+      this.t.awards.certificates,
+    );
+  }
+
+  /** Fetches a page of this competition with the Bearer header into a window opened at once. */
+  async #openPage(rest: string, fallbackName: string, what: string): Promise<void> {
     const api = this.api;
     if (!api) return;
     const show = reserveWindow();
@@ -106,16 +137,28 @@ export class ConsoleState {
       this.notify(this.t.exports.popupBlocked);
       return;
     }
-    const r = await api.download(
-      api.competition(`/contestants/${encodeURIComponent(bib)}/sheet.html`),
-      `${bib}.html`,
-    );
+    const r = await api.download(api.competition(rest), fallbackName);
     if (!r.ok) {
       show(null);
-      this.notify(`${this.t.sheetOf(bib)}：${failText(r, this.t)}`);
+      this.notify(`${what}：${failText(r, this.t)}`);
       return;
     }
     show(r.data.blob);
+  }
+
+  /**
+   * Moves the organiser to another competition of the festival (session switch); the screens
+   * follow the new sign-in. Says how it went in a toast.
+   */
+  async switchCompetition(slug: string): Promise<boolean> {
+    const target = this.festival.festival?.competitions.find((c) => c.slug === slug);
+    const why = await this.session.switchCompetition(slug);
+    if (why) {
+      this.notify(this.t.festival.switchFailed(why));
+      return false;
+    }
+    this.notify(this.t.festival.switched(target ? competitionName(target, this.lang) : slug));
+    return true;
   }
 
   /**
@@ -143,6 +186,7 @@ export class ConsoleState {
     this.officials.reset();
     this.contestants.reset();
     this.theory.reset();
+    this.festival.reset(!signedOut);
     this.dialog.cancel();
   }
 }

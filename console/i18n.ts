@@ -6,7 +6,8 @@
 export type Lang = 'zh' | 'en';
 
 export type Role = 'organiser' | 'head-judge';
-export type Route = 'progress' | 'review' | 'course' | 'judges' | 'import' | 'export' | 'settings';
+export type Route =
+  'festival' | 'progress' | 'review' | 'course' | 'judges' | 'import' | 'export' | 'settings';
 export type CellStatus = 'empty' | 'partial' | 'scored' | 'flagged';
 export type CourseStep = 'draft' | 'live' | 'frozen' | 'ceremony' | 'final';
 export type MarkState = 'current' | 'superseded' | 'voided' | 'void' | 'rerun';
@@ -26,6 +27,7 @@ const zh = {
   loggedInAs: (role: string) => `已登录：${role}`,
   logout: '退出',
   nav: {
+    festival: '技能节',
     progress: '进度',
     review: '评分审核',
     course: '比赛流程',
@@ -359,7 +361,7 @@ const zh = {
     title: '导出与备份',
     hint: '导出的是控制台看到的实时成绩（含封榜后的评分）。',
     csv: '成绩表（CSV）',
-    csvHint: '总分、名次和各站得分，Excel 可直接打开。',
+    csvHint: '总分、名次、奖项和各站得分，Excel 可直接打开。',
     xlsx: '成绩表（Excel）',
     xlsxHint: '成绩表、每个站点一张表，以及全部评分记录。',
     results: '成绩公告（打印）',
@@ -405,6 +407,95 @@ const zh = {
     display: '大屏显示',
     readOnly: '比赛设置由组委会修改，裁判长可在此查看。',
   },
+
+  festival: {
+    title: '技能节',
+    hint: '各工种、组别和轮次的比赛；组委会可在此切换到另一项，无需再次输入密码。',
+    loading: '正在载入技能节…',
+    failed: '技能节信息未能载入',
+    competitions: '比赛项目',
+    countN: (n: number) => `共 ${n} 项`,
+    current: '当前',
+    switchTo: '切换到此项',
+    switching: '正在切换…',
+    switched: (name: string) => `已切换到：${name}`,
+    switchFailed: (why: string) => `切换失败：${why}`,
+    switchByOrganiser: '切换比赛由组委会操作',
+    board: '公开大屏',
+    projector: '大屏轮播',
+    projectorHint: (n: number, s: number) => `${n} 项轮流显示，每项 ${s} 秒`,
+    csv: '全部成绩（CSV）',
+    xlsx: '全部成绩（Excel）',
+    downloadsHint: '每项比赛一段 / 一张工作表，含奖项。',
+    thisCompetition: '本项',
+    placement: (event: string, group: string, round: string) => `${event} · ${group} · ${round}`,
+  },
+
+  advancement: {
+    title: '晋级',
+    hint: '按本轮规则计算，正式发布成绩后才能执行。',
+    rule: '晋级规则',
+    noRule: '本轮没有晋级规则',
+    lastRound: '本轮是最后一轮，没有下一轮',
+    topAllAdvance: (n: number) => `前 ${n} 名晋级，并列同分全部晋级`,
+    topTieBreak: (n: number) => `前 ${n} 名晋级，并列同分按同分排序规则决定`,
+    threshold: (min: string) => `总分达到 ${min} 晋级`,
+    next: '下一轮',
+    carry: (w: string) => `带入本轮成绩 ×${w}`,
+    noCarry: '下一轮从零分开始',
+    advancedN: (n: number) => `晋级 ${n} 人`,
+    extraAtCut: (n: number) => `含因末位同分多晋级的 ${n} 人`,
+    outAtCut: '同分未晋级',
+    outAtCutN: (n: number) => `${n} 人与末位同分但未晋级（同分排序规则决定）`,
+    atCut: '末位',
+    none: '暂无晋级选手',
+    run: '执行晋级',
+    runTitle: (next: string) => `把晋级选手带入「${next}」？`,
+    runBody: (n: number) => `${n} 位选手将成为下一轮的参赛选手（按本轮名次排序）。执行后不能撤销。`,
+    runDone: (n: number, next: string) => `已将 ${n} 位选手带入「${next}」`,
+    done: '晋级已执行，下一轮已有本轮选手。',
+    blocked: '暂不能执行',
+    byOrganiser: '晋级由组委会执行',
+    rank: '名次',
+    total: '总分',
+    unavailable: '晋级信息未能载入',
+  },
+
+  awards: {
+    title: '获奖名单',
+    hint: '按奖项规则在实时成绩上计算；成绩正式发布前为暂定。',
+    provisional: '成绩尚未正式发布，名单为暂定',
+    holdersN: (n: number) => `${n} 人`,
+    nobody: '暂无',
+    printAll: '打印证书',
+    printOne: '打印本奖证书',
+    printHint: 'A4 证书，每人每个奖项一张，在新窗口打开后打印。',
+    certificates: '证书',
+    topN: (n: number) => `名额 ${n} 名`,
+    share: (p: string) => `名额 ${p}%`,
+    atLeast: (min: string) => `总分 ≥ ${min}`,
+    award: '奖项',
+    ties: { higher: '跨奖项并列者同获较高奖项', lower: '跨奖项并列者同获较低奖项' },
+  },
+
+  teams: {
+    title: '团体排名',
+    hint: (best: number | null) =>
+      best === null ? '每个单位全部选手的总分之和' : `每个单位成绩最好的 ${best} 位选手总分之和`,
+    team: '团体',
+    members: '队员',
+    counted: '计入团体成绩',
+    notCounted: '不计入',
+    unranked: '人数不足',
+    provisional: '暂定',
+    unavailable: '团体排名未能载入',
+  },
+
+  carry: {
+    roundTotal: '本轮',
+    carried: '带入',
+    split: (round: string, carried: string) => `本轮 ${round} + 带入 ${carried}`,
+  },
 };
 
 export type Dict = typeof zh;
@@ -424,6 +515,7 @@ const en: Dict = {
   loggedInAs: (role) => `Signed in: ${role}`,
   logout: 'Sign out',
   nav: {
+    festival: 'Festival',
     progress: 'Progress',
     review: 'Review',
     course: 'Course',
@@ -756,7 +848,7 @@ const en: Dict = {
     title: 'Export and backup',
     hint: 'Exports hold the live standings the console sees (marks after the freeze included).',
     csv: 'Standings (CSV)',
-    csvHint: 'Totals, ranks and station scores; opens in Excel.',
+    csvHint: 'Totals, ranks, awards and station scores; opens in Excel.',
     xlsx: 'Standings (Excel)',
     xlsxHint: 'Standings, one sheet per station, and the whole marks log.',
     results: 'Results notice (print)',
@@ -801,6 +893,101 @@ const en: Dict = {
     },
     display: 'Board display',
     readOnly: 'The organiser edits the settings; the head judge can see them here.',
+  },
+
+  festival: {
+    title: 'Festival',
+    hint: 'The events, groups and rounds; the organiser can switch to another one here without the password.',
+    loading: 'Loading the festival…',
+    failed: 'The festival could not be loaded',
+    competitions: 'Competitions',
+    countN: (n) => `${n} in all`,
+    current: 'Current',
+    switchTo: 'Switch to this one',
+    switching: 'Switching…',
+    switched: (name) => `Switched to: ${name}`,
+    switchFailed: (why) => `Switch failed: ${why}`,
+    switchByOrganiser: 'The organiser switches competitions',
+    board: 'Public board',
+    projector: 'Projector rotation',
+    projectorHint: (n, s) => `${n} competitions in turn, ${s} s each`,
+    csv: 'All results (CSV)',
+    xlsx: 'All results (Excel)',
+    downloadsHint: 'One section / one worksheet per competition, awards included.',
+    thisCompetition: 'This competition',
+    placement: (event, group, round) => `${event} · ${group} · ${round}`,
+  },
+
+  advancement: {
+    title: 'Advancement',
+    hint: 'Computed under this round’s rule; it runs once the results are official.',
+    rule: 'Rule',
+    noRule: 'This round has no advancement rule',
+    lastRound: 'This is the last round; there is no next one',
+    topAllAdvance: (n) => `The top ${n} advance; everyone tied at the cut advances`,
+    topTieBreak: (n) => `The top ${n} advance; a tie at the cut is decided by the tie-break rules`,
+    threshold: (min) => `A total of ${min} or more advances`,
+    next: 'Next round',
+    carry: (w) => `Carries this round’s total ×${w}`,
+    noCarry: 'The next round starts from zero',
+    advancedN: (n) => `${n} advance`,
+    extraAtCut: (n) => `including ${n} more for a tie at the cut`,
+    outAtCut: 'Tied, out',
+    outAtCutN: (n) => `${n} tied with the last place but out (decided by the tie-break rules)`,
+    atCut: 'At the cut',
+    none: 'Nobody advances yet',
+    run: 'Run advancement',
+    runTitle: (next) => `Move the advancing contestants into “${next}”?`,
+    runBody: (n) =>
+      `${n} contestants become the next round’s field (in this round’s order). This cannot be undone.`,
+    runDone: (n, next) => `${n} contestants moved into “${next}”`,
+    done: 'Advancement has run: the next round holds this round’s contestants.',
+    blocked: 'Cannot run yet',
+    byOrganiser: 'The organiser runs advancement',
+    rank: 'Rank',
+    total: 'Total',
+    unavailable: 'Advancement could not be loaded',
+  },
+
+  awards: {
+    title: 'Awards',
+    hint: 'Computed under the prize list on the live standings; provisional until the results are official.',
+    provisional: 'The results are not official yet: the list is provisional',
+    holdersN: (n) => (n === 1 ? '1 holder' : `${n} holders`),
+    nobody: 'None yet',
+    printAll: 'Print certificates',
+    printOne: 'Print this award',
+    printHint: 'A4 certificates, one per award held, in a new window to print.',
+    certificates: 'Certificates',
+    topN: (n) => `${n} places`,
+    share: (p) => `${p}% of the field`,
+    atLeast: (min) => `Total ≥ ${min}`,
+    award: 'Award',
+    ties: {
+      higher: 'A tie across two awards gets the higher one',
+      lower: 'A tie across two awards gets the lower one',
+    },
+  },
+
+  teams: {
+    title: 'Team ranking',
+    hint: (best) =>
+      best === null
+        ? 'Sum of every member’s total, per organisation'
+        : `Sum of the best ${best} members’ totals, per organisation`,
+    team: 'Team',
+    members: 'Members',
+    counted: 'Counts for the team',
+    notCounted: 'Not counted',
+    unranked: 'Too few members',
+    provisional: 'Provisional',
+    unavailable: 'The team ranking could not be loaded',
+  },
+
+  carry: {
+    roundTotal: 'Round',
+    carried: 'Carried',
+    split: (round, carried) => `Round ${round} + carried ${carried}`,
   },
 };
 

@@ -2,6 +2,7 @@ import type { Route } from './i18n.ts';
 
 /** Screens in the navigation's order. */
 export const ROUTES: readonly Route[] = [
+  'festival',
   'progress',
   'review',
   'course',

@@ -33,6 +33,13 @@ export interface Me {
   competition: string | null;
 }
 
+/** `POST /api/session/switch`: a session for the organiser of the competition asked for. */
+export interface SwitchAnswer {
+  token: string;
+  expiresAt: string;
+  role: Role;
+}
+
 /**
  * Who is signed in: the token, the competition it belongs to, the role (organiser or head
  * judge) and the name, as `GET /api/me` answers for the token. A judge's code is refused here:
@@ -103,11 +110,7 @@ export class Session {
         if (found.forget) store(null);
         return false;
       }
-      store(token);
-      this.#role = found.role;
-      this.#name = found.name;
-      this.#api = found.api;
-      this.onChange(found.api);
+      this.#adopt(token, found);
       return true;
     } finally {
       this.#busy = false;
@@ -145,6 +148,37 @@ export class Session {
       this.#busy = false;
     }
     return this.login(token);
+  }
+
+  /**
+   * Moves the organiser to another competition of the same festival without the password
+   * (`POST /api/session/switch {slug}` with the current token): the server answers with a
+   * session for that competition's organiser, which replaces the current login in this tab.
+   * The current session is left to expire (12 h), so another tab opened from this one keeps
+   * working. Returns null on success, else why not (the server's Chinese message as sent).
+   */
+  async switchCompetition(slug: string): Promise<string | null> {
+    const api = this.#api;
+    if (!api || this.#busy) return null;
+    this.#busy = true;
+    try {
+      const r = await api.request<SwitchAnswer>('/api/session/switch', { json: { slug } });
+      if (!r.ok) return failText(r, this.#t);
+      const found = await this.#identify(r.data.token);
+      if ('message' in found) return found.message;
+      this.#adopt(r.data.token, found);
+      return null;
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #adopt(token: string, found: { api: Api; role: Role; name: string }): void {
+    store(token);
+    this.#role = found.role;
+    this.#name = found.name;
+    this.#api = found.api;
+    this.onChange(found.api);
   }
 
   /** Signs out; `message` (e.g. the token was revoked) is shown on the login screen. */

@@ -1,4 +1,4 @@
-import { rankRows, type StandingRow } from '#engine';
+import { assignAwards, rankRows, type StandingRow } from '#engine';
 import type {
   BoardDelta,
   BoardEvent,
@@ -27,8 +27,18 @@ export class StaffBoard {
   #recent = $state.raw<(BoardEvent & { revision: number })[]>([]);
   #link = $state.raw<SocketState>('connecting');
 
-  /** Rows in rank order: ranked first, then disqualified, then withdrawn. */
-  readonly ranked: StandingRow[] = $derived(rankRows(this.#rows));
+  /**
+   * Rows in rank order: ranked first, then disqualified, then withdrawn, with the prize list
+   * applied (`awards`) by the engine's `assignAwards`, as the server does for its snapshots —
+   * a delta carries only the rows that changed, while one changed total can move an award.
+   */
+  readonly ranked: StandingRow[] = $derived(
+    assignAwards(
+      rankRows(this.#rows),
+      this.#columns?.awards ?? undefined,
+      this.#competition?.decimals ?? 2,
+    ),
+  );
   /** Stations the head judge has locked (a lock applies to every row alike). */
   readonly lockedStations: ReadonlySet<string> = $derived(lockedStationsOf(this.#rows));
 

@@ -1,0 +1,87 @@
+import type { CompetitionSummary, Placement } from '#protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  boardUrl,
+  competitionName,
+  festivalBoardUrl,
+  groupCompetitions,
+  placementText,
+} from './festival.ts';
+
+const L = (zh: string, en = zh) => ({ zh, en });
+const FESTIVAL = { slug: 'city-festival-2025', title: L('2025 城市技能节', '2025 City Festival') };
+
+function comp(slug: string, event: string, group: string, round: string, order: number) {
+  const placement: Placement = {
+    festival: FESTIVAL,
+    event: { id: event, label: L(`工种${event}`, `Event ${event}`) },
+    group: { id: group, label: L(`组${group}`, `Group ${group}`) },
+    round: { id: round, label: L(`轮${round}`, `Round ${round}`), order },
+  };
+  return {
+    slug,
+    title: L(`比赛 ${slug}`),
+    venue: '',
+    date: '2025-05-01',
+    timeZone: 'Asia/Shanghai',
+    locale: 'zh-CN',
+    state: 'live',
+    decimals: 2,
+    revision: 0,
+    nameDisplay: 'full',
+    frozenAt: null,
+    revealed: null,
+    placement,
+  } satisfies CompetitionSummary;
+}
+
+describe('festival tree', () => {
+  it('groups by event, then group, rounds in order whatever order they come in', () => {
+    const tree = groupCompetitions([
+      comp('riders-a', 'riders', 'a', 'final', 1),
+      comp('couriers-final', 'couriers', 'open', 'final', 2),
+      comp('riders-b', 'riders', 'b', 'final', 1),
+      comp('couriers-pre', 'couriers', 'open', 'pre', 1),
+    ]);
+    expect(tree.map((e) => e.id)).toEqual(['riders', 'couriers']);
+    expect(tree[0]!.groups.map((g) => [g.id, g.rounds.map((r) => r.slug)])).toEqual([
+      ['a', ['riders-a']],
+      ['b', ['riders-b']],
+    ]);
+    expect(tree[1]!.groups[0]!.rounds.map((r) => r.slug)).toEqual([
+      'couriers-pre',
+      'couriers-final',
+    ]);
+    expect(tree[1]!.label.zh).toBe('工种couriers');
+  });
+
+  it('is empty for no competitions', () => {
+    expect(groupCompetitions([])).toEqual([]);
+  });
+});
+
+describe('placement in words', () => {
+  it('reads event · group · round in the console’s language', () => {
+    const c = comp('couriers-pre', 'couriers', 'open', 'pre', 1);
+    expect(placementText(c.placement, c.title, 'zh')).toBe('工种couriers · 组open · 轮pre');
+    expect(placementText(c.placement, c.title, 'en')).toBe(
+      'Event couriers · Group open · Round pre',
+    );
+    expect(competitionName(c, 'zh')).toBe('工种couriers · 组open · 轮pre');
+  });
+
+  it('leaves out an event that only repeats the title (a lone competition)', () => {
+    const c = comp('gaoxin-2024', 'main', 'all', 'final', 1);
+    const lone = { ...c.placement, event: { id: 'main', label: c.title } };
+    expect(placementText(lone, c.title, 'zh')).toBe('组all · 轮final');
+    // The full name keeps it: it names the competition among others.
+    expect(competitionName({ ...c, placement: lone }, 'zh')).toBe(
+      '比赛 gaoxin-2024 · 组all · 轮final',
+    );
+  });
+
+  it('links the public boards', () => {
+    expect(boardUrl('riders-a')).toBe('/scoreboard/?competition=riders-a');
+    expect(festivalBoardUrl('city-festival-2025')).toBe('/scoreboard/?festival=city-festival-2025');
+  });
+});

@@ -1,0 +1,88 @@
+import type { CompetitionSummary, Placement } from '#protocol';
+import { pick, type Lang } from './i18n.ts';
+
+/**
+ * Pure helpers of the festival view (技能节): the festival's competitions as a tree of event
+ * (工种) → group (组别) → round (轮次), and a competition's place in words.
+ */
+
+type Label = { zh: string; en: string };
+
+export interface FestivalGroup {
+  id: string;
+  label: Label;
+  /** The group's rounds, first round first (preliminary → final). */
+  rounds: CompetitionSummary[];
+}
+
+export interface FestivalEvent {
+  id: string;
+  label: Label;
+  groups: FestivalGroup[];
+}
+
+/**
+ * The competitions grouped by event, then group, then round. Events and groups keep the order
+ * in which they first appear (the server lists a festival in event, group, round order);
+ * rounds are sorted by `round.order`, then slug, so a list in any order still reads
+ * preliminary → final.
+ */
+export function groupCompetitions(list: readonly CompetitionSummary[]): FestivalEvent[] {
+  const events: FestivalEvent[] = [];
+  const eventById = new Map<string, FestivalEvent>();
+  for (const c of list) {
+    const { event, group } = c.placement;
+    let e = eventById.get(event.id);
+    if (!e) {
+      e = { id: event.id, label: event.label, groups: [] };
+      eventById.set(event.id, e);
+      events.push(e);
+    }
+    let g = e.groups.find((x) => x.id === group.id);
+    if (!g) {
+      g = { id: group.id, label: group.label, rounds: [] };
+      e.groups.push(g);
+    }
+    g.rounds.push(c);
+  }
+  for (const e of events)
+    for (const g of e.groups)
+      g.rounds.sort(
+        (a, b) => a.placement.round.order - b.placement.round.order || a.slug.localeCompare(b.slug),
+      );
+  return events;
+}
+
+/**
+ * Where a competition sits, as shown beside its title: "event · group · round". The event is
+ * left out when it only repeats the title (a lone competition's event is named after it).
+ */
+export function placementParts(
+  placement: Placement,
+  title: Label,
+  lang: Lang,
+): { event: string | null; group: string; round: string } {
+  const event = pick(placement.event.label, lang);
+  return {
+    event: event && event !== pick(title, lang) ? event : null,
+    group: pick(placement.group.label, lang),
+    round: pick(placement.round.label, lang),
+  };
+}
+
+/** "工种 · 组别 · 轮次" (the event left out when it is the title), for the header. */
+export function placementText(placement: Placement, title: Label, lang: Lang): string {
+  const p = placementParts(placement, title, lang);
+  return [p.event, p.group, p.round].filter(Boolean).join(' · ');
+}
+
+/** A competition's full name in the festival: "event · group · round". */
+export function competitionName(c: CompetitionSummary, lang: Lang): string {
+  const { event, group, round } = c.placement;
+  return [event.label, group.label, round.label].map((l) => pick(l, lang)).join(' · ');
+}
+
+/** The public board of one competition, and the festival's projector rotation. */
+export const boardUrl = (slug: string) => `/scoreboard/?competition=${encodeURIComponent(slug)}`;
+export const festivalBoardUrl = (slug: string) =>
+  `/scoreboard/?festival=${encodeURIComponent(slug)}`;
