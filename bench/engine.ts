@@ -14,19 +14,10 @@ import {
   type SheetValues,
 } from '../server/engine/index.ts';
 import { readFixture } from '../server/plugins/seed.ts';
+import { rng } from '../fixtures/rng.ts';
 
 const index = indexScheme(readFixture().scheme);
 const sheets = [...index.sheets.values()];
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function values(sheetIdx: number, r: () => number): SheetValues {
   const out: SheetValues = {};

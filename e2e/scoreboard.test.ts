@@ -25,6 +25,7 @@ import type {
 } from '../server/protocol/index.ts';
 import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
+import { rng } from '../fixtures/rng.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -88,15 +89,6 @@ class JudgeClient {
   }
 }
 
-/** Small seeded PRNG (mulberry32): the same field every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 7);
 
 /** Plausible raw values of one judge's sheet: skill from the contestant, noise from the judge. */

@@ -29,6 +29,7 @@ import type {
   TeamsResponse,
 } from '../server/protocol/index.ts';
 import { readFestival } from '../server/plugins/seed.ts';
+import { rng } from '../fixtures/rng.ts';
 
 const USAGE =
   '用法: npm run simulate -- --url http://localhost:3000 [--competition SLUG] [--rate 20] [--seed 2024] [--fixture FILE]';
@@ -69,15 +70,6 @@ if (args.competition && !files.has(args.competition)) {
   process.exit(2);
 }
 
-/** Small seeded PRNG (mulberry32) so a run is repeatable. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const hash = (s: string) =>
   [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, Number(args.seed));
 

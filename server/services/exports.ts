@@ -306,13 +306,15 @@ export function certificatesPage(
       if (pick.award && pick.award !== a.id) continue;
       if (pick.bib && pick.bib !== r.bib) continue;
       const result =
-        a.by === 'threshold' ? `成绩 ${r.total} 分` : `第 ${r.rank} 名 · 成绩 ${r.total} 分`;
+        a.by === 'threshold'
+          ? `以 ${r.total} 分的成绩`
+          : `以第 ${r.rank} 名（${r.total} 分）的成绩`;
       pages.push(`<section class="cert" data-testid="certificate" data-bib="${esc(r.bib)}" data-award="${esc(a.id)}">
 ${official ? '' : '<div class="draft">样张 · 成绩未正式公布</div>'}
 <div class="festival">${esc(c.placement.festival.title.zh)}</div>
 <h1>荣 誉 证 书</h1>
 <p class="body"><span class="who">${esc(r.name)}</span>${r.organisation ? `（${esc(r.organisation)}）` : ''}：</p>
-<p class="body">在${esc(c.title.zh)}<br>${esc(placementText(c))}中，${esc(result)}，荣获</p>
+<p class="body">在${esc(c.title.zh)}${esc(c.placement.round.label.zh)}中，${esc(result)}荣获</p>
 <p class="award">${esc(a.label.zh)}</p>
 <p class="en">${esc(a.label.en)} — ${esc(c.title.en)}</p>
 <div class="foot"><div>证书编号 ${esc(`${c.slug}-${a.id}-${r.bib}`)}</div><div class="seal">${esc(c.placement.festival.title.zh)}组委会<br>${esc(chineseDate(c.date))}</div></div>
