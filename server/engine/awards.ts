@@ -67,7 +67,7 @@ export function assignAwards<R extends StandingRow>(
 }
 
 /** A ranked row with at least one station that holds a mark. */
-function eligible(r: StandingRow): boolean {
+function eligible<R extends StandingRow>(r: R): r is R & { rank: number } {
   if (r.rank === null) return false;
   for (const id in r.stations) if (r.stations[id]!.status !== 'empty') return true;
   return false;
