@@ -273,6 +273,44 @@ describe('a festival of two trades on one server', () => {
   });
 });
 
+describe('creating a festival from a file', () => {
+  it('the organiser loads a festival file beside the default contest; its tokens are replaced, and bad files change nothing', async () => {
+    server = await startTestServer();
+    const organiser = server.fixture.officials.find((o) => o.code === 'O01')!.token;
+    const judge = server.fixture.officials.find((o) => o.code === 'J02')!.token;
+    expect((await post('/api/festivals', fest, judge)).status).toBe(403);
+    const broken = structuredClone(fest);
+    broken.competitions[1]!.competition.slug = broken.competitions[0]!.competition.slug;
+    const bad = await post('/api/festivals', broken, organiser);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toMatch(/competitions\.1\.competition\.slug: duplicate/);
+    expect((await getJson<{ festivals: unknown[] }>('/api/festivals')).festivals).toHaveLength(1);
+
+    const res = await post('/api/festivals', fest, organiser);
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as {
+      slug: string;
+      competitions: { slug: string; logins: { code: string; token: string }[] }[];
+    };
+    expect(created.slug).toBe('city-festival-2025');
+    expect(created.competitions.map((c) => c.slug)).toHaveLength(4);
+    const fileToken = tokenIn('rider-youth-2025', 'J02');
+    const newToken = created.competitions[0]!.logins.find((l) => l.code === 'J02')!.token;
+    expect(newToken).not.toBe(fileToken);
+    const me = (t: string) => fetch(`${server!.url}/api/me`, { headers: auth(t) });
+    expect((await me(fileToken)).status).toBe(401);
+    expect(((await (await me(newToken)).json()) as { competition: string }).competition).toBe(
+      'rider-youth-2025',
+    );
+    const festivals = await getJson<{ festivals: FestivalSummary[] }>('/api/festivals');
+    expect(festivals.festivals.map((f) => [f.slug, f.competitions.length])).toEqual([
+      ['gaoxin-2024', 1],
+      ['city-festival-2025', 4],
+    ]);
+    expect((await post('/api/festivals', fest, organiser)).status).toBe(409);
+  });
+});
+
 describe('rounds with carry-over at weight 1', () => {
   it('a final carrying the semifinal at weight 1: the overall total is the exact sum, and ranks follow it', async () => {
     const scheme = (id: string, extra: object) => ({

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { listFestivals } from '../../../db/repositories/competitions.ts';
+import { randomBytes } from 'node:crypto';
+import {
+  insertFestival,
+  listFestivals,
+  shortCodeOf,
+} from '../../../db/repositories/competitions.ts';
+import { FestivalFixture } from '../../protocol/fixture.ts';
 import { festivals } from '../../../db/schema.ts';
 import { identify } from '../../plugins/auth.ts';
 import {
@@ -39,7 +45,8 @@ const NO_FESTIVAL = { error: 'festival/not_found', message: '没有这个技能�
 /**
  * The festival layer (events × groups × rounds):
  * - `GET /api/festivals`, `GET /api/festivals/:slug` — competitions in event, group, round
- *   order and the projector rotation (public);
+ *   order and the projector rotation (public); `POST /api/festivals` (organiser) — a new
+ *   festival from a festival file, with new login tokens;
  * - `GET /api/festivals/:slug/export.csv|xlsx` — one section (sheet) per competition with its
  *   team ranking; the public view, or the live one with a staff Bearer of the festival;
  * - `GET /api/competitions/:slug/teams` — the team ranking (public view unless staff);
@@ -75,6 +82,60 @@ const routes: FastifyPluginAsync = async (app) => {
       festivalSummary(f, festivalCompetitions(app.live.all(), f.id)),
     ),
   }));
+
+  /**
+   * `POST /api/festivals` (organiser): creates a festival from a festival file, every
+   * competition with its scheme, contestants and officials, in one transaction. The file's
+   * tokens are never used: every official gets a new one, returned once with its short code.
+   */
+  app.post(
+    '/api/festivals',
+    { preHandler: organiser, bodyLimit: 64 * 1024 * 1024 },
+    async (req, reply) => {
+      const body = FestivalFixture.safeParse(req.body);
+      if (!body.success)
+        return reply.code(400).send({
+          error: 'festival/invalid',
+          message: body.error.issues
+            .slice(0, 20)
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+            .join('\n'),
+        });
+      const f = body.data;
+      const taken = [
+        ...(app.db.select().from(festivals).where(eq(festivals.slug, f.festival.slug)).get()
+          ? [f.festival.slug]
+          : []),
+        ...f.competitions.map((c) => c.competition.slug).filter((s) => app.live.get(s)),
+      ];
+      if (taken.length)
+        return reply.code(409).send({
+          error: 'festival/slug_taken',
+          message: `已被使用的标识：${taken.join('、')}，请在文件中改名后再导入`,
+        });
+      const logins = f.competitions.map((c) =>
+        c.officials.map((o) => ({ ...o, token: randomBytes(16).toString('hex') })),
+      );
+      insertFestival(app.db, {
+        ...f,
+        competitions: f.competitions.map((c, i) => ({ ...c, officials: logins[i]! })),
+      });
+      for (const c of f.competitions) app.live.load(c.competition.slug);
+      return reply.code(201).send({
+        slug: f.festival.slug,
+        competitions: f.competitions.map((c, i) => ({
+          slug: c.competition.slug,
+          logins: logins[i]!.map((o) => ({
+            code: o.code,
+            name: o.name,
+            role: o.role,
+            token: o.token,
+            shortCode: shortCodeOf(o.token),
+          })),
+        })),
+      });
+    },
+  );
 
   app.get('/api/festivals/:slug', async (req, reply) => {
     const f = festivalOf(req);
