@@ -337,13 +337,13 @@ const zh = {
     drawBody: '将重新生成全部选手的出场顺序（只能在开始评分前进行）。',
     drawDone: (seed: number) => `抽签完成，种子 ${seed}`,
     more: (n: number) => `还有 ${n} 行未显示`,
-    competition: '从文件创建比赛',
+    competition: '从文件创建比赛或技能节',
     competitionHint:
       '选择导出的完整数据（JSON），或手工编写的比赛文件（含评分标准）。将创建一场新比赛，并为全部工作人员生成新登录码。',
     slug: '新比赛标识（可留空，沿用文件中的）',
     badSlug: '标识为 2–64 位小写字母、数字或连字符，以字母或数字开头',
     notJson: '文件不是有效的 JSON',
-    notCompetition: '这不是比赛文件（缺少 competition）',
+    notCompetition: '这不是比赛或技能节文件（缺少 competition，或 festival 与 competitions）',
     fileSays: (slug: string, contestants: number, log: number) =>
       `文件中的比赛：${slug}，${contestants} 位选手，${log} 条评分记录`,
     create: '创建比赛',
@@ -355,6 +355,26 @@ const zh = {
     fullCode: '完整登录码',
     switchTo: '用新组委会登录码登录新比赛',
     switched: (slug: string) => `已切换到 ${slug}`,
+    competitionHint2:
+      '也可以选择技能节文件（含 festival 和多项比赛 competitions），一次创建整个技能节的全部比赛。',
+    festivalFile: (title: string, n: number) => `文件中的技能节：${title}，共 ${n} 项比赛`,
+    festivalSlugs: '技能节和各项比赛的标识沿用文件中的',
+    placement: '工种 · 组别 · 轮次',
+    slugCol: '标识',
+    contestantsCol: '选手',
+    officialsCol: '工作人员',
+    laterRound: '（由晋级产生）',
+    createFestival: (n: number) => `创建技能节（${n} 项比赛）`,
+    festivalCreated: (title: string, n: number) => `已创建技能节 ${title}，共 ${n} 项比赛`,
+    festivalLoginsHint:
+      '文件中的登录码均已作废：每项比赛的全部工作人员都已生成新的登录码。以下登录码只显示这一次，请记录或打印。',
+    festivalEntry: '进入新技能节',
+    festivalEntryHint: (name: string) =>
+      `控制台用第一项比赛（${name}）的组委会登录码登录新技能节，之后在“技能节”页可切换到其它各项，无需再次输入登录码。`,
+    organiserCode: '组委会登录码',
+    festivalSignIn: '用此登录码登录，打开技能节页',
+    festivalSignedIn: (title: string) => `已登录技能节 ${title}`,
+    openFestival: '打开技能节页',
   },
 
   exports: {
@@ -824,13 +844,14 @@ const en: Dict = {
     drawBody: 'Replaces every contestant’s draw order (only before marking starts).',
     drawDone: (seed) => `Drawn with seed ${seed}`,
     more: (n) => `${n} more rows not shown`,
-    competition: 'Create a competition from a file',
+    competition: 'Create a competition or festival from a file',
     competitionHint:
       'Choose a full data export (JSON) or a hand-made competition file with a marking scheme. A new competition is created and every official gets a new login code.',
     slug: 'New slug (optional; the file’s otherwise)',
     badSlug: '2–64 lower-case letters, digits or hyphens, starting with a letter or digit',
     notJson: 'The file is not valid JSON',
-    notCompetition: 'Not a competition file (no “competition”)',
+    notCompetition:
+      'Not a competition or festival file (no “competition”, nor “festival” with “competitions”)',
     fileSays: (slug, contestants, log) =>
       `In the file: ${slug}, ${contestants} contestants, ${log} log entries`,
     create: 'Create competition',
@@ -842,6 +863,26 @@ const en: Dict = {
     fullCode: 'Full login code',
     switchTo: 'Sign in to it with the new organiser code',
     switched: (slug) => `Switched to ${slug}`,
+    competitionHint2:
+      'A festival file (“festival” and its “competitions”) creates every competition of the festival at once.',
+    festivalFile: (title, n) => `In the file: the festival ${title}, ${n} competitions`,
+    festivalSlugs: 'The festival and its competitions keep the file’s slugs',
+    placement: 'Event · group · round',
+    slugCol: 'Slug',
+    contestantsCol: 'Contestants',
+    officialsCol: 'Officials',
+    laterRound: '(filled by advancement)',
+    createFestival: (n) => `Create the festival (${n} competitions)`,
+    festivalCreated: (title, n) => `Festival ${title} created, ${n} competitions`,
+    festivalLoginsHint:
+      'The login codes in the file are not valid: every official of every competition has a new code. These codes are shown only this once: note or print them.',
+    festivalEntry: 'Enter the new festival',
+    festivalEntryHint: (name) =>
+      `The console signs in to the new festival with the organiser code of its first competition (${name}); the Festival page then switches to the others without a code.`,
+    organiserCode: 'Organiser code',
+    festivalSignIn: 'Sign in with this code and open the Festival page',
+    festivalSignedIn: (title) => `Signed in to the festival ${title}`,
+    openFestival: 'Open the Festival page',
   },
 
   exports: {

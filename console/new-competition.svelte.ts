@@ -1,28 +1,36 @@
 import { failText, type Api } from './api.ts';
 import {
+  createdFestival,
   readCompetitionFile,
   SLUG_RE,
   sortLogins,
-  type CompetitionFile,
+  type CompetitionFileInfo,
   type CreatedCompetition,
+  type CreatedFestival,
+  type CreatedFestivalAnswer,
+  type FestivalFileInfo,
 } from './competition-file.ts';
 import type { Dict } from './i18n.ts';
 
-type ReadFile = Extract<CompetitionFile, { ok: true }>;
+type ReadFile = CompetitionFileInfo | FestivalFileInfo;
+
+/** What was created, as shown once: a competition, or a festival of several. */
+export type Created =
+  ({ kind: 'competition' } & CreatedCompetition) | ({ kind: 'festival' } & CreatedFestival);
 
 /**
- * "Create a competition from a file" on the import screen: the picked file (read here only to
- * say what it is), an optional new slug, and the server's answer — the new competition's
- * logins, shown once. The answer outlives a change of sign-in (the organiser may sign in to the
- * new competition with its organiser code and still read the judges' codes); a sign-out
- * forgets it.
+ * "Create from a file" on the import screen: the picked file — a competition or a festival
+ * (技能节), read here only to say what it is — an optional new slug (a competition only: a
+ * festival keeps the file's slugs), and the server's answer — the new logins, shown once. The
+ * answer outlives a change of sign-in (the organiser may sign in to the new competition with
+ * its organiser code and still read the judges' codes); a sign-out forgets it.
  */
 export class NewCompetition {
   #fileName = $state.raw<string | null>(null);
   #file = $state.raw<ReadFile | null>(null);
   #busy = $state.raw(false);
   #error = $state.raw<string | null>(null);
-  #created = $state.raw<CreatedCompetition | null>(null);
+  #created = $state.raw<Created | null>(null);
   /** The slug typed by the organiser ('' keeps the file's). */
   slug = $state('');
   readonly #t: Dict;
@@ -43,13 +51,17 @@ export class NewCompetition {
   get error(): string | null {
     return this.#error;
   }
-  get created(): CreatedCompetition | null {
+  get created(): Created | null {
     return this.#created;
   }
-  /** The slug typed, when it is not one the server accepts. */
+  /** True when the picked file is a festival (no slug to type: the file's are used). */
+  get isFestival(): boolean {
+    return this.#file?.kind === 'festival';
+  }
+  /** The slug typed, when it is not one the server accepts (a competition file only). */
   get slugInvalid(): boolean {
     const s = this.slug.trim();
-    return s !== '' && !SLUG_RE.test(s);
+    return !this.isFestival && s !== '' && !SLUG_RE.test(s);
   }
   get ready(): boolean {
     return !!this.#file && !this.#busy && !this.slugInvalid;
@@ -69,23 +81,37 @@ export class NewCompetition {
     this.#file = read;
   }
 
-  /** `POST /api/competitions[?slug=]` with the file as read; the logins are kept to be shown. */
+  /**
+   * Sends the file as read: a competition to `POST /api/competitions[?slug=]`, a festival to
+   * `POST /api/festivals`. The new logins are kept to be shown.
+   */
   async create(api: Api): Promise<boolean> {
     const file = this.#file;
     if (!file || !this.ready) return false;
-    const slug = this.slug.trim();
     this.#busy = true;
     this.#error = null;
-    const r = await api.request<CreatedCompetition>(
-      `/api/competitions${slug ? `?slug=${encodeURIComponent(slug)}` : ''}`,
-      { json: file.json },
-    );
-    this.#busy = false;
-    if (!r.ok) {
-      this.#error = failText(r, this.#t);
-      return false;
+    let created: Created | null = null;
+    if (file.kind === 'festival') {
+      const r = await api.request<CreatedFestivalAnswer>('/api/festivals', { json: file.json });
+      if (r.ok) created = { kind: 'festival', ...createdFestival(r.data, file) };
+      else this.#error = failText(r, this.#t);
+    } else {
+      const slug = this.slug.trim();
+      const r = await api.request<CreatedCompetition>(
+        `/api/competitions${slug ? `?slug=${encodeURIComponent(slug)}` : ''}`,
+        { json: file.json },
+      );
+      if (r.ok)
+        created = {
+          kind: 'competition',
+          slug: r.data.slug,
+          logins: sortLogins(r.data.logins ?? []),
+        };
+      else this.#error = failText(r, this.#t);
     }
-    this.#created = { slug: r.data.slug, logins: sortLogins(r.data.logins ?? []) };
+    this.#busy = false;
+    if (!created) return false;
+    this.#created = created;
     this.#file = null;
     this.#fileName = null;
     this.slug = '';

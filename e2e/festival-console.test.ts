@@ -5,7 +5,9 @@
  * shows award chips, the awards list, the team ranking and prints certificates; the courier
  * preliminary (2,000 imported scores) is published from the console and advancement runs into
  * the final, which then shows the carried points. Every step is checked on the server through
- * its API. Screenshots land in e2e/artifacts/festival-console-*.png (1440×900): look at them.
+ * its API. Apart, on a server holding only the default contest, the organiser creates the whole
+ * festival from its file through the import screen. Screenshots land in
+ * e2e/artifacts/festival-console-*.png (1440×900): look at them.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,11 +20,12 @@ import { indexScheme, type Sheet } from '../server/engine/index.ts';
 import { readFestival } from '../server/plugins/seed.ts';
 import type {
   AdvancementPreview,
+  FestivalsResponse,
   StandingsResponse,
   TeamsResponse,
 } from '../server/protocol/index.ts';
 import { connectJudge, submitMark } from '../server/test-support.ts';
-import { ARTIFACTS, launchChromium } from './helpers.ts';
+import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
 
 const FESTIVAL = 'city-festival-2025';
 const YOUTH = 'rider-youth-2025';
@@ -459,5 +462,94 @@ describe('organiser console at a festival', () => {
     await byTestId(page, 'awards').waitFor();
     expect(await byTestId(page, 'awards').innerText()).toContain('Print certificates');
     await page.screenshot({ path: join(ARTIFACTS, 'festival-console-en.png') });
+  });
+});
+
+describe('creating a festival from its file in the console', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('shows what the file holds, creates it, shows the new codes and signs in to it', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('[page error]', e));
+    await page.goto(`${server.url}/console/`);
+    const organiser = server.fixture.officials.find((o) => o.role === 'organiser')!;
+    await byTestId(page, 'login-token-input').fill(organiser.token);
+    await byTestId(page, 'login-submit').click();
+    await byTestId(page, 'progress-overall').waitFor({ timeout: 20_000 });
+    await byTestId(page, 'nav-import').click();
+
+    // Before sending: the festival, and each competition by event · group · round.
+    await byTestId(page, 'competition-file').setInputFiles(FESTIVAL_FILE);
+    const preview = byTestId(page, 'festival-file', { slug: FESTIVAL, count: 4 });
+    await preview.waitFor();
+    expect(await preview.innerText()).toContain('2025 高新区新就业形态劳动者技能节');
+    const rows = byTestId(page, 'festival-file-competition');
+    expect(
+      await rows.evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-slug')}:${e.getAttribute('data-contestants')}`),
+      ),
+    ).toEqual([`${YOUTH}:20`, `${SENIOR}:15`, `${PRELIM}:2000`, `${FINAL}:0`]);
+    expect(await rows.nth(2).innerText()).toContain('快递员 · 不分组 · 初赛');
+    // A festival keeps the file's slugs: nothing to type.
+    expect(await byTestId(page, 'competition-slug').count()).toBe(0);
+    expect(await byTestId(page, 'competition-create').innerText()).toBe('创建技能节（4 项比赛）');
+    await preview.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'festival-console-create-preview.png') });
+
+    await byTestId(page, 'competition-create').click();
+    const created = byTestId(page, 'festival-created', { slug: FESTIVAL, count: 4 });
+    await created.waitFor({ timeout: 30_000 });
+
+    // On the server: the festival with its four competitions.
+    const listed = (await (await fetch(`${server.url}/api/festivals`)).json()) as FestivalsResponse;
+    const made = listed.festivals.find((f) => f.slug === FESTIVAL);
+    expect(made?.competitions).toHaveLength(4);
+    expect(made?.competitions.map((c) => c.slug).sort()).toEqual(
+      [YOUTH, SENIOR, PRELIM, FINAL].sort(),
+    );
+
+    // The new codes, per competition, organiser first; none is the file's.
+    const per = byTestId(page, 'festival-created-competition');
+    expect(await per.evaluateAll((els) => els.map((e) => e.getAttribute('data-slug')))).toEqual([
+      YOUTH,
+      SENIOR,
+      PRELIM,
+      FINAL,
+    ]);
+    for (const c of festival.competitions) {
+      const block = byTestId(page, 'festival-created-competition', { slug: c.competition.slug });
+      const logins = block.locator('[data-testid="competition-login"]');
+      expect(await logins.count()).toBe(c.officials.length);
+      expect(await logins.first().getAttribute('data-role')).toBe('organiser');
+      const tokens = await block
+        .locator('[data-testid="competition-login-token"]')
+        .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, '')));
+      expect(tokens.some((x) => c.officials.some((o) => o.token === x))).toBe(false);
+    }
+    // The way in: the first competition's new organiser code.
+    const entryToken = (await byTestId(page, 'festival-organiser-token').innerText()).replace(
+      /\s+/g,
+      '',
+    );
+    const me = await fetch(`${server.url}/api/me`, {
+      headers: { authorization: `Bearer ${entryToken}` },
+    });
+    expect(await me.json()).toMatchObject({ competition: YOUTH, role: 'organiser' });
+    await created.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(ARTIFACTS, 'festival-console-create.png') });
+
+    // Signing in with it opens the festival view of the new festival.
+    await byTestId(page, 'festival-signin').click();
+    await byTestId(page, 'festival', { slug: FESTIVAL }).waitFor({ timeout: 20_000 });
+    expect(await currentSlug(page)).toBe(YOUTH);
+    expect(await page.evaluate(() => sessionStorage.getItem('jx.console.token'))).toBe(entryToken);
   });
 });
