@@ -266,6 +266,17 @@ describe('a festival of two trades on one server', () => {
       expect(r.carried).toBe(carried);
       expect(r.total).toBe(carried); // nothing scored in the final yet
     }
+    // The field came by advancement: a contestant list cannot replace it (nor in a preview).
+    for (const q of ['?dryRun=1', '']) {
+      const r = await post(
+        `/api/competitions/courier-final-2025/contestants/import${q}`,
+        '号码,姓名,单位\n1,张三,顺丰速运\n',
+        tokenIn('courier-final-2025', 'O01'),
+        'text/csv',
+      );
+      expect(r.status).toBe(409);
+      expect((await r.json()).error).toBe('import/advanced_field');
+    }
     // The final's judges see the 38 finalists on their tablets.
     const judge = await connectJudge(server.ws, tokenIn('courier-final-2025', 'J01'));
     expect(judge.welcome.contestants).toHaveLength(38);
@@ -311,72 +322,78 @@ describe('creating a festival from a file', () => {
   });
 });
 
-describe('rounds with carry-over at weight 1', () => {
-  it('a final carrying the semifinal at weight 1: the overall total is the exact sum, and ranks follow it', async () => {
-    const scheme = (id: string, extra: object) => ({
-      schemaVersion: 1,
-      id,
-      label: { zh: id, en: id },
-      decimals: 2,
-      modules: [
+/** A one-station scheme whose score is imported (0–100, three decimals). */
+const scheme = (id: string, extra: object) => ({
+  schemaVersion: 1,
+  id,
+  label: { zh: id, en: id },
+  decimals: 2,
+  modules: [
+    {
+      id: 'm',
+      label: { zh: '成绩', en: 'Score' },
+      weight: 100,
+      points: 100,
+      stations: [
         {
-          id: 'm',
+          id: 'score-station',
           label: { zh: '成绩', en: 'Score' },
-          weight: 100,
           points: 100,
-          stations: [
+          criteria: [
             {
-              id: 'score-station',
+              kind: 'imported',
+              id: 'score',
               label: { zh: '成绩', en: 'Score' },
               points: 100,
-              criteria: [
-                {
-                  kind: 'imported',
-                  id: 'score',
-                  label: { zh: '成绩', en: 'Score' },
-                  points: 100,
-                  step: 0.001,
-                },
-              ],
+              step: 0.001,
             },
           ],
         },
       ],
-      ...extra,
-    });
-    const token = (n: number) => n.toString(16).padStart(32, 'a');
-    const round = (slug: string, order: number, label: string, s: object, n: number) => ({
-      competition: { slug, title: { zh: label, en: label }, date: '2025-11-15' },
-      event: { id: 'courier', label: { zh: '快递员', en: 'Courier' } },
-      round: { id: slug, label: { zh: label, en: label }, order },
-      scheme: s,
-      contestants: Array.from({ length: n }, (_, i) => ({
-        bib: String(i + 1),
-        drawOrder: i + 1,
-        name: `选手${i + 1}`,
-        organisation: '',
-      })),
-      officials: [
-        { code: 'O01', name: '组委会', role: 'organiser', sheets: [], token: token(order) },
-      ],
-    });
-    const file = join(mkdtempSync(join(tmpdir(), 'jx-rounds-')), 'festival.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        festival: { slug: 'rounds', title: { zh: '轮次', en: 'Rounds' }, date: '2025-11-15' },
-        competitions: [
-          round(
-            'semi',
-            1,
-            '半决赛',
-            scheme('semi', { advancement: { by: 'top', count: 5, ties: 'tie-break' } }),
-            12,
-          ),
-          round('final', 2, '决赛', scheme('final', { carry: { weight: 1 } }), 0),
-        ],
-      }),
-    );
+    },
+  ],
+  ...extra,
+});
+const token = (n: number) => n.toString(16).padStart(32, 'a');
+/** A round of the courier event with `n` contestants and an organiser. */
+const round = (slug: string, order: number, label: string, s: object, n: number) => ({
+  competition: { slug, title: { zh: label, en: label }, date: '2025-11-15' },
+  event: { id: 'courier', label: { zh: '快递员', en: 'Courier' } },
+  round: { id: slug, label: { zh: label, en: label }, order },
+  scheme: s,
+  contestants: Array.from({ length: n }, (_, i) => ({
+    bib: String(i + 1),
+    drawOrder: i + 1,
+    name: `选手${i + 1}`,
+    organisation: '',
+  })),
+  officials: [{ code: 'O01', name: '组委会', role: 'organiser', sheets: [], token: token(order) }],
+});
+/** Writes a festival file of rounds to a temp folder. */
+function roundsFile(competitions: object[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'jx-rounds-')), 'festival.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      festival: { slug: 'rounds', title: { zh: '轮次', en: 'Rounds' }, date: '2025-11-15' },
+      competitions,
+    }),
+  );
+  return file;
+}
+
+describe('rounds with carry-over at weight 1', () => {
+  it('a final carrying the semifinal at weight 1: the overall total is the exact sum, and ranks follow it', async () => {
+    const file = roundsFile([
+      round(
+        'semi',
+        1,
+        '半决赛',
+        scheme('semi', { advancement: { by: 'top', count: 5, ties: 'tie-break' } }),
+        12,
+      ),
+      round('final', 2, '决赛', scheme('final', { carry: { weight: 1 } }), 0),
+    ]);
     server = await startTestServer(undefined, file);
     // Three decimals in, two out: the semifinal publishes half-up (66.665 → 66.67), and the
     // final carries the published value, not the raw one.
@@ -460,4 +477,53 @@ describe('rounds with carry-over at weight 1', () => {
       '5 4 65.00 + 79.99 = 144.99',
     ]);
   });
+});
+
+describe('fields of thousands', () => {
+  it('a festival file with a preliminary of 20,000 loads, and 6,000 advance by a threshold in one step', async () => {
+    server = await startTestServer();
+    const organiser = server.fixture.officials.find((o) => o.code === 'O01')!.token;
+    // The festival fixture with a preliminary of 20,000, under other slugs.
+    const big = JSON.parse(
+      JSON.stringify(makeFestival({ prelim: 20_000 })).replaceAll('-2025"', '-big"'),
+    ) as ReturnType<typeof makeFestival>;
+    const res = await post('/api/festivals', big, organiser);
+    expect(res.status, await res.clone().text()).toBe(201);
+    const prelim = await getJson<StandingsResponse>(
+      '/api/competitions/courier-prelim-big/standings',
+    );
+    expect(prelim.rows).toHaveLength(20_000);
+    await server.close();
+
+    server = await startTestServer(
+      undefined,
+      roundsFile([
+        round(
+          'semi',
+          1,
+          '半决赛',
+          scheme('semi', { advancement: { by: 'threshold', min: 40 } }),
+          10_000,
+        ),
+        round('final', 2, '决赛', scheme('final', { carry: { weight: 1 } }), 0),
+      ]),
+    );
+    // Bibs 1–6000 score 40 and above; 6001–10000 score 39.99 (39.999 would publish as 40.00).
+    const csv = Array.from(
+      { length: 10_000 },
+      (_, i) => `${i + 1},${i < 6000 ? 40 + (i % 60) : 39.99}`,
+    );
+    expect(
+      (await post('/api/competitions/semi/imports/score', csv.join('\n'), token(1), 'text/csv'))
+        .status,
+    ).toBe(200);
+    const lock = { action: 'station.lock', stationId: 'score-station' };
+    expect((await post('/api/competitions/semi/course', lock, token(1))).status).toBe(200);
+    const publishIt = { action: 'competition.publish' };
+    expect((await post('/api/competitions/semi/course', publishIt, token(1))).status).toBe(200);
+    const run = await post('/api/competitions/semi/advance', {}, token(1));
+    expect(await run.json()).toEqual({ next: 'final', count: 6000 });
+    const final = await getJson<StandingsResponse>('/api/competitions/final/standings');
+    expect(final.rows).toHaveLength(6000);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { createHash } from 'node:crypto';
 import type { CompetitionFixture, FestivalFixture } from '../../server/protocol/fixture.ts';
 import type { Db } from '../client.ts';
@@ -74,26 +75,43 @@ export function insertCompetition(db: Db, f: CompetitionFixture, festivalId?: nu
       })
       .returning({ id: competitions.id })
       .get();
-    if (f.contestants.length)
-      tx.insert(contestants)
-        .values(f.contestants.map((c) => ({ ...c, competitionId: id })))
-        .run();
-    if (f.officials.length)
-      tx.insert(officials)
-        .values(
-          f.officials.map((o) => ({
-            competitionId: id,
-            code: o.code,
-            name: o.name,
-            role: o.role,
-            tokenHash: hashToken(o.token),
-            shortCodeHash: hashToken(shortCodeOf(o.token)),
-            sheetsJson: JSON.stringify(o.sheets),
-          })),
-        )
-        .run();
+    insertChunked(
+      tx as unknown as Db,
+      contestants,
+      f.contestants.map((c) => ({ ...c, competitionId: id })),
+    );
+    insertChunked(
+      tx as unknown as Db,
+      officials,
+      f.officials.map((o) => ({
+        competitionId: id,
+        code: o.code,
+        name: o.name,
+        role: o.role,
+        tokenHash: hashToken(o.token),
+        shortCodeHash: hashToken(shortCodeOf(o.token)),
+        sheetsJson: JSON.stringify(o.sheets),
+      })),
+    );
     return id;
   });
+}
+
+/**
+ * Inserts rows in statements of at most 500, inside the caller's transaction: one statement
+ * for a field of thousands would pass SQLite's limit of bound variables (and the query
+ * builder's stack), which is how a preliminary of 7,000 once failed to load.
+ */
+export function insertChunked<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  rows: readonly T['$inferInsert'][],
+  size = 500,
+): void {
+  for (let i = 0; i < rows.length; i += size)
+    db.insert(table)
+      .values(rows.slice(i, i + size) as T['$inferInsert'][])
+      .run();
 }
 
 /** The columns that place a competition file in its festival, with the defaults of a festival of one. */

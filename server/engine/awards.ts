@@ -1,6 +1,6 @@
 import type { Awards } from '../protocol/scheme.ts';
 import { toMilli } from './decimal.ts';
-import type { StandingRow } from './standings.ts';
+import { takesPart, type StandingRow } from './standings.ts';
 
 /**
  * Places each positional award covers, from 1: `rank` takes `count` places, `share` takes
@@ -38,7 +38,7 @@ export function assignAwards<R extends StandingRow>(
   decimals: number,
 ): R[] {
   if (!awards) return ranked as R[];
-  const field = ranked.reduce((n, r) => n + (eligible(r) ? 1 : 0), 0);
+  const field = ranked.reduce((n, r) => n + (takesPart(r) ? 1 : 0), 0);
   const places = awardPlaces(awards, field);
   const positional = awards.rules.filter((a) => a.by !== 'threshold');
   const groupSize = new Map<number, number>();
@@ -54,7 +54,7 @@ export function assignAwards<R extends StandingRow>(
   const scale = 10 ** (3 - decimals);
   return ranked.map((r) => {
     const held: string[] = [];
-    if (eligible(r)) {
+    if (takesPart(r)) {
       const place = awards.ties === 'higher' ? r.rank : r.rank + groupSize.get(r.rank)! - 1;
       const prize = awardAt(place);
       for (const a of awards.rules)
@@ -64,11 +64,4 @@ export function assignAwards<R extends StandingRow>(
     const same = r.awards?.length === held.length && r.awards.every((x, i) => x === held[i]);
     return same ? r : { ...r, awards: held };
   });
-}
-
-/** A ranked row with at least one station that holds a mark. */
-function eligible<R extends StandingRow>(r: R): r is R & { rank: number } {
-  if (r.rank === null) return false;
-  for (const id in r.stations) if (r.stations[id]!.status !== 'empty') return true;
-  return false;
 }

@@ -175,7 +175,7 @@ describe('advancers (the cut)', () => {
     );
     rows[37] = row('38', 99.6, { keys: [10] });
     rows[38] = row('39', 99.6, { keys: [20] });
-    return rankRows(rows);
+    return rankRows(rows).map(scored);
   };
 
   it('tie-break: the chain decides, exactly 38 go on and the 39th by bib is in', () => {
@@ -195,12 +195,24 @@ describe('advancers (the cut)', () => {
   });
 
   it('a tie the chain cannot split shares the rank and goes on together', () => {
-    const rows = rankRows([row('1', 90), row('2', 80), row('3', 80), row('4', 70)]);
+    const rows = rankRows([row('1', 90), row('2', 80), row('3', 80), row('4', 70)]).map(scored);
     expect(advancers(rows, { by: 'top', count: 2, ties: 'tie-break' }, 2).advanced).toHaveLength(3);
   });
 
+  it('contestants nobody marked never advance, however few were marked', () => {
+    const rows = rankRows([row('1', 90), row('2', 80), row('3', 0), row('4', 0), row('5', 0)]);
+    const marked = rows.map((r) => (r.totalUnits > 0 ? scored(r) : r));
+    const r = advancers(marked, { by: 'top', count: 3, ties: 'tie-break' }, 2);
+    expect(r.advanced.map((x) => x.bib)).toEqual(['1', '2']);
+    expect(r.extraAtCut).toBe(0);
+  });
+
   it('threshold: every total at or above the line; withdrawn never advance', () => {
-    const rows = rankRows([row('1', 60), row('2', 59.99), row('3', 75, { status: 'withdrawn' })]);
+    const rows = rankRows([
+      row('1', 60),
+      row('2', 59.99),
+      row('3', 75, { status: 'withdrawn' }),
+    ]).map(scored);
     expect(advancers(rows, { by: 'threshold', min: 60 }, 2).advanced.map((r) => r.bib)).toEqual([
       '1',
     ]);

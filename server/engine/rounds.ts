@@ -1,7 +1,7 @@
 import type { Advancement } from '../protocol/scheme.ts';
 import { toMilli } from './decimal.ts';
 import { mul, rat, roundToUnits } from './rational.ts';
-import type { StandingRow } from './standings.ts';
+import { takesPart, type StandingRow } from './standings.ts';
 
 /**
  * Carry-over of one contestant into the next round (带分晋级): the previous round's published
@@ -34,7 +34,7 @@ export interface AdvancementResult {
 
 /**
  * Applies a round's advancement rule to its ranked standings (only ranked, i.e. active,
- * contestants can advance). Source: the scheme's `advancement` (protocol/scheme.ts):
+ * contestants with at least one mark can advance: a no-show tied at 0.00 never goes on). Source: the scheme's `advancement` (protocol/scheme.ts):
  * - `top`, `all-advance`: everyone whose published total is at least the `count`-th ranked
  *   row's total; a tie at the cut takes all of them;
  * - `top`, `tie-break`: ranks 1…count after the tie-break chain, so the chain decides the cut
@@ -48,7 +48,7 @@ export function advancers(
   rule: Advancement,
   decimals: number,
 ): AdvancementResult {
-  const field = ranked.filter((r) => r.rank !== null);
+  const field = ranked.filter(takesPart);
   let advanced: StandingRow[];
   let extraAtCut = 0;
   if (rule.by === 'threshold') {

@@ -109,6 +109,17 @@ export function buildRow(
   };
 }
 
+/**
+ * True when a ranked contestant has at least one mark (a station not `empty`): who can hold an
+ * award or go on to the next round. A contestant nobody has marked is ranked (tied at 0.00 at
+ * the bottom) but has not taken part yet.
+ */
+export function takesPart<R extends StandingRow>(r: R): r is R & { rank: number } {
+  if (r.rank === null) return false;
+  for (const id in r.stations) if (r.stations[id]!.status !== 'empty') return true;
+  return false;
+}
+
 const STATUS_ORDER: Record<ContestantStatus, number> = { active: 0, disqualified: 1, withdrawn: 2 };
 
 const bibCollator = new Intl.Collator('en', { numeric: true });

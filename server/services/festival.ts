@@ -7,7 +7,7 @@ import type {
 } from '#protocol';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import type { FestivalRow } from '../../db/repositories/competitions.ts';
+import { insertChunked, type FestivalRow } from '../../db/repositories/competitions.ts';
 import { auditLog, competitions, contestants } from '../../db/schema.ts';
 import type { LiveCompetition } from './live-competition.ts';
 
@@ -141,21 +141,21 @@ export function runAdvancement(
   const rows: StandingRow[] = preview.advanced;
   const when = new Date().toISOString();
   db.transaction((tx) => {
-    tx.insert(contestants)
-      .values(
-        rows.map((r, i) => ({
-          competitionId: next.id,
-          bib: r.bib,
-          name: r.name,
-          organisation: r.organisation,
-          drawOrder: rows.length - i,
-          carriedMilli: carry
-            ? carryMilli(r.totalUnits, fromDecimals, carry.weight, toDecimals)
-            : null,
-          advancedFromId: r.contestantId,
-        })),
-      )
-      .run();
+    insertChunked(
+      tx as unknown as Db,
+      contestants,
+      rows.map((r, i) => ({
+        competitionId: next.id,
+        bib: r.bib,
+        name: r.name,
+        organisation: r.organisation,
+        drawOrder: rows.length - i,
+        carriedMilli: carry
+          ? carryMilli(r.totalUnits, fromDecimals, carry.weight, toDecimals)
+          : null,
+        advancedFromId: r.contestantId,
+      })),
+    );
     for (const [c, action, detail] of [
       [live, 'round.advance', { to: next.slug, count: rows.length }],
       [next, 'round.advanced_in', { from: live.slug, count: rows.length }],

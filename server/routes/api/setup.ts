@@ -78,6 +78,11 @@ const routes: FastifyPluginAsync = async (app) => {
       const given = preview.rows.filter((r) => r.drawOrder !== null).length;
       if (given && given < preview.rows.length)
         preview.errors.push({ line: 0, message: '抽签顺序须全部填写或全部留空（留空可稍后抽签）' });
+      if ([...live.contestants.values()].some((c) => c.advancedFromId != null))
+        return reply.code(409).send({
+          error: 'import/advanced_field',
+          message: '本轮选手由上一轮晋级产生（含带入成绩），不能用名单替换',
+        });
       const dryRun = (req.query as { dryRun?: string }).dryRun === '1';
       if (dryRun || preview.errors.length)
         return reply.code(preview.errors.length ? 422 : 200).send({ ...preview, imported: 0 });
