@@ -34,7 +34,15 @@ describe('parseRotation', () => {
     expect(parseRotation(new URLSearchParams('show=ab&seconds=1')).seconds).toBe(5);
     expect(parseRotation(new URLSearchParams('show=ab&seconds=9999')).seconds).toBe(600);
     expect(parseRotation(new URLSearchParams('show=ab&seconds=x')).seconds).toBeNull();
-    expect(parseRotation(new URLSearchParams('festival=../x')).festival).toBeNull();
+    // A misspelt festival is still a request for one (the board then says it is not found),
+    // never a silent fall-back to the first competition.
+    expect(parseRotation(new URLSearchParams('festival=City_Festival')).festival).toBe(
+      'City_Festival',
+    );
+    expect(isRotation(parseRotation(new URLSearchParams('festival=')))).toBe(true);
+    expect(
+      parseRotation(new URLSearchParams(`festival=${'x'.repeat(5000)}`)).festival,
+    ).toHaveLength(64);
   });
   it('is no rotation with ?competition= alone', () => {
     const q = parseRotation(new URLSearchParams('competition=gaoxin-2024&page=2'));

@@ -42,7 +42,9 @@ export interface RotationQuery {
 }
 
 export function parseRotation(params: URLSearchParams): RotationQuery {
-  const festival = params.get('festival')?.trim() ?? '';
+  // A festival asked for but misspelt is still asked for: the board says it cannot find it
+  // rather than quietly showing something else.
+  const festival = params.has('festival') ? params.get('festival')!.trim().slice(0, 64) : null;
   const show = [
     ...new Set(
       (params.get('show') ?? '')
@@ -56,7 +58,7 @@ export function parseRotation(params: URLSearchParams): RotationQuery {
     ? Math.min(MAX_SECONDS, Math.max(MIN_SECONDS, Number(raw)))
     : null;
   return {
-    festival: SLUG.test(festival) ? festival : null,
+    festival,
     show: show.length ? show : null,
     seconds,
     start: params.get('competition'),

@@ -32,6 +32,10 @@ describe('shareUrl', () => {
       'http://10.0.0.5:3000/scoreboard/?festival=city-festival-2025&lang=en&competition=couriers-final',
     );
   });
+  it('passes no junk on to the QR code (a 5,000-character value would not fit)', () => {
+    const junk = new URL(`http://10.0.0.5:3000/scoreboard/?festival=${'x'.repeat(5000)}&lang=en`);
+    expect(shareUrl(junk)).toBe('http://10.0.0.5:3000/scoreboard/?lang=en');
+  });
   it('refuses a base that is not http(s)', () => {
     expect(shareUrl(page, 'javascript:alert(1)')).toBeNull();
     expect(shareUrl(page, 'http://[bad')).toBeNull();

@@ -3,6 +3,8 @@
  * phone picks from) and the language. Paging and the rotation's seconds are the projector's.
  */
 const KEPT = ['festival', 'show', 'competition', 'lang'] as const;
+/** Longest value of a kept parameter passed on (a `show` list of a dozen slugs fits). */
+const MAX_KEPT = 400;
 
 /**
  * The address the projector's QR code gives to phones: this board's page with only the
@@ -22,7 +24,8 @@ export function shareUrl(page: URL, base: string | null = null): string | null {
   const q = new URLSearchParams();
   for (const k of KEPT) {
     const v = page.searchParams.get(k);
-    if (v !== null) q.set(k, v);
+    // A QR code holds a few hundred characters: junk in the address is not passed on.
+    if (v !== null && v.length <= MAX_KEPT) q.set(k, v);
   }
   target.search = q.toString();
   target.hash = '';

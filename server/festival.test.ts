@@ -178,6 +178,26 @@ describe('a festival of two trades on one server', () => {
       expect(xlsxRows).toEqual(board);
     }
 
+    // Certificates: one A4 page per award held, marked as a draft until results are official.
+    const youthOrganiser = tokenIn('rider-youth-2025', 'O01');
+    const certs = await fetch(`${server.url}/api/competitions/rider-youth-2025/certificates.html`, {
+      headers: auth(youthOrganiser),
+    });
+    expect(certs.status).toBe(200);
+    const html = await certs.text();
+    const held = boards[0]!.rows.flatMap((r) => (r.awards ?? []).map((a) => `${r.bib}:${a}`));
+    expect(held.length).toBeGreaterThan(0);
+    expect(html.match(/data-testid="certificate"/g)).toHaveLength(held.length);
+    const winner = boards[0]!.rows[0]!;
+    expect(winner.awards).toContain('first');
+    expect(html).toContain(`${winner.name}</span>（${winner.organisation}）`);
+    expect(html).toContain('在2025 高新区网约送餐员技能比赛（青年组）决赛中，以第 1 名');
+    expect(html).toContain('2025年11月15日');
+    expect(html).toContain('样张');
+    expect(
+      (await fetch(`${server.url}/api/competitions/rider-youth-2025/certificates.html`)).status,
+    ).toBe(401);
+
     // Team ranking from the best 3 of each platform, ranked like contestants.
     const teams = await getJson<TeamsResponse>('/api/competitions/rider-youth-2025/teams');
     expect(teams.best).toBe(3);
@@ -295,6 +315,16 @@ describe('creating a festival from a file', () => {
     const bad = await post('/api/festivals', broken, organiser);
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/competitions\.1\.competition\.slug: duplicate/);
+    // Rounds in the wrong order: the final at order 1 carries from nothing, and the
+    // preliminary at order 2 sends its contestants nowhere.
+    const swapped = structuredClone(fest);
+    swapped.competitions[2]!.round!.order = 2;
+    swapped.competitions[3]!.round!.order = 1;
+    const wrong = await post('/api/festivals', swapped, organiser);
+    expect(wrong.status).toBe(400);
+    const message = ((await wrong.json()) as { message: string }).message;
+    expect(message).toMatch(/competitions\.2\.scheme\.advancement: .*no later round/);
+    expect(message).toMatch(/competitions\.3\.scheme\.carry: .*no earlier round/);
     expect((await getJson<{ festivals: unknown[] }>('/api/festivals')).festivals).toHaveLength(1);
 
     const res = await post('/api/festivals', fest, organiser);

@@ -150,6 +150,31 @@ export const FestivalFixture = z
         tokens.add(o.token);
       });
     });
+    // Rounds must make sense together: a carry needs an earlier round of the same group to
+    // carry from, and an advancement a later one to send contestants to.
+    const orders = (c: CompetitionFixture) =>
+      f.competitions
+        .filter(
+          (o) =>
+            (o.event?.id ?? 'main') === (c.event?.id ?? 'main') &&
+            (o.group?.id ?? 'all') === (c.group?.id ?? 'all'),
+        )
+        .map((o) => o.round?.order ?? 1);
+    f.competitions.forEach((c, i) => {
+      const order = c.round?.order ?? 1;
+      if (c.scheme.carry && !orders(c).some((o) => o < order))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['competitions', i, 'scheme', 'carry'],
+          message: 'carries an earlier round, but its event and group have no earlier round',
+        });
+      if (c.scheme.advancement && !orders(c).some((o) => o > order))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['competitions', i, 'scheme', 'advancement'],
+          message: 'sends contestants on, but its event and group have no later round',
+        });
+    });
     f.festival.board.show.forEach((s, i) => {
       if (!slugs.has(s))
         ctx.addIssue({

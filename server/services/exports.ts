@@ -314,7 +314,7 @@ ${official ? '' : '<div class="draft">样张 · 成绩未正式公布</div>'}
 <div class="festival">${esc(c.placement.festival.title.zh)}</div>
 <h1>荣 誉 证 书</h1>
 <p class="body"><span class="who">${esc(r.name)}</span>${r.organisation ? `（${esc(r.organisation)}）` : ''}：</p>
-<p class="body">在${esc(c.title.zh)}${esc(c.placement.round.label.zh)}中，${esc(result)}荣获</p>
+<p class="body">在${esc(c.title.zh)}${c.title.zh.includes(c.placement.round.label.zh) ? '' : esc(c.placement.round.label.zh)}中，${esc(result)}荣获</p>
 <p class="award">${esc(a.label.zh)}</p>
 <p class="en">${esc(a.label.en)} — ${esc(c.title.en)}</p>
 <div class="foot"><div>证书编号 ${esc(`${c.slug}-${a.id}-${r.bib}`)}</div><div class="seal">${esc(c.placement.festival.title.zh)}组委会<br>${esc(chineseDate(c.date))}</div></div>

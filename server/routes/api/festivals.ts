@@ -48,8 +48,9 @@ const NO_FESTIVAL = { error: 'festival/not_found', message: '没有这个技能�
  *   order and the projector rotation (public); `POST /api/festivals` (organiser) — a new
  *   festival from a festival file, with new login tokens;
  * - `GET /api/festivals/:slug/export.csv|xlsx` — one section (sheet) per competition with its
- *   team ranking; the public view, or the live one with a staff Bearer of the festival;
- * - `GET /api/competitions/:slug/teams` — the team ranking (public view unless staff);
+ *   team ranking; the public view, or the live one with the Bearer of an organiser of the
+ *   festival;
+ * - `GET /api/competitions/:slug/teams` — the team ranking (public view unless its own staff);
  * - `GET /api/competitions/:slug/advancement` (organiser, head judge) — who would go on;
  * - `POST /api/competitions/:slug/advance` (organiser) — makes them the next round's field;
  * - `GET /api/competitions/:slug/certificates.html[?award=ID][&bib=BIB]` (organiser, head
@@ -63,12 +64,26 @@ const routes: FastifyPluginAsync = async (app) => {
     const p = SlugParams.safeParse(req.params);
     return p.success ? app.live.get(p.data.slug) : undefined;
   };
-  /** The staff official of the request's Bearer token, when it belongs to this festival. */
-  const staffOf = (req: FastifyRequest, festivalId: number) => {
+  const bearer = (req: FastifyRequest) => {
     const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const who = m ? identify(app, m[1]!) : null;
-    if (!who || who.role === 'judge') return null;
-    return app.live.byId(who.competitionId)?.festivalId === festivalId ? who : null;
+    return m ? identify(app, m[1]!) : null;
+  };
+  /**
+   * Whether the request sees a competition live (staff view) rather than as the public: its
+   * own organiser or head judge, as everywhere else (`/standings`, exports).
+   */
+  const staffOfCompetition = (req: FastifyRequest, live: LiveCompetition) => {
+    const who = bearer(req);
+    return !!who && who.role !== 'judge' && who.competitionId === live.id;
+  };
+  /** Festival-wide staff view (the festival's exports): an organiser of any of its competitions. */
+  const organiserOfFestival = (req: FastifyRequest, festivalId: number) => {
+    const who = bearer(req);
+    return (
+      !!who &&
+      who.role === 'organiser' &&
+      app.live.byId(who.competitionId)?.festivalId === festivalId
+    );
   };
   const festivalOf = (req: FastifyRequest) => {
     const p = SlugParams.safeParse(req.params);
@@ -144,7 +159,7 @@ const routes: FastifyPluginAsync = async (app) => {
   });
 
   const sections = (req: FastifyRequest, festivalId: number): FestivalSection[] => {
-    const staff = !!staffOf(req, festivalId);
+    const staff = organiserOfFestival(req, festivalId);
     return festivalCompetitions(app.live.all(), festivalId).map((live) => {
       const view = staff ? live.snapshot() : live.publicSnapshot();
       const revealing = view.competition.revealed !== null;
@@ -175,8 +190,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get('/api/competitions/:slug/teams', async (req, reply) => {
     const live = competition(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
-    const staff = !!staffOf(req, live.festivalId);
-    const view = staff ? live.snapshot() : live.publicSnapshot();
+    const view = staffOfCompetition(req, live) ? live.snapshot() : live.publicSnapshot();
     // During the reveal the public holds only the revealed rows: no team ranking until final.
     const rows = view.competition.revealed !== null ? [] : view.rows;
     const body = teamsResponse(live, view.competition, rows);
