@@ -178,6 +178,27 @@ describe('a festival of two trades on one server', () => {
       expect(xlsxRows).toEqual(board);
     }
 
+    // Exports are built once per state and view, never served stale: a new mark changes them.
+    const festivalCsvText = () =>
+      fetch(`${server!.url}/api/festivals/city-festival-2025/export.csv`).then((r) => r.text());
+    const before = await festivalCsvText();
+    expect(await festivalCsvText()).toBe(before);
+    const late = await connectJudge(server.ws, tokenIn('rider-senior-2025', 'J01'));
+    const last = [...late.welcome.contestants].sort((a, b) => b.drawOrder - a.drawOrder)[0]!;
+    expect(
+      (
+        await submitMark(late, {
+          contestantId: last.id,
+          sheetId: 'theory-exam',
+          values: { 'theory-score': '11' },
+        })
+      ).type,
+    ).toBe('mark.ack');
+    late.close();
+    const after = await festivalCsvText();
+    expect(after).not.toBe(before);
+    expect(after).toContain('11.00');
+
     // Certificates: one A4 page per award held, marked as a draft until results are official.
     const youthOrganiser = tokenIn('rider-youth-2025', 'O01');
     const certs = await fetch(`${server.url}/api/competitions/rider-youth-2025/certificates.html`, {

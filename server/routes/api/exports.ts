@@ -12,6 +12,7 @@ import {
   toCsv,
   toXlsx,
 } from '../../services/exports.ts';
+import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
 
 const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
@@ -38,29 +39,48 @@ const routes: FastifyPluginAsync = async (app) => {
   const attachment = (slug: string, ext: string) =>
     `attachment; filename="${slug}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${slug}-成绩.${ext}`)}`;
 
-  app.get('/api/competitions/:slug/export.csv', async (req, reply) => {
+  /** One build per competition state and view; see services/export-cache.ts. */
+  const built = new ExportCache<string | Buffer>();
+  const cached = (
+    kind: string,
+    r: { live: LiveCompetition; staff: boolean },
+    make: () => Promise<string | Buffer> | string | Buffer,
+  ) => built.get(exportKey(`${kind}:${r.live.slug}`, r.staff, [r.live.summary]), make);
+  /** Exports cost CPU: a viewer gets a few a minute (a CDN-less LAN has no other shield). */
+  const limited = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
+
+  app.get('/api/competitions/:slug/export.csv', limited, async (req, reply) => {
     const r = resolve(req);
     if (!r) return reply.code(404).send(notFound);
-    const view = r.staff ? r.live.snapshot() : r.live.publicSnapshot();
-    const { header, rows } = standingsTable(view);
+    const csv = await cached('csv', r, () => {
+      const { header, rows } = standingsTable(
+        r.staff ? r.live.snapshot() : r.live.publicSnapshot(),
+      );
+      return toCsv(header, rows);
+    });
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', attachment(r.live.slug, 'csv'))
-      .send(toCsv(header, rows));
+      .send(csv);
   });
 
-  app.get('/api/competitions/:slug/export.xlsx', async (req, reply) => {
+  app.get('/api/competitions/:slug/export.xlsx', limited, async (req, reply) => {
     const r = resolve(req);
     if (!r) return reply.code(404).send(notFound);
-    const view = r.staff ? r.live.snapshot() : r.live.publicSnapshot();
-    const buf = await toXlsx(r.live, view, r.staff ? listMarks(app.db, r.live.id) : null);
+    const buf = await cached('xlsx', r, () =>
+      toXlsx(
+        r.live,
+        r.staff ? r.live.snapshot() : r.live.publicSnapshot(),
+        r.staff ? listMarks(app.db, r.live.id) : null,
+      ),
+    );
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', attachment(r.live.slug, 'xlsx'))
       .send(buf);
   });
 
-  app.get('/api/competitions/:slug/results.html', async (req, reply) => {
+  app.get('/api/competitions/:slug/results.html', limited, async (req, reply) => {
     const r = resolve(req);
     if (!r) return reply.code(404).send(notFound);
     const view = r.staff ? r.live.snapshot() : r.live.publicSnapshot();

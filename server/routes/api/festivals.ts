@@ -10,6 +10,7 @@ import {
 import { FestivalFixture } from '../../protocol/fixture.ts';
 import { festivals } from '../../../db/schema.ts';
 import { identify } from '../../plugins/auth.ts';
+import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import {
   certificatesPage,
   festivalCsv,
@@ -158,33 +159,50 @@ const routes: FastifyPluginAsync = async (app) => {
     return festivalSummary(f, festivalCompetitions(app.live.all(), f.id));
   });
 
-  const sections = (req: FastifyRequest, festivalId: number): FestivalSection[] => {
+  /** The festival's sections as this request may see them, and the key of what they show. */
+  const sections = (req: FastifyRequest, festivalId: number) => {
     const staff = organiserOfFestival(req, festivalId);
-    return festivalCompetitions(app.live.all(), festivalId).map((live) => {
-      const view = staff ? live.snapshot() : live.publicSnapshot();
-      const revealing = view.competition.revealed !== null;
-      return { view, teams: revealing ? null : teamsOf(live, view.rows) };
-    });
+    const members = festivalCompetitions(app.live.all(), festivalId);
+    return {
+      key: (kind: string) =>
+        exportKey(
+          `festival-${kind}:${festivalId}`,
+          staff,
+          members.map((m) => m.summary),
+        ),
+      build: (): FestivalSection[] =>
+        members.map((live) => {
+          const view = staff ? live.snapshot() : live.publicSnapshot();
+          const revealing = view.competition.revealed !== null;
+          return { view, teams: revealing ? null : teamsOf(live, view.rows) };
+        }),
+    };
   };
+  const built = new ExportCache<string | Buffer>();
+  const limited = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
   const attachment = (slug: string, ext: string) =>
     `attachment; filename="${slug}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${slug}-成绩汇总.${ext}`)}`;
 
-  app.get('/api/festivals/:slug/export.csv', async (req, reply) => {
+  app.get('/api/festivals/:slug/export.csv', limited, async (req, reply) => {
     const f = festivalOf(req);
     if (!f) return reply.code(404).send(NO_FESTIVAL);
+    const s = sections(req, f.id);
+    const csv = await built.get(s.key('csv'), () => festivalCsv(f.titleZh, s.build()));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', attachment(f.slug, 'csv'))
-      .send(festivalCsv(f.titleZh, sections(req, f.id)));
+      .send(csv);
   });
 
-  app.get('/api/festivals/:slug/export.xlsx', async (req, reply) => {
+  app.get('/api/festivals/:slug/export.xlsx', limited, async (req, reply) => {
     const f = festivalOf(req);
     if (!f) return reply.code(404).send(NO_FESTIVAL);
+    const s = sections(req, f.id);
+    const xlsx = await built.get(s.key('xlsx'), () => festivalXlsx(f.titleZh, s.build()));
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', attachment(f.slug, 'xlsx'))
-      .send(await festivalXlsx(f.titleZh, sections(req, f.id)));
+      .send(xlsx);
   });
 
   app.get('/api/competitions/:slug/teams', async (req, reply) => {
