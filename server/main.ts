@@ -61,17 +61,23 @@ const lines = [
   ...lan.map((u) => `  局域网      ${u}/scoreboard/`),
   `  数据目录    ${resolve(config.DATA_DIR)}`,
 ];
-// Judge login links of the loaded file's competitions, while their demo tokens are still valid.
+// Demo logins of the loaded file's competitions, while their demo tokens are still valid.
 const festival = readFestival(config.FIXTURE && resolve(config.FIXTURE));
 for (const f of festival.competitions) {
+  // Judges get their tablet link; in a festival, the organiser's and head judge's codes too
+  // (the console's password opens the first competition; these open the others).
   const demo = f.officials.filter(
-    (o) => o.role === 'judge' && findOfficialByToken(app.db, o.token),
+    (o) =>
+      (o.role === 'judge' || festival.competitions.length > 1) &&
+      findOfficialByToken(app.db, o.token),
   );
   if (!demo.length) continue;
-  lines.push('', `裁判登录链接（${f.competition.title.zh}，演示用）:`);
+  lines.push('', `登录（${f.competition.title.zh}，演示用）:`);
   for (const o of demo)
     lines.push(
-      `  ${o.code} ${o.name.padEnd(4, '　')} 登录码 ${shortCodeOf(o.token)}  ${base}/judge-tablet/#token=${o.token}`,
+      o.role === 'judge'
+        ? `  ${o.code} ${o.name.padEnd(4, '　')} 登录码 ${shortCodeOf(o.token)}  ${base}/judge-tablet/#token=${o.token}`
+        : `  ${o.code} ${o.name.padEnd(4, '　')} 控制台登录码 ${shortCodeOf(o.token)}（${o.role === 'organiser' ? '组委会' : '裁判长'}）`,
     );
 }
 if (festival.competitions.length > 1)
