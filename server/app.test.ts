@@ -1,5 +1,12 @@
 import { rankRows, type StandingRow } from '#engine';
-import type { BoardDelta, BoardSnapshot, MarkAck, MarkReject, StandingsResponse } from '#protocol';
+import type {
+  BoardDelta,
+  BoardServerMessage,
+  BoardSnapshot,
+  MarkAck,
+  MarkReject,
+  StandingsResponse,
+} from '#protocol';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode } from './protocol/constants.ts';
@@ -292,6 +299,17 @@ describe('board resume', () => {
       snap.revision + 3,
     );
     [judge, back, stale].forEach((s) => s.close());
+  });
+
+  it('answers a malformed `since` with a snapshot, not "competition not found"', async () => {
+    for (const since of ['abc', '-5', '1e400']) {
+      const b = new TestSocket<BoardServerMessage>(
+        `${server.ws}/ws/board?competition=${slug}&since=${since}`,
+      );
+      const first = await b.next<BoardServerMessage>(() => true);
+      expect(first.type, `since=${since}`).toBe('board.snapshot');
+      b.close();
+    }
   });
 });
 

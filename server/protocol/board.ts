@@ -5,8 +5,11 @@ import type { CompetitionSummary, StandingsColumns } from './http.ts';
 /** Query of the board socket: `/ws/board?competition=SLUG&since=REVISION`. */
 export const BoardQuery = z.object({
   competition: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
-  /** Last revision this board applied; the server sends only what came after it. */
-  since: z.coerce.number().int().min(0).optional(),
+  /**
+   * Last revision this board applied; the server sends only what came after it. A malformed
+   * one is ignored: the board gets a snapshot, which is always a correct answer.
+   */
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
 });
 
 /** The full table at one revision. */
