@@ -20,6 +20,7 @@ import livePlugin from './plugins/live.ts';
 import staticPlugin from './plugins/static.ts';
 import { openDatabase } from '../db/client.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
+import { z } from 'zod';
 
 export interface AppOptions {
   /** Folder of the SQLite file (`jiangxing.db`). */
@@ -38,6 +39,10 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 
 /** Path of the database inside a data folder. */
 export const dbFile = (dataDir: string) => join(dataDir, 'jiangxing.db');
+
+// zod's own messages (a wrong type, a missing field) in Chinese like every other message the
+// API sends; the schemas' own messages are written in Chinese.
+z.config(z.locales.zhCN());
 
 /**
  * Builds the whole server without listening: plugins, routes, pages. Tests call this with a

@@ -335,7 +335,9 @@ describe('creating a festival from a file', () => {
     broken.competitions[1]!.competition.slug = broken.competitions[0]!.competition.slug;
     const bad = await post('/api/festivals', broken, organiser);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toMatch(/competitions\.1\.competition\.slug: duplicate/);
+    expect((await bad.json()).message).toMatch(
+      /competitions\.1\.competition\.slug: 比赛标识 .* 重复/,
+    );
     // Rounds in the wrong order: the final at order 1 carries from nothing, and the
     // preliminary at order 2 sends its contestants nowhere.
     const swapped = structuredClone(fest);
@@ -344,8 +346,8 @@ describe('creating a festival from a file', () => {
     const wrong = await post('/api/festivals', swapped, organiser);
     expect(wrong.status).toBe(400);
     const message = ((await wrong.json()) as { message: string }).message;
-    expect(message).toMatch(/competitions\.2\.scheme\.advancement: .*no later round/);
-    expect(message).toMatch(/competitions\.3\.scheme\.carry: .*no earlier round/);
+    expect(message).toMatch(/competitions\.2\.scheme\.advancement: .*没有后续轮次/);
+    expect(message).toMatch(/competitions\.3\.scheme\.carry: .*没有更早的轮次/);
     expect((await getJson<{ festivals: unknown[] }>('/api/festivals')).festivals).toHaveLength(1);
 
     const res = await post('/api/festivals', fest, organiser);

@@ -49,9 +49,9 @@ describe('the default scheme', () => {
     const r = parseScheme(broken);
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.errors).toContain('modules: module weights add up to 110, not 100');
+      expect(r.errors).toContain('modules: 模块权重合计 110，应为 100');
       expect(
-        r.errors.some((e) => e.startsWith('modules.1.stations.1.id: duplicate id "cleaning"')),
+        r.errors.some((e) => e.startsWith('modules.1.stations.1.id: 标识 "cleaning" 重复')),
       ).toBe(true);
     }
   });

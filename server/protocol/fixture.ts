@@ -4,7 +4,7 @@ import { LocalText, MarkingScheme } from './scheme.ts';
 export const Bib = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9-]{1,12}$/, 'bib: 1–12 letters, digits or dashes');
+  .regex(/^[A-Za-z0-9-]{1,12}$/, '号码须为 1–12 位字母、数字或连字符');
 
 export const ContestantStatus = z.enum(['active', 'withdrawn', 'disqualified']);
 
@@ -27,7 +27,7 @@ export const OfficialInput = z.object({
   /** Sheet ids (stations, or sub-stations) this judge scores. */
   sheets: z.array(z.string()).default([]),
   /** Login token (≥ 128 bits, hex). Stored only as a hash. */
-  token: z.string().regex(/^[0-9a-f]{32,128}$/, 'token: at least 32 hex digits (128 bits)'),
+  token: z.string().regex(/^[0-9a-f]{32,128}$/, '登录令牌须为至少 32 位十六进制（128 位）'),
 });
 export type OfficialInput = z.infer<typeof OfficialInput>;
 
@@ -41,9 +41,7 @@ export const CompetitionInfo = z.object({
 });
 export type CompetitionInfo = z.infer<typeof CompetitionInfo>;
 
-const PlaceId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'id: lower-case letters, digits, dashes');
+const PlaceId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, '标识只能用小写字母、数字和连字符');
 
 /**
  * A competition as a file: what the default contest ships as and what the organiser can load.
@@ -74,21 +72,21 @@ export const CompetitionFixture = z
       items.forEach((it, i) => {
         const k = key(it);
         if (seen.has(k))
-          ctx.addIssue({ code: 'custom', path: [path, i], message: `duplicate ${what} ${k}` });
+          ctx.addIssue({ code: 'custom', path: [path, i], message: `${what} ${k} 重复` });
         seen.add(k);
       });
     };
-    dup(f.contestants, (c) => c.bib, 'contestants', 'bib');
-    dup(f.contestants, (c) => String(c.drawOrder), 'contestants', 'draw order');
-    dup(f.officials, (o) => o.code, 'officials', 'code');
-    dup(f.officials, (o) => o.token, 'officials', 'token');
+    dup(f.contestants, (c) => c.bib, 'contestants', '号码');
+    dup(f.contestants, (c) => String(c.drawOrder), 'contestants', '抽签顺序');
+    dup(f.officials, (o) => o.code, 'officials', '人员编号');
+    dup(f.officials, (o) => o.token, 'officials', '登录令牌');
     f.officials.forEach((o, i) =>
       o.sheets.forEach((s, j) => {
         if (!sheetIds.has(s))
           ctx.addIssue({
             code: 'custom',
             path: ['officials', i, 'sheets', j],
-            message: `no sheet "${s}" in the scheme`,
+            message: `评分标准中没有评分表 "${s}"`,
           });
       }),
     );
@@ -129,7 +127,7 @@ export const FestivalFixture = z
         ctx.addIssue({
           code: 'custom',
           path: ['competitions', i, 'competition', 'slug'],
-          message: `duplicate competition slug ${c.competition.slug}`,
+          message: `比赛标识 ${c.competition.slug} 重复`,
         });
       slugs.add(c.competition.slug);
       const place = `${c.event?.id ?? 'main'}/${c.group?.id ?? 'all'}/${c.round?.order ?? 1}`;
@@ -137,7 +135,7 @@ export const FestivalFixture = z
         ctx.addIssue({
           code: 'custom',
           path: ['competitions', i],
-          message: `two competitions at event/group/round ${place}`,
+          message: `两场比赛处于同一工种/组别/轮次 ${place}`,
         });
       places.add(place);
       c.officials.forEach((o, j) => {
@@ -145,7 +143,7 @@ export const FestivalFixture = z
           ctx.addIssue({
             code: 'custom',
             path: ['competitions', i, 'officials', j, 'token'],
-            message: 'a token used twice in the festival',
+            message: '同一登录令牌在技能节中用了两次',
           });
         tokens.add(o.token);
       });
@@ -166,13 +164,13 @@ export const FestivalFixture = z
         ctx.addIssue({
           code: 'custom',
           path: ['competitions', i, 'scheme', 'carry'],
-          message: 'carries an earlier round, but its event and group have no earlier round',
+          message: '设置了带分（carry），但同一工种、组别没有更早的轮次',
         });
       if (c.scheme.advancement && !orders(c).some((o) => o > order))
         ctx.addIssue({
           code: 'custom',
           path: ['competitions', i, 'scheme', 'advancement'],
-          message: 'sends contestants on, but its event and group have no later round',
+          message: '设置了晋级规则，但同一工种、组别没有后续轮次',
         });
     });
     f.festival.board.show.forEach((s, i) => {
@@ -180,7 +178,7 @@ export const FestivalFixture = z
         ctx.addIssue({
           code: 'custom',
           path: ['festival', 'board', 'show', i],
-          message: `no competition ${s} in the festival`,
+          message: `技能节中没有比赛 ${s}`,
         });
     });
   });

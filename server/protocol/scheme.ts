@@ -11,9 +11,7 @@ import { parseMilli } from '../engine/decimal.ts';
  * integer milli-points. See docs/scheme.md.
  */
 
-const Id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'id must be lower-case letters, digits and dashes');
+const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, '标识只能用小写字母、数字和连字符');
 
 /** A text shown to people, in Chinese and English. */
 export const LocalText = z.object({
@@ -26,7 +24,7 @@ const Points = z
   .number()
   .nonnegative()
   .max(1_000_000)
-  .refine((x) => parseMilli(x).ok, 'at most three decimals');
+  .refine((x) => parseMilli(x).ok, '最多三位小数');
 
 export const Fault = z.object({
   id: Id,
@@ -89,7 +87,7 @@ export const DifficultyCriterion = z.object({
   scale: z.object({
     min: Points,
     max: Points,
-    step: Points.refine((x) => x > 0, 'step must be positive'),
+    step: Points.refine((x) => x > 0, '步长须大于 0'),
   }),
 });
 
@@ -118,7 +116,7 @@ export const JudgementCriterion = z.object({
   scale: z.object({
     min: Points,
     max: Points,
-    step: Points.refine((x) => x > 0, 'step must be positive'),
+    step: Points.refine((x) => x > 0, '步长须大于 0'),
     descriptors: z.array(LocalText).optional(),
   }),
   aggregate: AggregateRule,
@@ -135,7 +133,7 @@ export const ImportedCriterion = z.object({
   id: Id,
   label: LocalText,
   points: Points,
-  step: Points.refine((x) => x > 0, 'step must be positive'),
+  step: Points.refine((x) => x > 0, '步长须大于 0'),
 });
 
 export const Criterion = z.discriminatedUnion('kind', [
@@ -212,7 +210,7 @@ export const AwardRule = z.discriminatedUnion('by', [
     by: z.literal('share'),
     id: Id,
     label: LocalText,
-    percent: Points.refine((x) => x > 0 && x <= 100, 'a share is above 0 and at most 100 percent'),
+    percent: Points.refine((x) => x > 0 && x <= 100, '比例须大于 0 且不超过 100%'),
   }),
   z.object({ by: z.literal('threshold'), id: Id, label: LocalText, min: Points }),
 ]);
@@ -262,7 +260,7 @@ const SchemeShape = z.object({
    * Carry-over (带分晋级): each contestant starts with the previous round's published total ×
    * `weight`, rounded half-up to this scheme's decimals; absent: the round starts from zero.
    */
-  carry: z.object({ weight: Points.refine((x) => x > 0, 'a carry weight above 0') }).optional(),
+  carry: z.object({ weight: Points.refine((x) => x > 0, '带入权重须大于 0') }).optional(),
   /**
    * Team ranking (团体): contestants of one organisation form a team; its score is the sum of
    * its `best` highest totals (all members when absent). A team with fewer ranked members than
@@ -289,8 +287,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
   const claim = (id: string, path: (string | number)[]) => {
     const key = path.join('.');
     const prev = seen.get(id);
-    if (prev)
-      ctx.addIssue({ code: 'custom', path, message: `duplicate id "${id}" (also at ${prev})` });
+    if (prev) ctx.addIssue({ code: 'custom', path, message: `标识 "${id}" 重复（另见 ${prev}）` });
     else seen.set(id, key);
   };
   const weights = scheme.modules.reduce((a, m) => a + m.weight, 0);
@@ -298,7 +295,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
     ctx.addIssue({
       code: 'custom',
       path: ['modules'],
-      message: `module weights add up to ${weights}, not 100`,
+      message: `模块权重合计 ${weights}，应为 100`,
     });
 
   scheme.modules.forEach((m, mi) => {
@@ -308,7 +305,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
       ctx.addIssue({
         code: 'custom',
         path: ['modules', mi, 'points'],
-        message: `stations add up to ${stationSum / 1000}, module declares ${m.points}`,
+        message: `各站合计 ${stationSum / 1000} 分，模块声明 ${m.points} 分`,
       });
     m.stations.forEach((st, si) => {
       const sp = ['modules', mi, 'stations', si];
@@ -317,7 +314,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
         ctx.addIssue({
           code: 'custom',
           path: sp,
-          message: 'a station has either criteria or subStations',
+          message: '一个站点只能有 criteria 或 subStations 之一',
         });
       const units = st.subStations ?? [
         { id: st.id, points: st.points, criteria: st.criteria ?? [] },
@@ -327,7 +324,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
         ctx.addIssue({
           code: 'custom',
           path: [...sp, 'subStations'],
-          message: `sub-stations add up to ${unitSum / 1000}, station declares ${st.points}`,
+          message: `各分站合计 ${unitSum / 1000} 分，站点声明 ${st.points} 分`,
         });
       units.forEach((u, ui) => {
         const up = st.subStations ? [...sp, 'subStations', ui] : sp;
@@ -337,7 +334,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
           ctx.addIssue({
             code: 'custom',
             path: [...up, 'criteria'],
-            message: `criteria add up to ${cSum / 1000}, declared ${u.points}`,
+            message: `各评分项合计 ${cSum / 1000} 分，声明 ${u.points} 分`,
           });
         u.criteria.forEach((c, ci) => {
           const cp = [...up, 'criteria', ci];
@@ -346,13 +343,13 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
             ctx.addIssue({
               code: 'custom',
               path: [...cp, 'scope'],
-              message: 'a sub-station veto outside a sub-station',
+              message: '分站否决项只能放在分站中',
             });
           if (c.kind === 'time' && c.points > 0 && (!c.band || c.band.zeroMs <= c.band.fullMs))
             ctx.addIssue({
               code: 'custom',
               path: [...cp, 'band'],
-              message: 'a time that scores points needs a band with zeroMs above fullMs',
+              message: '计分的用时项需要 band，且 zeroMs 大于 fullMs',
             });
           if (
             c.kind === 'judgement' &&
@@ -362,7 +359,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
             ctx.addIssue({
               code: 'custom',
               path: [...cp, 'difficultyFrom'],
-              message: `no difficulty criterion "${c.difficultyFrom}" on this sheet`,
+              message: `本评分表没有难度项 "${c.difficultyFrom}"`,
             });
           if (c.kind === 'faults') {
             const ids = new Set<string>();
@@ -371,7 +368,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
                 ctx.addIssue({
                   code: 'custom',
                   path: [...cp, 'faults', fi, 'id'],
-                  message: `duplicate fault id "${f.id}"`,
+                  message: `扣分项标识 "${f.id}" 重复`,
                 });
               ids.add(f.id);
             });
@@ -379,7 +376,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
               ctx.addIssue({
                 code: 'custom',
                 path: [...cp, 'floor'],
-                message: 'floor above the criterion points',
+                message: '保底分高于该项满分',
               });
           }
           if (c.kind === 'judgement') {
@@ -390,19 +387,19 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
               ctx.addIssue({
                 code: 'custom',
                 path: [...cp, 'scale'],
-                message: 'scale max must be above min by whole steps',
+                message: '评分尺度的最大值须比最小值大整数个步长',
               });
             else if (descriptors && descriptors.length !== span / stepM + 1)
               ctx.addIssue({
                 code: 'custom',
                 path: [...cp, 'scale', 'descriptors'],
-                message: `${span / stepM + 1} levels need as many descriptors, got ${descriptors.length}`,
+                message: `${span / stepM + 1} 个等级需要同样多的描述，实际 ${descriptors.length} 个`,
               });
             else if (!descriptors && span / stepM + 1 <= 5)
               ctx.addIssue({
                 code: 'custom',
                 path: [...cp, 'scale', 'descriptors'],
-                message: 'a short judgement scale needs a written descriptor for each level',
+                message: '等级较少的评价尺度须为每个等级写明描述',
               });
             const minJudges =
               c.aggregate.rule === 'two-closest'
@@ -414,7 +411,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
               ctx.addIssue({
                 code: 'custom',
                 path: [...cp, 'aggregate'],
-                message: `rule ${c.aggregate.rule} needs a panel of at least ${minJudges}, station has ${st.judges}`,
+                message: `规则 ${c.aggregate.rule} 至少需要 ${minJudges} 名裁判，本站为 ${st.judges} 名`,
               });
           }
         });
@@ -427,7 +424,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
       ctx.addIssue({
         code: 'custom',
         path: ['awards', 'rules', ai, 'id'],
-        message: `duplicate award id "${a.id}"`,
+        message: `奖项标识 "${a.id}" 重复`,
       });
     awardIds.add(a.id);
   });
@@ -437,7 +434,7 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
       ctx.addIssue({
         code: 'custom',
         path: ['tieBreaks', ti, 'id'],
-        message: `unknown ${t.kind} "${t.id}"`,
+        message: `同分排序引用了不存在的 ${t.kind} "${t.id}"`,
       });
   });
 }
