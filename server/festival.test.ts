@@ -232,6 +232,29 @@ describe('a festival of two trades on one server', () => {
       expect(units(t.total)).toBe(best3.reduce((s, x) => s + x, 0));
     }
     expect(teams.teams.filter((t) => t.rank !== null).map((t) => t.rank)[0]).toBe(1);
+
+    // During the youth group's reveal the public festival export holds only the revealed row
+    // and says the team ranking waits for the official results.
+    for (const action of ['competition.freeze', 'competition.reveal'])
+      expect(
+        (
+          await post(
+            '/api/competitions/rider-youth-2025/course',
+            { action },
+            tokenIn('rider-youth-2025', 'O01'),
+          )
+        ).status,
+      ).toBe(200);
+    const revealing = parse(await festivalCsvText(), {
+      bom: true,
+      relax_column_count: true,
+    }) as string[][];
+    const youthTitle = revealing.findIndex((r) => r[0]!.startsWith('【网约送餐员 · 青年组'));
+    const seniorTitle = revealing.findIndex((r) => r[0]!.startsWith('【网约送餐员 · 中年组'));
+    const youthLines = revealing.slice(youthTitle, seniorTitle);
+    expect(youthLines.filter((r) => /^\d+$/.test(r[1] ?? '') && r.length > 5)).toHaveLength(1);
+    expect(youthLines.some((r) => r[0]!.includes('颁奖揭晓进行中'))).toBe(true);
+    expect(revealing.slice(seniorTitle).some((r) => r[0] === '团体排名')).toBe(true);
   });
 
   it('a preliminary of 2,000 with the 38th and 39th tied: the tie-break decides, exactly 38 advance, and the final carries 30 % of their totals', async () => {

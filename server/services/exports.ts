@@ -227,8 +227,13 @@ function addStandingsSheet(
 /** One competition of a festival export: its view (public or staff) and its team ranking. */
 export interface FestivalSection {
   view: BoardSnapshot;
+  /** The team ranking; null when the scheme has none or while the reveal withholds it. */
   teams: TeamRow[] | null;
+  /** True while the ceremony is under way: the team ranking waits for the official results. */
+  teamsWithheld?: boolean;
 }
+
+const TEAMS_WITHHELD = '团体排名：颁奖揭晓进行中，成绩公布后提供';
 
 /**
  * The festival's results as one CSV: a section per competition (a title line with event ·
@@ -237,7 +242,7 @@ export interface FestivalSection {
  */
 export function festivalCsv(title: string, sections: readonly FestivalSection[]): string {
   const lines: (string | number)[][] = [[title]];
-  for (const { view, teams } of sections) {
+  for (const { view, teams, teamsWithheld } of sections) {
     const { header, rows } = standingsTable(view);
     const state = view.competition.state === 'final' ? '正式成绩' : '暂定成绩';
     lines.push(
@@ -248,7 +253,7 @@ export function festivalCsv(title: string, sections: readonly FestivalSection[])
     if (teams) {
       const t = teamsTable(teams);
       lines.push([], ['团体排名'], t.header, ...t.rows);
-    }
+    } else if (teamsWithheld) lines.push([], [TEAMS_WITHHELD]);
   }
   const [first, ...rest] = lines;
   return toCsv(first!.map(String), rest);
@@ -263,7 +268,7 @@ export async function festivalXlsx(
   wb.creator = 'Jiangxing 匠星';
   wb.title = title;
   const taken = new Set<string>();
-  for (const { view, teams } of sections) {
+  for (const { view, teams, teamsWithheld } of sections) {
     const place = placementText(view.competition);
     addStandingsSheet(wb, sheetName(place, taken), view, `${title} · ${place}`);
     if (teams) {
@@ -275,7 +280,8 @@ export async function festivalXlsx(
       ws.getColumn(3).numFmt = numberFormat(view.competition.decimals);
       ws.getColumn(2).width = 18;
       ws.getColumn(4).width = 40;
-    }
+    } else if (teamsWithheld)
+      wb.addWorksheet(sheetName(`${place} 团体`, taken)).addRow([TEAMS_WITHHELD]);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -174,7 +174,8 @@ const routes: FastifyPluginAsync = async (app) => {
         members.map((live) => {
           const view = staff ? live.snapshot() : live.publicSnapshot();
           const revealing = view.competition.revealed !== null;
-          return { view, teams: revealing ? null : teamsOf(live, view.rows) };
+          const teams = teamsOf(live, view.rows);
+          return { view, teams: revealing ? null : teams, teamsWithheld: revealing && !!teams };
         }),
     };
   };
