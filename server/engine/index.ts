@@ -16,3 +16,4 @@ export * from './privacy.ts';
 export * from './rounds.ts';
 export * from './awards.ts';
 export * from './teams.ts';
+export * from './clock.ts';
