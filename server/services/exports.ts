@@ -1,8 +1,22 @@
-import { formatMilli, type StandingRow, type TeamRow } from '#engine';
+import {
+  zonedTime,
+  type LineStatus,
+  type StandingRow,
+  type TeamRow,
+  type ZonedTime,
+} from '#engine';
 import type { Awards, BoardSnapshot, CompetitionSummary } from '#protocol';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { MarkRow } from '../../db/repositories/marks.ts';
+import type { auditLog } from '../../db/schema.ts';
+import {
+  describeAction,
+  describeMarkEntry,
+  sheetValuesText,
+  type EntryWords,
+  type LogLang,
+} from '../engine/describe-log.ts';
 import type { LiveCompetition } from './live-competition.ts';
 
 /**
@@ -12,29 +26,98 @@ import type { LiveCompetition } from './live-competition.ts';
  * the live table.
  */
 
-const STATUS_ZH: Record<StandingRow['status'], string> = {
-  active: '',
-  withdrawn: '退赛',
-  disqualified: '取消资格',
-};
+/** The words of the spreadsheet exports, in Chinese (default) and English (`?lang=en`). */
+const WORDS = {
+  zh: {
+    rank: '名次',
+    bib: '号码',
+    name: '姓名',
+    organisation: '单位',
+    module: (label: string, weight: number | string) => `${label}（${weight}%）`,
+    station: (label: string, points: number | string) => `${label}（${points}分）`,
+    round: '本轮',
+    carried: (w: string) => (w === '1' ? '带入' : `带入（×${w}）`),
+    total: '总分',
+    awards: '奖项',
+    status: '状态',
+    locked: '锁定',
+    yes: '是',
+    list: '、',
+    contestant: { active: '', withdrawn: '退赛', disqualified: '取消资格' },
+    provisional: '暂定',
+    official: '正式',
+    line: { empty: '未评', partial: '评分中', scored: '已评', flagged: '待复核' },
+    standingsSheet: '排名',
+    marksSheet: '评分记录',
+    actionsSheet: '操作记录',
+  },
+  en: {
+    rank: 'Rank',
+    bib: 'Bib',
+    name: 'Name',
+    organisation: 'Organisation',
+    module: (label: string, weight: number | string) => `${label} (${weight}%)`,
+    station: (label: string, points: number | string) => `${label} (${points} pts)`,
+    round: 'This round',
+    carried: (w: string) => (w === '1' ? 'Carried' : `Carried (×${w})`),
+    total: 'Total',
+    awards: 'Awards',
+    status: 'Status',
+    locked: 'Locked',
+    yes: 'yes',
+    list: ', ',
+    contestant: { active: '', withdrawn: 'withdrawn', disqualified: 'disqualified' },
+    provisional: 'provisional',
+    official: 'official',
+    line: {
+      empty: 'not started',
+      partial: 'in progress',
+      scored: 'scored',
+      flagged: 'under review',
+    },
+    standingsSheet: 'Standings',
+    marksSheet: 'Marks log',
+    actionsSheet: 'Actions log',
+  },
+} satisfies Record<
+  LogLang,
+  {
+    contestant: Record<StandingRow['status'], string>;
+    line: Record<LineStatus, string>;
+    [k: string]: unknown;
+  }
+>;
 
-/** Header and rows of the standings table: rank, bib, name, organisation, modules, stations, total, status. */
-export function standingsTable(view: BoardSnapshot): {
+/** The language asked for by `?lang=`: English for `en`, Chinese otherwise. */
+export function exportLang(query: unknown): LogLang {
+  const q = query as { lang?: unknown } | null | undefined;
+  return q?.lang === 'en' ? 'en' : 'zh';
+}
+
+/**
+ * Header and rows of the standings table: rank, bib, name, organisation, modules, stations,
+ * total, status; headers and words in `lang` (Chinese by default).
+ */
+export function standingsTable(
+  view: BoardSnapshot,
+  lang: LogLang = 'zh',
+): {
   header: string[];
   rows: (string | number)[][];
 } {
+  const w = WORDS[lang];
   const { awards, carry } = view.columns;
   const header = [
-    '名次',
-    '号码',
-    '姓名',
-    '单位',
-    ...view.columns.modules.map((m) => `${m.label.zh}（${m.weight}%）`),
-    ...view.columns.stations.map((s) => `${s.label.zh}（${s.points}分）`),
-    ...(carry ? ['本轮', carry.weight === '1' ? '带入' : `带入（×${carry.weight}）`] : []),
-    '总分',
-    ...(awards ? ['奖项'] : []),
-    '状态',
+    w.rank,
+    w.bib,
+    w.name,
+    w.organisation,
+    ...view.columns.modules.map((m) => w.module(m.label[lang], m.weight)),
+    ...view.columns.stations.map((s) => w.station(s.label[lang], s.points)),
+    ...(carry ? [w.round, w.carried(carry.weight)] : []),
+    w.total,
+    ...(awards ? [w.awards] : []),
+    w.status,
   ];
   const rows = view.rows.map((r) => [
     r.rank ?? '',
@@ -45,19 +128,23 @@ export function standingsTable(view: BoardSnapshot): {
     ...view.columns.stations.map((s) => r.stations[s.id]?.score ?? ''),
     ...(carry ? [r.roundTotal ?? r.total, r.carried ?? ''] : []),
     r.total,
-    ...(awards ? [awardLabels(awards, r.awards)] : []),
-    STATUS_ZH[r.status] || (r.provisional ? '暂定' : '正式'),
+    ...(awards ? [awardLabels(awards, r.awards, lang)] : []),
+    w.contestant[r.status] || (r.provisional ? w.provisional : w.official),
   ]);
   return { header, rows };
 }
 
 /** Award ids in words, in the scheme's order: "一等奖、技能等级证书"; '' for none. */
-export function awardLabels(awards: Awards, ids: readonly string[] | undefined): string {
+export function awardLabels(
+  awards: Awards,
+  ids: readonly string[] | undefined,
+  lang: LogLang = 'zh',
+): string {
   if (!ids?.length) return '';
   return awards.rules
     .filter((a) => ids.includes(a.id))
-    .map((a) => a.label.zh)
-    .join('、');
+    .map((a) => a.label[lang])
+    .join(WORDS[lang].list);
 }
 
 /** Where a competition sits, in words: "网约送餐员 · 青年组 · 决赛". */
@@ -126,25 +213,229 @@ export function sheetName(wanted: string, taken: Set<string>): string {
   return name;
 }
 
+/** Who and what the marks log and the course log name: read from the database by the route. */
+export interface LogSource {
+  /** The marks log in id order (db/repositories/marks.ts `listMarks`). */
+  marks: readonly MarkRow[];
+  /** The course and staff actions (the `audit_log` table) in id order. */
+  audit: readonly AuditRow[];
+  /** Every official of the competition by id. */
+  officials: ReadonlyMap<number, { code: string; name: string }>;
+}
+type AuditRow = typeof auditLog.$inferSelect;
+
+/** One log line, in words and with its raw ids; {@link logCells} lays it out. */
+export interface LogLine {
+  source: 'mark' | 'action';
+  /** The stored instant (UTC ISO), for ordering and the raw column. */
+  createdAt: string;
+  /** The same instant on the venue's clock. */
+  at: ZonedTime;
+  words: EntryWords;
+  /** "J08 程玉兰"; '' for the system (a round's advancement). */
+  by: string;
+  bib: string;
+  name: string;
+  attempt: number | '';
+  reason: string;
+  markId: number | '';
+  targetId: number | '';
+  officialId: number | '';
+  /** The sheet (or station) id the line concerns. */
+  placeId: string;
+  /** The criterion ids a mark holds, "a, b". */
+  criterionIds: string;
+  revision: number;
+  /** The stored JSON: a mark's values (thousandths of points, counts, booleans, ms) or an action's detail. */
+  raw: string;
+}
+
+/**
+ * Headers of the log, readable columns first and raw ids last. The spreadsheet writes the time
+ * in two columns (a date cell and its zone), the CSV in one ("2024-10-26 14:03:07 Asia/Shanghai
+ * (UTC+08:00)"); see {@link logCells}.
+ */
+const LOG_HEADER = {
+  zh: {
+    time: '时间',
+    zone: '时区',
+    rest: ['操作', '人员', '号码', '选手', '站点', '次数', '内容', '原因'],
+    raw: [
+      '评分ID',
+      '更正/撤销对象ID',
+      '人员ID',
+      '评分表ID',
+      '评分项ID',
+      '版本',
+      'UTC时间',
+      '原始数据',
+    ],
+  },
+  en: {
+    time: 'Time',
+    zone: 'Time zone',
+    rest: ['Action', 'By', 'Bib', 'Contestant', 'Station', 'Attempt', 'Details', 'Reason'],
+    raw: [
+      'Mark id',
+      'Target mark id',
+      'Official id',
+      'Sheet id',
+      'Criterion ids',
+      'Revision',
+      'UTC time',
+      'Raw JSON',
+    ],
+  },
+} as const;
+
+/** The log's header: with a separate zone column for the spreadsheet, without for the CSV. */
+export function logHeader(lang: LogLang, zoneColumn: boolean): string[] {
+  const h = LOG_HEADER[lang];
+  return [h.time, ...(zoneColumn ? [h.zone] : []), ...h.rest, ...h.raw];
+}
+
+/** A log line's cells after its time cell(s), in the order of {@link logHeader}. */
+function logCells(l: LogLine): (string | number)[] {
+  return [
+    l.words.action,
+    l.by,
+    l.bib,
+    l.name,
+    l.words.place,
+    l.attempt,
+    l.words.content,
+    l.reason,
+    l.markId,
+    l.targetId,
+    l.officialId,
+    l.placeId,
+    l.criterionIds,
+    l.revision,
+    l.createdAt,
+    l.raw,
+  ];
+}
+
+/**
+ * The marks log and the course log of a competition as lines in words (engine/describe-log.ts),
+ * each time on the venue's clock (engine/clock.ts), in their own id order: marks first, then
+ * actions. Sort by revision to interleave them.
+ */
+export function logLines(
+  live: LiveCompetition,
+  src: LogSource,
+  lang: LogLang,
+): { marks: LogLine[]; actions: LogLine[] } {
+  const { timeZone, decimals } = live.summary;
+  const byId = new Map(src.marks.map((m) => [m.id, m]));
+  const who = (id: number | null) => {
+    const o = id == null ? undefined : src.officials.get(id);
+    return o ? `${o.code} ${o.name}` : id == null ? '' : `#${id}`;
+  };
+  const ctx = {
+    index: live.index,
+    lang,
+    decimals,
+    entryById: (id: number) => byId.get(id),
+    official: who,
+  };
+  const keysOf = (json: string) => {
+    try {
+      return Object.keys(JSON.parse(json) as object).join(', ');
+    } catch {
+      return '';
+    }
+  };
+  const marks = src.marks.map((m): LogLine => {
+    const c = live.contestants.get(m.contestantId);
+    return {
+      source: 'mark',
+      createdAt: m.createdAt,
+      at: zonedTime(m.createdAt, timeZone),
+      words: describeMarkEntry(m, ctx),
+      by: who(m.officialId),
+      bib: c?.bib ?? '',
+      name: c?.name ?? '',
+      attempt: m.attempt,
+      reason: m.reason ?? '',
+      markId: m.id,
+      targetId: m.supersedesId ?? m.targetMarkId ?? '',
+      officialId: m.officialId,
+      placeId: m.sheetId ?? m.stationId ?? '',
+      criterionIds: keysOf(m.valuesJson),
+      revision: m.revision,
+      raw: m.valuesJson,
+    };
+  });
+  const actions = src.audit.map((a): LogLine => {
+    const words = describeAction(a.action, a.detailJson, ctx);
+    let placeId = '';
+    try {
+      const d = JSON.parse(a.detailJson) as { sheetId?: unknown; stationId?: unknown };
+      placeId = String(d.sheetId ?? d.stationId ?? '');
+    } catch {
+      /* an unreadable detail keeps its raw column */
+    }
+    return {
+      source: 'action',
+      createdAt: a.createdAt,
+      at: zonedTime(a.createdAt, timeZone),
+      words,
+      by: who(a.officialId),
+      bib: '',
+      name: '',
+      attempt: '',
+      reason: a.reason ?? '',
+      markId: '',
+      targetId: '',
+      officialId: a.officialId ?? '',
+      placeId,
+      criterionIds: '',
+      revision: a.revision,
+      raw: a.detailJson,
+    };
+  });
+  return { marks, actions };
+}
+
+/**
+ * The audit log as CSV: every mark, correction, void, re-run, lock and course action in
+ * revision order, the time in one text cell on the venue's clock with its zone named (a text
+ * Excel will not re-read as a local date and cut to minutes), words in `lang`, raw ids last.
+ */
+export function auditCsv(live: LiveCompetition, src: LogSource, lang: LogLang): string {
+  const { marks, actions } = logLines(live, src, lang);
+  const lines = [...marks, ...actions].sort(
+    (a, b) => a.revision - b.revision || a.createdAt.localeCompare(b.createdAt),
+  );
+  return toCsv(
+    logHeader(lang, false),
+    lines.map((l) => [l.at.text, ...logCells(l)]),
+  );
+}
+
 /**
  * The XLSX: a sheet of standings, a sheet per station (each contestant's score and status)
- * and, for staff, the marks log. Numbers are written as numbers with the scheme's decimals.
+ * and, for staff, the marks log and the course log. Numbers are written as numbers with the
+ * scheme's decimals; words in `lang`.
  */
 export async function toXlsx(
   live: LiveCompetition,
   view: BoardSnapshot,
-  log: MarkRow[] | null,
+  log: LogSource | null,
+  lang: LogLang = 'zh',
 ): Promise<Buffer> {
+  const w = WORDS[lang];
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Jiangxing 匠星';
   const taken = new Set<string>();
   const numFmt = numberFormat(view.competition.decimals);
 
-  addStandingsSheet(wb, sheetName('排名', taken), view);
+  addStandingsSheet(wb, sheetName(w.standingsSheet, taken), view, lang);
 
   for (const s of view.columns.stations) {
-    const ws = wb.addWorksheet(sheetName(s.label.zh, taken));
-    ws.addRow(['号码', '姓名', `${s.label.zh}（${s.points}分）`, '状态', '锁定']).font = {
+    const ws = wb.addWorksheet(sheetName(s.label[lang], taken));
+    ws.addRow([w.bib, w.name, w.station(s.label[lang], s.points), w.status, w.locked]).font = {
       bold: true,
     };
     for (const r of view.rows) {
@@ -153,8 +444,8 @@ export async function toXlsx(
         r.bib,
         r.name,
         st ? Number(st.score) : '',
-        st?.status ?? '',
-        st?.locked ? '是' : '',
+        st ? w.line[st.status] : '',
+        st?.locked ? w.yes : '',
       ]);
     }
     ws.getColumn(3).numFmt = numFmt;
@@ -162,37 +453,32 @@ export async function toXlsx(
 
   // XLSX cells are typed: text such as "=1+1" is stored as a string, never as a formula.
   if (log) {
-    const ws = wb.addWorksheet(sheetName('评分记录', taken));
-    ws.addRow([
-      '序号',
-      '时间',
-      '类型',
-      '号码',
-      '评分表',
-      '轮次',
-      '裁判',
-      '数值',
-      '更正/撤销对象',
-      '原因',
-      '版本',
-    ]).font = { bold: true };
-    const bibOf = new Map([...live.contestants.values()].map((c) => [c.id, c.bib]));
-    for (const m of log)
-      ws.addRow([
-        m.id,
-        m.createdAt,
-        m.kind,
-        bibOf.get(m.contestantId) ?? '',
-        m.sheetId ?? m.stationId ?? '',
-        m.attempt,
-        m.officialId,
-        describeValues(m.valuesJson),
-        m.supersedesId ?? m.targetMarkId ?? '',
-        m.reason ?? '',
-        m.revision,
-      ]);
+    const { marks, actions } = logLines(live, log, lang);
+    addLogSheet(wb, sheetName(w.marksSheet, taken), marks, lang);
+    addLogSheet(wb, sheetName(w.actionsSheet, taken), actions, lang);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * A log sheet. The time is a date cell holding the venue's wall clock, with the zone and its
+ * offset in the next column. Why a date and not text: it sorts and filters as a time in any
+ * spreadsheet. Why built from the wall clock: a spreadsheet serial has no zone, and exceljs
+ * computes it from a Date's UTC fields, so a plain `new Date(createdAt)` would show UTC with
+ * nothing saying so; `wallClockMs` is the Date whose UTC fields read the venue's clock. The
+ * zone column names the offset of each instant (it changes with summer time), and the stored
+ * UTC instant stays in the raw columns.
+ */
+function addLogSheet(wb: ExcelJS.Workbook, name: string, lines: LogLine[], lang: LogLang): void {
+  const ws = wb.addWorksheet(name);
+  const header = logHeader(lang, true);
+  ws.addRow(header).font = { bold: true };
+  for (const l of lines) ws.addRow([new Date(l.at.wallClockMs), l.at.zoneLabel, ...logCells(l)]);
+  const widths = [20, 26, 10, 14, 8, 12, 18, 6, 48, 20, 8, 8, 8, 14, 22, 8, 26, 40];
+  widths.forEach((wd, i) => (ws.getColumn(i + 1).width = wd));
+  ws.getColumn(1).numFmt = 'yyyy-mm-dd hh:mm:ss';
+  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
 }
 
 const numberFormat = (decimals: number) => (decimals ? `0.${'0'.repeat(decimals)}` : '0');
@@ -207,9 +493,10 @@ function addStandingsSheet(
   wb: ExcelJS.Workbook,
   name: string,
   view: BoardSnapshot,
+  lang: LogLang,
   title?: string,
 ): ExcelJS.Worksheet {
-  const { header, rows } = standingsTable(view);
+  const { header, rows } = standingsTable(view, lang);
   const ws = wb.addWorksheet(name);
   if (title) ws.addRow([title]).font = { bold: true, size: 13 };
   ws.addRow(header).font = { bold: true };
@@ -218,7 +505,7 @@ function addStandingsSheet(
   const numFmt = numberFormat(view.competition.decimals);
   ws.columns.forEach((c, i) => {
     c.width = i === 2 || i === 3 ? 14 : 10;
-    if (i >= 4 && i < last && header[i] !== '奖项') c.numFmt = numFmt;
+    if (i >= 4 && i < last && header[i] !== WORDS[lang].awards) c.numFmt = numFmt;
   });
   ws.views = [{ state: 'frozen', ySplit: title ? 2 : 1 }];
   return ws;
@@ -270,7 +557,7 @@ export async function festivalXlsx(
   const taken = new Set<string>();
   for (const { view, teams, teamsWithheld } of sections) {
     const place = placementText(view.competition);
-    addStandingsSheet(wb, sheetName(place, taken), view, `${title} · ${place}`);
+    addStandingsSheet(wb, sheetName(place, taken), view, 'zh', `${title} · ${place}`);
     if (teams) {
       const ws = wb.addWorksheet(sheetName(`${place} 团体`, taken));
       ws.addRow([`${place} 团体排名`]).font = { bold: true, size: 13 };
@@ -349,16 +636,6 @@ ${pages.length ? pages.join('\n') : '<p class="none">没有获奖记录（本项
 </body></html>`;
 }
 
-function describeValues(json: string): string {
-  const v = JSON.parse(json) as Record<string, unknown>;
-  return Object.entries(v)
-    .map(
-      ([k, x]) =>
-        `${k}=${typeof x === 'number' && !k.includes('time') ? formatMilli(x) : JSON.stringify(x)}`,
-    )
-    .join('; ');
-}
-
 const esc = (s: string | number) =>
   String(s).replace(
     /[&<>"']/g,
@@ -367,10 +644,15 @@ const esc = (s: string | number) =>
 
 /**
  * The printable results page (A4 landscape, print stylesheet): title, state (provisional or
- * official), the standings table, and the signature block for the judges and the head judge.
+ * official), the standings table, and the signature block for the judges and the head judge;
+ * the footer gives `printedAt` (an instant) on the venue's clock with its zone named.
  * Self-contained HTML: no script, no outside resource.
  */
-export function resultsPage(view: BoardSnapshot, judges: string[], printedAt: string): string {
+export function resultsPage(
+  view: BoardSnapshot,
+  judges: string[],
+  printedAt: string | Date,
+): string {
   const { header, rows } = standingsTable(view);
   const c = view.competition;
   const official = c.state === 'final';
@@ -402,41 +684,44 @@ ${rows.map((r) => `<tr data-bib="${esc(r[1]!)}" data-rank="${esc(r[0]!)}">${r.ma
 ${judges.map((j) => `<div>裁判：${esc(j)}</div>`).join('\n')}
 <div>裁判长：</div><div>组委会（盖章）：</div>
 </section>
-<footer>打印时间 ${esc(printedAt)} · 版本 ${view.revision} · 匠星 Jiangxing</footer>
+<footer>打印时间 ${esc(zonedTime(printedAt, c.timeZone).text)} · 版本 ${view.revision} · 匠星 Jiangxing</footer>
 </body></html>`;
 }
 
-/** A criterion's value in words, for people: "碰桩×1", "掉桥：是", "打包质量 3", "61.2 秒". */
-export function valueInWords(c: import('#protocol').Criterion, v: unknown): string {
-  switch (c.kind) {
-    case 'faults': {
-      const counts = (v ?? {}) as Record<string, number>;
-      const parts = c.faults
-        .filter((f) => counts[f.id])
-        .map((f) => `${f.label.zh}×${counts[f.id]}`);
-      return parts.length ? parts.join('、') : `${c.label.zh}：无`;
-    }
-    case 'veto':
-    case 'check':
-      return `${c.label.zh}：${v === true ? '是' : '否'}`;
-    case 'time':
-      return typeof v === 'number'
-        ? `${c.label.zh} ${(v / 1000).toFixed(1)} 秒`
-        : `${c.label.zh}：未计时`;
-    default:
-      return typeof v === 'number' ? `${c.label.zh} ${formatMilli(v)}` : `${c.label.zh}：—`;
-  }
+/**
+ * Times of one printed page on the venue's clock: each cell "14:03:07" (with the date when it is
+ * not the competition's day), and the zone(s) for the page's note ('' for no time). Should the
+ * offset change among them (summer time begins or ends during the event), every cell names its own.
+ */
+function clockCells(
+  instants: readonly string[],
+  timeZone: string,
+  day: string,
+): { cells: string[]; zone: string } {
+  const times = instants.map((i) => zonedTime(i, timeZone));
+  const zones = new Set(times.map((t) => t.zoneLabel));
+  const one = zones.size <= 1;
+  return {
+    cells: times.map(
+      (t) =>
+        `${t.date === day ? t.time : t.wallClock}${one ? '' : ` ${t.zoneLabel.slice(t.zoneLabel.lastIndexOf('('))}`}`,
+    ),
+    zone: [...zones].join('、'),
+  };
 }
 
 /**
  * A printable score sheet for one contestant (A4 portrait): every station with its score and
- * status, every current mark with its judge, time and values in words, and signature lines.
+ * status, every current mark with its judge, time (the venue's clock, its zone named on the
+ * page) and values in words (engine/describe-log.ts: points to the scheme's decimals, fault
+ * counts, veto and check words, durations), the time it was printed, and signature lines.
  */
 export function contestantSheetPage(
   live: LiveCompetition,
   row: StandingRow,
   log: MarkRow[],
   judgeName: (officialId: number) => string,
+  printedAt: string | Date = new Date(),
 ): string {
   const c = live.summary;
   const current = log.filter(
@@ -445,6 +730,13 @@ export function contestantSheetPage(
       m.contestantId === row.contestantId &&
       live.currentLine(m.contestantId, m.sheetId!, m.officialId, m.attempt)?.markId === m.id,
   );
+  const clock = clockCells(
+    current.map((m) => m.createdAt),
+    c.timeZone,
+    c.date,
+  );
+  const timeOf = new Map(current.map((m, i) => [m.id, clock.cells[i]!]));
+  const printed = zonedTime(printedAt, c.timeZone);
   const stations = live.columns.stations
     .map((s) => {
       const st = row.stations[s.id];
@@ -454,12 +746,12 @@ export function contestantSheetPage(
         .map((m) => {
           const sheet = live.index.sheets.get(m.sheetId!)!;
           const values = JSON.parse(m.valuesJson) as Record<string, unknown>;
-          const words = sheet.criteria.map((cr) => valueInWords(cr, values[cr.id])).join('；');
-          return `<tr><td>${esc(sheet.isSubStation ? sheet.label.zh : '')}</td><td>${esc(judgeName(m.officialId))}</td><td>${esc(words)}</td><td>${esc(m.createdAt.slice(11, 19))}</td></tr>`;
+          const words = sheetValuesText(sheet, values, 'zh', c.decimals);
+          return `<tr><td>${esc(sheet.isSubStation ? sheet.label.zh : '')}</td><td>${esc(judgeName(m.officialId))}</td><td>${esc(words)}</td><td class="time">${esc(timeOf.get(m.id)!)}</td></tr>`;
         })
         .join('');
       return `<section><h2>${esc(s.label.zh)}（${esc(s.points)}分） <span class="score">${esc(st?.score ?? '')}</span> <span class="status">${st?.locked ? '已锁定' : ''}</span></h2>
-<table><thead><tr><th>分项</th><th>裁判</th><th>评分内容</th><th>时间</th></tr></thead><tbody>${lines || '<tr><td colspan="4">（未评分）</td></tr>'}</tbody></table></section>`;
+<table><thead><tr><th class="sub">分项</th><th class="judge">裁判</th><th>评分内容</th><th class="time">时间</th></tr></thead><tbody>${lines || '<tr><td colspan="4">（未评分）</td></tr>'}</tbody></table></section>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -468,22 +760,28 @@ export function contestantSheetPage(
   @page { size: A4; margin: 14mm; }
   body { font-family: 'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Noto Sans SC',sans-serif; color: #111; margin: 0; font-size: 10pt; }
   h1 { font-size: 16pt; margin: 0 0 2mm; }
-  .meta { margin-bottom: 4mm; color: #333; }
+  .meta { margin-bottom: 1mm; color: #333; }
+  .clock { margin-bottom: 4mm; color: #555; font-size: 9pt; }
   h2 { font-size: 11pt; margin: 4mm 0 1mm; display: flex; gap: 4mm; align-items: baseline; }
   h2 .score { margin-left: auto; font-size: 13pt; font-variant-numeric: tabular-nums; }
   h2 .status { font-size: 9pt; color: #555; }
-  table { width: 100%; border-collapse: collapse; }
+  table { width: 100%; border-collapse: collapse; table-layout: fixed; }
   th, td { border: 1px solid #666; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
   th { background: #eee; }
+  th.sub { width: 24mm; } th.judge { width: 24mm; } th.time { width: 22mm; }
+  td.time { font-variant-numeric: tabular-nums; white-space: nowrap; }
   section { break-inside: avoid; }
   .total { margin-top: 5mm; font-size: 13pt; font-weight: bold; text-align: right; }
   .signatures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8mm; margin-top: 10mm; }
   .signatures div { border-bottom: 1px solid #111; padding-top: 10mm; }
+  footer { margin-top: 6mm; font-size: 8pt; color: #555; text-align: right; }
 </style></head><body>
 <h1>${esc(c.title.zh)} · 选手评分表</h1>
 <div class="meta" data-testid="sheet-contestant">${esc(row.bib)}号 ${esc(row.name)} · ${esc(row.organisation)} · 抽签 ${row.drawOrder} · 名次 ${row.rank ?? '—'}</div>
+<div class="clock" data-testid="sheet-clock">时间均为比赛当地时间：${esc(clock.zone || printed.zoneLabel)}</div>
 ${stations}
 <div class="total">${live.columns.modules.map((m) => `${esc(m.label.zh)} ${esc(row.modules[m.id] ?? '')}`).join(' · ')} · 总分 <span data-testid="sheet-total">${esc(row.total)}</span>${row.provisional ? '（暂定）' : ''}</div>
 <div class="signatures"><div>裁判：</div><div>裁判长：</div><div>选手：</div></div>
+<footer>打印时间 ${esc(printed.text)} · 版本 ${c.revision} · 匠星 Jiangxing</footer>
 </body></html>`;
 }

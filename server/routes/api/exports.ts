@@ -1,16 +1,19 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, max } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog, officials } from '../../../db/schema.ts';
 import { listMarks } from '../../../db/repositories/marks.ts';
 import { officialsById } from '../../../db/repositories/competitions.ts';
 import { identify } from '../../plugins/auth.ts';
 import {
+  auditCsv,
   contestantSheetPage,
+  exportLang,
   resultsPage,
   standingsTable,
   toCsv,
   toXlsx,
+  type LogSource,
 } from '../../services/exports.ts';
 import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
@@ -24,7 +27,9 @@ const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/
  * - `GET /api/competitions/:slug/results.html` — the printable results page (A4, signatures);
  * - `GET /api/competitions/:slug/audit.csv` — staff only: every mark, correction, void, lock and course change.
  * Without a token they show what the public board shows; with an organiser or head-judge
- * Bearer token, the live table.
+ * Bearer token, the live table. Every time a person reads in them is the competition's wall
+ * clock with its zone named (engine/clock.ts); the CSVs and the XLSX take `?lang=zh|en` for
+ * their words (Chinese by default).
  */
 const routes: FastifyPluginAsync = async (app) => {
   const resolve = (req: FastifyRequest): { live: LiveCompetition; staff: boolean } | null => {
@@ -46,15 +51,38 @@ const routes: FastifyPluginAsync = async (app) => {
     r: { live: LiveCompetition; staff: boolean },
     make: () => Promise<string | Buffer> | string | Buffer,
   ) => built.get(exportKey(`${kind}:${r.live.slug}`, r.staff, [r.live.summary]), make);
+  /** The logs and the people they name, for the staff exports. */
+  const logSource = (live: LiveCompetition): LogSource => ({
+    marks: listMarks(app.db, live.id),
+    audit: app.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.competitionId, live.id))
+      .orderBy(asc(auditLog.id))
+      .all(),
+    officials: officialsById(app.db, live.id),
+  });
+  /**
+   * The last audit entry's id: staff actions that leave the revision as it is (an official
+   * renamed, a login replaced) still change what the staff workbook's logs say.
+   */
+  const lastAudit = (live: LiveCompetition) =>
+    app.db
+      .select({ id: max(auditLog.id) })
+      .from(auditLog)
+      .where(eq(auditLog.competitionId, live.id))
+      .get()?.id ?? 0;
   /** Exports cost CPU: a viewer gets a few a minute (a CDN-less LAN has no other shield). */
   const limited = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
 
   app.get('/api/competitions/:slug/export.csv', limited, async (req, reply) => {
     const r = resolve(req);
     if (!r) return reply.code(404).send(notFound);
-    const csv = await cached('csv', r, () => {
+    const lang = exportLang(req.query);
+    const csv = await cached(`csv:${lang}`, r, () => {
       const { header, rows } = standingsTable(
         r.staff ? r.live.snapshot() : r.live.publicSnapshot(),
+        lang,
       );
       return toCsv(header, rows);
     });
@@ -67,11 +95,14 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get('/api/competitions/:slug/export.xlsx', limited, async (req, reply) => {
     const r = resolve(req);
     if (!r) return reply.code(404).send(notFound);
-    const buf = await cached('xlsx', r, () =>
+    const lang = exportLang(req.query);
+    const kind = `xlsx:${lang}${r.staff ? `:audit${lastAudit(r.live)}` : ''}`;
+    const buf = await cached(kind, r, () =>
       toXlsx(
         r.live,
         r.staff ? r.live.snapshot() : r.live.publicSnapshot(),
-        r.staff ? listMarks(app.db, r.live.id) : null,
+        r.staff ? logSource(r.live) : null,
+        lang,
       ),
     );
     return reply
@@ -92,12 +123,7 @@ const routes: FastifyPluginAsync = async (app) => {
       .all()
       .filter((o) => o.role === 'judge')
       .map((o) => o.name);
-    const printedAt = new Intl.DateTimeFormat('zh-CN', {
-      timeZone: view.competition.timeZone,
-      dateStyle: 'medium',
-      timeStyle: 'short',
-    }).format(new Date());
-    return reply.type('text/html; charset=utf-8').send(resultsPage(view, judges, printedAt));
+    return reply.type('text/html; charset=utf-8').send(resultsPage(view, judges, new Date()));
   });
 
   /** Staff: the printable score sheet of one contestant, every mark in words with its judge. */
@@ -111,10 +137,16 @@ const routes: FastifyPluginAsync = async (app) => {
     if (!row)
       return reply.code(404).send({ error: 'contestant/not_found', message: `没有 ${bib} 号选手` });
     const people = officialsById(app.db, r.live.id);
-    const page = contestantSheetPage(r.live, row, listMarks(app.db, r.live.id), (id) => {
-      const o = people.get(id);
-      return o ? `${o.code} ${o.name}` : '';
-    });
+    const page = contestantSheetPage(
+      r.live,
+      row,
+      listMarks(app.db, r.live.id),
+      (id) => {
+        const o = people.get(id);
+        return o ? `${o.code} ${o.name}` : '';
+      },
+      new Date(),
+    );
     return reply.type('text/html; charset=utf-8').send(page);
   });
 
@@ -125,45 +157,7 @@ const routes: FastifyPluginAsync = async (app) => {
       return reply
         .code(401)
         .send({ error: 'auth/required', message: '审计日志仅限组委会和裁判长' });
-    const people = new Map(
-      [...officialsById(app.db, r.live.id)].map(([id, o]) => [id, `${o.code} ${o.name}`]),
-    );
-    const bibOf = new Map([...r.live.contestants.values()].map((c) => [c.id, c.bib]));
-    const rows: (string | number)[][] = [];
-    for (const m of listMarks(app.db, r.live.id))
-      rows.push([
-        m.createdAt,
-        `mark:${m.kind}`,
-        people.get(m.officialId) ?? '',
-        bibOf.get(m.contestantId) ?? '',
-        m.sheetId ?? m.stationId ?? '',
-        m.valuesJson,
-        m.supersedesId ?? m.targetMarkId ?? '',
-        m.reason ?? '',
-        m.revision,
-      ]);
-    for (const a of app.db
-      .select()
-      .from(auditLog)
-      .where(eq(auditLog.competitionId, r.live.id))
-      .orderBy(asc(auditLog.id))
-      .all())
-      rows.push([
-        a.createdAt,
-        a.action,
-        a.officialId ? (people.get(a.officialId) ?? '') : '',
-        '',
-        '',
-        a.detailJson,
-        '',
-        a.reason ?? '',
-        a.revision,
-      ]);
-    rows.sort((a, b) => Number(a[8]) - Number(b[8]) || String(a[0]).localeCompare(String(b[0])));
-    const csv = toCsv(
-      ['时间', '操作', '人员', '号码', '评分表/站点', '内容', '更正对象', '原因', '版本'],
-      rows,
-    );
+    const csv = auditCsv(r.live, logSource(r.live), exportLang(req.query));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${r.live.slug}-audit.csv"`)
