@@ -1,6 +1,7 @@
 import type { BoardDelta, BoardSnapshot, MarkAck, StandingsResponse } from '#protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { maskName } from '#engine';
+import { indexScheme, maskName, type OpenLine, type Sheet } from '#engine';
+import type { OpenLinesRefusal, PublishReport } from './services/course.ts';
 import {
   connectBoard,
   connectJudge,
@@ -29,11 +30,53 @@ const course = async (code: string, body: Record<string, unknown>) => {
   return {
     status: r.status,
     body: (await r.json()) as {
+      error?: string;
       message?: string;
       competition?: { state: string; revealed: number | null };
-    },
+    } & Partial<OpenLinesRefusal> &
+      Partial<PublishReport>,
   };
 };
+const audit = async () =>
+  (
+    (await (
+      await fetch(`${server.url}/api/competitions/${slug}/audit`, {
+        headers: { authorization: `Bearer ${token('H01')}` },
+      })
+    ).json()) as {
+      entries: { action: string; reason: string | null; detailJson: string }[];
+    }
+  ).entries;
+const STATIONS = [
+  'theory-exam',
+  'cleaning',
+  'order-acceptance',
+  'packaging',
+  'route-planning',
+  'riding',
+  'communication',
+  'emergency',
+];
+/** Complete values for a sheet of the default scheme. */
+function valuesOf(sheet: Sheet): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of sheet.criteria)
+    if (c.kind === 'faults') out[c.id] = {};
+    else if (c.kind === 'veto') out[c.id] = false;
+    else if (c.kind === 'check') out[c.id] = true;
+    else if (c.kind === 'time') out[c.id] = 50_000;
+    else if (c.kind === 'judgement') out[c.id] = '2';
+    else if (c.kind === 'imported') out[c.id] = '80';
+  return out;
+}
+/** Every judge of the default contest, signed in, with the sheets they mark. */
+async function allJudges() {
+  const out: { socket: JudgeSocket; sheets: string[] }[] = [];
+  for (const o of server.fixture.officials)
+    if (o.role === 'judge')
+      out.push({ socket: await connectJudge(server.ws, token(o.code)), sheets: o.sheets });
+  return out;
+}
 const standings = async (code?: string) =>
   (await (
     await fetch(
@@ -174,17 +217,10 @@ describe('freeze, reveal, publish', () => {
     const publish = await course('O01', { action: 'competition.publish' });
     expect(publish.status).toBe(409);
     expect(publish.body.message).toContain('理论考试');
-    for (const stationId of [
-      'theory-exam',
-      'cleaning',
-      'order-acceptance',
-      'packaging',
-      'route-planning',
-      'riding',
-      'communication',
-      'emergency',
-    ])
-      expect((await course('H01', { action: 'station.lock', stationId })).status).toBe(200);
+    for (const stationId of STATIONS)
+      expect(
+        (await course('H01', { action: 'station.lock', stationId, reason: '其余选手缺考' })).status,
+      ).toBe(200);
     expect((await course('O01', { action: 'competition.publish' })).body.competition!.state).toBe(
       'final',
     );
@@ -347,8 +383,159 @@ describe('short login codes', () => {
   });
 });
 
+describe('sign-off with open lines', () => {
+  it('answers a lock of a station with open lines with 409 and the lines, and locks with a reason kept in the audit log', async () => {
+    const panel = await Promise.all(
+      ['J08', 'J09', 'J10'].map((c) => connectJudge(server.ws, token(c))),
+    );
+    const field = panel[0]!.welcome.contestants;
+    const [full, short] = [field[0]!, field[1]!];
+    for (const [i, j] of panel.entries()) {
+      await submitMark(j, {
+        contestantId: full.id,
+        sheetId: 'packaging',
+        values: { 'packaging-quality': '2' },
+      });
+      if (i < 2)
+        await submitMark(j, {
+          contestantId: short.id,
+          sheetId: 'packaging',
+          values: { 'packaging-quality': '3' },
+        });
+    }
+    const refused = await course('H01', { action: 'station.lock', stationId: 'packaging' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      error: 'course/open_lines',
+      stationId: 'packaging',
+      reasonRequired: true,
+      count: 34,
+      contestants: 34,
+    });
+    expect(refused.body.message).toContain('34 项评分未完成');
+    const lines = refused.body.lines!;
+    expect(lines).toHaveLength(34);
+    expect(lines.some((l) => l.bib === full.bib)).toBe(false);
+    expect(lines.find((l) => l.bib === short.bib)).toEqual<OpenLine>({
+      contestantId: short.id,
+      bib: short.bib,
+      name: short.name,
+      sheetId: 'packaging',
+      sheet: { zh: '货物打包', en: expect.any(String) as string },
+      attempt: null,
+      status: 'partial',
+      judges: 2,
+      required: 3,
+    });
+    expect(lines.filter((l) => l.status === 'empty')).toHaveLength(33);
+    expect(lines.every((l) => l.judges === 0 || l.bib === short.bib)).toBe(true);
+    // A reason must be a reason: two characters at least, on one line.
+    for (const reason of ['好', '核对\n无误', '  '])
+      expect(
+        (await course('H01', { action: 'station.lock', stationId: 'packaging', reason })).status,
+      ).toBe(400);
+    const staff = await standings('H01');
+    expect(staff.rows.every((r) => !r.stations.packaging!.locked)).toBe(true);
+
+    const locked = await course('H01', {
+      action: 'station.lock',
+      stationId: 'packaging',
+      reason: '缺考选手不再补评',
+    });
+    expect(locked.status).toBe(200);
+    const entry = (await audit()).at(-1)!;
+    expect(entry).toMatchObject({ action: 'station.lock', reason: '缺考选手不再补评' });
+    const detail = JSON.parse(entry.detailJson) as { openLines: { count: number; bibs: string[] } };
+    expect(detail.openLines.count).toBe(34);
+    expect(detail.openLines.bibs).toHaveLength(34);
+    expect(detail.openLines.bibs).toContain(short.bib);
+    expect(detail.openLines.bibs).not.toContain(full.bib);
+    panel.forEach((j) => j.close());
+  });
+
+  it('names the sub-station of each open line of a station with sub-stations', async () => {
+    const judge = await connectJudge(server.ws, token('J02'));
+    await sBend(judge, 0);
+    const first = judge.welcome.contestants[0]!;
+    const refused = await course('H01', { action: 'station.lock', stationId: 'riding' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.count).toBe(3 + 34 * 4);
+    expect(refused.body.contestants).toBe(35);
+    expect(
+      refused.body.lines!.filter((l) => l.bib === first.bib).map((l) => [l.sheet.zh, l.status]),
+    ).toEqual([
+      ['单边桥', 'empty'],
+      ['红绿灯', 'empty'],
+      ['平稳性（水杯）', 'empty'],
+    ]);
+    judge.close();
+  });
+
+  it('locks a station whose every line is complete without a reason', async () => {
+    const judge = await connectJudge(server.ws, token('J07'));
+    const sheet = indexScheme(judge.welcome.scheme).sheets.get('route-planning')!;
+    for (const c of judge.welcome.contestants)
+      expect(
+        (
+          await submitMark(judge, {
+            contestantId: c.id,
+            sheetId: sheet.id,
+            values: valuesOf(sheet),
+          })
+        ).type,
+      ).toBe('mark.ack');
+    const r = await course('H01', { action: 'station.lock', stationId: 'route-planning' });
+    expect(r.status).toBe(200);
+    const entry = (await audit()).at(-1)!;
+    expect(entry).toMatchObject({ action: 'station.lock', reason: null });
+    expect(JSON.parse(entry.detailJson)).toEqual({ stationId: 'route-planning' });
+    judge.close();
+  });
+
+  it('publishes with how many rows stay provisional and why', async () => {
+    const judges = await allJudges();
+    const field = judges[0]!.socket.welcome.contestants;
+    const index = indexScheme(judges[0]!.socket.welcome.scheme);
+    const [done, short] = [field[0]!, field[1]!];
+    for (const { socket, sheets } of judges)
+      for (const sheetId of sheets) {
+        const values = valuesOf(index.sheets.get(sheetId)!);
+        await submitMark(socket, { contestantId: done.id, sheetId, values });
+        // One packaging judge never marks the second rider.
+        if (!(sheetId === 'packaging' && socket.welcome.judge.code === 'J10'))
+          await submitMark(socket, { contestantId: short.id, sheetId, values });
+      }
+    for (const stationId of STATIONS)
+      expect(
+        (await course('H01', { action: 'station.lock', stationId, reason: '其余选手缺考' })).status,
+      ).toBe(200);
+    const published = await course('O01', { action: 'competition.publish' });
+    expect(published.status).toBe(200);
+    expect(published.body.competition!.state).toBe('final');
+    expect(published.body.provisional).toBe(34);
+    const reasons = published.body.reasons!;
+    expect(reasons.filter((r) => r.bib === done.bib)).toEqual([]);
+    expect(reasons.filter((r) => r.bib === short.bib)).toEqual([
+      { bib: short.bib, name: short.name, stationId: 'packaging', status: 'partial' },
+    ]);
+    expect(reasons).toHaveLength(1 + 33 * STATIONS.length);
+    expect(reasons.every((r) => r.bib === short.bib || r.status === 'empty')).toBe(true);
+    // The published table agrees: the same rows are provisional.
+    const official = await standings('O01');
+    expect(official.rows.filter((r) => r.provisional).map((r) => r.bib)).toHaveLength(34);
+    expect(official.rows.find((r) => r.bib === done.bib)!.provisional).toBe(false);
+    const entry = (await audit()).at(-1)!;
+    expect(entry.action).toBe('competition.publish');
+    expect(
+      (JSON.parse(entry.detailJson) as { provisional: { count: number; bibs: string[] } })
+        .provisional,
+    ).toMatchObject({ count: 34 });
+    judges.forEach((j) => j.socket.close());
+  });
+});
+
 describe('sign-off with disagreements', () => {
-  it('refuses to lock a station while a line there is flagged, and accepts once it is resolved', async () => {
+  it('refuses to lock a station while a line there is flagged, even with a reason, and accepts once it is resolved', async () => {
     const panel = await Promise.all(
       ['J08', 'J09', 'J10'].map((c) => connectJudge(server.ws, token(c))),
     );
@@ -365,15 +552,37 @@ describe('sign-off with disagreements', () => {
     const refused = await course('H01', { action: 'station.lock', stationId: 'packaging' });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain(`${c.bib}号`);
+    expect(refused.body).toMatchObject({ error: 'course/flagged_lines', reasonRequired: false });
+    expect(refused.body.lines!.filter((l) => l.status === 'flagged')).toMatchObject([
+      { bib: c.bib, judges: 3, required: 3 },
+    ]);
+    // A reason does not sign a disagreement off: the head judge resolves it first.
+    const anyway = await course('H01', {
+      action: 'station.lock',
+      stationId: 'packaging',
+      reason: '先锁定再说',
+    });
+    expect(anyway.status).toBe(409);
+    expect(anyway.body.error).toBe('course/flagged_lines');
     await submitMark(panel[0]!, {
       contestantId: c.id,
       sheetId: 'packaging',
       values: { 'packaging-quality': '2' },
       reason: '复核后更正',
     });
-    expect((await course('H01', { action: 'station.lock', stationId: 'packaging' })).status).toBe(
-      200,
-    );
+    // Resolved; the 34 riders nobody marked there are still open lines.
+    expect(
+      (await course('H01', { action: 'station.lock', stationId: 'packaging' })).body,
+    ).toMatchObject({ error: 'course/open_lines', count: 34 });
+    expect(
+      (
+        await course('H01', {
+          action: 'station.lock',
+          stationId: 'packaging',
+          reason: '其余选手缺考',
+        })
+      ).status,
+    ).toBe(200);
     panel.forEach((j) => j.close());
   });
 

@@ -17,3 +17,4 @@ export * from './rounds.ts';
 export * from './awards.ts';
 export * from './teams.ts';
 export * from './clock.ts';
+export * from './open-lines.ts';

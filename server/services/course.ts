@@ -1,10 +1,12 @@
+import { openBibs, openLines, resolveLog, type LineStatus, type OpenLine } from '#engine';
 import type { BoardDelta } from '#protocol';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { listMarks } from '../../db/repositories/marks.ts';
 import { auditLog, competitions, stationLocks } from '../../db/schema.ts';
 import { SafeText } from '../protocol/judge.ts';
-import type { LiveCompetition } from './live-competition.ts';
+import { toLogEntry, type LiveCompetition } from './live-competition.ts';
 import type { JudgeIdentity } from './mark-writer.ts';
 
 /**
@@ -16,7 +18,8 @@ export const CourseAction = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('station.lock'),
     stationId: z.string().max(64),
-    reason: SafeText.max(200).optional(),
+    /** Required (at least 2 characters) to lock a station that still has open lines. */
+    reason: SafeText.min(2).max(200).optional(),
   }),
   z.object({
     action: z.literal('station.reopen'),
@@ -42,19 +45,109 @@ export const COURSE_ROLES: Record<CourseAction['action'], JudgeIdentity['role'][
   'competition.settings': ['organiser'],
 };
 
-export type CourseResult =
-  { ok: true; delta: BoardDelta } | { ok: false; status: number; error: string; message: string };
-
-const fail = (status: number, error: string, message: string): CourseResult => ({
-  ok: false,
-  status,
-  error,
-  message,
-});
+/** Most lines (or reasons) one answer lists; `count` / `provisional` always say how many. */
+export const LIST_MAX = 1000;
 
 /**
- * Checks and commits one course action. Rules: lock only an unlocked station, re-open only a
- * locked one (with a reason); freeze only while live; unfreeze (with a reason) and reveal only
+ * A refused lock of a station with open lines (409): `course/open_lines` (send a reason to lock
+ * anyway) or `course/flagged_lines` (resolve the disagreements first; a reason does not help).
+ */
+export interface OpenLinesRefusal {
+  stationId: string;
+  /** True when a reason would lock the station anyway (no line is flagged). */
+  reasonRequired: boolean;
+  /** Open lines in all (the list stops at {@link LIST_MAX}). */
+  count: number;
+  /** Contestants with an open line. */
+  contestants: number;
+  lines: OpenLine[];
+}
+
+/** Why a published row stays provisional: a station locked without a full panel's score. */
+export interface ProvisionalReason {
+  bib: string;
+  name: string;
+  stationId: string;
+  status: Exclude<LineStatus, 'scored'>;
+}
+
+/** What `competition.publish` adds to its answer. */
+export interface PublishReport {
+  /** Active contestants' rows that stay provisional in the official results. */
+  provisional: number;
+  /** One per row × station not scored by a full panel (the list stops at {@link LIST_MAX}). */
+  reasons: ProvisionalReason[];
+}
+
+export type CourseResult =
+  | { ok: true; delta: BoardDelta; answer?: PublishReport }
+  | {
+      ok: false;
+      status: number;
+      error: string;
+      message: string;
+      detail?: OpenLinesRefusal;
+    };
+
+const fail = (
+  status: number,
+  error: string,
+  message: string,
+  detail?: OpenLinesRefusal,
+): CourseResult => ({ ok: false, status, error, message, ...(detail ? { detail } : {}) });
+
+/** A few bibs for a message: `1号、3号、7号 等 12 位`. */
+function someBibs(bibs: readonly string[], shown = 10): string {
+  const list = bibs
+    .slice(0, shown)
+    .map((b) => `${b}号`)
+    .join('、');
+  return bibs.length > shown ? `${list} 等 ${bibs.length} 位` : list;
+}
+
+/**
+ * The open lines of a station for the active contestants (withdrawn and disqualified ones are
+ * not scored any more), in draw order. The current marks come from the committed log folded
+ * with the engine's own `resolveLog`, the fold the live state is built with; the route flushes
+ * queued marks first, so both hold the same log.
+ */
+export function stationOpenLines(db: Db, live: LiveCompetition, stationId: string): OpenLine[] {
+  const book = resolveLog(listMarks(db, live.id).map(toLogEntry));
+  const active = [...live.contestants.values()]
+    .filter((c) => c.status === 'active')
+    .sort((a, b) => a.drawOrder - b.drawOrder || a.id - b.id);
+  return openLines(
+    live.index,
+    active,
+    (c, sheetId) => book.marks.get(c)?.get(sheetId) ?? [],
+    stationId,
+    (c) => book.reruns.get(c)?.get(stationId) ?? [],
+  );
+}
+
+/**
+ * Rows of the official results that stay provisional, and why: an active contestant's station
+ * that is locked but not scored by a full panel (the engine's `provisional`, once every
+ * station is locked).
+ */
+export function provisionalReport(live: LiveCompetition): PublishReport & { bibs: string[] } {
+  const reasons: ProvisionalReason[] = [];
+  const bibs: string[] = [];
+  for (const r of live.standings()) {
+    if (r.status !== 'active' || !r.provisional) continue;
+    bibs.push(r.bib);
+    for (const [stationId, s] of Object.entries(r.stations))
+      if (s.status !== 'scored' && reasons.length < LIST_MAX)
+        reasons.push({ bib: r.bib, name: r.name, stationId, status: s.status });
+  }
+  return { provisional: bibs.length, reasons, bibs };
+}
+
+/**
+ * Checks and commits one course action. Rules: lock only an unlocked station, never while a
+ * line there is flagged, and with a reason while a line there is empty or partial (the audit
+ * log keeps the reason and the open lines); re-open only a locked one (with a reason); freeze
+ * only while live; unfreeze (with a reason) and reveal only
  * while frozen, one row at a time from last place up; publish (final, official) only when
  * every station is locked; settings any time before final.
  */
@@ -72,6 +165,9 @@ export function applyCourseAction(
   if (state === 'final') return fail(409, 'course/final', '成绩已正式公布，不能再更改');
   const patch: Partial<typeof competitions.$inferInsert> = {};
   let lock: { stationId: string; locked: boolean } | undefined;
+  /** What the audit log adds to the action's own fields. */
+  let audit: Record<string, unknown> = {};
+  let answer: PublishReport | undefined;
   switch (a.action) {
     case 'station.lock':
     case 'station.reopen': {
@@ -83,17 +179,33 @@ export function applyCourseAction(
       if (a.action === 'station.reopen' && !locked)
         return fail(409, 'course/not_locked', `${station.label.zh} 未锁定`);
       if (a.action === 'station.lock') {
+        const lines = stationOpenLines(db, live, station.id);
+        const bibs = openBibs(lines);
+        const flagged = openBibs(lines.filter((l) => l.status === 'flagged'));
+        const refusal = (reasonRequired: boolean): OpenLinesRefusal => ({
+          stationId: station.id,
+          reasonRequired,
+          count: lines.length,
+          contestants: bibs.length,
+          lines: lines.slice(0, LIST_MAX),
+        });
         // Sign-off means the head judge has resolved every disagreement at this station.
-        const flagged = live
-          .standings()
-          .filter((r) => r.stations[station.id]?.status === 'flagged')
-          .map((r) => `${r.bib}号`);
         if (flagged.length)
           return fail(
             409,
             'course/flagged_lines',
-            `${station.label.zh} 仍有评分分歧待处理：${flagged.join('、')}`,
+            `${station.label.zh} 仍有评分分歧待处理：${someBibs(flagged)}`,
+            refusal(false),
           );
+        // Lines not complete: signed off only on purpose, with a reason for the record.
+        if (lines.length && !a.reason)
+          return fail(
+            409,
+            'course/open_lines',
+            `${station.label.zh} 还有 ${lines.length} 项评分未完成（${someBibs(bibs)}）；如确认锁定，请填写原因`,
+            refusal(true),
+          );
+        if (lines.length) audit = { openLines: { count: lines.length, bibs } };
       }
       lock = { stationId: station.id, locked: a.action === 'station.lock' };
       break;
@@ -124,6 +236,10 @@ export function applyCourseAction(
           `以下站点尚未锁定（签核）：${open.join('、')}`,
         );
       Object.assign(patch, { state: 'final', revealed: null });
+      // Locks, not the state, decide what is provisional: the same before and after publishing.
+      const { bibs, ...report } = provisionalReport(live);
+      answer = report;
+      if (bibs.length) audit = { provisional: { count: bibs.length, bibs } };
       break;
     }
     case 'competition.settings':
@@ -163,7 +279,7 @@ export function applyCourseAction(
         competitionId: live.id,
         officialId: who.officialId,
         action,
-        detailJson: JSON.stringify(detail),
+        detailJson: JSON.stringify({ ...detail, ...audit }),
         reason: 'reason' in a ? (a.reason ?? null) : null,
         revision: updated.revision,
         createdAt,
@@ -171,5 +287,5 @@ export function applyCourseAction(
       .run();
     return updated;
   });
-  return { ok: true, delta: live.applyCourse(row, { lock }, null) };
+  return { ok: true, delta: live.applyCourse(row, { lock }, null), ...(answer ? { answer } : {}) };
 }

@@ -14,7 +14,9 @@ const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/
 /**
  * Staff endpoints (Bearer token of the organiser or head judge):
  * - `POST /api/competitions/:slug/course` — lock / re-open a station, freeze, unfreeze, reveal
- *   the next row, publish as official, change name display (body: {@link CourseAction});
+ *   the next row, publish as official, change name display (body: {@link CourseAction}); a lock
+ *   of a station with open lines is refused with 409 and the lines (`OpenLinesRefusal`) unless
+ *   it carries a reason; a publish answers how many rows stay provisional (`PublishReport`);
  * - `GET /api/competitions/:slug/judge-stats` — each judge's deviation from the panel;
  * - `GET /api/competitions/:slug/audit` — the audit log of the competition's course.
  */
@@ -47,9 +49,10 @@ const routes: FastifyPluginAsync = async (app) => {
         });
       app.live.writer.flush(); // marks already queued commit first, so the course acts on them
       const r = applyCourseAction(app.db, live, req.official!, body.data, new Date());
-      if (!r.ok) return reply.code(r.status).send({ error: r.error, message: r.message });
+      if (!r.ok)
+        return reply.code(r.status).send({ error: r.error, message: r.message, ...r.detail });
       app.live.publish(live, r.delta);
-      return { competition: live.summary, lockedStations: live.lockedStations };
+      return { competition: live.summary, lockedStations: live.lockedStations, ...r.answer };
     },
   );
 
