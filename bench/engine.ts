@@ -93,7 +93,7 @@ export function benchEngine(n: number, samples: number): EngineResult {
   }
   times.sort((a, b) => a - b);
   const t0 = process.hrtime.bigint();
-  computeStandings(index, contestants, book.marks, locked);
+  computeStandings(index, contestants, book, locked);
   const fullMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   const round = (x: number) => Math.round(x * 10) / 10;

@@ -47,6 +47,7 @@ export function makeFixture(
       name: `裁判${i + 1}`,
       role: 'judge' as const,
       sheets: SOLO_SHEETS,
+      records: [],
       token,
     })),
   };

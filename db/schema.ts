@@ -107,6 +107,11 @@ export const officials = sqliteTable(
     shortCodeHash: text('short_code_hash').unique(),
     /** JSON array of sheet ids this official scores. */
     sheetsJson: text('sheets_json').notNull().default('[]'),
+    /**
+     * JSON array of station ids whose measurements (faults, veto, checks, times) this official
+     * records for the panel: one recorder per panel station (docs/scheme.md).
+     */
+    recordsJson: text('records_json').notNull().default('[]'),
     revoked: integer('revoked', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [uniqueIndex('officials_code').on(t.competitionId, t.code)],
@@ -139,9 +144,23 @@ export const marks = sqliteTable(
     /** The station of a rerun; null otherwise. */
     stationId: text('station_id'),
     attempt: integer('attempt').notNull().default(1),
+    /** The author: the official who wrote the entry. */
     officialId: integer('official_id')
       .notNull()
       .references(() => officials.id),
+    /**
+     * The rules version the entry was written under (engine/log.ts MARK_RULES): the log is
+     * replayed at boot, and an entry folds under its own version. Rows written before marks
+     * had owners are 1.
+     */
+    rules: integer('rules').notNull().default(1),
+    /**
+     * Rules 2: the owner, whose line the mark is: the panel judge; null on a one-judge sheet,
+     * where the line itself is the owner (so a second official's mark supersedes the first).
+     */
+    ownerId: integer('owner_id'),
+    /** Rules 2: the mark carries the sheet's measurements (its author recorded them). */
+    measures: integer('measures', { mode: 'boolean' }).notNull().default(false),
     /** Parsed criterion values as JSON (engine/values.ts SheetValues); `{}` for actions. */
     valuesJson: text('values_json').notNull().default('{}'),
     supersedesId: integer('supersedes_id'),

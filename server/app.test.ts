@@ -552,7 +552,7 @@ describe('interleavings', () => {
     const full = computeStandings(
       index,
       listContestants(server.app.db, row.id),
-      book.marks,
+      book,
       new Set(),
     );
     expect((await standings()).rows).toEqual(full);

@@ -222,6 +222,9 @@ describe('crashes', () => {
         reason: m.reason,
         revision: m.revision,
         createdAt: m.created_at,
+        rules: m.rules,
+        ownerId: m.owner_id,
+        measures: m.measures === 1,
       } as never),
     );
     const full = computeStandings(
@@ -234,7 +237,7 @@ describe('crashes', () => {
         organisation: c.organisation,
         status: c.status,
       })),
-      resolveLog(entries).marks,
+      resolveLog(entries),
       new Set(),
     );
     expect(standings.rows).toEqual(full);

@@ -91,6 +91,7 @@ export function insertCompetition(db: Db, f: CompetitionFixture, festivalId?: nu
         tokenHash: hashToken(o.token),
         shortCodeHash: hashToken(shortCodeOf(o.token)),
         sheetsJson: JSON.stringify(o.sheets),
+        recordsJson: JSON.stringify(o.records),
       })),
     );
     return id;

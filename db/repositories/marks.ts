@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { competitions, marks, stationLocks } from '../schema.ts';
+import { competitions, marks, officials, stationLocks } from '../schema.ts';
 
 export type MarkRow = typeof marks.$inferSelect;
 /** A log entry to append: every column but the ones the database assigns. */
@@ -52,6 +52,9 @@ export function prepareMarkStatements(db: Db) {
       stationId: sql.placeholder('stationId'),
       attempt: sql.placeholder('attempt'),
       officialId: sql.placeholder('officialId'),
+      rules: sql.placeholder('rules'),
+      ownerId: sql.placeholder('ownerId'),
+      measures: sql.placeholder('measures'),
       valuesJson: sql.placeholder('valuesJson'),
       supersedesId: sql.placeholder('supersedesId'),
       targetMarkId: sql.placeholder('targetMarkId'),
@@ -70,8 +73,28 @@ export function prepareMarkStatements(db: Db) {
      */
     append(m: NewMark): { id: number; revision: number } {
       const { revision } = bump.get({ id: m.competitionId })!;
-      const { id } = insert.get({ ...m, revision })!;
+      // better-sqlite3 binds numbers, not booleans: a placeholder skips drizzle's column mapping.
+      const { id } = insert.get({ ...m, measures: m.measures ? 1 : 0, revision })!;
       return { id, revision };
     },
   };
+}
+
+/**
+ * Station id → the official recording its panel's measurements (`officials.records_json`),
+ * for officials not revoked. The first named wins if a file named two (validation refuses it).
+ */
+export function recordersOf(db: Db, competitionId: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const rows = db
+    .select({ id: officials.id, records: officials.recordsJson, revoked: officials.revoked })
+    .from(officials)
+    .where(eq(officials.competitionId, competitionId))
+    .orderBy(asc(officials.id))
+    .all();
+  for (const o of rows)
+    if (!o.revoked)
+      for (const stationId of JSON.parse(o.records) as string[])
+        if (!out.has(stationId)) out.set(stationId, o.id);
+  return out;
 }

@@ -16,14 +16,25 @@ import {
 import type { SchemeIndex, Sheet } from './scheme-index.ts';
 import type { SheetValues } from './values.ts';
 
-/** One judge's current mark on one sheet for one contestant (after supersession). */
+/** The current mark of one line (owner × sheet × attempt) for one contestant. */
 export interface CurrentMark {
   /** Log sequence: later marks win for measurement criteria. */
   seq: number;
+  /** The author: the official who wrote it. */
   judgeId: number;
+  /** Whose line it is: a panel judge, or null for the line of a one-judge sheet (rules 2). */
+  owner?: number | null;
   values: SheetValues;
   /** Attempt (run) number, from 1; absent means 1. */
   attempt?: number;
+  /** Rules version the mark was written under (engine/log.ts MARK_RULES); absent: 1. */
+  rules?: 1 | 2;
+  /**
+   * Whether the sheet's measurements (faults, veto, checks, times, difficulty, imported values)
+   * may be read from this mark: always under rules 1 (the latest mark of the panel), and under
+   * rules 2 only when its author was the station's recorder. Absent: true.
+   */
+  measures?: boolean;
 }
 
 /** Scoring state of a sheet or station for one contestant. */
@@ -96,9 +107,14 @@ export function spread(values: readonly number[]): number {
   return values.length ? Math.max(...values) - Math.min(...values) : 0;
 }
 
-function latest(marks: readonly CurrentMark[]): CurrentMark | undefined {
+/**
+ * The mark a sheet's measurements come from: the latest mark that may carry them. On a panel
+ * written under rules 2 that is the recorder's, so a judge correcting only his judgement never
+ * erases a fault another judge recorded (docs/scheme.md, "Measurements on a panel").
+ */
+function measuring(marks: readonly CurrentMark[]): CurrentMark | undefined {
   let best: CurrentMark | undefined;
-  for (const m of marks) if (!best || m.seq > best.seq) best = m;
+  for (const m of marks) if (m.measures !== false && (!best || m.seq > best.seq)) best = m;
   return best;
 }
 
@@ -135,7 +151,7 @@ function criterionMilli(
   times: Record<string, number | null>,
   flagged: string[],
 ): Rational {
-  const last = latest(marks);
+  const last = measuring(marks);
   switch (c.kind) {
     case 'faults': {
       const counts = (last?.values[c.id] ?? {}) as Record<string, number>;
@@ -174,6 +190,11 @@ function criterionMilli(
   }
 }
 
+/** Whether a sheet has criteria other than judgements (measurements: one value per line). */
+export function hasMeasurements(sheet: Pick<Sheet, 'criteria'>): boolean {
+  return sheet.criteria.some((c) => c.kind !== 'judgement');
+}
+
 /** Judges a sheet needs before its line is complete (not provisional). */
 export function requiredJudges(sheet: Sheet): number {
   let n = 0;
@@ -191,7 +212,7 @@ export function requiredJudges(sheet: Sheet): number {
 export function scoreSheet(sheet: Sheet, marks: readonly CurrentMark[]): SheetScore {
   const flagged: string[] = [];
   const times: Record<string, number | null> = {};
-  const last = latest(marks);
+  const last = measuring(marks);
   const penalty = penaltyMs(sheet, last);
   let vetoed: SheetScore['vetoed'] = null;
   for (const c of sheet.criteria) {
@@ -210,7 +231,7 @@ export function scoreSheet(sheet: Sheet, marks: readonly CurrentMark[]): SheetSc
   const status: LineStatus =
     marks.length === 0
       ? 'empty'
-      : marks.length < requiredJudges(sheet)
+      : marks.length < requiredJudges(sheet) || (!last && hasMeasurements(sheet))
         ? 'partial'
         : flagged.length
           ? 'flagged'

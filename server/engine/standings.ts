@@ -1,6 +1,7 @@
 import type { TieBreak } from '../protocol/scheme.ts';
 import { formatScaled } from './decimal.ts';
 import type { SchemeIndex } from './scheme-index.ts';
+import type { MarkBook } from './log.ts';
 import {
   scoreContestant,
   type ContestantMarks,
@@ -194,19 +195,28 @@ export function rankRows<R extends StandingRow>(rows: readonly R[]): R[] {
 
 /**
  * The one standings function: every screen and export calls it (directly, or by applying the
- * same {@link buildRow} + {@link rankRows} incrementally).
- * @param marks current marks per contestant id, then per sheet id.
+ * same {@link buildRow} + {@link rankRows} incrementally, as the live server does).
+ * @param book the folded log (engine/log.ts): current marks and re-runs per contestant.
  */
 export function computeStandings(
   index: SchemeIndex,
   contestants: readonly ContestantInfo[],
-  marks: ReadonlyMap<number, ContestantMarks>,
+  book: Pick<MarkBook, 'marks' | 'reruns'>,
   lockedStations: ReadonlySet<string>,
 ): StandingRow[] {
   const empty: ContestantMarks = new Map();
   return rankRows(
     contestants.map((c) =>
-      buildRow(index, c, scoreContestant(index, marks.get(c.id) ?? empty, lockedStations)),
+      buildRow(
+        index,
+        c,
+        scoreContestant(
+          index,
+          book.marks.get(c.id) ?? empty,
+          lockedStations,
+          book.reruns.get(c.id) ?? new Map(),
+        ),
+      ),
     ),
   );
 }

@@ -26,10 +26,70 @@ export const OfficialInput = z.object({
   role: OfficialRole,
   /** Sheet ids (stations, or sub-stations) this judge scores. */
   sheets: z.array(z.string()).default([]),
+  /**
+   * Station ids whose panel measurements (faults, veto, checks, times) this judge records: one
+   * recorder per panel station that has measurements; the panel's other judges give judgements.
+   */
+  records: z.array(z.string()).default([]),
   /** Login token (≥ 128 bits, hex). Stored only as a hash. */
   token: z.string().regex(/^[0-9a-f]{32,128}$/, '登录令牌须为至少 32 位十六进制（128 位）'),
 });
 export type OfficialInput = z.infer<typeof OfficialInput>;
+
+/**
+ * What is wrong with who records a scheme's panel measurements (docs/scheme.md, "Measurements
+ * on a panel"): a station whose panel sheets (judges > 1) have measurements (criteria other
+ * than judgements) needs exactly one recorder among the judges assigned to those sheets, once
+ * any judge is assigned; a recorder must be assigned to the station; `records` names stations.
+ * @param requireRecorder false while an organiser is still assigning (the API): only a second
+ *   recorder or a recorder off the panel is wrong then.
+ * @returns issues with the path of the official (index into `officials`) and a message.
+ */
+export function recorderIssues(
+  scheme: MarkingScheme,
+  officials: readonly { code: string; sheets: readonly string[]; records: readonly string[] }[],
+  requireRecorder = true,
+): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const panels = new Map<string, { label: string; sheets: Set<string> }>();
+  const stations = new Set<string>();
+  for (const m of scheme.modules)
+    for (const st of m.stations) {
+      stations.add(st.id);
+      const sheets = st.subStations
+        ? st.subStations.map((u) => ({ id: u.id, criteria: u.criteria }))
+        : [{ id: st.id, criteria: st.criteria ?? [] }];
+      const measured = sheets.filter((sh) => sh.criteria.some((c) => c.kind !== 'judgement'));
+      if (st.judges > 1 && measured.length)
+        panels.set(st.id, { label: st.label.zh, sheets: new Set(measured.map((x) => x.id)) });
+    }
+  officials.forEach((o, i) =>
+    o.records.forEach((id, j) => {
+      const path = ['officials', i, 'records', j];
+      const panel = panels.get(id);
+      if (!stations.has(id)) out.push({ path, message: `评分标准中没有站点 "${id}"` });
+      else if (!panel)
+        out.push({ path, message: `站点 ${id} 没有评分组共同评分的测量项，无需指定记录裁判` });
+      else if (!o.sheets.some((sh) => panel.sheets.has(sh)))
+        out.push({ path, message: `${o.code} 未被分配到 ${panel.label}，不能担任其记录裁判` });
+    }),
+  );
+  for (const [id, p] of panels) {
+    const recorders = officials.filter((o) => o.records.includes(id));
+    const assigned = officials.some((o) => o.sheets.some((sh) => p.sheets.has(sh)));
+    if (recorders.length > 1)
+      out.push({
+        path: ['officials', officials.indexOf(recorders[1]!), 'records'],
+        message: `${p.label} 只能有一名记录裁判（${recorders.map((o) => o.code).join('、')}）`,
+      });
+    else if (!recorders.length && assigned && requireRecorder)
+      out.push({
+        path: ['officials'],
+        message: `${p.label} 由评分组共同评分且有测量项（扣分、计时等），须指定一名记录裁判（records）`,
+      });
+  }
+  return out;
+}
 
 export const CompetitionInfo = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
@@ -90,6 +150,8 @@ export const CompetitionFixture = z
           });
       }),
     );
+    for (const issue of recorderIssues(f.scheme, f.officials))
+      ctx.addIssue({ code: 'custom', ...issue });
   });
 export type CompetitionFixture = z.infer<typeof CompetitionFixture>;
 

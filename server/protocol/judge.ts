@@ -107,6 +107,8 @@ export interface OwnMark {
   values: Record<string, unknown>;
   /** Server time the mark was committed (ISO 8601), for the judge's history. */
   createdAt: string;
+  /** Who wrote it: this judge, or another official on a line this judge owns. */
+  authorId: number;
 }
 
 export interface JudgeWelcome {

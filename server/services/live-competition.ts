@@ -1,6 +1,10 @@
 import {
   applyEntry,
   assignAwards,
+  currentOf,
+  isCurrent,
+  ownerOf,
+  restoredBy,
   computeStandings,
   resolveLog,
   buildRow,
@@ -38,7 +42,25 @@ import {
   type CompetitionRow,
   type FestivalRow,
 } from '../../db/repositories/competitions.ts';
-import { listMarks, listStationLocks, type MarkRow } from '../../db/repositories/marks.ts';
+import {
+  listMarks,
+  listStationLocks,
+  recordersOf,
+  type MarkRow,
+} from '../../db/repositories/marks.ts';
+
+/** Who wrote a mark and where it lives. */
+export interface MarkInfo {
+  contestantId: number;
+  sheetId: string;
+  attempt: number;
+  /** The author. */
+  officialId: number;
+  /** The owner: the panel judge, or null for the line of a one-judge sheet. */
+  ownerId: number | null;
+  clientId: string;
+  createdAt: string;
+}
 
 /** The current mark of a line: what a correction supersedes. */
 export interface LineHead {
@@ -49,10 +71,6 @@ export interface LineHead {
 
 /** How many recent deltas a competition keeps so a reconnecting board can catch up. */
 export const DELTA_HISTORY = 2000;
-
-/** Key of one judge's line: contestant × sheet × attempt × judge. */
-const lineKey = (contestantId: number, sheetId: string, attempt: number, officialId: number) =>
-  `${contestantId}:${sheetId}:${attempt}:${officialId}`;
 
 /** A log row as the engine's {@link LogEntry}. */
 export function toLogEntry(m: MarkRow): LogEntry {
@@ -73,6 +91,9 @@ export function toLogEntry(m: MarkRow): LogEntry {
     judgeId: m.officialId,
     attempt: m.attempt,
     values: JSON.parse(m.valuesJson) as SheetValues,
+    rules: m.rules === 1 ? 1 : 2,
+    owner: m.ownerId,
+    measures: m.measures,
   };
 }
 
@@ -92,13 +113,10 @@ export class LiveCompetition {
   #revision: number;
   readonly contestants = new Map<number, ContestantInfo>();
   readonly #book: MarkBook = emptyBook();
-  /** Current mark per judge line, to name what a correction supersedes. */
-  readonly #lines = new Map<string, OwnMark>();
-  /** Log rows of marks by id, for voids (who marked what). */
-  readonly #markRows = new Map<
-    number,
-    { contestantId: number; sheetId: string; attempt: number; officialId: number }
-  >();
+  /** Log rows of marks by id: who wrote what, for voids, notices and the tablet's list. */
+  readonly #markRows = new Map<number, MarkInfo>();
+  /** Station id → the official recording its panel's measurements. */
+  #recorders = new Map<string, number>();
   readonly #locked = new Set<string>();
   readonly #standings = new IncrementalStandings();
   readonly #deltas: BoardDelta[] = [];
@@ -143,6 +161,7 @@ export class LiveCompetition {
     if (!festival) throw new Error(`competition ${row.slug} belongs to no festival`);
     const live = new LiveCompetition(row, festival);
     for (const c of listContestants(db, row.id)) live.contestants.set(c.id, c);
+    live.#recorders = recordersOf(db, row.id);
     for (const l of listStationLocks(db, row.id)) {
       if (l.action === 'lock') live.#locked.add(l.stationId);
       else live.#locked.delete(l.stationId);
@@ -153,6 +172,7 @@ export class LiveCompetition {
     if (row.state === 'frozen' && row.frozenRevision !== null) {
       // Rebuild what the public saw at the freeze: the log and locks up to that revision.
       const at = row.frozenRevision;
+      // The same fold and the same standings function as live (re-runs included).
       const book = resolveLog(log.filter((m) => m.revision <= at).map(toLogEntry));
       const locked = new Set<string>();
       for (const l of listStationLocks(db, row.id))
@@ -160,12 +180,7 @@ export class LiveCompetition {
           if (l.action === 'lock') locked.add(l.stationId);
           else locked.delete(l.stationId);
         }
-      live.#frozenRows = computeStandings(
-        live.index,
-        [...live.contestants.values()],
-        book.marks,
-        locked,
-      );
+      live.#frozenRows = computeStandings(live.index, [...live.contestants.values()], book, locked);
     }
     return live;
   }
@@ -221,19 +236,24 @@ export class LiveCompetition {
     return [...this.#locked];
   }
 
-  /** The judge's current mark on a line, if any. */
-  currentLine(
-    contestantId: number,
-    sheetId: string,
-    officialId: number,
-    attempt = 1,
-  ): OwnMark | undefined {
-    return this.#lines.get(lineKey(contestantId, sheetId, attempt, officialId));
+  /** The official recording a station's panel measurements, if one is named. */
+  recorderOf(stationId: string): number | undefined {
+    return this.#recorders.get(stationId);
+  }
+
+  /** Replaces the recorders after the organiser changed an assignment. */
+  setRecorders(recorders: Map<string, number>): void {
+    this.#recorders = recorders;
+  }
+
+  /** Whether mark `markId` is the current mark of its line (what a void may target). */
+  isCurrent(markId: number): boolean {
+    return isCurrent(this.#book, markId);
   }
 
   /**
-   * The current mark a new write on this line would supersede: the judge's own on a panel
-   * (several judges per sheet), or the latest by anyone on a sheet one judge fills.
+   * The current mark a new write by `officialId` on this line would supersede: the owner's
+   * latest (engine/log.ts): the judge's own on a panel, the line's on a one-judge sheet.
    */
   lineHead(
     contestantId: number,
@@ -241,20 +261,58 @@ export class LiveCompetition {
     attempt: number,
     officialId: number,
   ): LineHead | undefined {
-    if (sheet.judges > 1) {
-      const own = this.currentLine(contestantId, sheet.id, officialId, attempt);
-      return own && { markId: own.markId, officialId, values: own.values as SheetValues };
-    }
-    let head: LineHead | undefined;
-    for (const m of this.#book.marks.get(contestantId)?.get(sheet.id) ?? [])
-      if ((m.attempt ?? 1) === attempt && (!head || m.seq > head.markId))
-        head = { markId: m.seq, officialId: m.judgeId, values: m.values };
-    return head;
+    const head = currentOf(this.#book, contestantId, sheet.id, attempt, ownerOf(sheet, officialId));
+    return head && { markId: head.seq, officialId: head.judgeId, values: head.values };
   }
 
-  /** Who made a mark (for voids), if it is a mark of this competition. */
-  markInfo(markId: number) {
+  /**
+   * The current mark of the line `officialId` writes on (his own on a panel, the line's on a
+   * one-judge sheet), if any. Views that ask "is this mark current" use {@link isCurrent}.
+   */
+  currentLine(
+    contestantId: number,
+    sheetId: string,
+    officialId: number,
+    attempt = 1,
+  ): { markId: number } | undefined {
+    const sheet = this.index.sheets.get(sheetId);
+    return sheet && this.lineHead(contestantId, sheet, attempt, officialId);
+  }
+
+  /** Who made a mark and where it lives, if it is a mark of this competition. */
+  markInfo(markId: number): MarkInfo | undefined {
     return this.#markRows.get(markId);
+  }
+
+  /** The mark a void of `markId` would make current again, or null (engine/log.ts). */
+  restoredBy(markId: number): number | null {
+    return restoredBy(this.#book, markId)?.seq ?? null;
+  }
+
+  /**
+   * The current marks of the lines an official owns (for the tablet's saved list): his own
+   * lines on panels, and the lines of the one-judge sheets he is assigned, whoever wrote them.
+   */
+  linesOf(officialId: number, sheets: ReadonlySet<string> = new Set()): OwnMark[] {
+    const out: OwnMark[] = [];
+    for (const [contestantId, bySheet] of this.#book.marks)
+      for (const [sheetId, marks] of bySheet)
+        for (const m of marks) {
+          const own = m.owner === null ? sheets.has(sheetId) : m.judgeId === officialId;
+          const info = this.#markRows.get(m.seq);
+          if (own && info)
+            out.push({
+              markId: m.seq,
+              clientId: info.clientId,
+              contestantId,
+              sheetId,
+              attempt: m.attempt ?? 1,
+              values: m.values,
+              createdAt: info.createdAt,
+              authorId: m.judgeId,
+            });
+        }
+    return out.sort((a, b) => a.markId - b.markId);
   }
 
   /** Attempts of a station a contestant may use: the scheme's count plus re-runs granted. */
@@ -262,13 +320,6 @@ export class LiveCompetition {
     const station = this.index.stations.get(stationId)?.station;
     const reruns = this.#book.reruns.get(contestantId)?.get(stationId)?.length ?? 0;
     return (station?.attempts?.count ?? 1) + reruns;
-  }
-
-  /** Every current mark of one judge (for the tablet's queue after a reload). */
-  linesOf(officialId: number): OwnMark[] {
-    const out: OwnMark[] = [];
-    for (const [key, v] of this.#lines) if (key.endsWith(`:${officialId}`)) out.push(v);
-    return out;
   }
 
   /** Ranked standings: the one standings function, kept incrementally. */
@@ -444,28 +495,16 @@ export class LiveCompetition {
 
   #fold(m: MarkRow): void {
     applyEntry(this.#book, toLogEntry(m));
-    if (m.kind === 'mark') {
+    if (m.kind === 'mark')
       this.#markRows.set(m.id, {
         contestantId: m.contestantId,
         sheetId: m.sheetId!,
         attempt: m.attempt,
         officialId: m.officialId,
-      });
-      this.#lines.set(lineKey(m.contestantId, m.sheetId!, m.attempt, m.officialId), {
-        markId: m.id,
+        ownerId: m.rules === 1 ? m.officialId : m.ownerId,
         clientId: m.clientId,
-        contestantId: m.contestantId,
-        sheetId: m.sheetId!,
-        attempt: m.attempt,
-        values: JSON.parse(m.valuesJson) as SheetValues,
         createdAt: m.createdAt,
       });
-    } else if (m.kind === 'void') {
-      const target = this.#markRows.get(m.targetMarkId!);
-      const key =
-        target && lineKey(target.contestantId, target.sheetId, target.attempt, target.officialId);
-      if (key && this.#lines.get(key)?.markId === m.targetMarkId) this.#lines.delete(key);
-    }
     this.#revision = Math.max(this.#revision, m.revision);
   }
 

@@ -1,4 +1,4 @@
-import { parseSheetValues, type SheetValues } from '#engine';
+import { authorship, MARK_RULES, ownerKey, parseSheetValues, type SheetValues } from '#engine';
 import type {
   AttemptRerun,
   BoardDelta,
@@ -98,9 +98,8 @@ export class MarkWriter {
           const row: MarkRow = { ...entry, id, revision };
           overlay.clientIds.set(row.clientId, row);
           if (row.kind === 'mark') {
-            const judges = p.live.index.sheets.get(row.sheetId!)!.judges;
             overlay.lines.set(
-              conflictKey(row.contestantId, row.sheetId!, judges, row.attempt, row.officialId),
+              conflictKey(row.contestantId, row.sheetId!, row.attempt, row.ownerId),
               {
                 markId: id,
                 officialId: row.officialId,
@@ -218,11 +217,22 @@ export class MarkWriter {
     const allowed = live.allowedAttempts(contestant.id, sheet.stationId);
     if (msg.attempt > allowed)
       return reject(clientId, 'mark/no_such_attempt', `${sheet.label.zh} 只有 ${allowed} 次机会`);
-    const parsed = parseSheetValues(sheet, msg.values);
+    // Whose line this is, and what it may carry (engine/log.ts: owner, recorder).
+    const who = authorship(
+      sheet,
+      judge.officialId,
+      live.recorderOf(sheet.stationId),
+      Object.keys(msg.values),
+    );
+    if (!who.ok) return reject(clientId, who.error, who.message);
+    const parsed = parseSheetValues(
+      { ...sheet, criteria: sheet.criteria.filter((c) => who.criteria.has(c.id)) },
+      msg.values,
+    );
     if (!parsed.ok) return reject(clientId, parsed.error, parsed.message);
-    // The line a write may overwrite: the judge's own for a panel; the whole sheet for a sheet
-    // one judge fills (two tablets on one S-bend must not silently overwrite each other).
-    const key = conflictKey(contestant.id, sheet.id, sheet.judges, msg.attempt, judge.officialId);
+    // The line a write may overwrite: the owner's (the judge's own on a panel; the line itself
+    // on a sheet one judge fills: two tablets on one S-bend must not overwrite each other).
+    const key = conflictKey(contestant.id, sheet.id, msg.attempt, who.owner);
     const head =
       overlay.lines.get(key) ?? live.lineHead(contestant.id, sheet, msg.attempt, judge.officialId);
     const stale =
@@ -254,6 +264,8 @@ export class MarkWriter {
         sheetId: sheet.id,
         attempt: msg.attempt,
         valuesJson: JSON.stringify(parsed.values),
+        ownerId: who.owner,
+        measures: who.measures,
         supersedesId: previous ?? null,
         reason: previous !== undefined ? msg.reason! : null,
       },
@@ -270,10 +282,7 @@ export class MarkWriter {
     const target = live.markInfo(msg.markId);
     if (!target)
       return reject(msg.clientId, 'mark/unknown_mark', `本场比赛没有编号为 ${msg.markId} 的评分`);
-    if (
-      live.currentLine(target.contestantId, target.sheetId, target.officialId, target.attempt)
-        ?.markId !== msg.markId
-    )
+    if (!live.isCurrent(msg.markId))
       return reject(msg.clientId, 'mark/not_current', '该评分已被更正或撤销');
     const stationId = live.index.sheets.get(target.sheetId)!.stationId;
     if (live.isLocked(stationId))
@@ -308,6 +317,14 @@ export class MarkWriter {
     const station = live.index.stations.get(msg.stationId)?.station;
     if (!station)
       return reject(msg.clientId, 'mark/unknown_sheet', `评分标准中没有站点 “${msg.stationId}”`);
+    // A re-run voids a run and grants another: a station without attempts has no run to void
+    // (it used to be accepted and ignored by scoring). A mistaken mark there is voided instead.
+    if (!station.attempts)
+      return reject(
+        msg.clientId,
+        'mark/no_attempts',
+        `${station.label.zh} 不分轮次，不能准予重赛；如需作废评分，请撤销该评分`,
+      );
     if (msg.attempt > live.allowedAttempts(contestant.id, station.id))
       return reject(
         msg.clientId,
@@ -329,17 +346,13 @@ export class MarkWriter {
   }
 }
 
-/** Key of the line a mark may supersede: per judge on a panel, per sheet when one judge fills it. */
+/** Key of the line a mark may supersede: its owner's line (engine/log.ts `ownerOf`). */
 const conflictKey = (
   contestantId: number,
   sheetId: string,
-  judges: number,
   attempt: number,
-  officialId: number,
-) =>
-  judges === 1
-    ? `${contestantId}:${sheetId}:${attempt}`
-    : `${contestantId}:${sheetId}:${attempt}:${officialId}`;
+  owner: number | null,
+) => `${contestantId}:${sheetId}:${attempt}:${ownerKey(owner)}`;
 
 function blank(live: LiveCompetition, judge: JudgeIdentity, clientId: string): Insert {
   return {
@@ -351,6 +364,9 @@ function blank(live: LiveCompetition, judge: JudgeIdentity, clientId: string): I
     stationId: null,
     attempt: 1,
     officialId: judge.officialId,
+    rules: MARK_RULES,
+    ownerId: null,
+    measures: false,
     valuesJson: '{}',
     supersedesId: null,
     targetMarkId: null,

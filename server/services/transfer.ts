@@ -11,7 +11,12 @@ import {
 } from '../../db/repositories/competitions.ts';
 import { listMarks, listStationLocks } from '../../db/repositories/marks.ts';
 import { competitions, contestants, marks, officials, stationLocks } from '../../db/schema.ts';
-import { CompetitionInfo, ContestantInput, OfficialRole } from '../protocol/fixture.ts';
+import {
+  CompetitionInfo,
+  ContestantInput,
+  OfficialRole,
+  recorderIssues,
+} from '../protocol/fixture.ts';
 import { MarkingScheme } from '../protocol/scheme.ts';
 import type { LiveCompetition } from './live-competition.ts';
 
@@ -34,6 +39,15 @@ const LogEntry = z.object({
   supersedes: z.number().int().min(0).nullable(),
   target: z.number().int().min(0).nullable(),
   createdAt: z.string(),
+  /**
+   * The rules version the entry was written under (engine/log.ts MARK_RULES). Files written
+   * before marks had owners carry none: they are rules 1 and keep that meaning.
+   */
+  rules: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** Rules 2: the owner's official code; null for the line of a one-judge sheet. */
+  owner: z.string().nullable().default(null),
+  /** Rules 2: the mark carries the sheet's measurements (its author was the recorder). */
+  measures: z.boolean().default(false),
 });
 
 const PlaceText = z.object({
@@ -41,46 +55,54 @@ const PlaceText = z.object({
   label: z.object({ zh: z.string().min(1).max(200), en: z.string().min(1).max(200) }),
 });
 
-export const CompetitionExport = z.object({
-  format: z.literal('jiangxing-competition'),
-  version: z.literal(1),
-  competition: CompetitionInfo.extend({
-    state: z.enum(['draft', 'live', 'frozen', 'final']).default('live'),
-    nameDisplay: z.enum(['full', 'masked']).default('full'),
-  }),
-  /** Where it sat in its festival; an import makes it a festival of its own. */
-  event: PlaceText.optional(),
-  group: PlaceText.optional(),
-  round: PlaceText.extend({ order: z.number().int().min(1).max(20) }).optional(),
-  scheme: MarkingScheme,
-  contestants: z
-    .array(
-      ContestantInput.extend({ carriedMilli: z.number().int().min(0).nullable().default(null) }),
-    )
-    .max(100_000),
-  officials: z
-    .array(
-      z.object({
-        code: z.string().regex(/^[A-Z0-9]{2,8}$/),
-        name: z.string().min(1).max(60),
-        role: OfficialRole,
-        sheets: z.array(z.string()),
-      }),
-    )
-    .max(1000),
-  log: z.array(LogEntry).max(5_000_000).default([]),
-  locks: z
-    .array(
-      z.object({
-        stationId: z.string(),
-        action: z.enum(['lock', 'reopen']),
-        official: z.string(),
-        reason: z.string().nullable(),
-        createdAt: z.string(),
-      }),
-    )
-    .default([]),
-});
+export const CompetitionExport = z
+  .object({
+    format: z.literal('jiangxing-competition'),
+    version: z.literal(1),
+    competition: CompetitionInfo.extend({
+      state: z.enum(['draft', 'live', 'frozen', 'final']).default('live'),
+      nameDisplay: z.enum(['full', 'masked']).default('full'),
+    }),
+    /** Where it sat in its festival; an import makes it a festival of its own. */
+    event: PlaceText.optional(),
+    group: PlaceText.optional(),
+    round: PlaceText.extend({ order: z.number().int().min(1).max(20) }).optional(),
+    scheme: MarkingScheme,
+    contestants: z
+      .array(
+        ContestantInput.extend({ carriedMilli: z.number().int().min(0).nullable().default(null) }),
+      )
+      .max(100_000),
+    officials: z
+      .array(
+        z.object({
+          code: z.string().regex(/^[A-Z0-9]{2,8}$/),
+          name: z.string().min(1).max(60),
+          role: OfficialRole,
+          sheets: z.array(z.string()),
+          records: z.array(z.string()).default([]),
+        }),
+      )
+      .max(1000),
+    log: z.array(LogEntry).max(5_000_000).default([]),
+    locks: z
+      .array(
+        z.object({
+          stationId: z.string(),
+          action: z.enum(['lock', 'reopen']),
+          official: z.string(),
+          reason: z.string().nullable(),
+          createdAt: z.string(),
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((f, ctx) => {
+    // An export written before recorders existed names none: it still imports (its log keeps its
+    // meaning), and new marks on such a panel are refused until the organiser names one.
+    for (const issue of recorderIssues(f.scheme, f.officials, false))
+      ctx.addIssue({ code: 'custom', ...issue });
+  });
 export type CompetitionExport = z.infer<typeof CompetitionExport>;
 
 /** Builds the export of a competition from the database. */
@@ -121,6 +143,7 @@ export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExp
       name: o.name,
       role: o.role,
       sheets: JSON.parse(o.sheetsJson) as string[],
+      records: JSON.parse(o.recordsJson) as string[],
     })),
     log: log.map((m) => ({
       kind: m.kind,
@@ -134,6 +157,9 @@ export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExp
       supersedes: m.supersedesId === null ? null : (position.get(m.supersedesId) ?? null),
       target: m.targetMarkId === null ? null : (position.get(m.targetMarkId) ?? null),
       createdAt: m.createdAt,
+      rules: m.rules === 1 ? 1 : 2,
+      owner: m.ownerId === null ? null : (people.get(m.ownerId)?.code ?? null),
+      measures: m.measures,
     })),
     locks: listStationLocks(db, live.id).map((l) => ({
       stationId: l.stationId,
@@ -210,6 +236,7 @@ export function importCompetition(db: Db, data: CompetitionExport, slug = data.c
           tokenHash: hashToken(token),
           shortCodeHash: hashToken(shortCodeOf(token)),
           sheetsJson: JSON.stringify(o.sheets),
+          recordsJson: JSON.stringify(o.records),
         })
         .returning({ id: officials.id })
         .get();
@@ -242,6 +269,9 @@ export function importCompetition(db: Db, data: CompetitionExport, slug = data.c
           stationId: e.stationId,
           attempt: e.attempt,
           officialId: need(officialIds, e.official, 'official', i),
+          rules: e.rules,
+          ownerId: e.owner === null ? null : need(officialIds, e.owner, 'official', i),
+          measures: e.measures,
           valuesJson: JSON.stringify(e.values),
           supersedesId: e.supersedes === null ? null : (newIds[e.supersedes] ?? null),
           targetMarkId: e.target === null ? null : (newIds[e.target] ?? null),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { recorderIssues } from '../../protocol/fixture.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -106,6 +107,16 @@ const routes: FastifyPluginAsync = async (app) => {
         return reply.code(400).send({
           error: 'competition/invalid',
           message: body.success ? '无效的 slug' : issues(body.error),
+        });
+      // A new competition file (not an export of an old one) names its panels' recorders.
+      const recorders =
+        raw && raw.format === undefined
+          ? recorderIssues(body.data.scheme, body.data.officials)
+          : [];
+      if (recorders.length)
+        return reply.code(400).send({
+          error: 'competition/invalid',
+          message: recorders.map((i) => `${i.path.join('.')}: ${i.message}`).join('；'),
         });
       const slug = q.data.slug ?? body.data.competition.slug;
       if (app.live.get(slug))

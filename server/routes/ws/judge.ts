@@ -127,7 +127,7 @@ const routes: FastifyPluginAsync = async (app) => {
             competition: live.summary,
             scheme: live.index.scheme,
             contestants: [...live.contestants.values()].sort((a, b) => a.drawOrder - b.drawOrder),
-            marks: live.linesOf(judge.officialId),
+            marks: live.linesOf(judge.officialId, judge.sheets),
             lockedStations: live.lockedStations,
           };
           send(welcome);
