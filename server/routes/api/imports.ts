@@ -1,8 +1,24 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { validateImportedResults, formatMilli, type ImportError } from '#engine';
+import {
+  planScoreImport,
+  pointsText,
+  scoreValues,
+  type ImportLineMark,
+  type ImportError,
+  type ImportedCriterion,
+  type PlannedLine,
+  type ScoreImportChoices,
+  type ScoreImportPlan,
+  type Sheet,
+} from '#engine';
+import { SafeText } from '#protocol';
+import { officialsById } from '../../../db/repositories/competitions.ts';
+import { marks } from '../../../db/schema.ts';
+import { decodeText, readCsv } from '../../services/csv-file.ts';
+import type { LiveCompetition } from '../../services/live-competition.ts';
 
 const Params = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
@@ -13,19 +29,50 @@ const Query = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() 
 /** Largest import file accepted, bytes (5,000 rows of bib,score fit many times over). */
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
+const BibKey = z.string().min(1).max(64);
 /**
- * `POST /api/competitions/:slug/imports/:criterionId` — imports an exam system's CSV (`bib,score`
- * per line, optional header, UTF-8 with or without BOM) into an imported criterion, as the
- * organiser or head judge (Bearer token). With `?dryRun=1` it only validates. Every score goes
- * through the same write path as a judge's mark. A score equal to the current one is left
- * alone, so importing the same file twice stores nothing new; a changed score supersedes the
- * old one with the reason "重新导入". Nothing is written when any row has an error.
+ * The JSON form of an import: the file's text, and for each bib the mark id its dry run showed
+ * (`supersedes`; null: none); `overwrite` (bib → reason) and `keep` decide conflicting lines.
+ */
+export const ImportRequest = z
+  .object({
+    csv: z.string().max(MAX_IMPORT_BYTES),
+    seen: z.record(BibKey, z.number().int().positive().nullable()).optional(),
+    overwrite: z
+      .record(BibKey, SafeText.min(2, '覆盖须填写原因（至少 2 个字）').max(200))
+      .optional(),
+    keep: z.array(BibKey).max(100_000).optional(),
+  })
+  .strict()
+  .refine(
+    (r) => !(r.keep ?? []).some((bib) => r.overwrite && Object.hasOwn(r.overwrite, bib)),
+    '同一号码不能既保留又覆盖',
+  );
+export type ImportRequest = z.infer<typeof ImportRequest>;
+
+/** A line's current mark on the wire: value as published, who wrote it and when. */
+export interface WireCurrent {
+  markId: number;
+  value: string | null;
+  by: { code: string; name: string } | null;
+  at: string | null;
+}
+
+/**
+ * `POST /api/competitions/:slug/imports/:criterionId[?dryRun=1]` — an exam system's scores
+ * (`bib,score` per line) into an imported criterion, by the organiser or head judge (Bearer).
+ * The body is the CSV (`text/csv`, UTF-8 or GBK) or JSON {@link ImportRequest}. The dry run and
+ * the import run the same check (`planScoreImport`), so the dry run lists exactly the values
+ * the import stores and refuses exactly what it refuses. The import is all or nothing: 422 with
+ * every bad line, 409 with every line whose mark changed since the importer's dry run
+ * (`seen`), else every write is committed in one transaction through the mark writer.
+ * Answers: see docs/protocol.md (Imports).
  */
 const routes: FastifyPluginAsync = async (app) => {
   app.addContentTypeParser(
     ['text/csv', 'text/plain'],
-    { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES },
-    (_req, body, done) => done(null, body),
+    { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES },
+    (_req, body, done) => done(null, decodeText(new Uint8Array(body as Buffer))),
   );
   app.post(
     '/api/competitions/:slug/imports/:criterionId',
@@ -37,6 +84,8 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const p = Params.safeParse(req.params);
       const q = Query.safeParse(req.query);
+      // Commit what others queued in this turn first, so the check sees the log as it is.
+      app.live.writer.flush();
       const live = p.success ? app.live.get(p.data.slug) : undefined;
       if (!p.success || !q.success || !live)
         return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
@@ -45,86 +94,218 @@ const routes: FastifyPluginAsync = async (app) => {
         return reply
           .code(403)
           .send({ error: 'auth/forbidden', message: '您不是本场比赛的工作人员' });
-      if (live.row.state === 'final')
+      const state = live.row.state;
+      if (state === 'final' || state === 'draft')
         return reply.code(409).send({
           error: 'mark/competition_closed',
-          message: '比赛成绩已正式公布，不能再导入成绩',
+          message:
+            state === 'final' ? '比赛成绩已正式公布，不能再导入成绩' : '比赛尚未开始，不能导入成绩',
         });
       const sheetId = live.index.criterionSheet.get(p.data.criterionId);
       const sheet = sheetId ? live.index.sheets.get(sheetId) : undefined;
       const criterion = sheet?.criteria.find((c) => c.id === p.data.criterionId);
-      if (!sheet || criterion?.kind !== 'imported' || sheet.criteria.length !== 1)
+      if (
+        !sheet ||
+        criterion?.kind !== 'imported' ||
+        sheet.criteria.length !== 1 ||
+        sheet.judges !== 1
+      )
         return reply.code(400).send({
           error: 'import/bad_criterion',
           message: `“${p.data.criterionId}” 不是可导入的成绩项`,
         });
-      if (typeof req.body !== 'string')
-        return reply
-          .code(415)
-          .send({ error: 'import/bad_type', message: '请上传 CSV 文本（text/csv）' });
-      let rows: string[][];
-      try {
-        rows = parse(req.body.replace(/^\uFEFF/, ''), {
-          relax_column_count: true,
-          skip_empty_lines: true,
-          trim: true,
-        });
-      } catch (err) {
-        return reply
-          .code(400)
-          .send({ error: 'import/bad_csv', message: `CSV 格式错误：${(err as Error).message}` });
-      }
-      const byBib = new Map([...live.contestants.values()].map((c) => [c.bib, c]));
-      const { results, errors } = validateImportedResults(rows, criterion, new Set(byBib.keys()));
-      if (!results.length && !errors.length)
-        errors.push({ line: 0, message: '文件中没有成绩（每行：号码,成绩）' });
+      const request = readRequest(req.body);
+      if (!request.ok) return reply.code(request.status).send(request.body);
       const dryRun = q.data.dryRun === '1' || q.data.dryRun === 'true';
-      if (errors.length || dryRun)
-        return reply
-          .code(errors.length ? 422 : 200)
-          .send({ dryRun, rows: results.length, errors, imported: 0, unchanged: 0 });
+      const csv = readCsv(request.csv);
+      if (!csv.ok) return reply.code(422).send(answer(app, live, dryRun, emptyPlan([csv.error])));
+      const choices = choicesOf(request.json, dryRun);
+      const plan = planScoreImport(
+        csv.records,
+        field(live, sheet, criterion, who.officialId),
+        choices,
+      );
+      const named = [...(choices.keep ?? []), ...(choices.overwrite?.keys() ?? [])];
+      const inFile = new Set(plan.lines.map((l) => l.bib));
+      const stray = named.find((bib) => !inFile.has(bib));
+      if (stray !== undefined && !plan.errors.length)
+        return reply.code(400).send({
+          error: 'request/invalid',
+          message: `文件中没有号码 ${stray}，不能保留或覆盖`,
+        });
+      if (plan.errors.length) return reply.code(422).send(answer(app, live, dryRun, plan));
+      if (plan.conflicts.length)
+        return reply.code(409).send({
+          error: 'import/conflict',
+          message: `${plan.conflicts.length} 行的成绩在预览之后被修改，请逐行选择保留现有成绩或以文件覆盖（须填写原因）`,
+          ...answer(app, live, dryRun, plan),
+        });
+      if (dryRun) return answer(app, live, true, plan);
+
       const importer = { ...who, sheets: new Set([sheet.id]) };
-      let imported = 0;
-      let unchanged = 0;
-      const failures: ImportError[] = [];
-      const outcomes = await Promise.all(
-        results.map((r) => {
-          const c = byBib.get(r.bib)!;
-          // The import is authoritative: it supersedes whatever the line holds, by name (`seen`).
-          const existing = live.lineHead(c.id, sheet, 1, who.officialId);
-          if (existing?.values[criterion.id] === r.milli) return { r, o: null };
-          // Content plus what it replaces: a resend of this request is harmless, a later
-          // change back to an earlier score is a new entry.
-          const clientId =
-            'imp-' +
-            createHash('sha256')
-              .update(`${live.slug}:${criterion.id}:${r.bib}:${r.milli}:${existing?.markId ?? 0}`)
-              .digest('hex')
-              .slice(0, 40);
-          return app.live.writer
-            .submit(importer, live, {
-              type: 'mark.submit',
-              clientId,
-              contestantId: c.id,
-              sheetId: sheet.id,
-              attempt: 1,
-              values: { [criterion.id]: formatMilli(r.milli) },
-              seen: existing?.markId ?? null,
-              reason: existing ? '重新导入' : undefined,
-            })
-            .then((o) => ({ r, o }));
+      const pending = plan.writes.map((w) =>
+        app.live.writer.submit(importer, live, {
+          type: 'mark.submit',
+          clientId: `imp-${randomUUID()}`,
+          contestantId: w.contestantId,
+          sheetId: sheet.id,
+          attempt: 1,
+          values: scoreValues(criterion, w.milli),
+          seen: w.supersedes,
+          reason: w.reason ?? undefined,
         }),
       );
-      for (const { r, o } of outcomes) {
-        if (!o || (o.type === 'mark.ack' && o.duplicate)) unchanged++;
-        else if (o.type === 'mark.reject')
-          failures.push({ line: r.line, message: `第 ${r.line} 行（${r.bib}号）：${o.message}` });
-        else imported++;
+      // Commit in this same turn: nothing can change the competition between the check and
+      // the writes, and all of them share one transaction.
+      app.live.writer.flush();
+      const outcomes = await Promise.all(pending);
+      const failures: ImportError[] = [];
+      const writtenIds = new Map<PlannedLine, number>();
+      outcomes.forEach((o, i) => {
+        const w = plan.writes[i]!;
+        if (o.type === 'mark.reject')
+          failures.push({ line: w.line, message: `第 ${w.line} 行（${w.bib}号）：${o.message}` });
+        else writtenIds.set(w, o.markId);
+      });
+      const body = answer(app, live, false, plan, writtenIds);
+      if (failures.length) {
+        const none = failures.length === plan.writes.length;
+        // The check above runs the writer's own rules on the same state; this is a fault.
+        req.log.error({ failures }, 'import: the writer refused lines the check accepted');
+        return reply.code(none ? 503 : 500).send({
+          ...body,
+          error: none ? 'import/not_written' : 'import/partly_written',
+          message: none
+            ? '服务器未能保存，未写入任何成绩，请重试'
+            : `服务器只写入了部分成绩：${failures.length} 行未写入，请核对后重新导入`,
+          imported: plan.writes.length - failures.length,
+          errors: failures,
+        });
       }
-      return reply
-        .code(failures.length ? 207 : 200)
-        .send({ dryRun: false, rows: results.length, imported, unchanged, errors: failures });
+      return body;
     },
   );
 };
+
+/** The body as the file's text and, for JSON, the importer's choices; or a refusal. */
+function readRequest(
+  body: unknown,
+):
+  | { ok: true; csv: string; json: ImportRequest | null }
+  | { ok: false; status: number; body: { error: string; message: string } } {
+  if (typeof body === 'string') return { ok: true, csv: body, json: null };
+  if (body && typeof body === 'object' && !Buffer.isBuffer(body)) {
+    const r = ImportRequest.safeParse(body);
+    if (r.success) return { ok: true, csv: r.data.csv, json: r.data };
+    return {
+      ok: false,
+      status: 400,
+      body: {
+        error: 'request/invalid',
+        message: `请求格式错误：${r.error.issues.map((i) => `${i.path.join('.') || '请求'} ${i.message}`).join('；')}`,
+      },
+    };
+  }
+  return {
+    ok: false,
+    status: 415,
+    body: { error: 'import/bad_type', message: '请上传 CSV 文本（text/csv）或 JSON {csv, seen}' },
+  };
+}
+
+/**
+ * What the importer saw: a dry run without `seen` sees the competition as it is; an import
+ * without `seen` (a plain CSV upload) saw nothing, so it may only fill empty lines.
+ */
+function choicesOf(json: ImportRequest | null, dryRun: boolean): ScoreImportChoices {
+  const seen = json?.seen ? new Map(Object.entries(json.seen)) : dryRun ? undefined : new Map();
+  return {
+    seen,
+    overwrite: json?.overwrite ? new Map(Object.entries(json.overwrite)) : undefined,
+    keep: json?.keep ? new Set(json.keep) : undefined,
+  };
+}
+
+function field(
+  live: LiveCompetition,
+  sheet: Sheet,
+  criterion: ImportedCriterion,
+  officialId: number,
+) {
+  const byBib = new Map([...live.contestants.values()].map((c) => [c.bib, c]));
+  return {
+    sheet,
+    criterion,
+    decimals: live.index.scheme.decimals,
+    locked: live.isLocked(sheet.stationId),
+    contestant: (bib: string) => byBib.get(bib),
+    head: (contestantId: number) => live.lineHead(contestantId, sheet, 1, officialId),
+  };
+}
+
+function emptyPlan(errors: ImportError[]): ScoreImportPlan {
+  return { lines: [], writes: [], errors, conflicts: [] };
+}
+
+/** The answer of a dry run or an import: every line as stored (or to be), errors, conflicts. */
+function answer(
+  app: FastifyInstance,
+  live: LiveCompetition,
+  dryRun: boolean,
+  plan: ScoreImportPlan,
+  written?: ReadonlyMap<PlannedLine, number>,
+) {
+  const current = describeMarks(app, live);
+  const count = (c: PlannedLine['change']) => plan.lines.filter((l) => l.change === c).length;
+  return {
+    dryRun,
+    rows: plan.lines.length,
+    imported: written ? plan.writes.length : 0,
+    unchanged: written ? count('unchanged') : 0,
+    kept: written ? count('kept') : 0,
+    lines: plan.lines.map((l) => ({
+      line: l.line,
+      bib: l.bib,
+      name: l.name,
+      text: l.text,
+      value: l.value,
+      change: l.change,
+      supersedes: l.supersedes,
+      current: current(l.current),
+      ...(written?.has(l) ? { markId: written.get(l) } : {}),
+    })),
+    errors: plan.errors,
+    conflicts: plan.conflicts.map((c) => ({
+      line: c.line,
+      bib: c.bib,
+      name: c.name,
+      value: c.value,
+      seen: c.seen,
+      current: current(c.current),
+    })),
+  };
+}
+
+/** Names a current mark: its value as published, its author and commit time. */
+function describeMarks(app: FastifyInstance, live: LiveCompetition) {
+  let people: ReturnType<typeof officialsById> | undefined;
+  const createdAt = app.db
+    .select({ createdAt: marks.createdAt })
+    .from(marks)
+    .where(eq(marks.id, sql.placeholder('id')))
+    .prepare();
+  return (m: ImportLineMark | null): WireCurrent | null => {
+    if (!m) return null;
+    people ??= officialsById(app.db, live.id);
+    const o = people.get(m.officialId);
+    const row = createdAt.get({ id: m.markId });
+    return {
+      markId: m.markId,
+      value: m.milli === null ? null : pointsText(m.milli, live.index.scheme.decimals),
+      by: o ? { code: o.code, name: o.name } : null,
+      at: row?.createdAt ?? null,
+    };
+  };
+}
+
 export default routes;

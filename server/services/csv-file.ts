@@ -1,0 +1,77 @@
+import { parse } from 'csv-parse/sync';
+import type { CsvRecord, ImportError } from '#engine';
+
+/**
+ * Decodes a text file as Chinese organisers produce it: UTF-8 with or without a BOM, or
+ * GBK/GB18030 from Excel's "CSV" save. UTF-8 is tried strictly first; anything that is not
+ * valid UTF-8 is read as GB18030 (a superset of GBK).
+ */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
+}
+
+/**
+ * The delimiter of a CSV file: `;` when the first non-blank line has a semicolon outside
+ * quotes (Excel's CSV in locales with a decimal comma: `1;95,5`), else `,`.
+ */
+export function detectDelimiter(text: string): ',' | ';' {
+  let quoted = false;
+  let seen = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (ch === ';') return ';';
+    else if (ch === '\n' || ch === '\r') {
+      if (seen) return ',';
+    } else if (ch.trim() !== '') seen = true;
+  }
+  return ',';
+}
+
+const PARSER_MESSAGES: Record<string, string> = {
+  INVALID_OPENING_QUOTE: '引号只能包住整个单元格（如 "95,5"）',
+  CSV_INVALID_CLOSING_QUOTE: '引号后面还有字符，引号须包住整个单元格',
+  CSV_QUOTE_NOT_CLOSED: '引号没有闭合',
+};
+
+/**
+ * Reads a CSV text (BOM allowed) into records with the file's own line numbers: `\r\n`, `\n`
+ * and `\r` all end a line, blank lines are skipped but counted, a record spanning lines (a
+ * quoted line break) has the line it starts on. Cells are trimmed; csv-parse's `cast` stays off,
+ * so every cell is the text as written.
+ * @returns the records and the delimiter, or the line the parser stopped at with a Chinese message.
+ */
+export function readCsv(
+  text: string,
+): { ok: true; delimiter: ',' | ';'; records: CsvRecord[] } | { ok: false; error: ImportError } {
+  const body = text.replace(/^\uFEFF/, '');
+  const delimiter = detectDelimiter(body);
+  try {
+    const parsed = parse(body, {
+      delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    const records = parsed.map(({ record, info }) => ({
+      // info.lines is the line the record ends on; a quoted line break adds one.
+      line: info.lines - record.reduce((n, c) => n + (c.match(/\r\n|\r|\n/g)?.length ?? 0), 0),
+      cells: record,
+    }));
+    return { ok: true, delimiter, records };
+  } catch (err) {
+    const e = err as Error & { code?: string; lines?: number };
+    const line = typeof e.lines === 'number' ? e.lines : 0;
+    const why = (e.code && PARSER_MESSAGES[e.code]) ?? e.message;
+    return {
+      ok: false,
+      error: { line, message: line ? `第 ${line} 行：${why}` : `CSV 格式错误：${why}` },
+    };
+  }
+}
