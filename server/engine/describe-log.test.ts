@@ -58,13 +58,19 @@ describe('the marks log in words', () => {
       place: '货物打包',
       content: '打包质量 2.00；更正前：打包质量 1.00',
     });
-    expect(describeMarkEntry(log[2]!, ctx('zh')).content).toBe('撤销：J08 程玉兰：打包质量 2.00');
+    expect(describeMarkEntry(log[2]!, ctx('zh')).content).toBe(
+      '撤销 J08 程玉兰 的评分：打包质量 2.00',
+    );
     expect(describeMarkEntry(log[1]!, ctx('en'))).toEqual({
       action: 'correction',
       place: 'Packaging',
       content: 'Packaging quality 2.00; before: Packaging quality 1.00',
     });
-    expect(describeMarkEntry(log[2]!, ctx('en')).action).toBe('void');
+    expect(describeMarkEntry(log[2]!, ctx('en'))).toEqual({
+      action: 'void',
+      place: 'Packaging',
+      content: "voids J08 程玉兰's mark: Packaging quality 2.00",
+    });
   });
 
   it('names faults, vetoes, checks, times and sub-stations; a re-run says which attempt', () => {
@@ -73,7 +79,7 @@ describe('the marks log in words', () => {
     expect(riding('bridge', { 'bridge-faults': { 'foot-down': 2 }, 'bridge-fell': true })).toEqual({
       action: '评分',
       place: '安全骑行·单边桥',
-      content: '单边桥扣分：单脚着地×2；掉桥 已发生',
+      content: '单边桥扣分：单脚着地×2；掉桥：已发生',
     });
     expect(riding('smoothness', { 'smoothness-faults': {}, 'course-time': 65_342 }).content).toBe(
       '平稳性扣分：无扣分；全程用时 1分05.342秒',
@@ -81,8 +87,18 @@ describe('the marks log in words', () => {
     expect(riding('smoothness', { 'smoothness-faults': {}, 'course-time': null }).content).toBe(
       '平稳性扣分：无扣分；全程用时 未计时',
     );
+    expect(
+      describeMarkEntry(
+        entry({
+          id: 12,
+          sheetId: 'traffic-lights',
+          valuesJson: '{"lights-faults":{"foot-down":1,"line-pressed":2},"red-light-run":false}',
+        }),
+        ctx('en'),
+      ).content,
+    ).toBe('Traffic-light faults: Stop line pressed ×2, One foot down ×1; Ran the red light: no');
     expect(riding('cleaning', { 'cleaning-hands': true, 'cleaning-box': false }).content).toBe(
-      '洗手并消毒双手 通过；餐箱内外消毒 未通过',
+      '洗手并消毒双手：通过；餐箱内外消毒：未通过',
     );
     expect(
       describeMarkEntry(

@@ -66,6 +66,7 @@ const WORDS = {
     place: '·',
     colon: '：',
     noFaults: '无扣分',
+    times: (label: string, n: number) => `${label}×${n}`,
     vetoYes: '已发生',
     vetoNo: '未发生',
     checkYes: '通过',
@@ -75,7 +76,7 @@ const WORDS = {
     duration: (min: number, sec: string) =>
       min ? `${min}分${sec.padStart(2, '0')}秒` : `${sec}秒`,
     replaces: (what: string) => `更正前：${what}`,
-    drops: (what: string) => `撤销：${what}`,
+    drops: (who: string, what: string) => (who ? `撤销 ${who} 的评分：${what}` : `撤销：${what}`),
     rerunOf: (n: number) => `第${n}次作废，准予重赛`,
     unknownEntry: (id: number) => `记录 #${id}`,
     bib: (b: string) => `${b}号`,
@@ -108,15 +109,16 @@ const WORDS = {
     place: ' · ',
     colon: ': ',
     noFaults: 'no faults',
-    vetoYes: 'happened',
-    vetoNo: 'did not happen',
+    times: (label: string, n: number) => `${label} ×${n}`,
+    vetoYes: 'yes',
+    vetoNo: 'no',
     checkYes: 'passed',
     checkNo: 'not passed',
     untimed: 'not timed',
     none: '—',
     duration: (min: number, sec: string) => (min ? `${min} min ${sec} s` : `${sec} s`),
     replaces: (what: string) => `before: ${what}`,
-    drops: (what: string) => `voids: ${what}`,
+    drops: (who: string, what: string) => (who ? `voids ${who}'s mark: ${what}` : `voids: ${what}`),
     rerunOf: (n: number) => `attempt ${n} voided, re-run granted`,
     unknownEntry: (id: number) => `entry #${id}`,
     bib: (b: string) => `no. ${b}`,
@@ -207,7 +209,7 @@ export function criterionValueText(
       const parts = [
         ...c.faults
           .filter((f) => typeof counts[f.id] === 'number' && (counts[f.id] as number) > 0)
-          .map((f) => `${f.label[lang]}×${counts[f.id] as number}`),
+          .map((f) => w.times(f.label[lang], counts[f.id] as number)),
         ...Object.entries(counts)
           .filter(([id]) => !known.has(id))
           .map(([id, n]) => `${id}×${JSON.stringify(n)}`),
@@ -233,7 +235,7 @@ export function criterionValueText(
 
 /**
  * A sheet's values in words, criterion by criterion in the scheme's order, each with its
- * label: "打包质量 2.00", "S弯道扣分：碰桩×1；…", "洗手并消毒双手 通过；…". A key the sheet
+ * label: "打包质量 2.00", "S弯道扣分：碰桩×1；…", "洗手并消毒双手：通过；…". A key the sheet
  * does not hold (an old scheme) shows by its id, so nothing given is hidden.
  */
 export function sheetValuesText(
@@ -249,9 +251,9 @@ export function sheetValuesText(
     if (!(c.id in values)) continue;
     seen.add(c.id);
     const text = criterionValueText(c, values[c.id], lang, decimals);
-    parts.push(
-      c.kind === 'faults' ? `${c.label[lang]}${w.colon}${text}` : `${c.label[lang]} ${text}`,
-    );
+    // Faults, vetoes and checks read "label：words"; points and times "label value".
+    const words = c.kind === 'faults' || c.kind === 'veto' || c.kind === 'check';
+    parts.push(`${c.label[lang]}${words ? w.colon : ' '}${text}`);
   }
   for (const [id, v] of Object.entries(values))
     if (!seen.has(id)) parts.push(`${id} ${JSON.stringify(v)}`);
@@ -312,10 +314,10 @@ export function describeMarkEntry(e: LogMarkEntry, ctx: DescribeContext): EntryW
   const place = placeText(index, e.sheetId, lang);
   if (e.kind === 'void') {
     const target = e.targetMarkId != null ? ctx.entryById?.(e.targetMarkId) : undefined;
-    const what = target
-      ? [ctx.official?.(target.officialId), valuesOf(target)].filter(Boolean).join(w.colon)
-      : w.unknownEntry(e.targetMarkId ?? 0);
-    return { action, place, content: w.drops(what) };
+    const content = target
+      ? w.drops(ctx.official?.(target.officialId) ?? '', valuesOf(target))
+      : w.drops('', w.unknownEntry(e.targetMarkId ?? 0));
+    return { action, place, content };
   }
   const content = valuesOf(e);
   const before = e.supersedesId != null ? ctx.entryById?.(e.supersedesId) : undefined;

@@ -668,7 +668,9 @@ export function resultsPage(
   th, td { border: 1px solid #555; padding: 1.2mm 1.5mm; text-align: center; }
   th { background: #eee; }
   td.name, td.org { text-align: left; white-space: nowrap; }
-  td:last-child, th { white-space: nowrap; }
+  td:last-child { white-space: nowrap; }
+  th { font-size: 8pt; }
+  th:nth-child(-n+4), th:nth-last-child(-n+2) { white-space: nowrap; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   .signatures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6mm 10mm; margin-top: 10mm; font-size: 10pt; break-inside: avoid; }
@@ -690,23 +692,25 @@ ${judges.map((j) => `<div>裁判：${esc(j)}</div>`).join('\n')}
 
 /**
  * Times of one printed page on the venue's clock: each cell "14:03:07" (with the date when it is
- * not the competition's day), and the zone(s) for the page's note ('' for no time). Should the
- * offset change among them (summer time begins or ends during the event), every cell names its own.
+ * not the competition's day), the zone(s) for the page's note ('' for no time), and whether a
+ * cell carries a date. Should the offset change among them (summer time begins or ends during
+ * the event), every cell names its own offset on a second line.
  */
-function clockCells(
+export function clockCells(
   instants: readonly string[],
   timeZone: string,
   day: string,
-): { cells: string[]; zone: string } {
+): { cells: string[]; zone: string; dated: boolean } {
   const times = instants.map((i) => zonedTime(i, timeZone));
   const zones = new Set(times.map((t) => t.zoneLabel));
   const one = zones.size <= 1;
   return {
     cells: times.map(
       (t) =>
-        `${t.date === day ? t.time : t.wallClock}${one ? '' : ` ${t.zoneLabel.slice(t.zoneLabel.lastIndexOf('('))}`}`,
+        `${t.date === day ? t.time : t.wallClock}${one ? '' : `\n${t.zoneLabel.slice(t.zoneLabel.lastIndexOf('('))}`}`,
     ),
     zone: [...zones].join('、'),
+    dated: times.some((t) => t.date !== day) || !one,
   };
 }
 
@@ -751,7 +755,7 @@ export function contestantSheetPage(
         })
         .join('');
       return `<section><h2>${esc(s.label.zh)}（${esc(s.points)}分） <span class="score">${esc(st?.score ?? '')}</span> <span class="status">${st?.locked ? '已锁定' : ''}</span></h2>
-<table><thead><tr><th class="sub">分项</th><th class="judge">裁判</th><th>评分内容</th><th class="time">时间</th></tr></thead><tbody>${lines || '<tr><td colspan="4">（未评分）</td></tr>'}</tbody></table></section>`;
+<table><thead><tr><th class="sub">分项</th><th class="judge">裁判</th><th>评分内容</th><th class="time${clock.dated ? ' dated' : ''}">时间</th></tr></thead><tbody>${lines || '<tr><td colspan="4">（未评分）</td></tr>'}</tbody></table></section>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -768,8 +772,8 @@ export function contestantSheetPage(
   table { width: 100%; border-collapse: collapse; table-layout: fixed; }
   th, td { border: 1px solid #666; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
   th { background: #eee; }
-  th.sub { width: 24mm; } th.judge { width: 24mm; } th.time { width: 22mm; }
-  td.time { font-variant-numeric: tabular-nums; white-space: nowrap; }
+  th.sub { width: 24mm; } th.judge { width: 24mm; } th.time { width: 17mm; } th.time.dated { width: 34mm; }
+  td.time { font-variant-numeric: tabular-nums; white-space: pre; }
   section { break-inside: avoid; }
   .total { margin-top: 5mm; font-size: 13pt; font-weight: bold; text-align: right; }
   .signatures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8mm; margin-top: 10mm; }

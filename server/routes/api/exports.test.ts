@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFixture } from '../../plugins/seed.ts';
-import { neutralise, sheetName } from '../../services/exports.ts';
+import { clockCells, neutralise, sheetName } from '../../services/exports.ts';
 import { randomUUID } from 'node:crypto';
 import { connectJudge, startTestServer, submitMark, tokenOf } from '../../test-support.ts';
 
@@ -317,11 +317,11 @@ describe('records a person can read, in the venue’s clock', () => {
       name,
       '货物打包',
       '1',
-      '撤销：J09 薛永刚：打包质量 3.00',
+      '撤销 J09 薛永刚 的评分：打包质量 3.00',
       '看错选手',
     ]);
     expect(byMark(ids.bridge!)[5]).toBe('安全骑行·单边桥');
-    expect(byMark(ids.bridge!)[7]).toBe('单边桥扣分：单脚着地×2；掉桥 已发生');
+    expect(byMark(ids.bridge!)[7]).toBe('单边桥扣分：单脚着地×2；掉桥：已发生');
     expect(byMark(ids.smooth!)[7]).toBe('平稳性扣分：无扣分；全程用时 1分05.342秒');
     const lock = rows.find((r) => r[1] === '锁定站点')!;
     expect(lock.slice(2, 9)).toEqual(['H01 孔德胜', '', '', '理论考试', '', '', '']);
@@ -445,5 +445,25 @@ describe('records a person can read, in the venue’s clock', () => {
       await fetch(`${server.url}/api/competitions/${slug}/results.html`)
     ).text();
     expect(results).toMatch(/打印时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia\/Kolkata \(UTC\+05:30\)/);
+  });
+});
+
+describe('times of a printed page', () => {
+  it('gives the time alone on the competition’s day, the date otherwise, and each offset when summer time ends mid-event', () => {
+    expect(
+      clockCells(['2024-10-26T06:03:07Z', '2024-10-26T16:30:00Z'], 'Asia/Shanghai', '2024-10-26'),
+    ).toEqual({
+      cells: ['14:03:07', '2024-10-27 00:30:00'],
+      zone: 'Asia/Shanghai (UTC+08:00)',
+      dated: true,
+    });
+    // Berlin, 27 October 2024: 02:30 happens twice; each cell says which.
+    expect(
+      clockCells(['2024-10-27T00:30:00Z', '2024-10-27T01:30:00Z'], 'Europe/Berlin', '2024-10-27'),
+    ).toEqual({
+      cells: ['02:30:00\n(UTC+02:00)', '02:30:00\n(UTC+01:00)'],
+      zone: 'Europe/Berlin (UTC+02:00)、Europe/Berlin (UTC+01:00)',
+      dated: true,
+    });
   });
 });
