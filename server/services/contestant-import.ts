@@ -1,96 +1,125 @@
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import type { CsvRecord, ImportError } from '#engine';
 import { Bib } from '../protocol/fixture.ts';
+import { decodeText, readCsv } from './csv-file.ts';
 
-/** One contestant row read from an organiser's file. */
+export { decodeText };
+
+/** One contestant row read from an organiser's file, as it would be stored. */
 export interface ImportedContestant {
+  /** The file's own line (the sheet's row number for XLSX). */
   line: number;
   bib: string;
   name: string;
   organisation: string;
-  drawOrder: number | null;
+  /** The draw order stored: the file's, or the row's position when the file gives none. */
+  drawOrder: number;
 }
 
 export interface ImportPreview {
   rows: ImportedContestant[];
-  errors: { line: number; message: string }[];
+  errors: ImportError[];
 }
 
-/**
- * Decodes a text file as Chinese organisers produce it: UTF-8 with or without a BOM, or
- * GBK/GB18030 from Excel's "CSV" save. UTF-8 is tried strictly first; anything that is not
- * valid UTF-8 is read as GB18030 (a superset of GBK).
- */
-export function decodeText(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes);
-  }
-}
-
-const COLUMNS: Record<keyof Omit<ImportedContestant, 'line'>, RegExp> = {
+const COLUMNS: Record<'bib' | 'name' | 'organisation' | 'drawOrder', RegExp> = {
   bib: /^(号码|参赛号|编号|bib|number)$/i,
   name: /^(姓名|名字|name)$/i,
   organisation: /^(单位|平台|所属单位|组织|organi[sz]ation|company|platform)$/i,
   drawOrder: /^(抽签顺序|抽签号|出场顺序|draw ?order|draw)$/i,
 };
+type Column = keyof typeof COLUMNS;
+const COLUMN_NAMES = '号码、姓名、单位、抽签顺序';
 
-/** Reads the cells of an XLSX file's first sheet as text. */
-export async function xlsxCells(bytes: Uint8Array): Promise<string[][]> {
+/** The text a spreadsheet cell shows: formulas by their result, rich text joined, dates as YYYY-MM-DD. */
+function cellText(v: ExcelJS.CellValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v !== 'object') return String(v);
+  if ('richText' in v) return v.richText.map((t) => t.text).join('');
+  if ('text' in v) return cellText(v.text as ExcelJS.CellValue);
+  if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+  if ('error' in v) return String(v.error);
+  return '';
+}
+
+/** Reads an XLSX file's first sheet as records, each with its sheet row number as its line. */
+export async function xlsxCells(bytes: Uint8Array): Promise<CsvRecord[]> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.from(bytes) as never);
   const ws = wb.worksheets[0];
   if (!ws) return [];
-  const out: string[][] = [];
+  const out: CsvRecord[] = [];
   ws.eachRow({ includeEmpty: false }, (row) => {
     const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const v = row.getCell(c).value;
-      cells.push(
-        v === null || v === undefined
-          ? ''
-          : typeof v === 'object' && 'text' in v
-            ? String(v.text)
-            : String(v),
-      );
-    }
-    out.push(cells);
+    for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value).trim());
+    out.push({ line: row.number, cells });
   });
   return out;
 }
 
-/** Reads the cells of a CSV file (any of the encodings above). */
-export function csvCells(bytes: Uint8Array): string[][] {
-  return parse(decodeText(bytes), { relax_column_count: true, skip_empty_lines: true, trim: true });
+/**
+ * Reads a CSV file (UTF-8 with or without BOM, or GBK/GB18030; `,` or `;` separated) as records
+ * with the file's own line numbers, or the line the parser stopped at.
+ */
+export function csvCells(
+  bytes: Uint8Array,
+): { ok: true; records: CsvRecord[] } | { ok: false; error: ImportError } {
+  const r = readCsv(decodeText(bytes));
+  return r.ok ? { ok: true, records: r.records } : r;
 }
 
 /**
- * Validates a contestant list: a header row naming the columns (号码, 姓名, 单位, 抽签顺序 or
- * their English names), then one contestant per row. Every problem is reported with its line:
- * missing columns, an empty or malformed bib, a duplicate bib, an empty or overlong name, a
- * draw order that is not a positive whole number or is used twice.
+ * Validates a contestant list: the first non-blank record is a header naming the columns
+ * (号码, 姓名, 单位, 抽签顺序 or their English names; 号码 and 姓名 required), then one
+ * contestant per record. Every problem is reported with the file's own line: a header column
+ * it does not know or names twice, a non-empty cell beyond the header's columns (an unquoted
+ * comma in a name), an empty or malformed bib (full-width characters are read as ASCII), a
+ * duplicate bib, an empty or overlong name, a draw order that is not a positive whole number,
+ * is used twice, or is given for some rows only. Blank records are skipped.
+ * @returns the rows as they would be stored (a missing draw order is the row's position) and
+ * the errors; the file may be written only when `errors` is empty.
  */
-export function validateContestants(cells: string[][]): ImportPreview {
+export function validateContestants(records: readonly CsvRecord[]): ImportPreview {
   const errors: ImportPreview['errors'] = [];
-  const rows: ImportedContestant[] = [];
-  const header = (cells[0] ?? []).map((h) => h.trim());
-  const col = Object.fromEntries(
-    Object.entries(COLUMNS).map(([k, re]) => [k, header.findIndex((h) => re.test(h))]),
-  ) as Record<keyof typeof COLUMNS, number>;
-  if (col.bib < 0 || col.name < 0) {
-    errors.push({ line: 1, message: '第 1 行须为表头，至少包含“号码”和“姓名”两列' });
-    return { rows, errors };
+  const rows: (Omit<ImportedContestant, 'drawOrder'> & { drawOrder: number | null })[] = [];
+  const data = records.filter((r) => r.cells.some((c) => c.trim() !== ''));
+  const head = data[0];
+  const header = (head?.cells ?? []).map((h) => h.normalize('NFKC').trim());
+  const headLine = head?.line ?? 1;
+  const col: Record<Column, number> = { bib: -1, name: -1, organisation: -1, drawOrder: -1 };
+  /** Header index → its column; undefined for an empty header cell. */
+  const known: (Column | undefined)[] = [];
+  const headerProblems: string[] = [];
+  header.forEach((h, i) => {
+    if (!h) return known.push(undefined);
+    const k = (Object.keys(COLUMNS) as Column[]).find((c) => COLUMNS[c].test(h));
+    if (!k) headerProblems.push(`不认识的列 “${h}”`);
+    else if (col[k] >= 0) headerProblems.push(`“${h}” 与第 ${col[k] + 1} 列重复`);
+    else col[k] = i;
+    known.push(k && col[k] === i ? k : undefined);
+  });
+  if (col.bib < 0 || col.name < 0) headerProblems.unshift('须为表头，至少包含“号码”和“姓名”两列');
+  if (headerProblems.length) {
+    errors.push({
+      line: headLine,
+      message: `第 ${headLine} 行：${headerProblems.join('；')}（可用的列：${COLUMN_NAMES}）`,
+    });
+    return { rows: [], errors };
   }
   const bibs = new Map<string, number>();
   const draws = new Map<number, number>();
-  cells.slice(1).forEach((r, i) => {
-    const line = i + 2;
-    const cell = (k: keyof typeof COLUMNS) => (col[k] >= 0 ? (r[col[k]] ?? '').trim() : '');
-    if (r.every((c) => !c.trim())) return;
-    const bib = cell('bib');
-    const name = cell('name');
+  for (const r of data.slice(1)) {
+    const line = r.line;
+    const cells = r.cells.map((c) => c.trim());
+    const cell = (k: Column) => (col[k] >= 0 ? (cells[col[k]] ?? '') : '');
     const problems: string[] = [];
+    const extra = cells.find((c, i) => c !== '' && known[i] === undefined);
+    if (extra !== undefined)
+      problems.push(
+        `多出一列 “${extra}”（表头只有 ${header.length} 列；姓名或单位中的逗号请用引号括起来）`,
+      );
+    const bib = cell('bib').normalize('NFKC');
+    const name = cell('name');
     if (!bib) problems.push('号码为空');
     else if (!Bib.safeParse(bib).success)
       problems.push(`号码 “${bib}” 格式不对（1–12 位字母、数字或连字符）`);
@@ -98,7 +127,7 @@ export function validateContestants(cells: string[][]): ImportPreview {
     if (!name) problems.push('姓名为空');
     else if ([...name].length > 60) problems.push('姓名过长');
     let drawOrder: number | null = null;
-    const d = cell('drawOrder');
+    const d = cell('drawOrder').normalize('NFKC');
     if (d) {
       if (!/^\d{1,6}$/.test(d) || Number(d) < 1) problems.push(`抽签顺序 “${d}” 须为正整数`);
       else if (draws.has(Number(d)))
@@ -110,9 +139,13 @@ export function validateContestants(cells: string[][]): ImportPreview {
     if (drawOrder !== null) draws.set(drawOrder, line);
     if (!problems.length)
       rows.push({ line, bib, name, organisation: cell('organisation'), drawOrder });
-  });
-  if (!rows.length && !errors.length) errors.push({ line: 2, message: '文件中没有选手' });
-  return { rows, errors };
+  }
+  if (!rows.length && !errors.length)
+    errors.push({ line: headLine + 1, message: '文件中没有选手' });
+  const given = rows.filter((r) => r.drawOrder !== null).length;
+  if (given && given < rows.length)
+    errors.push({ line: 0, message: '抽签顺序须全部填写或全部留空（留空可稍后抽签）' });
+  return { rows: rows.map((r, i) => ({ ...r, drawOrder: r.drawOrder ?? i + 1 })), errors };
 }
 
 /**

@@ -23,8 +23,10 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /**
  * Set-up by the organiser (Bearer token):
  * - `POST /api/competitions/:slug/contestants/import[?dryRun=1]` — a contestant list as CSV
- *   (UTF-8 with or without BOM, or GBK/GB18030 from Excel) or XLSX; a preview with per-row
- *   errors, and nothing written until confirmed and error-free; only before any mark;
+ *   (UTF-8 with or without BOM, or GBK/GB18030 from Excel; `,` or `;`) or XLSX; the dry run
+ *   answers the rows as they would be stored, or refuses exactly as the import would (422 with
+ *   every bad line, by the file's own line; 409 once marking has begun); nothing is written
+ *   until confirmed and error-free;
  * - `POST /api/competitions/:slug/draw` `{seed?}` — the draw order (抽签) from a recorded seed;
  * - `GET /api/backup` — a consistent copy of the whole database (SQLite online backup) while
  *   marking goes on. Restore: stop the server, put the file at `DATA_DIR/jiangxing.db`, start.
@@ -66,41 +68,41 @@ const routes: FastifyPluginAsync = async (app) => {
       const bytes = new Uint8Array(req.body);
       const isXlsx =
         req.headers['content-type']?.startsWith(XLSX) || (bytes[0] === 0x50 && bytes[1] === 0x4b);
-      let cells: string[][];
+      let read: ReturnType<typeof csvCells>;
       try {
-        cells = isXlsx ? await xlsxCells(bytes) : csvCells(bytes);
+        read = isXlsx ? { ok: true, records: await xlsxCells(bytes) } : csvCells(bytes);
       } catch (err) {
         return reply
           .code(400)
           .send({ error: 'import/unreadable', message: `无法读取文件：${(err as Error).message}` });
       }
-      const preview = validateContestants(cells);
-      const given = preview.rows.filter((r) => r.drawOrder !== null).length;
-      if (given && given < preview.rows.length)
-        preview.errors.push({ line: 0, message: '抽签顺序须全部填写或全部留空（留空可稍后抽签）' });
+      if (!read.ok) return reply.code(422).send({ rows: [], errors: [read.error], imported: 0 });
+      // The dry run and the import give the same answer up to the write: the same checks, in
+      // the same order.
+      const preview = validateContestants(read.records);
       if ([...live.contestants.values()].some((c) => c.advancedFromId != null))
         return reply.code(409).send({
           error: 'import/advanced_field',
           message: '本轮选手由上一轮晋级产生（含带入成绩），不能用名单替换',
         });
-      const dryRun = (req.query as { dryRun?: string }).dryRun === '1';
-      if (dryRun || preview.errors.length)
-        return reply.code(preview.errors.length ? 422 : 200).send({ ...preview, imported: 0 });
+      if (preview.errors.length) return reply.code(422).send({ ...preview, imported: 0 });
+      // Marks queued in this turn count too: commit them before asking.
+      app.live.writer.flush();
       if (hasMarks(live.id))
         return reply
           .code(409)
           .send({ error: 'import/marks_exist', message: '已开始评分，不能再替换选手名单' });
-      app.live.writer.flush();
+      if ((req.query as { dryRun?: string }).dryRun === '1') return { ...preview, imported: 0 };
       app.db.transaction((tx) => {
         tx.delete(contestants).where(eq(contestants.competitionId, live.id)).run();
         tx.insert(contestants)
           .values(
-            preview.rows.map((r, i) => ({
+            preview.rows.map((r) => ({
               competitionId: live.id,
               bib: r.bib,
               name: r.name,
               organisation: r.organisation,
-              drawOrder: r.drawOrder ?? i + 1,
+              drawOrder: r.drawOrder,
             })),
           )
           .run();

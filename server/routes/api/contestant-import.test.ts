@@ -1,0 +1,113 @@
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectJudge, startTestServer, submitMark, tokenOf } from '../../test-support.ts';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+interface Preview {
+  rows: { line: number; bib: string; name: string; organisation: string; drawOrder: number }[];
+  errors: { line: number; message: string }[];
+  imported: number;
+}
+const upload = async (body: Uint8Array | string, query = '', type = 'text/csv') => {
+  const r = await fetch(`${server.url}/api/competitions/gaoxin-2024/contestants/import${query}`, {
+    method: 'POST',
+    headers: {
+      'content-type': type,
+      authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+    },
+    body: typeof body === 'string' ? body : new Blob([body as Uint8Array<ArrayBuffer>]),
+  });
+  return { status: r.status, body: (await r.json()) as Preview };
+};
+const stored = () =>
+  server.app.db.$client
+    .prepare('select bib, name, organisation from contestants order by draw_order')
+    .all();
+
+describe('contestant import stores only what the file says', () => {
+  it('refuses a row with more cells than the header (an unquoted comma in a name)', async () => {
+    const before = stored();
+    const file = '号码,姓名,单位\n7,张,三,美团\n8,李四,饿了么\n';
+    for (const q of ['?dryRun=1', '']) {
+      const r = await upload(file, q);
+      expect(r.status).toBe(422);
+      expect(r.body.errors).toEqual([{ line: 2, message: expect.stringContaining('“美团”') }]);
+    }
+    expect(stored()).toEqual(before);
+    // Quoted, the comma is part of the name.
+    const ok = await upload('号码,姓名,单位\n7,"张,三",美团\n');
+    expect(ok.status).toBe(200);
+    expect(stored()).toEqual([{ bib: '7', name: '张,三', organisation: '美团' }]);
+  });
+
+  it('refuses a column it does not know, instead of ignoring what is under it', async () => {
+    const r = await upload('号码,姓名,备注,单位\n7,张三,迟到,美团\n', '?dryRun=1');
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([{ line: 1, message: expect.stringContaining('备注') }]);
+  });
+
+  it('names the file’s own lines through blank lines and mixed line endings', async () => {
+    const r = await upload('\r\n号码,姓名\r\n\r\n7,张三\n8,\r9,李四\n\n9,王五', '?dryRun=1');
+    expect(r.status).toBe(422);
+    expect(r.body.errors.map((e) => e.line)).toEqual([5, 8]);
+    expect(r.body.errors[1]!.message).toContain('与第 6 行重复');
+    expect(r.body.rows.map((x) => [x.line, x.bib, x.name])).toEqual([
+      [4, '7', '张三'],
+      [6, '9', '李四'],
+    ]);
+  });
+
+  it('reads full-width bibs and a semicolon file, and previews the draw order it stores', async () => {
+    const r = await upload(
+      '号码;姓名;单位\n１０１;张三;美团\n102;李四;"饿了么;外卖"\n',
+      '?dryRun=1',
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.rows).toEqual([
+      { line: 2, bib: '101', name: '张三', organisation: '美团', drawOrder: 1 },
+      { line: 3, bib: '102', name: '李四', organisation: '饿了么;外卖', drawOrder: 2 },
+    ]);
+    expect(
+      (await upload('号码;姓名;单位\n１０１;张三;美团\n102;李四;"饿了么;外卖"\n')).status,
+    ).toBe(200);
+    expect(stored()).toEqual([
+      { bib: '101', name: '张三', organisation: '美团' },
+      { bib: '102', name: '李四', organisation: '饿了么;外卖' },
+    ]);
+  });
+
+  it('refuses an XLSX row with a cell beyond the header, naming the sheet’s row', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('名单');
+    ws.addRow(['号码', '姓名', '单位']);
+    ws.addRow([]);
+    ws.addRow([7, '张三', '美团']);
+    ws.addRow([8, '李四', '饿了么', '多余']);
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+    const r = await upload(bytes, '?dryRun=1', XLSX);
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([{ line: 4, message: expect.stringContaining('“多余”') }]);
+  });
+
+  it('the dry run refuses what the import refuses once marking has begun', async () => {
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    await submitMark(judge, {
+      contestantId: judge.welcome.contestants[0]!.id,
+      sheetId: 's-bend',
+      values: { 's-bend-faults': {} },
+    });
+    judge.close();
+    const file = '号码,姓名\n7,张三\n';
+    const dry = await upload(file, '?dryRun=1');
+    expect(dry.status).toBe(409);
+    expect((await upload(file)).status).toBe(409);
+  });
+});
