@@ -1,6 +1,7 @@
 import { rankRows, type StandingRow } from '#engine';
 import { describe, expect, it } from 'vitest';
-import { courseStep, revealInfo, stepIndex, unlockedStations } from './course.ts';
+import { openLinesOf } from './course-actions.ts';
+import { courseStep, provisionalOf, revealInfo, stepIndex, unlockedStations } from './course.ts';
 
 function row(
   id: number,
@@ -62,5 +63,54 @@ describe('course', () => {
     };
     expect(unlockedStations(columns, new Set(['y'])).map((s) => s.id)).toEqual(['x', 'z']);
     expect(unlockedStations(null, new Set())).toEqual([]);
+  });
+
+  it('says which rows stay provisional once every station is locked, and why', () => {
+    const at = (status: 'scored' | 'partial' | 'empty') => ({
+      score: '1.00',
+      status,
+      locked: true,
+    });
+    const rows = [
+      { ...row(1, 900), stations: { a: at('scored'), b: at('scored') } },
+      { ...row(2, 800), provisional: true, stations: { a: at('partial'), b: at('empty') } },
+      {
+        ...row(3, 0, 'withdrawn'),
+        provisional: true,
+        stations: { a: at('empty'), b: at('empty') },
+      },
+    ];
+    expect(provisionalOf(rows)).toEqual({
+      provisional: 1,
+      reasons: [
+        { bib: '2', name: '选手2', stationId: 'a', status: 'partial' },
+        { bib: '2', name: '选手2', stationId: 'b', status: 'empty' },
+      ],
+    });
+  });
+
+  it('reads the open lines of a refused lock, and nothing else', () => {
+    const body = {
+      error: 'course/open_lines',
+      message: '…',
+      stationId: 'riding',
+      reasonRequired: true,
+      count: 2,
+      contestants: 1,
+      lines: [{ bib: '7' }, { bib: '7' }],
+    };
+    const fail = { ok: false as const, status: 409, error: body.error, message: '…', body };
+    expect(openLinesOf(fail)).toMatchObject({ reasonRequired: true, count: 2, contestants: 1 });
+    expect(
+      openLinesOf({
+        ...fail,
+        error: 'course/flagged_lines',
+        body: { ...body, reasonRequired: false },
+      }),
+    ).toMatchObject({ reasonRequired: false });
+    expect(
+      openLinesOf({ ...fail, error: 'course/already_locked', body: { message: '…' } }),
+    ).toBeNull();
+    expect(openLinesOf({ ...fail, status: 0, error: 'network', body: null })).toBeNull();
   });
 });

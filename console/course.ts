@@ -1,5 +1,6 @@
 import type { StandingRow } from '#engine';
 import type { CompetitionSummary, StandingsColumns } from '#protocol';
+import type { ProvisionalReason, PublishReport } from './course-actions.ts';
 import type { CourseStep } from './i18n.ts';
 
 /**
@@ -50,4 +51,22 @@ export function unlockedStations(
   locked: ReadonlySet<string>,
 ): StandingsColumns['stations'] {
   return (columns?.stations ?? []).filter((s) => !locked.has(s.id));
+}
+
+/**
+ * Rows that stay provisional once every station is locked, and why — what the server's publish
+ * answers (`{provisional, reasons}`), read from the staff rows' own `provisional` flag and
+ * station statuses so the console can say it before publishing (active contestants only).
+ */
+export function provisionalOf(rows: readonly StandingRow[]): PublishReport {
+  const reasons: ProvisionalReason[] = [];
+  let provisional = 0;
+  for (const r of rows) {
+    if (r.status !== 'active' || !r.provisional) continue;
+    provisional++;
+    for (const [stationId, s] of Object.entries(r.stations))
+      if (s.status !== 'scored')
+        reasons.push({ bib: r.bib, name: r.name, stationId, status: s.status });
+  }
+  return { provisional, reasons };
 }

@@ -97,6 +97,19 @@ const zh = {
     lockBody:
       '锁定即签核：该站成绩成为最终成绩，裁判不能再提交或更正。如需修改，可由裁判长重新开放（须填写原因）。',
     lockOpenWarning: (n: number) => `注意：还有 ${n} 位选手在该站未评完或待复核。`,
+    lockOpenTitle: (s: string) => `「${s}」还有未评完的评分`,
+    lockOpenBody: (n: number, k: number) =>
+      `共 ${n} 项未评完，涉及 ${k} 位选手。锁定后，这些选手在该站的成绩保持为暂定。如确认锁定，请填写原因。`,
+    lockFlaggedTitle: (s: string) => `「${s}」有评分分歧，暂不能锁定`,
+    lockFlaggedBody:
+      '待复核的评分须先在“评分记录”中处理（撤销其中一个评分，或请裁判重新评分），之后才能锁定。',
+    lockAnyway: '仍然锁定',
+    lockReasonExample: '例如：缺考选手不再补评',
+    lockLineSheet: '评分表',
+    lockLineJudges: '裁判',
+    lockLineStatus: '状态',
+    lockAttempt: (n: number) => `第 ${n} 次`,
+    lockListCut: (shown: number, total: number) => `只列出前 ${shown} 项，共 ${total} 项`,
     reopenTitle: (s: string) => `重新开放「${s}」？`,
     reopenBody: '重新开放后裁判可以再次提交和更正该站评分，成绩回到暂定状态。',
     missing: '缺评',
@@ -223,6 +236,11 @@ const zh = {
     publishBody: '发布后成绩成为正式成绩，大屏显示“正式成绩”，任何人都不能再修改。',
     unlocked: (list: string) => `尚未锁定的站点：${list}`,
     allLocked: '所有站点已锁定',
+    provisionalBefore: (n: number) =>
+      `发布后仍有 ${n} 位选手的成绩为暂定（所在站点锁定时评分不全）：`,
+    provisionalAfter: (n: number) => `其中 ${n} 位选手的成绩仍为暂定（所在站点锁定时评分不全）：`,
+    provisionalNone: '每位选手的各站评分均已评全，发布后没有暂定成绩',
+    provisionalMore: (n: number) => `等共 ${n} 项`,
     finalDone: '成绩已正式发布',
     frozenAt: (t: string) => `封榜时间 ${t}`,
     nameDisplay: '大屏姓名显示',
@@ -602,6 +620,19 @@ const en: Dict = {
     lockBody:
       'Locking signs the station off: its scores become final and judges can no longer submit or correct. The head judge can re-open it with a reason.',
     lockOpenWarning: (n) => `Note: ${n} contestant(s) are not fully scored or under review here.`,
+    lockOpenTitle: (s) => `“${s}” is not fully scored`,
+    lockOpenBody: (n, k) =>
+      `${n} line(s) of ${k} contestant(s) are not complete. Locked, their scores here stay provisional. Give a reason to lock anyway.`,
+    lockFlaggedTitle: (s) => `“${s}” cannot be locked: judges disagree`,
+    lockFlaggedBody:
+      'Resolve the lines under review first in the review (void one of the marks, or ask the judges to score again), then lock.',
+    lockAnyway: 'Lock anyway',
+    lockReasonExample: 'e.g. absent contestants will not be scored',
+    lockLineSheet: 'Sheet',
+    lockLineJudges: 'Judges',
+    lockLineStatus: 'Status',
+    lockAttempt: (n) => `run ${n}`,
+    lockListCut: (shown, total) => `The first ${shown} of ${total} lines`,
     reopenTitle: (s) => `Re-open “${s}”?`,
     reopenBody: 'Judges can submit and correct this station again; its scores become provisional.',
     missing: 'Missing',
@@ -725,6 +756,12 @@ const en: Dict = {
     publishBody: 'The results become official, the board says so, and nobody can change them.',
     unlocked: (list) => `Stations not yet locked: ${list}`,
     allLocked: 'Every station is locked',
+    provisionalBefore: (n) =>
+      `${n} contestant(s) will stay provisional: a station was locked without their full score:`,
+    provisionalAfter: (n) =>
+      `${n} contestant(s) stay provisional: a station was locked without their full score:`,
+    provisionalNone: 'Every contestant is fully scored: nothing stays provisional',
+    provisionalMore: (n) => `${n} in all`,
     finalDone: 'The results are official',
     frozenAt: (t) => `Frozen at ${t}`,
     nameDisplay: 'Names on the board',
