@@ -448,6 +448,39 @@ describe('records a person can read, in the venue’s clock', () => {
   });
 });
 
+describe('the staff workbook after staff changes', () => {
+  it('names a renamed judge and follows a changed time zone at once (no stale cached copy)', async () => {
+    const logOf = async () => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(
+        Buffer.from(await (await staffGet('export.xlsx', 'O01')).arrayBuffer()) as never,
+      );
+      const ws = wb.getWorksheet('评分记录')!;
+      return [2, ws.rowCount].map((i) => (ws.getRow(i).values as unknown[]).slice(1));
+    };
+    const before = await logOf();
+    expect(before[0]![1]).toBe('Asia/Kolkata (UTC+05:30)');
+    const patch = (path: string, body: object) =>
+      fetch(`${server.url}/api/competitions/${slug}${path}`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+        },
+        body: JSON.stringify(body),
+      });
+    // A rename leaves the revision as it is; the workbook must still say the new name.
+    expect((await patch('/officials/J01', { name: '罗文静（改）' })).status).toBe(200);
+    expect((await logOf())[0]![3]).toBe('J01 罗文静（改）');
+    expect((await patch('', { timeZone: 'Europe/Berlin' })).status).toBe(200);
+    const after = await logOf();
+    expect(after[0]![1]).toMatch(/^Europe\/Berlin \(UTC\+0[12]:00\)$/);
+    const utc = String(after[0]![16]);
+    const offset = after[0]![1] === 'Europe/Berlin (UTC+02:00)' ? 120 : 60;
+    expect((after[0]![0] as Date).getTime()).toBe(Date.parse(utc) + offset * 60_000);
+  });
+});
+
 describe('times of a printed page', () => {
   it('gives the time alone on the competition’s day, the date otherwise, and each offset when summer time ends mid-event', () => {
     expect(
