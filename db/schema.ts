@@ -232,3 +232,32 @@ export const sessions = sqliteTable('sessions', {
   expiresAt: text('expires_at').notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+/**
+ * Re-score requests (要求重评): the head judge asks the judges of a sheet to mark a contestant
+ * again, with a reason. Server state, append-only: it reaches the judges' tablets on every
+ * (re)connect, on any device; a judge's part is done once that judge's line has a mark
+ * committed after the request (revision order), so nothing is updated here.
+ */
+export const rescoreRequests = sqliteTable(
+  'rescore_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    competitionId: integer('competition_id')
+      .notNull()
+      .references(() => competitions.id),
+    contestantId: integer('contestant_id')
+      .notNull()
+      .references(() => contestants.id),
+    sheetId: text('sheet_id').notNull(),
+    /** The head judge who asked. */
+    officialId: integer('official_id')
+      .notNull()
+      .references(() => officials.id),
+    reason: text('reason').notNull(),
+    /** The competition revision when asked: marks with a later revision answer it. */
+    revision: integer('revision').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('rescore_requests_competition').on(t.competitionId)],
+);

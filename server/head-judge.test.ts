@@ -229,7 +229,7 @@ describe('asking for a re-score', () => {
         reason: '三位裁判分歧过大',
       }),
     });
-    expect(await r.json()).toEqual({ ok: true, tabletsTold: 2 });
+    expect(await r.json()).toEqual({ ok: true, id: expect.any(Number), tabletsTold: 2 });
     for (const j of panel)
       expect(await j.next((m) => m.type === 'judge.rescore')).toMatchObject({
         bib: c.bib,

@@ -6,6 +6,7 @@ import type { Db } from '../client.ts';
 import { competitions, contestants, festivals, officials } from '../schema.ts';
 
 export type CompetitionRow = typeof competitions.$inferSelect;
+export type OfficialRow = typeof officials.$inferSelect;
 export type FestivalRow = typeof festivals.$inferSelect;
 
 /** SHA-256 hex of a login token: what the database keeps instead of the token. */

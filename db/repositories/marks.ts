@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { competitions, marks, officials, stationLocks } from '../schema.ts';
+import { competitions, marks, rescoreRequests, stationLocks } from '../schema.ts';
 
 export type MarkRow = typeof marks.$inferSelect;
 /** A log entry to append: every column but the ones the database assigns. */
@@ -80,21 +80,19 @@ export function prepareMarkStatements(db: Db) {
   };
 }
 
-/**
- * Station id → the official recording its panel's measurements (`officials.records_json`),
- * for officials not revoked. The first named wins if a file named two (validation refuses it).
- */
-export function recordersOf(db: Db, competitionId: number): Map<string, number> {
-  const out = new Map<string, number>();
-  const rows = db
-    .select({ id: officials.id, records: officials.recordsJson, revoked: officials.revoked })
-    .from(officials)
-    .where(eq(officials.competitionId, competitionId))
-    .orderBy(asc(officials.id))
+export type RescoreRow = typeof rescoreRequests.$inferSelect;
+
+/** Every re-score request of a competition, oldest first. */
+export function listRescoreRequests(db: Db, competitionId: number): RescoreRow[] {
+  return db
+    .select()
+    .from(rescoreRequests)
+    .where(eq(rescoreRequests.competitionId, competitionId))
+    .orderBy(asc(rescoreRequests.id))
     .all();
-  for (const o of rows)
-    if (!o.revoked)
-      for (const stationId of JSON.parse(o.records) as string[])
-        if (!out.has(stationId)) out.set(stationId, o.id);
-  return out;
+}
+
+/** Stores a re-score request (with its audit entry, in one transaction by the caller). */
+export function insertRescoreRequest(db: Db, r: Omit<RescoreRow, 'id'>): RescoreRow {
+  return db.insert(rescoreRequests).values(r).returning().get();
 }

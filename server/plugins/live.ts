@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/competitions.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
+import type { MarkRow } from '../../db/repositories/marks.ts';
 
 /** Shortest gap between two frames to one board, ms: at most 10 frames a second per viewer. */
 export const BOARD_FRAME_MS = 100;
@@ -140,6 +141,33 @@ export default fp(
         Math.max(0, BOARD_FRAME_MS - (now - box.lastSent)),
       );
     };
+    /**
+     * What a committed entry tells particular judges: a void, the author of the voided mark
+     * ("the head judge voided your mark: …"); a recorder's mark on a panel, the panel's other
+     * judges (their read-only measurements).
+     */
+    const tellJudges = (live: LiveCompetition, row: MarkRow) => {
+      const sockets = judges.get(live.id);
+      if (!sockets?.size) return;
+      const to = (officialId: number, frame: string) => {
+        for (const [ws, id] of sockets)
+          if (id === officialId && ws.readyState === ws.OPEN) ws.send(frame);
+      };
+      if (row.kind === 'void') {
+        const v = live.voidNotice(row.id);
+        if (v) to(v.authorId, JSON.stringify({ type: 'judge.voided', notice: v.notice }));
+        return;
+      }
+      const sheet = row.kind === 'mark' ? live.index.sheets.get(row.sheetId!) : undefined;
+      if (!sheet || sheet.judges === 1 || !(row.measures || row.rules === 1)) return;
+      const told = new Set<number>();
+      for (const id of sockets.values()) {
+        if (told.has(id) || id === row.officialId || !live.sheetsOf(id).has(sheet.id)) continue;
+        told.add(id);
+        const items = live.panelMeasurements(id, new Set([sheet.id]), row.contestantId);
+        if (items.length) to(id, JSON.stringify({ type: 'judge.measurements', items }));
+      }
+    };
     const load = (slug: string) => {
       const row = getCompetitionBySlug(app.db, slug);
       if (!row) return undefined;
@@ -154,7 +182,10 @@ export default fp(
       byId: (id) => [...bySlug.values()].find((l) => l.id === id),
       all: () => [...bySlug.values()],
       load,
-      writer: new MarkWriter(app.db, (l, d) => publish(l, d)),
+      writer: new MarkWriter(app.db, (l, d, row) => {
+        publish(l, d);
+        tellJudges(l, row);
+      }),
       boards,
       judges,
       pending: new Set(),

@@ -111,15 +111,80 @@ export interface OwnMark {
   authorId: number;
 }
 
+/** An official as a person reads him: code and name. */
+export interface OfficialName {
+  code: string;
+  name: string;
+}
+
+/**
+ * A panel's measurements (faults, veto, checks, times) as the station's recorder last
+ * committed them: the panel's other judges see them read-only (docs/scheme.md).
+ */
+export interface PanelMeasurement {
+  contestantId: number;
+  sheetId: string;
+  attempt: number;
+  /** The recorder's mark they come from. */
+  markId: number;
+  /** Only the measurement criteria's values. */
+  values: Record<string, unknown>;
+  recorder: OfficialName;
+}
+
+/** The head judge voided one of this judge's marks: what was voided, why, and what is current now. */
+export interface VoidNotice {
+  markId: number;
+  contestantId: number;
+  bib: string;
+  sheetId: string;
+  attempt: number;
+  reason: string;
+  by: OfficialName;
+  /** Server time of the void (ISO 8601). */
+  at: string;
+  /** The mark the void made current again (the one the voided mark replaced), or null: none. */
+  restored: { markId: number; values: Record<string, unknown> } | null;
+}
+
+/** A re-score request still open for this judge: mark the contestant's sheet again. */
+export interface RescoreRequest {
+  id: number;
+  contestantId: number;
+  bib: string;
+  name: string;
+  sheetId: string;
+  reason: string;
+  by: OfficialName;
+  /** Server time of the request (ISO 8601). */
+  at: string;
+}
+
 export interface JudgeWelcome {
   type: 'judge.welcome';
   protocol: number;
-  judge: { id: number; code: string; name: string; role: string; sheets: string[] };
+  judge: {
+    id: number;
+    code: string;
+    name: string;
+    role: string;
+    sheets: string[];
+    /** Stations whose panel measurements this judge records. */
+    records: string[];
+  };
   competition: CompetitionSummary;
   scheme: MarkingScheme;
   contestants: JudgeContestant[];
   marks: OwnMark[];
   lockedStations: string[];
+  /** Station id → who records its panel measurements (panels with measurements only). */
+  recorders: Record<string, OfficialName>;
+  /** The recorders' current measurements on the panels this judge sits on but does not record. */
+  measurements: PanelMeasurement[];
+  /** Voids of this judge's marks (newest last). */
+  voided: VoidNotice[];
+  /** Re-score requests this judge has not answered yet. */
+  rescores: RescoreRequest[];
 }
 
 export interface MarkAck {
@@ -168,13 +233,20 @@ export interface JudgeUpdate {
 }
 
 /** Pushed to the judges of a sheet when the head judge asks for a contestant to be scored again. */
-export interface JudgeRescore {
+export interface JudgeRescore extends RescoreRequest {
   type: 'judge.rescore';
-  contestantId: number;
-  bib: string;
-  name: string;
-  sheetId: string;
-  reason: string;
+}
+
+/** Pushed to a judge when the head judge voids one of his marks. */
+export interface JudgeVoided {
+  type: 'judge.voided';
+  notice: VoidNotice;
+}
+
+/** Pushed to a panel's other judges when its recorder commits measurements. */
+export interface JudgeMeasurements {
+  type: 'judge.measurements';
+  items: PanelMeasurement[];
 }
 
 export type JudgeServerMessage =
@@ -184,4 +256,6 @@ export type JudgeServerMessage =
   | ProtocolError
   | JudgeUpdate
   | JudgeRescore
+  | JudgeVoided
+  | JudgeMeasurements
   | { type: 'pong'; t?: number };

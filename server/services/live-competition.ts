@@ -17,7 +17,9 @@ import {
   rerunsOf,
   scoreContestant,
   toMilli,
+  hasMeasurements,
   type ContestantInfo,
+  type CurrentMark,
   type LogEntry,
   type MarkBook,
   type SchemeIndex,
@@ -31,7 +33,11 @@ import {
   type BoardEvent,
   type BoardSnapshot,
   type CompetitionSummary,
+  type OfficialName,
   type OwnMark,
+  type PanelMeasurement,
+  type RescoreRequest,
+  type VoidNotice,
   type Placement,
   type StandingsColumns,
 } from '#protocol';
@@ -39,14 +45,17 @@ import type { Db } from '../../db/client.ts';
 import {
   getFestival,
   listContestants,
+  officialsById,
   type CompetitionRow,
+  type OfficialRow,
   type FestivalRow,
 } from '../../db/repositories/competitions.ts';
 import {
   listMarks,
   listStationLocks,
-  recordersOf,
+  listRescoreRequests,
   type MarkRow,
+  type RescoreRow,
 } from '../../db/repositories/marks.ts';
 
 /** Who wrote a mark and where it lives. */
@@ -60,6 +69,8 @@ export interface MarkInfo {
   ownerId: number | null;
   clientId: string;
   createdAt: string;
+  /** The competition revision the mark produced. */
+  revision: number;
 }
 
 /** The current mark of a line: what a correction supersedes. */
@@ -117,6 +128,14 @@ export class LiveCompetition {
   readonly #markRows = new Map<number, MarkInfo>();
   /** Station id → the official recording its panel's measurements. */
   #recorders = new Map<string, number>();
+  /** Official id → code and name, for notices. */
+  #officials = new Map<number, OfficialName>();
+  /** Official id (not revoked) → the sheets assigned. */
+  #assigned = new Map<number, ReadonlySet<string>>();
+  /** Voids in log order, for the notices of the judges whose marks they voided. */
+  readonly #voids: { voidSeq: number; authorId: number; notice: VoidNotice }[] = [];
+  /** Re-score requests in order. */
+  #rescores: RescoreRow[] = [];
   readonly #locked = new Set<string>();
   readonly #standings = new IncrementalStandings();
   readonly #deltas: BoardDelta[] = [];
@@ -161,7 +180,8 @@ export class LiveCompetition {
     if (!festival) throw new Error(`competition ${row.slug} belongs to no festival`);
     const live = new LiveCompetition(row, festival);
     for (const c of listContestants(db, row.id)) live.contestants.set(c.id, c);
-    live.#recorders = recordersOf(db, row.id);
+    live.setOfficials(officialsById(db, row.id).values());
+    live.#rescores = listRescoreRequests(db, row.id);
     for (const l of listStationLocks(db, row.id)) {
       if (l.action === 'lock') live.#locked.add(l.stationId);
       else live.#locked.delete(l.stationId);
@@ -241,9 +261,161 @@ export class LiveCompetition {
     return this.#recorders.get(stationId);
   }
 
-  /** Replaces the recorders after the organiser changed an assignment. */
-  setRecorders(recorders: Map<string, number>): void {
-    this.#recorders = recorders;
+  /**
+   * Takes the competition's officials (at load, and after the organiser changed one): names
+   * for notices, and who records each panel station's measurements (the first not revoked).
+   */
+  setOfficials(rows: Iterable<OfficialRow>): void {
+    this.#officials = new Map();
+    this.#recorders = new Map();
+    this.#assigned = new Map();
+    for (const o of [...rows].sort((a, b) => a.id - b.id)) {
+      this.#officials.set(o.id, { code: o.code, name: o.name });
+      if (!o.revoked) this.#assigned.set(o.id, new Set(JSON.parse(o.sheetsJson) as string[]));
+      if (!o.revoked)
+        for (const stationId of JSON.parse(o.recordsJson) as string[])
+          if (!this.#recorders.has(stationId)) this.#recorders.set(stationId, o.id);
+    }
+  }
+
+  /** Every official not revoked with his sheets and recorded stations (to check a change). */
+  *recorderAssignments(): Generator<{ code: string; sheets: string[]; records: string[] }> {
+    for (const [id, sheets] of this.#assigned)
+      yield {
+        code: this.officialName(id).code,
+        sheets: [...sheets],
+        records: [...this.#recorders].filter(([, o]) => o === id).map(([st]) => st),
+      };
+  }
+
+  /** The sheets an official (not revoked) is assigned; empty for anyone else. */
+  sheetsOf(officialId: number): ReadonlySet<string> {
+    return this.#assigned.get(officialId) ?? new Set();
+  }
+
+  /** An official's code and name (a placeholder for one this competition does not know). */
+  officialName(id: number): OfficialName {
+    return this.#officials.get(id) ?? { code: '?', name: '' };
+  }
+
+  /** Station id → who records its panel measurements. */
+  get recorders(): Record<string, OfficialName> {
+    const out: Record<string, OfficialName> = {};
+    for (const [stationId, id] of this.#recorders) out[stationId] = this.officialName(id);
+    return out;
+  }
+
+  /**
+   * The recorders' current measurements a judge sees read-only: on every panel sheet with
+   * measurements among `sheets` whose station he does not record. Restricted to one
+   * contestant when given (a push after a commit).
+   */
+  panelMeasurements(
+    officialId: number,
+    sheets: ReadonlySet<string>,
+    contestantId?: number,
+  ): PanelMeasurement[] {
+    const out: PanelMeasurement[] = [];
+    for (const sheetId of sheets) {
+      const sheet = this.index.sheets.get(sheetId);
+      if (!sheet || sheet.judges === 1 || !hasMeasurements(sheet)) continue;
+      if (this.#recorders.get(sheet.stationId) === officialId) continue;
+      const measured = new Set(
+        sheet.criteria.filter((c) => c.kind !== 'judgement').map((c) => c.id),
+      );
+      const ids = contestantId === undefined ? this.#book.marks.keys() : [contestantId];
+      for (const cid of ids) {
+        const byAttempt = new Map<number, CurrentMark>();
+        for (const m of this.#book.marks.get(cid)?.get(sheetId) ?? [])
+          if (m.measures !== false) {
+            const a = m.attempt ?? 1;
+            if ((byAttempt.get(a)?.seq ?? -1) < m.seq) byAttempt.set(a, m);
+          }
+        for (const [attempt, m] of byAttempt)
+          out.push({
+            contestantId: cid,
+            sheetId,
+            attempt,
+            markId: m.seq,
+            values: Object.fromEntries(Object.entries(m.values).filter(([k]) => measured.has(k))),
+            recorder: this.officialName(m.judgeId),
+          });
+      }
+    }
+    return out;
+  }
+
+  /** Voids of the marks an official wrote, oldest first. */
+  voidsOf(officialId: number): VoidNotice[] {
+    return this.#voids.filter((v) => v.authorId === officialId).map((v) => v.notice);
+  }
+
+  /** The void notice of a void entry just committed (for the push to the mark's author). */
+  voidNotice(voidSeq: number): { authorId: number; notice: VoidNotice } | undefined {
+    return this.#voids.find((v) => v.voidSeq === voidSeq);
+  }
+
+  /**
+   * Re-score requests with each judge's answer: the judges of the sheet (assigned now or who
+   * have marked it) and whether each has a mark on his line committed after the request.
+   */
+  rescoreRequests(): (RescoreRequest & { judges: { official: OfficialName; done: boolean }[] })[] {
+    return this.#rescores.map((r) => {
+      const sheet = this.index.sheets.get(r.sheetId)!;
+      const judges =
+        sheet.judges === 1
+          ? [null]
+          : [...this.#assigned].filter(([, sheets]) => sheets.has(r.sheetId)).map(([id]) => id);
+      return {
+        ...this.#requestOf(r),
+        judges: judges.map((j) => ({
+          official: j === null ? { code: '', name: '' } : this.officialName(j),
+          done: this.#answered(r, j),
+        })),
+      };
+    });
+  }
+
+  /** The re-score requests an official has not answered yet, on the sheets he marks. */
+  pendingRescores(officialId: number, sheets: ReadonlySet<string>): RescoreRequest[] {
+    return this.#rescores
+      .filter((r) => sheets.has(r.sheetId))
+      .filter((r) => {
+        const sheet = this.index.sheets.get(r.sheetId)!;
+        return !this.#answered(r, sheet.judges === 1 ? null : officialId);
+      })
+      .map((r) => this.#requestOf(r));
+  }
+
+  /** Records a request just committed; returns it as the judges see it. */
+  addRescore(r: RescoreRow): RescoreRequest {
+    this.#rescores.push(r);
+    return this.#requestOf(r);
+  }
+
+  #requestOf(r: RescoreRow): RescoreRequest {
+    const c = this.contestants.get(r.contestantId);
+    return {
+      id: r.id,
+      contestantId: r.contestantId,
+      bib: c?.bib ?? '',
+      name: c?.name ?? '',
+      sheetId: r.sheetId,
+      reason: r.reason,
+      by: this.officialName(r.officialId),
+      at: r.createdAt,
+    };
+  }
+
+  /** Whether the owner's line has a mark committed after the request. */
+  #answered(r: RescoreRow, owner: number | null): boolean {
+    for (const m of this.#book.marks.get(r.contestantId)?.get(r.sheetId) ?? [])
+      if (
+        (owner === null || m.owner === owner) &&
+        (this.#markRows.get(m.seq)?.revision ?? 0) > r.revision
+      )
+        return true;
+    return false;
   }
 
   /** Whether mark `markId` is the current mark of its line (what a void may target). */
@@ -504,7 +676,37 @@ export class LiveCompetition {
         ownerId: m.rules === 1 ? m.officialId : m.ownerId,
         clientId: m.clientId,
         createdAt: m.createdAt,
+        revision: m.revision,
       });
+    else if (m.kind === 'void') {
+      const target = this.#markRows.get(m.targetMarkId!);
+      if (target) {
+        const sheet = this.index.sheets.get(target.sheetId);
+        const now =
+          sheet &&
+          this.lineHead(
+            target.contestantId,
+            sheet,
+            target.attempt,
+            target.ownerId ?? target.officialId,
+          );
+        this.#voids.push({
+          voidSeq: m.id,
+          authorId: target.officialId,
+          notice: {
+            markId: m.targetMarkId!,
+            contestantId: target.contestantId,
+            bib: this.contestants.get(target.contestantId)?.bib ?? '',
+            sheetId: target.sheetId,
+            attempt: target.attempt,
+            reason: m.reason ?? '',
+            by: this.officialName(m.officialId),
+            at: m.createdAt,
+            restored: now ? { markId: now.markId, values: now.values } : null,
+          },
+        });
+      }
+    }
     this.#revision = Math.max(this.#revision, m.revision);
   }
 

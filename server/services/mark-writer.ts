@@ -49,14 +49,14 @@ interface BatchOverlay {
 export class MarkWriter {
   readonly #db: Db;
   readonly #stmts: ReturnType<typeof prepareMarkStatements>;
-  readonly #onDelta: (live: LiveCompetition, delta: BoardDelta) => void;
+  readonly #onDelta: (live: LiveCompetition, delta: BoardDelta, row: MarkRow) => void;
   #queue: Pending[] = [];
   #scheduled = false;
   readonly #now: () => Date;
 
   constructor(
     db: Db,
-    onDelta: (live: LiveCompetition, delta: BoardDelta) => void,
+    onDelta: (live: LiveCompetition, delta: BoardDelta, row: MarkRow) => void,
     now: () => Date = () => new Date(),
   ) {
     this.#db = db;
@@ -124,11 +124,11 @@ export class MarkWriter {
     // Committed: now, and only now, apply and acknowledge, in revision order. The boards get
     // their deltas in the next turn, after the acks have gone out: a judge waits on the ack,
     // a projector does not notice a fraction of a millisecond.
-    const deltas: [LiveCompetition, BoardDelta][] = [];
+    const deltas: [LiveCompetition, BoardDelta, MarkRow][] = [];
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
       if ('commit' in o) {
-        deltas.push([p.live, p.live.applyCommitted(o.commit)]);
+        deltas.push([p.live, p.live.applyCommitted(o.commit), o.commit]);
         p.resolve(this.#ack(p.live, o.commit, false));
       } else if (o.type === 'mark.ack' && o.markId < 0) {
         // A resend of an entry committed earlier in this same batch: its ids are known now.
@@ -136,7 +136,7 @@ export class MarkWriter {
       } else p.resolve(o);
     });
     if (deltas.length)
-      setImmediate(() => deltas.forEach(([live, delta]) => this.#onDelta(live, delta)));
+      setImmediate(() => deltas.forEach(([live, delta, row]) => this.#onDelta(live, delta, row)));
   }
 
   #ack(live: LiveCompetition, row: MarkRow, duplicate: boolean): MarkAck {

@@ -4,7 +4,8 @@ import { asc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { auditLog } from '../../../db/schema.ts';
-import { listMarks } from '../../../db/repositories/marks.ts';
+import { insertRescoreRequest, listMarks } from '../../../db/repositories/marks.ts';
+import { SafeText } from '../../protocol/judge.ts';
 import { officialsById } from '../../../db/repositories/competitions.ts';
 import { applyCourseAction, CourseAction } from '../../services/course.ts';
 import { toLogEntry } from '../../services/live-competition.ts';
@@ -106,9 +107,16 @@ const routes: FastifyPluginAsync = async (app) => {
           targetMarkId: m.targetMarkId,
           createdAt: m.createdAt,
           revision: m.revision,
-          current:
-            m.kind === 'mark' &&
-            live.currentLine(m.contestantId, m.sheetId!, m.officialId, m.attempt)?.markId === m.id,
+          /** Whose line it is (null: the line of a one-judge sheet); `judge` wrote it. */
+          owner:
+            m.kind !== 'mark'
+              ? null
+              : m.rules === 1
+                ? live.officialName(m.officialId)
+                : m.ownerId === null
+                  ? null
+                  : live.officialName(m.ownerId),
+          current: m.kind === 'mark' && live.isCurrent(m.id),
         };
       }),
     };
@@ -181,7 +189,9 @@ const routes: FastifyPluginAsync = async (app) => {
 
   /**
    * Head judge: ask the judges of a sheet to score a contestant again (e.g. a disagreement).
-   * Recorded in the audit log and pushed to those judges' tablets as `judge.rescore`.
+   * Stored as server state (`rescore_requests`, with its audit entry, in one transaction) and
+   * pushed to those judges' tablets as `judge.rescore`; a tablet that was closed gets it in its
+   * next welcome, on any device, until the judge has marked the line again.
    */
   app.post(
     '/api/competitions/:slug/rescore',
@@ -193,7 +203,7 @@ const routes: FastifyPluginAsync = async (app) => {
         .object({
           contestantId: z.number().int().positive(),
           sheetId: z.string().max(64),
-          reason: z.string().trim().min(2).max(200),
+          reason: SafeText.min(2).max(200),
         })
         .safeParse(req.body);
       if (!body.success)
@@ -211,38 +221,52 @@ const routes: FastifyPluginAsync = async (app) => {
           error: 'mark/station_locked',
           message: `${sheet.label.zh} 已锁定，请先重新开放`,
         });
-      app.db
-        .insert(auditLog)
-        .values({
+      const createdAt = new Date().toISOString();
+      const row = app.db.transaction((tx) => {
+        const request = insertRescoreRequest(tx as unknown as typeof app.db, {
           competitionId: live.id,
+          contestantId: contestant.id,
+          sheetId: sheet.id,
           officialId: req.official!.officialId,
-          action: 'mark.rescore',
-          detailJson: JSON.stringify({ bib: contestant.bib, sheetId: sheet.id }),
           reason: body.data.reason,
           revision: live.revision,
-          createdAt: new Date().toISOString(),
-        })
-        .run();
-      const people = officialsById(app.db, live.id);
-      const notice = JSON.stringify({
-        type: 'judge.rescore',
-        contestantId: contestant.id,
-        bib: contestant.bib,
-        name: contestant.name,
-        sheetId: sheet.id,
-        reason: body.data.reason,
+          createdAt,
+        });
+        tx.insert(auditLog)
+          .values({
+            competitionId: live.id,
+            officialId: req.official!.officialId,
+            action: 'mark.rescore',
+            detailJson: JSON.stringify({ bib: contestant.bib, sheetId: sheet.id, id: request.id }),
+            reason: body.data.reason,
+            revision: live.revision,
+            createdAt,
+          })
+          .run();
+        return request;
       });
+      const notice = JSON.stringify({ type: 'judge.rescore', ...live.addRescore(row) });
       let told = 0;
-      for (const [ws, officialId] of app.live.judges.get(live.id) ?? []) {
-        const sheets = JSON.parse(people.get(officialId)?.sheetsJson ?? '[]') as string[];
-        if (sheets.includes(sheet.id) && ws.readyState === ws.OPEN) {
+      for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
+        if (live.sheetsOf(officialId).has(sheet.id) && ws.readyState === ws.OPEN) {
           ws.send(notice);
           told++;
         }
-      }
-      return { ok: true, tabletsTold: told };
+      return { ok: true, id: row.id, tabletsTold: told };
     },
   );
+
+  /** Staff: every re-score request, with each judge of the sheet and whether he has answered. */
+  app.get('/api/competitions/:slug/rescores', { preHandler: staff }, async (req, reply) => {
+    const live = ownCompetition(req);
+    if (!live) return reply.code(404).send(NOT_FOUND);
+    return {
+      requests: live.rescoreRequests().map((r) => ({
+        ...r,
+        pending: r.judges.some((j) => !j.done),
+      })),
+    };
+  });
 
   app.get('/api/competitions/:slug/audit', { preHandler: staff }, async (req, reply) => {
     const live = ownCompetition(req);

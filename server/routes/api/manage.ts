@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { recorderIssues } from '../../protocol/fixture.ts';
+import { officialsById } from '../../../db/repositories/competitions.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -31,10 +32,13 @@ const NewOfficial = z.object({
   name: SafeText.min(1).max(60),
   role: OfficialRole,
   sheets: z.array(z.string().max(64)).max(100).default([]),
+  /** Stations whose panel measurements this judge records (docs/scheme.md). */
+  records: z.array(z.string().max(64)).max(100).default([]),
 });
 const OfficialPatch = z.object({
   name: SafeText.min(1).max(60).optional(),
   sheets: z.array(z.string().max(64)).max(100).optional(),
+  records: z.array(z.string().max(64)).max(100).optional(),
 });
 
 const issues = (e: z.ZodError) =>
@@ -174,6 +178,8 @@ const routes: FastifyPluginAsync = async (app) => {
       return reply
         .code(400)
         .send({ error: 'official/unknown_sheet', message: `评分标准中没有：${bad.join('、')}` });
+    const recording = recorderProblem(live, { ...body.data });
+    if (recording) return reply.code(400).send({ error: 'official/recorder', message: recording });
     const taken = app.db
       .select()
       .from(officials)
@@ -195,13 +201,16 @@ const routes: FastifyPluginAsync = async (app) => {
         tokenHash: hashToken(token),
         shortCodeHash: hashToken(shortCodeOf(token)),
         sheetsJson: JSON.stringify(body.data.sheets),
+        recordsJson: JSON.stringify(body.data.records),
       })
       .run();
     audit(live, req.official!.officialId, 'official.create', {
       code: body.data.code,
       role: body.data.role,
       sheets: body.data.sheets,
+      records: body.data.records,
     });
+    live.setOfficials(officialsById(app.db, live.id).values());
     return reply.code(201).send({
       ...body.data,
       token,
@@ -234,15 +243,24 @@ const routes: FastifyPluginAsync = async (app) => {
         return reply
           .code(404)
           .send({ error: 'official/not_found', message: `没有编号为 ${p.data.code} 的工作人员` });
+      const recording = recorderProblem(live, {
+        code: target.code,
+        sheets: body.data.sheets ?? (JSON.parse(target.sheetsJson) as string[]),
+        records: body.data.records ?? (JSON.parse(target.recordsJson) as string[]),
+      });
+      if (recording)
+        return reply.code(400).send({ error: 'official/recorder', message: recording });
       app.db
         .update(officials)
         .set({
           ...(body.data.name ? { name: body.data.name } : {}),
           ...(body.data.sheets ? { sheetsJson: JSON.stringify(body.data.sheets) } : {}),
+          ...(body.data.records ? { recordsJson: JSON.stringify(body.data.records) } : {}),
         })
         .where(eq(officials.id, target.id))
         .run();
       audit(live, req.official!.officialId, 'official.edit', { code: target.code, ...body.data });
+      live.setOfficials(officialsById(app.db, live.id).values());
       // The judge's open tablets reconnect and get a welcome with the new sheets.
       for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
         if (officialId === target.id) ws.close(CloseCode.serverShutdown, 'assignment changed');
@@ -250,10 +268,29 @@ const routes: FastifyPluginAsync = async (app) => {
         code: target.code,
         name: body.data.name ?? target.name,
         sheets: body.data.sheets ?? (JSON.parse(target.sheetsJson) as string[]),
+        records: body.data.records ?? (JSON.parse(target.recordsJson) as string[]),
       };
     },
   );
 };
+
+/**
+ * What is wrong with an official's recorder assignment once `changed` replaces his row among
+ * the competition's other officials (not revoked): a second recorder for a station, a recorder
+ * off the panel, an unknown station. A panel without a recorder yet is fine while assigning:
+ * its marks are refused until one is named. Null when nothing is wrong.
+ */
+function recorderProblem(
+  live: LiveCompetition,
+  changed: { code: string; sheets: string[]; records: string[] },
+): string | null {
+  const others = [...live.recorderAssignments()].filter((o) => o.code !== changed.code);
+  const all = [...others, changed];
+  const issues = recorderIssues(live.index.scheme, all, false).filter(
+    (i) => i.path[1] === all.length - 1 || i.message.includes(changed.code),
+  );
+  return issues.length ? issues.map((i) => i.message).join('；') : null;
+}
 
 function isTimeZone(tz: string): boolean {
   try {

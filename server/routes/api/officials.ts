@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { officialsById } from '../../../db/repositories/competitions.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -92,6 +93,8 @@ const routes: FastifyPluginAsync = async (app) => {
             })
             .run();
         });
+        // A revoked recorder records no more; a rotated one is back.
+        live.setOfficials(officialsById(app.db, live.id).values());
         // The old token is dead now, on open sockets too.
         for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
           if (officialId === target.id) ws.close(CloseCode.authFailed, 'token revoked');

@@ -123,12 +123,19 @@ const routes: FastifyPluginAsync = async (app) => {
               name: judge.name,
               role: judge.role,
               sheets: [...judge.sheets],
+              records: Object.keys(live.recorders).filter(
+                (id) => live!.recorderOf(id) === who.officialId,
+              ),
             },
             competition: live.summary,
             scheme: live.index.scheme,
             contestants: [...live.contestants.values()].sort((a, b) => a.drawOrder - b.drawOrder),
             marks: live.linesOf(judge.officialId, judge.sheets),
             lockedStations: live.lockedStations,
+            recorders: live.recorders,
+            measurements: live.panelMeasurements(judge.officialId, judge.sheets),
+            voided: live.voidsOf(judge.officialId),
+            rescores: live.pendingRescores(judge.officialId, judge.sheets),
           };
           send(welcome);
           return;
