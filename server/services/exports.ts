@@ -729,10 +729,7 @@ export function contestantSheetPage(
 ): string {
   const c = live.summary;
   const current = log.filter(
-    (m) =>
-      m.kind === 'mark' &&
-      m.contestantId === row.contestantId &&
-      live.currentLine(m.contestantId, m.sheetId!, m.officialId, m.attempt)?.markId === m.id,
+    (m) => m.kind === 'mark' && m.contestantId === row.contestantId && live.isCurrent(m.id),
   );
   const clock = clockCells(
     current.map((m) => m.createdAt),

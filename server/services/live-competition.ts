@@ -437,20 +437,6 @@ export class LiveCompetition {
     return head && { markId: head.seq, officialId: head.judgeId, values: head.values };
   }
 
-  /**
-   * The current mark of the line `officialId` writes on (his own on a panel, the line's on a
-   * one-judge sheet), if any. Views that ask "is this mark current" use {@link isCurrent}.
-   */
-  currentLine(
-    contestantId: number,
-    sheetId: string,
-    officialId: number,
-    attempt = 1,
-  ): { markId: number } | undefined {
-    const sheet = this.index.sheets.get(sheetId);
-    return sheet && this.lineHead(contestantId, sheet, attempt, officialId);
-  }
-
   /** Who made a mark and where it lives, if it is a mark of this competition. */
   markInfo(markId: number): MarkInfo | undefined {
     return this.#markRows.get(markId);
