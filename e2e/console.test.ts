@@ -104,9 +104,10 @@ async function confirm(page: Page, reason?: string) {
   await byTestId(page, 'confirm-ok').click();
 }
 
-async function dialogClosed(page: Page) {
+async function dialogClosed(page: Page, id = 'confirm-dialog') {
   await page.waitForFunction(
-    () => !(document.querySelector('[data-testid="confirm-dialog"]') as HTMLDialogElement).open,
+    (sel) => !(document.querySelector(sel) as HTMLDialogElement).open,
+    `[data-testid="${id}"]`,
   );
 }
 
@@ -276,7 +277,7 @@ describe('organiser console', () => {
     await byTestId(org, 'progress-overall', { done }).waitFor();
   });
 
-  it('lets the head judge lock a station after a confirmation, live on every console', async () => {
+  it('lets the head judge lock a station after a confirmation, showing the open lines the server answers with and asking for a reason, live on every console', async () => {
     head = await signIn('H01');
     await expect(byTestId(head, 'role-badge').getAttribute('data-role')).resolves.toBe(
       'head-judge',
@@ -284,15 +285,53 @@ describe('organiser console', () => {
     const row = byTestId(head, 'station-row', { station: 'cleaning' });
     await row.locator('[data-testid="station-lock"]').click();
     // Cancel first: nothing happens.
-    await byTestId(head, 'confirm-cancel').click();
-    await dialogClosed(head);
+    await byTestId(head, 'lock-dialog', { step: 'confirm' }).locator('form').waitFor();
+    await byTestId(head, 'lock-cancel').click();
+    await dialogClosed(head, 'lock-dialog');
     let st = await staffStandings();
     expect(st.rows[0]!.stations.cleaning!.locked).toBe(false);
 
+    // The riders not started are open lines: the server refuses the plain lock and lists them.
     await row.locator('[data-testid="station-lock"]').click();
-    await confirm(head, '已核对');
-    await dialogClosed(head);
+    await byTestId(head, 'lock-ok').click();
+    await byTestId(head, 'lock-dialog', { step: 'open' }).waitFor();
+    const open = st.rows.filter((r) => r.stations.cleaning!.status !== 'scored');
+    expect(open.length).toBeGreaterThan(0);
+    await byTestId(head, 'lock-summary', {
+      count: open.length,
+      contestants: open.length,
+    }).waitFor();
+    const lines = byTestId(head, 'lock-line');
+    expect(await lines.count()).toBe(open.length);
+    const shown = await lines.evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-bib'), e.getAttribute('data-status')]),
+    );
+    expect(new Set(shown.map(([bib, status]) => `${bib}:${status}`))).toEqual(
+      new Set(open.map((r) => `${r.bib}:${r.stations.cleaning!.status}`)),
+    );
+    const firstLine = await lines.first().innerText();
+    expect(firstLine).toContain('准备与清洁消毒');
+    expect(firstLine).toContain('0 / 1');
+    await head.screenshot({ path: join(ARTIFACTS, 'console-lock-open-lines.png') });
+    // No reason, no lock.
+    await byTestId(head, 'lock-ok').click();
+    expect(await byTestId(head, 'lock-error').innerText()).toContain('原因');
+    st = await staffStandings();
+    expect(st.rows[0]!.stations.cleaning!.locked).toBe(false);
+
+    await byTestId(head, 'lock-reason').fill('缺考选手不再补评');
+    await byTestId(head, 'lock-ok').click();
+    await dialogClosed(head, 'lock-dialog');
     await byTestId(head, 'station-row', { station: 'cleaning', locked: 'true' }).waitFor();
+    const audit = await api<{ entries: { action: string; reason: string; detailJson: string }[] }>(
+      `/api/competitions/${SLUG}/audit`,
+      'H01',
+    );
+    const entry = audit.body.entries.filter((e) => e.action === 'station.lock').at(-1)!;
+    expect(entry.reason).toBe('缺考选手不再补评');
+    expect((JSON.parse(entry.detailJson) as { openLines: { count: number } }).openLines.count).toBe(
+      open.length,
+    );
     await byTestId(org, 'station-row', { station: 'cleaning', locked: 'true' }).waitFor();
     st = await staffStandings();
     expect(st.rows.every((r) => r.stations.cleaning!.locked)).toBe(true);
@@ -849,16 +888,27 @@ describe('organiser console', () => {
       if (!st.rows[0]!.stations[s.id]!.locked) {
         const r = await api(`/api/competitions/${SLUG}/course`, 'H01', {
           method: 'POST',
-          body: JSON.stringify({ action: 'station.lock', stationId: s.id }),
+          body: JSON.stringify({ action: 'station.lock', stationId: s.id, reason: '其余选手缺考' }),
         });
         expect(r.status, JSON.stringify(r.body)).toBe(200);
       }
     await expect.poll(() => byTestId(org, 'unlocked-stations').count()).toBe(0);
+    // Before publishing, the course page says how many rows will stay provisional.
+    const provisional = (await staffStandings()).rows.filter(
+      (r) => r.status === 'active' && r.provisional,
+    ).length;
+    expect(provisional).toBeGreaterThan(0);
+    await byTestId(org, 'provisional-before', { count: provisional }).waitFor();
 
     await byTestId(org, 'course-publish').click();
+    await expect
+      .poll(() => byTestId(org, 'confirm-dialog').locator('.note.warn').innerText())
+      .toContain(`${provisional} 位选手`);
     await confirm(org);
     await dialogClosed(org);
     await byTestId(org, 'state-badge', { state: 'final' }).waitFor();
+    // After: the publish's own answer.
+    await byTestId(org, 'provisional-after', { count: provisional, from: 'server' }).waitFor();
     expect((await summary()).state).toBe('final');
     const official = await staffStandings();
     expect(official.rows.every((r) => Object.values(r.stations).every((x) => x.locked))).toBe(true);
