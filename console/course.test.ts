@@ -1,7 +1,14 @@
 import { rankRows, type StandingRow } from '#engine';
 import { describe, expect, it } from 'vitest';
 import { openLinesOf } from './course-actions.ts';
-import { courseStep, provisionalOf, revealInfo, stepIndex, unlockedStations } from './course.ts';
+import {
+  courseStep,
+  provisionalOf,
+  reasonsByBib,
+  revealInfo,
+  stepIndex,
+  unlockedStations,
+} from './course.ts';
 
 function row(
   id: number,
@@ -80,6 +87,9 @@ describe('course', () => {
         stations: { a: at('empty'), b: at('empty') },
       },
     ];
+    expect(reasonsByBib(provisionalOf(rows).reasons).map((g) => [g.bib, g.reasons.length])).toEqual(
+      [['2', 2]],
+    );
     expect(provisionalOf(rows)).toEqual({
       provisional: 1,
       reasons: [

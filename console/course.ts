@@ -70,3 +70,16 @@ export function provisionalOf(rows: readonly StandingRow[]): PublishReport {
   }
   return { provisional, reasons };
 }
+
+/** The reasons of a publish report by contestant, in the report's order. */
+export function reasonsByBib(
+  reasons: readonly ProvisionalReason[],
+): { bib: string; reasons: ProvisionalReason[] }[] {
+  const out: { bib: string; reasons: ProvisionalReason[] }[] = [];
+  for (const x of reasons) {
+    const last = out[out.length - 1];
+    if (last?.bib === x.bib) last.reasons.push(x);
+    else out.push({ bib: x.bib, reasons: [x] });
+  }
+  return out;
+}

@@ -428,6 +428,9 @@ describe('sign-off with open lines', () => {
       required: 3,
     });
     expect(lines.filter((l) => l.status === 'empty')).toHaveLength(33);
+    // By bib, 2 before 10.
+    const bibs = lines.map((l) => Number(l.bib));
+    expect(bibs).toEqual([...bibs].sort((a, b) => a - b));
     expect(lines.every((l) => l.judges === 0 || l.bib === short.bib)).toBe(true);
     // A reason must be a reason: two characters at least, on one line.
     for (const reason of ['好', '核对\n无误', '  '])

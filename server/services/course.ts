@@ -105,9 +105,11 @@ function someBibs(bibs: readonly string[], shown = 10): string {
   return bibs.length > shown ? `${list} 等 ${bibs.length} 位` : list;
 }
 
+const BIB_ORDER = new Intl.Collator('en', { numeric: true });
+
 /**
  * The open lines of a station for the active contestants (withdrawn and disqualified ones are
- * not scored any more), in draw order. The current marks come from the committed log folded
+ * not scored any more), by bib (2 before 10). The current marks come from the committed log folded
  * with the engine's own `resolveLog`, the fold the live state is built with; the route flushes
  * queued marks first, so both hold the same log.
  */
@@ -115,7 +117,7 @@ export function stationOpenLines(db: Db, live: LiveCompetition, stationId: strin
   const book = resolveLog(listMarks(db, live.id).map(toLogEntry));
   const active = [...live.contestants.values()]
     .filter((c) => c.status === 'active')
-    .sort((a, b) => a.drawOrder - b.drawOrder || a.id - b.id);
+    .sort((a, b) => BIB_ORDER.compare(a.bib, b.bib) || a.id - b.id);
   return openLines(
     live.index,
     active,
