@@ -121,6 +121,14 @@ describe('a one-judge sheet has one line: the line is the owner', () => {
     const current = (id: number) => review.marks.find((m) => m.id === id)?.current;
     expect(review.marks.find((m) => m.id === second.markId)?.owner).toBeNull();
     expect([current(first.markId), current(second.markId)]).toEqual([false, true]);
+    // The printed score sheet lists the current mark only, by its author.
+    const sheet = await (
+      await fetch(`${server.url}/api/competitions/gaoxin-2024/contestants/${c.bib}/sheet.html`, {
+        headers: staff(),
+      })
+    ).text();
+    expect(sheet).toContain('J09');
+    expect(sheet).not.toContain('J08');
   });
 });
 
