@@ -38,7 +38,10 @@ const sBendClean = { 's-bend-faults': { 'cone-touched': 1 } };
 
 describe('HTTP', () => {
   it('answers healthz, lists the default contest and ranks all 35 contestants', async () => {
-    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({
+      ok: true,
+      sockets: { judges: 0, boards: 0, pending: 0 },
+    });
     const list = (await (await fetch(`${server.url}/api/competitions`)).json()) as {
       competitions: { slug: string }[];
     };
@@ -549,12 +552,7 @@ describe('interleavings', () => {
     const row = getCompetitionBySlug(server.app.db, slug)!;
     const index = indexScheme(JSON.parse(row.schemeJson));
     const book = resolveLog(listMarks(server.app.db, row.id).map(toLogEntry));
-    const full = computeStandings(
-      index,
-      listContestants(server.app.db, row.id),
-      book,
-      new Set(),
-    );
+    const full = computeStandings(index, listContestants(server.app.db, row.id), book, new Set());
     expect((await standings()).rows).toEqual(full);
     judges.forEach((j) => j.close());
   });

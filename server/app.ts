@@ -32,6 +32,8 @@ export interface AppOptions {
   /** Folder of the built SPAs (default dist/). */
   distDir?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Server heartbeat sweep, ms (default SERVER_HEARTBEAT.sweepMs); tests shorten it. */
+  heartbeatMs?: number;
 }
 
 /** Largest websocket frame or HTTP body accepted, in bytes: a mark is well under 4 KiB. */
@@ -76,7 +78,7 @@ export async function buildApp(opts: AppOptions) {
   // Opt-in per route (writes and logins); standings reads from 2,000 phones are not limited.
   await app.register(rateLimit, { global: false });
   await app.register(dbPlugin, { file });
-  await app.register(livePlugin);
+  await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs });
   await app.register(authPlugin);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
@@ -87,7 +89,7 @@ export async function buildApp(opts: AppOptions) {
       message: status >= 500 ? '服务器内部错误' : err.message,
     });
   });
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', async () => ({ ok: true, sockets: app.live.counts() }));
   await app.register(competitionsApi);
   await app.register(importsApi);
   await app.register(courseApi);

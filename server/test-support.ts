@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { buildApp } from './app.ts';
+import { buildApp, type AppOptions } from './app.ts';
 import { readFestival, readFixture } from './plugins/seed.ts';
 import { PROTOCOL_VERSION } from './protocol/constants.ts';
 import type {
@@ -21,8 +21,9 @@ import type {
 export async function startTestServer(
   dataDir = mkdtempSync(join(tmpdir(), 'jx-test-')),
   fixture?: string,
+  options: Partial<AppOptions> = {},
 ) {
-  const app = await buildApp({ dataDir, fixture });
+  const app = await buildApp({ dataDir, fixture, ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;

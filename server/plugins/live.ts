@@ -1,4 +1,4 @@
-import type { BoardDelta } from '#protocol';
+import { SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/competitions.ts';
@@ -41,6 +41,12 @@ export interface BoardClient {
   staff: boolean;
   /** The official of a staff board, so revoking the token closes it at once. */
   officialId?: number;
+  /**
+   * The last revision this board has: set by the replay or snapshot it opened with, raised by
+   * every frame. A frame it already has is never sent again (a delta committed while it
+   * connected is both in its replay and in the outbox).
+   */
+  revision: number;
 }
 
 /** Live state of every competition, the sockets watching each, and the mark writer. */
@@ -59,6 +65,10 @@ export interface Live {
   pending: Set<WebSocket>;
   /** Sends a committed delta to every board (public ones see what the course allows) and judge. */
   publish(live: LiveCompetition, delta: BoardDelta): void;
+  /** Puts a socket under the server heartbeat (terminated when silent for a whole sweep). */
+  watch(socket: WebSocket): void;
+  /** Open sockets by kind, for /healthz. */
+  counts(): { judges: number; boards: number; pending: number };
 }
 
 declare module 'fastify' {
@@ -71,8 +81,22 @@ declare module 'fastify' {
  * Builds the live registry from the database at boot. Publishing serialises each frame once
  * per audience and writes the same string to every socket of that audience.
  */
+/**
+ * The part of a merged delta after revision `after` (its rows are the latest state of the
+ * contestants it names, so they stay; its events are cut to the ones after `after`).
+ */
+export function trimDelta(delta: BoardDelta, after: number): BoardDelta {
+  const events = delta.events?.filter((e) => e.revision > after);
+  return {
+    ...delta,
+    from: after + 1,
+    ...(events ? { events } : {}),
+    event: events ? (events[0] ?? null) : delta.event,
+  };
+}
+
 export default fp(
-  async (app) => {
+  async (app, opts: { heartbeatMs?: number }) => {
     const bySlug = new Map<string, LiveCompetition>();
     const boards = new Map<number, Map<WebSocket, BoardClient>>();
     const judges = new Map<number, Map<WebSocket, number>>();
@@ -86,10 +110,19 @@ export default fp(
         if (live.row.state === 'live' && (!delta.competition || delta.rows.length > 0))
           publicFrame = JSON.stringify(live.publicDelta(delta));
         else if (delta.competition) publicFrame = JSON.stringify(live.publicSnapshot());
+        const last = delta.revision;
         for (const [ws, client] of set) {
           if (ws.readyState !== ws.OPEN) continue;
-          if (client.staff) ws.send(staffFrame);
-          else if (publicFrame) ws.send(publicFrame);
+          const frame = client.staff ? staffFrame : publicFrame;
+          if (!frame) continue;
+          // A course change (`competition` set) is always news; a delta only past what it has.
+          if (!delta.competition && last <= client.revision) continue;
+          if (!delta.competition && (delta.from ?? last) <= client.revision) {
+            // Straddles what its replay gave it: send the part it has not seen.
+            const rest = trimDelta(delta, client.revision);
+            ws.send(JSON.stringify(client.staff ? rest : live.publicDelta(rest)));
+          } else ws.send(frame);
+          client.revision = Math.max(client.revision, last);
         }
       }
       if (delta.competition) {
@@ -168,6 +201,33 @@ export default fp(
         if (items.length) to(id, JSON.stringify({ type: 'judge.measurements', items }));
       }
     };
+    const alive = new WeakMap<WebSocket, boolean>();
+    const watch = (socket: WebSocket) => {
+      alive.set(socket, true);
+      const beat = () => alive.set(socket, true);
+      socket.on('pong', beat);
+      socket.on('message', beat);
+    };
+    const everySocket = () => [
+      ...[...boards.values()].flatMap((m) => [...m.keys()]),
+      ...[...judges.values()].flatMap((m) => [...m.keys()]),
+      ...pending,
+    ];
+    // One sweep (ws's own pattern): terminate what stayed silent since the last one, ping the
+    // rest. terminate() ends a dead peer at once, where close() would wait for its handshake.
+    const sweep = setInterval(() => {
+      for (const ws of everySocket()) {
+        if (!alive.has(ws)) continue;
+        if (!alive.get(ws)) {
+          ws.terminate();
+          continue;
+        }
+        alive.set(ws, false);
+        if (ws.readyState === ws.OPEN) ws.ping();
+      }
+    }, opts.heartbeatMs ?? SERVER_HEARTBEAT.sweepMs);
+    sweep.unref();
+    const pending = new Set<WebSocket>();
     const load = (slug: string) => {
       const row = getCompetitionBySlug(app.db, slug);
       if (!row) return undefined;
@@ -188,11 +248,18 @@ export default fp(
       }),
       boards,
       judges,
-      pending: new Set(),
+      pending,
       publish,
+      watch,
+      counts: () => ({
+        judges: [...judges.values()].reduce((n, m) => n + m.size, 0),
+        boards: [...boards.values()].reduce((n, m) => n + m.size, 0),
+        pending: pending.size,
+      }),
     };
     app.decorate('live', live);
     app.addHook('preClose', async () => {
+      clearInterval(sweep);
       live.writer.flush();
       for (const l of bySlug.values()) flush(l);
       const all = [

@@ -13,5 +13,14 @@ export const CloseCode = {
 
 /** Reconnect backoff of every client socket, ms: first retry, growth factor, ceiling. */
 export const RECONNECT = { initialMs: 500, factor: 2, maxMs: 10_000 } as const;
+/**
+ * The server's half of the heartbeat: every `sweepMs` it terminates each socket (judge, board
+ * or not yet logged in) that has said nothing since the last sweep, neither a frame nor an
+ * answer to the protocol ping, and pings the others. A tablet that walked out of Wi-Fi range
+ * is gone within two sweeps. Browsers answer protocol pings by themselves, and their app pings
+ * (below) count as frames. Tests shorten it (`buildApp({ heartbeatMs })`).
+ */
+export const SERVER_HEARTBEAT = { sweepMs: 15_000 } as const;
+
 /** Clients ping this often; the server answers pong. No pong in `silenceMs` ⇒ reconnect. */
 export const HEARTBEAT = { pingMs: 5_000, silenceMs: 15_000 } as const;

@@ -26,13 +26,22 @@ const routes: FastifyPluginAsync = async (app) => {
       socket.close(CloseCode.notFound, 'competition not found');
       return;
     }
-    const client: BoardClient = { staff: false };
+    app.live.watch(socket);
+    const client: BoardClient = { staff: false, revision: 0 };
     const missed =
       q.data.since === undefined || live.row.state !== 'live'
         ? null
         : live.deltasSince(q.data.since);
-    if (missed) for (const d of missed) socket.send(JSON.stringify(live.publicDelta(d)));
-    else socket.send(JSON.stringify(live.publicSnapshot()));
+    // Replay, then subscribe: the board has everything up to `client.revision`, and live frames
+    // skip what it has, so no revision reaches it twice.
+    if (missed) {
+      for (const d of missed) socket.send(JSON.stringify(live.publicDelta(d)));
+      client.revision = missed.at(-1)?.revision ?? q.data.since!;
+    } else {
+      const snapshot = live.publicSnapshot();
+      socket.send(JSON.stringify(snapshot));
+      client.revision = live.revision;
+    }
     let set = app.live.boards.get(live.id);
     if (!set) app.live.boards.set(live.id, (set = new Map()));
     set.set(socket, client);
@@ -56,6 +65,7 @@ const routes: FastifyPluginAsync = async (app) => {
         }
         client.staff = true;
         client.officialId = who.officialId;
+        client.revision = live.revision;
         socket.send(JSON.stringify({ ...live.snapshot(), staff: true }));
       }
     });

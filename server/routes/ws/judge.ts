@@ -38,6 +38,7 @@ const routes: FastifyPluginAsync = async (app) => {
       HELLO_TIMEOUT_MS,
     );
     app.live.pending.add(socket);
+    app.live.watch(socket);
     socket.on('close', () => {
       clearTimeout(helloTimer);
       app.live.pending.delete(socket);

@@ -1,0 +1,157 @@
+import type { BoardDelta, BoardServerMessage, MarkAck } from '#protocol';
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectJudge, startTestServer, submitMark, tokenOf } from './test-support.ts';
+
+/** Server liveness (ws's sweep) with a shortened sweep, and replay-then-subscribe on boards. */
+const SWEEP_MS = 150;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+afterEach(async () => {
+  await server.close();
+});
+const health = async () =>
+  (
+    (await (await fetch(`${server.url}/healthz`)).json()) as {
+      sockets: { judges: number; boards: number; pending: number };
+    }
+  ).sockets;
+
+/** A raw client that never answers protocol pings and sends nothing: a tablet out of range. */
+const silent = (path: string) =>
+  new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`${server.ws}${path}`, { autoPong: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+const closedWithin = (ws: WebSocket) =>
+  new Promise<number>((resolve) => {
+    const t0 = performance.now();
+    ws.once('close', () => resolve(performance.now() - t0));
+  });
+
+describe('the server heartbeat', () => {
+  it('terminates judge and board sockets that stop answering within two sweeps; /healthz counts them', async () => {
+    server = await startTestServer(undefined, undefined, { heartbeatMs: SWEEP_MS });
+    // A judge that logged in, and then its Wi-Fi went away.
+    const judge = await new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`${server.ws}/ws/judge`, { autoPong: false });
+      ws.once('open', () =>
+        ws.send(
+          JSON.stringify({
+            type: 'judge.hello',
+            protocol: 1,
+            token: tokenOf(server.fixture, 'J02'),
+          }),
+        ),
+      );
+      ws.once('message', () => resolve(ws));
+      ws.once('error', reject);
+    });
+    const board = await silent('/ws/board?competition=gaoxin-2024');
+    // A healthy tablet (ws answers pings by itself, as browsers do) stays.
+    const healthy = await connectJudge(server.ws, tokenOf(server.fixture, 'J03'));
+    expect(await health()).toEqual({ judges: 2, boards: 1, pending: 0 });
+    const [j, b] = await Promise.all([closedWithin(judge), closedWithin(board)]);
+    expect(Math.max(j, b)).toBeLessThan(SWEEP_MS * 2 + 500);
+    expect(await health()).toEqual({ judges: 1, boards: 0, pending: 0 });
+    await new Promise((r) => setTimeout(r, SWEEP_MS * 4));
+    expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+    expect(
+      await submitMark(healthy, {
+        contestantId: healthy.welcome.contestants[0]!.id,
+        sheetId: 'bridge',
+        values: { 'bridge-faults': {}, 'bridge-fell': false },
+      }),
+    ).toMatchObject({ type: 'mark.ack' });
+    healthy.close();
+  });
+
+  it('a socket that talks only by app pings is alive', async () => {
+    server = await startTestServer(undefined, undefined, { heartbeatMs: SWEEP_MS });
+    const board = await silent('/ws/board?competition=gaoxin-2024');
+    const timer = setInterval(
+      () => board.send(JSON.stringify({ type: 'ping', t: 1 })),
+      SWEEP_MS / 3,
+    );
+    await new Promise((r) => setTimeout(r, SWEEP_MS * 5));
+    clearInterval(timer);
+    expect(board.readyState).toBe(WebSocket.OPEN);
+    board.close();
+  });
+});
+
+describe('a board that connects while marks stream', () => {
+  it('never receives a revision twice (raw frames), whether it resumes or starts afresh', async () => {
+    server = await startTestServer();
+    const judges = await Promise.all(
+      ['J02', 'J03', 'J04', 'J05'].map((c) => connectJudge(server.ws, tokenOf(server.fixture, c))),
+    );
+    const sheets = {
+      J02: 's-bend',
+      J03: 'bridge',
+      J04: 'traffic-lights',
+      J05: 'smoothness',
+    } as const;
+    const values = {
+      's-bend': { 's-bend-faults': {} },
+      bridge: { 'bridge-faults': {}, 'bridge-fell': false },
+      'traffic-lights': { 'lights-faults': {}, 'red-light-run': false },
+      smoothness: { 'smoothness-faults': {}, 'course-time': 35000 },
+    } as Record<string, Record<string, unknown>>;
+    const contestants = judges[0]!.welcome.contestants;
+    let stop = false;
+    let lastRevision = 0;
+    const stream = (async () => {
+      for (let i = 0; !stop && i < 35; i++)
+        await Promise.all(
+          judges.map(async (j, k) => {
+            const sheetId = sheets[(['J02', 'J03', 'J04', 'J05'] as const)[k]!];
+            const a = (await submitMark(j, {
+              contestantId: contestants[i]!.id,
+              sheetId,
+              values: values[sheetId]!,
+              clientId: randomUUID(),
+            })) as MarkAck;
+            lastRevision = Math.max(lastRevision, a.revision ?? 0);
+          }),
+        );
+    })();
+    const boards: { frames: BoardServerMessage[]; ws: WebSocket }[] = [];
+    for (let n = 0; n < 8; n++) {
+      await new Promise((r) => setTimeout(r, 15 + n * 7));
+      const since = n % 2 ? Math.max(0, lastRevision - 3) : undefined;
+      const frames: BoardServerMessage[] = [];
+      const ws = new WebSocket(
+        `${server.ws}/ws/board?competition=gaoxin-2024${since === undefined ? '' : `&since=${since}`}`,
+      );
+      ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as BoardServerMessage));
+      boards.push({ frames, ws });
+    }
+    await stream;
+    stop = true;
+    await new Promise((r) => setTimeout(r, 400));
+    const final = lastRevision;
+    for (const { frames, ws } of boards) {
+      let have = -1;
+      for (const f of frames) {
+        if (f.type === 'board.snapshot') {
+          expect(have).toBe(-1);
+          have = f.revision;
+          continue;
+        }
+        if (f.type !== 'board.delta') continue;
+        const d = f as BoardDelta;
+        const from = d.from ?? d.revision;
+        if (have === -1) have = from - 1; // a resume starts with deltas after `since`
+        // Exactly the next revisions: never one it has (a duplicate), never a hole.
+        expect(from).toBe(have + 1);
+        expect(d.revision).toBeGreaterThanOrEqual(from);
+        have = d.revision;
+      }
+      expect(have).toBe(final);
+      ws.close();
+    }
+    judges.forEach((j) => j.close());
+  });
+});
