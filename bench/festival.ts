@@ -97,7 +97,7 @@ export async function festivalScale(prelim = 5000, finalists = 40) {
   for (const stationId of ['exam-score-station', 'safety-score-station'])
     await post(
       '/api/competitions/courier-prelim-2025/course',
-      JSON.stringify({ action: 'station.lock', stationId }),
+      JSON.stringify({ action: 'station.lock', stationId, reason: '基准测试' }),
     );
   await post(
     '/api/competitions/courier-prelim-2025/course',

@@ -151,7 +151,7 @@ async function course(
 /** The head judge signs every station off, then the organiser publishes: official results. */
 async function publish(slug: string): Promise<void> {
   for (const stationId of (await standings(slug)).columns.stations.map((s) => s.id))
-    await course(slug, { action: 'station.lock', stationId }, 'head-judge');
+    await course(slug, { action: 'station.lock', stationId, reason: '成绩已核对' }, 'head-judge');
   expect((await course(slug, { action: 'competition.publish' })).state).toBe('final');
 }
 

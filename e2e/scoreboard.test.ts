@@ -670,7 +670,10 @@ describe('scoreboard', () => {
     await expectBoardEqualsServer(page);
     await page.waitForTimeout(3_600); // the glow of earlier marks has faded
     const from = frames.length;
-    await courseOk({ action: 'station.lock', stationId: LOCKED_LIVE }, 'head-judge');
+    await courseOk(
+      { action: 'station.lock', stationId: LOCKED_LIVE, reason: '其余选手稍后补录' },
+      'head-judge',
+    );
     await expect
       .poll(() => page.locator(`[data-station="${LOCKED_LIVE}"][data-locked="true"]`).count())
       .toBe(35);
@@ -901,7 +904,7 @@ describe('scoreboard', () => {
     await resolveDisagreements();
     for (const stationId of stations)
       if (stationId !== LOCKED_LIVE)
-        await courseOk({ action: 'station.lock', stationId }, 'head-judge');
+        await courseOk({ action: 'station.lock', stationId, reason: '成绩已核对' }, 'head-judge');
     const c = await courseOk({ action: 'competition.publish' });
     expect(c.state).toBe('final');
 

@@ -295,7 +295,11 @@ async function play(f: CompetitionFixture) {
     for (const st of standings.columns.stations)
       await api(`/api/competitions/${slug}/course`, {
         token: organiser,
-        body: JSON.stringify({ action: 'station.lock', stationId: st.id }),
+        body: JSON.stringify({
+          action: 'station.lock',
+          stationId: st.id,
+          reason: '模拟：评分完毕',
+        }),
       });
     await api(`/api/competitions/${slug}/course`, {
       token: organiser,

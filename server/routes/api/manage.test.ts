@@ -124,7 +124,12 @@ describe('full JSON export and re-import', () => {
       values: { 's-bend-faults': {} },
       reason: '复核更正',
     });
-    await call('POST', '/course', { action: 'station.lock', stationId: 'theory-exam' }, 'H01');
+    await call(
+      'POST',
+      '/course',
+      { action: 'station.lock', stationId: 'theory-exam', reason: '缺考选手不补考' },
+      'H01',
+    );
     judges.forEach((j) => j.close());
     const exported = await (
       await fetch(`${base()}/export.json`, {
