@@ -1,12 +1,11 @@
-import { openBibs, openLines, resolveLog, type LineStatus, type OpenLine } from '#engine';
+import { openBibs, openLines, type LineStatus, type OpenLine } from '#engine';
 import type { BoardDelta } from '#protocol';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { listMarks } from '../../db/repositories/marks.ts';
 import { auditLog, competitions, stationLocks } from '../../db/schema.ts';
 import { SafeText } from '../protocol/judge.ts';
-import { toLogEntry, type LiveCompetition } from './live-competition.ts';
+import type { LiveCompetition } from './live-competition.ts';
 import type { JudgeIdentity } from './mark-writer.ts';
 
 /**
@@ -109,21 +108,19 @@ const BIB_ORDER = new Intl.Collator('en', { numeric: true });
 
 /**
  * The open lines of a station for the active contestants (withdrawn and disqualified ones are
- * not scored any more), by bib (2 before 10). The current marks come from the committed log folded
- * with the engine's own `resolveLog`, the fold the live state is built with; the route flushes
- * queued marks first, so both hold the same log.
+ * not scored any more), by bib (2 before 10), from the live state's current marks (the same
+ * fold as scoring); the route flushes queued marks first.
  */
-export function stationOpenLines(db: Db, live: LiveCompetition, stationId: string): OpenLine[] {
-  const book = resolveLog(listMarks(db, live.id).map(toLogEntry));
+export function stationOpenLines(live: LiveCompetition, stationId: string): OpenLine[] {
   const active = [...live.contestants.values()]
     .filter((c) => c.status === 'active')
     .sort((a, b) => BIB_ORDER.compare(a.bib, b.bib) || a.id - b.id);
   return openLines(
     live.index,
     active,
-    (c, sheetId) => book.marks.get(c)?.get(sheetId) ?? [],
+    (c, sheetId) => live.marksOf(c, sheetId),
     stationId,
-    (c) => book.reruns.get(c)?.get(stationId) ?? [],
+    (c) => live.rerunsOf(c, stationId),
   );
 }
 
@@ -181,7 +178,7 @@ export function applyCourseAction(
       if (a.action === 'station.reopen' && !locked)
         return fail(409, 'course/not_locked', `${station.label.zh} 未锁定`);
       if (a.action === 'station.lock') {
-        const lines = stationOpenLines(db, live, station.id);
+        const lines = stationOpenLines(live, station.id);
         const bibs = openBibs(lines);
         const flagged = openBibs(lines.filter((l) => l.status === 'flagged'));
         const refusal = (reasonRequired: boolean): OpenLinesRefusal => ({

@@ -437,6 +437,16 @@ export class LiveCompetition {
     return head && { markId: head.seq, officialId: head.judgeId, values: head.values };
   }
 
+  /** The current marks of a contestant's sheet, one per line (engine/log.ts). */
+  marksOf(contestantId: number, sheetId: string): readonly CurrentMark[] {
+    return this.#book.marks.get(contestantId)?.get(sheetId) ?? [];
+  }
+
+  /** The runs of a station the head judge voided for a contestant (re-runs granted). */
+  rerunsOf(contestantId: number, stationId: string): readonly number[] {
+    return this.#book.reruns.get(contestantId)?.get(stationId) ?? [];
+  }
+
   /** Who made a mark and where it lives, if it is a mark of this competition. */
   markInfo(markId: number): MarkInfo | undefined {
     return this.#markRows.get(markId);
