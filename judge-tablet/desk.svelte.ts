@@ -1,10 +1,11 @@
-import type { Sheet } from '#engine';
-import type { JudgeContestant } from '#protocol';
-import { t } from './i18n.ts';
+import type { Sheet, SheetValues } from '#engine';
+import type { JudgeContestant, OfficialName, RescoreRequest, VoidNotice } from '#protocol';
+import { L, t } from './i18n.ts';
 import { MarkForm, rawFromParsed, sheetScoreText } from './mark-form.svelte.ts';
+import { withMeasurements } from './panel.ts';
 import { rescoreReason } from './rescore.ts';
 import type { JudgeSession, LineState } from './session.svelte.ts';
-import { loadSheetChoice, saveSheetChoice, type RescoreRequest } from './storage.ts';
+import { loadSheetChoice, saveSheetChoice } from './storage.ts';
 
 /** The screens of a judge's work: queue → form → review (confirm) → status (pending/saved). */
 export type View = 'queue' | 'form' | 'review' | 'status';
@@ -28,7 +29,28 @@ export interface HistoryRow {
   /** Local time it was confirmed ("14:32"), or null when this tablet does not know. */
   time: string | null;
   superseded: boolean;
+  voided: boolean;
+  /**
+   * Who wrote the mark when it is not this judge (a sheet one judge fills: "由 H01 孔德胜
+   * 更正"), else null.
+   */
+  author: string | null;
 }
+
+/** A void of this judge's mark, as its notice reads. */
+export interface VoidView {
+  notice: VoidNotice;
+  contestant: JudgeContestant | null;
+  /** "12号 谢明辉 · 客户沟通 · 第 2 次". */
+  line: string;
+  /** "H01 孔德胜 · 14:32". */
+  by: string;
+  /** What is current again in words, or "该项需重新评分". */
+  current: string;
+}
+
+/** "J08 程玉兰". */
+export const officialText = (o: OfficialName) => `${o.code} ${o.name}`.trim();
 
 /** Longest bib the keypad accepts. */
 const MAX_BIB_LENGTH = 8;
@@ -58,8 +80,14 @@ export class Desk {
     session.onOutcome((clientId, outcome) => {
       // A rejected mark reopens its form with the values kept and the server's message.
       if (outcome.kind === 'reject' && clientId === this.#submitted && this.#view === 'status') {
+        const { entry, code } = outcome.rejection;
+        // Who records the panel changed: the form is built again for what this judge sends.
+        if (code === 'mark/not_recorder' || code === 'mark/no_recorder') {
+          this.open(entry.contestantId, entry.attempt);
+          return;
+        }
         this.#formNote = t('form.rejected', { message: outcome.rejection.message });
-        this.#reason = outcome.rejection.entry.reason ?? '';
+        this.#reason = entry.reason ?? '';
         this.#view = 'form';
       }
     });
@@ -89,17 +117,26 @@ export class Desk {
     const sheet = this.sheet;
     if (!sheet) return [];
     const s = this.#session;
+    const me = s.judge?.id;
     return s.history(sheet.id).flatMap((h) => {
       const contestant = s.contestants.find((c) => c.id === h.contestantId);
       if (!contestant) return [];
+      const name = h.authorId === null || h.authorId === me ? null : s.officialName(h.authorId);
       return [
         {
           markId: h.markId,
           contestant,
           attempt: h.attempt,
-          score: sheetScoreText(sheet, h.values, s.decimals),
+          score: this.lineScore(sheet, h.contestantId, h.attempt, h.values),
           time: h.at === null ? null : clockTime(h.at),
           superseded: h.superseded,
+          voided: h.voided,
+          author:
+            h.authorId === null || h.authorId === me
+              ? null
+              : name
+                ? t('history.by', { who: officialText(name) })
+                : t('history.byOther'),
         },
       ];
     });
@@ -148,6 +185,81 @@ export class Desk {
     if (s.closed === 'draft') return t('closed.draft');
     const sheet = this.#form?.sheet ?? this.sheet;
     return sheet && s.isLocked(sheet) ? t('lock.message') : null;
+  }
+
+  /**
+   * A line's sheet score from one mark's values, published decimals: on a panel another judge
+   * records, with the recorder's current measurements (as the server scores the line).
+   */
+  lineScore(sheet: Sheet, contestantId: number, attempt: number, values: SheetValues): string {
+    const s = this.#session;
+    const merged = s.judgementOnly(sheet)
+      ? withMeasurements(sheet, values, s.measurement(contestantId, sheet.id, attempt)?.values)
+      : values;
+    return sheetScoreText(sheet, merged, s.decimals);
+  }
+
+  /** The voids of this judge's marks still to show, newest first, in words. */
+  readonly voids: VoidView[] = $derived.by(() => {
+    const s = this.#session;
+    return s.voidNotices.map((notice) => {
+      const sheet = s.index?.sheets.get(notice.sheetId);
+      const contestant = s.contestants.find((c) => c.id === notice.contestantId) ?? null;
+      const line =
+        t('void.line', {
+          bib: notice.bib,
+          name: contestant?.name ?? '',
+          sheet: sheet ? L(sheet.label) : notice.sheetId,
+        }) +
+        (sheet && s.attemptsOf(sheet) > 1 ? ` · ${t('attempt.label', { n: notice.attempt })}` : '');
+      const at = Date.parse(notice.at);
+      const by = t('void.by', {
+        who: officialText(notice.by),
+        time: Number.isNaN(at) ? '' : clockTime(at),
+      });
+      let current = t('void.none');
+      if (notice.restored && sheet && contestant) {
+        const values = notice.restored.values as SheetValues;
+        current = t('void.restored', {
+          values: this.#words(sheet, contestant, notice.attempt, values),
+          score: this.lineScore(sheet, contestant.id, notice.attempt, values),
+        });
+      }
+      return { notice, contestant, line, by, current };
+    });
+  });
+
+  /** The values a mark holds, in the confirm screen's words ("打包质量 良好"). */
+  #words(sheet: Sheet, contestant: JudgeContestant, attempt: number, values: SheetValues): string {
+    const s = this.#session;
+    const form = new MarkForm({
+      sheet,
+      contestant,
+      decimals: s.decimals,
+      attempt,
+      initial: rawFromParsed(sheet, values),
+    });
+    const text = form
+      .summary()
+      .filter((r) => values[r.criterionId] !== undefined)
+      .map((r) => `${r.label} ${r.text.replace(/\n/g, ' ')}`)
+      .join('；');
+    form.dispose();
+    return text;
+  }
+
+  /**
+   * Who wrote the open form's saved mark when it is not this judge (a sheet one judge fills),
+   * "H01 孔德胜" or a neutral word when this tablet does not know the name; else null.
+   */
+  get savedByOther(): string | null {
+    const f = this.#form;
+    if (!f) return null;
+    const s = this.#session;
+    const saved = s.savedMark(f.contestant.id, f.sheet.id, f.attempt);
+    if (!saved || saved.authorId === null || saved.authorId === s.judge?.id) return null;
+    const name = s.officialName(saved.authorId);
+    return name ? officialText(name) : t('history.byOther');
   }
 
   /** The head judge's open request to score the open form's line again, if any. */
@@ -278,6 +390,10 @@ export class Desk {
       decimals: s.decimals,
       attempt: run,
       initial,
+      // Another judge records this panel's measurements: the form reads his, live.
+      ...(s.judgementOnly(sheet)
+        ? { recorded: () => s.measurement(c.id, sheet.id, run)?.values ?? null }
+        : {}),
     });
     this.#formNote = rejection ? t('form.rejected', { message: rejection.message }) : null;
     const rescore = s.rescoreOf(c.id, sheet.id);
@@ -303,10 +419,15 @@ export class Desk {
    * has several) and its contestant, the correction reason prefilled.
    */
   openRescore(contestantId: number, sheetId: string): void {
+    this.openLine(contestantId, sheetId);
+  }
+
+  /** Opens a line's form on its sheet (chosen first when the judge has several). */
+  openLine(contestantId: number, sheetId: string, attempt?: number): void {
     if (!this.#session.sheets.some((s) => s.id === sheetId)) return;
     if (this.sheet?.id !== sheetId) this.selectSheet(sheetId);
     this.#tab = 'queue';
-    this.open(contestantId);
+    this.open(contestantId, attempt);
   }
 
   /**

@@ -61,6 +61,7 @@ const zh = {
   'form.vetoStation': '否决：{label}，整个站点 0 分',
   'form.savedNote': '您已提交过该选手本项评分，修改后提交将作为更正（需填写原因）。',
   'form.pendingNote': '该评分尚未被服务器确认；再次提交将作为更正（需填写原因）。',
+  'form.savedByOther': '{who} 已为该选手本项评分，提交将作为更正（需填写原因）。',
   'form.rejected': '服务器退回了上次提交：{message}',
   'form.fixErrors': '请先完成标红的项目',
   'unit.points': '{n} 分',
@@ -132,6 +133,26 @@ const zh = {
   'history.current': '当前',
   'history.correct': '更正',
   'history.hint': '点一条记录即可更正，更正须填写原因',
+  'history.voided': '已撤销',
+  'history.by': '由 {who} 更正',
+  'history.byOther': '由其他工作人员更正',
+  'recorded.title': '测量项（记录裁判填写）',
+  'recorded.by': '由 {who} 记录',
+  'recorded.none': '尚未记录',
+  'recorded.noRecorder': '尚未指定记录裁判',
+  'recorded.noRecorderNote':
+    '本站点的测量项尚未指定记录裁判，评分会被服务器退回。请联系组委会在裁判分工中指定。',
+  'recorded.judgementOnly':
+    '您只需评判分。测量项（扣分、计时等）由 {who} 记录，提交后这里自动更新。',
+  'recorded.recorder': '您是本站点的记录裁判：扣分、计时等测量项由您填写，其他裁判只评判分。',
+  'recorded.tag': '记录裁判',
+  'void.title': '裁判长撤销了您的评分：{reason}',
+  'void.line': '{bib}号 {name} · {sheet}',
+  'void.by': '{who} · {time}',
+  'void.restored': '现恢复为此前的评分：{values}（本项得分 {score}）',
+  'void.none': '该项需重新评分',
+  'void.go': '去评分',
+  'void.dismiss': '关闭此提醒',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -188,6 +209,8 @@ const en: Record<MessageKey, string> = {
     'You already marked this contestant on this sheet: submitting again is a correction (reason required).',
   'form.pendingNote':
     'The server has not confirmed this mark yet: submitting again is a correction (reason required).',
+  'form.savedByOther':
+    '{who} already marked this contestant on this sheet: submitting is a correction (reason required).',
   'form.rejected': 'The server returned the last submission: {message}',
   'form.fixErrors': 'Complete the items marked in red first',
   'unit.points': '{n} pts',
@@ -260,6 +283,27 @@ const en: Record<MessageKey, string> = {
   'history.current': 'Current',
   'history.correct': 'Correct',
   'history.hint': 'Tap a mark to correct it; a correction needs a reason',
+  'history.voided': 'Voided',
+  'history.by': 'corrected by {who}',
+  'history.byOther': 'corrected by another official',
+  'recorded.title': 'Measurements (entered by the recorder)',
+  'recorded.by': 'recorded by {who}',
+  'recorded.none': 'not recorded yet',
+  'recorded.noRecorder': 'no recorder named yet',
+  'recorded.noRecorderNote':
+    'Nobody is named to record this station’s measurements: the server returns marks until the organisers name a recorder.',
+  'recorded.judgementOnly':
+    'Give your judgements only. The measurements (faults, times…) are recorded by {who} and update here as they are submitted.',
+  'recorded.recorder':
+    'You record this station: you enter the measurements (faults, times…); the other judges give judgements only.',
+  'recorded.tag': 'recorder',
+  'void.title': 'The head judge voided your mark: {reason}',
+  'void.line': 'bib {bib} {name} · {sheet}',
+  'void.by': '{who} · {time}',
+  'void.restored': 'The previous mark counts again: {values} (sheet score {score})',
+  'void.none': 'This line needs to be scored again',
+  'void.go': 'Score it',
+  'void.dismiss': 'Close this notice',
 };
 
 const dict: Record<MessageKey, string> = lang === 'en' ? en : zh;

@@ -17,6 +17,7 @@ import {
 } from '#engine';
 import type { Criterion, JudgeContestant } from '#protocol';
 import { L, lang, t } from './i18n.ts';
+import { isMeasurement } from './panel.ts';
 import { formatClock, Stopwatch } from './stopwatch.svelte.ts';
 
 type Of<K extends Criterion['kind']> = Extract<Criterion, { kind: K }>;
@@ -48,6 +49,8 @@ export interface SummaryRow {
   label: string;
   text: string;
   emphasis: boolean;
+  /** A measurement the panel's recorder gives (read-only for this judge). */
+  recorded: boolean;
 }
 
 /** Scales with more levels than this get a text input instead of one button per level. */
@@ -58,6 +61,10 @@ export const MAX_LEVEL_BUTTONS = 11;
  * criteria (nothing trade-specific here). Holds what the judge entered, derives the raw
  * values to send, per-criterion errors, and a live preview of the sheet score computed by the
  * shared engine exactly as the server will.
+ *
+ * On a panel whose measurements another judge records (`recorded` given), the judge enters
+ * and sends only the judgements: the measurements read as the recorder's current values
+ * (live, read-only), and the preview scores with them.
  */
 export class MarkForm {
   readonly sheet: Sheet;
@@ -65,8 +72,12 @@ export class MarkForm {
   readonly decimals: number;
   /** Attempt (run) number, from 1. */
   readonly attempt: number;
-  /** One stopwatch per time criterion. */
+  /** One stopwatch per time criterion this judge enters. */
   readonly stopwatches: Record<string, Stopwatch> = {};
+  /** The judge sends only the judgements: the measurements are the recorder's. */
+  readonly judgementOnly: boolean;
+  /** The recorder's current measurements (parsed values; null: none recorded yet). */
+  readonly #recorded: (() => Readonly<Record<string, unknown>> | null) | null;
 
   #counts = $state<Record<string, Record<string, number>>>({});
   /** veto and check answers; null = not answered yet. */
@@ -84,12 +95,19 @@ export class MarkForm {
     attempt: number;
     /** Raw values to start from (a rejected or pending entry, or a saved mark). */
     initial?: Record<string, unknown>;
+    /**
+     * Given when another judge records this panel's measurements: reads his current values
+     * (parsed; null while he has recorded none). The form then holds only the judgements.
+     */
+    recorded?: () => Readonly<Record<string, unknown>> | null;
   }) {
     const { sheet, initial } = opts;
     this.sheet = sheet;
     this.contestant = opts.contestant;
     this.decimals = opts.decimals;
     this.attempt = opts.attempt;
+    this.#recorded = opts.recorded ?? null;
+    this.judgementOnly = this.#recorded !== null;
     const counts: Record<string, Record<string, number>> = {};
     const flags: Record<string, boolean | null> = {};
     const texts: Record<string, string> = {};
@@ -110,7 +128,7 @@ export class MarkForm {
           flags[c.id] = typeof v === 'boolean' ? v : null;
           break;
         case 'time':
-          this.stopwatches[c.id] = new Stopwatch();
+          if (!this.judgementOnly) this.stopwatches[c.id] = new Stopwatch();
           texts[c.id] = typeof v === 'number' ? formatMilli(v) : '';
           break;
         case 'judgement':
@@ -127,15 +145,43 @@ export class MarkForm {
 
   // ── reading ──────────────────────────────────────────────────────────────
 
+  /** The recorder's current measurements, or null (none yet, or this judge records them). */
+  get recorded(): Readonly<Record<string, unknown>> | null {
+    return this.#recorded?.() ?? null;
+  }
+
+  /** Whether a criterion's value is the recorder's (read-only here), not this judge's. */
+  isRecorded(c: Criterion): boolean {
+    return this.judgementOnly && isMeasurement(c);
+  }
+
+  /** The criteria this judge fills in and sends. */
+  get entered(): Criterion[] {
+    return this.sheet.criteria.filter((c) => !this.isRecorded(c));
+  }
+
   count(criterionId: string, faultId: string): number {
+    if (this.#recordedId(criterionId)) {
+      const v = this.recorded?.[criterionId];
+      const n = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[faultId] : 0;
+      return typeof n === 'number' ? n : 0;
+    }
     return this.#counts[criterionId]?.[faultId] ?? 0;
   }
 
   flag(criterionId: string): boolean | null {
+    if (this.#recordedId(criterionId)) {
+      const v = this.recorded?.[criterionId];
+      return typeof v === 'boolean' ? v : null;
+    }
     return this.#flags[criterionId] ?? null;
   }
 
   text(criterionId: string): string {
+    if (this.#recordedId(criterionId)) {
+      const v = this.recorded?.[criterionId];
+      return typeof v === 'number' ? formatMilli(v) : '';
+    }
     return this.#texts[criterionId] ?? '';
   }
 
@@ -148,10 +194,11 @@ export class MarkForm {
     return this.#showErrors;
   }
 
-  /** Raw values as sent to the server (`mark.submit.values`). */
+  /** Raw values as sent to the server (`mark.submit.values`): only what this judge enters. */
   readonly raw: Record<string, unknown> = $derived.by(() => {
     const out: Record<string, unknown> = {};
     for (const c of this.sheet.criteria) {
+      if (this.isRecorded(c)) continue;
       switch (c.kind) {
         case 'faults': {
           const counts: Record<string, number> = {};
@@ -187,6 +234,7 @@ export class MarkForm {
     const out: Record<string, string | null> = {};
     for (const c of this.sheet.criteria) {
       out[c.id] = null;
+      if (this.isRecorded(c)) continue;
       if (c.kind === 'check' && this.#flags[c.id] === null) out[c.id] = t('check.unanswered');
       if (c.kind === 'time') {
         const r = this.#parseTime(c);
@@ -216,25 +264,34 @@ export class MarkForm {
     Object.values(this.errors).filter((e) => e !== null).length,
   );
 
-  /** The shared engine's verdict on the raw values: what the server will check. */
-  readonly parsed = $derived.by(() => parseSheetValues(this.sheet, this.raw));
+  /**
+   * The shared engine's verdict on the raw values: what the server will check (a judgement-only
+   * judge's mark against the judgements alone, as the server reads it).
+   */
+  readonly parsed = $derived.by(() =>
+    parseSheetValues(
+      this.judgementOnly ? { ...this.sheet, criteria: this.entered } : this.sheet,
+      this.raw,
+    ),
+  );
 
   /**
-   * Live preview of the sheet score from this judge's entry, in published units, counting
-   * unanswered items as nothing (a check not yet ticked scores 0, an empty judgement 0).
+   * Live preview of the sheet score from this judge's entry (and the recorder's measurements
+   * on a panel he does not record), in published units, counting unanswered items as nothing
+   * (a check not yet ticked scores 0, an empty judgement 0).
    */
   readonly preview = $derived.by(() => {
     const values: SheetValues = {};
     for (const c of this.sheet.criteria) {
       switch (c.kind) {
         case 'faults':
-          values[c.id] = { ...(this.#counts[c.id] ?? {}) };
+          values[c.id] = Object.fromEntries(c.faults.map((f) => [f.id, this.count(c.id, f.id)]));
           break;
         case 'veto':
-          values[c.id] = this.#flags[c.id] === true;
+          values[c.id] = this.flag(c.id) === true;
           break;
         case 'check':
-          values[c.id] = this.#flags[c.id] === true;
+          values[c.id] = this.flag(c.id) === true;
           break;
         case 'time': {
           const r = this.#parseTime(c);
@@ -251,7 +308,7 @@ export class MarkForm {
       }
     }
     const veto = this.sheet.criteria.find(
-      (c): c is Of<'veto'> => c.kind === 'veto' && this.#flags[c.id] === true,
+      (c): c is Of<'veto'> => c.kind === 'veto' && this.flag(c.id) === true,
     );
     return {
       text: sheetScoreText(this.sheet, values, this.decimals),
@@ -285,66 +342,81 @@ export class MarkForm {
     return r.ok ? r.milli : null;
   }
 
-  /** Every value in words, for the confirm screen. */
+  /**
+   * Every value in words, for the confirm screen (a measurement another judge records: his
+   * value, or "not recorded yet").
+   */
   summary(): SummaryRow[] {
+    const none = this.judgementOnly && this.recorded === null;
     return this.sheet.criteria.map((c): SummaryRow => {
-      const label = L(c.label);
-      switch (c.kind) {
-        case 'faults': {
-          const parts = c.faults
-            .filter((f) => this.count(c.id, f.id) > 0)
-            .map((f) => {
-              const n = this.count(c.id, f.id);
-              const pts = formatMilli(n * toMilli(f.deduction));
-              return t('value.fault', { label: L(f.label), n, pts });
-            });
-          const text = parts.length ? parts.join('\n') : t('value.noFaults');
-          return { criterionId: c.id, label, text, emphasis: parts.length > 0 };
-        }
-        case 'veto': {
-          const on = this.#flags[c.id] === true;
-          return {
-            criterionId: c.id,
-            label,
-            text: on ? t('veto.yes') : t('veto.no'),
-            emphasis: on,
-          };
-        }
-        case 'check': {
-          const f = this.#flags[c.id];
-          const text = f === true ? t('check.pass') : f === false ? t('check.fail') : '—';
-          return { criterionId: c.id, label, text, emphasis: f === false };
-        }
-        case 'time': {
-          const r = this.#parseTime(c);
-          const text = r && r.ok ? formatClock(r.milli) : t('time.notTimed');
-          return { criterionId: c.id, label, text, emphasis: false };
-        }
-        case 'judgement': {
-          const milli = this.scaled(c);
-          const level = this.levels(c)?.find((l) => l.milli === milli);
-          const text =
-            milli === null ? '—' : (level?.descriptor ?? `${formatMilli(milli)} / ${c.scale.max}`);
-          return { criterionId: c.id, label, text, emphasis: false };
-        }
-        case 'difficulty': {
-          const milli = this.scaled(c);
-          const text = milli === null ? '—' : formatMilli(milli);
-          return { criterionId: c.id, label, text, emphasis: false };
-        }
-        case 'imported': {
-          const milli = this.scaled(c);
-          const text = milli === null ? '—' : `${formatMilli(milli)} / ${c.points}`;
-          return { criterionId: c.id, label, text, emphasis: false };
-        }
-      }
+      const row = this.#summaryRow(c);
+      if (!this.isRecorded(c)) return row;
+      return none
+        ? { ...row, text: t('recorded.none'), emphasis: false, recorded: true }
+        : { ...row, recorded: true };
     });
+  }
+
+  #summaryRow(c: Criterion): SummaryRow {
+    const label = L(c.label);
+    const recorded = false;
+    switch (c.kind) {
+      case 'faults': {
+        const parts = c.faults
+          .filter((f) => this.count(c.id, f.id) > 0)
+          .map((f) => {
+            const n = this.count(c.id, f.id);
+            const pts = formatMilli(n * toMilli(f.deduction));
+            return t('value.fault', { label: L(f.label), n, pts });
+          });
+        const text = parts.length ? parts.join('\n') : t('value.noFaults');
+        return { criterionId: c.id, label, text, emphasis: parts.length > 0, recorded };
+      }
+      case 'veto': {
+        const on = this.flag(c.id) === true;
+        return {
+          criterionId: c.id,
+          label,
+          text: on ? t('veto.yes') : t('veto.no'),
+          emphasis: on,
+          recorded,
+        };
+      }
+      case 'check': {
+        const f = this.flag(c.id);
+        const text = f === true ? t('check.pass') : f === false ? t('check.fail') : '—';
+        return { criterionId: c.id, label, text, emphasis: f === false, recorded };
+      }
+      case 'time': {
+        const r = this.#parseTime(c);
+        const text = r && r.ok ? formatClock(r.milli) : t('time.notTimed');
+        return { criterionId: c.id, label, text, emphasis: false, recorded };
+      }
+      case 'judgement': {
+        const milli = this.scaled(c);
+        const level = this.levels(c)?.find((l) => l.milli === milli);
+        const text =
+          milli === null ? '—' : (level?.descriptor ?? `${formatMilli(milli)} / ${c.scale.max}`);
+        return { criterionId: c.id, label, text, emphasis: false, recorded };
+      }
+      case 'difficulty': {
+        const milli = this.scaled(c);
+        const text = milli === null ? '—' : formatMilli(milli);
+        return { criterionId: c.id, label, text, emphasis: false, recorded };
+      }
+      case 'imported': {
+        const milli = this.scaled(c);
+        const text = milli === null ? '—' : `${formatMilli(milli)} / ${c.points}`;
+        return { criterionId: c.id, label, text, emphasis: false, recorded };
+      }
+    }
   }
 
   // ── editing ──────────────────────────────────────────────────────────────
 
   /** Counts one fault (+1), time-stamped with a running stopwatch. */
   tap(criterionId: string, faultId: string): void {
+    if (this.#recordedId(criterionId)) return;
     const n = this.count(criterionId, faultId);
     if (n >= MAX_FAULT_COUNT) return;
     this.#counts[criterionId]![faultId] = n + 1;
@@ -353,6 +425,7 @@ export class MarkForm {
 
   /** Takes one count back (−1). */
   undo(criterionId: string, faultId: string): void {
+    if (this.#recordedId(criterionId)) return;
     const n = this.count(criterionId, faultId);
     if (n <= 0) return;
     this.#counts[criterionId]![faultId] = n - 1;
@@ -360,10 +433,12 @@ export class MarkForm {
   }
 
   setFlag(criterionId: string, value: boolean): void {
+    if (this.#recordedId(criterionId)) return;
     this.#flags[criterionId] = value;
   }
 
   setText(criterionId: string, value: string): void {
+    if (this.#recordedId(criterionId)) return;
     this.#texts[criterionId] = value;
   }
 
@@ -398,6 +473,13 @@ export class MarkForm {
     for (const sw of Object.values(this.stopwatches)) sw.dispose();
   }
 
+  /** Whether a criterion id names a measurement another judge records. */
+  #recordedId(criterionId: string): boolean {
+    if (!this.judgementOnly) return false;
+    const c = this.sheet.criteria.find((x) => x.id === criterionId);
+    return !!c && isMeasurement(c);
+  }
+
   #logTap(criterionId: string, faultId: string, delta: 1 | -1): void {
     const sw = Object.values(this.stopwatches).find((s) => s.running);
     const tap: FaultTap = {
@@ -413,13 +495,13 @@ export class MarkForm {
 
   /** Seconds as typed → ms (milli-seconds are exactly parseMilli's milli), or null when empty. */
   #parseTime(c: Of<'time'>): DecimalResult | null {
-    const text = (this.#texts[c.id] ?? '').trim();
+    const text = this.text(c.id).trim();
     if (text === '') return null;
     return parseOnScale(text, { min: 0, max: c.maxMs, step: 1 });
   }
 
   #parseScaled(c: Scaled): DecimalResult {
-    return parseOnScale(this.#texts[c.id] ?? '', criterionScale(c)!);
+    return parseOnScale(this.text(c.id), criterionScale(c)!);
   }
 }
 

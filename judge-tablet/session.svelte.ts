@@ -8,30 +8,45 @@ import {
 import type {
   CompetitionSummary,
   JudgeContestant,
-  JudgeRescore,
   JudgeServerMessage,
   JudgeWelcome,
   MarkAck,
   MarkSubmit,
+  OfficialName,
   OwnMark,
+  PanelMeasurement,
+  RescoreRequest,
+  VoidNotice,
 } from '#protocol';
 import { CloseCode, PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { LiveSocket, type SocketState } from '../web/live-socket.ts';
 import { newClientId } from './client-id.ts';
 import { t } from './i18n.ts';
+import {
+  answerRescores,
+  mergeRescores,
+  mergeVoids,
+  openRescores,
+  openVoids,
+  pruneDismissed,
+  rescoresOf,
+  voidEffect,
+} from './notices.ts';
 import { OutboxDb } from './outbox-db.ts';
+import { isJudgementOnly, isRecorderOf } from './panel.ts';
 import {
   clearLegacyOutbox,
+  clearLegacyRescores,
+  loadDismissed,
   loadLegacyOutbox,
-  loadRescores,
   loadWelcome,
-  saveRescores,
+  saveDismissed,
   saveToken,
   saveWelcome,
   tokenFingerprint,
+  type DismissedKind,
   type OutboxEntry,
-  type RescoreRequest,
 } from './storage.ts';
 
 /** This judge's state of one line (contestant × sheet), as the queue shows it. */
@@ -48,6 +63,11 @@ export interface SavedMark {
   values: SheetValues;
   /** When the judge confirmed it (ms since epoch); null when this tablet never knew. */
   at: number | null;
+  /**
+   * Who wrote it: this judge, or (a sheet one judge fills) another official who wrote the
+   * line's current mark; null when this tablet does not know (a mark a void made current).
+   */
+  authorId: number | null;
 }
 
 /** One of this judge's saved marks, for the history list (newest markId first). */
@@ -56,6 +76,8 @@ export interface HistoryItem extends SavedMark {
   sheetId: string;
   /** A later mark of this judge replaced it during this session. */
   superseded: boolean;
+  /** The head judge voided it (told by `judge.voided`). */
+  voided: boolean;
 }
 
 /** The line's mark on the server when a write was refused as stale (`mark/stale`). */
@@ -76,9 +98,17 @@ export interface Rejection {
 
 /**
  * A welcome mark: the server's OwnMark, plus `at` (when this tablet saw it confirmed) in the
- * cached welcome, and `createdAt` (server time, ISO) should the server send it.
+ * cached welcome. `author` (code and name of whoever wrote it) is read when the server sends
+ * it; `authorId` may be missing from a welcome cached by an older page.
  */
-type CachedMark = OwnMark & { at?: number | null };
+type CachedMark = Omit<OwnMark, 'authorId'> & {
+  authorId?: number | null;
+  author?: OfficialName;
+  at?: number | null;
+};
+
+/** Rejections that mean the tablet's idea of who records a panel is out of date. */
+const RECORDER_CODES = new Set(['mark/not_recorder', 'mark/no_recorder']);
 
 export type Outcome = { kind: 'ack'; ack: MarkAck } | { kind: 'reject'; rejection: Rejection };
 
@@ -140,13 +170,28 @@ export class JudgeSession {
   #rejected = new SvelteMap<string, Rejection>();
   #acks = new SvelteMap<string, MarkAck>();
   #locked = new SvelteSet<string>();
-  /** The head judge's open requests to score a line again, oldest first (kept in localStorage). */
+  /** The head judge's requests to score a line again this judge has not answered, oldest first. */
   #rescores = $state.raw<RescoreRequest[]>([]);
   #rescoreCells: Record<string, RescoreRequest> = $derived.by(() => {
     const out: Record<string, RescoreRequest> = {};
     for (const r of this.#rescores) out[cellKey(r.contestantId, r.sheetId)] = r;
     return out;
   });
+  /** Voids of this judge's marks, oldest first (the server keeps them; `welcome.voided`). */
+  #voided = $state.raw<VoidNotice[]>([]);
+  /** Ids of the notices closed on this device: voided mark ids, re-score request ids. */
+  #dismissed = {
+    void: new SvelteSet<number>(),
+    rescore: new SvelteSet<number>(),
+  } satisfies Record<DismissedKind, SvelteSet<number>>;
+  /** Stations whose panel measurements this judge records (`welcome.judge.records`). */
+  #records = $state.raw<readonly string[]>([]);
+  /** Station id → who records its panel's measurements. */
+  #recorders = $state.raw<Record<string, OfficialName>>({});
+  /** The recorders' current measurements on panels this judge does not record, by line. */
+  #measurements = new SvelteMap<string, PanelMeasurement>();
+  /** Official id → code and name, as far as this tablet knows them. */
+  #names = new SvelteMap<number, OfficialName>();
   #loginError = $state<string | null>(null);
   #fatal = $state<string | null>(null);
   #notice = $state<string | null>(null);
@@ -228,15 +273,54 @@ export class JudgeSession {
   get rescores(): readonly RescoreRequest[] {
     return this.#rescores;
   }
-  /** The open request to score a contestant again on a sheet, if any. */
+  /** The requests to show as banners: the newest per line, unless closed on this device. */
+  get rescoreBanners(): RescoreRequest[] {
+    return openRescores(this.#rescores, this.#dismissed.rescore);
+  }
+  /** The open request to score a contestant again on a sheet (the newest), if any. */
   rescoreOf(contestantId: number, sheetId: string): RescoreRequest | undefined {
     return this.#rescoreCells[cellKey(contestantId, sheetId)];
   }
-  /** Closes a request's banner; the line stays marked until a new mark is saved on it. */
+  /** Closes a line's request banners; the line stays marked until a new mark is saved on it. */
   dismissRescore(contestantId: number, sheetId: string): void {
-    const r = this.rescoreOf(contestantId, sheetId);
-    if (!r || r.dismissed) return;
-    this.#setRescores(this.#rescores.map((x) => (x === r ? { ...x, dismissed: true } : x)));
+    const ids = rescoresOf(this.#rescores, contestantId, sheetId).map((r) => r.id);
+    this.#dismiss('rescore', ids);
+  }
+
+  /** Voids of this judge's marks not closed on this device, newest first. */
+  get voidNotices(): VoidNotice[] {
+    return openVoids(this.#voided, this.#dismissed.void);
+  }
+  /** Closes a void notice for good on this device. */
+  dismissVoid(markId: number): void {
+    this.#dismiss('void', [markId]);
+  }
+
+  /** Whether this judge sends only the judgements of a sheet (another judge records the rest). */
+  judgementOnly(sheet: Sheet): boolean {
+    return isJudgementOnly(sheet, this.#records);
+  }
+  /** Whether this judge records the measurements of a panel sheet. */
+  records(sheet: Sheet): boolean {
+    return isRecorderOf(sheet, this.#records);
+  }
+  /** Who records a station's panel measurements, or null when nobody is named. */
+  recorderOf(stationId: string): OfficialName | null {
+    return this.#recorders[stationId] ?? null;
+  }
+  /** The recorder's current measurements of a line, if he has recorded any. */
+  measurement(
+    contestantId: number,
+    sheetId: string,
+    attempt: number,
+  ): PanelMeasurement | undefined {
+    return this.#measurements.get(lineKey(contestantId, sheetId, attempt));
+  }
+  /** An official's code and name, when this tablet knows them (this judge; a named author). */
+  officialName(id: number): OfficialName | null {
+    const judge = this.#welcome?.judge;
+    if (judge && judge.id === id) return { code: judge.code, name: judge.name };
+    return this.#names.get(id) ?? null;
   }
   /** This judge's saved marks on a sheet, newest first (superseded ones flagged). */
   history(sheetId: string): HistoryItem[] {
@@ -267,7 +351,11 @@ export class JudgeSession {
     this.#fatal = null;
     saveToken(token);
     this.#outbox = [];
-    this.#rescores = loadRescores(token);
+    clearLegacyRescores(token);
+    for (const kind of ['void', 'rescore'] as const) {
+      this.#dismissed[kind].clear();
+      for (const id of loadDismissed(token, kind)) this.#dismissed[kind].add(id);
+    }
     void this.#restoreOutbox(token, this.#generation);
     const cached = loadWelcome(token);
     if (cached) this.#applyWelcome(cached);
@@ -437,6 +525,15 @@ export class JudgeSession {
         this.#everReady = true;
         this.#loginError = null;
         this.#persistWelcome();
+        // Forget closed notices the server no longer sends (answered requests, old voids).
+        this.#pruneDismissed(
+          'void',
+          m.voided.map((v) => v.markId),
+        );
+        this.#pruneDismissed(
+          'rescore',
+          m.rescores.map((r) => r.id),
+        );
         // Resend everything unanswered, oldest first (an outbox still being read from
         // IndexedDB is sent when the read completes).
         for (const e of this.#outbox) this.#send(e);
@@ -451,8 +548,21 @@ export class JudgeSession {
       case 'mark.ack':
         this.#onAck(m);
         return;
-      case 'judge.rescore':
-        this.#onRescore(m);
+      case 'judge.rescore': {
+        // The head judge asks for a line to be scored again: kept until this judge marks it.
+        if (!this.#welcome?.judge.sheets.includes(m.sheetId)) return;
+        const { id, contestantId, bib, name, sheetId, reason, by, at } = m;
+        const request = { id, contestantId, bib, name, sheetId, reason, by, at };
+        this.#rescores = mergeRescores(this.#rescores, [request]);
+        this.#persistWelcome();
+        return;
+      }
+      case 'judge.voided':
+        this.#onVoided(m.notice);
+        return;
+      case 'judge.measurements':
+        for (const item of m.items) this.#setMeasurement(item);
+        this.#persistWelcome();
         return;
       case 'mark.reject': {
         const entry = this.#outbox.find((e) => e.clientId === m.clientId);
@@ -473,6 +583,7 @@ export class JudgeSession {
           const stationId = this.#index?.sheets.get(entry.sheetId)?.stationId;
           if (stationId) this.#locked.add(stationId);
         }
+        if (RECORDER_CODES.has(m.code)) this.#recorderChanged(entry.sheetId, m.code);
         // A correction queued behind it goes out against what the line held before.
         this.#release(entry.clientId, entry.seen);
         this.#emit(entry.clientId, { kind: 'reject', rejection });
@@ -507,6 +618,7 @@ export class JudgeSession {
         attempt: entry.attempt,
         values: parsed.values,
         at: this.#history.get(m.markId)?.at ?? entry.queuedAt,
+        authorId: this.#welcome?.judge.id ?? null,
       };
       this.#saved.set(key, saved);
       this.#history.set(m.markId, {
@@ -514,43 +626,101 @@ export class JudgeSession {
         contestantId: entry.contestantId,
         sheetId: entry.sheetId,
         superseded: false,
+        voided: false,
       });
     }
     this.#release(entry.clientId, m.markId);
+    // This judge's mark on the line answers the head judge's requests for it: every request
+    // the tablet holds reached it before the ack, so it was made before the mark committed
+    // (a resend answered as a duplicate may predate them: the next welcome says).
+    if (!m.duplicate)
+      this.#rescores = answerRescores(this.#rescores, entry.contestantId, entry.sheetId);
     this.#persistWelcome();
-    // A mark the judge confirmed after the head judge's request answers it.
-    const request = this.rescoreOf(entry.contestantId, entry.sheetId);
-    if (request && entry.queuedAt >= request.at)
-      this.#setRescores(this.#rescores.filter((r) => r !== request));
     this.#emit(m.clientId, { kind: 'ack', ack: m });
   }
 
   /**
-   * The head judge asks for a line to be scored again: kept (replacing an earlier request for
-   * the same line, banner shown again) until this judge saves a new mark on it.
+   * The head judge voided one of this judge's marks: the notice is kept (the server sends it
+   * with every welcome), and the line's saved mark follows the void — the mark it replaced is
+   * current again, the next correction builds on it; with none, the line is to be scored.
    */
-  #onRescore(m: JudgeRescore): void {
-    if (!this.#welcome?.judge.sheets.includes(m.sheetId)) return;
-    const request: RescoreRequest = {
-      contestantId: m.contestantId,
-      bib: m.bib,
-      name: m.name,
-      sheetId: m.sheetId,
-      reason: m.reason,
-      at: Date.now(),
-      dismissed: false,
-    };
-    this.#setRescores([
-      ...this.#rescores.filter(
-        (r) => !(r.contestantId === m.contestantId && r.sheetId === m.sheetId),
-      ),
-      request,
-    ]);
+  #onVoided(notice: VoidNotice): void {
+    this.#voided = mergeVoids(this.#voided, [notice]);
+    const key = lineKey(notice.contestantId, notice.sheetId, notice.attempt);
+    const held = this.#saved.get(key);
+    const effect = voidEffect(held?.markId, notice);
+    const voided = this.#history.get(notice.markId);
+    if (voided && effect.kind !== 'keep')
+      this.#history.set(notice.markId, { ...voided, superseded: false, voided: true });
+    if (effect.kind === 'clear') this.#saved.delete(key);
+    if (effect.kind === 'restore') {
+      const known = this.#history.get(effect.markId);
+      const sheet = this.#index?.sheets.get(notice.sheetId);
+      const saved: SavedMark = {
+        clientId: known?.clientId ?? '',
+        markId: effect.markId,
+        attempt: notice.attempt,
+        values: effect.values as SheetValues,
+        at: known?.at ?? null,
+        // On a panel the line is this judge's own: he wrote what the void restores.
+        authorId:
+          known?.authorId ?? (sheet && sheet.judges > 1 ? (this.#welcome?.judge.id ?? null) : null),
+      };
+      this.#saved.set(key, saved);
+      this.#history.set(effect.markId, {
+        ...saved,
+        contestantId: notice.contestantId,
+        sheetId: notice.sheetId,
+        superseded: false,
+        voided: false,
+      });
+    }
+    this.#persistWelcome();
   }
 
-  #setRescores(list: RescoreRequest[]): void {
-    this.#rescores = list;
-    if (this.#token) saveRescores(this.#token, list);
+  #setMeasurement(item: PanelMeasurement): void {
+    const key = lineKey(item.contestantId, item.sheetId, item.attempt);
+    const held = this.#measurements.get(key);
+    if (!held || held.markId <= item.markId) this.#measurements.set(key, item);
+    // A recorder the tablet did not know of (named after this judge's welcome).
+    const stationId = this.#index?.sheets.get(item.sheetId)?.stationId;
+    if (stationId && !this.#recorders[stationId])
+      this.#recorders = { ...this.#recorders, [stationId]: item.recorder };
+  }
+
+  /**
+   * The server says who records a panel differs from what the tablet knew (the organiser
+   * changed it since this judge's welcome): this judge does not record it (and, with
+   * `mark/no_recorder`, nobody does). The form then takes judgements only; a fresh welcome
+   * (a reconnect) brings the current recorder and his measurements.
+   */
+  #recorderChanged(sheetId: string, code: string): void {
+    const stationId = this.#index?.sheets.get(sheetId)?.stationId;
+    if (!stationId) return;
+    this.#records = this.#records.filter((id) => id !== stationId);
+    if (code === 'mark/no_recorder') {
+      this.#recorders = Object.fromEntries(
+        Object.entries(this.#recorders).filter(([id]) => id !== stationId),
+      );
+    }
+    this.#socket?.reconnectNow();
+  }
+
+  #pruneDismissed(kind: DismissedKind, held: readonly number[]): void {
+    const set = this.#dismissed[kind];
+    const keep = pruneDismissed(set, held);
+    if (keep.length === set.size) return;
+    set.clear();
+    for (const id of keep) set.add(id);
+    if (this.#token) saveDismissed(this.#token, kind, keep);
+  }
+
+  #dismiss(kind: DismissedKind, ids: readonly number[]): void {
+    const set = this.#dismissed[kind];
+    const fresh = ids.filter((id) => !set.has(id));
+    if (!fresh.length) return;
+    for (const id of fresh) set.add(id);
+    if (this.#token) saveDismissed(this.#token, kind, [...set]);
   }
 
   /** Sends the corrections that waited for `clientId`, now against mark `seen`. */
@@ -590,29 +760,39 @@ export class JudgeSession {
   #applyWelcome(w: JudgeWelcome): void {
     this.#welcome = w;
     this.#competition = w.competition;
+    // Fields a welcome cached by an older page may lack.
+    this.#records = w.judge.records ?? [];
+    this.#recorders = w.recorders ?? {};
+    this.#measurements.clear();
+    for (const item of w.measurements ?? []) this.#setMeasurement(item);
+    this.#voided = mergeVoids([], w.voided ?? []);
+    this.#rescores = mergeRescores([], w.rescores ?? []);
     this.#saved.clear();
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const current = new Set<number>();
     for (const m of w.marks as CachedMark[]) {
+      if (m.author && typeof m.authorId === 'number') this.#names.set(m.authorId, m.author);
+      const known = this.#history.get(m.markId);
       const saved: SavedMark = {
         clientId: m.clientId,
         markId: m.markId,
         attempt: m.attempt ?? 1,
         values: m.values as SheetValues,
-        at: m.at ?? this.#history.get(m.markId)?.at ?? (Date.parse(m.createdAt ?? '') || null),
+        at: m.at ?? known?.at ?? (Date.parse(m.createdAt ?? '') || null),
+        authorId: m.authorId ?? known?.authorId ?? w.judge.id,
       };
       this.#saved.set(lineKey(m.contestantId, m.sheetId, saved.attempt), saved);
-      const known = this.#history.get(m.markId);
       this.#history.set(m.markId, {
         ...saved,
         contestantId: m.contestantId,
         sheetId: m.sheetId,
         superseded: known?.superseded ?? false,
+        voided: false,
       });
       current.add(m.markId);
     }
     for (const h of [...this.#history.values()]) {
-      if (current.has(h.markId) || h.superseded) continue;
+      if (current.has(h.markId) || h.superseded || h.voided) continue;
       const head = this.#saved.get(lineKey(h.contestantId, h.sheetId, h.attempt));
       if (head && head.markId > h.markId) this.#history.set(h.markId, { ...h, superseded: true });
       else this.#history.delete(h.markId);
@@ -629,18 +809,27 @@ export class JudgeSession {
   #persistWelcome(): void {
     if (!this.#token || !this.#welcome || !this.#competition) return;
     const marks: CachedMark[] = [...this.#history.values()]
-      .filter((h) => !h.superseded)
-      .map(({ superseded: _, ...h }) => ({
-        ...h,
-        // A plain value for the cache, not reactive state.
-        // eslint-disable-next-line svelte/prefer-svelte-reactivity
-        createdAt: h.at === null ? '' : new Date(h.at).toISOString(),
-      }));
+      .filter((h) => !h.superseded && !h.voided)
+      .map(({ superseded: _, voided: __, ...h }) => {
+        const author = h.authorId === null ? undefined : this.#names.get(h.authorId);
+        return {
+          ...h,
+          ...(author ? { author } : {}),
+          // A plain value for the cache, not reactive state.
+          // eslint-disable-next-line svelte/prefer-svelte-reactivity
+          createdAt: h.at === null ? '' : new Date(h.at).toISOString(),
+        };
+      });
     saveWelcome(this.#token, {
       ...this.#welcome,
+      judge: { ...this.#welcome.judge, records: [...this.#records] },
       competition: this.#competition,
-      marks,
+      marks: marks as OwnMark[],
       lockedStations: [...this.#locked],
+      recorders: this.#recorders,
+      measurements: [...this.#measurements.values()],
+      voided: this.#voided,
+      rescores: this.#rescores,
     });
   }
 
@@ -777,6 +966,12 @@ export class JudgeSession {
     this.#acks.clear();
     this.#locked.clear();
     this.#rescores = [];
+    this.#voided = [];
+    this.#records = [];
+    this.#recorders = {};
+    this.#measurements.clear();
+    this.#names.clear();
+    for (const set of Object.values(this.#dismissed)) set.clear();
     this.#everReady = false;
     this.#notice = null;
   }

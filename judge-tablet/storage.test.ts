@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractToken, parseOutbox, parseRescores, tokenFingerprint } from './storage.ts';
+import { extractToken, parseIds, parseOutbox, tokenFingerprint } from './storage.ts';
 
 describe('parseOutbox', () => {
   it('keeps well-formed entries and fills what older pages left out', () => {
@@ -39,29 +39,13 @@ describe('tokens', () => {
   });
 });
 
-describe('parseRescores', () => {
-  const request = {
-    contestantId: 12,
-    bib: '12',
-    name: '谢明辉',
-    sheetId: 'packaging',
-    reason: '分歧过大',
-    at: 1000,
-    dismissed: false,
-  };
-
-  it('keeps well-formed requests, the last one of a line, and fills what is missing', () => {
-    const newer = { ...request, reason: '再评一次', at: 2000 };
-    const other = { ...request, sheetId: 'communication', name: undefined, at: undefined };
-    expect(parseRescores([request, null, { ...request, bib: 12 }, other, newer, 'x'])).toEqual([
-      { ...other, name: '', at: 0 },
-      newer,
-    ]);
-    expect(parseRescores([{ ...request, dismissed: 'yes' }])).toEqual([request]);
+describe('parseIds', () => {
+  it('keeps positive integer ids once each, in order', () => {
+    expect(parseIds([3, 1, 3, 0, -2, 1.5, '4', null, 7])).toEqual([3, 1, 7]);
   });
 
   it('reads anything that is not a list as empty', () => {
-    expect(parseRescores(null)).toEqual([]);
-    expect(parseRescores(request)).toEqual([]);
+    expect(parseIds(null)).toEqual([]);
+    expect(parseIds({ 0: 3 })).toEqual([]);
   });
 });

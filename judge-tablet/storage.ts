@@ -3,7 +3,7 @@ import type { JudgeWelcome } from '#protocol';
 /**
  * What the tablet keeps in localStorage, so a reload (or a browser killed by Android) loses
  * nothing: the login token, the last welcome (to show the queue while the socket is still
- * reconnecting) and the chosen sheet. The outbox lives in IndexedDB (outbox-db.ts); its old
+ * reconnecting), the chosen sheet and the notices the judge closed. The outbox lives in IndexedDB (outbox-db.ts); its old
  * localStorage key is only read once, to migrate what an older page left there.
  *
  * Per-judge keys carry a fingerprint of the token rather than the judge id, because the
@@ -145,62 +145,35 @@ export function extractToken(text: string): string | null {
 }
 
 /**
- * The head judge asked this judge to score a contestant again on a sheet (`judge.rescore`).
- * Kept in localStorage per token until the judge saves a new mark on that line, so a reload
- * (or a sign-out and back in) still shows it.
+ * Notices the judge closed on this device (a void of his mark: by the voided mark's id; a
+ * re-score request: by the request's id), so a reload does not show them again. The notices
+ * themselves come from the server with every welcome.
  */
-export interface RescoreRequest {
-  contestantId: number;
-  bib: string;
-  name: string;
-  sheetId: string;
-  /** The head judge's reason, as sent. */
-  reason: string;
-  /** When this tablet received it (ms since epoch): a mark confirmed from then on answers it. */
-  at: number;
-  /** The judge closed the banner; the queue row still says the line is to be scored again. */
-  dismissed: boolean;
-}
+export type DismissedKind = 'void' | 'rescore';
 
-const rescoreKey = (token: string) => `jx.judge.rescore.${tokenFingerprint(token)}`;
+const dismissedKey = (token: string, kind: DismissedKind) =>
+  `jx.judge.dismissed.${kind}.${tokenFingerprint(token)}`;
 
-/** Keeps the well-formed requests of a stored list, one per contestant × sheet (the last). */
-export function parseRescores(list: unknown): RescoreRequest[] {
+/** Keeps the positive integer ids of a stored list, once each. */
+export function parseIds(list: unknown): number[] {
   if (!Array.isArray(list)) return [];
-  const out: RescoreRequest[] = [];
-  for (const r of list as unknown[]) {
-    if (typeof r !== 'object' || r === null) continue;
-    const x = r as Record<string, unknown>;
-    if (
-      typeof x.contestantId !== 'number' ||
-      typeof x.sheetId !== 'string' ||
-      typeof x.bib !== 'string' ||
-      typeof x.reason !== 'string'
-    )
-      continue;
-    const request: RescoreRequest = {
-      contestantId: x.contestantId,
-      bib: x.bib,
-      name: typeof x.name === 'string' ? x.name : '',
-      sheetId: x.sheetId,
-      reason: x.reason,
-      at: typeof x.at === 'number' ? x.at : 0,
-      dismissed: x.dismissed === true,
-    };
-    const i = out.findIndex(
-      (o) => o.contestantId === request.contestantId && o.sheetId === request.sheetId,
-    );
-    if (i >= 0) out.splice(i, 1);
-    out.push(request);
-  }
-  return out;
+  const ids = list.filter((x): x is number => Number.isInteger(x) && (x as number) > 0);
+  return [...new Set(ids)];
 }
 
-export function loadRescores(token: string): RescoreRequest[] {
-  return parseRescores(read<unknown>(rescoreKey(token)));
+export function loadDismissed(token: string, kind: DismissedKind): number[] {
+  return parseIds(read<unknown>(dismissedKey(token, kind)));
 }
 
-/** Stores this token's open requests (the key is removed when none is left). */
-export function saveRescores(token: string, list: readonly RescoreRequest[]): boolean {
-  return write(rescoreKey(token), list.length ? list : null);
+/** Stores the closed ids (the key is removed when none is left). */
+export function saveDismissed(token: string, kind: DismissedKind, ids: readonly number[]): boolean {
+  return write(dismissedKey(token, kind), ids.length ? ids : null);
+}
+
+/**
+ * Forgets the re-score requests an older page kept on the device (`jx.judge.rescore.*`): the
+ * server keeps them now and sends those still open with every welcome.
+ */
+export function clearLegacyRescores(token: string): void {
+  write(`jx.judge.rescore.${tokenFingerprint(token)}`, null);
 }
