@@ -394,6 +394,36 @@ const zh = {
     festivalSignIn: '用此登录码登录，打开技能节页',
     festivalSignedIn: (title: string) => `已登录技能节 ${title}`,
     openFestival: '打开技能节页',
+    // The score import's preview (the server's dry run) and its conflicts.
+    value: '导入成绩',
+    current: '现有成绩',
+    change: '变化',
+    changeNew: '新增',
+    changeChanged: '更正',
+    changeUnchanged: '相同',
+    changeKept: '保留现有',
+    fileSaid: (text: string) => `文件中写作 “${text}”`,
+    plan: (write: number, same: number) =>
+      same ? `将写入 ${write} 条，${same} 条与现有成绩相同不写入` : `将写入 ${write} 条`,
+    nothingToWrite: '文件中的成绩与现有成绩完全相同，无需导入',
+    theorySeenNote: '若有成绩在预览之后被裁判更正或撤销，不会被覆盖，将逐行列出请您选择。',
+    conflictsTitle: (n: number) => `${n} 行成绩在预览之后被修改`,
+    conflictsHint:
+      '这些行在预览之后有了新的评分（平板更正或裁判长撤销）。作出选择之前，整份文件都不会写入。请逐行选择：保留现有成绩，或用文件中的成绩覆盖（须填写原因）。',
+    conflictFile: '文件中的成绩',
+    conflictNow: '现在的成绩',
+    conflictBy: '录入人 · 时间',
+    conflictVoided: '已撤销，无成绩',
+    keep: '保留现有',
+    overwrite: '用文件覆盖',
+    overwriteReason: '覆盖原因',
+    overwritePlaceholder: '例如：以考试系统为准',
+    keepAll: '全部保留现有',
+    resolve: '按所选导入',
+    resolving: '正在导入…',
+    undecided: (n: number) => `还有 ${n} 行未选择或未填写原因`,
+    theoryDoneKept: (imported: number, unchanged: number, kept: number) =>
+      `已写入 ${imported} 条成绩，${unchanged} 条与现有成绩相同未变，${kept} 条保留现有成绩`,
   },
 
   exports: {
@@ -922,6 +952,38 @@ const en: Dict = {
     festivalSignIn: 'Sign in with this code and open the Festival page',
     festivalSignedIn: (title) => `Signed in to the festival ${title}`,
     openFestival: 'Open the Festival page',
+    value: 'Imported score',
+    current: 'Current score',
+    change: 'Change',
+    changeNew: 'new',
+    changeChanged: 'corrects',
+    changeUnchanged: 'same',
+    changeKept: 'kept',
+    fileSaid: (text) => `written in the file as “${text}”`,
+    plan: (write, same) =>
+      same
+        ? `${write} to write, ${same} equal to the current score (not written)`
+        : `${write} to write`,
+    nothingToWrite: 'Every score in the file equals the current one: nothing to import',
+    theorySeenNote:
+      ' A score a judge corrected or voided after this preview is not overwritten: such lines are listed for you to decide.',
+    conflictsTitle: (n) => `${n} line(s) changed after the preview`,
+    conflictsHint:
+      'These lines got a new mark after the preview (a correction on a tablet, a void by the head judge). Nothing of the file is written until you decide, line by line: keep the current score, or overwrite it with the file’s (with a reason).',
+    conflictFile: 'In the file',
+    conflictNow: 'Now',
+    conflictBy: 'By · at',
+    conflictVoided: 'voided, no score',
+    keep: 'Keep current',
+    overwrite: 'Overwrite with file',
+    overwriteReason: 'Reason for overwriting',
+    overwritePlaceholder: 'e.g. the exam system is authoritative',
+    keepAll: 'Keep all current',
+    resolve: 'Import as chosen',
+    resolving: 'Importing…',
+    undecided: (n) => `${n} line(s) without a choice or a reason`,
+    theoryDoneKept: (imported, unchanged, kept) =>
+      `${imported} scores written, ${unchanged} unchanged, ${kept} kept as they were`,
   },
 
   exports: {

@@ -1,6 +1,6 @@
 import { failText, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
-import { csvRecords, decodeText, previewScores, type ScoreLine } from './theory-csv.ts';
+import { decodeText } from './theory-csv.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -24,13 +24,60 @@ interface ContestantPreview {
   imported?: number;
 }
 
-interface TheoryAnswer {
+/** A line's current mark as the server names it: value, author and commit time. */
+export interface CurrentScore {
+  markId: number;
+  value: string | null;
+  by: { code: string; name: string } | null;
+  at: string | null;
+}
+
+/** `POST …/imports/:criterionId`: one line of the file as the server stores (or would store) it. */
+export interface ScoreLine {
+  line: number;
+  bib: string;
+  name: string;
+  /** The cell as the file wrote it. */
+  text: string;
+  /** The value stored, as published ("95.50"). */
+  value: string;
+  change: 'new' | 'changed' | 'unchanged' | 'kept';
+  /** The mark this line supersedes (what the dry run showed): sent back as `seen`. */
+  supersedes: number | null;
+  current: CurrentScore | null;
+}
+
+/** A line whose mark changed after the preview (a tablet's correction, a void). */
+export interface ScoreConflict {
+  line: number;
+  bib: string;
+  name: string;
+  /** The file's value. */
+  value: string;
+  seen: number | null;
+  /** What the line holds now; null when its mark was voided. */
+  current: CurrentScore | null;
+}
+
+export interface TheoryAnswer {
   dryRun: boolean;
   rows: number;
   imported: number;
   unchanged: number;
+  kept: number;
+  lines: ScoreLine[];
   errors: LineError[];
+  conflicts: ScoreConflict[];
 }
+
+/** The importer's choice for a conflicting line: keep what is there, or overwrite with a reason. */
+export interface ConflictChoice {
+  action: 'keep' | 'overwrite' | null;
+  reason: string;
+}
+
+/** Shortest overwrite reason the server accepts. */
+const MIN_REASON = 2;
 
 /** The errors a 422 (or a 200 with a list) carries; [] when the body has none. */
 function errorsOf(body: unknown): LineError[] {
@@ -177,17 +224,27 @@ export class ContestantImport extends ImportPanel<ContestantRow> {
 }
 
 /**
- * The theory exam's `bib,score` CSV, previewed here and checked by the server (dry run), into
- * one of the scheme's `imported` criteria. The criterion is fixed when the file is picked, so
+ * The theory exam's `bib,score` CSV into one of the scheme's `imported` criteria. The preview is
+ * the server's dry run: each line as it would be stored and the mark it supersedes. The
+ * confirmed import sends those mark ids back (`seen`), so a line a judge corrected on a tablet
+ * after the preview comes back as a conflict (409), listed here for a per-line choice: keep the
+ * correction, or overwrite it with a reason. The criterion is fixed when the file is picked, so
  * the confirmed write goes where the preview was checked.
  */
 export class TheoryImport extends ImportPanel<ScoreLine> {
   readonly #t: Dict;
+  /** The file as text (Excel's GBK decoded here), sent unchanged to the dry run and the import. */
   #text = '';
+  /** bib → the mark id the preview showed. */
+  #seen: Record<string, number | null> = {};
   /** The criterion the organiser chose; null: the scheme's first imported criterion. */
   #chosen = $state.raw<string | null>(null);
   /** The criterion of the picked file. */
   #criterionId = '';
+  #conflicts = $state.raw<ScoreConflict[]>([]);
+  #choices = $state<Record<string, ConflictChoice>>({});
+  #resolving = $state.raw(false);
+  #conflictError = $state.raw<string | null>(null);
 
   constructor(t: Dict) {
     super();
@@ -198,46 +255,180 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
     return this.#chosen;
   }
 
+  /** Lines the import would write (new or changed scores). */
+  get toWrite(): number {
+    return this.rows.filter((r) => r.change === 'new' || r.change === 'changed').length;
+  }
+
+  /** Lines whose mark changed after the preview, waiting for a choice. */
+  get conflicts(): ScoreConflict[] {
+    return this.#conflicts;
+  }
+
+  /** The choice made for a conflicting line (reactive: edit its fields in place). */
+  choice(bib: string): ConflictChoice {
+    return this.#choices[bib] ?? { action: null, reason: '' };
+  }
+
+  /** Keeps every conflicting line as it is (nothing of theirs is overwritten). */
+  keepAll(): void {
+    for (const c of this.#conflicts) this.choice(c.bib).action = 'keep';
+  }
+
+  /** Conflicting lines without a choice, or overwritten without a reason the server accepts. */
+  get undecided(): number {
+    return this.#conflicts.filter((c) => {
+      const ch = this.#choices[c.bib];
+      const ok =
+        ch?.action === 'keep' ||
+        (ch?.action === 'overwrite' && [...ch.reason.trim()].length >= MIN_REASON);
+      return !ok;
+    }).length;
+  }
+
+  /** Every conflict has a choice, and every overwrite a reason. */
+  get decided(): boolean {
+    return this.undecided === 0;
+  }
+
+  get resolving(): boolean {
+    return this.#resolving;
+  }
+
+  /** Why the last decided import did not go through (the server's message). */
+  get conflictError(): string | null {
+    return this.#conflictError;
+  }
+
+  override get ready(): boolean {
+    return super.ready && this.toWrite > 0 && !this.#conflicts.length;
+  }
+
   /** Chooses another criterion; a preview made for the previous one is dropped. */
   choose(criterionId: string): void {
     if (criterionId === this.#chosen) return;
     this.#chosen = criterionId;
+    this.#clear();
     super.reset();
   }
 
   async pick(api: Api, file: File, criterionId: string): Promise<void> {
     const picked = await readPicked(file, () => 'text/csv');
-    // Excel's GBK is decoded here, so the server always gets UTF-8 text.
     this.#text = decodeText(picked.bytes);
     this.#criterionId = criterionId;
+    this.#clear();
     this.begin(picked);
-    const rows = previewScores(csvRecords(this.#text));
-    const r = await this.#send(api, true);
-    if (r.ok) this.settle(rows, r.data.errors ?? [], null);
-    else if (r.status === 422) this.settle(rows, errorsOf(r.body), null);
-    else this.settle(rows, [], failText(r, this.#t));
+    const r = await api.request<TheoryAnswer>(api.competition(this.#path(true)), {
+      raw: this.#text,
+      contentType: 'text/csv; charset=utf-8',
+    });
+    const body = (r.ok ? r.data : r.status === 422 ? r.body : null) as TheoryAnswer | null;
+    this.#seen = Object.fromEntries((body?.lines ?? []).map((l) => [l.bib, l.supersedes]));
+    if (body) this.settle(body.lines ?? [], body.errors ?? [], null);
+    else if (!r.ok) this.settle([], [], failText(r, this.#t));
   }
 
-  write(api: Api): Promise<ApiResult<TheoryAnswer>> {
-    return this.#send(api, false);
+  /**
+   * The confirmed import with what the preview showed. A conflict (409) is not a failure of
+   * the dialog: it closes, and the conflicting lines wait here for a choice.
+   */
+  async write(api: Api): Promise<ApiResult<{ answer: TheoryAnswer; conflicts: boolean }>> {
+    const r = await this.#send(api, {});
+    if (r.ok) return { ok: true, status: r.status, data: { answer: r.data, conflicts: false } };
+    const body = r.body as TheoryAnswer | null;
+    if (r.status === 409 && body?.conflicts?.length) {
+      this.#showConflicts(body.conflicts);
+      return { ok: true, status: r.status, data: { answer: body, conflicts: true } };
+    }
+    if (r.status === 422 && body?.errors) this.settle(body.lines ?? this.rows, body.errors, null);
+    return r;
   }
 
-  written(a: TheoryAnswer): void {
-    this.finish(this.#t.imports.theoryDone(a.imported, a.unchanged));
+  /** The import again with a choice for every conflicting line. */
+  async resolve(api: Api): Promise<void> {
+    if (!this.decided || this.#resolving) return;
+    const seen = { ...this.#seen };
+    const overwrite: Record<string, string> = {};
+    const keep: string[] = [];
+    for (const c of this.#conflicts) {
+      const ch = this.#choices[c.bib]!;
+      if (ch.action === 'keep') keep.push(c.bib);
+      else {
+        // Overwrite what was shown: the mark the line holds now.
+        seen[c.bib] = c.current?.markId ?? null;
+        overwrite[c.bib] = ch.reason.replace(/\s+/g, ' ').trim();
+      }
+    }
+    this.#resolving = true;
+    this.#conflictError = null;
+    const r = await this.#send(api, { seen, overwrite, keep });
+    this.#resolving = false;
+    if (r.ok) return this.written({ answer: r.data, conflicts: false });
+    const body = r.body as TheoryAnswer | null;
+    if (r.status === 409 && body?.conflicts?.length) {
+      // Changed again meanwhile: these are the lines to decide now.
+      this.#showConflicts(body.conflicts);
+      this.#conflictError = r.message;
+    } else if (r.status === 422 && body?.errors) {
+      this.#conflictError = body.errors.map((e) => e.message).join('；');
+    } else this.#conflictError = failText(r, this.#t);
+  }
+
+  written(a: { answer: TheoryAnswer; conflicts: boolean }): void {
+    if (a.conflicts) return;
+    this.#clear();
+    const { imported, unchanged, kept } = a.answer;
+    this.finish(
+      kept
+        ? this.#t.imports.theoryDoneKept(imported, unchanged, kept)
+        : this.#t.imports.theoryDone(imported, unchanged),
+    );
   }
 
   override reset(): void {
     super.reset();
+    this.#clear();
     this.#chosen = null;
   }
 
-  #send(api: Api, dryRun: boolean): Promise<ApiResult<TheoryAnswer>> {
-    return api.request<TheoryAnswer>(
-      api.competition(
-        `/imports/${encodeURIComponent(this.#criterionId)}${dryRun ? '?dryRun=1' : ''}`,
-      ),
-      { raw: this.#text, contentType: 'text/csv; charset=utf-8' },
+  #showConflicts(conflicts: ScoreConflict[]): void {
+    // A choice stays only while the line still holds the mark it was made for.
+    const before: Record<string, number | null> = Object.fromEntries(
+      this.#conflicts.map((c) => [c.bib, c.current?.markId ?? null]),
     );
+    const choices: Record<string, ConflictChoice> = {};
+    for (const c of conflicts) {
+      const old = this.#choices[c.bib];
+      choices[c.bib] =
+        old && before[c.bib] === (c.current?.markId ?? null) ? old : { action: null, reason: '' };
+    }
+    this.#choices = choices;
+    this.#conflicts = conflicts;
+  }
+
+  #clear(): void {
+    this.#conflicts = [];
+    this.#choices = {};
+    this.#conflictError = null;
+    this.#resolving = false;
+  }
+
+  #path(dryRun: boolean): string {
+    return `/imports/${encodeURIComponent(this.#criterionId)}${dryRun ? '?dryRun=1' : ''}`;
+  }
+
+  /** `POST …/imports/:criterionId` `{csv, seen, overwrite?, keep?}`: the import itself. */
+  #send(
+    api: Api,
+    decision: {
+      seen?: Record<string, number | null>;
+      overwrite?: Record<string, string>;
+      keep?: string[];
+    },
+  ): Promise<ApiResult<TheoryAnswer>> {
+    return api.request<TheoryAnswer>(api.competition(this.#path(false)), {
+      json: { ...decision, csv: this.#text, seen: decision.seen ?? this.#seen },
+    });
   }
 }
 

@@ -688,7 +688,7 @@ describe('organiser console', () => {
     await org.screenshot({ path: join(ARTIFACTS, 'console-settings.png') });
   });
 
-  it('previews a theory score file with its error rows and imports a clean one', async () => {
+  it('previews a theory score file as the server would store it, imports a clean one, and asks before overwriting a tablet’s correction', async () => {
     await byTestId(org, 'nav-import').click();
     // The scheme's one imported criterion is the target (no choice to make).
     const target = byTestId(org, 'import-theory-target');
@@ -750,12 +750,78 @@ describe('organiser console', () => {
     await confirm(org);
     await dialogClosed(org);
     await theoryPanel.locator('[data-testid="import-done"]').waitFor();
-    const st = await staffStandings();
+    let st = await staffStandings();
     expect(st.rows.find((r) => r.bib === field[0]!.bib)!.stations['theory-exam']!.score).toBe(
       '88.00',
     );
     expect(st.rows.find((r) => r.bib === field[2]!.bib)!.stations['theory-exam']!.score).toBe(
       '90.50',
+    );
+
+    // The preview is the server's dry run: each line as it would be stored, and what it replaces.
+    const again = `号码,成绩\n${field[0]!.bib},89\n${field[2]!.bib},"91,5"\n`;
+    await byTestId(org, 'import-theory-file').setInputFiles({
+      name: 'theory-2.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(again),
+    });
+    await theoryPanel
+      .locator(
+        `[data-testid="import-preview-row"][data-bib="${field[2]!.bib}"][data-value="91.50"][data-change="changed"]`,
+      )
+      .waitFor();
+    expect(await byTestId(org, 'import-plan').innerText()).toContain('将写入 2 条');
+    // A judge corrects a line on the tablet after the preview: the import does not overwrite
+    // it, it comes back as a conflict to keep or to overwrite with a reason.
+    const dry = (await (
+      await fetch(`${server.url}/api/competitions/${SLUG}/imports/theory-score?dryRun=1`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token('O01')}`, 'content-type': 'text/csv' },
+        body: `${field[0]!.bib},89`,
+      })
+    ).json()) as { lines: { supersedes: number | null }[] };
+    // The cards test issued new codes to every judge: the proctor's is fetched anew.
+    const proctorCode = await api<{ token: string }>(
+      `/api/competitions/${SLUG}/officials/J01/rotate`,
+      'O01',
+      { method: 'POST' },
+    );
+    const proctor = await connectJudge(server.url.replace('http', 'ws'), proctorCode.body.token);
+    const fix = await submitMark(proctor, {
+      contestantId: field[0]!.id,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': '87' },
+      seen: dry.lines[0]!.supersedes,
+      reason: '复核试卷',
+    });
+    expect(fix.type, JSON.stringify(fix)).toBe('mark.ack');
+    proctor.close();
+    await byTestId(org, 'import-confirm-theory').click();
+    await confirm(org);
+    await dialogClosed(org);
+    const conflict = byTestId(org, 'import-conflict', { bib: field[0]!.bib });
+    await conflict.waitFor();
+    expect(await byTestId(org, 'import-conflict').count()).toBe(1);
+    expect(await conflict.innerText()).toContain('87.00');
+    expect(await conflict.innerText()).toContain('罗文静');
+    // Nothing of the file is written while a conflict waits for a choice.
+    st = await staffStandings();
+    expect(st.rows.find((r) => r.bib === field[2]!.bib)!.stations['theory-exam']!.score).toBe(
+      '90.50',
+    );
+    expect(await byTestId(org, 'conflict-resolve').isDisabled()).toBe(true);
+    await conflict.locator('[data-testid="conflict-overwrite"]').check();
+    await conflict.locator('[data-testid="conflict-reason"]').fill('以考试系统为准');
+    await byTestId(org, 'import-conflicts').scrollIntoViewIfNeeded();
+    await org.screenshot({ path: join(ARTIFACTS, 'console-import-conflict.png') });
+    await byTestId(org, 'conflict-resolve').click();
+    await theoryPanel.locator('[data-testid="import-done"]').waitFor();
+    st = await staffStandings();
+    expect(st.rows.find((r) => r.bib === field[0]!.bib)!.stations['theory-exam']!.score).toBe(
+      '89.00',
+    );
+    expect(st.rows.find((r) => r.bib === field[2]!.bib)!.stations['theory-exam']!.score).toBe(
+      '91.50',
     );
   });
 
