@@ -267,12 +267,20 @@ describe('review over HTTP', () => {
       },
     );
     expect(ok.status).toBe(200);
-    const stale = await fetch(`${server.url}/api/competitions/${slug}/marks/${first.markId}/void`, {
-      method: 'POST',
-      headers: head,
-      body: JSON.stringify({ reason: '再撤销' }),
-    });
-    expect(stale.status).toBe(409);
+    // The void restored the mark the correction replaced: it is current again, and may be
+    // voided in turn; a mark no longer current may not.
+    const again = (await (
+      await fetch(`${server.url}/api/competitions/${slug}/marks`, { headers: head })
+    ).json()) as { marks: { id: number; current: boolean }[] };
+    expect(again.marks.find((m) => m.id === first.markId)?.current).toBe(true);
+    const voidFirst = () =>
+      fetch(`${server.url}/api/competitions/${slug}/marks/${first.markId}/void`, {
+        method: 'POST',
+        headers: head,
+        body: JSON.stringify({ reason: '再撤销' }),
+      });
+    expect((await voidFirst()).status).toBe(200);
+    expect((await voidFirst()).status).toBe(409);
     judge.close();
   });
 });
