@@ -275,7 +275,11 @@ describe('an import stores only what the file says', () => {
         'content-type': 'application/json',
         authorization: `Bearer ${tokenOf(server.fixture, 'H01')}`,
       },
-      body: JSON.stringify({ action: 'station.lock', stationId: 'theory-exam' }),
+      body: JSON.stringify({
+        action: 'station.lock',
+        stationId: 'theory-exam',
+        reason: '成绩已核对',
+      }),
     });
     expect(lock.status).toBe(200);
     const lockedDry = await dryRun('1,80');
@@ -403,6 +407,13 @@ describe('nothing overwrites what its author did not see', () => {
     const r = await confirm({ csv: '1,90', seen: seenOf(body) });
     expect(r.status).toBe(409);
     expect(((await r.json()) as Answer).conflicts[0]!.current).toBeNull();
+  });
+
+  it('refuses a file over 2 MB as CSV and as JSON', async () => {
+    const big = '1,80\n'.repeat(450_000);
+    expect((await post(big)).status).toBe(413);
+    expect((await confirm({ csv: big })).status).toBe(400);
+    expect(markCount()).toBe(0);
   });
 
   it('refuses a malformed request body without writing', async () => {
