@@ -41,6 +41,8 @@ const routes: FastifyPluginAsync = async (app) => {
         name: o.name,
         role: o.role,
         sheets: JSON.parse(o.sheetsJson) as string[],
+        /** Stations whose panel measurements he records (docs/scheme.md). */
+        records: JSON.parse(o.recordsJson) as string[],
         revoked: o.revoked,
       })),
     };
