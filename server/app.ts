@@ -20,6 +20,7 @@ import livePlugin from './plugins/live.ts';
 import staticPlugin from './plugins/static.ts';
 import { openDatabase } from '../db/client.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
+import { openCustody, type Custody } from './services/custody.ts';
 import { z } from 'zod';
 
 export interface AppOptions {
@@ -34,10 +35,21 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Server heartbeat sweep, ms (default SERVER_HEARTBEAT.sweepMs); tests shorten it. */
   heartbeatMs?: number;
+  /** Board sockets one address may hold (default BOARD_SOCKETS_PER_ADDRESS). */
+  boardSocketsPerAddress?: number;
+  /** Count loopback clients against that cap too (tests; by default the laptop itself is exempt). */
+  countLoopback?: boolean;
 }
 
 /** Largest websocket frame or HTTP body accepted, in bytes: a mark is well under 4 KiB. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Seals and opens officials' tokens under the server secret (services/custody.ts). */
+    custody: Custody;
+  }
+}
 
 /** Path of the database inside a data folder. */
 export const dbFile = (dataDir: string) => join(dataDir, 'jiangxing.db');
@@ -52,12 +64,15 @@ z.config(z.locales.zhCN());
  */
 export async function buildApp(opts: AppOptions) {
   const file = dbFile(opts.dataDir);
+  // The secret that seals officials' tokens, beside the database and never inside it.
+  const { custody } = openCustody(opts.dataDir);
   if (opts.seed ?? true) {
     const db = openDatabase(file);
-    seedIfEmpty(db, opts.fixture);
+    seedIfEmpty(db, custody, opts.fixture);
     db.$client.close();
   }
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_FRAME_BYTES });
+  app.decorate('custody', custody);
   await app.register(helmet, {
     hsts: false, // a LAN venue serves plain HTTP; HSTS would lock tablets out
     contentSecurityPolicy: {
@@ -99,7 +114,10 @@ export async function buildApp(opts: AppOptions) {
   await app.register(sessionApi);
   await app.register(manageApi);
   await app.register(festivalsApi);
-  await app.register(boardWs);
+  await app.register(boardWs, {
+    boardSocketsPerAddress: opts.boardSocketsPerAddress,
+    countLoopback: opts.countLoopback,
+  });
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });
   return app;

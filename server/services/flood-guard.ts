@@ -31,6 +31,21 @@ export class TokenBucket {
 
 /** Frames a judge socket may send: plenty for a person, far too few for a flood. */
 export const JUDGE_FRAMES = { perSecond: 50, burst: 200 } as const;
+/**
+ * Frames a board socket may send: a board only ever says hello once and pings every 5 s
+ * (HEARTBEAT.pingMs), so a handful a second is already a flood.
+ */
+export const BOARD_FRAMES = { perSecond: 2, burst: 10 } as const;
+/** Longest frame a board may send, bytes: a hello with a token is under 300. */
+export const MAX_BOARD_FRAME_BYTES = 1024;
+/** Malformed frames a board may send before it is closed (4008). */
+export const MAX_BOARD_BAD_FRAMES = 5;
+/**
+ * Board sockets one remote address may hold open (a phone needs one per competition it
+ * shows). Loopback (the server's own projector, the benchmarks) is not counted.
+ */
+export const BOARD_SOCKETS_PER_ADDRESS = 20;
+
 /** Failed logins allowed per remote address per minute. */
 export const LOGIN_FAILURES_PER_MINUTE = 10;
 

@@ -3,6 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { identify } from '../../plugins/auth.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
+import {
+  BOARD_FRAMES,
+  BOARD_SOCKETS_PER_ADDRESS,
+  MAX_BOARD_BAD_FRAMES,
+  MAX_BOARD_FRAME_BYTES,
+  TokenBucket,
+} from '../../services/flood-guard.ts';
 import type { BoardClient } from '../../plugins/live.ts';
 
 const BoardClientMessage = z.discriminatedUnion('type', [
@@ -18,14 +25,38 @@ const BoardClientMessage = z.discriminatedUnion('type', [
  * masked. A staff board (console) sends `board.hello` with an organiser or head-judge token
  * and then sees everything live. Clients may send `ping`; nothing a board sends changes state.
  */
-const routes: FastifyPluginAsync = async (app) => {
+const routes: FastifyPluginAsync<{
+  boardSocketsPerAddress?: number;
+  countLoopback?: boolean;
+}> = async (app, opts) => {
+  const perAddress = new Map<string, number>();
+  const cap = opts.boardSocketsPerAddress ?? BOARD_SOCKETS_PER_ADDRESS;
   app.get('/ws/board', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
+    // Anonymous means hostile: one address cannot hold the server's sockets, and a board that
+    // floods or sends junk is closed before it costs the judges anything.
+    const address = req.ip;
+    const counted = opts.countLoopback || !isLoopback(address);
+    if (counted) {
+      const open = perAddress.get(address) ?? 0;
+      if (open >= cap) {
+        socket.close(CloseCode.rateLimited, 'too many boards from this address');
+        return;
+      }
+      perAddress.set(address, open + 1);
+      socket.on('close', () => {
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
+      });
+    }
     const q = BoardQuery.safeParse(req.query);
     const live = q.success ? app.live.get(q.data.competition) : undefined;
     if (!q.success || !live) {
       socket.close(CloseCode.notFound, 'competition not found');
       return;
     }
+    const frames = new TokenBucket(BOARD_FRAMES.perSecond, BOARD_FRAMES.burst, Date.now());
+    let badFrames = 0;
     app.live.watch(socket);
     const client: BoardClient = { staff: false, revision: 0 };
     const missed =
@@ -45,12 +76,20 @@ const routes: FastifyPluginAsync = async (app) => {
     let set = app.live.boards.get(live.id);
     if (!set) app.live.boards.set(live.id, (set = new Map()));
     set.set(socket, client);
-    socket.on('message', (data) => {
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!frames.take(Date.now())) {
+        socket.close(CloseCode.rateLimited, 'message flood');
+        return;
+      }
       const r =
-        data.toString().length < 1000
+        !isBinary && data.length <= MAX_BOARD_FRAME_BYTES
           ? BoardClientMessage.safeParse(safeJson(data.toString()))
           : null;
       if (!r?.success) {
+        if (++badFrames > MAX_BOARD_BAD_FRAMES) {
+          socket.close(CloseCode.tooManyErrors, 'too many bad frames');
+          return;
+        }
         socket.send(
           JSON.stringify({ type: 'error', code: 'board/read_only', message: '大屏连接是只读的' }),
         );
@@ -72,6 +111,11 @@ const routes: FastifyPluginAsync = async (app) => {
     socket.on('close', () => set.delete(socket));
   });
 };
+
+/** Whether an address is this machine's own (127.0.0.0/8, ::1, IPv4-mapped loopback). */
+export function isLoopback(address: string): boolean {
+  return /^(127\.|::ffff:127\.)/.test(address) || address === '::1';
+}
 
 function safeJson(text: string): unknown {
   try {

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode } from '#protocol';
+import { connectJudge, startTestServer, submitMark, tokenOf } from './test-support.ts';
+
+/**
+ * The public board socket is anonymous, so hostile by default (issue "Hardening", 2): a flood
+ * of frames, junk frames, oversized frames and too many sockets from one address are closed
+ * with a reason, and the judges' acks keep coming.
+ */
+let server: Awaited<ReturnType<typeof startTestServer>>;
+afterEach(async () => {
+  await server.close();
+});
+const board = () =>
+  new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`${server.ws}/ws/board?competition=gaoxin-2024`);
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+const closeOf = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+
+describe('board sockets', () => {
+  it('closes a board that floods frames (4029) and one that sends nothing but junk (4008)', async () => {
+    server = await startTestServer();
+    const flood = await board();
+    const flooded = closeOf(flood);
+    for (let i = 0; i < 50; i++) flood.send(JSON.stringify({ type: 'ping', t: i }));
+    expect((await flooded).code).toBe(CloseCode.rateLimited);
+
+    const junk = await board();
+    const junked = closeOf(junk);
+    // Slow enough for the bucket, but every frame junk: large, binary, not JSON, wrong type.
+    const frames = ['x'.repeat(60_000), Buffer.from([1, 2, 3]), '{nope', '{"type":"mark.submit"}'];
+    for (let i = 0; i < 8 && junk.readyState === WebSocket.OPEN; i++) {
+      junk.send(frames[i % frames.length]!);
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    expect((await junked).code).toBe(CloseCode.tooManyErrors);
+  });
+
+  it('keeps serving the judges while boards flood', async () => {
+    server = await startTestServer();
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const boards = await Promise.all(Array.from({ length: 5 }, board));
+    for (const b of boards) for (let i = 0; i < 30; i++) b.send('x'.repeat(60_000));
+    const ack = await submitMark(judge, {
+      contestantId: judge.welcome.contestants[0]!.id,
+      sheetId: 's-bend',
+      values: { 's-bend-faults': {} },
+      clientId: randomUUID(),
+    });
+    expect(ack.type).toBe('mark.ack');
+    judge.close();
+  });
+
+  it('caps the board sockets one address holds', async () => {
+    server = await startTestServer(undefined, undefined, {
+      boardSocketsPerAddress: 3,
+      countLoopback: true,
+    });
+    const held = await Promise.all([board(), board(), board()]);
+    const fourth = await board();
+    expect((await closeOf(fourth)).code).toBe(CloseCode.rateLimited);
+    held[0]!.close();
+    await closeOf(held[0]!);
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await board();
+    expect(again.readyState).toBe(WebSocket.OPEN);
+    [...held, again].forEach((b) => b.close());
+  });
+
+  it('lets a well-behaved board ping every 5 s and say hello', async () => {
+    server = await startTestServer();
+    const b = await board();
+    const seen: string[] = [];
+    b.on('message', (d) => seen.push((JSON.parse(d.toString()) as { type: string }).type));
+    for (let i = 0; i < 4; i++) {
+      b.send(JSON.stringify({ type: 'ping', t: i }));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    b.send(JSON.stringify({ type: 'board.hello', token: tokenOf(server.fixture, 'O01') }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(b.readyState).toBe(WebSocket.OPEN);
+    expect(seen.filter((t) => t === 'pong')).toHaveLength(4);
+    expect(seen.at(-1)).toBe('board.snapshot');
+    b.close();
+  });
+});
