@@ -259,7 +259,7 @@ export class Desk {
     const saved = s.savedMark(f.contestant.id, f.sheet.id, f.attempt);
     if (!saved || saved.authorId === null || saved.authorId === s.judge?.id) return null;
     const name = s.officialName(saved.authorId);
-    return name ? officialText(name) : t('history.byOther');
+    return name ? officialText(name) : t('official.other');
   }
 
   /** The head judge's open request to score the open form's line again, if any. */
