@@ -55,7 +55,8 @@ export function festivalSummary(
       show: (board.show ?? []).filter((s) => slugs.has(s)),
       seconds: board.seconds ?? 20,
     },
-    competitions: members.map((m) => m.summary),
+    // Public: a frozen competition shows the revision of its freeze (no activity behind it).
+    competitions: members.map((m) => m.publicSummary),
   };
 }
 

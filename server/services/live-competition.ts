@@ -233,6 +233,18 @@ export class LiveCompetition {
     };
   }
 
+  /**
+   * The summary as the public sees it: while frozen, the revision of the freeze, so a public
+   * listing never shows that marking goes on behind the frozen board.
+   */
+  get publicSummary(): CompetitionSummary {
+    const r = this.#row;
+    const summary = this.summary;
+    return r.state === 'frozen' && r.frozenRevision !== null
+      ? { ...summary, revision: r.frozenRevision }
+      : summary;
+  }
+
   /** The festival this competition belongs to. */
   get festivalId(): number {
     return this.#row.festivalId!;
@@ -530,7 +542,7 @@ export class LiveCompetition {
     return {
       type: 'board.snapshot',
       revision,
-      competition: { ...this.summary, revision },
+      competition: { ...this.publicSummary, revision },
       columns: this.publicColumns,
       rows: rows.map((r) => this.publicRow(r)),
       total: live.length,
@@ -736,6 +748,10 @@ export class LiveCompetition {
     }
     const sheetId = m.kind === 'void' ? this.#markRows.get(m.targetMarkId!)?.sheetId : m.sheetId;
     const sheet = this.index.sheets.get(sheetId!)!;
+    // A sub-station's mark: the score is the whole station's, so the event names the station.
+    const station = sheet.isSubStation
+      ? { station: this.index.stations.get(sheet.stationId)!.station.label }
+      : {};
     if (m.kind === 'void')
       return {
         ...base,
@@ -743,6 +759,7 @@ export class LiveCompetition {
         sheet: sheet.label,
         detail: { zh: '裁判长撤销一条评分', en: 'a mark voided by the head judge' },
         score: row.stations[sheet.stationId]?.score ?? '',
+        ...station,
       };
     const values = JSON.parse(m.valuesJson) as SheetValues;
     const parts: { zh: string; en: string }[] = [];
@@ -774,6 +791,7 @@ export class LiveCompetition {
         ? { zh: parts.map((p) => p.zh).join(' · '), en: parts.map((p) => p.en).join(' · ') }
         : clean,
       score: row.stations[sheet.stationId]?.score ?? '',
+      ...station,
     };
   }
 

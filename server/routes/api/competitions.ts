@@ -20,7 +20,7 @@ const routes: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/api/competitions', async () => ({
-    competitions: app.live.all().map((l) => l.summary),
+    competitions: app.live.all().map((l) => l.publicSummary),
   }));
 
   /**
