@@ -389,6 +389,20 @@ describe('origin check', () => {
       });
     expect(await tryOrigin('http://evil.example')).toBe('403');
     expect(await tryOrigin(server.url)).toBe('open');
+    const port = new URL(server.url).port;
+    expect(await tryOrigin(`http://localhost:${port}`)).toBe('open');
+    // DNS rebinding: a page on a host name that resolves to this server sends a Host that
+    // matches its Origin; only the addresses the server serves count.
+    const rebound = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(`${server.ws}/ws/board?competition=${slug}`, {
+        headers: { origin: `http://rebind.example:${port}`, host: `rebind.example:${port}` },
+      });
+      ws.on('open', () => (ws.close(), resolve('open')));
+      ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+      ws.on('error', () => resolve('error'));
+    });
+    expect(rebound).toBe('403');
+    expect(await tryOrigin(`http://127.0.0.1:${Number(port) + 1}`)).toBe('403');
   });
 });
 

@@ -39,6 +39,11 @@ export interface AppOptions {
   boardSocketsPerAddress?: number;
   /** Count loopback clients against that cap too (tests; by default the laptop itself is exempt). */
   countLoopback?: boolean;
+  /**
+   * Origins pages are served from besides this machine's own addresses, e.g. the address of a
+   * load balancer (`PUBLIC_URL`): websocket upgrades from them are accepted.
+   */
+  publicUrls?: string[];
 }
 
 /** Largest websocket frame or HTTP body accepted, in bytes: a mark is well under 4 KiB. */
@@ -91,6 +96,7 @@ export async function buildApp(opts: AppOptions) {
     },
   });
   // Opt-in per route (writes and logins); standings reads from 2,000 phones are not limited.
+  app.decorate('publicOrigins', new Set((opts.publicUrls ?? []).map((u) => new URL(u).origin)));
   await app.register(rateLimit, { global: false });
   await app.register(dbPlugin, { file });
   await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs });
