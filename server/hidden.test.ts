@@ -41,23 +41,69 @@ describe('hidden stations', () => {
     const delta = await board.next<BoardDelta>(
       (m) => m.type === 'board.delta' && m.revision === ack.revision,
     );
+    // Nothing to derive: no event, no row (no total or module that moved with the hidden mark).
     expect(delta.event).toBeNull();
-    expect(delta.rows[0]!.stations.riding).toBeUndefined();
-    expect(delta.rows[0]!.total).toBe('7.00'); // it still counts
+    expect(delta.rows).toEqual([]);
     expect(JSON.stringify(board.received)).not.toMatch(/riding|S弯道|碰桩/);
     const pub = (await (
       await fetch(`${server.url}/api/competitions/gaoxin-2024/standings`)
     ).json()) as StandingsResponse;
     expect(JSON.stringify(pub)).not.toContain('riding');
+    const pubRow = pub.rows.find((r) => r.contestantId === c.id)!;
+    // The public table is scored without the hidden station until the reveal: its total,
+    // module subtotal and tie-break keys are those of the visible stations only.
+    expect(pubRow).toMatchObject({ total: '0.00', modules: { theory: '0.00', practical: '0.00' } });
+    expect(pubRow.keys.every((k) => k === null || k === 0)).toBe(true);
     const csv = await (await fetch(`${server.url}/api/competitions/gaoxin-2024/export.csv`)).text();
     expect(csv).not.toContain('安全骑行');
+    expect(csv).not.toContain('7.00');
+    const html = await (
+      await fetch(`${server.url}/api/competitions/gaoxin-2024/results.html`)
+    ).text();
+    expect(html).not.toContain('7.00');
     const staff = (await (
       await fetch(`${server.url}/api/competitions/gaoxin-2024/standings`, {
         headers: { authorization: `Bearer ${tokenOf(server.fixture, 'O01')}` },
       })
     ).json()) as StandingsResponse;
-    expect(staff.rows.find((r) => r.contestantId === c.id)!.stations.riding!.score).toBe('10.00');
+    const staffRow = staff.rows.find((r) => r.contestantId === c.id)!;
+    expect(staffRow.stations.riding!.score).toBe('10.00');
+    expect(staffRow.total).toBe('7.00'); // it still counts
+    // A visible mark is news as usual: its row goes out, with the visible total.
+    const j01 = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const theory = (await submitMark(j01, {
+      contestantId: c.id,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': '80' },
+    })) as MarkAck;
+    const visible = await board.next<BoardDelta>(
+      (m) => m.type === 'board.delta' && m.revision === theory.revision,
+    );
+    expect(visible.rows.map((r) => [r.contestantId, r.total])).toEqual([[c.id, '24.00']]);
+    j01.close();
     judge.close();
     board.close();
+  });
+
+  it('are revealed with the ceremony: from the first revealed row, the public sees them and the true totals', async () => {
+    const course = (body: Record<string, unknown>) =>
+      fetch(`${server.url}/api/competitions/gaoxin-2024/course`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    const pub = async () =>
+      (await (
+        await fetch(`${server.url}/api/competitions/gaoxin-2024/standings`)
+      ).json()) as StandingsResponse;
+    expect((await course({ action: 'competition.freeze' })).status).toBe(200);
+    expect(JSON.stringify(await pub())).not.toContain('riding');
+    for (let i = 0; i < 35; i++) await course({ action: 'competition.reveal' });
+    const revealed = await pub();
+    expect(revealed.columns.stations.map((s) => s.id)).toContain('riding');
+    expect(revealed.rows.some((r) => r.total === '31.00')).toBe(true); // 24 + 7
   });
 });

@@ -143,6 +143,15 @@ export class LiveCompetition {
   readonly #hidden = new Set<string>();
   /** The standings as they stood when the public board was frozen. */
   #frozenRows: StandingRow[] | null = null;
+  /**
+   * With hidden stations: the standings the public sees before the reveal, scored without
+   * them (docs/scheme.md, "Hidden stations"), their rows at the freeze, and per revision the
+   * contestants whose public row changed (a hidden mark changes none: no public news).
+   */
+  readonly #publicStandings = new IncrementalStandings();
+  #frozenPublicRows: StandingRow[] | null = null;
+  readonly #publicTouched = new Map<number, number[]>();
+  readonly #hiddenSheets = new Set<string>();
 
   private constructor(row: CompetitionRow, festival: FestivalRow) {
     this.#row = row;
@@ -153,6 +162,8 @@ export class LiveCompetition {
     this.index = indexScheme(MarkingScheme.parse(JSON.parse(row.schemeJson)));
     for (const m of this.index.scheme.modules)
       for (const st of m.stations) if (st.hidden) this.#hidden.add(st.id);
+    for (const id of this.#hidden)
+      for (const sheetId of this.index.stations.get(id)!.sheetIds) this.#hiddenSheets.add(sheetId);
     this.columns = {
       modules: this.index.scheme.modules.map((m) => ({
         id: m.id,
@@ -201,6 +212,13 @@ export class LiveCompetition {
           else locked.delete(l.stationId);
         }
       live.#frozenRows = computeStandings(live.index, [...live.contestants.values()], book, locked);
+      if (live.#hidden.size)
+        live.#frozenPublicRows = computeStandings(
+          live.index,
+          [...live.contestants.values()],
+          { marks: live.#withoutHidden(book.marks), reruns: book.reruns },
+          locked,
+        );
     }
     return live;
   }
@@ -530,13 +548,15 @@ export class LiveCompetition {
   publicSnapshot(): BoardSnapshot {
     const live = this.awarded(this.standings());
     const { state, revealed, frozenRevision } = this.#row;
-    let rows = live;
+    let rows = this.#hidesStations ? this.awarded(this.#publicStandings.ranked()) : live;
     let revision = this.#revision;
     if (state === 'frozen') {
       revision = frozenRevision ?? this.#revision;
       rows =
         revealed === null
-          ? this.awarded(this.#frozenRows ?? live)
+          ? this.awarded(
+              (this.#hidden.size ? this.#frozenPublicRows : null) ?? this.#frozenRows ?? live,
+            )
           : live.slice(Math.max(0, live.length - revealed));
     }
     return {
@@ -556,10 +576,19 @@ export class LiveCompetition {
     };
   }
 
+  /**
+   * Whether the public view leaves hidden stations out now: until the ceremony's reveal
+   * starts, and not once final (docs/scheme.md, "Hidden stations").
+   */
+  get #hidesStations(): boolean {
+    const { state, revealed } = this.#row;
+    return this.#hidden.size > 0 && state !== 'final' && !(state === 'frozen' && revealed !== null);
+  }
+
   /** A row as the public sees it: the name masked (张*华) when the competition says so. */
   publicRow(row: StandingRow): StandingRow {
     let out = this.#row.nameDisplay === 'masked' ? { ...row, name: maskName(row.name) } : row;
-    if (this.#hidden.size) {
+    if (this.#hidesStations) {
       const stations = { ...out.stations };
       for (const id of this.#hidden) delete stations[id];
       out = { ...out, stations };
@@ -569,17 +598,28 @@ export class LiveCompetition {
 
   /** The columns the public sees: hidden stations left out. */
   get publicColumns(): StandingsColumns {
-    return this.#hidden.size
+    return this.#hidesStations
       ? { ...this.columns, stations: this.columns.stations.filter((s) => !this.#hidden.has(s.id)) }
       : this.columns;
   }
 
-  /** A delta as the public sees it (only ever sent while live). */
+  /**
+   * A delta as the public sees it (only ever sent while live). With hidden stations its rows
+   * are the public standings' rows of the contestants whose public row changed in its range:
+   * a mark on a hidden station sends no row and no event, so nothing can be derived from it.
+   */
   publicDelta(delta: BoardDelta): BoardDelta {
     if (this.#row.nameDisplay !== 'masked' && !this.#hidden.size) return delta;
+    let rows = delta.rows;
+    if (this.#hidden.size) {
+      const touched = new Set<number>();
+      for (let r = delta.from ?? delta.revision; r <= delta.revision; r++)
+        for (const c of this.#publicTouched.get(r) ?? []) touched.add(c);
+      rows = [...touched].map((c) => this.#publicStandings.rankedRow(c)!);
+    }
     return {
       ...delta,
-      rows: delta.rows.map((r) => this.publicRow(r)),
+      rows: rows.map((r) => this.publicRow(r)),
       event: delta.event && this.#publicEvent(delta.event),
       ...(delta.events
         ? { events: delta.events.map((e) => this.#publicEvent(e)).filter((e) => e !== null) }
@@ -611,11 +651,16 @@ export class LiveCompetition {
     if (change.lock) {
       if (change.lock.locked) this.#locked.add(change.lock.stationId);
       else this.#locked.delete(change.lock.stationId);
-      for (const c of this.contestants.values()) this.#rescore(c.id);
+      const touched: number[] = [];
+      for (const c of this.contestants.values()) if (this.#rescore(c.id)) touched.push(c.id);
+      this.#publicTouched.set(row.revision, touched);
       rows = this.standings();
     }
-    if (row.state === 'frozen' && !wasFrozen) this.#frozenRows = this.standings();
-    if (row.state !== 'frozen') this.#frozenRows = null;
+    if (row.state === 'frozen' && !wasFrozen) {
+      this.#frozenRows = this.standings();
+      this.#frozenPublicRows = this.#hidden.size ? this.#publicStandings.ranked() : null;
+    }
+    if (row.state !== 'frozen') this.#frozenRows = this.#frozenPublicRows = null;
     const delta: BoardDelta = {
       type: 'board.delta',
       revision: row.revision,
@@ -654,7 +699,9 @@ export class LiveCompetition {
    */
   applyCommitted(m: MarkRow): BoardDelta {
     this.#fold(m);
-    this.#rescore(m.contestantId);
+    const publicChanged = this.#rescore(m.contestantId);
+    if (this.#hidden.size)
+      this.#publicTouched.set(m.revision, publicChanged ? [m.contestantId] : []);
     this.#revision = m.revision;
     const row = this.#standings.rankedRow(m.contestantId)!;
     const delta: BoardDelta = {
@@ -669,8 +716,10 @@ export class LiveCompetition {
 
   #remember(delta: BoardDelta): void {
     this.#deltas.push(delta);
-    if (this.#deltas.length > DELTA_HISTORY)
-      this.#deltas.splice(0, this.#deltas.length - DELTA_HISTORY);
+    if (this.#deltas.length > DELTA_HISTORY) {
+      for (const d of this.#deltas.splice(0, this.#deltas.length - DELTA_HISTORY))
+        this.#publicTouched.delete(d.revision);
+    }
   }
 
   #fold(m: MarkRow): void {
@@ -718,15 +767,33 @@ export class LiveCompetition {
     this.#revision = Math.max(this.#revision, m.revision);
   }
 
-  #rescore(contestantId: number): void {
+  /**
+   * Rescores a contestant in the staff standings and, with hidden stations, in the public
+   * ones (scored without them). @returns whether the public row changed.
+   */
+  #rescore(contestantId: number): boolean {
     const c = this.contestants.get(contestantId)!;
-    const score = scoreContestant(
-      this.index,
-      this.#book.marks.get(contestantId) ?? new Map(),
-      this.#locked,
-      rerunsOf(this.#book, contestantId),
+    const marks = this.#book.marks.get(contestantId) ?? new Map();
+    const reruns = rerunsOf(this.#book, contestantId);
+    this.#standings.upsert(
+      buildRow(this.index, c, scoreContestant(this.index, marks, this.#locked, reruns)),
     );
-    this.#standings.upsert(buildRow(this.index, c, score));
+    if (!this.#hidden.size) return true;
+    const before = JSON.stringify(this.#publicStandings.get(contestantId) ?? null);
+    const visible = this.#withoutHidden(new Map([[contestantId, marks]])).get(contestantId)!;
+    const row = buildRow(this.index, c, scoreContestant(this.index, visible, this.#locked, reruns));
+    this.#publicStandings.upsert(row);
+    return JSON.stringify(row) !== before;
+  }
+
+  /** Current marks without the sheets of hidden stations (what the public standings score). */
+  #withoutHidden<M>(
+    marks: ReadonlyMap<number, ReadonlyMap<string, M>>,
+  ): Map<number, Map<string, M>> {
+    const out = new Map<number, Map<string, M>>();
+    for (const [c, bySheet] of marks)
+      out.set(c, new Map([...bySheet].filter(([sheetId]) => !this.#hiddenSheets.has(sheetId))));
+    return out;
   }
 
   /** A line of words for the ticker: "单边桥 · 掉桥 · 单脚着地×1 −3". */
