@@ -101,9 +101,18 @@ export const officials = sqliteTable(
     code: text('code').notNull(),
     name: text('name').notNull(),
     role: text('role', { enum: ['judge', 'head-judge', 'organiser'] }).notNull(),
-    /** SHA-256 of the login token (hex); the token itself is never stored. */
+    /** SHA-256 of the login token (hex): how a presented token is found. */
     tokenHash: text('token_hash').notNull().unique(),
-    /** SHA-256 of the short login code typed on a tablet without a camera (e.g. 7KQ2M-XD4PA). */
+    /**
+     * The token sealed with AES-256-GCM under the server secret kept outside the database
+     * (server/services/custody.ts), so a card can be printed again; null on rows made before
+     * sealing, whose card is printed only by rotating. Useless without `DATA_DIR/server-secret.key`.
+     */
+    tokenSealed: text('token_sealed'),
+    /**
+     * The short login code typed on a tablet without a camera (e.g. 7KQ2M-XD4PA), as an
+     * HMAC-SHA256 under the server secret; rows made before sealing hold its plain SHA-256.
+     */
     shortCodeHash: text('short_code_hash').unique(),
     /** JSON array of sheet ids this official scores. */
     sheetsJson: text('sheets_json').notNull().default('[]'),
@@ -223,12 +232,20 @@ export const settings = sqliteTable('settings', {
   valueJson: text('value_json').notNull(),
 });
 
-/** Login sessions made from a password: the token is stored as SHA-256, with an expiry. */
+/**
+ * Login sessions made from the organiser's password or from a short code: the session token is
+ * stored as SHA-256, with an expiry.
+ */
 export const sessions = sqliteTable('sessions', {
   tokenHash: text('token_hash').primaryKey(),
   officialId: integer('official_id')
     .notNull()
     .references(() => officials.id),
+  /**
+   * A session opened with a short code: the official's `token_hash` at that moment, so the
+   * session ends when the token is rotated. Null for a password session.
+   */
+  credentialHash: text('credential_hash'),
   expiresAt: text('expires_at').notNull(),
   createdAt: text('created_at').notNull(),
 });

@@ -7,9 +7,13 @@ export const Config = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Competition file loaded into an empty database (default: fixtures/gaoxin-2024/fixture.json). */
   FIXTURE: z.string().optional(),
-  /** The organiser's console password; generated and printed once at first start when absent. */
+  /**
+   * The organiser's console password: given at any start, it replaces the stored one (the start
+   * says so); absent, one is generated and printed once at first start.
+   */
   ORGANISER_PASSWORD: z.string().min(8).max(200).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Warnings and errors only by default, so the start banner stays readable; `info` logs requests. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import qrcode from 'qrcode-terminal';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { findOfficialByToken, shortCodeOf } from '../db/repositories/competitions.ts';
+import { startBanner, type PasswordNews } from './banner.ts';
 import { readFestival } from './plugins/seed.ts';
-import { ensureOrganiserPassword } from './services/password.ts';
+import { ensureOrganiserPassword, setOrganiserPassword } from './services/password.ts';
 import { lockDataDir } from './data-lock.ts';
 
 /** The process shell: the only place that listens, prints, and handles signals. */
@@ -20,6 +20,14 @@ const app = await buildApp({
   fixture: config.FIXTURE && resolve(config.FIXTURE),
   logger: { level: config.LOG_LEVEL },
 });
+// The password is in place before anyone can try it: ORGANISER_PASSWORD replaces the stored
+// one at any start (a new one refuses the old at once).
+const password: PasswordNews = config.ORGANISER_PASSWORD
+  ? { kind: setOrganiserPassword(app.db, config.ORGANISER_PASSWORD) }
+  : (() => {
+      const generated = ensureOrganiserPassword(app.db);
+      return generated ? { kind: 'generated', password: generated } : { kind: 'kept' };
+    })();
 try {
   await app.listen({ port: config.PORT, host: config.HOST });
 } catch (err) {
@@ -49,47 +57,36 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const)
   });
 
 const port = (app.server.address() as { port: number }).port;
-const lan = Object.values(networkInterfaces())
-  .flat()
-  .filter((a) => a && a.family === 'IPv4' && !a.internal)
-  .map((a) => `http://${a!.address}:${port}`);
-const base = lan[0] ?? `http://localhost:${port}`;
-const lines = [
-  '',
-  '匠星 Jiangxing 已启动',
-  `  本机        http://localhost:${port}/scoreboard/`,
-  ...lan.map((u) => `  局域网      ${u}/scoreboard/`),
-  `  数据目录    ${resolve(config.DATA_DIR)}`,
-];
-// Demo logins of the loaded file's competitions, while their demo tokens are still valid.
-const festival = readFestival(config.FIXTURE && resolve(config.FIXTURE));
-for (const f of festival.competitions) {
-  // Judges get their tablet link; in a festival, the organiser's and head judge's codes too
-  // (the console's password opens the first competition; these open the others).
-  const demo = f.officials.filter(
-    (o) =>
-      (o.role === 'judge' || festival.competitions.length > 1) &&
-      findOfficialByToken(app.db, o.token),
-  );
-  if (!demo.length) continue;
-  lines.push('', `登录（${f.competition.title.zh}，演示用）:`);
-  for (const o of demo)
-    lines.push(
-      o.role === 'judge'
-        ? `  ${o.code} ${o.name.padEnd(4, '　')} 登录码 ${shortCodeOf(o.token)}  ${base}/judge-tablet/#token=${o.token}`
-        : `  ${o.code} ${o.name.padEnd(4, '　')} 控制台登录码 ${shortCodeOf(o.token)}（${o.role === 'organiser' ? '组委会' : '裁判长'}）`,
-    );
-}
-if (festival.competitions.length > 1)
-  lines.push('', `  轮播大屏    ${base}/scoreboard/?festival=${festival.festival.slug}`);
-const generated = ensureOrganiserPassword(app.db, config.ORGANISER_PASSWORD);
-if (generated)
-  lines.push(
-    '',
-    `组委会控制台密码（只显示这一次，请记下）: ${generated}`,
-    `  控制台      ${base}/console/`,
-  );
-else lines.push('', `  控制台      ${base}/console/`);
-console.log(lines.join('\n'));
+// Listening on every interface: tablets use a LAN address; on one address, that address.
+const everywhere = ['0.0.0.0', '::', ''].includes(config.HOST);
+const lan = everywhere
+  ? Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => `http://${a!.address}:${port}`)
+  : [];
+const here = everywhere || config.HOST === 'localhost' ? 'localhost' : config.HOST;
+const base = lan[0] ?? `http://${here.includes(':') ? `[${here}]` : here}:${port}`;
+// The scoreboard's QR code first, the banner last: nothing scrolls it away (request logs are
+// warnings and errors only unless LOG_LEVEL asks for more).
 console.log('\n大屏二维码（手机扫码观看）:');
-qrcode.generate(`${base}/scoreboard/`, { small: true });
+qrcode.generate(`${base}/scoreboard/`, { small: true }, (qr) => {
+  console.log(qr);
+  console.log(
+    startBanner({
+      db: app.db,
+      custody: app.custody,
+      base,
+      addresses: [
+        { label: '本机', url: `http://localhost:${port}/scoreboard/` },
+        ...lan.map((u) => ({ label: '局域网', url: `${u}/scoreboard/` })),
+        ...(everywhere || here === 'localhost'
+          ? []
+          : [{ label: '地址', url: `${base}/scoreboard/` }]),
+      ],
+      dataDir: resolve(config.DATA_DIR),
+      file: readFestival(config.FIXTURE && resolve(config.FIXTURE)),
+      password,
+    }),
+  );
+});

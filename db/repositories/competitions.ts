@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { createHash } from 'node:crypto';
 import type { CompetitionFixture, FestivalFixture } from '../../server/protocol/fixture.ts';
+import type { Custody } from '../../server/services/custody.ts';
 import type { Db } from '../client.ts';
 import { competitions, contestants, festivals, officials } from '../schema.ts';
 
@@ -30,6 +31,20 @@ export function shortCodeOf(token: string): string {
   return `${out.slice(0, 5)}-${out.slice(5)}`;
 }
 
+/**
+ * The columns that keep an official's login: the token's SHA-256 (lookups), the token sealed
+ * under the server secret (printing the card again) and the short code's HMAC under it.
+ * Every place that gives an official a token stores it through this.
+ */
+export function credentialsOf(custody: Custody, token: string) {
+  const tokenHash = hashToken(token);
+  return {
+    tokenHash,
+    tokenSealed: custody.seal(token, tokenHash),
+    shortCodeHash: custody.shortCodeKey(shortCodeOf(token)),
+  };
+}
+
 /** A typed short code, normalised: upper case, no separators, Crockford's look-alikes mapped (O→0, I/L→1). */
 export function normaliseShortCode(typed: string): string | null {
   const s = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
@@ -53,10 +68,16 @@ export function countCompetitions(db: Db): number {
 
 /**
  * Creates a competition with its contestants and officials from a validated fixture, in one
- * transaction, in festival `festivalId` (absent: a festival of its own). Tokens are stored as SHA-256 hashes.
+ * transaction, in festival `festivalId` (absent: a festival of its own). Tokens are kept as
+ * {@link credentialsOf} says: hashed, and sealed under the server secret.
  * @returns the new competition id. Throws on a duplicate slug (UNIQUE constraint).
  */
-export function insertCompetition(db: Db, f: CompetitionFixture, festivalId?: number): number {
+export function insertCompetition(
+  db: Db,
+  custody: Custody,
+  f: CompetitionFixture,
+  festivalId?: number,
+): number {
   const place = placementOf(f);
   return db.transaction((tx) => {
     const { id } = tx
@@ -89,8 +110,7 @@ export function insertCompetition(db: Db, f: CompetitionFixture, festivalId?: nu
         code: o.code,
         name: o.name,
         role: o.role,
-        tokenHash: hashToken(o.token),
-        shortCodeHash: hashToken(shortCodeOf(o.token)),
+        ...credentialsOf(custody, o.token),
         sheetsJson: JSON.stringify(o.sheets),
         recordsJson: JSON.stringify(o.records),
       })),
@@ -136,7 +156,7 @@ function placementOf(f: CompetitionFixture) {
  * Creates a festival and all its competitions (contestants, officials) in one transaction.
  * @returns the new competition ids in file order. Throws on a duplicate slug or token.
  */
-export function insertFestival(db: Db, f: FestivalFixture): number[] {
+export function insertFestival(db: Db, custody: Custody, f: FestivalFixture): number[] {
   return db.transaction((tx) => {
     const { id } = tx
       .insert(festivals)
@@ -150,7 +170,7 @@ export function insertFestival(db: Db, f: FestivalFixture): number[] {
       })
       .returning({ id: festivals.id })
       .get();
-    return f.competitions.map((c) => insertCompetition(tx as unknown as Db, c, id));
+    return f.competitions.map((c) => insertCompetition(tx as unknown as Db, custody, c, id));
   });
 }
 
@@ -189,22 +209,34 @@ export function listContestants(db: Db, competitionId: number) {
     .all();
 }
 
-/** The official a long token or a typed short code belongs to. */
+/** The official a full login token belongs to (by its SHA-256). Short codes are not tokens. */
 export function findOfficialByToken(db: Db, token: string) {
-  const byToken = db
+  return db
     .select()
     .from(officials)
     .where(eq(officials.tokenHash, hashToken(token)))
     .get();
-  if (byToken) return byToken;
-  const code = normaliseShortCode(token);
-  return code
-    ? db
-        .select()
-        .from(officials)
-        .where(eq(officials.shortCodeHash, hashToken(code)))
-        .get()
-    : undefined;
+}
+
+/**
+ * The official a typed short code belongs to: by its HMAC under the server secret, or, for a
+ * row made before sealing, by its plain SHA-256.
+ */
+export function findOfficialByShortCode(db: Db, custody: Custody, typed: string) {
+  const code = normaliseShortCode(typed);
+  if (!code) return undefined;
+  return (
+    db
+      .select()
+      .from(officials)
+      .where(eq(officials.shortCodeHash, custody.shortCodeKey(code)))
+      .get() ??
+    db
+      .select()
+      .from(officials)
+      .where(eq(officials.shortCodeHash, hashToken(code)))
+      .get()
+  );
 }
 
 /** The officials of a competition by id (for naming judges in logs and reviews). */

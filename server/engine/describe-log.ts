@@ -160,6 +160,7 @@ const ACTIONS: Record<string, { zh: string; en: string }> = {
   'official.edit': { zh: '修改工作人员', en: 'edit official' },
   'official.revoke': { zh: '停用登录码', en: 'revoke login' },
   'official.rotate': { zh: '更换登录码', en: 'replace login' },
+  'official.cards': { zh: '打印登录卡', en: 'print login cards' },
   'mark.rescore': { zh: '要求重新评分', en: 're-score requested' },
   'contestants.import': { zh: '导入选手名单', en: 'import contestants' },
   'contestants.draw': { zh: '抽签排序', en: 'draw running order' },

@@ -1,8 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { and, eq, gt } from 'drizzle-orm';
-import { findOfficialByToken, hashToken } from '../../db/repositories/competitions.ts';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import {
+  findOfficialByShortCode,
+  findOfficialByToken,
+  hashToken,
+  type OfficialRow,
+} from '../../db/repositories/competitions.ts';
 import { officials, sessions } from '../../db/schema.ts';
+import type { Custody } from '../services/custody.ts';
+import { LoginGuard } from '../services/flood-guard.ts';
 import type { JudgeIdentity } from '../services/mark-writer.ts';
 
 declare module 'fastify' {
@@ -14,15 +21,17 @@ declare module 'fastify' {
     requireOfficial(
       roles: JudgeIdentity['role'][],
     ): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /**
+     * The one failed-login budget per address of the whole server: the judge socket's hello,
+     * the password login and the short-code login all count against it.
+     */
+    loginGuard: LoginGuard;
   }
 }
 
-/** Looks a login token up (hashed) and returns who it belongs to, or null. */
-export function identify(
-  app: { db: Parameters<typeof findOfficialByToken>[0] },
-  token: string,
-): JudgeIdentity | null {
-  const o = findOfficialByToken(app.db, token) ?? officialBySession(app.db, token);
+type Db = Parameters<typeof findOfficialByToken>[0];
+
+function identityOf(o: OfficialRow | undefined): JudgeIdentity | null {
   if (!o || o.revoked) return null;
   return {
     officialId: o.id,
@@ -34,10 +43,31 @@ export function identify(
   };
 }
 
+/**
+ * Who a full login token or a session token belongs to (both looked up by their SHA-256), or
+ * null. A short code is neither: it is exchanged for a session at `POST /api/session`.
+ */
+export function identify(app: { db: Db }, token: string): JudgeIdentity | null {
+  return identityOf(findOfficialByToken(app.db, token) ?? officialBySession(app.db, token));
+}
+
+/**
+ * Who a short code typed by hand belongs to (7KQ2M-XD4PA, any case, look-alikes mapped), or
+ * null: for `POST /api/session {code}` and the judge tablet's hello. Callers count failures
+ * in {@link LoginGuard}.
+ */
+export function identifyShortCode(
+  app: { db: Db; custody: Custody },
+  typed: string,
+): JudgeIdentity | null {
+  return identityOf(findOfficialByShortCode(app.db, app.custody, typed));
+}
+
 /** Bearer-token authentication of officials for HTTP routes that write. */
 export default fp(
   async (app) => {
     app.decorateRequest('official', null);
+    app.decorate('loginGuard', new LoginGuard());
     app.decorate(
       'requireOfficial',
       (roles: JudgeIdentity['role'][]) => async (req: FastifyRequest, reply: FastifyReply) => {
@@ -58,8 +88,11 @@ export default fp(
   { name: 'auth', dependencies: ['db'] },
 );
 
-/** The official behind an unexpired password session, if the token is one. */
-function officialBySession(db: Parameters<typeof findOfficialByToken>[0], token: string) {
+/**
+ * The official behind an unexpired session, if the token is one. A session opened with a short
+ * code holds the official's token hash of that moment and ends when the token is rotated.
+ */
+function officialBySession(db: Db, token: string) {
   const row = db
     .select({ official: officials })
     .from(sessions)
@@ -68,6 +101,7 @@ function officialBySession(db: Parameters<typeof findOfficialByToken>[0], token:
       and(
         eq(sessions.tokenHash, hashToken(token)),
         gt(sessions.expiresAt, new Date().toISOString()),
+        or(isNull(sessions.credentialHash), eq(sessions.credentialHash, officials.tokenHash)),
       ),
     )
     .get();

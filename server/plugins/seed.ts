@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../../db/client.ts';
 import { countCompetitions, insertFestival } from '../../db/repositories/competitions.ts';
+import type { Custody } from '../services/custody.ts';
 
 /** Path of the default contest: the 2024 Gaoxin rider contest (SPEC.md). */
 export const DEFAULT_FIXTURE = join(
@@ -42,8 +43,8 @@ export function readFestival(file: string = DEFAULT_FIXTURE): FestivalFixture {
 }
 
 /** Loads the default fixture (or `file`) when the database holds no competition. @returns true if it loaded. */
-export function seedIfEmpty(db: Db, file: string = DEFAULT_FIXTURE): boolean {
+export function seedIfEmpty(db: Db, custody: Custody, file: string = DEFAULT_FIXTURE): boolean {
   if (countCompetitions(db) > 0) return false;
-  insertFestival(db, readFestival(file));
+  insertFestival(db, custody, readFestival(file));
   return true;
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import {
-  hashToken,
+  credentialsOf,
   insertFestivalOfOne,
   listContestants,
   officialsById,
@@ -18,6 +18,7 @@ import {
   recorderIssues,
 } from '../protocol/fixture.ts';
 import { MarkingScheme } from '../protocol/scheme.ts';
+import type { Custody } from './custody.ts';
 import type { LiveCompetition } from './live-competition.ts';
 
 /**
@@ -177,7 +178,12 @@ export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExp
  * with fresh revisions. Throws a readable Error when references in the file do not resolve.
  * @returns the new competition's slug and the officials' new tokens and short codes.
  */
-export function importCompetition(db: Db, data: CompetitionExport, slug = data.competition.slug) {
+export function importCompetition(
+  db: Db,
+  custody: Custody,
+  data: CompetitionExport,
+  slug = data.competition.slug,
+) {
   return db.transaction((tx) => {
     const c = data.competition;
     const festivalId = insertFestivalOfOne(tx as unknown as Db, { ...c, slug });
@@ -233,8 +239,7 @@ export function importCompetition(db: Db, data: CompetitionExport, slug = data.c
           code: o.code,
           name: o.name,
           role: o.role,
-          tokenHash: hashToken(token),
-          shortCodeHash: hashToken(shortCodeOf(token)),
+          ...credentialsOf(custody, token),
           sheetsJson: JSON.stringify(o.sheets),
           recordsJson: JSON.stringify(o.records),
         })

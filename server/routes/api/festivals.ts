@@ -132,7 +132,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const logins = f.competitions.map((c) =>
         c.officials.map((o) => ({ ...o, token: randomBytes(16).toString('hex') })),
       );
-      insertFestival(app.db, {
+      insertFestival(app.db, app.custody, {
         ...f,
         competitions: f.competitions.map((c, i) => ({ ...c, officials: logins[i]! })),
       });

@@ -4,7 +4,7 @@ import { officialsById } from '../../../db/repositories/competitions.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { hashToken, shortCodeOf } from '../../../db/repositories/competitions.ts';
+import { credentialsOf, shortCodeOf } from '../../../db/repositories/competitions.ts';
 import { auditLog, competitions, officials } from '../../../db/schema.ts';
 import { CompetitionInfo, OfficialRole } from '../../protocol/fixture.ts';
 import { SafeText } from '../../protocol/judge.ts';
@@ -130,7 +130,7 @@ const routes: FastifyPluginAsync = async (app) => {
         });
       let created: ReturnType<typeof importCompetition>;
       try {
-        created = importCompetition(app.db, body.data, slug);
+        created = importCompetition(app.db, app.custody, body.data, slug);
       } catch (err) {
         return reply
           .code(400)
@@ -198,8 +198,7 @@ const routes: FastifyPluginAsync = async (app) => {
         code: body.data.code,
         name: body.data.name,
         role: body.data.role,
-        tokenHash: hashToken(token),
-        shortCodeHash: hashToken(shortCodeOf(token)),
+        ...credentialsOf(app.custody, token),
         sheetsJson: JSON.stringify(body.data.sheets),
         recordsJson: JSON.stringify(body.data.records),
       })

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { hashToken } from '../../../db/repositories/competitions.ts';
 import { officials, sessions } from '../../../db/schema.ts';
+import { identifyShortCode } from '../../plugins/auth.ts';
 import { verifyOrganiserPassword } from '../../services/password.ts';
 
 /** How long a console session lasts. */
@@ -13,16 +14,28 @@ const Login = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
   password: z.string().min(1).max(200),
 });
+/** A short code as typed (7KQ2M-XD4PA; case, spaces and look-alikes are forgiven). */
+const CodeLogin = z.object({ code: z.string().min(10).max(40) });
+
+const RATE_LIMITED = { error: 'auth/rate_limited', message: '登录失败次数过多，请一分钟后再试' };
 
 /**
- * `POST /api/session {slug, password}` — the organiser logs in with the password (set by
- * ORGANISER_PASSWORD or printed once at first start) and gets a session token for that
- * competition, used as `Authorization: Bearer` like an official's token, valid 12 hours.
- * `DELETE /api/session` logs out. Login attempts are rate-limited.
+ * The one login endpoint, `POST /api/session`:
+ * - `{slug, password}` — the organiser's password (ORGANISER_PASSWORD, or the one printed at
+ *   first start) gives a session as that competition's organiser;
+ * - `{code}` — an official's short code (7KQ2M-XD4PA, from the card) gives a session as that
+ *   official; it ends when the official's token is rotated or revoked.
+ * Either answers `{token, expiresAt, role, code, name, competition}`; the session token is used
+ * as `Authorization: Bearer` like an official's token, valid 12 hours. Short codes are accepted
+ * nowhere else over HTTP. Failures count in the server's one failed-login budget per address
+ * (shared with the judge socket's hello): past it, 429. `DELETE /api/session` logs out.
  */
 const routes: FastifyPluginAsync = async (app) => {
-  /** Stores a new 12-hour session of `officialId` (as SHA-256) and drops expired ones. */
-  const openSession = (officialId: number) => {
+  /**
+   * Stores a new 12-hour session of `officialId` (as SHA-256) and drops expired ones. A session
+   * opened with a short code is bound to the official's current token hash.
+   */
+  const openSession = (officialId: number, credentialHash: string | null = null) => {
     const token = randomBytes(16).toString('hex');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
@@ -35,6 +48,7 @@ const routes: FastifyPluginAsync = async (app) => {
       .values({
         tokenHash: hashToken(token),
         officialId: officialId,
+        credentialHash,
         expiresAt,
         createdAt: now.toISOString(),
       })
@@ -44,14 +58,42 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/api/session',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
     async (req, reply) => {
-      const body = Login.safeParse(req.body);
-      if (!body.success)
-        return reply.code(400).send({ error: 'request/invalid', message: '请填写比赛和密码' });
-      const live = app.live.get(body.data.slug);
-      if (!live || !verifyOrganiserPassword(app.db, body.data.password))
+      const byPassword = Login.safeParse(req.body);
+      const byCode = byPassword.success ? null : CodeLogin.safeParse(req.body);
+      if (!byPassword.success && !byCode?.success)
+        return reply
+          .code(400)
+          .send({ error: 'request/invalid', message: '请填写比赛和密码，或登录码' });
+      const guard = app.loginGuard;
+      if (!guard.allowed(req.ip, Date.now())) return reply.code(429).send(RATE_LIMITED);
+
+      if (byCode?.success) {
+        const who = identifyShortCode(app, byCode.data.code);
+        const live = who ? app.live.byId(who.competitionId) : undefined;
+        if (!who || !live) {
+          guard.fail(req.ip, Date.now());
+          return reply
+            .code(401)
+            .send({ error: 'auth/unknown_code', message: '登录码无效或已停用，请核对后重试' });
+        }
+        const row = app.db.select().from(officials).where(eq(officials.id, who.officialId)).get()!;
+        return {
+          ...openSession(who.officialId, row.tokenHash),
+          role: who.role,
+          code: who.code,
+          name: who.name,
+          competition: live.slug,
+        };
+      }
+
+      const body = byPassword.data!;
+      const live = app.live.get(body.slug);
+      if (!live || !verifyOrganiserPassword(app.db, body.password)) {
+        guard.fail(req.ip, Date.now());
         return reply.code(401).send({ error: 'auth/bad_password', message: '密码不正确' });
+      }
       const organiser = app.db
         .select()
         .from(officials)
@@ -61,7 +103,13 @@ const routes: FastifyPluginAsync = async (app) => {
         return reply
           .code(409)
           .send({ error: 'auth/no_organiser', message: '本场比赛没有组委会账号' });
-      return { ...openSession(organiser.id), role: 'organiser' };
+      return {
+        ...openSession(organiser.id),
+        role: 'organiser',
+        code: organiser.code,
+        name: organiser.name,
+        competition: live.slug,
+      };
     },
   );
 

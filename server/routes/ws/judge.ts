@@ -8,10 +8,10 @@ import {
 } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { checkOrigin } from '../../plugins/origin.ts';
-import { identify } from '../../plugins/auth.ts';
+import { identify, identifyShortCode } from '../../plugins/auth.ts';
 import type { JudgeIdentity } from '../../services/mark-writer.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
-import { JUDGE_FRAMES, LoginGuard, TokenBucket } from '../../services/flood-guard.ts';
+import { JUDGE_FRAMES, TokenBucket } from '../../services/flood-guard.ts';
 
 /** A judge must say hello within this time, or the socket is closed. */
 export const HELLO_TIMEOUT_MS = 10_000;
@@ -19,12 +19,14 @@ export const HELLO_TIMEOUT_MS = 10_000;
 export const MAX_BAD_FRAMES = 20;
 
 /**
- * `GET /ws/judge` — the judge tablet's socket. First frame: `judge.hello` with the token;
+ * `GET /ws/judge` — the judge tablet's socket. First frame: `judge.hello` with the token (a
+ * full login token, a session token, or the short code typed on the tablet);
  * then `mark.submit` frames, each answered by `mark.ack` (after the commit) or `mark.reject`.
  * Every frame is parsed by zod; a bad one gets an `error` frame and changes nothing.
  */
 const routes: FastifyPluginAsync = async (app) => {
-  const logins = new LoginGuard();
+  // Failed hellos share the server's one failed-login budget with the HTTP logins.
+  const logins = app.loginGuard;
   app.get('/ws/judge', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
     const frames = new TokenBucket(JUDGE_FRAMES.perSecond, JUDGE_FRAMES.burst, Date.now());
     let judge: JudgeIdentity | null = null;
@@ -97,7 +99,8 @@ const routes: FastifyPluginAsync = async (app) => {
             socket.close(CloseCode.rateLimited, 'too many failed logins');
             return;
           }
-          const who = identify(app, parsed.token);
+          // A full token, a session, or the short code a judge typed on the tablet.
+          const who = identify(app, parsed.token) ?? identifyShortCode(app, parsed.token);
           live = who ? app.live.byId(who.competitionId) : undefined;
           if (!who || !live) {
             logins.fail(req.ip, Date.now());

@@ -1,0 +1,2 @@
+ALTER TABLE `officials` ADD `token_sealed` text;--> statement-breakpoint
+ALTER TABLE `sessions` ADD `credential_hash` text;

@@ -1,0 +1,124 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import {
+  hashToken,
+  listCompetitions,
+  listFestivals,
+  shortCodeOf,
+} from '../db/repositories/competitions.ts';
+import { officials } from '../db/schema.ts';
+import type { FestivalFixture } from './protocol/fixture.ts';
+import type { Custody } from './services/custody.ts';
+
+/** What the start says about the organiser's password (services/password.ts). */
+export type PasswordNews =
+  | { kind: 'generated'; password: string }
+  | { kind: 'set' | 'replaced' | 'unchanged' }
+  | { kind: 'kept' };
+
+export interface BannerInput {
+  db: Db;
+  custody: Custody;
+  /** Where tablets and consoles reach the server: `http://192.168.1.5:3000`. */
+  base: string;
+  /** Every address of the scoreboard to list (local first). */
+  addresses: { label: string; url: string }[];
+  dataDir: string;
+  /** The competition file the server was started with: its tokens, for rows made before sealing. */
+  file?: FestivalFixture;
+  password: PasswordNews;
+}
+
+/** `text` padded with spaces to `width` terminal columns (a CJK character takes two). */
+function padWide(text: string, width: number): string {
+  const used = [...text].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
+  return text + ' '.repeat(Math.max(1, width - used));
+}
+
+const ROLE = { organiser: '组委会', 'head-judge': '裁判长', judge: '裁判' } as const;
+
+/**
+ * The start banner, printed last (after the server listens and after the scoreboard's QR code)
+ * so request logs never scroll it away: the addresses, then for EVERY competition the
+ * organiser's and head judge's console links (`/console/#token=…`, which the console signs in
+ * with) and every judge's short code and tablet link, then the console and what happened to
+ * the organiser's password. A token comes from its seal (server/services/custody.ts) or, for a
+ * row made before sealing, from the file the server was started with when its hash matches;
+ * an official whose token is neither is named with what to do instead.
+ */
+export function startBanner(input: BannerInput): string {
+  const { db, custody, base } = input;
+  const fromFile = new Map(
+    (input.file?.competitions ?? []).flatMap((c) =>
+      c.officials.map((o) => [hashToken(o.token), o.token] as const),
+    ),
+  );
+  const lines = [
+    '',
+    '匠星 Jiangxing 已启动',
+    ...input.addresses.map((a) => `  ${padWide(a.label, 12)}${a.url}`),
+    `  ${padWide('数据目录', 12)}${input.dataDir}`,
+  ];
+  let foreignSeals = 0;
+  for (const c of listCompetitions(db)) {
+    const rows = db
+      .select()
+      .from(officials)
+      .where(eq(officials.competitionId, c.id))
+      .orderBy(asc(officials.code))
+      .all()
+      .filter((o) => !o.revoked);
+    if (!rows.length) continue;
+    lines.push('', `登录：${c.titleZh}（${c.slug}）`);
+    // The console's people first, then the judges.
+    const order = { organiser: 0, 'head-judge': 1, judge: 2 } as const;
+    rows.sort((a, b) => order[a.role] - order[b.role] || a.code.localeCompare(b.code));
+    for (const o of rows) {
+      const sealed = custody.unseal(o.tokenSealed, o.tokenHash);
+      if (!sealed && o.tokenSealed) foreignSeals++;
+      const token = sealed ?? fromFile.get(o.tokenHash) ?? null;
+      const who = `${o.code} ${o.name.padEnd(4, '　')}`;
+      if (o.role === 'judge')
+        lines.push(
+          token
+            ? `  平板    ${who} 登录码 ${shortCodeOf(token)}  ${base}/judge-tablet/#token=${token}`
+            : `  平板    ${who} （登录码无法再显示：请在控制台“裁判”页为其生成新登录码）`,
+        );
+      else
+        lines.push(
+          token
+            ? `  控制台  ${who} ${ROLE[o.role]}  ${base}/console/#token=${token}`
+            : `  控制台  ${who} ${ROLE[o.role]}  （登录码无法再显示：${o.role === 'organiser' ? '请用组委会密码登录控制台' : '请组委会在控制台为其生成新登录码'}）`,
+        );
+    }
+  }
+  for (const f of listFestivals(db)) {
+    const members = listCompetitions(db).filter((c) => c.festivalId === f.id);
+    if (members.length > 1)
+      lines.push(
+        '',
+        `  ${padWide('轮播大屏', 12)}${base}/scoreboard/?festival=${f.slug}（${f.titleZh}）`,
+      );
+  }
+  if (foreignSeals)
+    lines.push(
+      '',
+      `注意：${foreignSeals} 位工作人员的登录码是在另一个服务器密钥（server-secret.key）下保存的：`,
+      '  他们的登录卡不能再打印，手输的短登录码也不能用（二维码和登录链接仍可用）。',
+      '  请把原来的 server-secret.key 放回数据目录后重启，或在控制台为他们生成新登录码。',
+    );
+  lines.push('', `  ${padWide('控制台', 12)}${base}/console/`);
+  const p = input.password;
+  lines.push(
+    p.kind === 'generated'
+      ? `组委会控制台密码（首次启动生成，请记下；可用 ORGANISER_PASSWORD=新密码 重启更换）: ${p.password}`
+      : p.kind === 'set'
+        ? '组委会控制台密码：已按 ORGANISER_PASSWORD 设置。'
+        : p.kind === 'replaced'
+          ? '组委会控制台密码：已按 ORGANISER_PASSWORD 更换，旧密码从现在起无效，用旧密码登录的控制台已退出。'
+          : p.kind === 'unchanged'
+            ? '组委会控制台密码：与 ORGANISER_PASSWORD 相同，未更改。'
+            : '组委会控制台密码：首次启动时已显示（忘记了可用 ORGANISER_PASSWORD=新密码 重启更换）。',
+  );
+  return lines.join('\n');
+}
