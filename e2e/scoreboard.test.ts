@@ -362,12 +362,36 @@ describe('scoreboard', () => {
     expect(text).toContain('92.00');
     expect(await page.textContent('[data-bib="35"] [data-testid="row-total"]')).toBe('27.60');
 
-    // A fall off the bridge: the ticker says so in words.
+    // A fall off the bridge: the ticker says so in words, and says whose the number beside it
+    // is. The bridge is one of safe riding's four sub-stations; the score is the whole station's
+    // (a clean S-bend, 12.00), so the line names the station for it, not the bridge.
     const faller = byBib('12');
-    await mark(faller, 'bridge', { 'bridge-faults': {}, 'bridge-fell': true });
+    await mark(faller, 's-bend', { 's-bend-faults': {} });
+    const fell = await mark(faller, 'bridge', { 'bridge-faults': {}, 'bridge-fell': true });
+    expect(fell.stationScore).toBe('12.00');
+    const fallLine = /12号\s*\S+\s*·\s*单边桥\s*·\s*掉桥\s*·\s*安全骑行\s*12\.00/;
     await expect
-      .poll(async () => (await page.locator('[data-testid="ticker-item"]').first().textContent())!)
-      .toMatch(/12号\s*\S+.*单边桥.*掉桥.*0\.00/s);
+      .poll(
+        async () =>
+          (await page.locator('[data-testid="ticker-item"]').first().textContent())!.trim(),
+        { timeout: 5_000 },
+      )
+      .toMatch(fallLine);
+    // A station's own sheet needs no such label: the theory line above says just its score.
+    expect(
+      (await page.locator('[data-testid="ticker-item"]').nth(2).textContent())!.replace(
+        /\s+/g,
+        ' ',
+      ),
+    ).toMatch(/理论考试 · 92 · 92\.00$/);
+    const fallPhone = await openBoard(`?competition=${SLUG}`, PHONE);
+    await expect
+      .poll(
+        async () =>
+          (await fallPhone.page.locator('[data-testid="ticker-item"]').textContent())!.trim(),
+        { timeout: 5_000 },
+      )
+      .toMatch(fallLine);
 
     // A better theory score overtakes: bib 20 moves to rank 1, bib 35 to rank 2 — gliding on
     // one board, jumping on a board whose viewer asked for reduced motion.

@@ -42,7 +42,14 @@ export interface BoardEvent {
   sheet: { zh: string; en: string };
   /** What happened, in words: "碰桩×1 −2 · 掉桥" / "Cone touched×1 −2 · Fell off the bridge". */
   detail: { zh: string; en: string };
+  /** The published score of the whole station (`stationId`) after the mark. */
   score: string;
+  /**
+   * The station's label, set when the mark's sheet is one of its sub-stations (单边桥 within
+   * 安全骑行): `score` is then the whole station's, not the sheet's, and the ticker names the
+   * station beside it ("单边桥 · 掉桥 · 安全骑行 18.00"). Absent when the sheet is the station.
+   */
+  station?: { zh: string; en: string };
 }
 
 /**
