@@ -102,14 +102,26 @@ export async function buildApp(opts: AppOptions) {
   await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs });
   await app.register(authPlugin);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
-  app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status >= 500) req.log.error(err);
-    reply.code(status).send({
-      error: status >= 500 ? 'server/error' : 'request/invalid',
-      message: status >= 500 ? '服务器内部错误' : err.message,
-    });
-  });
+  app.setErrorHandler(
+    (err: { statusCode?: number; message: string; code?: unknown }, req, reply) => {
+      // The database refused to write (disk full, read-only, I/O error, busy): the transaction
+      // rolled back, nothing changed, and trying again later can work. Say so, as marks do.
+      if (isStorageError(err)) {
+        req.log.warn(err);
+        return reply.code(503).header('retry-after', '5').send({
+          error: 'server/storage_unavailable',
+          message: '服务器暂时无法保存（磁盘已满、只读或繁忙），本次操作未做任何更改，请稍后重试',
+          retryable: true,
+        });
+      }
+      const status = err.statusCode ?? 500;
+      if (status >= 500) req.log.error(err);
+      reply.code(status).send({
+        error: status >= 500 ? 'server/error' : 'request/invalid',
+        message: status >= 500 ? '服务器内部错误' : err.message,
+      });
+    },
+  );
   app.get('/healthz', async () => ({ ok: true, sockets: app.live.counts() }));
   await app.register(competitionsApi);
   await app.register(importsApi);
@@ -127,4 +139,12 @@ export async function buildApp(opts: AppOptions) {
   await app.register(judgeWs);
   await app.register(staticPlugin, { root: opts.distDir });
   return app;
+}
+
+/** SQLite result codes of a write the storage refused, after which nothing was changed. */
+const STORAGE_CODES = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL)/;
+
+/** Whether an error is the database refusing a write (better-sqlite3's SqliteError code). */
+export function isStorageError(err: { code?: unknown }): boolean {
+  return typeof err.code === 'string' && STORAGE_CODES.test(err.code);
 }
