@@ -196,6 +196,19 @@ const zh = {
         ? `已要求重评，已通知 ${n} 台平板`
         : '已要求重评（记入审计日志）；目前没有该项的平板在线',
     printSheet: '评分表',
+    // Re-score requests (`GET …/rescores`) and whose line a mark is.
+    rescores: '重评请求',
+    rescoresHint: '裁判长要求重评后，相关裁判为该选手提交新的评分即为已重评。',
+    rescoresEmpty: '暂无重评请求',
+    rescoresCount: (pending: number, total: number) => `${pending} 条未完成，共 ${total} 条`,
+    rescoreOpen: '未完成',
+    rescoreClosed: '已完成',
+    rescoreJudgeDone: '已重评',
+    rescoreJudgeWaiting: '待重评',
+    rescoreLine: '本项（单人评分）',
+    requestedBy: '提出人',
+    judges: '裁判',
+    owner: (who: string) => `${who} 的评分行`,
   },
 
   course: {
@@ -297,6 +310,16 @@ const zh = {
     save: '保存',
     noSheets: '未分配',
     printCard: '打印登录卡',
+    // Who records a panel's measurements (faults, times…): one judge of the panel per station.
+    recorder: '记录裁判',
+    records: '记录测量项',
+    recordsHint:
+      '评分组共同评分、又有测量项（扣分、计时等）的站点，由组内一名裁判记录测量项，其他裁判只评判分。每个站点只能有一名记录裁判。',
+    recordsOf: (list: string) => `记录裁判：${list}`,
+    recordedBy: (who: string) => `现由 ${who} 记录`,
+    recordsOffPanel: '需先勾选该站点的评分项目',
+    recordersMissing: (list: string) =>
+      `${list} 尚未指定记录裁判，该评分组的评分会被服务器退回。请在“修改评分项目”中为组内一名裁判勾选“记录测量项”。`,
   },
 
   cards: {
@@ -751,6 +774,19 @@ const en: Dict = {
         ? `Re-score asked: ${n} tablet(s) told`
         : 'Re-score asked (audited); no tablet of this sheet is online',
     printSheet: 'Score sheet',
+    rescores: 'Re-score requests',
+    rescoresHint:
+      'A request is answered once the judges concerned have marked the contestant again.',
+    rescoresEmpty: 'No re-score request yet',
+    rescoresCount: (pending, total) => `${pending} open of ${total}`,
+    rescoreOpen: 'open',
+    rescoreClosed: 'answered',
+    rescoreJudgeDone: 'marked again',
+    rescoreJudgeWaiting: 'waiting',
+    rescoreLine: 'the line (one judge)',
+    requestedBy: 'Asked by',
+    judges: 'Judges',
+    owner: (who) => `on ${who}’s line`,
   },
 
   course: {
@@ -851,6 +887,15 @@ const en: Dict = {
     save: 'Save',
     noSheets: 'none',
     printCard: 'Print the card',
+    recorder: 'Recorder',
+    records: 'Records the measurements',
+    recordsHint:
+      'Where a panel judges together and the station also measures (faults, times…), one judge of the panel records the measurements and the others give judgements only. One recorder per station.',
+    recordsOf: (list) => `Recorder: ${list}`,
+    recordedBy: (who) => `now recorded by ${who}`,
+    recordsOffPanel: 'Tick a sheet of this station first',
+    recordersMissing: (list) =>
+      `No recorder is named for ${list}: the server returns that panel’s marks. Under “Edit sheets”, tick “Records the measurements” for one judge of the panel.`,
   },
 
   cards: {

@@ -10,6 +10,8 @@ export interface Official {
   name: string;
   role: 'judge' | 'head-judge' | 'organiser';
   sheets: string[];
+  /** Panel stations whose measurements he records (absent from an older server: none). */
+  records: string[];
   revoked: boolean;
 }
 
@@ -28,6 +30,8 @@ export interface NewOfficial {
   name: string;
   role: Official['role'];
   sheets: string[];
+  /** Panel stations whose measurements he records. */
+  records?: string[];
 }
 export interface Created extends NewOfficial {
   token: string;
@@ -170,7 +174,7 @@ export class OfficialsState {
       return;
     }
     this.#error = null;
-    this.#list = r.data.officials;
+    this.#list = r.data.officials.map((o) => ({ ...o, records: o.records ?? [] }));
     // Every active judge is selected until the organiser chooses otherwise. The head judge's
     // card is opt-in: issuing it a new code would sign the head judge out of this console.
     if (!this.#selectionTouched)
@@ -227,19 +231,35 @@ export class OfficialsState {
     return r;
   }
 
-  /** Renames an official or gives other sheets (`PATCH …/officials/:code`); the list follows. */
+  /**
+   * Renames an official, gives other sheets or other panel stations to record
+   * (`PATCH …/officials/:code`); the list follows. A second recorder for a station, or one off
+   * its panel, is refused (400 `official/recorder`, the server's message).
+   */
   async update(
     api: Api,
     code: string,
-    patch: { name?: string; sheets?: string[] },
-  ): Promise<ApiResult<{ code: string; name: string; sheets: string[] }>> {
-    const r = await api.request<{ code: string; name: string; sheets: string[] }>(
-      api.competition(`/officials/${encodeURIComponent(code)}`),
-      { method: 'PATCH', json: patch },
-    );
+    patch: { name?: string; sheets?: string[]; records?: string[] },
+  ): Promise<ApiResult<{ code: string; name: string; sheets: string[]; records?: string[] }>> {
+    const r = await api.request<{
+      code: string;
+      name: string;
+      sheets: string[];
+      records?: string[];
+    }>(api.competition(`/officials/${encodeURIComponent(code)}`), {
+      method: 'PATCH',
+      json: patch,
+    });
     if (r.ok)
       this.#list = this.#list.map((o) =>
-        o.code === code ? { ...o, name: r.data.name, sheets: r.data.sheets } : o,
+        o.code === code
+          ? {
+              ...o,
+              name: r.data.name,
+              sheets: r.data.sheets,
+              records: r.data.records ?? patch.records ?? o.records,
+            }
+          : o,
       );
     return r;
   }

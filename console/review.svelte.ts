@@ -4,18 +4,21 @@ import type { Dict } from './i18n.ts';
 import type { MarkState } from './i18n.ts';
 import {
   markStates,
+  sortRescores,
   type JudgeStat,
   type JudgeStatsResponse,
   type LogMark,
   type MarksResponse,
+  type RescoreItem,
+  type RescoresResponse,
 } from './review.ts';
 
 /** Wait after the last live change before the log is fetched again (a burst fetches once). */
 export const REFRESH_DEBOUNCE_MS = 800;
 
 /**
- * The review screen's data: the whole marks log and the judges' deviations, fetched from the
- * server (and again when the live revision moves on while the screen is open), with the
+ * The review screen's data: the whole marks log, the judges' deviations and the re-score
+ * requests with who has answered them, fetched from the server (and again when the live revision moves on while the screen is open), with the
  * filters the head judge set. Writes (void, re-run) go through the confirmation dialog.
  */
 export class ReviewState {
@@ -25,6 +28,8 @@ export class ReviewState {
   #loading = $state.raw(false);
   #error = $state.raw<string | null>(null);
   #statsError = $state.raw<string | null>(null);
+  #rescores = $state.raw<RescoreItem[]>([]);
+  #rescoresError = $state.raw<string | null>(null);
   #contestantId = $state.raw<number | null>(null);
   #stationId = $state.raw<string | null>(null);
   #onlyFlagged = $state.raw(false);
@@ -57,6 +62,13 @@ export class ReviewState {
   }
   get statsError(): string | null {
     return this.#statsError;
+  }
+  /** The head judge's re-score requests, open ones first, newest first. */
+  get rescores(): RescoreItem[] {
+    return this.#rescores;
+  }
+  get rescoresError(): string | null {
+    return this.#rescoresError;
   }
 
   get contestantId(): number | null {
@@ -95,9 +107,10 @@ export class ReviewState {
   async load(api: Api): Promise<void> {
     const seq = ++this.#seq;
     this.#loading = true;
-    const [marks, stats] = await Promise.all([
+    const [marks, stats, rescores] = await Promise.all([
       api.request<MarksResponse>(api.competition('/marks')),
       api.request<JudgeStatsResponse>(api.competition('/judge-stats')),
+      api.request<RescoresResponse>(api.competition('/rescores')),
     ]);
     if (seq !== this.#seq) return;
     this.#loading = false;
@@ -112,6 +125,10 @@ export class ReviewState {
       this.#stats = stats.data.judges;
       this.#statsError = null;
     } else this.#statsError = failText(stats, this.#t);
+    if (rescores.ok) {
+      this.#rescores = sortRescores(rescores.data.requests);
+      this.#rescoresError = null;
+    } else this.#rescoresError = failText(rescores, this.#t);
   }
 
   /** Loads again shortly (the live revision moved on): a burst of marks fetches once. */
@@ -155,5 +172,7 @@ export class ReviewState {
     this.#loaded = false;
     this.#error = null;
     this.#statsError = null;
+    this.#rescores = [];
+    this.#rescoresError = null;
   }
 }

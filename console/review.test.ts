@@ -4,8 +4,11 @@ import {
   filterMarks,
   flaggedCells,
   markStates,
+  otherOwner,
+  sortRescores,
   type JudgeStat,
   type LogMark,
+  type RescoreItem,
 } from './review.ts';
 
 let nextId = 1;
@@ -105,5 +108,32 @@ describe('review log', () => {
     expect(
       deviationShares([stat('a', '+0.50'), stat('a', '-0.25'), stat('b', '0.00'), stat('b', '0')]),
     ).toEqual([1, 0.5, 0, 0]);
+  });
+});
+
+describe('owners and re-score requests', () => {
+  it('names a mark’s owner only when someone else wrote his line', () => {
+    const j08 = { code: 'J08', name: '程玉兰' };
+    expect(otherOwner(entry({ owner: j08 }))).toBeNull();
+    expect(otherOwner(entry({ owner: null }))).toBeNull();
+    expect(otherOwner(entry({}))).toBeNull();
+    expect(otherOwner(entry({ judge: { code: 'H01', name: '孔德胜' }, owner: j08 }))).toEqual(j08);
+  });
+
+  it('lists open requests first, newest first', () => {
+    const request = (id: number, pending: boolean): RescoreItem => ({
+      id,
+      contestantId: 1,
+      bib: '1',
+      name: '张三',
+      sheetId: 'packaging',
+      reason: '分歧过大',
+      by: { code: 'H01', name: '孔德胜' },
+      at: '2024-10-26T02:00:00.000Z',
+      judges: [],
+      pending,
+    });
+    const list = [request(1, true), request(2, false), request(3, true), request(4, false)];
+    expect(sortRescores(list).map((r) => r.id)).toEqual([3, 1, 4, 2]);
   });
 });

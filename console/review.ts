@@ -15,7 +15,13 @@ export interface LogMark {
   sheetId: string | null;
   stationId: string | null;
   attempt: number;
+  /** Who wrote it. */
   judge: { code: string; name: string };
+  /**
+   * Whose line it is: the judge on a panel sheet; null for a sheet one judge fills (the line
+   * itself) and for voids and re-runs. Absent from an older server.
+   */
+  owner?: { code: string; name: string } | null;
   /** As stored: faults `{id: count}`, veto/check booleans, time ms, judgement/imported milli-points. */
   values: Record<string, unknown>;
   reason: string | null;
@@ -137,4 +143,41 @@ export function deviationShares(stats: readonly JudgeStat[]): number[] {
     const m = max.get(s.criterionId) ?? 0;
     return m > 0 ? (Math.abs(Number(s.meanDeviation)) || 0) / m : 0;
   });
+}
+
+/** The owner of a mark's line when someone else wrote it (e.g. the head judge), else null. */
+export function otherOwner(m: LogMark): { code: string; name: string } | null {
+  return m.owner && m.owner.code !== m.judge.code ? m.owner : null;
+}
+
+/** `GET /api/competitions/:slug/rescores`: one judge asked, and whether he has marked again. */
+export interface RescoreJudge {
+  /** Code and name; both empty for the one line of a sheet one judge fills. */
+  official: { code: string; name: string };
+  done: boolean;
+}
+
+/** One re-score request the head judge made, with each judge's answer. */
+export interface RescoreItem {
+  id: number;
+  contestantId: number;
+  bib: string;
+  name: string;
+  sheetId: string;
+  reason: string;
+  by: { code: string; name: string };
+  /** Server time (ISO 8601). */
+  at: string;
+  judges: RescoreJudge[];
+  /** Some judge has not marked the line again yet. */
+  pending: boolean;
+}
+
+export interface RescoresResponse {
+  requests: RescoreItem[];
+}
+
+/** The requests as the review lists them: open ones first, newest first within each. */
+export function sortRescores(list: readonly RescoreItem[]): RescoreItem[] {
+  return [...list].sort((a, b) => Number(b.pending) - Number(a.pending) || b.id - a.id);
 }
