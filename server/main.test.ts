@@ -21,15 +21,22 @@ afterEach(() => {
 /** Starts `server/main.ts` as the real process and waits until it prints its address. */
 async function startProcess(
   dataDir: string,
-): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
+  env: Record<string, string | undefined> = { LOG_LEVEL: 'warn' },
+): Promise<{
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+  /** Everything the process printed so far (stdout and stderr). */
+  output: () => string;
+}> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`no address printed:\n${out}`)), 20_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -41,7 +48,7 @@ async function startProcess(
     });
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   });
-  return { child, url, exited };
+  return { child, url, exited, output: () => out };
 }
 
 describe('the server process', () => {
@@ -283,4 +290,84 @@ describe('starting twice', () => {
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   }, 60_000);
+});
+
+describe('the start', () => {
+  /** Waits until the banner's last line (the organiser's password) has been printed. */
+  const banner = async (p: Awaited<ReturnType<typeof startProcess>>) => {
+    for (let i = 0; i < 200 && !/组委会控制台密码.*\n/.test(p.output()); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    return p.output();
+  };
+  const login = (url: string, password: string) =>
+    fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'gaoxin-2024', password }),
+    });
+
+  it('prints the console links of the organiser and head judge last, keeps request logs quiet, and ORGANISER_PASSWORD at any start replaces the password', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jx-start-'));
+    dirs.push(dataDir);
+    // No LOG_LEVEL: the default is quiet.
+    const first = await startProcess(dataDir, {
+      LOG_LEVEL: undefined,
+      ORGANISER_PASSWORD: 'first-password-2024',
+    });
+    const printed = await banner(first);
+    for (const code of ['O01', 'H01'])
+      expect(printed).toContain(`${first.url}/console/#token=${tokenOf(fixture, code)}`);
+    expect(printed).toContain(
+      `登录码 AJ40N-4G7AS  ${first.url}/judge-tablet/#token=${tokenOf(fixture, 'J01')}`,
+    );
+    expect(printed).toContain('已按 ORGANISER_PASSWORD 设置');
+    // The link's token is what the console signs in with.
+    const me = await fetch(`${first.url}/api/me`, {
+      headers: { authorization: `Bearer ${tokenOf(fixture, 'H01')}` },
+    });
+    expect(await me.json()).toMatchObject({ role: 'head-judge' });
+    expect((await login(first.url, 'first-password-2024')).status).toBe(200);
+    const oldSession = (
+      (await (await login(first.url, 'first-password-2024')).json()) as {
+        token: string;
+      }
+    ).token;
+    for (let i = 0; i < 5; i++) await fetch(`${first.url}/api/competitions/gaoxin-2024/standings`);
+    await new Promise((r) => setTimeout(r, 300));
+    // Requests are not logged: the banner is still the last thing on the screen.
+    expect(first.output()).not.toContain('incoming request');
+    expect(first.output().trimEnd().split('\n').at(-1)).toContain('组委会控制台密码');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = await startProcess(dataDir, {
+      LOG_LEVEL: undefined,
+      ORGANISER_PASSWORD: 'second-password-2024',
+    });
+    expect(await banner(second)).toContain('已按 ORGANISER_PASSWORD 更换');
+    expect((await login(second.url, 'second-password-2024')).status).toBe(200);
+    expect((await login(second.url, 'first-password-2024')).status).toBe(401);
+    // The old password's sessions end with it.
+    expect(
+      (
+        await fetch(`${second.url}/api/me`, {
+          headers: { authorization: `Bearer ${oldSession}` },
+        })
+      ).status,
+    ).toBe(401);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    // The same password again changes nothing; LOG_LEVEL=info logs requests.
+    const third = await startProcess(dataDir, {
+      LOG_LEVEL: 'info',
+      ORGANISER_PASSWORD: 'second-password-2024',
+    });
+    expect(await banner(third)).toContain('与 ORGANISER_PASSWORD 相同，未更改');
+    expect((await login(third.url, 'second-password-2024')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(third.output()).toContain('incoming request');
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+  }, 90_000);
 });
