@@ -1,7 +1,7 @@
 import type { FestivalSummary, Placement } from '#protocol';
 import type { BoardState } from './board-state.svelte.ts';
 import type { Lang } from './i18n.ts';
-import { shortPlacement } from './placement.ts';
+import { placementMatters, shortPlacement } from './placement.ts';
 import { ROTATION_SECONDS } from './rotation.ts';
 
 /** One competition the board follows: its slug and its live state (one socket each). */
@@ -25,6 +25,8 @@ export class BoardSet {
   /** Wall-clock ms when the list was set: the rotation's first slot starts then. */
   #shownAt = $state.raw(0);
   #error = $state.raw<string | null>(null);
+  /** Where every competition the server lists sits (`GET /api/competitions`); null until read. */
+  #listed = $state.raw<Placement[] | null>(null);
 
   constructor(rotating: boolean) {
     this.rotating = rotating;
@@ -71,6 +73,22 @@ export class BoardSet {
     );
     this.#shownAt = opts.now ?? Date.now();
     this.#error = null;
+  }
+
+  /** The competitions the server lists: what a festival's shape (events, groups, rounds) is read from. */
+  know(listed: Placement[]): void {
+    this.#listed = listed;
+  }
+
+  /**
+   * Whether the board says where a competition sits ("网约送餐员 · 青年组 · 决赛"): only when its
+   * festival has several events, groups or rounds (see {@link placementMatters}).
+   */
+  placed(p: Placement): boolean {
+    return placementMatters(
+      p,
+      this.#listed ?? this.#festival?.competitions.map((c) => c.placement) ?? null,
+    );
   }
 
   fail(message: string): void {

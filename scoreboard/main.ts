@@ -48,10 +48,16 @@ async function main(): Promise<void> {
     },
   });
 
+  // The competitions the server lists say whether the festival has more than this one to
+  // place it among (a contest of one shows no "公开组 · 决赛").
+  const listed = listCompetitions().then((list) => {
+    set.know(list.map((c) => c.placement));
+    return list;
+  });
   if (!set.rotating) {
     const board = new BoardState();
     set.show([{ slug: query.start ?? '', board }]);
-    follow(query.start ?? (await firstCompetition()), board, lang);
+    follow(query.start ?? (await firstCompetition(listed, set)), board, lang);
     return;
   }
   const festival = query.festival ? await loadFestival(query.festival) : null;
@@ -164,21 +170,32 @@ async function shareAddress(param: string | null): Promise<string | null> {
   return own;
 }
 
-/** Slug of the first competition the server lists; retries until the server answers. */
-async function firstCompetition(): Promise<string> {
+/** The competitions the server lists (`GET /api/competitions`); retries until the server answers. */
+async function listCompetitions(): Promise<CompetitionSummary[]> {
   for (;;) {
     try {
       const res = await fetch('/api/competitions', { cache: 'no-store' });
-      if (res.ok) {
-        const body = (await res.json()) as { competitions: CompetitionSummary[] };
-        const first = body.competitions[0];
-        if (first) return first.slug;
-      }
+      if (res.ok)
+        return ((await res.json()) as { competitions: CompetitionSummary[] }).competitions;
     } catch {
       // Not reachable yet (venue Wi-Fi); try again.
     }
     await new Promise((r) => setTimeout(r, LIST_RETRY_MS));
   }
+}
+
+/** Slug of the first competition the server lists (`listed`, asked again until there is one). */
+async function firstCompetition(
+  listed: Promise<CompetitionSummary[]>,
+  set: BoardSet,
+): Promise<string> {
+  let list = await listed;
+  while (!list[0]) {
+    await new Promise((r) => setTimeout(r, LIST_RETRY_MS));
+    list = await listCompetitions();
+    set.know(list.map((c) => c.placement));
+  }
+  return list[0].slug;
 }
 
 /**

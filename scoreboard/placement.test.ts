@@ -1,6 +1,6 @@
 import type { Placement } from '#protocol';
 import { describe, expect, it } from 'vitest';
-import { placementLabel, placementParts, shortPlacement } from './placement.ts';
+import { placementLabel, placementMatters, placementParts, shortPlacement } from './placement.ts';
 
 const festival = {
   slug: 'city-festival-2025',
@@ -40,5 +40,29 @@ describe('shortPlacement', () => {
     expect(shortPlacement(ridersSenior, 'zh', all)).toBe('网约送餐员 · 中年组 · 决赛');
     expect(shortPlacement(ridersSenior, 'zh', [ridersYouth])).toBe('网约送餐员 · 中年组 · 决赛');
     expect(shortPlacement(ridersSenior, 'zh', [])).toBe('网约送餐员 · 决赛');
+  });
+});
+
+describe('placementMatters', () => {
+  const single = {
+    slug: 'gaoxin-2024',
+    title: { zh: '2024年高新区网约送餐员技能比赛', en: '2024 Gaoxin' },
+  };
+  const contest: Placement = { festival: single, event: riders, group: open, round: final };
+
+  it('says nothing for a festival of one event, one group and one round (the default contest)', () => {
+    expect(placementMatters(contest, [contest])).toBe(false);
+    // Other festivals on the same server do not count.
+    expect(placementMatters(contest, [contest, ...all])).toBe(false);
+    expect(placementMatters(contest, [])).toBe(false);
+  });
+  it('places a competition among several events, groups or rounds', () => {
+    for (const p of all) expect(placementMatters(p, all)).toBe(true);
+    expect(placementMatters(ridersYouth, [ridersYouth, ridersSenior])).toBe(true);
+    expect(placementMatters(couriersFinal, [couriersPrelim, couriersFinal])).toBe(true);
+    expect(placementMatters(ridersYouth, [ridersYouth, couriersFinal])).toBe(true);
+  });
+  it('says nothing before the list is known', () => {
+    expect(placementMatters(ridersYouth, null)).toBe(false);
   });
 });

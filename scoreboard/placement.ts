@@ -17,6 +17,20 @@ export function placementParts(p: Placement, lang: Lang, title?: string): string
   return parts;
 }
 
+/**
+ * Whether a competition's placement is worth a line on the board: true when its festival has
+ * more than one event, group or round among `all` (the competitions the server lists). A
+ * contest of one — the default: one event, one group, one round — has nothing to be placed
+ * among, and its "公开组 · 决赛" would only puzzle the hall. Not known yet (`all` null): no line,
+ * rather than one that may vanish a moment later.
+ */
+export function placementMatters(p: Placement, all: readonly Placement[] | null): boolean {
+  if (!all) return false;
+  const mine = [p, ...all.filter((o) => o.festival.slug === p.festival.slug)];
+  const distinct = (key: (o: Placement) => string) => new Set(mine.map(key)).size > 1;
+  return distinct((o) => o.event.id) || distinct((o) => o.group.id) || distinct((o) => o.round.id);
+}
+
 /** {@link placementParts} in one line: "网约送餐员 · 青年组 · 决赛". */
 export function placementLabel(p: Placement, lang: Lang, title?: string): string {
   return placementParts(p, lang, title).join(PLACEMENT_SEP);
