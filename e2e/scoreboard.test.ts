@@ -310,6 +310,64 @@ async function openBoard(
 
 const liveState = (page: Page) => page.getAttribute('[data-testid="live-status"]', 'data-state');
 
+/**
+ * The projector's title is whole at 1920×1080: nothing cut off or hidden under an ellipsis
+ * (it wraps or shrinks instead), still large enough to read from 10 m. `testId` board-title-alt:
+ * the English title under the Chinese one on a bilingual board.
+ */
+async function expectWholeTitle(
+  page: Page,
+  title: string,
+  testId = 'board-title',
+  minPx = 34,
+): Promise<void> {
+  const h1 = page.locator(`[data-testid="${testId}"]`);
+  expect((await h1.textContent())!.trim()).toBe(title);
+  const box = await h1.evaluate((e) => {
+    const s = getComputedStyle(e);
+    return {
+      scrollWidth: e.scrollWidth,
+      clientWidth: e.clientWidth,
+      scrollHeight: e.scrollHeight,
+      clientHeight: e.clientHeight,
+      textOverflow: s.textOverflow,
+      fontSize: parseFloat(s.fontSize),
+    };
+  });
+  expect(box.scrollWidth, JSON.stringify(box)).toBeLessThanOrEqual(box.clientWidth);
+  expect(box.scrollHeight, JSON.stringify(box)).toBeLessThanOrEqual(box.clientHeight);
+  expect(box.textOverflow).not.toBe('ellipsis');
+  expect(box.fontSize).toBeGreaterThanOrEqual(minPx);
+}
+
+/** The address printed beside the QR code is the one the code holds, and it is shown whole. */
+async function expectShareCaption(page: Page): Promise<void> {
+  const text = await page.getAttribute('[data-testid="board-qr"]', 'data-text');
+  const caption = page.locator('[data-testid="share-url"]');
+  expect((await caption.textContent())!.trim()).toBe(text);
+  const box = await caption.evaluate((e) => ({
+    scrollWidth: e.scrollWidth,
+    clientWidth: e.clientWidth,
+    scrollHeight: e.scrollHeight,
+    clientHeight: e.clientHeight,
+  }));
+  expect(box.scrollWidth, JSON.stringify(box)).toBeLessThanOrEqual(box.clientWidth);
+  expect(box.scrollHeight, JSON.stringify(box)).toBeLessThanOrEqual(box.clientHeight);
+}
+
+/** Waits until the board has read the competitions list (where its festival's shape comes from). */
+async function festivalKnown(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      performance
+        .getEntriesByType('resource')
+        .some((e) => new URL(e.name).pathname === '/api/competitions'),
+    null,
+    { timeout: 3_000 },
+  );
+  await page.waitForTimeout(200);
+}
+
 beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
@@ -427,6 +485,29 @@ describe('scoreboard', () => {
     ]);
     expect(await page.locator('[data-bib="20"] .glow').count()).toBe(1);
     await expectBoardEqualsServer(page, (rows) => rows.slice(0, 15));
+  });
+
+  it('shows the whole title and the address its QR code holds, with no placement in a contest of one', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const { page } = await openBoard(`?competition=${SLUG}&page=1&lang=${lang}${SHARE}`);
+      await page.waitForSelector('[data-testid="board-qr"][data-ready="true"]');
+      await expectWholeTitle(page, server.fixture.competition.title[lang]);
+      // What people type is what phones scan.
+      await expectShareCaption(page);
+      expect(await page.getAttribute('[data-testid="board-qr"]', 'data-text')).toBe(
+        `http://jiangxing.lan:3000/scoreboard/?competition=${SLUG}&lang=${lang}`,
+      );
+      // One event, one group, one round: "公开组 · 决赛" would say nothing.
+      await festivalKnown(page);
+      expect(await page.locator('[data-testid="placement"]').count()).toBe(0);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(ARTIFACTS, `board-title-${lang}.png`) });
+
+      const phone = await openBoard(`?competition=${SLUG}&lang=${lang}`, PHONE);
+      await festivalKnown(phone.page);
+      expect(await phone.page.locator('[data-testid="placement"]').count()).toBe(0);
+      await phone.page.screenshot({ path: join(ARTIFACTS, `board-phone-title-${lang}.png`) });
+    }
   });
 
   it('reloaded mid-contest, shows the same standings as the server and stays live', async () => {
@@ -677,6 +758,10 @@ describe('scoreboard', () => {
       `${info.lanUrls[0] ?? server.url}/scoreboard/?competition=${SLUG}&lang=both`,
     );
     expect(await page.locator('[data-testid="board-qr"] path').count()).toBe(1);
+    await expectShareCaption(page);
+    // Both titles whole: the English one under the Chinese one.
+    await expectWholeTitle(page, server.fixture.competition.title.zh);
+    await expectWholeTitle(page, server.fixture.competition.title.en, 'board-title-alt', 22);
     // Nothing from the internet: every request went to this server (or is inline).
     expect(requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'))).toEqual([]);
     await page.waitForTimeout(500);
@@ -811,6 +896,8 @@ describe('scoreboard', () => {
 
     await shot.page.waitForTimeout(500);
     await shot.page.screenshot({ path: join(ARTIFACTS, 'board-frozen.png') });
+    await expectWholeTitle(shot.page, server.fixture.competition.title.zh);
+    await expectShareCaption(shot.page);
     await phone.page.screenshot({ path: join(ARTIFACTS, 'board-phone-frozen.png') });
 
     // Unfrozen, the board catches up with what the freeze held back (from its revision) …
@@ -892,6 +979,7 @@ describe('scoreboard', () => {
       if (k === 20) {
         await page.waitForTimeout(1_200);
         await page.screenshot({ path: join(ARTIFACTS, 'board-reveal.png') });
+        await expectWholeTitle(page, server.fixture.competition.title.zh);
         await expect.poll(() => phone.page.locator('[data-testid="board-row"]').count()).toBe(20);
         expect(await phone.page.textContent('[data-testid="reveal-pending"]')).toContain(
           `第 1–${n - 20} 名待揭晓`,
@@ -953,6 +1041,8 @@ describe('scoreboard', () => {
     await shot.page.waitForSelector('[data-testid="official-stamp"]');
     await shot.page.waitForTimeout(800);
     await shot.page.screenshot({ path: join(ARTIFACTS, 'board-official.png') });
+    await expectWholeTitle(shot.page, server.fixture.competition.title.zh);
+    await expectShareCaption(shot.page);
     const phone = await openBoard(`?competition=${SLUG}`, PHONE);
     await phone.page.waitForSelector('[data-testid="official-stamp"]');
     await phone.page.screenshot({ path: join(ARTIFACTS, 'board-phone-official.png') });
