@@ -70,7 +70,10 @@ export class Api {
   }
 
   async request<T>(path: string, opts: RequestOptions = {}): Promise<ApiResult<T>> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    // No token (a login call): no Authorization header at all, rather than an empty one.
+    const headers: Record<string, string> = this.token
+      ? { authorization: `Bearer ${this.token}` }
+      : {};
     let body: BodyInit | undefined;
     if (opts.json !== undefined) {
       headers['content-type'] = 'application/json';

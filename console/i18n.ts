@@ -61,19 +61,19 @@ const zh = {
 
   login: {
     title: '组委会 / 裁判长登录',
-    hint: '粘贴组委会或裁判长登录卡上的登录码（一串字母和数字），也可以粘贴登录链接。',
+    hint: '输入登录卡上的登录码（如 7KQ2M-XD4PA），或粘贴完整登录码、登录链接。',
     placeholder: '登录码',
     submit: '登录',
     checking: '正在登录…',
     empty: '请输入登录码',
     invalid: '登录码无效或已停用，请核对后重试',
     judgeToken: '裁判登录码请在评分平板上使用',
-    shortCode: '这是评分平板用的短登录码。控制台请粘贴完整登录码或登录链接。',
     noCompetition: '这个登录码不属于任何比赛',
     revoked: '登录已失效（登录码被停用或更换），请重新登录',
     byCode: '登录码',
     byPassword: '组委会密码',
-    passwordHint: '组委会也可以用服务器首次启动时设置或显示的密码登录。',
+    passwordHint:
+      '组委会也可以用密码登录：服务器首次启动时显示，或启动时用 ORGANISER_PASSWORD 设置。',
     passwordPlaceholder: '密码',
     emptyPassword: '请输入密码',
   },
@@ -267,7 +267,7 @@ const zh = {
 
   judges: {
     title: '裁判与登录码',
-    hint: '登录码只在生成时显示一次。要打印登录卡，请先为裁判生成新登录码（旧卡随即失效）。',
+    hint: '登录卡可随时重新打印，登录码不变，正在评分的平板不受影响。登录卡丢失时，为该裁判生成新登录码：旧卡立即失效，只有他的平板会被退出。',
     code: '编号',
     role: '角色',
     sheets: '评分项目',
@@ -280,12 +280,12 @@ const zh = {
     revokeTitle: (name: string) => `停用 ${name} 的登录码？`,
     revokeBody: '该登录码立即失效，正在使用的平板会被退出。之后可再生成新登录码恢复使用。',
     rotateTitle: (name: string) => `为 ${name} 生成新登录码？`,
-    rotateBody:
-      '旧登录码和旧登录卡立即失效，正在使用的平板会被退出。新登录码只显示这一次，请打印新卡。',
+    rotateBody: '旧登录码和旧登录卡立即失效，他正在使用的平板会被退出。请打印新卡。',
     cardReady: '可打印',
     cardNeedsToken: '需生成新码',
     newToken: (name: string) => `${name} 的新登录码`,
-    newTokenHint: '只显示这一次。裁判可用平板扫描二维码，或在平板登录页输入登录码。可打印登录卡。',
+    newTokenHint:
+      '裁判可用平板扫描二维码，或在平板登录页输入登录码。可打印登录卡（以后也可重新打印）。',
     shortCode: '登录码',
     longCode: '完整登录码（控制台和登录链接用）',
     printCards: (n: number) => `打印登录卡（${n}）`,
@@ -295,7 +295,7 @@ const zh = {
     none: '没有工作人员',
     add: '添加裁判',
     addTitle: '添加工作人员',
-    addHint: '添加后会生成登录码（只显示一次），可直接打印登录卡。',
+    addHint: '添加后会生成登录码，可直接打印登录卡。',
     codeHint: '2–8 位大写字母或数字，如 J11',
     namePlaceholder: '姓名',
     create: '添加并生成登录码',
@@ -328,13 +328,15 @@ const zh = {
     print: '打印',
     rotateAndPrint: (n: number) => `生成新登录码并打印（${n} 张）`,
     rotateAllTitle: (n: number) => `为 ${n} 位裁判生成新登录码？`,
-    rotateAllBody: '这些裁判的旧登录码和旧登录卡立即失效。生成后将打开打印。',
+    rotateAllBody:
+      '这些裁判的旧登录码和旧登录卡立即失效，他们正在使用的平板会被退出。生成后将打开打印。',
     scan: '用平板相机扫码登录',
     code: '登录码',
     typeIt: '或在平板登录页输入',
-    consoleCode: '控制台登录码',
     stations: '评分项目',
-    needsToken: '请先生成新登录码',
+    needsToken: '登录码无法再显示，需生成新登录码',
+    unrecoverable: (who: string) =>
+      `${who} 的登录码是在服务器开始保存登录码之前生成的（或服务器密钥已更换），无法再显示：这些登录卡只能用新登录码打印，旧卡随即失效，他们的平板会被退出。其余登录卡直接打印，登录码不变。`,
     baseUrl: '平板访问地址',
     loopback: '这是本机地址，平板打不开。请填写本机的局域网地址（服务器启动时会显示）。',
     lanFilled: '已填入本机的局域网地址，平板需连接同一网络。',
@@ -641,21 +643,19 @@ const en: Dict = {
 
   login: {
     title: 'Organiser / head judge sign-in',
-    hint: 'Paste the login code from the organiser’s or head judge’s card (letters and digits), or the login link.',
+    hint: 'Type the login code from your card (like 7KQ2M-XD4PA), or paste the full code or the login link.',
     placeholder: 'Login code',
     submit: 'Sign in',
     checking: 'Signing in…',
     empty: 'Please enter the login code',
     invalid: 'Unknown or revoked login code',
     judgeToken: 'Judge login codes are for the judge tablet',
-    shortCode:
-      'That is the judge tablet’s short code. In the console, paste the full login code or the login link.',
     noCompetition: 'This login code belongs to no competition',
     revoked: 'Your login stopped working (revoked or replaced). Please sign in again.',
     byCode: 'Login code',
     byPassword: 'Organiser password',
     passwordHint:
-      'The organiser can also sign in with the password set or shown when the server first started.',
+      'The organiser can also sign in with the password: shown at the server’s first start, or set with ORGANISER_PASSWORD at a start.',
     passwordPlaceholder: 'Password',
     emptyPassword: 'Please enter the password',
   },
@@ -842,7 +842,7 @@ const en: Dict = {
 
   judges: {
     title: 'Judges and login codes',
-    hint: 'A login code is shown only when it is made. To print cards, issue new codes first (the old cards stop working).',
+    hint: 'Cards can be printed again at any time with the same codes; tablets that are scoring are not affected. When a card is lost, issue that judge a new code: the old card stops at once and only his tablets are signed out.',
     code: 'Code',
     role: 'Role',
     sheets: 'Sheets',
@@ -857,12 +857,12 @@ const en: Dict = {
       'The code stops working at once and tablets using it are signed out. Issue a new code to restore access.',
     rotateTitle: (name) => `Issue a new login code for ${name}?`,
     rotateBody:
-      'The old code and card stop working at once. The new code is shown only this once: print the new card.',
+      'The old code and card stop working at once and his tablets are signed out. Print the new card.',
     cardReady: 'Ready to print',
     cardNeedsToken: 'Needs a new code',
     newToken: (name) => `New login code for ${name}`,
     newTokenHint:
-      'Shown only this once. The judge scans the QR code with the tablet or types the login code on its sign-in screen. Print the card.',
+      'The judge scans the QR code with the tablet or types the login code on its sign-in screen. Print the card (now or later).',
     shortCode: 'Login code',
     longCode: 'Full code (for the console and login links)',
     printCards: (n) => `Print login cards (${n})`,
@@ -872,7 +872,7 @@ const en: Dict = {
     none: 'No officials',
     add: 'Add judge',
     addTitle: 'Add an official',
-    addHint: 'A login code is made at once (shown only this once) and the card can be printed.',
+    addHint: 'A login code is made at once and the card can be printed.',
     codeHint: '2–8 capital letters or digits, e.g. J11',
     namePlaceholder: 'Name',
     create: 'Add and make a login code',
@@ -904,13 +904,15 @@ const en: Dict = {
     print: 'Print',
     rotateAndPrint: (n) => `Issue new codes and print (${n})`,
     rotateAllTitle: (n) => `Issue new login codes for ${n} official(s)?`,
-    rotateAllBody: 'Their old codes and cards stop working at once. Printing opens afterwards.',
+    rotateAllBody:
+      'Their old codes and cards stop working at once and their tablets are signed out. Printing opens afterwards.',
     scan: 'Scan with the tablet camera to sign in',
     code: 'Login code',
     typeIt: 'or type it on the tablet',
-    consoleCode: 'Console code',
     stations: 'Sheets',
-    needsToken: 'Issue a new login code first',
+    needsToken: 'This code cannot be shown again: issue a new one',
+    unrecoverable: (who) =>
+      `The login codes of ${who} were made before the server kept codes for printing (or its secret was replaced) and cannot be shown again: these cards print only with new codes, which stop the old cards and sign their tablets out. Every other card prints with its current code.`,
     baseUrl: 'Address tablets use',
     loopback:
       'This address only works on this computer: enter its LAN address (the server prints it at start).',

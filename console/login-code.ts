@@ -11,11 +11,20 @@ export function extractToken(input: string): string {
 
 /**
  * True when what was typed has the shape of a card's short code ("7KQ2M-XD4PA": 10 letters
- * and digits). Short codes sign in on the judge tablet only; the console's HTTP calls take the
- * full code, so the console says so instead of "unknown code". No full code is that short.
+ * and digits). The console exchanges a short code for a session (`POST /api/session {code}`);
+ * HTTP calls take only full codes and session tokens. No full code is that short.
  */
 export function isShortCode(input: string): boolean {
   return /^[0-9A-Za-z]{10}$/.test(input.trim().replace(/[\s-]/g, ''));
+}
+
+/**
+ * The login code a console link carries in its fragment (`/console/#token=…`, as the server's
+ * start prints it), or null. The fragment never reaches the server's logs.
+ */
+export function tokenInHash(hash: string): string | null {
+  const m = /^#(?:.*&)?token=([0-9a-fA-F]{32,128})(?:&|$)/.exec(hash);
+  return m ? m[1]!.toLowerCase() : null;
 }
 
 /** The login link a card's QR code holds: the judge tablet with the token in the fragment. */

@@ -13,6 +13,20 @@ export interface Official {
   /** Panel stations whose measurements he records (absent from an older server: none). */
   records: string[];
   revoked: boolean;
+  /** The server can show his login code again, for printing (absent from an older server). */
+  printable?: boolean;
+}
+
+/**
+ * `GET …/officials/cards`: one official's card as the server prints it, the same code every
+ * time; `token` is null when revoked, or when the code cannot be shown again (`unrecoverable`:
+ * made before codes were kept for printing): that card is printed only with a new code.
+ */
+export interface Card {
+  code: string;
+  status: 'printable' | 'revoked' | 'unrecoverable';
+  token: string | null;
+  shortCode: string | null;
 }
 
 /** `POST …/officials/:code/rotate`: the new token, shown once. */
@@ -22,6 +36,8 @@ export interface Rotated {
   /** What a judge types on the tablet's sign-in screen ("7KQ2M-XD4PA"). */
   shortCode: string;
   loginPath: string;
+  /** How many of his open tablets the new code logged out. */
+  loggedOut?: number;
 }
 
 /** `POST …/officials`: a new official, and its login code shown once. */
@@ -54,8 +70,9 @@ function readIssued(): Map<string, Issued> {
 }
 
 /**
- * The organiser's officials: the list, the login codes issued in this session (the server
- * keeps only hashes, so a card can carry a code only when it was issued here), which cards
+ * The organiser's officials: the list, their login codes for printing (the server shows each
+ * official's code again, `GET …/officials/cards`, except for codes made before it kept them:
+ * those are reprinted only with a new code; codes issued in this tab are kept too), which cards
  * to print, and the address tablets open (what the cards' QR codes link to). Revoke and
  * rotate go through the confirmation dialog.
  */
@@ -65,6 +82,9 @@ export class OfficialsState {
   #error = $state.raw<string | null>(null);
   /** code → login code issued in this session. */
   #issued = new SvelteMap<string, Issued>(readIssued());
+  /** code → login code the server printed (`GET …/officials/cards`), in memory only. */
+  #printable = new SvelteMap<string, Issued>();
+  #cardsLoaded = $state.raw(false);
   /** Codes whose cards are to be printed. */
   #selected = new SvelteSet<string>();
   #lastIssued = $state.raw<({ code: string; name: string } & Issued) | null>(null);
@@ -96,11 +116,19 @@ export class OfficialsState {
     return this.#lastIssued;
   }
   tokenOf(code: string): string | null {
-    return this.#issued.get(code)?.token ?? null;
+    return this.issuedOf(code)?.token ?? null;
   }
-  /** The login code issued in this session for `code`, with its short code. */
+  /** The login code of `code` for his card: as the server printed it, or as issued in this tab. */
   issuedOf(code: string): Issued | null {
-    return this.#issued.get(code) ?? null;
+    return this.#printable.get(code) ?? this.#issued.get(code) ?? null;
+  }
+  /** Whether `code`'s card can be printed without a new code. */
+  canPrint(code: string): boolean {
+    const o = this.#list.find((x) => x.code === code);
+    return !!o && !o.revoked && (!!o.printable || !!this.issuedOf(code));
+  }
+  get cardsLoaded(): boolean {
+    return this.#cardsLoaded;
   }
 
   /** The address tablets open: the cards' and the issued code's QR links start with it. */
@@ -147,7 +175,7 @@ export class OfficialsState {
   }
   /** Selected card holders whose card cannot carry a code yet. */
   get selectedWithoutToken(): Official[] {
-    return this.selected.filter((o) => !this.#issued.has(o.code) || o.revoked);
+    return this.selected.filter((o) => !this.issuedOf(o.code) || o.revoked);
   }
 
   toggle(code: string, on: boolean): void {
@@ -175,8 +203,8 @@ export class OfficialsState {
     }
     this.#error = null;
     this.#list = r.data.officials.map((o) => ({ ...o, records: o.records ?? [] }));
-    // Every active judge is selected until the organiser chooses otherwise. The head judge's
-    // card is opt-in: issuing it a new code would sign the head judge out of this console.
+    // Every active judge is selected until the organiser chooses otherwise; the head judge's
+    // card is opt-in.
     if (!this.#selectionTouched)
       for (const o of this.cardHolders)
         if (o.role === 'judge' && !o.revoked) this.#selected.add(o.code);
@@ -193,11 +221,28 @@ export class OfficialsState {
       api.competition(`/officials/${encodeURIComponent(code)}/rotate`),
       { json: {} },
     );
-    if (r.ok)
-      this.#remember(code, {
+    if (r.ok) {
+      const issued = {
         token: r.data.token,
         shortCode: typeof r.data.shortCode === 'string' ? r.data.shortCode : null,
-      });
+      };
+      this.#remember(code, issued);
+      if (this.#cardsLoaded) this.#printable.set(code, issued);
+    }
+    return r;
+  }
+
+  /**
+   * Fetches every official's login code for printing (`GET …/officials/cards`): the same codes
+   * every time, nobody rotated, no tablet logged out.
+   */
+  async loadCards(api: Api): Promise<ApiResult<{ cards: Card[] }>> {
+    const r = await api.request<{ cards: Card[] }>(api.competition('/officials/cards'));
+    this.#cardsLoaded = true;
+    if (!r.ok) return r;
+    this.#printable.clear();
+    for (const c of r.data.cards)
+      if (c.token) this.#printable.set(c.code, { token: c.token, shortCode: c.shortCode });
     return r;
   }
 
@@ -300,6 +345,8 @@ export class OfficialsState {
     this.#loaded = false;
     this.#error = null;
     this.#issued.clear();
+    this.#printable.clear();
+    this.#cardsLoaded = false;
     this.#selected.clear();
     this.#lastIssued = null;
     this.#selectionTouched = false;

@@ -1,7 +1,7 @@
 import type { CompetitionsResponse } from '#protocol';
 import { Api, failText } from './api.ts';
 import type { Dict, Role } from './i18n.ts';
-import { extractToken, isShortCode } from './login-code.ts';
+import { extractToken, isShortCode, tokenInHash } from './login-code.ts';
 
 /** sessionStorage: the login lasts as long as the tab, and is not shared with other tabs. */
 export const TOKEN_KEY = 'jx.console.token';
@@ -21,6 +21,14 @@ function store(token: string | null): void {
   } catch {
     // Private mode: the login lasts until the page is reloaded.
   }
+}
+
+/** Ends a session on the server (a judge's short code exchanged here by mistake). */
+function endSession(token: string): void {
+  void fetch('/api/session', {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${token}` },
+  }).catch(() => {});
 }
 
 /** `GET /api/me`: who a login code or password session belongs to. */
@@ -84,27 +92,47 @@ export class Session {
     return this.#role === 'head-judge';
   }
 
-  /** Signs in again with the token kept in this tab, if any. */
+  /**
+   * Signs in with the login link the page was opened with (`/console/#token=…`, printed by the
+   * server at start), taking the code out of the address bar first; otherwise again with the
+   * token kept in this tab, if any.
+   */
   async restore(): Promise<void> {
+    const fromLink = tokenInHash(location.hash);
+    if (fromLink) {
+      history.replaceState(null, '', location.pathname + location.search);
+      await this.login(fromLink);
+      return;
+    }
     const token = readStored();
     if (token) await this.login(token);
   }
 
-  /** Checks a login code with the server; on success keeps it for this tab. */
+  /**
+   * Checks a login code with the server; on success keeps it for this tab. A short code from a
+   * card (7KQ2M-XD4PA) is first exchanged for a session (`POST /api/session {code}`).
+   */
   async login(input: string): Promise<boolean> {
-    const token = extractToken(input);
+    let token = extractToken(input);
     if (!token) {
       this.#error = this.#t.login.empty;
-      return false;
-    }
-    if (isShortCode(input)) {
-      this.#error = this.#t.login.shortCode;
       return false;
     }
     this.#busy = true;
     this.#error = null;
     try {
+      if (isShortCode(input)) {
+        const r = await new Api('', '').request<{ token: string }>('/api/session', {
+          json: { code: input.trim() },
+        });
+        if (!r.ok) {
+          this.#error = r.status === 401 ? this.#t.login.invalid : failText(r, this.#t);
+          return false;
+        }
+        token = r.data.token;
+      }
       const found = await this.#identify(token);
+      if ('message' in found && isShortCode(input)) endSession(token);
       if ('message' in found) {
         this.#error = found.message;
         if (found.forget) store(null);

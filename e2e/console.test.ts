@@ -177,7 +177,7 @@ afterAll(async () => {
 });
 
 describe('organiser console', () => {
-  it('refuses a judge’s login code (and a tablet short code) with a clear message', async () => {
+  it('refuses a judge’s login code and short code with a clear message; the head judge’s short code and the start’s console link sign in', async () => {
     const page = await openPage('/console/');
     await byTestId(page, 'login-token-input').fill(token('J01'));
     await byTestId(page, 'login-submit').click();
@@ -186,11 +186,24 @@ describe('organiser console', () => {
     expect(await error.innerText()).toContain('裁判登录码请在评分平板上使用');
     expect(await byTestId(page, 'progress-overall').count()).toBe(0);
     expect(await page.evaluate(() => sessionStorage.getItem('jx.console.token'))).toBeNull();
-    // The short code on a judge's card signs in on the tablet only.
+    // A judge's short code is exchanged, then refused the same way: it belongs on the tablet.
+    await byTestId(page, 'login-token-input').fill(shortCodeOf(token('J01')).toLowerCase());
+    await byTestId(page, 'login-submit').click();
+    await expect.poll(() => error.innerText()).toContain('裁判登录码请在评分平板上使用');
+    expect(await byTestId(page, 'progress-overall').count()).toBe(0);
+    // The head judge types the short code from his card.
     await byTestId(page, 'login-token-input').fill(shortCodeOf(token('H01')));
     await byTestId(page, 'login-submit').click();
-    await expect.poll(() => error.innerText()).toContain('短登录码');
+    await byTestId(page, 'progress-overall').waitFor({ timeout: 15_000 });
+    expect(await byTestId(page, 'role-badge').getAttribute('data-role')).toBe('head-judge');
     await page.context().close();
+    // The organiser opens the console link the server printed at start; the code leaves the
+    // address bar at once.
+    const linked = await openPage(`/console/#token=${token('O01')}`);
+    await byTestId(linked, 'progress-overall').waitFor({ timeout: 15_000 });
+    expect(await byTestId(linked, 'role-badge').getAttribute('data-role')).toBe('organiser');
+    expect(linked.url()).not.toContain(token('O01'));
+    await linked.context().close();
   });
 
   it('signs in with the organiser’s code and fills the progress matrix live as judges mark', async () => {
@@ -497,7 +510,7 @@ describe('organiser console', () => {
     await head.selectOption('[data-testid="review-station"]', '');
   });
 
-  it('rotates a judge’s login code, prints cards with its short code and QR, and the short code signs in on the tablet', async () => {
+  it('rotates a judge’s login code, prints every card with its current code without logging a tablet out, reprints a code made before sealing only with a new one, and the short code signs in on the tablet', async () => {
     // The console runs on 127.0.0.1: the cards link to the server's LAN address when it has one.
     const info = (await (await fetch(`${server.url}/api/server-info`)).json()) as {
       lanUrls: string[];
@@ -530,10 +543,30 @@ describe('organiser console', () => {
     expect(renewed.welcome.type).toBe('judge.welcome');
     renewed.close();
 
+    // J03's code as a database from before sealing holds it: the server cannot show it again.
+    server.app.db.$client
+      .prepare(
+        "update officials set token_sealed = null where code = 'J03' and competition_id = (select id from competitions where slug = ?)",
+      )
+      .run(SLUG);
+
     await byTestId(org, 'print-cards').click();
     await byTestId(org, 'cards-view').waitFor();
     // Judges' cards by default (the head judge's can be ticked on the list).
     expect(await byTestId(org, 'login-card').count()).toBe(10);
+    // Printing changes no code: every card but J03's carries the code its tablet uses now.
+    await expect.poll(() => byTestId(org, 'login-card', { 'has-token': 'true' }).count()).toBe(9);
+    expect(
+      await byTestId(org, 'login-card', { code: 'J01' })
+        .locator('[data-testid="login-card-short-code"]')
+        .innerText(),
+    ).toBe(shortCodeOf(token('J01')));
+    const legacy = byTestId(org, 'login-card', { code: 'J03' });
+    expect(await legacy.getAttribute('data-has-token')).toBe('false');
+    expect(await byTestId(org, 'cards-unrecoverable').innerText()).toContain('J03');
+    // ... and logs no tablet out: the judges' sockets stay open, J03's too.
+    for (const code of ['J01', 'J03', 'J04', 'J05', 'J06', 'J07', 'J08', 'J09', 'J10'])
+      expect([code, judges.get(code)!.ws.readyState]).toEqual([code, judges.get(code)!.ws.OPEN]);
     const card = byTestId(org, 'login-card', { code: 'J02' });
     expect(await card.getAttribute('data-has-token')).toBe('true');
     expect(await card.locator('[data-testid="qr"]').getAttribute('data-text')).toBe(
@@ -546,7 +579,7 @@ describe('organiser console', () => {
     expect(await cardCode.innerText()).toBe(short);
     expect(await card.innerText()).toContain('登录码');
     expect(await card.innerText()).toContain('安全骑行 · S弯道');
-    expect(await byTestId(org, 'login-card', { 'has-token': 'false' }).count()).toBe(9);
+    expect(await byTestId(org, 'login-card', { 'has-token': 'false' }).count()).toBe(1);
     await org.screenshot({ path: join(ARTIFACTS, 'console-cards-pending.png') });
 
     // The judge types the card's short code on the tablet and gets the queue of the sheet.
@@ -557,16 +590,21 @@ describe('organiser console', () => {
     expect(await tablet.locator('header').innerText()).toContain('蒋国平');
     await tablet.context().close();
 
-    // "Issue new codes and print": the rest get codes, then the print dialog opens.
+    // "Issue new codes and print": J03 alone gets a new code, then the print dialog opens.
     await org.evaluate(() => {
       const w = window as unknown as { printed: number };
       w.printed = 0;
       window.print = () => void w.printed++;
     });
+    expect(await byTestId(org, 'cards-rotate-print').innerText()).toContain('1');
     await byTestId(org, 'cards-rotate-print').click();
     await confirm(org);
     await dialogClosed(org);
     await expect.poll(() => byTestId(org, 'login-card', { 'has-token': 'true' }).count()).toBe(10);
+    expect(await byTestId(org, 'cards-unrecoverable').count()).toBe(0);
+    // Only J03's tablet was logged out by his new code.
+    expect((await judges.get('J03')!.closed).code).toBe(4001);
+    expect(judges.get('J04')!.ws.readyState).toBe(judges.get('J04')!.ws.OPEN);
     expect(await byTestId(org, 'login-card-short-code').count()).toBe(10);
     await expect
       .poll(() => org.evaluate(() => (window as unknown as { printed: number }).printed))
@@ -780,13 +818,8 @@ describe('organiser console', () => {
         body: `${field[0]!.bib},89`,
       })
     ).json()) as { lines: { supersedes: number | null }[] };
-    // The cards test issued new codes to every judge: the proctor's is fetched anew.
-    const proctorCode = await api<{ token: string }>(
-      `/api/competitions/${SLUG}/officials/J01/rotate`,
-      'O01',
-      { method: 'POST' },
-    );
-    const proctor = await connectJudge(server.url.replace('http', 'ws'), proctorCode.body.token);
+    // Printing the cards rotated nobody: the proctor signs in with his own code still.
+    const proctor = await connectJudge(server.url.replace('http', 'ws'), token('J01'));
     const fix = await submitMark(proctor, {
       contestantId: field[0]!.id,
       sheetId: 'theory-exam',
