@@ -450,6 +450,12 @@ describe('scoreboard', () => {
         { timeout: 5_000 },
       )
       .toMatch(fallLine);
+    await page.waitForTimeout(400);
+    await page.screenshot({
+      path: join(ARTIFACTS, 'board-ticker-station.png'),
+      clip: { x: 0, y: 980, width: 1920, height: 100 },
+    });
+    await fallPhone.page.screenshot({ path: join(ARTIFACTS, 'board-phone-ticker-station.png') });
 
     // A better theory score overtakes: bib 20 moves to rank 1, bib 35 to rank 2 — gliding on
     // one board, jumping on a board whose viewer asked for reduced motion.
