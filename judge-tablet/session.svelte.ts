@@ -101,7 +101,7 @@ export interface Rejection {
  * cached welcome. `author` (code and name of whoever wrote it) is read when the server sends
  * it; `authorId` may be missing from a welcome cached by an older page.
  */
-type CachedMark = Omit<OwnMark, 'authorId'> & {
+type CachedMark = Omit<OwnMark, 'authorId' | 'author'> & {
   authorId?: number | null;
   author?: OfficialName;
   at?: number | null;
@@ -561,6 +561,12 @@ export class JudgeSession {
         this.#onVoided(m.notice);
         return;
       case 'judge.measurements':
+        // A push for a whole contestant × sheet replaces what the tablet holds for it (a void
+        // may have restored an older mark, or left none).
+        if (m.scope)
+          for (const [key, held] of this.#measurements)
+            if (held.contestantId === m.scope.contestantId && held.sheetId === m.scope.sheetId)
+              this.#measurements.delete(key);
         for (const item of m.items) this.#setMeasurement(item);
         this.#persistWelcome();
         return;

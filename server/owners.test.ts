@@ -192,6 +192,31 @@ describe('measurements on a panel come from its recorder', () => {
     ]);
   });
 
+  it("a void of the recorder's mark tells the panel what its measurements are now", async () => {
+    const [j08, j09, head] = [await judge('J08'), await judge('J09'), await judge('H01')];
+    const c = j08.welcome.contestants[1]!;
+    const recorded = ok(
+      await submitMark(j08, {
+        contestantId: c.id,
+        sheetId: 'emergency',
+        values: { 'emergency-handling': '2', 'emergency-steps': { 'missed-step': 1 } },
+      }),
+    );
+    await j09.next((m) => m.type === 'judge.measurements');
+    const from = j09.received.length;
+    const clientId = randomUUID();
+    head.send({ type: 'mark.void', clientId, markId: recorded.markId, reason: '记错选手' });
+    const pushed = await j09.next<Extract<JudgeServerMessage, { type: 'judge.measurements' }>>(
+      (m) => m.type === 'judge.measurements',
+      10_000,
+      from,
+    );
+    expect(pushed).toMatchObject({
+      items: [],
+      scope: { contestantId: c.id, sheetId: 'emergency' },
+    });
+  });
+
   it('refuses a competition file whose panel has measurements but no recorder, and an assignment naming a second one', async () => {
     const f = JSON.parse(readFileSync(ownersFixture(), 'utf8'));
     f.competition.slug = 'no-recorder';

@@ -17,7 +17,7 @@ declare module 'fastify' {
     official: JudgeIdentity | null;
   }
   interface FastifyInstance {
-    /** preHandler: the request must carry `Authorization: Bearer TOKEN` of an official with one of `roles`. */
+    /** onRequest hook: the request must carry `Authorization: Bearer TOKEN` of an official with one of `roles`. */
     requireOfficial(
       roles: JudgeIdentity['role'][],
     ): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -63,20 +63,72 @@ export function identifyShortCode(
   return identityOf(findOfficialByShortCode(app.db, app.custody, typed));
 }
 
-/** Bearer-token authentication of officials for HTTP routes that write. */
+/** What a request's `Authorization: Bearer …` says, checked against the failed-auth budget. */
+export type BearerCheck =
+  | { status: 'none' }
+  | { status: 'wait'; waitMs: number }
+  | { status: 'refused' }
+  | { status: 'ok'; who: JudgeIdentity };
+
+/**
+ * Checks a presented Bearer credential (a login token or a session token) against the one
+ * failed-auth budget of the server ({@link LoginGuard}): a wrong one counts as a failure of
+ * the address; past the budget only one credential per address is checked every few seconds
+ * (`wait` for the others, unchecked). No header: `none` (a public request).
+ */
+export function checkBearer(
+  app: { db: Db; loginGuard: LoginGuard },
+  header: string | undefined,
+  address: string,
+  now = Date.now(),
+): BearerCheck {
+  if (!header) return { status: 'none' };
+  const admitted = app.loginGuard.admit(address, now);
+  if (!admitted.check) return { status: 'wait', waitMs: admitted.waitMs };
+  const m = /^Bearer ([0-9a-f]{32,128})$/.exec(header);
+  const who = m ? identify(app, m[1]!) : null;
+  if (who) return { status: 'ok', who };
+  app.loginGuard.fail(address, now);
+  return { status: 'refused' };
+}
+
+/** Sends the answer to a credential that was refused or not checked (throttled). */
+export function refuseBearer(
+  reply: FastifyReply,
+  c: BearerCheck & { status: 'wait' | 'refused' | 'none' },
+) {
+  if (c.status === 'wait')
+    return reply
+      .code(429)
+      .header('retry-after', String(Math.ceil(c.waitMs / 1000)))
+      .send({ error: 'auth/throttled', message: '登录失败次数过多，请稍后再试' });
+  return reply
+    .code(401)
+    .send({ error: 'auth/required', message: '请先登录（登录码无效或已停用）' });
+}
+
+/**
+ * Bearer-token authentication of officials, run at `onRequest`: identity is checked before a
+ * byte of the body is read, so an anonymous upload costs nothing.
+ */
 export default fp(
   async (app) => {
     app.decorateRequest('official', null);
     app.decorate('loginGuard', new LoginGuard());
+    // Every request that presents a credential has it checked here, before its body is read,
+    // against the one failed-auth budget: staff routes, and the public ones that show staff
+    // more (standings, exports, festivals). A wrong or throttled credential is an error, never
+    // a silent fall-back to the public view.
+    app.addHook('onRequest', async (req, reply) => {
+      const c = checkBearer(app, req.headers.authorization, req.ip);
+      if (c.status === 'ok') req.official = c.who;
+      else if (c.status !== 'none') return refuseBearer(reply, c);
+    });
     app.decorate(
       'requireOfficial',
       (roles: JudgeIdentity['role'][]) => async (req: FastifyRequest, reply: FastifyReply) => {
-        const m = /^Bearer ([0-9a-f]{32,128})$/.exec(req.headers.authorization ?? '');
-        const who = m ? identify(app, m[1]!) : null;
-        if (!who)
-          return void (await reply
-            .code(401)
-            .send({ error: 'auth/required', message: '请先登录（登录码无效或已停用）' }));
+        const who = req.official;
+        if (!who) return void (await refuseBearer(reply, { status: 'none' }));
         if (!roles.includes(who.role))
           return void (await reply
             .code(403)

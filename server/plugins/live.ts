@@ -189,16 +189,20 @@ export default fp(
       if (row.kind === 'void') {
         const v = live.voidNotice(row.id);
         if (v) to(v.authorId, JSON.stringify({ type: 'judge.voided', notice: v.notice }));
-        return;
       }
-      const sheet = row.kind === 'mark' ? live.index.sheets.get(row.sheetId!) : undefined;
-      if (!sheet || sheet.judges === 1 || !(row.measures || row.rules === 1)) return;
+      // A recorder's mark, or a void (of a recorder's mark, maybe): the panel's read-only
+      // measurements may have changed.
+      const sheet = row.sheetId ? live.index.sheets.get(row.sheetId) : undefined;
+      const measuring = row.kind === 'void' || row.measures || row.rules === 1;
+      if (!sheet || sheet.judges === 1 || !measuring) return;
       const told = new Set<number>();
       for (const id of sockets.values()) {
         if (told.has(id) || id === row.officialId || !live.sheetsOf(id).has(sheet.id)) continue;
         told.add(id);
         const items = live.panelMeasurements(id, new Set([sheet.id]), row.contestantId);
-        if (items.length) to(id, JSON.stringify({ type: 'judge.measurements', items }));
+        const scope = { contestantId: row.contestantId, sheetId: sheet.id };
+        if (items.length || row.kind === 'void')
+          to(id, JSON.stringify({ type: 'judge.measurements', items, scope }));
       }
     };
     const alive = new WeakMap<WebSocket, boolean>();

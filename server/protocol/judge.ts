@@ -109,6 +109,7 @@ export interface OwnMark {
   createdAt: string;
   /** Who wrote it: this judge, or another official on a line this judge owns. */
   authorId: number;
+  author: OfficialName;
 }
 
 /** An official as a person reads him: code and name. */
@@ -247,6 +248,8 @@ export interface JudgeVoided {
 export interface JudgeMeasurements {
   type: 'judge.measurements';
   items: PanelMeasurement[];
+  /** When given, `items` are all the current measurements of this contestant × sheet. */
+  scope?: { contestantId: number; sheetId: string };
 }
 
 export type JudgeServerMessage =

@@ -49,9 +49,33 @@ export const BOARD_SOCKETS_PER_ADDRESS = 20;
 /** Failed logins allowed per remote address per minute. */
 export const LOGIN_FAILURES_PER_MINUTE = 10;
 
-/** Counts failed logins per address in a sliding minute. */
+/**
+ * Past the budget an address still gets one credential checked every this many ms, correct or
+ * not: a judge behind the same venue NAT as a guesser gets in after a short wait, while the
+ * guesser gets ten guesses a minute; the requests in between are refused unchecked, so the
+ * refusal says nothing about the credential (no oracle).
+ */
+export const THROTTLED_CHECK_MS = 6_000;
+
+/** Counts failed logins per address in a sliding minute: one budget for every credential path. */
 export class LoginGuard {
   readonly #failures = new Map<string, number[]>();
+  readonly #lastThrottledCheck = new Map<string, number>();
+
+  /**
+   * Whether a credential from `address` is checked now: always within the budget; past it,
+   * once per {@link THROTTLED_CHECK_MS} (else `wait` ms, to say in Retry-After).
+   */
+  admit(address: string, now: number): { check: true } | { check: false; waitMs: number } {
+    if (this.allowed(address, now)) return { check: true };
+    const last = this.#lastThrottledCheck.get(address) ?? -Infinity;
+    if (now - last >= THROTTLED_CHECK_MS) {
+      this.#lastThrottledCheck.set(address, now);
+      if (this.#lastThrottledCheck.size > 10_000) this.#lastThrottledCheck.clear();
+      return { check: true };
+    }
+    return { check: false, waitMs: THROTTLED_CHECK_MS - (now - last) };
+  }
 
   /** True while the address may still try. */
   allowed(address: string, now: number): boolean {

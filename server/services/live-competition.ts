@@ -508,6 +508,7 @@ export class LiveCompetition {
               values: m.values,
               createdAt: info.createdAt,
               authorId: m.judgeId,
+              author: this.officialName(m.judgeId),
             });
         }
     return out.sort((a, b) => a.markId - b.markId);

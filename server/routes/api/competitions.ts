@@ -3,7 +3,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
-import { identify } from '../../plugins/auth.ts';
 
 const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
 
@@ -32,8 +31,7 @@ const routes: FastifyPluginAsync = async (app) => {
     const live = p.success ? app.live.get(p.data.slug) : undefined;
     if (!live)
       return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
-    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const who = m ? identify(app, m[1]!) : null;
+    const who = req.official;
     const staff = !!who && who.competitionId === live.id && who.role !== 'judge';
     const view = staff ? live.snapshot() : live.publicSnapshot();
     const body: StandingsResponse = {

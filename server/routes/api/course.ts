@@ -34,7 +34,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/api/competitions/:slug/course',
-    { preHandler: staff, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } },
+    { onRequest: staff, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } },
     async (req, reply) => {
       const p = SlugParams.safeParse(req.params);
       const live = p.success ? app.live.get(p.data.slug) : undefined;
@@ -57,7 +57,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get('/api/competitions/:slug/judge-stats', { preHandler: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/judge-stats', { onRequest: staff }, async (req, reply) => {
     const live = ownCompetition(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     const people = officialsById(app.db, live.id);
@@ -75,14 +75,14 @@ const routes: FastifyPluginAsync = async (app) => {
   });
 
   /** The marking scheme, for staff screens that name sheets, criteria and attempts. */
-  app.get('/api/competitions/:slug/scheme', { preHandler: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/scheme', { onRequest: staff }, async (req, reply) => {
     const live = ownCompetition(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     return { scheme: live.index.scheme };
   });
 
   /** The whole marks log for the head judge's review, with who, when, why and what is current. */
-  app.get('/api/competitions/:slug/marks', { preHandler: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/marks', { onRequest: staff }, async (req, reply) => {
     const live = ownCompetition(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     const people = officialsById(app.db, live.id);
@@ -138,7 +138,7 @@ const routes: FastifyPluginAsync = async (app) => {
   /** Head judge: void a mark, or grant a re-run, over HTTP (same write path as the judge socket). */
   app.post(
     '/api/competitions/:slug/marks/:id/void',
-    { preHandler: app.requireOfficial(['head-judge']) },
+    { onRequest: app.requireOfficial(['head-judge']) },
     async (req, reply) => {
       const p = SlugParams.safeParse(req.params);
       const live = p.success ? app.live.get(p.data.slug) : undefined;
@@ -164,7 +164,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/api/competitions/:slug/reruns',
-    { preHandler: app.requireOfficial(['head-judge']) },
+    { onRequest: app.requireOfficial(['head-judge']) },
     async (req, reply) => {
       const p = SlugParams.safeParse(req.params);
       const live = p.success ? app.live.get(p.data.slug) : undefined;
@@ -195,7 +195,7 @@ const routes: FastifyPluginAsync = async (app) => {
    */
   app.post(
     '/api/competitions/:slug/rescore',
-    { preHandler: app.requireOfficial(['head-judge']) },
+    { onRequest: app.requireOfficial(['head-judge']) },
     async (req, reply) => {
       const live = ownCompetition(req);
       if (!live) return reply.code(404).send(NOT_FOUND);
@@ -257,7 +257,7 @@ const routes: FastifyPluginAsync = async (app) => {
   );
 
   /** Staff: every re-score request, with each judge of the sheet and whether he has answered. */
-  app.get('/api/competitions/:slug/rescores', { preHandler: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/rescores', { onRequest: staff }, async (req, reply) => {
     const live = ownCompetition(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     return {
@@ -268,7 +268,7 @@ const routes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.get('/api/competitions/:slug/audit', { preHandler: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/audit', { onRequest: staff }, async (req, reply) => {
     const live = ownCompetition(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     return {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { auditLog, officials } from '../../../db/schema.ts';
 import { listMarks } from '../../../db/repositories/marks.ts';
 import { officialsById } from '../../../db/repositories/competitions.ts';
-import { identify } from '../../plugins/auth.ts';
 import {
   auditCsv,
   contestantSheetPage,
@@ -32,13 +31,18 @@ const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/
  * their words (Chinese by default).
  */
 const routes: FastifyPluginAsync = async (app) => {
-  const resolve = (req: FastifyRequest): { live: LiveCompetition; staff: boolean } | null => {
+  const resolve = (
+    req: FastifyRequest,
+  ): { live: LiveCompetition; staff: boolean; judge: boolean } | null => {
     const p = SlugParams.safeParse(req.params);
     const live = p.success ? app.live.get(p.data.slug) : undefined;
     if (!live) return null;
-    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const who = m ? identify(app, m[1]!) : null;
-    return { live, staff: !!who && who.competitionId === live.id && who.role !== 'judge' };
+    const who = req.official;
+    return {
+      live,
+      staff: !!who && who.competitionId === live.id && who.role !== 'judge',
+      judge: !!who && who.role === 'judge',
+    };
   };
   const notFound = { error: 'competition/not_found', message: '没有这场比赛' };
   const attachment = (slug: string, ext: string) =>
@@ -154,9 +158,10 @@ const routes: FastifyPluginAsync = async (app) => {
     const r = resolve(req);
     if (!r) return reply.code(404).send(notFound);
     if (!r.staff)
-      return reply
-        .code(401)
-        .send({ error: 'auth/required', message: '审计日志仅限组委会和裁判长' });
+      return reply.code(r.judge ? 403 : 401).send({
+        error: r.judge ? 'auth/forbidden' : 'auth/required',
+        message: '审计日志仅限组委会和裁判长',
+      });
     const csv = auditCsv(r.live, logSource(r.live), exportLang(req.query));
     return reply
       .type('text/csv; charset=utf-8')

@@ -9,7 +9,6 @@ import {
 } from '../../../db/repositories/competitions.ts';
 import { FestivalFixture } from '../../protocol/fixture.ts';
 import { festivals } from '../../../db/schema.ts';
-import { identify } from '../../plugins/auth.ts';
 import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import {
   certificatesPage,
@@ -65,10 +64,7 @@ const routes: FastifyPluginAsync = async (app) => {
     const p = SlugParams.safeParse(req.params);
     return p.success ? app.live.get(p.data.slug) : undefined;
   };
-  const bearer = (req: FastifyRequest) => {
-    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    return m ? identify(app, m[1]!) : null;
-  };
+  const bearer = (req: FastifyRequest) => req.official;
   /**
    * Whether the request sees a competition live (staff view) rather than as the public: its
    * own organiser or head judge, as everywhere else (`/standings`, exports).
@@ -106,7 +102,7 @@ const routes: FastifyPluginAsync = async (app) => {
    */
   app.post(
     '/api/festivals',
-    { preHandler: organiser, bodyLimit: 64 * 1024 * 1024 },
+    { onRequest: organiser, bodyLimit: 64 * 1024 * 1024 },
     async (req, reply) => {
       const body = FestivalFixture.safeParse(req.body);
       if (!body.success)
@@ -223,13 +219,13 @@ const routes: FastifyPluginAsync = async (app) => {
     return live && req.official?.competitionId === live.id ? live : undefined;
   };
 
-  app.get('/api/competitions/:slug/advancement', { preHandler: staffOnly }, async (req, reply) => {
+  app.get('/api/competitions/:slug/advancement', { onRequest: staffOnly }, async (req, reply) => {
     const live = own(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     return previewAdvancement(app.live.all(), live);
   });
 
-  app.post('/api/competitions/:slug/advance', { preHandler: organiser }, async (req, reply) => {
+  app.post('/api/competitions/:slug/advance', { onRequest: organiser }, async (req, reply) => {
     const live = own(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     app.live.writer.flush();
@@ -243,7 +239,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/api/competitions/:slug/certificates.html',
-    { preHandler: staffOnly },
+    { onRequest: staffOnly },
     async (req, reply) => {
       const live = own(req);
       if (!live) return reply.code(404).send(NOT_FOUND);

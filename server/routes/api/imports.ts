@@ -89,7 +89,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.post(
     '/api/competitions/:slug/imports/:criterionId',
     {
-      preHandler: app.requireOfficial(['organiser', 'head-judge']),
+      onRequest: app.requireOfficial(['organiser', 'head-judge']),
       // The JSON form carries the file (at most MAX_IMPORT_BYTES, escaped) and its `seen` map.
       bodyLimit: 2 * MAX_IMPORT_BYTES,
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },

@@ -79,7 +79,7 @@ const routes: FastifyPluginAsync = async (app) => {
   /** The full JSON export: settings, scheme, contestants, officials (no tokens), the whole log, locks. */
   app.get(
     '/api/competitions/:slug/export.json',
-    { preHandler: app.requireOfficial(['organiser', 'head-judge']) },
+    { onRequest: app.requireOfficial(['organiser', 'head-judge']) },
     async (req, reply) => {
       const live = own(req);
       if (!live) return reply.code(404).send(NOT_FOUND);
@@ -96,7 +96,7 @@ const routes: FastifyPluginAsync = async (app) => {
    */
   app.post(
     '/api/competitions',
-    { preHandler: organiser, bodyLimit: 64 * 1024 * 1024 },
+    { onRequest: organiser, bodyLimit: 64 * 1024 * 1024 },
     async (req, reply) => {
       const q = z.object({ slug: SlugParams.shape.slug.optional() }).safeParse(req.query);
       // A full export, or a competition file like the default fixture (its tokens are not
@@ -141,7 +141,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.patch('/api/competitions/:slug', { preHandler: organiser }, async (req, reply) => {
+  app.patch('/api/competitions/:slug', { onRequest: organiser }, async (req, reply) => {
     const live = own(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     const body = Settings.safeParse(req.body);
@@ -167,7 +167,7 @@ const routes: FastifyPluginAsync = async (app) => {
     return { competition: live.summary };
   });
 
-  app.post('/api/competitions/:slug/officials', { preHandler: organiser }, async (req, reply) => {
+  app.post('/api/competitions/:slug/officials', { onRequest: organiser }, async (req, reply) => {
     const live = own(req);
     if (!live) return reply.code(404).send(NOT_FOUND);
     const body = NewOfficial.safeParse(req.body);
@@ -220,7 +220,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.patch(
     '/api/competitions/:slug/officials/:code',
-    { preHandler: organiser },
+    { onRequest: organiser },
     async (req, reply) => {
       const live = own(req);
       const p = CodeParams.safeParse(req.params);
@@ -260,9 +260,21 @@ const routes: FastifyPluginAsync = async (app) => {
         .run();
       audit(live, req.official!.officialId, 'official.edit', { code: target.code, ...body.data });
       live.setOfficials(officialsById(app.db, live.id).values());
-      // The judge's open tablets reconnect and get a welcome with the new sheets.
+      // The judge's open tablets reconnect and get a welcome with the new sheets; when the
+      // recorder of a panel changed, so do the tablets of that panel (who records, read-only).
+      const panelSheets = new Set(
+        [...(body.data.records ?? []), ...(JSON.parse(target.recordsJson) as string[])].flatMap(
+          (st) => live.index.stations.get(st)?.sheetIds ?? [],
+        ),
+      );
+      const recordersMoved =
+        body.data.records !== undefined && JSON.stringify(body.data.records) !== target.recordsJson;
       for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
-        if (officialId === target.id) ws.close(CloseCode.serverShutdown, 'assignment changed');
+        if (
+          officialId === target.id ||
+          (recordersMoved && [...live.sheetsOf(officialId)].some((s) => panelSheets.has(s)))
+        )
+          ws.close(CloseCode.serverShutdown, 'assignment changed');
       return {
         code: target.code,
         name: body.data.name ?? target.name,

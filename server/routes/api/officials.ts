@@ -44,7 +44,7 @@ const routes: FastifyPluginAsync = async (app) => {
       .orderBy(asc(officials.code))
       .all();
 
-  app.get('/api/competitions/:slug/officials', { preHandler: organiser }, async (req, reply) => {
+  app.get('/api/competitions/:slug/officials', { onRequest: organiser }, async (req, reply) => {
     const live = own(req.params, req.official!.competitionId);
     if (!live)
       return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
@@ -64,7 +64,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/api/competitions/:slug/officials/cards',
-    { preHandler: organiser, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+    { onRequest: organiser, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
     async (req, reply) => {
       const live = own(req.params, req.official!.competitionId);
       if (!live)
@@ -107,7 +107,7 @@ const routes: FastifyPluginAsync = async (app) => {
   for (const action of ['revoke', 'rotate'] as const)
     app.post(
       `/api/competitions/:slug/officials/:code/${action}`,
-      { preHandler: organiser, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+      { onRequest: organiser, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
       async (req, reply) => {
         const p = Params.safeParse(req.params);
         const body = Body.safeParse(req.body ?? {});

@@ -121,7 +121,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.post(
     '/api/session/switch',
     {
-      preHandler: app.requireOfficial(['organiser']),
+      onRequest: app.requireOfficial(['organiser']),
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
@@ -156,7 +156,7 @@ const routes: FastifyPluginAsync = async (app) => {
   /** Who a token or session belongs to: the console's first call after sign-in. */
   app.get(
     '/api/me',
-    { preHandler: app.requireOfficial(['organiser', 'head-judge', 'judge']) },
+    { onRequest: app.requireOfficial(['organiser', 'head-judge', 'judge']) },
     async (req) => {
       const who = req.official!;
       const live = app.live.byId(who.competitionId);

@@ -57,7 +57,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/api/competitions/:slug/contestants/import',
-    { preHandler: organiser, bodyLimit: MAX_FILE_BYTES },
+    { onRequest: organiser, bodyLimit: MAX_FILE_BYTES },
     async (req, reply) => {
       const live = competitionOf(req.params, req.official!.competitionId);
       if (!live) return reply.code(404).send(notFound);
@@ -115,7 +115,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post('/api/competitions/:slug/draw', { preHandler: organiser }, async (req, reply) => {
+  app.post('/api/competitions/:slug/draw', { onRequest: organiser }, async (req, reply) => {
     const live = competitionOf(req.params, req.official!.competitionId);
     if (!live) return reply.code(404).send(notFound);
     const body = z
@@ -159,7 +159,7 @@ const routes: FastifyPluginAsync = async (app) => {
     return { seed, order: order.map((bib, i) => ({ bib, drawOrder: i + 1 })) };
   });
 
-  app.get('/api/backup', { preHandler: organiser }, async (_req, reply) => {
+  app.get('/api/backup', { onRequest: organiser }, async (_req, reply) => {
     const dir = mkdtempSync(join(tmpdir(), 'jx-backup-'));
     const file = join(dir, 'jiangxing.db');
     // SQLite's online backup: a consistent snapshot while writers go on.
