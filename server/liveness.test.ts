@@ -153,3 +153,26 @@ describe('a board that connects while marks stream', () => {
     judges.forEach((j) => j.close());
   });
 });
+
+describe('one login on two devices', () => {
+  it('tells every device of the official how many are logged in', async () => {
+    server = await startTestServer();
+    const first = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    expect(await first.next((m) => m.type === 'judge.sessions')).toEqual({
+      type: 'judge.sessions',
+      count: 1,
+    });
+    const from = first.received.length;
+    const second = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    expect(await second.next((m) => m.type === 'judge.sessions')).toMatchObject({ count: 2 });
+    expect(await first.next((m) => m.type === 'judge.sessions', 5_000, from)).toMatchObject({
+      count: 2,
+    });
+    const after = first.received.length;
+    second.close();
+    expect(await first.next((m) => m.type === 'judge.sessions', 5_000, after)).toMatchObject({
+      count: 1,
+    });
+    first.close();
+  });
+});

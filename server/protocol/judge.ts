@@ -244,6 +244,15 @@ export interface JudgeVoided {
   notice: VoidNotice;
 }
 
+/**
+ * Pushed to every device of an official when one logs in or leaves with the same login:
+ * how many are logged in now (more than 1: the judge is told).
+ */
+export interface JudgeSessions {
+  type: 'judge.sessions';
+  count: number;
+}
+
 /** Pushed to a panel's other judges when its recorder commits measurements. */
 export interface JudgeMeasurements {
   type: 'judge.measurements';
@@ -261,4 +270,5 @@ export type JudgeServerMessage =
   | JudgeRescore
   | JudgeVoided
   | JudgeMeasurements
+  | JudgeSessions
   | { type: 'pong'; t?: number };

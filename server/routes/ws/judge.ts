@@ -27,6 +27,17 @@ export const MAX_BAD_FRAMES = 20;
 const routes: FastifyPluginAsync = async (app) => {
   // Failed hellos share the server's one failed-login budget with the HTTP logins.
   const logins = app.loginGuard;
+  /**
+   * Tells every device of an official how many are logged in with his login now, so a judge
+   * scoring on two tablets knows (the other one's marks are not his stale writes).
+   */
+  const tellSessions = (competitionId: number, officialId: number) => {
+    const mine = [...(app.live.judges.get(competitionId) ?? [])].filter(
+      ([ws, id]) => id === officialId && ws.readyState === ws.OPEN,
+    );
+    const frame = JSON.stringify({ type: 'judge.sessions', count: mine.length });
+    for (const [ws] of mine) ws.send(frame);
+  };
   app.get('/ws/judge', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
     const frames = new TokenBucket(JUDGE_FRAMES.perSecond, JUDGE_FRAMES.burst, Date.now());
     let judge: JudgeIdentity | null = null;
@@ -44,7 +55,10 @@ const routes: FastifyPluginAsync = async (app) => {
     socket.on('close', () => {
       clearTimeout(helloTimer);
       app.live.pending.delete(socket);
-      if (judge) app.live.judges.get(judge.competitionId)?.delete(socket);
+      if (judge) {
+        app.live.judges.get(judge.competitionId)?.delete(socket);
+        tellSessions(judge.competitionId, judge.officialId);
+      }
     });
 
     socket.on('message', async (data, isBinary) => {
@@ -142,6 +156,7 @@ const routes: FastifyPluginAsync = async (app) => {
             rescores: live.pendingRescores(judge.officialId, judge.sheets),
           };
           send(welcome);
+          tellSessions(who.competitionId, who.officialId);
           return;
         }
         case 'mark.submit':
