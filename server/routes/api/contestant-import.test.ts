@@ -111,3 +111,33 @@ describe('contestant import stores only what the file says', () => {
     expect((await upload(file)).status).toBe(409);
   });
 });
+
+describe('uploads are bounded before they are parsed', () => {
+  it('refuses an XLSX that unpacks to more than the limit (a zip bomb) and one that declares too many rows', async () => {
+    const bomb = new ExcelJS.Workbook();
+    const sheet = bomb.addWorksheet('选手');
+    sheet.addRow(['号码', '姓名']);
+    sheet.addRow(['1', 'x'.repeat(40 * 1024 * 1024)]);
+    const bombBytes = new Uint8Array(await bomb.xlsx.writeBuffer());
+    expect(bombBytes.length).toBeLessThan(2 * 1024 * 1024); // small on the wire
+    const before = stored();
+    const r = await upload(bombBytes, '', XLSX);
+    expect(r.status).toBe(413);
+    expect((r.body as unknown as { message: string }).message).toContain('解压后过大');
+    const tall = new ExcelJS.Workbook();
+    const t = tall.addWorksheet('选手');
+    t.addRow(['号码', '姓名']);
+    t.getCell('A200000').value = '9';
+    const tallRes = await upload(new Uint8Array(await tall.xlsx.writeBuffer()), '', XLSX);
+    expect(tallRes.status).toBe(413);
+    expect((tallRes.body as unknown as { message: string }).message).toContain('行数过多');
+    expect(stored()).toEqual(before);
+  });
+
+  it('refuses a CSV with more rows than the limit before parsing it', async () => {
+    const csv =
+      '号码,姓名\n' + Array.from({ length: 100_001 }, (_, i) => `${i + 1},选手`).join('\n');
+    const r = await upload(csv, '?dryRun=1');
+    expect(r.status).toBe(413);
+  });
+});

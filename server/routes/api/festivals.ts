@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { MAX_COMPETITION_FILE_BYTES } from '../../services/upload-bounds.ts';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
@@ -102,7 +103,7 @@ const routes: FastifyPluginAsync = async (app) => {
    */
   app.post(
     '/api/festivals',
-    { onRequest: organiser, bodyLimit: 64 * 1024 * 1024 },
+    { onRequest: organiser, bodyLimit: MAX_COMPETITION_FILE_BYTES },
     async (req, reply) => {
       const body = FestivalFixture.safeParse(req.body);
       if (!body.success)

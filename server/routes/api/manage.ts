@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { MAX_COMPETITION_FILE_BYTES } from '../../services/upload-bounds.ts';
 import { recorderIssues } from '../../protocol/fixture.ts';
 import { officialsById } from '../../../db/repositories/competitions.ts';
 import { and, eq, sql } from 'drizzle-orm';
@@ -96,7 +97,7 @@ const routes: FastifyPluginAsync = async (app) => {
    */
   app.post(
     '/api/competitions',
-    { onRequest: organiser, bodyLimit: 64 * 1024 * 1024 },
+    { onRequest: organiser, bodyLimit: MAX_COMPETITION_FILE_BYTES },
     async (req, reply) => {
       const q = z.object({ slug: SlugParams.shape.slug.optional() }).safeParse(req.query);
       // A full export, or a competition file like the default fixture (its tokens are not

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { checkTextRows, checkXlsxBounds } from '../../services/upload-bounds.ts';
 import { eq, sql } from 'drizzle-orm';
 import { randomInt } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -68,6 +69,12 @@ const routes: FastifyPluginAsync = async (app) => {
       const bytes = new Uint8Array(req.body);
       const isXlsx =
         req.headers['content-type']?.startsWith(XLSX) || (bytes[0] === 0x50 && bytes[1] === 0x4b);
+      // Bounded before parsing: a zip bomb or a million rows is refused in milliseconds.
+      const bounded = isXlsx
+        ? await checkXlsxBounds(bytes)
+        : checkTextRows(Buffer.from(bytes).toString('latin1'));
+      if (!bounded.ok)
+        return reply.code(413).send({ error: 'import/too_large', message: bounded.message });
       let read: ReturnType<typeof csvCells>;
       try {
         read = isXlsx ? { ok: true, records: await xlsxCells(bytes) } : csvCells(bytes);
