@@ -7,6 +7,7 @@ import {
   missingStations,
   orderRows,
   overallProgress,
+  progressPercent,
   stationCounts,
 } from './progress.ts';
 
@@ -86,5 +87,27 @@ describe('progress matrix', () => {
     expect(merged.map((r) => r.contestantId)).toEqual([1, 2, 7]);
     expect(merged[1]!.stations.a?.status).toBe('scored');
     expect(held[1]!.stations.a).toBeUndefined();
+  });
+});
+
+describe('progress percentage', () => {
+  it('never says 100 % while a line is open, nor 0 % once one is scored', () => {
+    expect(progressPercent(279, 280)).toBe('99.6');
+    expect(progressPercent(1999, 2000)).toBe('99.9');
+    expect(progressPercent(19999, 20000)).toBe('99.9');
+    expect(progressPercent(280, 280)).toBe('100');
+    expect(progressPercent(0, 280)).toBe('0');
+    expect(progressPercent(1, 280)).toBe('0.3');
+    expect(progressPercent(1, 20000)).toBe('0.1');
+    expect(progressPercent(0, 0)).toBe('0');
+  });
+
+  it('floors in between: whole percent, never rounded up', () => {
+    expect(progressPercent(188, 280)).toBe('67');
+    expect(progressPercent(2, 3)).toBe('66');
+    expect(progressPercent(277, 280)).toBe('98');
+    expect(progressPercent(278, 280)).toBe('99.2');
+    expect(progressPercent(3, 280)).toBe('1');
+    expect(progressPercent(140, 280)).toBe('50');
   });
 });

@@ -67,6 +67,21 @@ export function overallProgress(
   return { done, total, flagged };
 }
 
+/**
+ * The share of lines scored, in percent, as shown beside the progress bar: floored, so it
+ * never says 100 while a line is open (279 of 280 is "99.6", not "100"), and never 0 once one is
+ * scored. Whole percent in between; one decimal below 1 % and from 99 % on, where a whole
+ * number would hide the last (or first) lines.
+ */
+export function progressPercent(done: number, total: number): string {
+  if (total <= 0 || done <= 0) return '0';
+  if (done >= total) return '100';
+  const tenths = Math.floor((done * 1000) / total);
+  if (tenths >= 10 && tenths < 990) return String(Math.floor(tenths / 10));
+  const clamped = Math.min(999, Math.max(1, tenths));
+  return `${Math.floor(clamped / 10)}.${clamped % 10}`;
+}
+
 export type RowOrder = 'bib' | 'draw' | 'rank';
 
 const bibCollator = new Intl.Collator('en', { numeric: true });
