@@ -126,6 +126,13 @@ export function validateContestants(records: readonly CsvRecord[]): ImportPrevie
     else if (bibs.has(bib)) problems.push(`号码 ${bib} 与第 ${bibs.get(bib)} 行重复`);
     if (!name) problems.push('姓名为空');
     else if ([...name].length > 60) problems.push('姓名过长');
+    // Control characters (a tab, a line break inside a quoted cell, an escape) break logs,
+    // CSV exports and the projector: refused, as in a judge's reason.
+    for (const [k, what] of [
+      ['name', '姓名'],
+      ['organisation', '单位'],
+    ] as const)
+      if (/\p{Cc}/u.test(cell(k))) problems.push(`${what}中含有控制字符（如换行、制表符），请删除`);
     let drawOrder: number | null = null;
     const d = cell('drawOrder').normalize('NFKC');
     if (d) {

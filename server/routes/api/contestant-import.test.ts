@@ -141,3 +141,13 @@ describe('uploads are bounded before they are parsed', () => {
     expect(r.status).toBe(413);
   });
 });
+
+describe('names a person can print', () => {
+  it('refuses control characters in a name or an organisation, naming the line', async () => {
+    const file = '号码,姓名,单位\n1,"张\n三",美团\n2,李四,"饿了\t么"\n3,王五,顺丰\n';
+    const r = await upload(file, '?dryRun=1');
+    expect(r.status).toBe(422);
+    expect(r.body.errors.map((e) => e.line)).toEqual([2, 4]);
+    expect(r.body.errors[0]!.message).toContain('控制字符');
+  });
+});

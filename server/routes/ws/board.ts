@@ -1,7 +1,7 @@
 import { BoardQuery, CloseCode } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { identify } from '../../plugins/auth.ts';
+import { checkBearer } from '../../plugins/auth.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
 import {
   BOARD_FRAMES,
@@ -97,7 +97,13 @@ const routes: FastifyPluginAsync<{
       }
       if (r.data.type === 'ping') socket.send(JSON.stringify({ type: 'pong', t: r.data.t }));
       else {
-        const who = identify(app, r.data.token);
+        // The same failed-auth budget as every other credential path (plugins/auth.ts).
+        const c = checkBearer(app, `Bearer ${r.data.token}`, address);
+        if (c.status === 'wait') {
+          socket.close(CloseCode.rateLimited, 'too many failed logins');
+          return;
+        }
+        const who = c.status === 'ok' ? c.who : null;
         if (!who || who.competitionId !== live.id || who.role === 'judge') {
           socket.close(CloseCode.authFailed, 'staff login refused');
           return;
