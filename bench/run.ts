@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { benchEngine } from './engine.ts';
 import { bundles, crash, payload, start } from './extras.ts';
 import { festivalScale } from './festival.ts';
+import { floodBench } from './flood.ts';
 import { loadProduct, loadRelay, type LoadOptions, type LoadResult } from './live.ts';
 import { makeFixture, ROOT, startRelay, startServer } from './procs.ts';
 import { sqliteBaseline } from './sqlite-baseline.ts';
@@ -100,6 +101,8 @@ log('bundles');
 const bundleSizes = bundles();
 log('festival');
 const festival = await festivalScale(quick ? 1000 : 5000, 40);
+log('flood');
+const floodRun = await floodBench(quick ? 3 : 6);
 log('crash');
 const crashRun = await crash(quick ? 2 : 5, quick ? 1 : 2);
 
@@ -120,6 +123,7 @@ const result = {
   start: startup,
   bundles: bundleSizes,
   festival,
+  flood: floodRun,
   crash: crashRun,
   seconds: Math.round((Date.now() - started.getTime()) / 1000),
 };
