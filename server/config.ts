@@ -14,6 +14,15 @@ export const Config = z.object({
   ORGANISER_PASSWORD: z.string().min(8).max(200).optional(),
   /** Warnings and errors only by default, so the start banner stays readable; `info` logs requests. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /**
+   * Comma-separated public URLs the pages are also served from (a load balancer, a host name):
+   * websocket upgrades from pages there are accepted besides this machine's own addresses.
+   */
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((u) => u.trim()) : []))
+    .pipe(z.array(z.url())),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -19,6 +19,7 @@ const app = await buildApp({
   dataDir: resolve(config.DATA_DIR),
   fixture: config.FIXTURE && resolve(config.FIXTURE),
   logger: { level: config.LOG_LEVEL },
+  publicUrls: config.PUBLIC_URL,
 });
 // The password is in place before anyone can try it: ORGANISER_PASSWORD replaces the stored
 // one at any start (a new one refuses the old at once).
