@@ -1,0 +1,153 @@
+import type { BoardDelta, BoardSnapshot, MarkAck } from '#protocol';
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BOARD_FRAME_MS } from './plugins/live.ts';
+import {
+  connectBoard,
+  connectJudge,
+  startTestServer,
+  submitMark,
+  tokenOf,
+} from './test-support.ts';
+
+/**
+ * Board frames at the leading edge (server/plugins/live.ts, docs/architecture.md "Board
+ * frames"): a mark committed while the board has been quiet for a frame goes out at once as its
+ * own frame; marks committed inside the interval are merged into the next frame. Asserted on
+ * the frames' structure and on the order the server sent them, never on elapsed time.
+ */
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const slug = 'gaoxin-2024';
+const mark = (contestantId: number, cones: number) => ({
+  contestantId,
+  sheetId: 's-bend',
+  values: { 's-bend-faults': { 'cone-touched': cones } },
+});
+
+type Sent = { to: 'judge' | 'board'; m: { type: string; revision?: number; clientId?: string } };
+
+/** Records, in order, every frame the server writes to the judge and board sockets open now. */
+function recordSends(): Sent[] {
+  const log: Sent[] = [];
+  const patch = (ws: WebSocket, to: Sent['to']) => {
+    const send = ws.send.bind(ws) as (...a: unknown[]) => void;
+    ws.send = ((data: unknown, ...rest: unknown[]) => {
+      log.push({ to, m: JSON.parse(String(data)) as Sent['m'] });
+      send(data, ...rest);
+    }) as typeof ws.send;
+  };
+  for (const set of server.app.live.boards.values())
+    for (const ws of set.keys()) patch(ws, 'board');
+  for (const set of server.app.live.judges.values())
+    for (const ws of set.keys()) patch(ws, 'judge');
+  return log;
+}
+
+/** A frame that carries exactly one revision: `from` absent (or equal), no merged events. */
+function expectOwnFrame(f: BoardDelta, revision: number, contestantId: number) {
+  expect(f.revision).toBe(revision);
+  expect(f.from ?? f.revision).toBe(revision);
+  expect(f.events).toBeUndefined();
+  expect(f.rows.map((r) => r.contestantId)).toEqual([contestantId]);
+  expect(f.event).not.toBeNull();
+}
+
+describe('board frames at the leading edge', () => {
+  it('sends the first mark after a quiet spell at once as its own frame, after its ack; merges a burst with its whole revision range', async () => {
+    const board = connectBoard(server.ws, slug);
+    const snap = await board.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const riders = judge.welcome.contestants.map((c) => c.id);
+    const log = recordSends();
+    const deltas = () => board.received.filter((m): m is BoardDelta => m.type === 'board.delta');
+    const sentAt = (pred: (s: Sent) => boolean) => {
+      const i = log.findIndex(pred);
+      expect(i).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+
+    /**
+     * A quiet board: mark A, and mark B sent by the judge as soon as A's ack arrives. A's frame
+     * must be A alone, written after A's ack and before B's ack: before the server even read B.
+     * Held for a window, A would have waited and shared a frame with B.
+     */
+    const atOnce = async (a: number, b: number, revision: number) => {
+      const [idA, idB] = [randomUUID(), randomUUID()];
+      const ackA = (await submitMark(judge, { ...mark(a, 1), clientId: idA })) as MarkAck;
+      const ackB = (await submitMark(judge, { ...mark(b, 3), clientId: idB })) as MarkAck;
+      expect([ackA.type, ackA.revision, ackB.revision]).toEqual([
+        'mark.ack',
+        revision,
+        revision + 1,
+      ]);
+      await board.next((m) => m.type === 'board.delta' && m.revision === ackB.revision);
+      const own = deltas().find((f) => f.revision === revision)!;
+      expectOwnFrame(own, revision, a);
+      const frameA = sentAt((s) => s.to === 'board' && s.m.revision === revision);
+      expect(sentAt((s) => s.to === 'judge' && s.m.clientId === idA)).toBeLessThan(frameA);
+      expect(frameA).toBeLessThan(sentAt((s) => s.to === 'judge' && s.m.clientId === idB));
+      return ackB.revision;
+    };
+
+    // 1. A board that never had a frame.
+    const base = await atOnce(riders[0]!, riders[30]!, snap.revision + 1);
+
+    // 2. A burst in one turn (committed together): merged, with the whole range and every
+    // event. Inside the window of the frame before it, it all waits for the next frame; had
+    // that frame been a frame ago already, the burst's first mark would go at once and the
+    // rest merge: never more frames.
+    const before = deltas().length;
+    const n = 8;
+    const ids = Array.from({ length: n }, () => randomUUID());
+    const acks = ids.map((clientId) =>
+      judge.next<MarkAck>((m) => m.type === 'mark.ack' && m.clientId === clientId),
+    );
+    ids.forEach((clientId, i) =>
+      judge.send({ type: 'mark.submit', clientId, ...mark(riders[1 + i]!, 2) }),
+    );
+    const burst = await Promise.all(acks);
+    const last = base + n;
+    expect(burst.map((a) => a.revision)).toEqual(Array.from({ length: n }, (_, i) => base + 1 + i));
+    await board.next((m) => m.type === 'board.delta' && m.revision === last);
+    const frames = deltas().slice(before);
+    expect(frames.length).toBeLessThanOrEqual(2);
+    if (frames.length === 2) expectOwnFrame(frames[0]!, base + 1, riders[1]!);
+    const merged = frames.at(-1)!;
+    expect(merged.revision).toBe(last);
+    expect(merged.from).toBe(last - (frames.length === 2 ? n - 2 : n - 1));
+    const range = Array.from(
+      { length: merged.revision - merged.from! + 1 },
+      (_, i) => merged.revision - i,
+    );
+    expect(merged.events!.map((e) => e.revision)).toEqual(range); // newest first
+    expect({ ...merged.event, revision: merged.revision }).toEqual(merged.events![0]);
+    expect(merged.rows).toHaveLength(range.length);
+    // Every ack of the burst went out before any frame of it.
+    const firstFrame = sentAt((s) => s.to === 'board' && s.m.revision! > base);
+    for (const clientId of ids)
+      expect(sentAt((s) => s.to === 'judge' && s.m.clientId === clientId)).toBeLessThan(firstFrame);
+
+    // 3. After a quiet spell (a precondition, nothing is timed), a mark goes at once again.
+    await new Promise((r) => setTimeout(r, 3 * BOARD_FRAME_MS));
+    const end = await atOnce(riders[20]!, riders[31]!, last + 1);
+
+    // Every revision reached the board once, in order.
+    let at = snap.revision;
+    for (const f of deltas()) {
+      expect(f.from ?? f.revision).toBe(at + 1);
+      at = f.revision;
+    }
+    expect(at).toBe(end);
+    judge.close();
+    board.close();
+  });
+});
