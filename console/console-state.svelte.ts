@@ -1,11 +1,13 @@
+import type { CompetitionSummary } from '#protocol';
 import type { Api } from './api.ts';
+import { CompetitionList } from './competition-list.svelte.ts';
 import { DialogState } from './dialog.svelte.ts';
 import type { NewLogin } from './competition-file.ts';
 import { failText } from './api.ts';
 import { reserveWindow } from './download.ts';
-import { competitionName } from './festival.ts';
+import { placementText } from './festival.ts';
 import { FestivalState } from './festival.svelte.ts';
-import { DICTS, type Dict, type Lang } from './i18n.ts';
+import { DICTS, pick, type Dict, type Lang } from './i18n.ts';
 import { labelsOf, sheetStations } from './labels.ts';
 import { ContestantImport, TheoryImport } from './imports.svelte.ts';
 import { OfficialsState } from './officials.svelte.ts';
@@ -38,6 +40,8 @@ export class ConsoleState {
   readonly theory: TheoryImport;
   readonly newCompetition: NewCompetition;
   readonly festival: FestivalState;
+  /** Every competition on the server (the header's switcher, the password's choice). */
+  readonly competitions: CompetitionList;
   #toast = $state.raw<{ text: string; id: number } | null>(null);
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -61,6 +65,7 @@ export class ConsoleState {
     this.theory = new TheoryImport(this.t);
     this.newCompetition = new NewCompetition(this.t);
     this.festival = new FestivalState(this.t);
+    this.competitions = new CompetitionList(this.t);
   }
 
   get api(): Api | null {
@@ -147,17 +152,29 @@ export class ConsoleState {
   }
 
   /**
-   * Moves the organiser to another competition of the festival (session switch); the screens
-   * follow the new sign-in. Says how it went in a toast.
+   * Moves the console to another competition; the screens follow the new sign-in. The
+   * organiser moves within the festival by a session switch; any other competition this tab was
+   * signed in to before is reached again with the login it held. Says how it went in a toast,
+   * naming the competition by title and slug (two from the same file share their title).
    */
-  async switchCompetition(slug: string): Promise<boolean> {
-    const target = this.festival.festival?.competitions.find((c) => c.slug === slug);
-    const why = await this.session.switchCompetition(slug);
+  async switchCompetition(slug: string, target?: CompetitionSummary): Promise<boolean> {
+    const c =
+      target ??
+      this.festival.festival?.competitions.find((x) => x.slug === slug) ??
+      this.competitions.list?.find((x) => x.slug === slug);
+    const festival = this.board.competition?.placement.festival.slug;
+    const sameFestival = !!c && c.placement.festival.slug === festival;
+    const why =
+      this.session.isOrganiser && (sameFestival || !this.session.remembers(slug))
+        ? await this.session.switchCompetition(slug)
+        : await this.session.returnTo(slug);
     if (why) {
       this.notify(this.t.festival.switchFailed(why));
       return false;
     }
-    this.notify(this.t.festival.switched(target ? competitionName(target, this.lang) : slug));
+    const where = c ? placementText(c.placement, c.title, this.lang) : '';
+    const title = c ? pick(c.title, this.lang) + (where ? ` · ${where}` : '') : slug;
+    this.notify(this.t.festival.switchedTo(title, slug));
     return true;
   }
 

@@ -6,6 +6,7 @@ import {
   festivalBoardUrl,
   groupCompetitions,
   placementText,
+  switcherItems,
 } from './festival.ts';
 
 const L = (zh: string, en = zh) => ({ zh, en });
@@ -83,5 +84,41 @@ describe('placement in words', () => {
   it('links the public boards', () => {
     expect(boardUrl('riders-a')).toBe('/scoreboard/?competition=riders-a');
     expect(festivalBoardUrl('city-festival-2025')).toBe('/scoreboard/?festival=city-festival-2025');
+  });
+});
+
+describe('competition switcher', () => {
+  const other = { slug: 'gaoxin-2024', title: L('2024 技能比赛') };
+  const alone = (slug: string) => {
+    const c = comp(slug, 'main', 'open', 'final', 1);
+    return { ...c, title: L('2024 技能比赛'), placement: { ...c.placement, festival: other } };
+  };
+  const list = [alone('gaoxin-2024'), comp('a', '1', 'g', 'r', 1), alone('gaoxin-rerun')];
+  // The copy is a festival of its own: same title, told apart by slug.
+  list[2]!.placement = { ...list[2]!.placement, festival: { ...other, slug: 'gaoxin-rerun' } };
+
+  it('puts the current festival first and says how each competition is reached', () => {
+    const items = switcherItems(
+      list,
+      list[1]!,
+      { organiser: true, remembers: (slug) => slug === 'gaoxin-rerun' },
+      'zh',
+    );
+    expect(items.map((i) => [i.competition.slug, i.reach])).toEqual([
+      ['a', 'current'],
+      ['gaoxin-2024', 'elsewhere'],
+      ['gaoxin-rerun', 'switch'],
+    ]);
+    expect(items[0]!.placement).toBe('工种1 · 组g · 轮r');
+  });
+
+  it('lets the organiser switch within the festival, and anyone back to a login the tab holds', () => {
+    const fest = [comp('x', '1', 'g', 'r', 1), comp('y', '1', 'g', 's', 2)];
+    const reach = (organiser: boolean) =>
+      switcherItems(fest, fest[0]!, { organiser, remembers: () => false }, 'en').map(
+        (i) => i.reach,
+      );
+    expect(reach(true)).toEqual(['current', 'switch']);
+    expect(reach(false)).toEqual(['current', 'elsewhere']);
   });
 });

@@ -86,3 +86,42 @@ export function competitionName(c: CompetitionSummary, lang: Lang): string {
 export const boardUrl = (slug: string) => `/scoreboard/?competition=${encodeURIComponent(slug)}`;
 export const festivalBoardUrl = (slug: string) =>
   `/scoreboard/?festival=${encodeURIComponent(slug)}`;
+
+/**
+ * How the console can reach a competition from the switcher: it is the `current` one; a
+ * `switch` away (the organiser within the same festival, or a login this tab already holds);
+ * or only by signing in with its own code, `elsewhere` (a new tab).
+ */
+export type Reach = 'current' | 'switch' | 'elsewhere';
+
+export interface SwitcherItem {
+  competition: CompetitionSummary;
+  reach: Reach;
+  /** "group · round" (the event when it is not the title), or '' for a contest of one. */
+  placement: string;
+}
+
+/**
+ * Every competition on the server for the header's switcher, in the server's order, the
+ * current one's festival first. Competitions with the same title (one created from another's
+ * file) differ by slug, which the switcher always shows.
+ */
+export function switcherItems(
+  list: readonly CompetitionSummary[],
+  current: Pick<CompetitionSummary, 'slug' | 'placement'> | null,
+  can: { organiser: boolean; remembers: (slug: string) => boolean },
+  lang: Lang,
+): SwitcherItem[] {
+  const festival = current?.placement.festival.slug ?? null;
+  const same = (c: CompetitionSummary) => c.placement.festival.slug === festival;
+  return [...list.filter(same), ...list.filter((c) => !same(c))].map((c) => ({
+    competition: c,
+    reach:
+      c.slug === current?.slug
+        ? 'current'
+        : (can.organiser && same(c)) || can.remembers(c.slug)
+          ? 'switch'
+          : 'elsewhere',
+    placement: placementText(c.placement, c.title, lang),
+  }));
+}

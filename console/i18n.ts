@@ -52,6 +52,9 @@ const zh = {
   onlyHeadJudge: '仅裁判长可操作',
   schemeFailed: '评分标准未能载入',
   bibOf: (bib: string) => `${bib}号`,
+  /** Between the items of a list in a sentence. */
+  listSep: '、',
+  colon: '：',
   sheetOf: (bib: string) => `${bib}号评分表`,
   bib: '号码',
   name: '姓名',
@@ -76,6 +79,10 @@ const zh = {
       '组委会也可以用密码登录：服务器首次启动时显示，或启动时用 ORGANISER_PASSWORD 设置。',
     passwordPlaceholder: '密码',
     emptyPassword: '请输入密码',
+    noLoginHere: '本标签页没有这场比赛的登录，请用它的登录码登录',
+    competition: '比赛',
+    competitionOption: (title: string, slug: string, where: string) =>
+      where ? `${title}（${slug}）· ${where}` : `${title}（${slug}）`,
   },
 
   progress: {
@@ -134,6 +141,24 @@ const zh = {
     recentEmpty: '还没有评分',
     sheet: '评分表',
     sheetHint: (who: string) => `在新窗口打开 ${who} 的评分表（可打印）`,
+    // Lock every complete station at once (the head judge's sign-off, one confirmation).
+    lockAll: '锁定所有已评完的站点',
+    lockAllTitle: '锁定所有已评完的站点？',
+    lockAllBody:
+      '将逐个锁定（签核）所有评分已完成的站点，无需填写原因。锁定后该站成绩成为最终成绩，裁判不能再提交或更正。还有未完成或待复核评分的站点不会锁定，完成后会列出。',
+    lockAllExpect: (list: string) => `按当前进度将锁定：${list}。`,
+    lockAllExpectNone: '按当前进度，没有评分已全部完成的站点。',
+    lockAllWillSkip: (list: string) => `将跳过（评分未完成或待复核）：${list}`,
+    lockAllRun: '锁定已评完的站点',
+    lockAllDone: (n: number) => `已锁定 ${n} 个站点：`,
+    lockAllNone: '没有锁定任何站点。',
+    lockAllSkipped: (n: number) => `已跳过 ${n} 个站点（未锁定）：`,
+    lockAllOpen: (lines: number, people: number) => `${lines} 项评分未完成，涉及 ${people} 位选手`,
+    lockAllFlagged: (people: number) => `${people} 位选手有评分分歧待处理`,
+    lockAllSkipHint:
+      '评分未完成的站点可单独锁定并填写原因；有评分分歧的站点须先在“评分审核”中处理。',
+    lockAllToast: (locked: number, skipped: number) =>
+      skipped ? `已锁定 ${locked} 个站点，跳过 ${skipped} 个` : `已锁定 ${locked} 个站点`,
   },
 
   review: {
@@ -236,8 +261,6 @@ const zh = {
     unfreezeBody: '大屏恢复实时显示最新成绩；已揭晓的名次会收回，揭晓需重新开始。',
     startReveal: '开始颁奖揭晓',
     reveal: '揭晓下一名',
-    revealTitle: (place: string) => `揭晓${place}？`,
-    revealBody: '大屏将显示这一名选手的姓名和成绩。',
     revealedOf: (k: number, n: number) => `已揭晓 ${k} / ${n}`,
     nextPlace: (place: string) => `下一位：${place}`,
     place: (n: number) => `第 ${n} 名`,
@@ -263,6 +286,21 @@ const zh = {
     nameTitle: (v: string) => `大屏姓名改为“${v}”？`,
     nameBody: '大屏和手机上的姓名显示方式会立即改变；控制台和导出的成绩表不受影响。',
     readOnly: '比赛流程由组委会操作，裁判长可在此查看。',
+    // Freezing after the last mark hides nothing: the board already shows the final order.
+    freezeNothingToHide:
+      '所有评分都已完成。封榜后观众将看到完整最终排名，没有可隐藏的内容：颁奖揭晓失去悬念。通常应在最后几项评分之前封榜。',
+    freezeNothingToHideNote: '所有评分都已完成，现在封榜已没有可隐藏的内容。',
+    freezeAnyway: '仍然封榜',
+    // The ceremony: confirmed once, then one key or one click per row.
+    startRevealTitle: '开始颁奖揭晓？',
+    startRevealBody: (place: string) =>
+      `大屏将从最后一名起逐名揭晓，第一位是${place}。开始后不再逐一确认：每按一次空格键、→ 或回车键，或点一次“揭晓下一名”，大屏揭晓下一名。`,
+    startRevealConfirm: '开始揭晓',
+    revealKeys: '揭晓下一名：按',
+    keySpace: '空格',
+    keyEnter: '回车',
+    revealKeysTail: '（翻页笔亦可），或点按钮。每按一次揭晓一名，不再确认。',
+    revealFailed: (why: string) => `揭晓未成功：${why}`,
   },
 
   judges: {
@@ -512,7 +550,6 @@ const zh = {
     current: '当前',
     switchTo: '切换到此项',
     switching: '正在切换…',
-    switched: (name: string) => `已切换到：${name}`,
     switchFailed: (why: string) => `切换失败：${why}`,
     switchByOrganiser: '切换比赛由组委会操作',
     board: '公开大屏',
@@ -523,6 +560,15 @@ const zh = {
     downloadsHint: '每项比赛一段 / 一张工作表，含奖项。',
     thisCompetition: '本项',
     placement: (event: string, group: string, round: string) => `${event} · ${group} · ${round}`,
+    // The competition switcher in the header: every competition on this server, by slug.
+    switcher: '切换比赛',
+    switcherHint: '本服务器上的全部比赛。名称相同的比赛以标识区分。',
+    switcherLoading: '正在载入比赛列表…',
+    switcherFailed: '比赛列表未能载入',
+    slug: '标识',
+    elsewhere: '在新标签页登录',
+    elsewhereHint: '本标签页没有这场比赛的登录：在新标签页用它的登录码或组委会密码登录',
+    switchedTo: (title: string, slug: string) => `已切换到：${title}（${slug}）`,
   },
 
   advancement: {
@@ -634,6 +680,8 @@ const en: Dict = {
   onlyHeadJudge: 'Head judge only',
   schemeFailed: 'The marking scheme could not be loaded',
   bibOf: (bib) => `#${bib}`,
+  listSep: ', ',
+  colon: ': ',
   sheetOf: (bib) => `Score sheet of #${bib}`,
   bib: 'Bib',
   name: 'Name',
@@ -658,6 +706,10 @@ const en: Dict = {
       'The organiser can also sign in with the password: shown at the server’s first start, or set with ORGANISER_PASSWORD at a start.',
     passwordPlaceholder: 'Password',
     emptyPassword: 'Please enter the password',
+    noLoginHere: 'This tab holds no login of that competition: sign in with its login code',
+    competition: 'Competition',
+    competitionOption: (title, slug, where) =>
+      where ? `${title} (${slug}) · ${where}` : `${title} (${slug})`,
   },
 
   progress: {
@@ -711,6 +763,23 @@ const en: Dict = {
     recentEmpty: 'No marks yet',
     sheet: 'Sheet',
     sheetHint: (who) => `Open the score sheet of ${who} in a new window (to print)`,
+    lockAll: 'Lock every complete station',
+    lockAllTitle: 'Lock every complete station?',
+    lockAllBody:
+      'Locks (signs off), one by one, every station whose lines are all scored, without a reason. Locked scores are final; judges can no longer submit or correct them. A station with lines not scored or under review is not locked, and is listed afterwards.',
+    lockAllExpect: (list) => ` By the progress now, this locks: ${list}.`,
+    lockAllExpectNone: ' By the progress now, no station is fully scored.',
+    lockAllWillSkip: (list) => `Skipped (lines not scored or under review): ${list}`,
+    lockAllRun: 'Lock the complete stations',
+    lockAllDone: (n) => `${n} station(s) locked: `,
+    lockAllNone: 'No station was locked.',
+    lockAllSkipped: (n) => `${n} station(s) skipped, not locked: `,
+    lockAllOpen: (lines, people) => `${lines} line(s) of ${people} contestant(s) not scored`,
+    lockAllFlagged: (people) => `judges disagree on ${people} contestant(s)`,
+    lockAllSkipHint:
+      'A station with lines not scored can be locked on its own with a reason; one where judges disagree is resolved in the review first.',
+    lockAllToast: (locked, skipped) =>
+      skipped ? `${locked} station(s) locked, ${skipped} skipped` : `${locked} station(s) locked`,
   },
 
   review: {
@@ -810,8 +879,6 @@ const en: Dict = {
       'The board goes live again; revealed places are withdrawn and the reveal restarts.',
     startReveal: 'Start the reveal',
     reveal: 'Reveal next',
-    revealTitle: (place) => `Reveal ${place}?`,
-    revealBody: 'The board will show this contestant’s name and score.',
     revealedOf: (k, n) => `Revealed ${k} / ${n}`,
     nextPlace: (place) => `Next: ${place}`,
     place: (n) => `place ${n}`,
@@ -838,6 +905,19 @@ const en: Dict = {
     nameTitle: (v) => `Show names as “${v}”?`,
     nameBody: 'Changes the board and phones at once; the console and exports are not affected.',
     readOnly: 'The organiser runs the course; the head judge can follow it here.',
+    freezeNothingToHide:
+      'Every line is scored. After the freeze the audience still sees the complete final ranking: nothing is left to hide, and the reveal holds no surprise. Freeze before the last marks come in.',
+    freezeNothingToHideNote: 'Every line is scored: a freeze now has nothing left to hide.',
+    freezeAnyway: 'Freeze anyway',
+    startRevealTitle: 'Start the award reveal?',
+    startRevealBody: (place) =>
+      `The board reveals one row at a time from last place up, starting with ${place}. Once started nothing more is asked: each press of Space, → or Enter, or each click on “Reveal next”, reveals the next row.`,
+    startRevealConfirm: 'Start the reveal',
+    revealKeys: 'Reveal the next row: press',
+    keySpace: 'Space',
+    keyEnter: 'Enter',
+    revealKeysTail: ' (a presenter remote works too), or click the button. One press, one row.',
+    revealFailed: (why) => `The reveal did not go through: ${why}`,
   },
 
   judges: {
@@ -1094,7 +1174,6 @@ const en: Dict = {
     current: 'Current',
     switchTo: 'Switch to this one',
     switching: 'Switching…',
-    switched: (name) => `Switched to: ${name}`,
     switchFailed: (why) => `Switch failed: ${why}`,
     switchByOrganiser: 'The organiser switches competitions',
     board: 'Public board',
@@ -1105,6 +1184,15 @@ const en: Dict = {
     downloadsHint: 'One section / one worksheet per competition, awards included.',
     thisCompetition: 'This competition',
     placement: (event, group, round) => `${event} · ${group} · ${round}`,
+    switcher: 'Switch competition',
+    switcherHint: 'Every competition on this server; ones with the same title differ by slug.',
+    switcherLoading: 'Loading the competitions…',
+    switcherFailed: 'The competitions could not be loaded',
+    slug: 'Slug',
+    elsewhere: 'Sign in in a new tab',
+    elsewhereHint:
+      'This tab holds no login of this competition: sign in to it in a new tab with its login code or the organiser password',
+    switchedTo: (title, slug) => `Switched to: ${title} (${slug})`,
   },
 
   advancement: {

@@ -5,6 +5,32 @@ import { extractToken, isShortCode, tokenInHash } from './login-code.ts';
 
 /** sessionStorage: the login lasts as long as the tab, and is not shared with other tabs. */
 export const TOKEN_KEY = 'jx.console.token';
+/**
+ * sessionStorage: the login of every competition this tab has been signed in to (slug → token),
+ * so the competition switcher can go back to one without its code. Forgotten at sign-out.
+ */
+export const LOGINS_KEY = 'jx.console.logins';
+
+function readLogins(): Record<string, string> {
+  try {
+    const raw = JSON.parse(sessionStorage.getItem(LOGINS_KEY) ?? '{}') as unknown;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+    return Object.fromEntries(
+      Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function storeLogins(logins: Record<string, string>): void {
+  try {
+    if (Object.keys(logins).length) sessionStorage.setItem(LOGINS_KEY, JSON.stringify(logins));
+    else sessionStorage.removeItem(LOGINS_KEY);
+  } catch {
+    // Private mode: the switcher goes back only within the festival.
+  }
+}
 
 function readStored(): string | null {
   try {
@@ -59,6 +85,8 @@ export class Session {
   #name = $state.raw<string | null>(null);
   #busy = $state.raw(false);
   #error = $state.raw<string | null>(null);
+  /** The logins this tab has held, by competition slug (see {@link LOGINS_KEY}). */
+  #logins = $state.raw<Record<string, string>>(readLogins());
   readonly #t: Dict;
   readonly #preferredSlug: string | null;
   /** Called with the new Api after a login, and with null after a logout. */
@@ -90,6 +118,47 @@ export class Session {
   }
   get isHeadJudge(): boolean {
     return this.#role === 'head-judge';
+  }
+  /** The competition named by `?competition=` (the password's first choice). */
+  get preferredSlug(): string | null {
+    return this.#preferredSlug;
+  }
+
+  /** True when this tab holds a login of that competition (it was signed in to it before). */
+  remembers(slug: string): boolean {
+    return slug in this.#logins;
+  }
+
+  /**
+   * Goes back to a competition this tab was signed in to before, with the login it held then.
+   * Returns null on success, else why not (a login since revoked is forgotten).
+   */
+  async returnTo(slug: string): Promise<string | null> {
+    const token = this.#logins[slug];
+    if (!token) return this.#t.login.noLoginHere;
+    if (this.#busy) return null;
+    this.#busy = true;
+    try {
+      const found = await this.#identify(token);
+      if ('message' in found) {
+        if (found.forget) this.#forget(slug);
+        return found.message;
+      }
+      if (found.api.slug !== slug) {
+        this.#forget(slug);
+        return this.#t.login.noLoginHere;
+      }
+      this.#adopt(token, found);
+      return null;
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #forget(slug: string): void {
+    const rest = Object.fromEntries(Object.entries(this.#logins).filter(([s]) => s !== slug));
+    this.#logins = rest;
+    storeLogins(rest);
   }
 
   /**
@@ -149,7 +218,7 @@ export class Session {
    * Signs the organiser in with the password (`POST /api/session`), which answers with a
    * session token used like a login code from then on.
    */
-  async loginWithPassword(password: string): Promise<boolean> {
+  async loginWithPassword(password: string, chosen: string | null = null): Promise<boolean> {
     if (!password) {
       this.#error = this.#t.login.emptyPassword;
       return false;
@@ -158,7 +227,7 @@ export class Session {
     this.#error = null;
     let token: string | null = null;
     try {
-      const slugs = await this.#candidateSlugs();
+      const slugs = chosen ? [chosen] : await this.#candidateSlugs();
       const slug = slugs?.[0];
       if (!slug) {
         this.#error = slugs ? this.#t.login.noCompetition : this.#t.network;
@@ -203,6 +272,8 @@ export class Session {
 
   #adopt(token: string, found: { api: Api; role: Role; name: string }): void {
     store(token);
+    this.#logins = { ...this.#logins, [found.api.slug]: token };
+    storeLogins(this.#logins);
     this.#role = found.role;
     this.#name = found.name;
     this.#api = found.api;
@@ -212,13 +283,16 @@ export class Session {
   /** Signs out; `message` (e.g. the token was revoked) is shown on the login screen. */
   logout(message: string | null = null): void {
     const api = this.#api;
-    // A password session ends on the server too (harmless for an official's login code).
+    // A password session ends on the server too (harmless for an official's login code), and
+    // so do the sessions of the other competitions this tab was signed in to.
     if (api && !message)
-      void fetch('/api/session', {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${api.token}` },
-      }).catch(() => {});
+      for (const token of [api.token, ...Object.values(this.#logins)].filter(
+        (x, i, all) => all.indexOf(x) === i,
+      ))
+        endSession(token);
     store(null);
+    this.#logins = {};
+    storeLogins({});
     this.#api = null;
     this.#role = null;
     this.#name = null;
