@@ -223,13 +223,15 @@ afterAll(async () => {
 });
 
 describe('the console for a first-time organiser', () => {
-  it('wraps the progress table’s station headings only between words, at 1366×768 and 1920×1080, in Chinese and English', async () => {
+  it('wraps the progress table’s station headings only between words, at 1366×768, 1440×900 and 1920×1080, in Chinese and English', async () => {
     for (const [lang, query] of [
       ['zh', ''],
       ['en', '?lang=en'],
     ] as const)
       for (const viewport of [
         { width: 1366, height: 768 },
+        // The stations panel beside the matrix: the headings wrap.
+        { width: 1440, height: 900 },
         { width: 1920, height: 1080 },
       ]) {
         const page = await signIn('O01', query, viewport);
