@@ -1,11 +1,14 @@
 import type { Sheet, SheetValues } from '#engine';
 import type { JudgeContestant, OfficialName, RescoreRequest, VoidNotice } from '#protocol';
+import { SvelteSet } from 'svelte/reactivity';
+import { ClockWatch } from './clock.ts';
+import { draftKey, DraftStore, type Draft, type DraftLine } from './drafts.ts';
 import { L, t } from './i18n.ts';
 import { MarkForm, rawFromParsed, sheetScoreText } from './mark-form.svelte.ts';
 import { withMeasurements } from './panel.ts';
 import { rescoreReason } from './rescore.ts';
 import type { JudgeSession, LineState } from './session.svelte.ts';
-import { loadSheetChoice, saveSheetChoice } from './storage.ts';
+import { loadSheetChoice, saveSheetChoice, tokenFingerprint } from './storage.ts';
 
 /** The screens of a judge's work: queue → form → review (confirm) → status (pending/saved). */
 export type View = 'queue' | 'form' | 'review' | 'status';
@@ -17,6 +20,8 @@ export interface QueueRow {
   contestant: JudgeContestant;
   state: LineState;
   rejected: boolean;
+  /** The judge entered something on this line that he has not submitted (a draft). */
+  draft: boolean;
 }
 
 /** One of this judge's saved marks on the chosen sheet, as the history list shows it. */
@@ -74,10 +79,24 @@ export class Desk {
   #tab = $state<ListTab>('queue');
   /** Draw order of the last contestant opened: "next to do" continues after it. */
   #lastDraw = 0;
+  /** This judge's drafts on this device; null until the first welcome of a login. */
+  #drafts: DraftStore | null = null;
+  /** Lines (contestant:sheet:attempt) with a draft not yet submitted. */
+  #draftLines = new SvelteSet<string>();
+  /** The open form has a draft not yet submitted (leaving the page then asks first). */
+  #formDraft = $state(false);
+  /** When the open form's draft was last saved, if the form was opened from one. */
+  #restoredAt = $state<number | null>(null);
+  #draftsOk = $state(true);
+  readonly #clock: ClockWatch;
 
-  constructor(session: JudgeSession) {
+  constructor(session: JudgeSession, opts: { clock?: ClockWatch } = {}) {
     this.#session = session;
+    this.#clock = opts.clock ?? new ClockWatch();
+    session.onWelcome(() => this.#onWelcome());
     session.onOutcome((clientId, outcome) => {
+      // The server holds the mark: the draft it was sent from has done its work.
+      if (outcome.kind === 'ack') this.#clearSubmitted(clientId);
       // A rejected mark reopens its form with the values kept and the server's message.
       if (outcome.kind === 'reject' && clientId === this.#submitted && this.#view === 'status') {
         const { entry, code } = outcome.rejection;
@@ -89,6 +108,9 @@ export class Desk {
         this.#formNote = t('form.rejected', { message: outcome.rejection.message });
         this.#reason = entry.reason ?? '';
         this.#view = 'form';
+        // Not stored: what the judge entered is a draft to keep again.
+        if (this.#form) this.#saveDraft(this.#form);
+        this.#drafts?.setOpen(this.#lineOf(this.#form));
       }
     });
   }
@@ -105,10 +127,14 @@ export class Desk {
   readonly queue: QueueRow[] = $derived.by(() => {
     const sheet = this.sheet;
     if (!sheet) return [];
+    // A plain lookup, rebuilt with the rows.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const drafts = new Set([...this.#draftLines].map((k) => k.slice(0, k.lastIndexOf(':'))));
     return this.#session.contestants.map((c) => ({
       contestant: c,
       state: this.#session.lineState(c, sheet),
       rejected: this.#session.rejection(c.id, sheet.id) !== undefined,
+      draft: drafts.has(`${c.id}:${sheet.id}`),
     }));
   });
 
@@ -173,6 +199,18 @@ export class Desk {
   }
   get tab() {
     return this.#tab;
+  }
+  /** Whether the open form holds taps not yet submitted (leaving the page asks first). */
+  get unsaved(): boolean {
+    return this.#formDraft && (this.#view === 'form' || this.#view === 'review');
+  }
+  /** When the open form's restored draft was saved (ms since epoch), else null. */
+  get restoredAt() {
+    return this.#restoredAt;
+  }
+  /** False when the browser refused to keep a draft (a reload would lose the taps). */
+  get draftsOk() {
+    return this.#draftsOk;
   }
 
   /**
@@ -374,6 +412,7 @@ export class Desk {
     }
     const s = this.#session;
     const run = attempt ?? this.#defaultAttempt(c.id, sheet);
+    const line: DraftLine = { contestantId: c.id, sheetId: sheet.id, attempt: run };
     const rejection = s.rejection(c.id, sheet.id, run);
     const pending = s.pendingEntry(c.id, sheet.id, run);
     const saved = s.savedMark(c.id, sheet.id, run);
@@ -383,32 +422,54 @@ export class Desk {
       : (rejection?.entry.values ??
         pending?.values ??
         (saved ? rawFromParsed(sheet, saved.values) : undefined));
+    // What the judge entered and has not had acknowledged comes back as he left it; starting
+    // again from the server's current mark (after a stale write) sets it aside.
+    if (fromCurrent) this.#removeDraft(line);
+    const draft = fromCurrent ? null : (this.#drafts?.load(line) ?? null);
+    this.#drafts?.shown(line, draft);
     this.#form?.dispose();
-    this.#form = new MarkForm({
+    const form: MarkForm = new MarkForm({
       sheet,
       contestant: c,
       decimals: s.decimals,
       attempt: run,
       initial,
+      ...(draft ? { draft: draft.form } : {}),
       // Another judge records this panel's measurements: the form reads his, live.
       ...(s.judgementOnly(sheet)
         ? { recorded: () => s.measurement(c.id, sheet.id, run)?.values ?? null }
         : {}),
+      onChange: () => this.#saveDraft(form),
     });
+    this.#form = form;
+    const unsent = draft !== null && draft.submitted === null;
+    this.#formDraft = unsent;
+    this.#restoredAt = unsent ? draft.savedAt : null;
     this.#formNote = rejection ? t('form.rejected', { message: rejection.message }) : null;
     const rescore = s.rescoreOf(c.id, sheet.id);
-    this.#reason = rejection?.entry.reason ?? (rescore ? rescoreReason(rescore.reason) : '');
+    this.#reason =
+      (draft?.reason || rejection?.entry.reason) ?? (rescore ? rescoreReason(rescore.reason) : '');
     this.#reasonError = null;
     this.#submitted = null;
     this.#notice = null;
     this.#lastDraw = c.drawOrder;
     this.#view = 'form';
+    this.#drafts?.setOpen(line);
+    // A restored stopwatch the clock made unreliable: the draft says so from now on.
+    if (form.restoredUncertain) this.#saveDraft(form);
   }
 
   #defaultAttempt(contestantId: number, sheet: Sheet): number {
     const s = this.#session;
     const open = s.rejection(contestantId, sheet.id) ?? s.pendingEntry(contestantId, sheet.id);
     if (open) return 'entry' in open ? open.entry.attempt : open.attempt;
+    // A run the judge entered and did not submit (the page went, or he went back to the list).
+    const cell = `${contestantId}:${sheet.id}:`;
+    const drafted = [...this.#draftLines]
+      .filter((k) => k.startsWith(cell))
+      .map((k) => Number(k.slice(cell.length)))
+      .sort((a, b) => a - b)[0];
+    if (drafted !== undefined) return drafted;
     const saved = s.savedAttempts(contestantId, sheet.id);
     for (let a = 1; a <= s.attemptsOf(sheet); a++) if (!saved.includes(a)) return a;
     return saved[saved.length - 1] ?? 1;
@@ -471,12 +532,13 @@ export class Desk {
   setReason(text: string): void {
     this.#reason = text;
     if (text.trim()) this.#reasonError = null;
+    if (this.#form && this.#formDraft) this.#saveDraft(this.#form);
   }
 
   /** Confirms: the mark goes to the outbox (and the server); the screen shows it pending. */
   confirm(): void {
     const f = this.#form;
-    if (!f || !f.parsed.ok || this.readOnly) return;
+    if (!f || !f.complete || this.readOnly) return;
     const needsReason = this.needsReason;
     const reason = this.#reason.trim();
     if (needsReason && !reason) {
@@ -490,6 +552,9 @@ export class Desk {
       values: $state.snapshot(f.raw),
       ...(needsReason ? { reason } : {}),
     });
+    // The draft stays until the server acknowledges this mark (its clientId says which).
+    if (this.#formDraft) this.#saveDraft(f, this.#submitted);
+    this.#drafts?.setOpen(null);
     this.#formNote = null;
     this.#view = 'status';
   }
@@ -499,16 +564,129 @@ export class Desk {
     this.#form = null;
     this.#submitted = null;
     this.#formNote = null;
+    this.#formDraft = false;
+    this.#restoredAt = null;
     this.#view = 'queue';
+    this.#drafts?.setOpen(null);
+  }
+
+  /** Forgets what the judge entered on the open form and starts it again. */
+  discardDraft(): void {
+    const line = this.#lineOf(this.#form);
+    if (!line) return;
+    this.#removeDraft(line);
+    this.open(line.contestantId, line.attempt);
+  }
+
+  /**
+   * Checks the device clock against the monotonic clock (every second, and when the page is
+   * shown or hidden): after a jump, the open form's running stopwatches are uncertain.
+   */
+  checkClock(): void {
+    if (this.#clock.check() === null) return;
+    if (this.#view === 'form' || this.#view === 'review') this.#form?.clockJumped();
+  }
+
+  /**
+   * The page was hidden (another app, another tab, the screen off) or shown again. Hidden: the
+   * last write of the open form, unless another tab changed its draft meanwhile; this tab
+   * then writes nothing more. Shown: a draft another tab wrote since is taken.
+   */
+  visibilityChanged(visible: boolean): void {
+    if (!visible) {
+      this.flush();
+      return;
+    }
+    this.checkClock();
+    const store = this.#drafts;
+    if (!store) return;
+    this.#loadDraftLines(store.all());
+    const line = this.#lineOf(this.#form);
+    if (!line || (this.#view !== 'form' && this.#view !== 'review')) return;
+    if (store.changed(line) !== undefined) this.open(line.contestantId, line.attempt);
+  }
+
+  /** Writes the open form's draft now (the page is being hidden or unloaded). */
+  flush(): void {
+    // A jump since the last check is caught before the draft's clock is anchored again.
+    this.checkClock();
+    const f = this.#form;
+    if (!f || !this.#formDraft || (this.#view !== 'form' && this.#view !== 'review')) return;
+    this.#saveDraft(f, null, true);
+  }
+
+  /**
+   * Takes a welcome: at a login's first (the cached one, or the server's), restores this
+   * judge's drafts and the form that was open; at every one, forgets the drafts whose mark the
+   * server holds (acknowledged while this page was away).
+   */
+  #onWelcome(): void {
+    const token = this.#session.token;
+    if (!token) return;
+    const owner = tokenFingerprint(token);
+    if (this.#drafts?.owner === owner) {
+      this.#forgetSaved(this.#drafts.all());
+      return;
+    }
+    const store = (this.#drafts = new DraftStore(owner));
+    const { drafts, open } = store.restore();
+    this.#forgetSaved(drafts);
+    this.#loadDraftLines(store.all());
+    if (!open || this.#view !== 'queue') return;
+    if (!this.#session.sheets.some((x) => x.id === open.sheetId)) return;
+    if (this.sheet?.id !== open.sheetId) this.selectSheet(open.sheetId);
+    this.open(open.contestantId, open.attempt);
+  }
+
+  #forgetSaved(drafts: Draft[]): void {
+    for (const d of drafts)
+      if (d.submitted && this.#session.knowsSaved(d.submitted)) this.#clearSubmitted(d.submitted);
+  }
+
+  #clearSubmitted(clientId: string): void {
+    for (const line of this.#drafts?.clearSubmitted(clientId) ?? [])
+      this.#draftLines.delete(draftKey(line));
+  }
+
+  #loadDraftLines(drafts: Draft[]): void {
+    this.#draftLines.clear();
+    for (const d of drafts) if (d.submitted === null) this.#draftLines.add(draftKey(d));
+  }
+
+  #lineOf(f: MarkForm | null): DraftLine | null {
+    return f ? { contestantId: f.contestant.id, sheetId: f.sheet.id, attempt: f.attempt } : null;
+  }
+
+  /** Keeps what the open form holds (every tap calls it); `submitted`: the mark sent from it. */
+  #saveDraft(f: MarkForm, submitted: string | null = null, flush = false): void {
+    const store = this.#drafts;
+    if (!store || f !== this.#form) return;
+    const line = this.#lineOf(f)!;
+    const content = { form: f.snapshot(), reason: this.#reason, submitted };
+    const saved = store.save(line, content, { flush });
+    this.#draftsOk = store.ok;
+    if (!saved) return;
+    this.#formDraft = submitted === null;
+    if (submitted === null) this.#draftLines.add(draftKey(line));
+    else this.#draftLines.delete(draftKey(line));
+  }
+
+  #removeDraft(line: DraftLine): void {
+    if (this.#drafts?.remove(line)) this.#draftLines.delete(draftKey(line));
+    this.#formDraft = false;
+    this.#restoredAt = null;
   }
 
   dismissNotice(): void {
     this.#notice = null;
   }
 
-  /** Forgets the desk (sign-out). */
+  /** Forgets the desk (sign-out). Drafts stay on the device for the next login. */
   reset(): void {
     this.backToQueue();
+    this.#drafts = null;
+    this.#draftLines.clear();
+    this.#draftsOk = true;
     this.#sheetId = null;
     this.#typed = '';
     this.#notice = null;

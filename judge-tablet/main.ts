@@ -26,5 +26,15 @@ if (token) session.start(token);
 window.addEventListener('online', () => session.reconnectNow());
 window.addEventListener('offline', () => session.connectionLost());
 
+// Drafts: the device clock is checked against the monotonic clock every second (a jump makes a
+// running stopwatch uncertain); a hidden page writes its last tap and then nothing more, a page
+// shown again takes what another tab wrote meanwhile. Nothing waits for unload: every tap is
+// written as it happens, pagehide only writes once more.
+setInterval(() => desk.checkClock(), 1_000);
+document.addEventListener('visibilitychange', () =>
+  desk.visibilityChanged(document.visibilityState === 'visible'),
+);
+window.addEventListener('pagehide', () => desk.flush());
+
 const wake = new ScreenWake();
 mount(App, { target: document.getElementById('app')!, props: { session, desk, wake } });

@@ -17,6 +17,8 @@ import {
 } from '#engine';
 import type { Criterion, JudgeContestant } from '#protocol';
 import { L, lang, t } from './i18n.ts';
+import { restoreRun, runBound, type ClockDraft } from './clock.ts';
+import type { FaultTap, FormState } from './drafts.ts';
 import { isMeasurement } from './panel.ts';
 import { formatClock, Stopwatch } from './stopwatch.svelte.ts';
 
@@ -24,17 +26,7 @@ type Of<K extends Criterion['kind']> = Extract<Criterion, { kind: K }>;
 /** Criteria whose value is a number typed or picked on a scale. */
 type Scaled = Of<'judgement'> | Of<'difficulty'> | Of<'imported'>;
 
-/** One tap on a fault button (or its undo), for the on-screen log. */
-export interface FaultTap {
-  seq: number;
-  criterionId: string;
-  faultId: string;
-  delta: 1 | -1;
-  /** Stopwatch reading (ms) when a stopwatch of this sheet was running, else null. */
-  runMs: number | null;
-  /** Wall clock, ms since epoch. */
-  at: number;
-}
+export type { FaultTap } from './drafts.ts';
 
 /** A judgement level button: value in milli-points, its label and written descriptor. */
 export interface Level {
@@ -85,8 +77,16 @@ export class MarkForm {
   /** Typed text of judgement, imported and time (seconds) criteria. */
   #texts = $state<Record<string, string>>({});
   #log = $state<FaultTap[]>([]);
+  /** Time criteria whose stopwatch the device clock made unreliable: the time must be typed. */
+  #uncertain = $state<Record<string, boolean>>({});
+  /** Time criteria whose reading the judge typed (the face shows it; start continues it). */
+  #typed = $state<Record<string, boolean>>({});
   #showErrors = $state(false);
   #seq = 0;
+  readonly #onChange: () => void;
+  readonly #now: () => number;
+  /** A restored stopwatch was not believed (see clock.ts): the draft should say so at once. */
+  readonly restoredUncertain: boolean = false;
 
   constructor(opts: {
     sheet: Sheet;
@@ -96,29 +96,49 @@ export class MarkForm {
     /** Raw values to start from (a rejected or pending entry, or a saved mark). */
     initial?: Record<string, unknown>;
     /**
+     * What the judge had entered when the page last saved it (a draft): taken instead of
+     * `initial`, with the fault log and the stopwatches (a running one runs on).
+     */
+    draft?: FormState;
+    /**
      * Given when another judge records this panel's measurements: reads his current values
      * (parsed; null while he has recorded none). The form then holds only the judgements.
      */
     recorded?: () => Readonly<Record<string, unknown>> | null;
+    /** Called after every edit (a tap, a stopwatch button, a typed value), to keep a draft. */
+    onChange?: () => void;
+    /** Wall clock (Date.now), for the drafts' stopwatches. */
+    now?: () => number;
   }) {
-    const { sheet, initial } = opts;
+    const { sheet, draft } = opts;
     this.sheet = sheet;
     this.contestant = opts.contestant;
     this.decimals = opts.decimals;
     this.attempt = opts.attempt;
     this.#recorded = opts.recorded ?? null;
     this.judgementOnly = this.#recorded !== null;
+    this.#onChange = opts.onChange ?? (() => {});
+    this.#now = opts.now ?? (() => Date.now());
+    // A draft holds the values as the form keeps them; `initial` as a mark carries them.
+    const initial: Record<string, unknown> | undefined = draft
+      ? { ...draft.counts, ...draft.flags, ...draft.texts }
+      : opts.initial;
     const counts: Record<string, Record<string, number>> = {};
     const flags: Record<string, boolean | null> = {};
     const texts: Record<string, string> = {};
+    const uncertain: Record<string, boolean> = {};
+    const typed: Record<string, boolean> = {};
     for (const c of sheet.criteria) {
       const v = initial?.[c.id];
       switch (c.kind) {
         case 'faults': {
           const given = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
           counts[c.id] = Object.fromEntries(
-            c.faults.map((f) => [f.id, typeof given[f.id] === 'number' ? given[f.id] : 0]),
-          ) as Record<string, number>;
+            c.faults.map((f) => {
+              const n = given[f.id];
+              return [f.id, typeof n === 'number' ? Math.min(Math.max(0, n), MAX_FAULT_COUNT) : 0];
+            }),
+          );
           break;
         }
         case 'veto':
@@ -127,10 +147,26 @@ export class MarkForm {
         case 'check':
           flags[c.id] = typeof v === 'boolean' ? v : null;
           break;
-        case 'time':
-          if (!this.judgementOnly) this.stopwatches[c.id] = new Stopwatch();
-          texts[c.id] = typeof v === 'number' ? formatMilli(v) : '';
+        case 'time': {
+          texts[c.id] =
+            typeof v === 'number' ? formatMilli(v) : draft && typeof v === 'string' ? v : '';
+          if (this.judgementOnly) break;
+          const sw = (this.stopwatches[c.id] = new Stopwatch());
+          const clock = draft?.clocks[c.id];
+          if (clock) {
+            const restored = this.#restoreClock(sw, clock, runBound(c.maxMs));
+            if (restored === 'uncertain') {
+              texts[c.id] = '';
+              this.restoredUncertain = true;
+            }
+            uncertain[c.id] = restored === 'uncertain' || clock.uncertain;
+            typed[c.id] = clock.typed;
+          } else {
+            const r = parseOnScale(texts[c.id]!, { min: 0, max: c.maxMs, step: 1 });
+            if (r.ok) sw.set(r.milli);
+          }
           break;
+        }
         case 'judgement':
         case 'difficulty':
         case 'imported':
@@ -141,6 +177,22 @@ export class MarkForm {
     this.#counts = counts;
     this.#flags = flags;
     this.#texts = texts;
+    this.#uncertain = uncertain;
+    this.#typed = typed;
+    if (draft) {
+      const known = (t: FaultTap) => counts[t.criterionId]?.[t.faultId] !== undefined;
+      this.#log = draft.log.filter(known);
+      this.#seq = Math.max(0, ...this.#log.map((t) => t.seq));
+    }
+  }
+
+  /** Sets a stopwatch from a draft: stopped, running on (wall clock), or not believed. */
+  #restoreClock(sw: Stopwatch, clock: ClockDraft, bound: number): 'ok' | 'uncertain' {
+    const r = restoreRun(clock, this.#now(), bound);
+    if (r.kind === 'uncertain') return 'uncertain';
+    sw.set(r.ms);
+    if (r.kind === 'running') sw.start();
+    return 'ok';
   }
 
   // ── reading ──────────────────────────────────────────────────────────────
@@ -194,6 +246,50 @@ export class MarkForm {
     return this.#showErrors;
   }
 
+  /** Whether the device clock made a stopwatch unreliable: its time must be typed. */
+  uncertain(criterionId: string): boolean {
+    return this.#uncertain[criterionId] ?? false;
+  }
+
+  /** Whether the time shown was typed by the judge (start then continues from it). */
+  typed(criterionId: string): boolean {
+    return this.#typed[criterionId] ?? false;
+  }
+
+  /**
+   * What a stopwatch's face shows: the running time, else the time in the box (typed or
+   * recorded); null when there is nothing to believe (a typed time that does not parse, a
+   * clock jump not yet answered by a typed time).
+   */
+  clockFace(c: Of<'time'>): number | null {
+    const sw = this.stopwatches[c.id];
+    if (sw?.running) return sw.elapsed;
+    const r = this.#parseTime(c);
+    if (r && !r.ok) return null;
+    if (this.#uncertain[c.id] && !r) return null;
+    return r ? r.milli : (sw?.elapsed ?? 0);
+  }
+
+  /** Everything entered, as a draft keeps it (a running stopwatch: its reading now, now). */
+  snapshot(): FormState {
+    const now = this.#now();
+    const clocks: Record<string, ClockDraft> = {};
+    for (const [id, sw] of Object.entries(this.stopwatches))
+      clocks[id] = {
+        ms: Math.round(sw.read()),
+        at: sw.running ? now : null,
+        uncertain: this.#uncertain[id] ?? false,
+        typed: this.#typed[id] ?? false,
+      };
+    return {
+      counts: $state.snapshot(this.#counts),
+      flags: $state.snapshot(this.#flags),
+      texts: $state.snapshot(this.#texts),
+      log: $state.snapshot(this.#log),
+      clocks,
+    };
+  }
+
   /** Raw values as sent to the server (`mark.submit.values`): only what this judge enters. */
   readonly raw: Record<string, unknown> = $derived.by(() => {
     const out: Record<string, unknown> = {};
@@ -239,6 +335,7 @@ export class MarkForm {
       if (c.kind === 'time') {
         const r = this.#parseTime(c);
         if (r && !r.ok) out[c.id] = t('time.bad', { max: formatMilli(c.maxMs) });
+        else if (this.#uncertain[c.id]) out[c.id] = t('time.uncertainError');
       }
       if (c.kind === 'judgement' || c.kind === 'difficulty' || c.kind === 'imported') {
         const r = this.#parseScaled(c);
@@ -255,7 +352,7 @@ export class MarkForm {
   visibleError(criterionId: string): string | null {
     const e = this.errors[criterionId];
     if (!e) return null;
-    if (this.#showErrors) return e;
+    if (this.#showErrors || this.#uncertain[criterionId]) return e;
     return (this.#texts[criterionId] ?? '').trim() !== '' ? e : null;
   }
 
@@ -421,6 +518,7 @@ export class MarkForm {
     if (n >= MAX_FAULT_COUNT) return;
     this.#counts[criterionId]![faultId] = n + 1;
     this.#logTap(criterionId, faultId, 1);
+    this.#onChange();
   }
 
   /** Takes one count back (−1). */
@@ -430,20 +528,41 @@ export class MarkForm {
     if (n <= 0) return;
     this.#counts[criterionId]![faultId] = n - 1;
     this.#logTap(criterionId, faultId, -1);
+    this.#onChange();
   }
 
   setFlag(criterionId: string, value: boolean): void {
     if (this.#recordedId(criterionId)) return;
     this.#flags[criterionId] = value;
+    this.#onChange();
   }
 
+  /**
+   * A value typed or picked. A typed time moves the stopwatch's face to it (start then
+   * continues from it); a time typed after a clock jump answers the jump.
+   */
   setText(criterionId: string, value: string): void {
     if (this.#recordedId(criterionId)) return;
     this.#texts[criterionId] = value;
+    const c = this.sheet.criteria.find((x) => x.id === criterionId);
+    const sw = this.stopwatches[criterionId];
+    if (c?.kind === 'time' && sw && !sw.running) {
+      const r = this.#parseTime(c);
+      this.#typed[criterionId] = true;
+      if (r?.ok) {
+        sw.set(r.milli);
+        this.#uncertain[criterionId] = false;
+      } else if (!r) sw.set(0);
+    }
+    this.#onChange();
   }
 
   startStopwatch(criterionId: string): void {
-    this.stopwatches[criterionId]?.start();
+    const sw = this.stopwatches[criterionId];
+    if (!sw || sw.running) return;
+    sw.start();
+    this.#typed[criterionId] = false;
+    this.#onChange();
   }
 
   /** Stops the stopwatch and records its reading as the criterion's time. */
@@ -451,11 +570,31 @@ export class MarkForm {
     const sw = this.stopwatches[criterionId];
     if (!sw) return;
     this.#texts[criterionId] = formatMilli(sw.stop());
+    this.#onChange();
   }
 
   resetStopwatch(criterionId: string): void {
     this.stopwatches[criterionId]?.reset();
     this.#texts[criterionId] = '';
+    this.#typed[criterionId] = false;
+    this.#uncertain[criterionId] = false;
+    this.#onChange();
+  }
+
+  /**
+   * The device clock jumped (or the tablet slept) while the page lived: every running
+   * stopwatch's time is uncertain and must be typed. They run on; the judge decides.
+   */
+  clockJumped(): boolean {
+    let any = false;
+    for (const [id, sw] of Object.entries(this.stopwatches))
+      if (sw.running) {
+        this.#uncertain[id] = true;
+        any = true;
+      }
+    // Saved again, the draft's wall-clock anchor follows the jump.
+    if (any) this.#onChange();
+    return any;
   }
 
   /** Stops running stopwatches (recording their times) before the confirm screen. */
@@ -466,7 +605,12 @@ export class MarkForm {
   /** Shows every error, including unanswered items. Returns true when the mark is complete. */
   validate(): boolean {
     this.#showErrors = true;
-    return this.parsed.ok;
+    return this.complete;
+  }
+
+  /** Whether the mark can be sent: valid, and no time left uncertain by a clock jump. */
+  get complete(): boolean {
+    return this.parsed.ok && !Object.values(this.#uncertain).some(Boolean);
   }
 
   dispose(): void {

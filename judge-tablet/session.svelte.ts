@@ -22,7 +22,7 @@ import { CloseCode, PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { LiveSocket, type SocketState } from '../web/live-socket.ts';
 import { newClientId } from './client-id.ts';
-import { t } from './i18n.ts';
+import { L, t } from './i18n.ts';
 import {
   answerRescores,
   mergeRescores,
@@ -40,11 +40,15 @@ import {
   clearLegacyRescores,
   loadDismissed,
   loadLegacyOutbox,
+  loadSent,
   loadWelcome,
   saveDismissed,
+  saveSent,
   saveToken,
   saveWelcome,
+  sentHere,
   tokenFingerprint,
+  type SentMark,
   type DismissedKind,
   type OutboxEntry,
 } from './storage.ts';
@@ -196,6 +200,10 @@ export class JudgeSession {
   #fatal = $state<string | null>(null);
   #notice = $state<string | null>(null);
   #storageOk = $state(true);
+  /** Devices logged in with this login now, as the server last said (`judge.sessions`). */
+  #devices = $state(1);
+  /** Marks this tablet sent and the server acknowledged (newest last; storage.ts). */
+  #sent: SentMark[] = [];
 
   #socket: LiveSocket<JudgeServerMessage> | null = null;
   readonly #store: OutboxDb;
@@ -211,6 +219,8 @@ export class JudgeSession {
   #sentAt = new Map<string, number>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<(clientId: string, outcome: Outcome) => void>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #welcomeListeners = new Set<() => void>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(store: OutboxDb = new OutboxDb()) {
@@ -342,6 +352,27 @@ export class JudgeSession {
   get storageOk() {
     return this.#storageOk;
   }
+  /** How many devices are logged in with this login (more than 1: the judge is told). */
+  get devices() {
+    return this.#devices;
+  }
+
+  /** Whether the server holds the mark sent with `clientId` (acknowledged, or in a welcome). */
+  knowsSaved(clientId: string): boolean {
+    if (this.#acks.has(clientId)) return true;
+    for (const s of this.#saved.values()) if (s.clientId === clientId) return true;
+    for (const h of this.#history.values()) if (h.clientId === clientId) return true;
+    return false;
+  }
+
+  /**
+   * Subscribes to welcomes (the cached one at start, then each of the server's), called once
+   * the session holds it; returns the unsubscribe function.
+   */
+  onWelcome(listener: () => void): () => void {
+    this.#welcomeListeners.add(listener);
+    return () => this.#welcomeListeners.delete(listener);
+  }
 
   /** Signs in with a token: stores it, restores this judge's outbox and cached welcome, connects. */
   start(token: string): void {
@@ -351,6 +382,7 @@ export class JudgeSession {
     this.#fatal = null;
     saveToken(token);
     this.#outbox = [];
+    this.#sent = loadSent(token);
     clearLegacyRescores(token);
     for (const kind of ['void', 'rescore'] as const) {
       this.#dismissed[kind].clear();
@@ -520,6 +552,8 @@ export class JudgeSession {
   #onMessage(m: JudgeServerMessage): void {
     switch (m.type) {
       case 'judge.welcome': {
+        // The server says how many devices share the login right after (judge.sessions).
+        this.#devices = 1;
         this.#applyWelcome(m);
         this.#ready = true;
         this.#everReady = true;
@@ -560,6 +594,9 @@ export class JudgeSession {
       case 'judge.voided':
         this.#onVoided(m.notice);
         return;
+      case 'judge.sessions':
+        this.#devices = Math.max(1, m.count);
+        return;
       case 'judge.measurements':
         // A push for a whole contestant × sheet replaces what the tablet holds for it (a void
         // may have restored an older mark, or left none).
@@ -580,10 +617,12 @@ export class JudgeSession {
         }
         this.#drop(entry);
         const rejection: Rejection = { entry, code: m.code, message: m.message };
-        if (m.code === 'mark/stale')
+        if (m.code === 'mark/stale') {
           rejection.current = m.current
             ? { markId: m.current.markId, values: m.current.values as SheetValues }
             : null;
+          if (m.current) rejection.message = this.#staleMessage(entry, m.current);
+        }
         this.#rejected.set(lineKey(entry.contestantId, entry.sheetId, entry.attempt), rejection);
         if (m.code === 'mark/station_locked') {
           const stationId = this.#index?.sheets.get(entry.sheetId)?.stationId;
@@ -608,6 +647,7 @@ export class JudgeSession {
     const entry = this.#outbox.find((e) => e.clientId === m.clientId);
     this.#acks.set(m.clientId, m);
     if (!entry) return;
+    this.#rememberSent({ clientId: m.clientId, markId: m.markId });
     this.#drop(entry);
     const sheet = this.#index?.sheets.get(entry.sheetId);
     const parsed = sheet ? parseSheetValues(sheet, entry.values) : null;
@@ -643,6 +683,25 @@ export class JudgeSession {
       this.#rescores = answerRescores(this.#rescores, entry.contestantId, entry.sheetId);
     this.#persistWelcome();
     this.#emit(m.clientId, { kind: 'ack', ack: m });
+  }
+
+  #rememberSent(mark: SentMark): void {
+    if (!this.#token || this.#sent.some((s) => s.clientId === mark.clientId)) return;
+    this.#sent = [...this.#sent, mark];
+    this.#sent = saveSent(this.#token, this.#sent);
+  }
+
+  /**
+   * Why a write was refused as stale, in the tablet's words: the server says "you" whenever
+   * the line's mark is this judge's, also when he wrote it on another device. It is this
+   * tablet's only when this tablet sent it (its clientId, or the mark id an ack gave here).
+   */
+  #staleMessage(entry: OutboxEntry, current: { markId: number; clientId?: unknown }): string {
+    const mine = sentHere(this.#sent, current);
+    const bib = this.contestants.find((c) => c.id === entry.contestantId)?.bib ?? '?';
+    const sheet = this.#index?.sheets.get(entry.sheetId);
+    const params = { bib, sheet: sheet ? L(sheet.label) : entry.sheetId };
+    return t(mine ? 'stale.mine' : 'stale.other', params);
   }
 
   /**
@@ -804,6 +863,13 @@ export class JudgeSession {
       else this.#history.delete(h.markId);
     }
     this.#setLocked(w.lockedStations);
+    // What listens (the desk's drafts) must never keep the judge from getting ready.
+    for (const l of this.#welcomeListeners)
+      try {
+        l();
+      } catch (err) {
+        console.error(err);
+      }
   }
 
   #setLocked(ids: readonly string[]): void {
@@ -980,5 +1046,7 @@ export class JudgeSession {
     for (const set of Object.values(this.#dismissed)) set.clear();
     this.#everReady = false;
     this.#notice = null;
+    this.#devices = 1;
+    this.#sent = [];
   }
 }

@@ -37,6 +37,12 @@ export class Stopwatch {
       : this.#base + Math.max(0, this.#clock() - this.#startedAt);
   }
 
+  /** Sets the reading of a stopped stopwatch (a typed time, a restored draft). */
+  set(ms: number): void {
+    if (this.#startedAt !== null) return;
+    this.#base = Math.max(0, ms);
+  }
+
   start(): void {
     if (this.#startedAt !== null) return;
     this.#startedAt = this.#now = this.#clock();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { extractToken, parseIds, parseOutbox, tokenFingerprint } from './storage.ts';
+import {
+  extractToken,
+  MAX_SENT,
+  parseIds,
+  parseOutbox,
+  parseSent,
+  sentHere,
+  tokenFingerprint,
+} from './storage.ts';
 
 describe('parseOutbox', () => {
   it('keeps well-formed entries and fills what older pages left out', () => {
@@ -47,5 +55,35 @@ describe('parseIds', () => {
   it('reads anything that is not a list as empty', () => {
     expect(parseIds(null)).toEqual([]);
     expect(parseIds({ 0: 3 })).toEqual([]);
+  });
+});
+
+describe('parseSent', () => {
+  it('keeps well-formed sent marks, the newest MAX_SENT', () => {
+    const good = { clientId: 'c-12345678', markId: 4 };
+    expect(parseSent([good, { clientId: 5, markId: 1 }, { clientId: 'x' }, null])).toEqual([good]);
+    const many = Array.from({ length: MAX_SENT + 3 }, (_, i) => ({ clientId: `c${i}`, markId: i }));
+    const kept = parseSent(many);
+    expect(kept).toHaveLength(MAX_SENT);
+    expect(kept[0]!.markId).toBe(3);
+    expect(parseSent('x')).toEqual([]);
+  });
+});
+
+describe('sentHere', () => {
+  const sent = [
+    { clientId: 'c-aaaaaaaa', markId: 4 },
+    { clientId: 'c-bbbbbbbb', markId: 9 },
+  ];
+
+  it('knows a mark this tablet sent by the mark id its ack gave, or by its clientId', () => {
+    expect(sentHere(sent, { markId: 9 })).toBe(true);
+    expect(sentHere(sent, { markId: 12, clientId: 'c-aaaaaaaa' })).toBe(true);
+  });
+
+  it('calls anything else another device’s or official’s', () => {
+    expect(sentHere(sent, { markId: 12 })).toBe(false);
+    expect(sentHere(sent, { markId: 12, clientId: 'c-cccccccc' })).toBe(false);
+    expect(sentHere([], { markId: 4 })).toBe(false);
   });
 });

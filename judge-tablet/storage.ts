@@ -177,3 +177,55 @@ export function saveDismissed(token: string, kind: DismissedKind, ids: readonly 
 export function clearLegacyRescores(token: string): void {
   write(`jx.judge.rescore.${tokenFingerprint(token)}`, null);
 }
+
+/** A mark this tablet sent and the server acknowledged. */
+export interface SentMark {
+  clientId: string;
+  markId: number;
+}
+
+/** How many acknowledged marks the tablet remembers having sent (the newest). */
+export const MAX_SENT = 500;
+
+const sentKey = (token: string) => `jx.judge.sent.${tokenFingerprint(token)}`;
+
+/** Keeps the well-formed entries of a stored list of sent marks, the newest MAX_SENT. */
+export function parseSent(list: unknown): SentMark[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter(
+      (s): s is SentMark =>
+        typeof s === 'object' &&
+        s !== null &&
+        typeof s.clientId === 'string' &&
+        Number.isInteger(s.markId),
+    )
+    .map(({ clientId, markId }) => ({ clientId, markId }))
+    .slice(-MAX_SENT);
+}
+
+/**
+ * The marks this tablet sent (so a stale write can tell this tablet's mark from one written on
+ * another device with the same login, which the server calls "yours" alike).
+ */
+export function loadSent(token: string): SentMark[] {
+  return parseSent(read<unknown>(sentKey(token)));
+}
+
+/** Stores the newest MAX_SENT and returns what was kept. */
+export function saveSent(token: string, sent: readonly SentMark[]): SentMark[] {
+  const kept = sent.slice(-MAX_SENT);
+  write(sentKey(token), kept);
+  return kept;
+}
+
+/**
+ * Whether a line's current mark (as a stale write reports it) is one this tablet sent: its
+ * clientId, when the server gives it, or the mark id an ack gave this tablet.
+ */
+export function sentHere(
+  sent: readonly SentMark[],
+  current: { markId: number; clientId?: unknown },
+): boolean {
+  return sent.some((s) => s.markId === current.markId || s.clientId === current.clientId);
+}
