@@ -691,6 +691,10 @@ describe('judge tablet', () => {
     const status = byTestId(page, 'mark-status', { status: 'rejected' });
     await status.waitFor();
     expect(await status.innerText()).toContain('已有新的评分');
+    // The server calls the mark "yours" (same login): it came from another device, and the
+    // tablet says so rather than "you submitted".
+    expect(await status.innerText()).toContain('另一台设备或其他工作人员更改了这一项');
+    expect(await status.innerText()).not.toContain('您提交');
     expect(markRows('9', 'traffic-lights')).toHaveLength(1);
     // The current mark is shown; the judge's own entry is kept on the form below it.
     const current = byTestId(page, 'stale-current');
@@ -738,6 +742,8 @@ describe('judge tablet', () => {
     expect(await sheetScore(page)).toContain('4.00 / 5');
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-stopwatch.png') });
     await input.fill('65.3');
+    // The face follows the typed time.
+    expect(await byTestId(page, 'stopwatch-display').innerText()).toBe('01:05.3');
     await byTestId(page, 'review').click();
     expect(await page.locator('.summary').innerText()).toContain('01:05.3');
     await byTestId(page, 'confirm-submit').click();
@@ -860,7 +866,7 @@ describe('judge tablet', () => {
     await byTestId(page, 'list-tab', { tab: 'queue' }).click();
     await typeBib(page, '31');
     await byTestId(page, 'fault-add', { 'fault-id': 'foot-down' }).click();
-    await course('H01', { action: 'station.lock', stationId: 'riding' });
+    await course('H01', { action: 'station.lock', stationId: 'riding', reason: '测试：锁定' });
     const locked = byTestId(page, 'form-locked');
     await locked.waitFor();
     expect(await locked.innerText()).toContain('本站点已由裁判长锁定，如需更正请联系裁判长');
@@ -889,7 +895,7 @@ describe('judge tablet', () => {
     await byTestId(page, 'review').click();
     await byTestId(page, 'confirm-submit').click();
     await byTestId(page, 'mark-status', { status: 'pending' }).waitFor();
-    await course('H01', { action: 'station.lock', stationId: 'riding' });
+    await course('H01', { action: 'station.lock', stationId: 'riding', reason: '测试：锁定' });
     gate.restore();
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     const refused = byTestId(page, 'mark-status', { status: 'rejected' });
@@ -1151,7 +1157,7 @@ describe('judge tablet', () => {
       'communication',
       'emergency',
     ])
-      await course('H01', { action: 'station.lock', stationId });
+      await course('H01', { action: 'station.lock', stationId, reason: '测试：锁定' });
     await course('O01', { action: 'competition.publish' });
     const banner = byTestId(page, 'competition-closed', { state: 'final' });
     await banner.waitFor();
