@@ -552,8 +552,10 @@ export class Desk {
       values: $state.snapshot(f.raw),
       ...(needsReason ? { reason } : {}),
     });
-    // The draft stays until the server acknowledges this mark (its clientId says which).
-    if (this.#formDraft) this.#saveDraft(f, this.#submitted);
+    // The draft stays until the server acknowledges this mark (its clientId says which); an
+    // older draft of the line (a refused mark sent again unchanged) now waits for this one.
+    const line = this.#lineOf(f)!;
+    if (this.#formDraft || this.#drafts?.load(line)) this.#saveDraft(f, this.#submitted);
     this.#drafts?.setOpen(null);
     this.#formNote = null;
     this.#view = 'status';
