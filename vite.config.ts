@@ -26,7 +26,7 @@ export default defineConfig({
     rollupOptions: {
       // Every page folder with an index.html is an entry.
       input: Object.fromEntries(
-        ['scoreboard', 'judge-tablet', 'console']
+        ['scoreboard', 'judge-tablet', 'console', 'setup']
           .filter((page) => existsSync(here(`./${page}/index.html`)))
           .map((page) => [page, here(`./${page}/index.html`)]),
       ),

@@ -29,6 +29,7 @@ export default defineConfig({
             'judge-tablet/**/*.test.ts',
             'scoreboard/**/*.test.ts',
             'console/**/*.test.ts',
+            'setup/**/*.test.ts',
           ],
           environment: 'node',
           // Server tests start real servers and child processes; a loaded CI machine is slow.

@@ -14,6 +14,7 @@ const SOURCES = [
   'scoreboard',
   'judge-tablet',
   'console',
+  'setup',
   'web',
   'server/engine',
   'server/protocol',

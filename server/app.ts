@@ -18,6 +18,9 @@ import judgeWs from './routes/ws/judge.ts';
 import dbPlugin from './plugins/db.ts';
 import livePlugin from './plugins/live.ts';
 import staticPlugin from './plugins/static.ts';
+import httpsPlugin from './plugins/https.ts';
+import venueSetup from './routes/venue-setup.ts';
+import type { VenueTls } from './services/venue-ca.ts';
 import { openDatabase } from '../db/client.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
 import { openCustody, type Custody } from './services/custody.ts';
@@ -44,6 +47,12 @@ export interface AppOptions {
    * load balancer (`PUBLIC_URL`): websocket upgrades from them are accepted.
    */
   publicUrls?: string[];
+  /**
+   * The venue's server certificate (services/venue-ca.ts): the same app is then also served over
+   * HTTPS by `app.https` (plugins/https.ts), which main.ts listens on HTTPS_PORT. Absent or
+   * null: HTTP only (`HTTPS=off`).
+   */
+  tls?: VenueTls | null;
 }
 
 /** Largest websocket frame or HTTP body accepted, in bytes: a mark is well under 4 KiB. */
@@ -79,7 +88,9 @@ export async function buildApp(opts: AppOptions) {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_FRAME_BYTES });
   app.decorate('custody', custody);
   await app.register(helmet, {
-    hsts: false, // a LAN venue serves plain HTTP; HSTS would lock tablets out
+    // Never HSTS, on HTTPS either: it binds the whole host, every port, so browsers would
+    // then refuse the board, phones and set-up page on plain HTTP.
+    hsts: false,
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -102,6 +113,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs });
   await app.register(authPlugin);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await app.register(httpsPlugin, { tls: opts.tls });
   app.setErrorHandler(
     (err: { statusCode?: number; message: string; code?: unknown }, req, reply) => {
       // The database refused to write (disk full, read-only, I/O error, busy): the transaction
@@ -137,6 +149,7 @@ export async function buildApp(opts: AppOptions) {
     countLoopback: opts.countLoopback,
   });
   await app.register(judgeWs);
+  await app.register(venueSetup);
   await app.register(staticPlugin, { root: opts.distDir });
   return app;
 }

@@ -1,4 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
+import qrcode from 'qrcode-terminal';
 import type { Db } from '../db/client.ts';
 import {
   hashToken,
@@ -27,6 +28,25 @@ export interface BannerInput {
   /** The competition file the server was started with: its tokens, for rows made before sealing. */
   file?: FestivalFixture;
   password: PasswordNews;
+  /**
+   * The venue's set-up page and HTTPS (issue "The venue LAN as a secure site"): its QR code and
+   * address are printed for staff devices, and what needs the organiser's eye at this start
+   * (a new LAN address, HTTPS not listening) is said just before the console.
+   */
+  venue?: {
+    /** `http://192.168.1.5:3000/setup/`. */
+    setupUrl: string;
+    /** `https://192.168.1.5:3443`, or null when HTTPS is off or could not listen. */
+    httpsBase: string | null;
+    notices: string[];
+  };
+}
+
+/** A QR code in terminal blocks (qrcode-terminal answers synchronously). */
+function qrText(text: string): string {
+  let out = '';
+  qrcode.generate(text, { small: true }, (qr) => (out = qr));
+  return out;
 }
 
 /** `text` padded with spaces to `width` terminal columns (a CJK character takes two). */
@@ -59,6 +79,17 @@ export function startBanner(input: BannerInput): string {
     ...input.addresses.map((a) => `  ${padWide(a.label, 12)}${a.url}`),
     `  ${padWide('数据目录', 12)}${input.dataDir}`,
   ];
+  const venue = input.venue;
+  if (venue) {
+    lines.push(
+      '',
+      '工作人员设备（裁判平板）先扫码打开设置页，安装场馆证书：',
+      qrText(venue.setupUrl).trimEnd(),
+      `  ${padWide('设置页', 12)}${venue.setupUrl}`,
+    );
+    if (venue.httpsBase)
+      lines.push(`  ${padWide('HTTPS', 12)}${venue.httpsBase}/judge-tablet/（装好证书后用）`);
+  }
   let foreignSeals = 0;
   for (const c of listCompetitions(db)) {
     const rows = db
@@ -107,6 +138,7 @@ export function startBanner(input: BannerInput): string {
       '  他们的登录卡不能再打印，手输的短登录码也不能用（二维码和登录链接仍可用）。',
       '  请把原来的 server-secret.key 放回数据目录后重启，或在控制台为他们生成新登录码。',
     );
+  if (venue?.notices.length) lines.push('', ...venue.notices.map((n) => `注意：${n}`));
   lines.push('', `  ${padWide('控制台', 12)}${base}/console/`);
   const p = input.password;
   lines.push(

@@ -5,6 +5,19 @@ export const Config = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
+  /** HTTPS for staff devices that installed the venue CA (`/setup/`); HTTP stays on PORT. */
+  HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(3443),
+  /** `off`: HTTP only, no CA is made. */
+  HTTPS: z
+    .string()
+    .default('on')
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['on', 'off'])),
+  /**
+   * Folder of the venue CA and server certificate (services/venue-ca.ts), outside DATA_DIR so a
+   * new contest keeps the CA every tablet installed.
+   */
+  CA_DIR: z.string().default('./ca'),
   /** Competition file loaded into an empty database (default: fixtures/gaoxin-2024/fixture.json). */
   FIXTURE: z.string().optional(),
   /**

@@ -7,6 +7,13 @@ import { startBanner, type PasswordNews } from './banner.ts';
 import { readFestival } from './plugins/seed.ts';
 import { ensureOrganiserPassword, setOrganiserPassword } from './services/password.ts';
 import { lockDataDir } from './data-lock.ts';
+import {
+  caDirInsideDataDir,
+  ensureVenueTls,
+  venueNames,
+  type VenueTls,
+} from './services/venue-ca.ts';
+import { rememberAddresses } from './services/venue-address.ts';
 
 /** The process shell: the only place that listens, prints, and handles signals. */
 const config = loadConfig();
@@ -15,11 +22,57 @@ if (!lock.ok) {
   console.error(lock.message);
   process.exit(1);
 }
+// Listening on every interface: tablets use a LAN address; on one address, that address.
+const everywhere = ['0.0.0.0', '::', ''].includes(config.HOST);
+// What the organiser must see at this start, said in the banner just before the console.
+const notices: string[] = [];
+const names = venueNames();
+if (everywhere) {
+  const lanNow = [...names.lan, ...names.outside];
+  const moved = rememberAddresses(resolve(config.DATA_DIR), lanNow);
+  if (moved.changed)
+    notices.push(
+      `本机局域网地址与上次启动不同（上次 ${moved.previous!.join('、') || '无'}，这次 ${lanNow.join('、') || '无'}）：` +
+        '平板上的链接、已打印的登录卡和二维码里的地址要换成新的（场馆证书不用重装）。' +
+        '要让地址固定：在路由器上为本机做 DHCP 保留，或让本机当路由器（docs/venue.md）。',
+    );
+}
+// HTTPS for staff devices, from the venue's own CA kept in CA_DIR (services/venue-ca.ts).
+let tls: VenueTls | null = null;
+if (config.HTTPS === 'on') {
+  if (caDirInsideDataDir(config.CA_DIR, config.DATA_DIR)) {
+    console.error(
+      `证书目录 CA_DIR=${config.CA_DIR} 在数据目录 ${config.DATA_DIR} 里面：重新开始一场比赛会删掉它，` +
+        '每台平板就得重装证书。请把 CA_DIR 设在数据目录之外（默认 ./ca）。',
+    );
+    lock.release();
+    process.exit(2);
+  }
+  try {
+    tls = await ensureVenueTls({ caDir: config.CA_DIR, ips: names.ips, dnsNames: names.dnsNames });
+    if (tls.createdCa)
+      notices.push(
+        `已生成场馆证书（CA）${tls.caName}，保存在 ${resolve(config.CA_DIR)}：` +
+          '请保留这个目录，以后的比赛平板不必重装证书（不要把它放进备份或发给别人）。',
+      );
+    else if (tls.renewed === 'names')
+      notices.push('服务器证书已按本机现在的地址重新签发（平板不必重装场馆证书）。');
+    else if (tls.renewed === 'expiry') notices.push('服务器证书快到期，已重新签发。');
+  } catch (err) {
+    notices.push(`无法准备场馆证书（${(err as Error).message}）：本次只提供 HTTP。`);
+  }
+  if (tls && names.outside.length)
+    notices.push(
+      `地址 ${names.outside.join('、')} 不是局域网私有地址，场馆证书不能包含它：` +
+        '平板请连到场馆局域网（10.x、172.16–31.x、192.168.x）再用 HTTPS。',
+    );
+}
 const app = await buildApp({
   dataDir: resolve(config.DATA_DIR),
   fixture: config.FIXTURE && resolve(config.FIXTURE),
   logger: { level: config.LOG_LEVEL },
   publicUrls: config.PUBLIC_URL,
+  tls,
 });
 // The password is in place before anyone can try it: ORGANISER_PASSWORD replaces the stored
 // one at any start (a new one refuses the old at once).
@@ -41,6 +94,19 @@ try {
   lock.release();
   process.exit(1);
 }
+// HTTPS beside HTTP; HTTP is what matters most, so HTTPS failing to listen is said, not fatal.
+let httpsPort: number | null = null;
+if (app.https)
+  try {
+    httpsPort = await app.https.listen(config.HTTPS_PORT, config.HOST);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    notices.push(
+      e.code === 'EADDRINUSE'
+        ? `HTTPS 端口 ${config.HTTPS_PORT} 已被占用：本次不提供 HTTPS（HTTP 照常），可用 HTTPS_PORT=其他端口 重启。`
+        : `HTTPS 无法启动（${e.message}）：本次只提供 HTTP。`,
+    );
+  }
 
 let closing = false;
 for (const sig of ['SIGTERM', 'SIGINT'] as const)
@@ -58,8 +124,6 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const)
   });
 
 const port = (app.server.address() as { port: number }).port;
-// Listening on every interface: tablets use a LAN address; on one address, that address.
-const everywhere = ['0.0.0.0', '::', ''].includes(config.HOST);
 const lan = everywhere
   ? Object.values(networkInterfaces())
       .flat()
@@ -68,6 +132,12 @@ const lan = everywhere
   : [];
 const here = everywhere || config.HOST === 'localhost' ? 'localhost' : config.HOST;
 const base = lan[0] ?? `http://${here.includes(':') ? `[${here}]` : here}:${port}`;
+// HTTPS on an address the certificate holds (a private one), else this machine's own name.
+const httpsHost = everywhere
+  ? (names.lan[0] ?? 'localhost')
+  : here.includes(':')
+    ? `[${here}]`
+    : here;
 // The scoreboard's QR code first, the banner last: nothing scrolls it away (request logs are
 // warnings and errors only unless LOG_LEVEL asks for more).
 console.log('\n大屏二维码（手机扫码观看）:');
@@ -88,6 +158,11 @@ qrcode.generate(`${base}/scoreboard/`, { small: true }, (qr) => {
       dataDir: resolve(config.DATA_DIR),
       file: readFestival(config.FIXTURE && resolve(config.FIXTURE)),
       password,
+      venue: {
+        setupUrl: `${base}/setup/`,
+        httpsBase: httpsPort === null ? null : `https://${httpsHost}:${httpsPort}`,
+        notices,
+      },
     }),
   );
 });

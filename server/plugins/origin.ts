@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { networkInterfaces } from 'node:os';
+import { localHostName } from '../services/venue-ca.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,9 +9,14 @@ declare module 'fastify' {
   }
 }
 
-/** This machine's own host names and addresses (loopback and every interface). */
+/**
+ * This machine's own host names and addresses (loopback, every interface, and its mDNS name
+ * `<hostname>.local`, which the venue certificate holds for HTTPS).
+ */
 export function ownHostnames(): Set<string> {
   const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  const local = localHostName();
+  if (local) names.add(local);
   for (const list of Object.values(networkInterfaces()))
     for (const a of list ?? [])
       names.add(a.family === 'IPv6' ? `[${a.address.toLowerCase()}]` : a.address);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
 
 /** The pages a person opens, each a built SPA under dist/. */
-export const PAGES = ['scoreboard', 'judge-tablet', 'console'] as const;
+export const PAGES = ['scoreboard', 'judge-tablet', 'console', 'setup'] as const;
 
 /**
  * Serves the built SPAs (`/scoreboard/`, `/judge-tablet/`) from dist/ and sends `/` to the

@@ -5,3 +5,4 @@ export * from './fixture.ts';
 export * from './judge.ts';
 export * from './board.ts';
 export * from './http.ts';
+export * from './venue.ts';

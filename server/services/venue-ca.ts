@@ -175,10 +175,19 @@ export function venueNames(
       } else if (a.family === 'IPv4') outside.push(a.address);
     }
   const dnsNames = new Set(['localhost']);
-  const label = host.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
-  if (label && label !== 'localhost')
-    dnsNames.add(isPermittedName(label) ? label : `${label}.local`);
+  const local = localHostName(host);
+  if (local) dnsNames.add(local);
   return { ips: [...ips], dnsNames: [...dnsNames], outside, lan };
+}
+
+/**
+ * The name this machine answers to on the LAN (mDNS `<hostname>.local`, or its own name when
+ * that already ends in a local suffix), or null for a host called `localhost`.
+ */
+export function localHostName(host = hostname()): string | null {
+  const label = host.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  if (!label || label === 'localhost') return null;
+  return isPermittedName(label) ? label : `${label}.local`;
 }
 
 /** Where CA_DIR lies relative to DATA_DIR: a CA inside the data folder is refused. */
@@ -309,7 +318,7 @@ const sameSet = (a: string[], b: string[]) =>
   a.length === b.length && new Set([...a, ...b]).size === a.length;
 
 /** Waits (at most ~10 s) for the CA folder's lock: two starts at once make one CA, not two. */
-function lockCaDir(dir: string): () => void {
+async function lockCaDir(dir: string): Promise<() => void> {
   const file = join(dir, '.lock');
   const until = Date.now() + 10_000;
   for (;;) {
@@ -324,7 +333,7 @@ function lockCaDir(dir: string): () => void {
         /* gone meanwhile */
       }
       if (Date.now() > until) throw new Error(`证书目录 ${dir} 被占用（${file}）`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 }
@@ -348,7 +357,7 @@ export async function ensureVenueTls(opts: {
   const path = (f: keyof typeof FILES) => join(dir, FILES[f]);
   const ips = [...new Set(opts.ips.filter(isPermittedAddress).map(canonicalIp))];
   const dnsNames = [...new Set(opts.dnsNames.map((n) => n.toLowerCase()).filter(isPermittedName))];
-  const release = lockCaDir(dir);
+  const release = await lockCaDir(dir);
   try {
     let createdCa = false;
     if (!existsSync(path('caCert')) || !existsSync(path('caKey'))) {
