@@ -10,8 +10,12 @@ import { readFixture } from '../server/plugins/seed.ts';
 export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-/** Debian's Chromium with the flags this machine needs; never a downloaded browser. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium with the flags this machine needs; never a downloaded browser. `extraArgs`
+ * add to them (e2e/setup.test.ts trusts the venue certificate's key with
+ * `--ignore-certificate-errors-spki-list`).
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -22,6 +26,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
 }

@@ -135,21 +135,21 @@ const en: Dict = {
   otherLang: '中文',
   intro:
     'Staff devices such as judge tablets install the venue certificate once, on this page, and then reach the scoring server securely over HTTPS (offline drafts and camera login need HTTPS).',
-  notNeeded: 'Spectators’ phones and the projector need nothing installed.',
-  inApp: (app) => `Open in the browser: ${app}’s built-in browser cannot install a certificate`,
+  notNeeded: "Spectators' phones and the projector need nothing installed.",
+  inApp: (app) => `Open in the browser: ${app}'s built-in browser cannot install a certificate`,
   inAppHow:
-    'Tap “···” at the top right and choose “Open in browser” (Safari on an iPad), then follow the steps below.',
+    'Tap "···" at the top right and choose "Open in browser" (Safari on an iPad), then follow the steps below.',
   checking: 'Checking whether this device trusts the venue certificate…',
   trusted: 'This device trusts the venue certificate',
   trustedHow: 'HTTPS works. Open the judge tablet:',
   untrusted: 'This device does not trust the venue certificate yet',
-  untrustedHow: 'Install it with the steps below, then come back and tap “Check again”.',
+  untrustedHow: 'Install it with the steps below, then come back and tap "Check again".',
   wrongHost: (link) =>
-    `This page’s address is not in the certificate, so the check cannot succeed: open this page at ${link} instead.`,
+    `This page's address is not in the certificate, so the check cannot succeed: open this page at ${link} instead.`,
   httpsOff:
     'This server runs without HTTPS (HTTPS=off): nothing to install, tablets use the HTTP address.',
   httpsDown:
-    'HTTPS is not listening right now (port in use? see the server’s start messages): tablets use the HTTP address for now.',
+    "HTTPS is not listening right now (port in use? see the server's start messages): tablets use the HTTP address for now.",
   recheck: 'Check again',
   openTablet: 'Open the judge tablet (HTTPS)',
   yourDevice: 'This device',
@@ -161,9 +161,9 @@ const en: Dict = {
       file: 'jiangxing-ca.crt',
       steps: [
         'Tap the button to download the certificate; it lands in Downloads (opening it from the browser cannot install it: that is expected).',
-        'Open Settings → Security → Encryption & credentials → Install a certificate → CA certificate, and tap “Install anyway”.',
+        'Open Settings → Security → Encryption & credentials → Install a certificate → CA certificate, and tap "Install anyway".',
         'Pick the downloaded jiangxing-ca.crt. A screen lock (pattern, PIN or password) is required; Android asks you to set one first if there is none.',
-        'Come back to this page and tap “Check again”.',
+        'Come back to this page and tap "Check again".',
       ],
       path: [
         'Settings',
@@ -172,17 +172,17 @@ const en: Dict = {
         'Install a certificate',
         'CA certificate',
       ],
-      note: 'Brands name these a little differently (“Passwords & security”, “More security settings”, “Install from storage”): search Settings for “certificate”. Android 11 and later.',
+      note: 'Brands name these a little differently ("Passwords & security", "More security settings", "Install from storage"): search Settings for "certificate". Android 11 and later.',
     },
     ios: {
       title: 'iPad / iPhone',
       download: 'Download profile (iPad / iPhone)',
       file: 'jiangxing.mobileconfig',
       steps: [
-        'Open this page in Safari, tap the button, then “Allow” to download the profile.',
-        'Open Settings → Profile Downloaded (or General → VPN & Device Management), tap “Install” and enter the passcode.',
-        'Then Settings → General → About → Certificate Trust Settings: turn on full trust for “匠星 Jiangxing 场馆证书”.',
-        'Come back to this page and tap “Check again”.',
+        'Open this page in Safari, tap the button, then "Allow" to download the profile.',
+        'Open Settings → Profile Downloaded (or General → VPN & Device Management), tap "Install" and enter the passcode.',
+        'Then Settings → General → About → Certificate Trust Settings: turn on full trust for "匠星 Jiangxing 场馆证书".',
+        'Come back to this page and tap "Check again".',
       ],
       path: [
         'Settings',
@@ -192,16 +192,16 @@ const en: Dict = {
         '匠星 Jiangxing 场馆证书',
       ],
       toggle: true,
-      note: '“Not Verified” on the profile is expected: the venue’s own server made it. Without step 3, HTTPS still fails.',
+      note: '"Not Verified" on the profile is expected: the venue\'s own server made it. Without step 3, HTTPS still fails.',
     },
     windows: {
       title: 'Windows PC',
       download: 'Download certificate (Windows)',
       file: 'jiangxing-ca.cer',
       steps: [
-        'Download jiangxing-ca.cer, double-click it and choose “Install Certificate”.',
-        '“Current User” → “Place all certificates in the following store” → “Browse” → “Trusted Root Certification Authorities” → “Finish”; answer “Yes” to the security warning.',
-        'Close every window of the browser (Edge, Chrome) and open it again, then tap “Check again” here.',
+        'Download jiangxing-ca.cer, double-click it and choose "Install Certificate".',
+        '"Current User" → "Place all certificates in the following store" → "Browse" → "Trusted Root Certification Authorities" → "Finish"; answer "Yes" to the security warning.',
+        'Close every window of the browser (Edge, Chrome) and open it again, then tap "Check again" here.',
       ],
       path: [
         'Certificate',
@@ -212,17 +212,17 @@ const en: Dict = {
       ],
     },
   },
-  details: 'Certificate (compare with the server’s screen)',
+  details: "Certificate (compare with the server's screen)",
   caName: 'Name',
   fingerprint: 'SHA-256 fingerprint',
   validUntil: 'Valid until',
   fingerprintHow:
-    'Before installing, check that the name and fingerprint match those shown on the organiser’s laptop.',
+    "Before installing, check that the name and fingerprint match those shown on the organiser's laptop.",
   after: 'Remove the certificate after the event',
   afterSteps: [
-    'Android: Settings → Security → Encryption & credentials → User credentials, pick “匠星 Jiangxing 场馆证书” → Remove.',
+    'Android: Settings → Security → Encryption & credentials → User credentials, pick "匠星 Jiangxing 场馆证书" → Remove.',
     'iPad / iPhone: Settings → General → VPN & Device Management, pick the profile → Remove Profile.',
-    'Windows: run certmgr.msc → Trusted Root Certification Authorities → Certificates, delete “匠星 Jiangxing 场馆证书”.',
+    'Windows: run certmgr.msc → Trusted Root Certification Authorities → Certificates, delete "匠星 Jiangxing 场馆证书".',
   ],
   loading: 'Asking the server…',
   loadFailed:
