@@ -38,6 +38,8 @@ export interface BannerInput {
     setupUrl: string;
     /** `https://192.168.1.5:3443`, or null when HTTPS is off or could not listen. */
     httpsBase: string | null;
+    /** The CA's name and SHA-256 fingerprint, which the set-up page asks people to compare. */
+    ca?: { name: string; fingerprint: string };
     notices: string[];
   };
 }
@@ -89,6 +91,11 @@ export function startBanner(input: BannerInput): string {
     );
     if (venue.httpsBase)
       lines.push(`  ${padWide('HTTPS', 12)}${venue.httpsBase}/judge-tablet/（装好证书后用）`);
+    if (venue.ca)
+      lines.push(
+        `  ${padWide('场馆证书', 12)}${venue.ca.name}`,
+        `  ${padWide('SHA-256', 12)}${venue.ca.fingerprint}`,
+      );
   }
   let foreignSeals = 0;
   for (const c of listCompetitions(db)) {

@@ -309,6 +309,10 @@ describe('the server process', () => {
     expect(out).toMatch(/▄▄▄/); // a QR code
     expect(out).toMatch(new RegExp(`HTTPS\\s+https://\\S+:${port}/judge-tablet/`));
     expect(out).toContain('已生成场馆证书');
+    // The CA's fingerprint, which the set-up page asks people to compare before installing.
+    expect(out).toContain(
+      new X509Certificate(readFileSync(join(caDir, FILES.caCert))).fingerprint256,
+    );
     expect(out).toContain('本机局域网地址与上次启动不同（上次 10.99.99.99');
     expect(out).toContain('DHCP 保留');
     // The password stays last.

@@ -161,6 +161,7 @@ qrcode.generate(`${base}/scoreboard/`, { small: true }, (qr) => {
       venue: {
         setupUrl: `${base}/setup/`,
         httpsBase: httpsPort === null ? null : `https://${httpsHost}:${httpsPort}`,
+        ca: tls ? { name: tls.caName, fingerprint: tls.caFingerprint } : undefined,
         notices,
       },
     }),
