@@ -4,16 +4,25 @@
  * (`--ignore-certificate-errors-spki-list`), never by turning certificate checks off — opens
  * the HTTPS origin, and the set-up page opened over plain HTTP reports that origin as trusted
  * and links the judge tablet on HTTPS; a browser without it is told it does not trust the
- * certificate yet and cannot open the HTTPS origin. Phone-size screenshots (390×844, zh and
+ * certificate yet and cannot open the HTTPS origin. And Chromium given the product's CA itself
+ * in its certificate store (NSS, as `certutil` puts it) accepts the server certificate and
+ * enforces the CA's name constraints. Phone-size screenshots (390×844, zh and
  * en, and inside WeChat) land in e2e/artifacts/setup-*.png: look at them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { execFileSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
-import { ensureVenueTls, spkiHash, type VenueTls } from '../server/services/venue-ca.ts';
+import { FILES, ensureVenueTls, spkiHash, type VenueTls } from '../server/services/venue-ca.ts';
 import { ARTIFACTS, launchChromium } from './helpers.ts';
 
 const PHONE = { width: 390, height: 844 };
@@ -165,5 +174,110 @@ describe('a device before set-up', () => {
     expect(await inApp.innerText()).toContain('微信');
     await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, 'setup-zh-wechat.png') });
+  });
+});
+
+/** Debian's certutil (libnss3-tools; scripts/ensure-chromium.sh installs it). */
+const CERTUTIL = ['/usr/bin/certutil', '/bin/certutil'].find((p) => existsSync(p));
+
+describe.skipIf(!CERTUTIL)('Chromium with the venue CA in its own certificate store', () => {
+  it('trusts the server certificate through the name-constrained CA, and refuses a certificate of that CA for a public name', async () => {
+    // A fresh profile whose NSS store holds the product's CA as a trusted TLS root.
+    const home = mkdtempSync(join(tmpdir(), 'jx-e2e-nss-'));
+    const nssdb = join(home, '.pki', 'nssdb');
+    mkdirSync(nssdb, { recursive: true });
+    writeFileSync(join(home, 'ca.crt'), tls.caPem);
+    execFileSync(CERTUTIL!, ['-N', '-d', `sql:${nssdb}`, '--empty-password']);
+    execFileSync(CERTUTIL!, [
+      '-A',
+      '-d',
+      `sql:${nssdb}`,
+      '-n',
+      'jiangxing',
+      '-t',
+      'C,,',
+      '-i',
+      join(home, 'ca.crt'),
+    ]);
+
+    // Certificates the product would never make, signed with the CA's own key: one for a
+    // public name (outside the constraints), one for a .local name (inside), same server.
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const caKey = await webcrypto.subtle.importKey(
+      'pkcs8',
+      x509.PemConverter.decodeFirst(readFileSync(join(caDir, FILES.caKey), 'utf8')),
+      alg,
+      false,
+      ['sign'],
+    );
+    const rogue = async (name: string) => {
+      const keys = (await webcrypto.subtle.generateKey(alg, true, [
+        'sign',
+        'verify',
+      ])) as CryptoKeyPair;
+      const cert = await x509.X509CertificateGenerator.create({
+        subject: `CN=${name}`,
+        issuer: new x509.X509Certificate(tls.caPem).subject,
+        notBefore: new Date(Date.now() - 86_400_000),
+        notAfter: new Date(Date.now() + 30 * 86_400_000),
+        signingKey: caKey,
+        publicKey: keys.publicKey,
+        signingAlgorithm: alg,
+        extensions: [
+          new x509.BasicConstraintsExtension(false, undefined, true),
+          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+          new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: name }]),
+        ],
+      });
+      const key = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+      return {
+        cert: `${cert.toString('pem')}\n${tls.caPem}`,
+        key: x509.PemConverter.encode(key, 'PRIVATE KEY'),
+      };
+    };
+    const servers = await Promise.all(
+      ['www.example.com', 'venue-test.local'].map(async (name) => {
+        const { cert, key } = await rogue(name);
+        const server = createHttpsServer({ cert, key }, (_q, r) => r.end('ok'));
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        return { name, server, port: (server.address() as AddressInfo).port };
+      }),
+    );
+
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        // Both names reach the test servers on this machine; nothing leaves it.
+        '--host-resolver-rules=MAP www.example.com 127.0.0.1, MAP venue-test.local 127.0.0.1',
+      ],
+      env: { ...process.env, HOME: home },
+    });
+    try {
+      const page = await browser.newPage();
+      // The product's own server certificate: trusted, by address and by name.
+      expect((await page.goto(`${https}/setup/`))?.status()).toBe(200);
+      expect(await settled(page)).toBe('trusted');
+      const port = new URL(https).port;
+      expect((await page.goto(`https://localhost:${port}/healthz`))?.status()).toBe(200);
+      // The set-up page over HTTP reports the HTTPS origin trusted.
+      await page.goto(`${http}/setup/`);
+      expect(await settled(page)).toBe('trusted');
+      // Inside the constraints: accepted; outside: refused although the same CA signed it.
+      // The two certificates differ only in their name (Chromium 156 says ERR_CERT_INVALID
+      // for a name-constraint violation; older ones ERR_CERT_NAME_CONSTRAINT_VIOLATION).
+      const [outside, inside] = servers;
+      expect((await page.goto(`https://${inside!.name}:${inside!.port}/`))?.status()).toBe(200);
+      await expect(page.goto(`https://${outside!.name}:${outside!.port}/`)).rejects.toThrow(
+        /ERR_CERT_(INVALID|NAME_CONSTRAINT_VIOLATION)/,
+      );
+    } finally {
+      await browser.close();
+      for (const s of servers) s.server.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
