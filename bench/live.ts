@@ -1,7 +1,9 @@
 /**
  * Load over real websockets on loopback, from this process, against a server in another
  * process: J judges submit marks (at a set rate, or closed-loop as fast as acks come back)
- * while V board viewers receive the deltas. The same load runs against the bare relay.
+ * while V board viewers receive the deltas. The same load runs against the bare relay (and,
+ * with `--peer`, NodeCG: bench/nodecg.ts). Every viewer checks that it received every revision
+ * exactly once and in order.
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
@@ -17,12 +19,46 @@ export interface LoadOptions {
   /** Measured seconds, after `warmup` seconds of the same load that are not counted (JIT, caches). */
   seconds: number;
   warmup?: number;
+  /**
+   * `even` (default): one mark every 1/rate s, the judges in turn. `random`: judges marking
+   * independently (a Poisson process at `rate`, each mark by a random judge), the same
+   * schedule (from `seed`) for the product, the relay and the peer.
+   */
+  arrivals?: 'even' | 'random';
+  seed?: number;
+  /** A name for the scenario in the results (e.g. `venue`). */
+  name?: string;
+}
+
+/**
+ * What the viewers received, against what was committed (revisions, or the relay's sequence):
+ * each viewer starts at its snapshot (the relay's and NodeCG's viewers: at their start) and
+ * must then receive every revision up to the last one exactly once, in order; a merged frame
+ * delivers its whole range `from`…`revision`.
+ */
+export interface DeliveryCounts {
+  viewers: number;
+  /** Revisions the viewers had to receive (summed over viewers). */
+  expected: number;
+  /** Revisions received for the first time (in order or late). */
+  delivered: number;
+  /** Never received. */
+  lost: number;
+  /** Received again. */
+  duplicated: number;
+  /** Received after a later revision (filling a gap). */
+  reordered: number;
+  /** Frames that skipped past the next revision expected. */
+  gaps: number;
+  /** Snapshots after the first (a board that fell behind and was sent the whole table). */
+  resyncs: number;
 }
 
 export interface LoadResult {
   judges: number;
   viewers: number;
   rate: number | 'closed-loop';
+  arrivals: 'even' | 'random';
   sent: number;
   acked: number;
   rejected: number;
@@ -36,6 +72,8 @@ export interface LoadResult {
   serverCpuPercent: number;
   serverRssMiB: number;
   memoryPerViewerKiB: number | null;
+  /** Every revision to every viewer, exactly once and in order (null without viewers). */
+  delivery: DeliveryCounts | null;
 }
 
 const q = (xs: number[], p: number) => {
@@ -44,76 +82,218 @@ const q = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.floor(s.length * p))]! * 100) / 100;
 };
 
-function open(url: string): Promise<WebSocket> {
+/** Opens a socket; `onMessage` is attached before it opens, so no frame is missed. */
+export function open(url: string, onMessage?: (data: Buffer) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
+    if (onMessage) ws.on('message', onMessage);
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
 }
 
-async function openMany(url: string, n: number): Promise<WebSocket[]> {
+export async function openMany(
+  url: string,
+  n: number,
+  onMessage?: (i: number) => (data: Buffer) => void,
+): Promise<WebSocket[]> {
   const out: WebSocket[] = [];
   // In waves, so 2,000 handshakes do not overrun the listen backlog.
   for (let i = 0; i < n; i += 100)
-    out.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, () => open(url)))));
+    out.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(100, n - i) }, (_, j) => open(url, onMessage?.(i + j))),
+      )),
+    );
   return out;
 }
 
-const REVISION = /"(?:revision|seq)":(\d+)/;
+const REVISION = /"(?:revision|rev)":(\d+)/;
 const FROM = /"from":(\d+)/;
 
-/**
- * Viewers that record when each revision (or relay seq) reached each of them. A coalesced
- * frame (`from`…`revision`) delivers every mark in its range: `deliveries` counts marks
- * delivered to viewers, `frames` the websocket frames that carried them.
- */
-function watch(viewers: WebSocket[], measuring: () => boolean) {
-  const byRev = new Map<number, { count: number; last: number }>();
-  let deliveries = 0;
-  let frames = 0;
-  let bytes = 0;
-  for (const v of viewers)
-    v.on('message', (data: Buffer) => {
-      const now = performance.now();
-      const head = data.toString('latin1', 0, 80);
-      const m = REVISION.exec(head);
-      if (!m) return;
-      const last = Number(m[1]);
-      const first = Number(FROM.exec(head)?.[1] ?? last);
-      if (measuring()) {
-        frames++;
-        deliveries += last - first + 1;
-        bytes += data.length;
-      }
-      for (let rev = first; rev <= last; rev++) {
-        const r = byRev.get(rev);
-        if (r) {
-          r.count++;
-          r.last = now;
-        } else byRev.set(rev, { count: 1, last: now });
-      }
-    });
-  return {
-    byRev,
-    get deliveries() {
-      return deliveries;
-    },
-    get frames() {
-      return frames;
-    },
-    get bytes() {
-      return bytes;
-    },
-  };
+interface ViewerState {
+  /** The next revision due; 0 until the viewer has its start. */
+  next: number;
+  start: number;
+  holes: Set<number>;
+  delivered: number;
+  duplicated: number;
+  reordered: number;
+  gaps: number;
+  resyncs: number;
 }
 
 /**
- * Runs the send loop: open loop at `rate` marks/s spread over the judges, or closed loop
- * (each judge's first send here, the next on its ack). Returns when warm-up plus measured time
- * have passed; `measureFrom` is when counting starts.
+ * Viewers' deliveries: when each revision (or relay sequence number) reached the last of them,
+ * and, per viewer, whether every revision arrived exactly once and in order. A coalesced frame
+ * (`from`…`revision`) delivers every mark in its range: `deliveries` counts marks delivered to
+ * viewers, `frames` the websocket frames that carried them.
  */
-async function drive(o: LoadOptions, send: (k: number) => void, onMeasure: () => void) {
+export class Deliveries {
+  readonly byRev = new Map<number, { count: number; last: number }>();
+  deliveries = 0;
+  frames = 0;
+  bytes = 0;
+  readonly #viewers: ViewerState[] = [];
+  readonly #measuring: () => boolean;
+
+  constructor(measuring: () => boolean) {
+    this.#measuring = measuring;
+  }
+
+  #viewer(i: number): ViewerState {
+    return (this.#viewers[i] ??= {
+      next: 0,
+      start: 0,
+      holes: new Set(),
+      delivered: 0,
+      duplicated: 0,
+      reordered: 0,
+      gaps: 0,
+      resyncs: 0,
+    });
+  }
+
+  /** Viewer `i` starts at `revision` (its snapshot, or what the peer had when it joined). */
+  start(i: number, revision: number): void {
+    const v = this.#viewer(i);
+    if (v.next === 0) {
+      v.next = revision + 1;
+      v.start = revision;
+      return;
+    }
+    // A later snapshot covers what it had missed; counted, never hidden.
+    v.resyncs++;
+    for (const r of v.holes) if (r <= revision) v.holes.delete(r);
+    v.next = Math.max(v.next, revision + 1);
+  }
+
+  /** Viewer `i` received a frame carrying revisions `from`…`revision`. */
+  frame(i: number, from: number, revision: number, bytes: number, now = performance.now()): void {
+    const v = this.#viewer(i);
+    if (v.next === 0) {
+      // A frame before any start: nothing to hold it against.
+      v.gaps++;
+      v.next = from;
+      v.start = from - 1;
+    }
+    if (from > v.next) {
+      v.gaps++;
+      for (let r = v.next; r < from; r++) v.holes.add(r);
+    }
+    for (let r = from; r <= revision; r++) {
+      if (r >= v.next) v.delivered++;
+      else if (v.holes.delete(r)) {
+        v.delivered++;
+        v.reordered++;
+      } else v.duplicated++;
+      const seen = this.byRev.get(r);
+      if (seen) {
+        seen.count++;
+        seen.last = now;
+      } else this.byRev.set(r, { count: 1, last: now });
+    }
+    v.next = Math.max(v.next, revision + 1);
+    if (this.#measuring()) {
+      this.frames++;
+      this.deliveries += revision - from + 1;
+      this.bytes += bytes;
+    }
+  }
+
+  /** Parses a board frame of the product (snapshot or delta) or a relay frame, by its head. */
+  board(i: number, data: Buffer): void {
+    const head = data.toString('latin1', 0, 120);
+    const m = REVISION.exec(head);
+    if (!m) return;
+    const revision = Number(m[1]);
+    if (head.startsWith('{"type":"board.snapshot"')) return this.start(i, revision);
+    // A delta cut for a board that joined mid-frame carries `from` last.
+    const from =
+      FROM.exec(head)?.[1] ??
+      FROM.exec(data.toString('latin1', Math.max(0, data.length - 24)))?.[1];
+    this.frame(i, from === undefined ? revision : Number(from), revision, data.length);
+  }
+
+  /** Whether every viewer has everything up to `last`. */
+  reached(viewers: number, last: number): boolean {
+    for (let i = 0; i < viewers; i++) {
+      const v = this.#viewers[i];
+      if (!v || v.next <= last || v.holes.size) return false;
+    }
+    return true;
+  }
+
+  /** Revisions received so far, over all viewers: settles wait while this still moves. */
+  progress(): number {
+    return this.#viewers.reduce((n, v) => n + v.delivered + v.duplicated, 0);
+  }
+
+  /** The counts once `last` is the last revision there is. */
+  counts(viewers: number, last: number): DeliveryCounts | null {
+    if (!viewers) return null;
+    const c: DeliveryCounts = {
+      viewers,
+      expected: 0,
+      delivered: 0,
+      lost: 0,
+      duplicated: 0,
+      reordered: 0,
+      gaps: 0,
+      resyncs: 0,
+    };
+    for (let i = 0; i < viewers; i++) {
+      const v = this.#viewers[i];
+      if (!v) {
+        c.gaps++; // received nothing at all, not even its start
+        continue;
+      }
+      c.expected += last - v.start;
+      c.delivered += v.delivered;
+      c.lost += v.holes.size + Math.max(0, last - v.next + 1);
+      c.duplicated += v.duplicated;
+      c.reordered += v.reordered;
+      c.gaps += v.gaps;
+      c.resyncs += v.resyncs;
+    }
+    return c;
+  }
+}
+
+/** A small seeded generator (mulberry32), so every system gets the same random schedule. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** When (ms from the start) each mark is sent and by which judge, for an open-loop scenario. */
+function schedule(o: LoadOptions): { at: number; judge: number }[] {
+  const total = ((o.warmup ?? 1) + o.seconds) * 1000;
+  const out: { at: number; judge: number }[] = [];
+  if (o.arrivals === 'random') {
+    const next = random(o.seed ?? 1);
+    for (let t = -Math.log(1 - next()) * (1000 / o.rate); t < total;) {
+      out.push({ at: t, judge: Math.floor(next() * o.judges) });
+      t += -Math.log(1 - next()) * (1000 / o.rate);
+    }
+  } else
+    for (let n = 0; (n * 1000) / o.rate < total; n++)
+      out.push({ at: (n * 1000) / o.rate, judge: n % o.judges });
+  return out;
+}
+
+/**
+ * Runs the send loop: open loop at `rate` marks/s (evenly spread over the judges, or at random
+ * times), or closed loop (each judge's first send here, the next on its ack). Returns when
+ * warm-up plus measured time have passed; `measureFrom` is when counting starts.
+ */
+export async function drive(o: LoadOptions, send: (k: number) => void, onMeasure: () => void) {
   const warmup = o.warmup ?? 1;
   const start = performance.now();
   const measureFrom = start + warmup * 1000;
@@ -121,11 +301,11 @@ async function drive(o: LoadOptions, send: (k: number) => void, onMeasure: () =>
   if (o.rate === 0) for (let k = 0; k < o.judges; k++) send(k);
   let timer: ReturnType<typeof setInterval> | null = null;
   if (o.rate > 0) {
+    const plan = schedule(o);
     let due = 0;
-    let k = 0;
     timer = setInterval(() => {
-      const target = Math.floor(((performance.now() - start) / 1000) * o.rate);
-      for (; due < target; due++) send(k++ % o.judges);
+      const now = performance.now() - start;
+      for (; due < plan.length && plan[due]!.at <= now; due++) send(plan[due]!.judge);
     }, 1);
   }
   await new Promise((r) => setTimeout(r, (warmup + o.seconds) * 1000));
@@ -134,19 +314,21 @@ async function drive(o: LoadOptions, send: (k: number) => void, onMeasure: () =>
   return { measureFrom, measuredSeconds: (performance.now() - measureFrom) / 1000 };
 }
 
-/** One scenario's figures, the same way for the product and the relay. */
-function summarise(
+/** One scenario's figures, the same way for the product, the relay and the peer. */
+export function summarise(
   o: LoadOptions,
   m: {
     sent: number;
     acked: number;
     rejected: number;
     ackMs: number[];
-    /** Send time of each revision (product) or sequence number (relay). */
+    /** Send time of each revision (product, peer) or relay sequence number. */
     sentAt: Map<number, number>;
     measureFrom: number;
     seconds: number;
-    seen: ReturnType<typeof watch>;
+    seen: Deliveries;
+    /** The last revision there is: every viewer must have received up to it. */
+    last: number;
     cpu: number;
     proc: Proc;
     rssBefore: number;
@@ -162,6 +344,7 @@ function summarise(
     judges: o.judges,
     viewers: o.viewers,
     rate: o.rate || 'closed-loop',
+    arrivals: o.arrivals ?? 'even',
     sent: m.sent,
     acked: m.acked,
     rejected: m.rejected,
@@ -176,12 +359,31 @@ function summarise(
     memoryPerViewerKiB: o.viewers
       ? Math.round(((m.rssViewers - m.rssBefore) * 1024) / o.viewers)
       : null,
+    delivery: m.seen.counts(o.viewers, m.last),
   };
 }
 
-async function settle(done: () => boolean, ms = 10_000) {
+/**
+ * Waits until `done`, for as long as `progress` keeps moving (an overloaded server still
+ * draining its backlog is waited for; one that stopped is not): gives up after `idleMs`
+ * without progress, or `maxMs` in all.
+ */
+export async function settle(
+  done: () => boolean,
+  progress: () => number = () => 0,
+  idleMs = 5_000,
+  maxMs = 120_000,
+) {
   const t0 = performance.now();
-  while (!done() && performance.now() - t0 < ms) await new Promise((r) => setTimeout(r, 10));
+  let moved = t0;
+  let last = progress();
+  while (!done()) {
+    const now = performance.now();
+    const p = progress();
+    if (p !== last) [last, moved] = [p, now];
+    if (now - moved > idleMs || now - t0 > maxMs) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Drives the product: judges log in with `tokens`, viewers watch `slug`. */
@@ -193,8 +395,15 @@ export async function loadProduct(
 ): Promise<LoadResult> {
   const ws = server.url.replace('http', 'ws');
   const rssBefore = server.rssMiB();
-  const viewers = await openMany(`${ws}/ws/board?competition=${slug}`, o.viewers);
-  await new Promise((r) => setTimeout(r, 300)); // the snapshots arrive first
+  let measuring = false;
+  let measureAt = Infinity;
+  const seen = new Deliveries(() => measuring);
+  const viewers = await openMany(
+    `${ws}/ws/board?competition=${slug}`,
+    o.viewers,
+    (i) => (d) => seen.board(i, d),
+  );
+  await settle(() => seen.reached(o.viewers, 0)); // every snapshot is in
   const rssViewers = server.rssMiB();
   const judges = await Promise.all(
     tokens.slice(0, o.judges).map(async (token) => {
@@ -206,9 +415,6 @@ export async function loadProduct(
       return { s, welcome };
     }),
   );
-  let measuring = false;
-  let measureAt = Infinity;
-  const seen = watch(viewers, () => measuring);
   const sentAt = new Map<string, number>();
   const lineOf = new Map<string, string>();
   const revSentAt = new Map<number, number>();
@@ -216,6 +422,7 @@ export async function loadProduct(
   let acked = 0;
   let rejected = 0;
   let sent = 0;
+  let lastRev = 0;
   const lines = judges.map((j, k) => {
     const mine = j.welcome.contestants.filter((_, i) => i % o.judges === k);
     return { mine, next: 0, heads: new Map<string, number>() };
@@ -257,6 +464,7 @@ export async function loadProduct(
       if (m.type === 'mark.ack') {
         lines[k]!.heads.set(lineOf.get(m.clientId)!, m.markId);
         revSentAt.set(m.revision, t0);
+        lastRev = Math.max(lastRev, m.revision);
         if (counted) {
           acked++;
           ackMs.push(performance.now() - t0);
@@ -274,9 +482,14 @@ export async function loadProduct(
   });
   running = false;
   const cpu = server.cpuSeconds() - cpu0;
-  await settle(() => sentAt.size === 0);
-  const lastRev = Math.max(0, ...revSentAt.keys());
-  await settle(() => !o.viewers || (seen.byRev.get(lastRev)?.count ?? 0) >= o.viewers);
+  await settle(
+    () => sentAt.size === 0,
+    () => sentAt.size,
+  );
+  await settle(
+    () => seen.reached(o.viewers, lastRev),
+    () => seen.progress(),
+  );
   const result = summarise(o, {
     sent,
     acked,
@@ -286,6 +499,7 @@ export async function loadProduct(
     measureFrom,
     seconds: measuredSeconds,
     seen,
+    last: lastRev,
     cpu,
     proc: server,
     rssBefore,
@@ -330,39 +544,43 @@ function valuesFor(sheetId: string, n: number): Record<string, unknown> {
   }
 }
 
-/** The same load against the bare relay: a message of a mark's size in, broadcast to all. */
+/**
+ * The same load against the bare relay: a message of a mark's size in, numbered by the relay
+ * (as the product numbers revisions) and broadcast to all.
+ */
 export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult> {
   const ws = relay.url.replace('http', 'ws');
   const rssBefore = relay.rssMiB();
-  const viewers = await openMany(ws, o.viewers);
-  const rssViewers = relay.rssMiB();
-  const judges = await openMany(ws, o.judges);
   let measuring = false;
+  const seen = new Deliveries(() => measuring);
+  const viewers = await openMany(ws, o.viewers, (i) => (d) => seen.board(i, d));
+  for (let i = 0; i < o.viewers; i++) seen.start(i, 0);
+  const rssViewers = relay.rssMiB();
   let firstMeasured = Infinity;
   let warmAcked = 0;
-  const seen = watch(viewers, () => measuring);
   const sentAt = new Map<number, number>();
+  const revSentAt = new Map<number, number>();
   const ackMs: number[] = [];
   let seq = 0;
   let acked = 0;
   let running = true;
   const pad = 'x'.repeat(220); // a mark.submit frame is about this size
+  const judges = await openMany(ws, o.judges, (k) => (d) => {
+    const m = /"rev":(\d+),"seq":(\d+),"by":(\d+)/.exec(d.toString('latin1', 0, 60));
+    if (!m || Number(m[3]) !== k) return;
+    const n = Number(m[2]);
+    revSentAt.set(Number(m[1]), sentAt.get(n)!);
+    if (n >= firstMeasured) {
+      acked++;
+      ackMs.push(performance.now() - sentAt.get(n)!);
+    } else warmAcked++;
+    if (o.rate === 0 && running) send(k);
+  });
   const send = (k: number) => {
     const n = ++seq;
     sentAt.set(n, performance.now());
     judges[k]!.send(`{"seq":${n},"by":${k},"pad":"${pad}"}`);
   };
-  judges.forEach((s, k) =>
-    s.on('message', (d: Buffer) => {
-      const m = /"seq":(\d+),"by":(\d+)/.exec(d.toString('latin1', 0, 40));
-      if (!m || Number(m[2]) !== k) return;
-      if (Number(m[1]) >= firstMeasured) {
-        acked++;
-        ackMs.push(performance.now() - sentAt.get(Number(m[1]))!);
-      } else warmAcked++;
-      if (o.rate === 0 && running) send(k);
-    }),
-  );
   let cpu0 = 0;
   const { measureFrom, measuredSeconds } = await drive(o, send, () => {
     cpu0 = relay.cpuSeconds();
@@ -371,17 +589,24 @@ export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult
   });
   running = false;
   const cpu = relay.cpuSeconds() - cpu0;
-  await settle(() => acked + warmAcked >= seq);
-  await settle(() => !o.viewers || (seen.byRev.get(seq)?.count ?? 0) >= o.viewers);
+  await settle(
+    () => acked + warmAcked >= seq,
+    () => acked + warmAcked,
+  );
+  await settle(
+    () => seen.reached(o.viewers, seq),
+    () => seen.progress(),
+  );
   const result = summarise(o, {
     sent: seq - (Number.isFinite(firstMeasured) ? firstMeasured - 1 : 0),
     acked,
     rejected: 0,
     ackMs,
-    sentAt,
+    sentAt: revSentAt,
     measureFrom,
     seconds: measuredSeconds,
     seen,
+    last: seq,
     cpu,
     proc: relay,
     rssBefore,
