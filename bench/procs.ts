@@ -80,7 +80,7 @@ function procStats(pid: number) {
   };
 }
 
-function track(child: ChildProcess, url: string): Proc {
+export function track(child: ChildProcess, url: string): Proc {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,
@@ -94,7 +94,7 @@ function track(child: ChildProcess, url: string): Proc {
   };
 }
 
-function waitForLine(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
+export function waitForLine(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 60_000);
