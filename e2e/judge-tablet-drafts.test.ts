@@ -111,8 +111,7 @@ const byTestId = (page: Page, id: string, attrs: Record<string, string | number>
   );
 
 async function waitReady(page: Page) {
-  // Generous: the browser tests share a busy machine.
-  await byTestId(page, 'connection-state', { state: 'ready' }).waitFor({ timeout: 30_000 });
+  await byTestId(page, 'connection-state', { state: 'ready' }).waitFor({ timeout: 20_000 });
 }
 
 async function typeBib(page: Page, bib: string) {
