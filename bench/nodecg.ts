@@ -435,8 +435,11 @@ export async function nodecgScenarios(
   for (const sc of scenarios) {
     log(`nodecg J=${sc.judges} V=${sc.viewers} rate=${sc.rate} ${sc.arrivals ?? 'even'}`);
     const peer = await startNodecg();
-    out.push(await loadNodecg(peer, sc));
-    await peer.stop();
+    try {
+      out.push(await loadNodecg(peer, sc));
+    } finally {
+      await peer.stop();
+    }
   }
   return out;
 }

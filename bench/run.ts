@@ -96,7 +96,19 @@ if (args.peer) {
   peer = ensureNodecg(log);
   if ('skipped' in peer) log(`peer skipped: ${peer.skipped}`);
 }
-const withPeer = peer && !('skipped' in peer);
+let withPeer = peer !== null && !('skipped' in peer);
+/** Runs a part of the peer's measurement; a failure skips the peer, saying why, never the run. */
+async function peerPart<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
+  if (!withPeer) return undefined;
+  try {
+    return await run();
+  } catch (err) {
+    peer = { peer: 'nodecg', skipped: `${what} failed: ${String(err)}` };
+    log(`peer skipped: ${peer.skipped}`);
+    withPeer = false;
+    return undefined;
+  }
+}
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
 const clean = (d: DeliveryCounts | null) =>
@@ -124,8 +136,9 @@ for (const sc of scenarios) {
   const relay = await startRelay();
   const baseline = await loadRelay(relay, sc);
   await relay.stop();
-  const peerResult =
-    withPeer && peerScenarios.has(sc) ? (await nodecgScenarios([sc], log))[0] : undefined;
+  const peerResult = peerScenarios.has(sc)
+    ? (await peerPart('running NodeCG', () => nodecgScenarios([sc], log)))?.[0]
+    : undefined;
   const viewerRatio = (other: LoadResult | undefined) =>
     product.lastViewerMs && other?.lastViewerMs
       ? ratio(product.lastViewerMs.p99, other.lastViewerMs.p99)
@@ -184,11 +197,10 @@ log('flood');
 const floodRun = await floodBench(quick ? 3 : 6);
 log('crash');
 const crashRun = await crash(quick ? 2 : 5, quick ? 1 : 2);
-let peerCrash = null;
-if (withPeer) {
-  log('nodecg durability');
-  peerCrash = await nodecgCrash(quick ? 2 : 5, quick ? 1 : 2);
-}
+if (withPeer) log('nodecg durability');
+const peerCrash = await peerPart("NodeCG's durability run", () =>
+  nodecgCrash(quick ? 2 : 5, quick ? 1 : 2),
+);
 
 const result = {
   benchmark: 'jiangxing',
