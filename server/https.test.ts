@@ -160,6 +160,20 @@ describe('HTTPS beside HTTP', () => {
   });
 });
 
+describe('the addresses pages give others', () => {
+  it('GET /api/server-info names the plain HTTP addresses, also when asked over HTTPS', async () => {
+    const httpPort = new URL(server.url).port;
+    const viaHttps = JSON.parse(
+      (await getHttps(`${httpsUrl}/api/server-info`, tls.caPem)).body.toString(),
+    ) as { lanUrls: string[] };
+    const viaHttp = (await (await fetch(`${server.url}/api/server-info`)).json()) as {
+      lanUrls: string[];
+    };
+    expect(viaHttps).toEqual(viaHttp);
+    for (const u of viaHttps.lanUrls) expect(u).toMatch(new RegExp(`^http://[^/]+:${httpPort}$`));
+  });
+});
+
 describe('the set-up page’s server side', () => {
   it('tells the page the HTTPS port and the CA, and the CA downloads in each system’s form', async () => {
     const venue = (await (await fetch(`${server.url}/api/venue`)).json()) as VenueResponse;

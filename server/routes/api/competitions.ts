@@ -8,13 +8,17 @@ const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/
 
 /** Public, read-only competition endpoints. */
 const routes: FastifyPluginAsync = async (app) => {
-  /** The server's LAN addresses, so a board opened on the server itself can show phones a QR code that works. */
-  app.get('/api/server-info', async (req) => {
+  /**
+   * The server's LAN addresses, so a board opened on the server itself can show phones a QR code
+   * that works. Always plain HTTP on PORT, also when asked over HTTPS: phones and tablets that
+   * have not installed the venue CA open those.
+   */
+  app.get('/api/server-info', async () => {
     const port = (app.server.address() as AddressInfo | null)?.port ?? 0;
     const lanUrls = Object.values(networkInterfaces())
       .flat()
       .filter((a) => a && a.family === 'IPv4' && !a.internal)
-      .map((a) => `${req.protocol}://${a!.address}:${port}`);
+      .map((a) => `http://${a!.address}:${port}`);
     return { lanUrls };
   });
 
