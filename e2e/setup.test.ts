@@ -22,6 +22,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
+import { readFixture } from '../server/plugins/seed.ts';
 import { FILES, ensureVenueTls, spkiHash, type VenueTls } from '../server/services/venue-ca.ts';
 import { ARTIFACTS, launchChromium } from './helpers.ts';
 
@@ -108,6 +109,16 @@ describe('a device that trusts the venue certificate', () => {
     await link.click();
     await page.waitForURL(`${https}/judge-tablet/`);
     expect(await page.evaluate(() => window.isSecureContext && location.protocol)).toBe('https:');
+
+    // A judge signs in there: the tablet's socket is wss:// and the server takes it.
+    const token = readFixture().officials.find((o) => o.code === 'J01')!.token;
+    const tablet = await page.context().newPage();
+    await tablet.goto(`${https}/judge-tablet/#token=${token}`);
+    await tablet.locator('[data-testid="connection-state"][data-state="ready"]').waitFor();
+    await tablet.screenshot({ path: join(ARTIFACTS, 'setup-https-tablet.png') });
+    // The board over HTTPS too.
+    await tablet.goto(`${https}/scoreboard/`);
+    await tablet.locator('[data-testid="live-status"][data-state="open"]').waitFor();
   });
 
   it('in English on request', async () => {
