@@ -63,7 +63,8 @@ export interface LoadResult {
   acked: number;
   rejected: number;
   ackMs: { p50: number; p99: number };
-  lastViewerMs: { p50: number; p99: number } | null;
+  /** Submit until the last viewer has the mark, over `marks` measured marks. */
+  lastViewerMs: { p50: number; p99: number; marks: number } | null;
   ackedPerSecond: number;
   deliveriesPerSecond: number;
   bytesPerDelivery: number | null;
@@ -349,7 +350,9 @@ export function summarise(
     acked: m.acked,
     rejected: m.rejected,
     ackMs: { p50: q(m.ackMs, 0.5), p99: q(m.ackMs, 0.99) },
-    lastViewerMs: o.viewers ? { p50: q(viewerMs, 0.5), p99: q(viewerMs, 0.99) } : null,
+    lastViewerMs: o.viewers
+      ? { p50: q(viewerMs, 0.5), p99: q(viewerMs, 0.99), marks: viewerMs.length }
+      : null,
     ackedPerSecond: Math.round(m.acked / m.seconds),
     deliveriesPerSecond: Math.round(m.seen.deliveries / m.seconds),
     bytesPerDelivery: m.seen.deliveries ? Math.round(m.seen.bytes / m.seen.deliveries) : null,
