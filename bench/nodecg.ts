@@ -121,7 +121,8 @@ export async function startNodecg(root = mkdtempSync(join(tmpdir(), 'jx-bench-no
  */
 class Sio {
   readonly ws: WebSocket;
-  #acks = new Map<number, (args: unknown[]) => void>();
+  /** Ack callbacks by id, given the ack's arguments unparsed (`[…]`). */
+  #acks = new Map<number, (args: string) => void>();
   #id = 0;
 
   private constructor(ws: WebSocket) {
@@ -147,17 +148,17 @@ class Sio {
           resolve(sio); // connected
         else if (data[1] === 0x32) onEvent?.(data);
         else if (data[1] === 0x33) {
-          const s = data.toString();
-          const bracket = s.indexOf('[');
-          const id = Number(s.slice(2, bracket));
-          sio.#acks.get(id)?.(JSON.parse(s.slice(bracket)) as unknown[]);
+          // Parsed only by who needs the arguments: a rejected proposal carries the whole value.
+          const bracket = data.indexOf(0x5b);
+          const id = Number(data.toString('latin1', 2, bracket));
+          sio.#acks.get(id)?.(data.toString('utf8', bracket));
           sio.#acks.delete(id);
         }
       });
     });
   }
 
-  emit(event: string, data: unknown, ack?: (args: unknown[]) => void): void {
+  emit(event: string, data: unknown, ack?: (args: string) => void): void {
     if (!ack) return this.ws.send(`42${JSON.stringify([event, data])}`);
     const id = this.#id++;
     this.#acks.set(id, ack);
@@ -165,7 +166,9 @@ class Sio {
   }
 
   call(event: string, data: unknown): Promise<unknown[]> {
-    return new Promise((resolve) => this.emit(event, data, resolve));
+    return new Promise((resolve) =>
+      this.emit(event, data, (args) => resolve(JSON.parse(args) as unknown[])),
+    );
   }
 
   /** Joins the replicant's room and declares it, as the browser client does: its revision and value. */
