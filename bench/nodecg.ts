@@ -19,6 +19,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -426,6 +427,7 @@ export async function nodecgCrash(rounds: number, seconds: number) {
     }
   }
   await peer.stop();
+  rmSync(root, { recursive: true, force: true });
   return { rounds, acknowledged, survived, lostAcknowledged: acknowledged - survived };
 }
 
@@ -442,6 +444,7 @@ export async function nodecgScenarios(
       out.push(await loadNodecg(peer, sc));
     } finally {
       await peer.stop();
+      rmSync(peer.root, { recursive: true, force: true });
     }
   }
   return out;
