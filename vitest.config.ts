@@ -34,7 +34,7 @@ export default defineConfig({
           environment: 'node',
           // Server tests start real servers and child processes; a loaded CI machine is slow.
           testTimeout: 20_000,
-          hookTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

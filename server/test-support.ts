@@ -37,7 +37,12 @@ export async function startTestServer(
     fixture: readFestival(fixture).competitions[0]!,
     /** Stops the server; keeps the data folder unless `remove`. */
     async close(remove = true) {
-      await app.close();
+      const closing = app.close();
+      // A test's fetch may leave a keep-alive connection mid-response (a large export): after
+      // a grace period, end every connection so the close never hangs the suite.
+      const force = setTimeout(() => app.server.closeAllConnections(), 2_000);
+      await closing;
+      clearTimeout(force);
       if (remove) rmSync(dataDir, { recursive: true, force: true });
     },
   };
