@@ -78,13 +78,22 @@ export function sum(values: readonly Rational[]): Rational {
   return values.reduce(add, ZERO);
 }
 
+/** How a value is brought to a whole number of published units (scheme `rounding.mode`). */
+export type RoundingMode = 'half-up' | 'truncate';
+
 /**
  * Rounds `x × 10^decimals` to an integer, half away from zero ("四舍五入", the rounding Chinese
  * score sheets use; for non-negative scores this is half-up): 80.335 at 2 decimals → 8034.
+ * `truncate` drops the extra digits toward zero instead (80.339 → 8033), as rules that cut
+ * decimals say (scheme version 2 `rounding.mode`).
  */
-export function roundToUnits(x: Rational, decimals: number): number {
+export function roundToUnits(
+  x: Rational,
+  decimals: number,
+  mode: RoundingMode = 'half-up',
+): number {
   const scale = 10 ** decimals;
   const num = checked(Math.abs(x.n) * scale);
-  const q = Math.floor((2 * num + x.d) / (2 * x.d));
+  const q = mode === 'truncate' ? Math.floor(num / x.d) : Math.floor((2 * num + x.d) / (2 * x.d));
   return x.n < 0 ? -q : q;
 }

@@ -1,11 +1,37 @@
-import type { Advancement } from '../protocol/scheme.ts';
-import { toMilli } from './decimal.ts';
-import { mul, rat, roundToUnits } from './rational.ts';
-import { takesPart, type StandingRow } from './standings.ts';
+import type { Advancement, Carry } from '../protocol/scheme.ts';
+import { formatMilli, formatScaled, toMilli } from './decimal.ts';
+import { add, mul, rat, roundToUnits, ZERO, type RoundingMode } from './rational.ts';
+import { rankRows, takesPart, type StandingRow } from './standings.ts';
+
+/** One round's published total of a contestant, as a part of a running total or a carry. */
+export interface RoundPart {
+  /** Units of 10^-decimals points (a StandingRow's totalUnits, or its own round total). */
+  totalUnits: number;
+  decimals: number;
+  /** Scheme number (≤ 3 decimals): 1, 0.3 … */
+  weight: number;
+}
+
+/**
+ * A running total (版本 2: cuts and carries over named rounds): Σ part × weight, exact, rounded
+ * once to `toDecimals` in `mode` (the receiving scheme's rounding mode).
+ * @returns milli-points, a whole number of 10^-toDecimals units.
+ */
+export function runningTotalMilli(
+  parts: readonly RoundPart[],
+  toDecimals: number,
+  mode: RoundingMode = 'half-up',
+): number {
+  let exact = ZERO;
+  for (const p of parts)
+    exact = add(exact, mul(rat(p.totalUnits, 10 ** p.decimals), rat(toMilli(p.weight), 1000)));
+  return roundToUnits(exact, toDecimals, mode) * 10 ** (3 - toDecimals);
+}
 
 /**
  * Carry-over of one contestant into the next round (带分晋级): the previous round's published
- * total × `weight`, rounded half-up once to the next scheme's decimals.
+ * total × `weight`, rounded once to the next scheme's decimals (half-up unless the next
+ * scheme declares truncation).
  * @param totalUnits previous total in units of 10^-fromDecimals points (a StandingRow's totalUnits).
  * @param weight the next scheme's `carry.weight` (≤ 3 decimals), e.g. 1 or 0.3.
  * @returns milli-points, a whole number of 10^-toDecimals units (ContestantInfo.carriedMilli).
@@ -17,9 +43,38 @@ export function carryMilli(
   fromDecimals: number,
   weight: number,
   toDecimals: number,
+  mode: RoundingMode = 'half-up',
 ): number {
-  const exact = mul(rat(totalUnits, 10 ** fromDecimals), rat(toMilli(weight), 1000));
-  return roundToUnits(exact, toDecimals) * 10 ** (3 - toDecimals);
+  return runningTotalMilli([{ totalUnits, decimals: fromDecimals, weight }], toDecimals, mode);
+}
+
+/**
+ * A carry's weight as headings show it ("带入×0.3"): its weight; with named rounds their
+ * weights, once when all are equal ("1"), else joined by "+" ("0.5+1").
+ */
+export function carryWeightText(carry: Carry): string {
+  if ('weight' in carry) return formatMilli(toMilli(carry.weight));
+  const weights = [...new Set(carry.rounds.map((r) => formatMilli(toMilli(r.weight))))];
+  return weights.join('+');
+}
+
+/**
+ * The standings re-ranked on a running total (advancement `on`, scheme version 2): each row's
+ * `total`/`totalUnits` become its running total (units of this scheme's decimals; a row
+ * without one counts 0), then ranks follow from it and this round's tie-break chain.
+ * @param running contestant id → running total in units of 10^-decimals points.
+ */
+export function rankOnRunningTotal(
+  ranked: readonly StandingRow[],
+  running: ReadonlyMap<number, number>,
+  decimals: number,
+): StandingRow[] {
+  return rankRows(
+    ranked.map((r) => {
+      const units = running.get(r.contestantId) ?? 0;
+      return { ...r, total: formatScaled(units, decimals), totalUnits: units, rank: null };
+    }),
+  );
 }
 
 /** Who goes on, and how the cut fell. */
@@ -40,6 +95,8 @@ export interface AdvancementResult {
  * - `top`, `tie-break`: ranks 1…count after the tie-break chain, so the chain decides the cut
  *   (a tie it cannot split shares the rank and goes on together: the only fair reading);
  * - `threshold`: every total ≥ `min` points.
+ * With `on` (version 2) the caller ranks the rows on the running total first
+ * ({@link rankOnRunningTotal}); the rule then applies to that total.
  * @param ranked rows in standings order with ranks (engine rankRows / computeStandings).
  * @param decimals the scheme's decimals, to read `min`.
  */

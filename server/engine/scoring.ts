@@ -205,7 +205,9 @@ export function requiredJudges(sheet: Sheet): number {
 
 /**
  * Scores one sheet for one contestant from the panel's current marks (one per judge, one
- * attempt). Total = Σ criteria, clamped to [0, sheet points]; a set veto zeroes it; a sheet
+ * attempt). Total = Σ criteria, floored at 0 unless the sheet declares `floorAtZero: false`,
+ * and cut at the sheet's points only under scheme version 1 (docs/scheme.md: version 2 never
+ * cuts: a `maximum` is checked when the scheme loads); a set veto zeroes it; a sheet
  * nobody marked scores 0. Status: empty (no mark), partial (fewer judges than required),
  * flagged (a judgement spread beyond tolerance), scored.
  */
@@ -226,7 +228,10 @@ export function scoreSheet(sheet: Sheet, marks: readonly CurrentMark[]): SheetSc
   let total = ZERO;
   for (const c of sheet.criteria)
     total = add(total, criterionMilli(c, sheet, marks, times, flagged));
-  total = rmin(rmax(total, ZERO), rat(sheet.points));
+  // Version 1 cut a sheet at its points; version 2 never cuts (a maximum is checked when the
+  // scheme is loaded, a nominal size counts in full). The floor at 0 is the sheet's own rule.
+  if (sheet.floorAtZero) total = rmax(total, ZERO);
+  if (sheet.cut) total = rmin(total, rat(sheet.points));
   if (vetoed || marks.length === 0) total = ZERO;
   const status: LineStatus =
     marks.length === 0
@@ -315,13 +320,18 @@ function scoreStation(
   sheetIds: string[],
   marks: ContestantMarks,
   voided: readonly number[],
+  perAttempt: ((exact: Rational) => Rational) | null,
 ): AttemptScore {
-  if (!station.attempts) return scoreAttempt(index, sheetIds, marks, null);
+  const attempt = (a: number | null): AttemptScore => {
+    const s = scoreAttempt(index, sheetIds, marks, a);
+    return perAttempt ? { ...s, exact: perAttempt(s.exact) } : s;
+  };
+  if (!station.attempts) return attempt(null);
   const allowed = station.attempts.count + voided.length;
   const taken: AttemptScore[] = [];
   for (let a = 1; a <= allowed; a++) {
     if (voided.includes(a)) continue;
-    const s = scoreAttempt(index, sheetIds, marks, a);
+    const s = attempt(a);
     if (s.status !== 'empty') taken.push(s);
   }
   if (!taken.length) return { exact: ZERO, status: 'empty', vetoed: false, times: {} };
@@ -339,10 +349,17 @@ function scoreStation(
 }
 
 /**
- * Scores one contestant: stations (exact, then published by half-up rounding to the scheme's
- * decimals), modules (Σ of published stations, so the parts shown add up to the module shown),
- * and the total (Σ weight% × module scaled to 100 points, rounded half-up once). "Rank on the
- * published value" (SPEC, Arithmetic) follows because the total is itself a published value.
+ * Scores one contestant under the scheme's totals rules (`index.rules`, docs/scheme.md):
+ * - stations: exact, published by rounding to the scheme's decimals in the declared mode
+ *   (half-up by default, or truncation); with `rounding.stage: attempt` each run is rounded
+ *   first;
+ * - modules: at stages `attempt`/`station` (version 1) the exact sum of their published
+ *   stations, so the parts shown add up to the module shown; at `module` the exact station sum
+ *   rounded once; at `total` the same rounding is only shown, and the exact sum goes on;
+ * - total: basis `weighted` (version 1): Σ weight% × module scaled to 100 points, rounded once;
+ *   basis `points`: the plain sum of the modules, of any size, rounded once.
+ * "Rank on the published value" (SPEC, Arithmetic) follows because the total is itself a
+ * published value. Units: published units of 10^-decimals points throughout the result.
  */
 export function scoreContestant(
   index: SchemeIndex,
@@ -351,27 +368,54 @@ export function scoreContestant(
   reruns: Reruns = new Map(),
 ): ContestantScore {
   const { decimals } = index.scheme;
+  const { basis, rounding } = index.rules;
+  const { stage, mode } = rounding;
+  /** Milli-points per published unit. */
+  const unit = 10 ** (3 - decimals);
+  // milli-points → published units: x/1000 points rounded to `decimals`.
+  const toUnits = (milli: Rational) => roundToUnits(div(milli, rat(1000)), decimals, mode);
+  const perAttempt = stage === 'attempt' ? (x: Rational) => rat(toUnits(x) * unit) : null;
   const stations: Record<string, StationResult> = {};
   const modules: Record<string, number> = {};
   const times: Record<string, number | null> = {};
-  let weighted = ZERO;
+  /** The total before its one rounding, in published units. */
+  let exactTotal = ZERO;
   let provisional = false;
   for (const module of index.scheme.modules) {
     let moduleUnits = 0;
+    let moduleMilli = ZERO;
     for (const station of module.stations) {
       const { sheetIds } = index.stations.get(station.id)!;
-      const s = scoreStation(index, station, sheetIds, marks, reruns.get(station.id) ?? []);
+      const s = scoreStation(
+        index,
+        station,
+        sheetIds,
+        marks,
+        reruns.get(station.id) ?? [],
+        perAttempt,
+      );
       const locked = lockedStations.has(station.id);
-      // milli-points → published units: x/1000 points rounded to `decimals`.
-      const units = roundToUnits(div(s.exact, rat(1000)), decimals);
+      const units = toUnits(s.exact);
       stations[station.id] = { units, status: s.status, locked, vetoed: s.vetoed };
       Object.assign(times, s.times);
       if (!locked || s.status !== 'scored') provisional = true;
       moduleUnits += units;
+      moduleMilli = add(moduleMilli, s.exact);
     }
-    modules[module.id] = moduleUnits;
-    // Contribution in units = weight% × 100 points × module / module points.
-    weighted = add(weighted, rat(moduleUnits * module.weight * 1000, toMilli(module.points)));
+    // What the total is made of, in published units: exact only at stage `total`.
+    const value =
+      stage === 'total'
+        ? div(moduleMilli, rat(unit))
+        : rat(stage === 'module' ? toUnits(moduleMilli) : moduleUnits);
+    modules[module.id] =
+      stage === 'total' || stage === 'module' ? toUnits(moduleMilli) : moduleUnits;
+    exactTotal = add(
+      exactTotal,
+      basis === 'points'
+        ? value
+        : // Contribution in units = weight% × 100 points × module / module points.
+          mul(value, rat((module.weight ?? 0) * 1000, toMilli(module.points))),
+    );
   }
-  return { stations, modules, total: roundToUnits(weighted, 0), times, provisional };
+  return { stations, modules, total: roundToUnits(exactTotal, 0, mode), times, provisional };
 }

@@ -220,6 +220,50 @@ export const FestivalFixture = z
             (o.group?.id ?? 'all') === (c.group?.id ?? 'all'),
         )
         .map((o) => o.round?.order ?? 1);
+    // Named rounds (scheme version 2: `advancement.on`, `carry.rounds`) must be rounds of the
+    // same event and group: a cut may name this round and earlier ones, a carry earlier ones.
+    const roundsOf = (c: CompetitionFixture) =>
+      new Map(
+        f.competitions
+          .filter(
+            (o) =>
+              (o.event?.id ?? 'main') === (c.event?.id ?? 'main') &&
+              (o.group?.id ?? 'all') === (c.group?.id ?? 'all'),
+          )
+          .map((o) => [o.round?.id ?? 'final', o.round?.order ?? 1] as const),
+      );
+    const named = (
+      c: CompetitionFixture,
+      i: number,
+      ids: readonly string[],
+      path: (string | number)[],
+      allowSelf: boolean,
+    ) => {
+      const rounds = roundsOf(c);
+      const order = c.round?.order ?? 1;
+      ids.forEach((id, j) => {
+        const o = rounds.get(id);
+        if (o === undefined || o > order || (o === order && !allowSelf))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['competitions', i, 'scheme', ...path, j],
+            message: `同一工种、组别中没有${allowSelf ? '本轮或更早' : '更早'}的轮次 "${id}"（轮次按 round.id 命名）`,
+          });
+      });
+    };
+    f.competitions.forEach((c, i) => {
+      const on = c.scheme.advancement?.on;
+      if (on) named(c, i, on.rounds, ['advancement', 'on', 'rounds'], true);
+      const carry = c.scheme.carry;
+      if (carry && 'rounds' in carry)
+        named(
+          c,
+          i,
+          carry.rounds.map((r) => r.round),
+          ['carry', 'rounds'],
+          false,
+        );
+    });
     f.competitions.forEach((c, i) => {
       const order = c.round?.order ?? 1;
       if (c.scheme.carry && !orders(c).some((o) => o < order))

@@ -37,7 +37,8 @@ export interface CompetitionSummary {
 
 /** Column headings of the standings: modules and stations in scheme order. */
 export interface StandingsColumns {
-  modules: { id: string; label: { zh: string; en: string }; weight: number }[];
+  /** `weight` in whole percent; null on the points basis (scheme v2), where modules simply add up. */
+  modules: { id: string; label: { zh: string; en: string }; weight: number | null }[];
   stations: { id: string; moduleId: string; label: { zh: string; en: string }; points: string }[];
   /** The prize list's rules (rows carry `awards` ids); null when the scheme has none. */
   awards: Awards | null;

@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { parseMilli } from '../engine/decimal.ts';
+import { formatMilli, parseMilli, toMilli } from '../engine/decimal.ts';
 
 /**
- * The marking scheme (评分标准), version 1: modules with weights → stations → optional
- * sub-stations → criteria. Everything a contest counts is data here; the engine hard-codes
+ * The marking scheme (评分标准), version 1 or 2: modules with weights → stations → optional
+ * sub-stations → criteria. Version 2 adds what a sport's own totals need (issue 19): a
+ * `basis` (weighted or plain points), sheets whose points are a maximum or nominal and whose
+ * floor at 0 is declared, declared `rounding`, and cuts and carries over named rounds. A
+ * version 1 scheme parses to exactly the object it always did (no field is added to it), and
+ * the engine reads every absent version 2 field as today's rule (see `schemeRules`). Everything a contest counts is data here; the engine hard-codes
  * no trade. Criterion kinds follow WorldSkills usage: *measurement* (faults, veto, check,
  * time) and *judgement* (a scale given by a panel), plus *imported* (an exam total).
  *
@@ -35,13 +39,22 @@ export const Fault = z.object({
 });
 export type Fault = z.infer<typeof Fault>;
 
-/** Counted faults: `max(floor, points − min(cap, Σ count × deduction))`. */
+/**
+ * Counted faults: `max(floor, points − min(cap, Σ count × deduction))`. Version 2 allows a
+ * negative floor (a penalty that takes points off the rest of the sheet: `points: 0,
+ * floor: -10`); the sheet's own `floorAtZero` then says whether the sheet may end below 0.
+ */
 export const FaultsCriterion = z.object({
   kind: z.literal('faults'),
   id: Id,
   label: LocalText,
   points: Points,
-  floor: Points.default(0),
+  floor: z
+    .number()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .refine((x) => parseMilli(x).ok, '最多三位小数')
+    .default(0),
   /** Largest total deduction; none when absent. */
   cap: Points.optional(),
   faults: z.array(Fault).min(1),
@@ -147,10 +160,29 @@ export const Criterion = z.discriminatedUnion('kind', [
 ]);
 export type Criterion = z.infer<typeof Criterion>;
 
+/**
+ * What a sheet's `points` are (version 2): `maximum` — no value above them can be scored, which
+ * is checked when the scheme is loaded (a judgement `mean`/`sum` × factor × difficulty, or
+ * attempts summed, that could go beyond is refused), so nothing is ever cut at scoring time;
+ * `nominal` — the usual size, for progress and "x / 12" labels only: a total above it counts
+ * in full (a diving dive, a weightlifting total). Absent: `maximum` in version 2; a version 1
+ * scheme keeps its old rule (a sheet is cut at its points).
+ */
+export const PointsAre = z.enum(['maximum', 'nominal']);
+export type PointsAre = z.infer<typeof PointsAre>;
+
+/** Sheet fields of version 2 (a station with criteria, or a sub-station). */
+const sheetRules = {
+  pointsAre: PointsAre.optional(),
+  /** Whether the sheet's total stops at 0 (absent: true, as in version 1). */
+  floorAtZero: z.boolean().optional(),
+};
+
 export const SubStation = z.object({
   id: Id,
   label: LocalText,
   points: Points,
+  ...sheetRules,
   criteria: z.array(Criterion).min(1),
 });
 export type SubStation = z.infer<typeof SubStation>;
@@ -170,6 +202,12 @@ export const Station = z.object({
   attempts: z
     .object({ count: z.number().int().min(1).max(10), rule: z.enum(['best', 'sum', 'mean']) })
     .optional(),
+  /**
+   * Version 2. On a station with criteria: its sheet's rules. On a station with sub-stations:
+   * `pointsAre` bounds the station's total (attempts summed) and is the default of its
+   * sub-stations; `floorAtZero` is each sub-station's default.
+   */
+  ...sheetRules,
   criteria: z.array(Criterion).min(1).optional(),
   subStations: z.array(SubStation).min(1).optional(),
 });
@@ -178,8 +216,11 @@ export type Station = z.infer<typeof Station>;
 export const Module = z.object({
   id: Id,
   label: LocalText,
-  /** Share of the total in whole percent; the modules' weights add up to 100. */
-  weight: z.number().int().min(0).max(100),
+  /**
+   * Share of the total in whole percent; the modules' weights add up to 100. Required on the
+   * `weighted` basis, refused on the `points` basis (where it would mean nothing).
+   */
+  weight: z.number().int().min(0).max(100).optional(),
   points: Points,
   stations: z.array(Station).min(1),
 });
@@ -229,38 +270,93 @@ export const Awards = z.object({
 export type Awards = z.infer<typeof Awards>;
 
 /**
+ * Version 2: what a cut ranks on when it is not this round's total — the sum of the
+ * contestant's own totals (each round's, without its carry) of the named rounds of the same
+ * event and group, this round included when named (cut on preliminary + semifinal). Rounds
+ * are named by their `round.id` in the competition file.
+ */
+export const RunningTotal = z.object({
+  rounds: z.array(Id).min(1).max(20),
+});
+export type RunningTotal = z.infer<typeof RunningTotal>;
+
+/**
  * Who goes on to the next round (晋级): the top `count` by rank, or every total reaching `min`.
  * At the cut, `ties: 'all-advance'` takes everyone whose published total equals the last
  * place's (the tie-break chain is not asked); `'tie-break'` takes ranks 1…count after the
  * scheme's tie-break chain (a tie the chain cannot split shares a rank and advances together).
+ * `on` (version 2): the cut ranks on a running total of named rounds instead (then the
+ * tie-break chain of this round); absent: on this round's ranked total (with any carry).
  */
 export const Advancement = z.discriminatedUnion('by', [
   z.object({
     by: z.literal('top'),
     count: z.number().int().min(1).max(100_000),
     ties: z.enum(['all-advance', 'tie-break']),
+    on: RunningTotal.optional(),
   }),
-  z.object({ by: z.literal('threshold'), min: Points }),
+  z.object({ by: z.literal('threshold'), min: Points, on: RunningTotal.optional() }),
 ]);
 export type Advancement = z.infer<typeof Advancement>;
 
+/**
+ * Carry-over (带分晋级), either shape:
+ * - `{weight}`: the previous round's published total (with its own carry) × weight;
+ * - `{rounds: [{round, weight}]}` (version 2): Σ of the named earlier rounds' own totals
+ *   (each without its carry) × their weights, so a final can carry the semifinal but not the
+ *   preliminary the cut was also ranked on.
+ * Rounded once to this scheme's decimals, in its rounding mode.
+ */
+export const Carry = z.union([
+  z.object({ weight: Points.refine((x) => x > 0, '带入权重须大于 0') }),
+  z.object({
+    rounds: z
+      .array(z.object({ round: Id, weight: Points.refine((x) => x > 0, '带入权重须大于 0') }))
+      .min(1)
+      .max(20),
+  }),
+]);
+export type Carry = z.infer<typeof Carry>;
+
+/**
+ * When published values are rounded (version 2), to `decimals` places:
+ * - `attempt`: each run's score, then every stage sums or takes the rounded values;
+ * - `station` (default, version 1's rule): each station; a module is the exact sum of its
+ *   published stations, so the parts shown add up to what is shown;
+ * - `module`: stations are shown rounded but a module rounds the exact sum of its stations;
+ * - `total`: only the total rounds the exact sum; stations and modules are shown rounded.
+ * `mode`: `half-up` (四舍五入, default) or `truncate` (toward zero, where a sport's rules cut
+ * the extra decimals). On the weighted basis the total is rounded again after weighting, as
+ * in version 1.
+ */
+export const Rounding = z.object({
+  stage: z.enum(['attempt', 'station', 'module', 'total']).default('station'),
+  mode: z.enum(['half-up', 'truncate']).default('half-up'),
+});
+export type Rounding = z.infer<typeof Rounding>;
+
 const SchemeShape = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   id: Id,
   label: LocalText,
   /** Decimals of every published score (stations, modules, total). */
   decimals: z.number().int().min(0).max(3).default(2),
+  /**
+   * Version 2: `weighted` (default) — total = Σ weight% × module / module points, out of 100;
+   * `points` — total = the plain sum of the modules' points, of any size (a weightlifting
+   * total, a shooting match of 654.3), and modules carry no weight.
+   */
+  basis: z.enum(['weighted', 'points']).optional(),
+  /** Version 2: where and how values are rounded; absent: per station, half-up. */
+  rounding: Rounding.optional(),
   modules: z.array(Module).min(1),
   tieBreaks: z.array(TieBreak).max(10).default([]),
   /** The prize list of this round; none when absent. */
   awards: Awards.optional(),
   /** How contestants go on to the next round of the same event and group. */
   advancement: Advancement.optional(),
-  /**
-   * Carry-over (带分晋级): each contestant starts with the previous round's published total ×
-   * `weight`, rounded half-up to this scheme's decimals; absent: the round starts from zero.
-   */
-  carry: z.object({ weight: Points.refine((x) => x > 0, '带入权重须大于 0') }).optional(),
+  /** What each contestant of this round starts with from earlier rounds; absent: zero. */
+  carry: Carry.optional(),
   /**
    * Team ranking (团体): contestants of one organisation form a team; its score is the sum of
    * its `best` highest totals (all members when absent). A team with fewer ranked members than
@@ -281,6 +377,50 @@ function sumPoints(values: number[]): number {
   return values.reduce((s, x) => s + Math.round(x * 1000), 0);
 }
 
+const MILLION = 1_000_000n;
+
+/** How many marks an aggregate rule keeps of a full panel of `n` (engine/scoring.ts keptCount). */
+function keptOf(n: number, rule: AggregateRule): number {
+  switch (rule.rule) {
+    case 'mean':
+      return n;
+    case 'median':
+      return n % 2 ? 1 : 2;
+    case 'trimmed-mean':
+      return n > 2 * rule.trim ? n - 2 * rule.trim : n;
+    case 'two-closest':
+      return n === 3 ? 2 : n;
+  }
+}
+
+/**
+ * The most a sheet can score, in millionths of a milli-point (exact, BigInt: a scale maximum
+ * × factor × difficulty is a product of three milli values). Judgements `mean`/`sum` reach
+ * scale.max × factor × the largest difficulty (× the marks a full panel keeps, for `sum`);
+ * every other criterion its points (a fault floor below 0 never raises the maximum).
+ */
+function sheetReach(criteria: readonly Criterion[], judges: number): bigint {
+  let reach = 0n;
+  for (const c of criteria) {
+    if (c.kind === 'judgement' && c.result !== 'scaled') {
+      const dd = c.difficultyFrom
+        ? criteria.find((d) => d.id === c.difficultyFrom && d.kind === 'difficulty')
+        : undefined;
+      const ddMax = dd?.kind === 'difficulty' ? toMilli(dd.scale.max) : 1000;
+      const kept = c.result === 'sum' ? keptOf(judges, c.aggregate) : 1;
+      reach +=
+        BigInt(toMilli(c.scale.max)) * BigInt(toMilli(c.factor)) * BigInt(ddMax) * BigInt(kept);
+    } else if ('points' in c) reach += BigInt(toMilli(c.points)) * MILLION;
+  }
+  return reach;
+}
+
+/** A reach (millionths of a milli-point) as a decimal for a message, at most 3 places shown. */
+function formatReach(reach: bigint): string {
+  const milli = reach / MILLION;
+  return formatMilli(Number(milli)) + (reach % MILLION ? '…' : '');
+}
+
 /** Cross-field rules zod's shapes cannot say; each issue names the JSON path it is about. */
 function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx): void {
   const seen = new Map<string, string>();
@@ -290,13 +430,65 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
     if (prev) ctx.addIssue({ code: 'custom', path, message: `标识 "${id}" 重复（另见 ${prev}）` });
     else seen.set(id, key);
   };
-  const weights = scheme.modules.reduce((a, m) => a + m.weight, 0);
-  if (weights !== 100)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['modules'],
-      message: `模块权重合计 ${weights}，应为 100`,
+  const v2 = scheme.schemaVersion === 2;
+  /** A version 2 field in a version 1 scheme: refused, so no rule is silently ignored. */
+  const needsV2 = (present: unknown, path: (string | number)[], field: string) => {
+    if (!v2 && present !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `${field} 是第 2 版评分标准的字段：请写 "schemaVersion": 2`,
+      });
+  };
+  needsV2(scheme.basis, ['basis'], 'basis');
+  needsV2(scheme.rounding, ['rounding'], 'rounding');
+  needsV2(scheme.advancement?.on, ['advancement', 'on'], 'advancement.on');
+  needsV2(
+    scheme.carry && 'rounds' in scheme.carry ? scheme.carry.rounds : undefined,
+    ['carry', 'rounds'],
+    'carry.rounds',
+  );
+  if (scheme.basis === 'points')
+    scheme.modules.forEach((m, mi) => {
+      if (m.weight !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['modules', mi, 'weight'],
+          message:
+            '按分数合计（basis: points）时总分是各模块得分之和，模块不能有权重：删除 weight，或改用 basis: weighted',
+        });
     });
+  else {
+    scheme.modules.forEach((m, mi) => {
+      if (m.weight === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['modules', mi, 'weight'],
+          message: '按权重合计时每个模块须写 weight（整数百分比，合计 100）',
+        });
+    });
+    const weights = scheme.modules.reduce((a, m) => a + (m.weight ?? 0), 0);
+    if (weights !== 100)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['modules'],
+        message: `模块权重合计 ${weights}，应为 100`,
+      });
+  }
+  const listed = (ids: readonly string[], path: (string | number)[]) => {
+    const seenIds = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seenIds.has(id))
+        ctx.addIssue({ code: 'custom', path: [...path, i], message: `轮次 "${id}" 重复` });
+      seenIds.add(id);
+    });
+  };
+  if (scheme.advancement?.on) listed(scheme.advancement.on.rounds, ['advancement', 'on', 'rounds']);
+  if (scheme.carry && 'rounds' in scheme.carry)
+    listed(
+      scheme.carry.rounds.map((r) => r.round),
+      ['carry', 'rounds'],
+    );
 
   scheme.modules.forEach((m, mi) => {
     claim(m.id, ['modules', mi, 'id']);
@@ -316,8 +508,29 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
           path: sp,
           message: '一个站点只能有 criteria 或 subStations 之一',
         });
-      const units = st.subStations ?? [
-        { id: st.id, points: st.points, criteria: st.criteria ?? [] },
+      needsV2(st.pointsAre, [...sp, 'pointsAre'], 'pointsAre');
+      needsV2(st.floorAtZero, [...sp, 'floorAtZero'], 'floorAtZero');
+      const stationRule = st.pointsAre ?? 'maximum';
+      if (v2 && stationRule === 'maximum' && st.attempts?.rule === 'sum' && st.attempts.count > 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...sp, 'pointsAre'],
+          message: `本站 ${st.attempts.count} 次试跳按 sum 相加，最高可得 ${formatMilli(st.attempts.count * toMilli(st.points))} 分，超过声明的 ${st.points} 分：声明 "pointsAre": "nominal"（名义分，不截断），或改 points`,
+        });
+      const units: {
+        id: string;
+        points: number;
+        pointsAre?: PointsAre | undefined;
+        floorAtZero?: boolean | undefined;
+        criteria: Criterion[];
+      }[] = st.subStations ?? [
+        {
+          id: st.id,
+          points: st.points,
+          pointsAre: st.pointsAre,
+          floorAtZero: st.floorAtZero,
+          criteria: st.criteria ?? [],
+        },
       ];
       const unitSum = sumPoints(units.map((u) => u.points));
       if (st.subStations && unitSum !== Math.round(st.points * 1000))
@@ -329,6 +542,25 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
       units.forEach((u, ui) => {
         const up = st.subStations ? [...sp, 'subStations', ui] : sp;
         if (st.subStations) claim(u.id, [...up, 'id']);
+        if (st.subStations) {
+          needsV2(u.pointsAre, [...up, 'pointsAre'], 'pointsAre');
+          needsV2(u.floorAtZero, [...up, 'floorAtZero'], 'floorAtZero');
+          if (v2 && stationRule === 'maximum' && u.pointsAre === 'nominal')
+            ctx.addIssue({
+              code: 'custom',
+              path: [...up, 'pointsAre'],
+              message: '分站的分数是名义分（nominal）时，站点不能声明为上限（maximum）',
+            });
+        }
+        if (v2 && (u.pointsAre ?? stationRule) === 'maximum') {
+          const reach = sheetReach(u.criteria, st.judges);
+          if (reach > BigInt(toMilli(u.points)) * MILLION)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...up, 'points'],
+              message: `本评分表最高可得 ${formatReach(reach)} 分（评价项的平均或合计 × 系数 × 难度），超过声明的上限 ${u.points} 分：改大 points，或声明 "pointsAre": "nominal"（名义分，不截断）`,
+            });
+        }
         const cSum = sumPoints(u.criteria.map(criterionMax));
         if (cSum !== Math.round(u.points * 1000))
           ctx.addIssue({
@@ -360,6 +592,12 @@ function checkScheme(scheme: z.output<typeof SchemeShape>, ctx: z.RefinementCtx)
               code: 'custom',
               path: [...cp, 'difficultyFrom'],
               message: `本评分表没有难度项 "${c.difficultyFrom}"`,
+            });
+          if (c.kind === 'faults' && c.floor < 0 && !v2)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...cp, 'floor'],
+              message: '负的保底分是第 2 版评分标准的规则：请写 "schemaVersion": 2',
             });
           if (c.kind === 'faults') {
             const ids = new Set<string>();

@@ -33,7 +33,8 @@ const WORDS = {
     bib: '号码',
     name: '姓名',
     organisation: '单位',
-    module: (label: string, weight: number | string) => `${label}（${weight}%）`,
+    module: (label: string, weight: number | null) =>
+      weight === null ? label : `${label}（${weight}%）`,
     station: (label: string, points: number | string) => `${label}（${points}分）`,
     round: '本轮',
     carried: (w: string) => (w === '1' ? '带入' : `带入（×${w}）`),
@@ -56,7 +57,8 @@ const WORDS = {
     bib: 'Bib',
     name: 'Name',
     organisation: 'Organisation',
-    module: (label: string, weight: number | string) => `${label} (${weight}%)`,
+    module: (label: string, weight: number | null) =>
+      weight === null ? label : `${label} (${weight}%)`,
     station: (label: string, points: number | string) => `${label} (${points} pts)`,
     round: 'This round',
     carried: (w: string) => (w === '1' ? 'Carried' : `Carried (×${w})`),

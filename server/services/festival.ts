@@ -1,4 +1,13 @@
-import { advancers, carryMilli, teamStandings, type StandingRow, type TeamRow } from '#engine';
+import {
+  advancers,
+  carryMilli,
+  rankOnRunningTotal,
+  runningTotalMilli,
+  teamStandings,
+  type RoundPart,
+  type StandingRow,
+  type TeamRow,
+} from '#engine';
 import type {
   AdvancementPreview,
   CompetitionSummary,
@@ -77,6 +86,76 @@ export function nextRound(
     .sort((a, b) => a.row.roundOrder - b.row.roundOrder)[0];
 }
 
+const byId = new WeakMap<readonly StandingRow[], Map<number, StandingRow>>();
+
+/** Standings rows by contestant id, kept per standings array (the live ranking is cached). */
+function rowsById(rows: readonly StandingRow[]): Map<number, StandingRow> {
+  let m = byId.get(rows);
+  if (!m) byId.set(rows, (m = new Map(rows.map((r) => [r.contestantId, r]))));
+  return m;
+}
+
+/**
+ * A contestant's own total (without carry) in each round of their group they came through:
+ * this round, then back along `advancedFromId` (round id → its part, weight 1). Staff
+ * standings, so hidden stations count (as in the official totals).
+ */
+export function ownRoundTotals(
+  all: readonly LiveCompetition[],
+  live: LiveCompetition,
+  contestantId: number,
+): Map<string, RoundPart> {
+  const group = all.filter(
+    (l) =>
+      l.festivalId === live.festivalId &&
+      l.row.eventId === live.row.eventId &&
+      l.row.groupId === live.row.groupId,
+  );
+  const out = new Map<string, RoundPart>();
+  let at: LiveCompetition | undefined = live;
+  let id: number | null | undefined = contestantId;
+  while (at && id != null && !out.has(at.row.roundId)) {
+    const decimals = at.index.scheme.decimals;
+    const row = rowsById(at.standings()).get(id);
+    const carried = at.contestants.get(id)?.carriedMilli ?? 0;
+    if (row)
+      out.set(at.row.roundId, {
+        totalUnits: row.totalUnits - carried / 10 ** (3 - decimals),
+        decimals,
+        weight: 1,
+      });
+    id = at.contestants.get(id)?.advancedFromId;
+    const from: number | null | undefined = id;
+    at = from == null ? undefined : group.find((l) => l.contestants.has(from));
+  }
+  return out;
+}
+
+/**
+ * Running totals of a round's contestants over named rounds (advancement `on`, scheme
+ * version 2): Σ of each contestant's own totals in those rounds, rounded once to this round's
+ * decimals in its rounding mode; a round the contestant did not take part in counts 0.
+ * @returns contestant id → units of 10^-decimals points.
+ */
+export function runningTotals(
+  all: readonly LiveCompetition[],
+  live: LiveCompetition,
+  rounds: readonly { round: string; weight: number }[],
+): Map<number, number> {
+  const { decimals } = live.index.scheme;
+  const mode = live.index.rules.rounding.mode;
+  const out = new Map<number, number>();
+  for (const id of live.contestants.keys()) {
+    const own = ownRoundTotals(all, live, id);
+    const parts = rounds.flatMap((r) => {
+      const p = own.get(r.round);
+      return p ? [{ ...p, weight: r.weight }] : [];
+    });
+    out.set(id, runningTotalMilli(parts, decimals, mode) / 10 ** (3 - decimals));
+  }
+  return out;
+}
+
 /**
  * Who would go on, on the live standings (staff view), and whether advancement may run:
  * only from a round published as official (state final) into a next round with no
@@ -91,8 +170,21 @@ export function previewAdvancement(
   const done =
     !!next &&
     [...next.contestants.values()].some((c) => live.contestants.has(c.advancedFromId ?? -1));
+  const { decimals } = live.index.scheme;
+  // A cut on a running total ranks the rows on it first (issue 19: cut on prelim + semifinal).
+  const ranked = rule?.on
+    ? rankOnRunningTotal(
+        live.standings(),
+        runningTotals(
+          all,
+          live,
+          rule.on.rounds.map((round) => ({ round, weight: 1 })),
+        ),
+        decimals,
+      )
+    : live.standings();
   const result = rule
-    ? advancers(live.standings(), rule, live.index.scheme.decimals)
+    ? advancers(ranked, rule, decimals)
     : { advanced: [], outAtCut: [], extraAtCut: 0 };
   const blocked = !rule
     ? '本轮没有晋级规则'
@@ -121,7 +213,8 @@ export function previewAdvancement(
  * Runs advancement: the advancing contestants become the next round's field, in one
  * transaction with an audit entry in both competitions. Draw order in the next round is the
  * reverse of this round's standings (the leader goes last), and each carries
- * `carryMilli(total, weight)` when the next scheme carries. Refuses unless the preview is ready.
+ * `carryMilli(total, weight)` when the next scheme carries, or with `carry.rounds` (version 2)
+ * the named rounds' own totals × their weights, rounded once. Refuses unless the preview is ready.
  * @returns the next competition and the number advanced, or a refusal with a message.
  */
 export function runAdvancement(
@@ -140,6 +233,22 @@ export function runAdvancement(
   const fromDecimals = live.index.scheme.decimals;
   const toDecimals = next.index.scheme.decimals;
   const rows: StandingRow[] = preview.advanced;
+  const mode = next.index.rules.rounding.mode;
+  /** What a row carries: the previous total × weight, or named rounds' own totals × weights. */
+  const carried = (r: StandingRow): number | null => {
+    if (!carry) return null;
+    if ('weight' in carry) {
+      // The ranked total, not a running total the cut may have ranked on.
+      const own = rowsById(live.standings()).get(r.contestantId)!;
+      return carryMilli(own.totalUnits, fromDecimals, carry.weight, toDecimals, mode);
+    }
+    const own = ownRoundTotals(all, live, r.contestantId);
+    const parts = carry.rounds.flatMap((c) => {
+      const p = own.get(c.round);
+      return p ? [{ ...p, weight: c.weight }] : [];
+    });
+    return runningTotalMilli(parts, toDecimals, mode);
+  };
   const when = new Date().toISOString();
   db.transaction((tx) => {
     insertChunked(
@@ -151,9 +260,7 @@ export function runAdvancement(
         name: r.name,
         organisation: r.organisation,
         drawOrder: rows.length - i,
-        carriedMilli: carry
-          ? carryMilli(r.totalUnits, fromDecimals, carry.weight, toDecimals)
-          : null,
+        carriedMilli: carried(r),
         advancedFromId: r.contestantId,
       })),
     );

@@ -9,6 +9,7 @@ import {
   resolveLog,
   buildRow,
   emptyBook,
+  carryWeightText,
   formatMilli,
   formatScaled,
   IncrementalStandings,
@@ -168,7 +169,7 @@ export class LiveCompetition {
       modules: this.index.scheme.modules.map((m) => ({
         id: m.id,
         label: m.label,
-        weight: m.weight,
+        weight: m.weight ?? null,
       })),
       stations: this.index.scheme.modules.flatMap((m) =>
         m.stations.map((s) => ({
@@ -179,9 +180,7 @@ export class LiveCompetition {
         })),
       ),
       awards: this.index.scheme.awards ?? null,
-      carry: this.index.scheme.carry
-        ? { weight: formatMilli(toMilli(this.index.scheme.carry.weight)) }
-        : null,
+      carry: this.index.scheme.carry ? { weight: carryWeightText(this.index.scheme.carry) } : null,
     };
   }
 
