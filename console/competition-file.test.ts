@@ -5,9 +5,11 @@ import {
   festivalEntry,
   fileCompetitionLabel,
   readCompetitionFile,
+  schemeTotals,
   sortLogins,
   type NewLogin,
 } from './competition-file.ts';
+import { DICTS } from './i18n.ts';
 
 const login = (code: string, role: NewLogin['role'], token = 't'): NewLogin => ({
   code,
@@ -148,5 +150,33 @@ describe('competition file', () => {
     expect(entry?.competition.slug).toBe('b-final');
     expect(entry?.organiser.token).toBe('tok-b');
     expect(festivalEntry({ ...created, competitions: [created.competitions[0]!] })).toBeNull();
+  });
+});
+
+describe('the scheme a picked file declares (issue 19: versions 1 and 2)', () => {
+  it('reads the version and the totals rule, with version 2 defaults filled in', () => {
+    const { zh, en } = DICTS;
+    const gaoxin = readCompetitionFile(
+      readFileSync(new URL('../fixtures/gaoxin-2024/fixture.json', import.meta.url), 'utf8'),
+    );
+    expect(gaoxin.ok && gaoxin.kind === 'competition' && gaoxin.scheme).toEqual({
+      version: 1,
+      basis: 'weighted',
+      stage: 'station',
+      mode: 'half-up',
+    });
+    const lifts = schemeTotals({
+      schemaVersion: 2,
+      basis: 'points',
+      rounding: { stage: 'total', mode: 'truncate' },
+    })!;
+    expect(lifts).toEqual({ version: 2, basis: 'points', stage: 'total', mode: 'truncate' });
+    expect(zh.imports.schemeSays(lifts)).toBe(
+      '评分标准第 2 版 · 总分 = 各模块得分相加 · 只在总分截断',
+    );
+    expect(en.imports.schemeSays(lifts)).toBe(
+      'Scheme version 2 · total = sum of module points · truncated on the total only',
+    );
+    expect(schemeTotals({ schemaVersion: 3 })).toBeNull();
   });
 });

@@ -25,6 +25,33 @@ export interface CompetitionFileInfo {
   /** How many contestants and log entries it carries (a hand-made file has no log). */
   contestants: number;
   logEntries: number;
+  /** The scheme's version and totals rule; null when the file has no readable scheme. */
+  scheme: SchemeTotals | null;
+}
+
+/**
+ * What the new-competition panel says of a scheme before it is sent: its version and how its
+ * total is made, with version 2's defaults filled in (docs/scheme.md, "Version 2"). The
+ * server validates the scheme; this only reads it.
+ */
+export interface SchemeTotals {
+  version: 1 | 2;
+  basis: 'weighted' | 'points';
+  stage: 'attempt' | 'station' | 'module' | 'total';
+  mode: 'half-up' | 'truncate';
+}
+
+/** Reads {@link SchemeTotals} from a file's `scheme`; null when it is not a version 1 or 2 scheme. */
+export function schemeTotals(v: unknown): SchemeTotals | null {
+  if (!isObject(v) || (v.schemaVersion !== 1 && v.schemaVersion !== 2)) return null;
+  const r = isObject(v.rounding) ? v.rounding : {};
+  const stages = ['attempt', 'station', 'module', 'total'] as const;
+  return {
+    version: v.schemaVersion,
+    basis: v.basis === 'points' ? 'points' : 'weighted',
+    stage: stages.find((s) => s === r.stage) ?? 'station',
+    mode: r.mode === 'truncate' ? 'truncate' : 'half-up',
+  };
 }
 
 /** One competition of a festival file, placed as the server will place it. */
@@ -39,6 +66,7 @@ export interface FestivalFileCompetition {
   roundOrder: number;
   contestants: number;
   officials: number;
+  scheme: SchemeTotals | null;
 }
 
 /** A festival file (top-level `festival` object and `competitions` array), as read. */
@@ -91,6 +119,7 @@ function readFestivalCompetition(v: unknown): FestivalFileCompetition {
     roundOrder: typeof order === 'number' ? order : 1,
     contestants: countOf(c.contestants),
     officials: countOf(c.officials),
+    scheme: schemeTotals(c.scheme),
   };
 }
 
@@ -130,6 +159,7 @@ export function readCompetitionFile(text: string): CompetitionFile {
     title: labelOf(c.title),
     contestants: countOf(json.contestants),
     logEntries: countOf(json.log),
+    scheme: schemeTotals(json.scheme),
   };
 }
 

@@ -3,6 +3,8 @@
  * from the marking scheme (stations) are `{zh, en}` pairs picked by {@link pick}. Messages the
  * server writes (`{error, message}` bodies) are Chinese only and are shown as sent.
  */
+import type { SchemeTotals } from './competition-file.ts';
+
 export type Lang = 'zh' | 'en';
 
 export type Role = 'organiser' | 'head-judge';
@@ -428,6 +430,10 @@ const zh = {
     notCompetition: '这不是比赛或技能节文件（缺少 competition，或 festival 与 competitions）',
     fileSays: (slug: string, contestants: number, log: number) =>
       `文件中的比赛：${slug}，${contestants} 位选手，${log} 条评分记录`,
+    /** The scheme's version and totals rule (docs/scheme.md, "Version 2"). */
+    schemeSays: (s: SchemeTotals) =>
+      `评分标准第 ${s.version} 版 · ${s.basis === 'points' ? '总分 = 各模块得分相加' : '总分 = 各模块按权重折算（满分 100）'} · ${{ attempt: '每次试跳', station: '每个站点', module: '每个模块', total: '只在总分' }[s.stage]}${s.mode === 'truncate' ? '截断' : '四舍五入'}`,
+    schemeCol: '评分标准',
     create: '创建比赛',
     creating: '正在创建…',
     created: (slug: string) => `已创建比赛 ${slug}`,
@@ -1050,6 +1056,9 @@ const en: Dict = {
       'Not a competition or festival file (no “competition”, nor “festival” with “competitions”)',
     fileSays: (slug, contestants, log) =>
       `In the file: ${slug}, ${contestants} contestants, ${log} log entries`,
+    schemeSays: (s) =>
+      `Scheme version ${s.version} · ${s.basis === 'points' ? 'total = sum of module points' : 'total = weighted modules (out of 100)'} · ${s.mode === 'truncate' ? 'truncated' : 'rounded half-up'} ${{ attempt: 'per attempt', station: 'per station', module: 'per module', total: 'on the total only' }[s.stage]}`,
+    schemeCol: 'Scheme',
     create: 'Create competition',
     creating: 'Creating…',
     created: (slug) => `Competition ${slug} created`,
