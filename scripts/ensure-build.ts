@@ -19,6 +19,7 @@ const SOURCES = [
   'server/engine',
   'server/protocol',
   'vite.config.ts',
+  'scripts/judge-tablet-worker.ts',
   'svelte.config.js',
   'package-lock.json',
 ];

@@ -10,6 +10,9 @@ export const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../dis
 /** The pages a person opens, each a built SPA under dist/. */
 export const PAGES = ['scoreboard', 'judge-tablet', 'console', 'setup'] as const;
 
+/** Files served `no-cache`: every page's document, the worker, the web manifest. */
+const NO_CACHE = /(\/index\.html|\/sw\.js|\.webmanifest)$/;
+
 /**
  * Serves the built SPAs (`/scoreboard/`, `/judge-tablet/`) from dist/ and sends `/` to the
  * scoreboard. When dist/ is missing, pages answer 503 with the command that builds them.
@@ -34,6 +37,12 @@ export default fp(
       redirect: true,
       wildcard: true,
       index: ['index.html'],
+      // Pages and the judge tablet's service worker are checked with the server at every load
+      // (a new build is seen at once; a worker's update check must reach the server); the
+      // hashed files under assets/ never change under their name.
+      setHeaders: (reply, path) => {
+        if (NO_CACHE.test(path)) reply.header('cache-control', 'no-cache');
+      },
     });
   },
   { name: 'static' },
