@@ -204,6 +204,10 @@ export class Desk {
   get unsaved(): boolean {
     return this.#formDraft && (this.#view === 'form' || this.#view === 'review');
   }
+  /** Lines of this judge with a draft not yet submitted (moving to HTTPS waits for none). */
+  get draftCount(): number {
+    return this.#draftLines.size;
+  }
   /** When the open form's restored draft was saved (ms since epoch), else null. */
   get restoredAt() {
     return this.#restoredAt;

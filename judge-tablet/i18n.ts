@@ -174,6 +174,26 @@ const zh = {
   'void.none': '该项需重新评分',
   'void.go': '去评分',
   'void.dismiss': '关闭此提醒',
+  'offline.ready': '可离线',
+  'offline.readyTitle': '本页已存入平板：断网时刷新也能打开，评分在恢复网络后自动发送',
+  'offline.installing': '正在离线缓存…',
+  'offline.unavailable': '不可离线刷新',
+  'offline.unavailableTitle':
+    '本页没有离线缓存（需要先安装场馆证书并用 HTTPS 打开）：断网时不要刷新页面，已录入的评分仍保存在本机',
+  'offline.failed': '离线缓存失败',
+  'https.offer':
+    '本设备已信任场馆证书：可切换到 HTTPS，断网时刷新也能打开本页，并可用相机扫码登录。',
+  'https.go': '切换到 HTTPS',
+  'https.wait':
+    '本设备已信任场馆证书。请先让未发送的评分和未提交的草稿处理完，再切换到 HTTPS（切换后本页的数据不随之带过去）。',
+  'https.later': '以后再说',
+  'scan.open': '用相机扫码登录',
+  'scan.title': '把登录卡上的二维码对准取景框',
+  'scan.cancel': '取消，手动输入',
+  'scan.starting': '正在打开相机…',
+  'scan.loading': '正在加载识别程序…',
+  'scan.denied': '无法使用相机（未授权或被其他应用占用）。请手动输入登录码。',
+  'scan.notLogin': '这不是登录卡的二维码，请扫描登录卡',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -349,6 +369,28 @@ const en: Record<MessageKey, string> = {
   'void.none': 'This line needs to be scored again',
   'void.go': 'Score it',
   'void.dismiss': 'Close this notice',
+  'offline.ready': 'Offline ready',
+  'offline.readyTitle':
+    'This page is stored on the tablet: it reloads without a network, and marks are sent when the network is back',
+  'offline.installing': 'Storing for offline…',
+  'offline.unavailable': 'No offline reload',
+  'offline.unavailableTitle':
+    'This page is not stored for offline use (install the venue certificate and open it over HTTPS first): do not reload it while the network is down; marks already entered stay on this tablet',
+  'offline.failed': 'Offline storage failed',
+  'https.offer':
+    'This device trusts the venue certificate: switch to HTTPS to reload without a network and to sign in with the camera.',
+  'https.go': 'Switch to HTTPS',
+  'https.wait':
+    "This device trusts the venue certificate. Let the unsent marks and open drafts finish first, then switch to HTTPS (this page's data does not move with it).",
+  'https.later': 'Later',
+  'scan.open': 'Sign in with the camera',
+  'scan.title': 'Point the camera at the QR code on your login card',
+  'scan.cancel': 'Cancel, type the code',
+  'scan.starting': 'Opening the camera…',
+  'scan.loading': 'Loading the QR reader…',
+  'scan.denied':
+    'The camera cannot be used (not allowed, or in use by another app). Type the login code instead.',
+  'scan.notLogin': "This is not a login card's QR code: scan your login card",
 };
 
 const dict: Record<MessageKey, string> = lang === 'en' ? en : zh;

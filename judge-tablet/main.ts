@@ -4,6 +4,8 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { Desk } from './desk.svelte.ts';
 import { lang, t } from './i18n.ts';
+import { OfflineApp } from './offline.svelte.ts';
+import { SecureHandoff } from './secure-handoff.svelte.ts';
 import { JudgeSession } from './session.svelte.ts';
 import { extractToken, loadToken } from './storage.ts';
 import { ScreenWake } from './wake-lock.ts';
@@ -21,9 +23,19 @@ if (location.hash) history.replaceState(null, '', location.pathname + location.s
 const token = fromUrl ?? loadToken();
 if (token) session.start(token);
 
+// Over HTTPS (venue CA installed) the page is an offline app; over plain HTTP it says it is
+// not, and offers the move to HTTPS once this device trusts it and nothing waits here.
+const offline = new OfflineApp();
+offline.start();
+const handoff = new SecureHandoff();
+void handoff.check();
+
 // The tablet's Wi-Fi is back: connect now rather than after the current backoff. Gone: drop
 // the socket at once, so the header says so and new marks wait in the outbox.
-window.addEventListener('online', () => session.reconnectNow());
+window.addEventListener('online', () => {
+  session.reconnectNow();
+  void handoff.check();
+});
 window.addEventListener('offline', () => session.connectionLost());
 
 // Drafts: the device clock is checked against the monotonic clock every second (a jump makes a
@@ -37,4 +49,7 @@ document.addEventListener('visibilitychange', () =>
 window.addEventListener('pagehide', () => desk.flush());
 
 const wake = new ScreenWake();
-mount(App, { target: document.getElementById('app')!, props: { session, desk, wake } });
+mount(App, {
+  target: document.getElementById('app')!,
+  props: { session, desk, wake, offline, handoff },
+});

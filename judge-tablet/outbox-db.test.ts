@@ -39,6 +39,11 @@ function fakeIndexedDb() {
               later(() => r.onsuccess?.());
               return r;
             },
+            count() {
+              const r = { result: store.rows.size, onsuccess: null as null | (() => void) };
+              later(() => r.onsuccess?.());
+              return r;
+            },
             put(v: Record<string, unknown>) {
               store.rows.set(String(v[store.keyPath]), structuredClone(v));
             },
@@ -95,6 +100,8 @@ describe('OutboxDb', () => {
     await db.put('aaaa', [entry('c-2', 20), entry('c-1', 10)]);
     await db.put('bbbb', [entry('c-3', 5)]);
     await db.put('aaaa', [entry('c-1', 10, { reason: 'again' })]);
+    // Every judge's entries count for the service worker's takeover guard.
+    expect(await db.count()).toBe(3);
     const mine = await db.load('aaaa');
     expect(mine.map((e) => e.clientId)).toEqual(['c-1', 'c-2']);
     expect(mine[0]).toEqual(entry('c-1', 10, { reason: 'again' }));
@@ -118,5 +125,6 @@ describe('OutboxDb', () => {
     const db = new OutboxDb('t', undefined);
     await expect(db.load('aaaa')).rejects.toThrow('IndexedDB');
     await expect(db.put('aaaa', [entry('c-1', 1)])).rejects.toThrow('IndexedDB');
+    await expect(db.count()).rejects.toThrow('IndexedDB');
   });
 });

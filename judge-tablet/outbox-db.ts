@@ -57,6 +57,15 @@ export class OutboxDb {
     await committed(tx);
   }
 
+  /**
+   * How many entries wait in the outbox, every judge of this device (the service worker's
+   * takeover guard: a new build never takes over while one does).
+   */
+  async count(): Promise<number> {
+    const tx = (await this.#open()).transaction(OUTBOX_STORE, 'readonly');
+    return request(tx.objectStore(OUTBOX_STORE).count());
+  }
+
   /** Removes an entry (acknowledged or finally rejected); resolves once committed. */
   async delete(clientId: string): Promise<void> {
     const tx = (await this.#open()).transaction(OUTBOX_STORE, 'readwrite');

@@ -212,11 +212,14 @@ describe('the set-up page’s server side', () => {
     expect(plain.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('the page may ask the HTTPS origin of its own host (CSP), other pages keep connect-src self', async () => {
-    const page = await fetch(`${server.url}/setup/`);
-    expect(page.headers.get('content-security-policy')).toContain(
-      `connect-src 'self' https://127.0.0.1:${httpsPort};`,
-    );
+  it('the set-up page and the judge tablet may ask the HTTPS origin of their own host (CSP), other pages keep connect-src self', async () => {
+    // The tablet asks it too: on HTTP it offers the move to HTTPS once the device trusts it.
+    for (const path of ['/setup/', '/judge-tablet/']) {
+      const page = await fetch(`${server.url}${path}`);
+      expect(page.headers.get('content-security-policy'), path).toContain(
+        `connect-src 'self' https://127.0.0.1:${httpsPort};`,
+      );
+    }
     const board = await fetch(`${server.url}/scoreboard/`);
     expect(board.headers.get('content-security-policy')).toContain("connect-src 'self';");
   });

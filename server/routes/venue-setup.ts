@@ -62,10 +62,11 @@ const routes: FastifyPluginAsync = async (app) => {
       .send(ca.profile);
   });
 
-  // The page asks `https://<this host>:<HTTPS port>/healthz` whether the device trusts the CA;
-  // every other page keeps `connect-src 'self'`.
+  // The set-up page and the judge tablet (which offers the move to HTTPS once the device
+  // trusts it) ask `https://<this host>:<HTTPS port>/healthz` whether the device trusts the
+  // CA; every other page keeps `connect-src 'self'`.
   app.addHook('onSend', async (req, reply) => {
-    if (!req.url.startsWith('/setup/') || !app.https) return;
+    if (!/^\/(setup|judge-tablet)\//.test(req.url) || !app.https) return;
     const port = app.https.port();
     const host = safeHostname(req.hostname);
     const csp = reply.getHeader('content-security-policy');
