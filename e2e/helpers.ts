@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp } from '../server/app.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 
@@ -50,3 +50,15 @@ export async function startServer() {
     },
   };
 }
+
+/**
+ * The elements of a test id with the given `data-*` attributes:
+ * `byTestId(page, 'queue-row', { bib: 7 })` → `[data-testid="queue-row"][data-bib="7"]`.
+ */
+export const byTestId = (page: Page, id: string, attrs: Record<string, string | number> = {}) =>
+  page.locator(
+    `[data-testid="${id}"]` +
+      Object.entries(attrs)
+        .map(([k, v]) => `[data-${k}="${v}"]`)
+        .join(''),
+  );
