@@ -380,6 +380,8 @@ const zh = {
     baseUrl: '平板访问地址',
     loopback: '这是本机地址，平板打不开。请填写本机的局域网地址（服务器启动时会显示）。',
     lanFilled: '已填入本机的局域网地址，平板需连接同一网络。',
+    setup:
+      '发放登录卡前，请在每台裁判平板上打开设置页并安装场馆证书：之后平板用 HTTPS 打开，断网时刷新也不丢页面，并可用相机扫码登录（不装证书也能用，只是没有这两项）。设置页：',
     none: '请先在“裁判”页选择要打印的登录卡',
     perPage: 'A4 纸，每页 8 张，沿虚线裁开',
   },
@@ -1003,6 +1005,8 @@ const en: Dict = {
     loopback:
       'This address only works on this computer: enter its LAN address (the server prints it at start).',
     lanFilled: 'Filled in with this computer’s LAN address: tablets must be on the same network.',
+    setup:
+      'Before handing out the cards, open the set-up page on each judge tablet and install the venue certificate: the tablet then uses HTTPS, reloads without a network and signs in with the camera (it works without, minus these two). Set-up page:',
     none: 'Select the cards to print on the Judges page first',
     perPage: 'A4, 8 cards per page; cut along the dashed lines',
   },

@@ -573,6 +573,10 @@ describe('organiser console', () => {
       `${base}/judge-tablet/#token=${fresh}`,
     );
     expect(await byTestId(org, 'cards-base-url').inputValue()).toBe(base);
+    // The organiser is pointed to the set-up page each tablet installs the venue CA from.
+    expect(await byTestId(org, 'cards-setup').locator('a').getAttribute('href')).toBe(
+      `${base}/setup/`,
+    );
     expect(await byTestId(org, 'cards-loopback').count()).toBe(info.lanUrls.length ? 0 : 1);
     // The short code is the card's typed code, in words a judge can read out.
     const cardCode = card.locator('[data-testid="login-card-short-code"]');
