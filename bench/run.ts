@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --peer]`: runs the benchmarks, prints one JSON document on
+ * `npm run bench [-- --quick] [-- --peer] [-- --live]`: runs the benchmarks (`--live`: only the
+ * live scenarios with their baselines, for work on frames), prints one JSON document on
  * stdout and writes it to bench/results/<timestamp>.json. Every live figure is measured in the
  * same run as its baseline (a bare ws relay; raw better-sqlite3 commits) and reported beside
  * it as a ratio; `--peer` adds NodeCG (bench/nodecg.ts, installed on demand) to the venue
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     peer: { type: 'boolean', default: false },
+    live: { type: 'boolean', default: false },
   },
 });
 const quick = args.quick;
@@ -44,9 +46,11 @@ execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-build.ts'], {
 });
 
 log('engine');
-const engine = (quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000]).map((n) =>
-  benchEngine(n, quick ? 500 : 2000),
-);
+const engine = args.live
+  ? []
+  : (quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000]).map((n) =>
+      benchEngine(n, quick ? 500 : 2000),
+    );
 
 log('sqlite baseline');
 const sqlite = sqliteBaseline(quick ? 500 : 2000);
@@ -186,22 +190,27 @@ for (const sc of scenarios) {
   });
 }
 
-log('payload');
-const payloads = [await payload(35), await payload(quick ? 1000 : 5000)];
-log('start');
-const startup = await start();
-log('bundles');
-const bundleSizes = bundles();
-log('festival');
-const festival = await festivalScale(quick ? 1000 : 5000, 40);
-log('flood');
-const floodRun = await floodBench(quick ? 3 : 6);
-log('crash');
-const crashRun = await crash(quick ? 2 : 5, quick ? 1 : 2);
-if (withPeer) log('nodecg durability');
-const peerCrash = await peerPart("NodeCG's durability run", () =>
-  nodecgCrash(quick ? 2 : 5, quick ? 1 : 2),
-);
+const extras = args.live ? null : await runExtras();
+/** Everything beside the live scenarios: payloads, start, bundles, festival, flood, crashes. */
+async function runExtras() {
+  log('payload');
+  const payloads = [await payload(35), await payload(quick ? 1000 : 5000)];
+  log('start');
+  const startup = await start();
+  log('bundles');
+  const bundleSizes = bundles();
+  log('festival');
+  const festival = await festivalScale(quick ? 1000 : 5000, 40);
+  log('flood');
+  const floodRun = await floodBench(quick ? 3 : 6);
+  log('crash');
+  const crashRun = await crash(quick ? 2 : 5, quick ? 1 : 2);
+  if (withPeer) log('nodecg durability');
+  const peerCrash = await peerPart("NodeCG's durability run", () =>
+    nodecgCrash(quick ? 2 : 5, quick ? 1 : 2),
+  );
+  return { payloads, startup, bundleSizes, festival, floodRun, crashRun, peerCrash };
+}
 
 const result = {
   benchmark: 'jiangxing',
@@ -216,13 +225,14 @@ const result = {
   baseline: { sqliteSingleRowCommit: sqlite },
   marks,
   engine,
-  payload: payloads,
-  start: startup,
-  bundles: bundleSizes,
-  festival,
-  flood: floodRun,
-  crash: crashRun,
-  peer: peer && { ...peer, ...(peerCrash ? { durability: peerCrash } : {}) },
+  live: args.live,
+  payload: extras?.payloads,
+  start: extras?.startup,
+  bundles: extras?.bundleSizes,
+  festival: extras?.festival,
+  flood: extras?.floodRun,
+  crash: extras?.crashRun,
+  peer: peer && { ...peer, ...(extras?.peerCrash ? { durability: extras.peerCrash } : {}) },
   targets: {
     venue: marks
       .filter((m) => m.scenario.name?.startsWith('venue'))

@@ -4,10 +4,15 @@ import type { WebSocket } from 'ws';
 import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/competitions.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
+import { FRAME_PACING, FramePacer } from '../services/frame-pacer.ts';
 import type { MarkRow } from '../../db/repositories/marks.ts';
 
-/** Shortest gap between two frames to one board, ms: at most 10 frames a second per viewer. */
-export const BOARD_FRAME_MS = 100;
+/**
+ * Longest gap the frame pacing ever keeps between two frames to one board, ms (at least ten
+ * frames a second per viewer); the gap itself follows the audience and what frames cost
+ * (services/frame-pacer.ts).
+ */
+export const BOARD_FRAME_MS = FRAME_PACING.maxMs;
 
 /**
  * Merges consecutive deltas into one frame: the latest row of each contestant that changed (in
@@ -135,13 +140,20 @@ export default fp(
           if (ws.readyState === ws.OPEN) ws.send(notice);
       }
     };
-    // Frame coalescing: a delta goes out at once when the board has been quiet for a frame;
-    // deltas arriving faster are merged into one frame per BOARD_FRAME_MS, so 2,000 viewers
-    // get at most 1000/BOARD_FRAME_MS frames a second each, whatever the marking rate.
+    // Frame coalescing: a delta goes out at once when the boards have had no frame for an
+    // interval (leading edge); deltas arriving faster are merged into one frame per interval.
+    // The interval follows the audience and what a frame costs (FramePacer): a display frame
+    // at a venue, up to BOARD_FRAME_MS when a thousand and more watch.
     const outboxes = new Map<
       number,
-      { pending: BoardDelta[]; timer: NodeJS.Timeout | null; lastSent: number }
+      { pending: BoardDelta[]; timer: NodeJS.Timeout | null; lastSent: number; pacer: FramePacer }
     >();
+    /** Sends one frame and records what it cost into the competition's pacing. */
+    const sendPaced = (live: LiveCompetition, delta: BoardDelta, pacer: FramePacer) => {
+      const started = performance.now();
+      send(live, delta);
+      pacer.record(performance.now() - started);
+    };
     const flush = (live: LiveCompetition) => {
       const box = outboxes.get(live.id);
       if (!box) return;
@@ -151,28 +163,30 @@ export default fp(
       const merged = mergeDeltas(box.pending);
       box.pending = [];
       box.lastSent = performance.now();
-      send(live, merged);
+      sendPaced(live, merged, box.pacer);
     };
     const publish = (live: LiveCompetition, delta: BoardDelta) => {
       let box = outboxes.get(live.id);
-      if (!box) outboxes.set(live.id, (box = { pending: [], timer: null, lastSent: -Infinity }));
+      if (!box)
+        outboxes.set(
+          live.id,
+          (box = { pending: [], timer: null, lastSent: -Infinity, pacer: new FramePacer() }),
+        );
       if (delta.competition) {
         // A change of course keeps its order after the marks before it, and goes at once.
         flush(live);
-        send(live, delta);
+        sendPaced(live, delta, box.pacer);
         return;
       }
       const now = performance.now();
-      if (!box.timer && now - box.lastSent >= BOARD_FRAME_MS) {
+      const interval = box.pacer.intervalMs(boards.get(live.id)?.size ?? 0);
+      if (!box.timer && now - box.lastSent >= interval) {
         box.lastSent = now;
-        send(live, delta);
+        sendPaced(live, delta, box.pacer);
         return;
       }
       box.pending.push(delta);
-      box.timer ??= setTimeout(
-        () => flush(live),
-        Math.max(0, BOARD_FRAME_MS - (now - box.lastSent)),
-      );
+      box.timer ??= setTimeout(() => flush(live), Math.max(0, interval - (now - box.lastSent)));
     };
     /**
      * What a committed entry tells particular judges: a void, the author of the voided mark
