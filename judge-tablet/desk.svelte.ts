@@ -4,7 +4,8 @@ import { SvelteSet } from 'svelte/reactivity';
 import { ClockWatch } from './clock.ts';
 import { draftKey, DraftStore, type Draft, type DraftLine } from './drafts.ts';
 import { L, t } from './i18n.ts';
-import { MarkForm, rawFromParsed, sheetScoreText } from './mark-form.svelte.ts';
+import { MarkForm, rawFromParsed } from './mark-form.svelte.ts';
+import { sheetScoreText } from './sheet-score.ts';
 import { withMeasurements } from './panel.ts';
 import { rescoreReason } from './rescore.ts';
 import type { JudgeSession, LineState } from './session.svelte.ts';
@@ -238,7 +239,7 @@ export class Desk {
     const merged = s.judgementOnly(sheet)
       ? withMeasurements(sheet, values, s.measurement(contestantId, sheet.id, attempt)?.values)
       : values;
-    return sheetScoreText(sheet, merged, s.decimals);
+    return sheetScoreText(sheet, merged, s.decimals, s.rounding);
   }
 
   /** The voids of this judge's marks still to show, newest first, in words. */
@@ -278,6 +279,7 @@ export class Desk {
       sheet,
       contestant,
       decimals: s.decimals,
+      rounding: s.rounding,
       attempt,
       initial: rawFromParsed(sheet, values),
     });
@@ -436,6 +438,7 @@ export class Desk {
       sheet,
       contestant: c,
       decimals: s.decimals,
+      rounding: s.rounding,
       attempt: run,
       initial,
       ...(draft ? { draft: draft.form } : {}),

@@ -1,17 +1,13 @@
 import {
   criterionScale,
-  div,
   formatMilli,
-  formatScaled,
   MAX_FAULT_COUNT,
   parseOnScale,
   parseSheetValues,
-  rat,
-  roundToUnits,
-  scoreSheet,
   toMilli,
   type DecimalResult,
   type MilliScale,
+  type RoundingMode,
   type Sheet,
   type SheetValues,
 } from '#engine';
@@ -20,6 +16,7 @@ import { L, lang, t } from './i18n.ts';
 import { restoreRun, runBound, type ClockDraft } from './clock.ts';
 import type { FaultTap, FormState } from './drafts.ts';
 import { isMeasurement } from './panel.ts';
+import { sheetScoreText } from './sheet-score.ts';
 import { formatClock, Stopwatch } from './stopwatch.svelte.ts';
 
 type Of<K extends Criterion['kind']> = Extract<Criterion, { kind: K }>;
@@ -62,6 +59,8 @@ export class MarkForm {
   readonly sheet: Sheet;
   readonly contestant: JudgeContestant;
   readonly decimals: number;
+  /** How published values round (the scheme's `rounding.mode`). */
+  readonly rounding: RoundingMode;
   /** Attempt (run) number, from 1. */
   readonly attempt: number;
   /** One stopwatch per time criterion this judge enters. */
@@ -92,6 +91,8 @@ export class MarkForm {
     sheet: Sheet;
     contestant: JudgeContestant;
     decimals: number;
+    /** The scheme's rounding mode for the preview; half-up when absent. */
+    rounding?: RoundingMode;
     attempt: number;
     /** Raw values to start from (a rejected or pending entry, or a saved mark). */
     initial?: Record<string, unknown>;
@@ -114,6 +115,7 @@ export class MarkForm {
     this.sheet = sheet;
     this.contestant = opts.contestant;
     this.decimals = opts.decimals;
+    this.rounding = opts.rounding ?? 'half-up';
     this.attempt = opts.attempt;
     this.#recorded = opts.recorded ?? null;
     this.judgementOnly = this.#recorded !== null;
@@ -408,7 +410,7 @@ export class MarkForm {
       (c): c is Of<'veto'> => c.kind === 'veto' && this.flag(c.id) === true,
     );
     return {
-      text: sheetScoreText(this.sheet, values, this.decimals),
+      text: sheetScoreText(this.sheet, values, this.decimals, this.rounding),
       max: formatMilli(this.sheet.points),
       veto: veto ? { label: L(veto.label), scope: veto.scope } : null,
     };
@@ -664,15 +666,6 @@ function inputMessage(r: Extract<DecimalResult, { ok: false }>, scale: MilliScal
     default:
       return 'Not a valid number';
   }
-}
-
-/**
- * One judge's sheet score from parsed values, as the server computes it (the engine's
- * `scoreSheet`), in published decimals: milli-points rounded half-up ("8.00").
- */
-export function sheetScoreText(sheet: Sheet, values: SheetValues, decimals: number): string {
-  const score = scoreSheet(sheet, [{ seq: 1, judgeId: 0, values }]);
-  return formatScaled(roundToUnits(div(score.milli, rat(1000)), decimals), decimals);
 }
 
 /** Converts a saved mark's parsed values (milli-points) back to form input. */

@@ -1,6 +1,8 @@
 import {
   indexScheme,
   parseSheetValues,
+  totalsRules,
+  type RoundingMode,
   type SchemeIndex,
   type Sheet,
   type SheetValues,
@@ -262,6 +264,10 @@ export class JudgeSession {
   }
   get decimals() {
     return this.#welcome?.scheme.decimals ?? 2;
+  }
+  /** How the scheme rounds published values (version 2 `rounding.mode`; half-up by default). */
+  get rounding(): RoundingMode {
+    return this.#welcome ? totalsRules(this.#welcome.scheme).rounding.mode : 'half-up';
   }
   get connection(): Connection {
     if (this.#ready) return 'ready';
