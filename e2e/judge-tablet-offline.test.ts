@@ -268,6 +268,7 @@ describe('the judge tablet over plain HTTP on a LAN address', () => {
     expect(await offline.getAttribute('href')).toBe('/setup/');
 
     // This browser trusts the HTTPS origin: the move is offered (nothing waits here).
+    await page.locator('.app[data-https-check="trusted"]').waitFor();
     const offer = byTestId(page, 'https-offer');
     await byTestId(page, 'https-offer', { state: 'ready' }).waitFor();
     // A draft holds taps: the offer waits (the draft lives in this origin's storage).
@@ -297,6 +298,32 @@ describe('the judge tablet over plain HTTP on a LAN address', () => {
     );
     await byTestId(page, 'offline-state', { state: 'ready' }).waitFor();
     expect(await byTestId(page, 'https-offer').count()).toBe(0);
+  });
+});
+
+describe('the judge tablet on a device without the venue CA', () => {
+  it('works online over plain HTTP, says offline reload is unavailable and offers no HTTPS', async () => {
+    // Trusts nothing but the system's store: a tablet before set-up.
+    const plain = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
+    try {
+      const context = await plain.newContext({ viewport: TABLET });
+      const page = await context.newPage();
+      await page.goto(`${http()}/judge-tablet/#token=${tokenOf('J03')}`);
+      await ready(page);
+      await byTestId(page, 'offline-state', { state: 'unavailable' }).waitFor();
+      // Marks go through online as ever.
+      await openBib(page, '3');
+      await byTestId(page, 'fault-add', { 'fault-id': 'foot-down' }).click();
+      await byTestId(page, 'review').click();
+      await byTestId(page, 'confirm-submit').click();
+      await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
+      // The HTTPS origin is not trusted here: the check says so, and nothing is offered.
+      await page.locator('.app[data-https-check="untrusted"]').waitFor();
+      expect(await byTestId(page, 'https-offer').count()).toBe(0);
+      await expect(page.goto(`${https()}/judge-tablet/`)).rejects.toThrow(/ERR_CERT/);
+    } finally {
+      await plain.close();
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { checkTrust, hostCovered, httpsOrigin } from '../setup/detect.ts';
  */
 export class SecureHandoff {
   #origin = $state<string | null>(null);
+  #checked = $state<'pending' | 'trusted' | 'untrusted' | 'none'>('pending');
   #dismissed = $state(false);
   #checking = false;
 
@@ -22,6 +23,13 @@ export class SecureHandoff {
   }
   get state(): 'none' | 'trusted' {
     return this.#origin && !this.#dismissed ? 'trusted' : 'none';
+  }
+  /**
+   * What the last check found: `none` (already HTTPS, no HTTPS port, a host the certificate
+   * does not hold, or the server could not be asked), `trusted`, `untrusted`; `pending` before.
+   */
+  get checked() {
+    return this.#checked;
   }
   /** Hides the offer for this page's life ("later"). */
   dismiss(): void {
@@ -33,21 +41,26 @@ export class SecureHandoff {
    * and whether this device trusts it (setup/detect.ts checkTrust). Quiet on any failure.
    */
   async check(fetcher: typeof fetch = fetch): Promise<void> {
-    if (location.protocol !== 'http:' || this.#origin || this.#checking) return;
+    if (location.protocol !== 'http:') {
+      this.#checked = 'none';
+      return;
+    }
+    if (this.#origin || this.#checking) return;
     this.#checking = true;
+    let found: 'trusted' | 'untrusted' | 'none' = 'none';
     try {
       const res = await fetcher('/api/venue', { cache: 'no-store' });
-      if (!res.ok) return;
-      const venue = (await res.json()) as VenueResponse;
-      const https = venue.https;
-      if (!https?.port) return;
+      const https = res.ok ? ((await res.json()) as VenueResponse).https : null;
       // A host the certificate does not hold (a public address) can never be trusted.
-      if (!hostCovered(location.hostname, https.server.ips, https.server.dnsNames)) return;
-      const origin = httpsOrigin(location.hostname, https.port);
-      if ((await checkTrust(origin, fetcher)) === 'trusted') this.#origin = origin;
+      if (https?.port && hostCovered(location.hostname, https.server.ips, https.server.dnsNames)) {
+        const origin = httpsOrigin(location.hostname, https.port);
+        found = await checkTrust(origin, fetcher);
+        if (found === 'trusted') this.#origin = origin;
+      }
     } catch {
       // Offline or an older server: no offer.
     } finally {
+      this.#checked = found;
       this.#checking = false;
     }
   }
