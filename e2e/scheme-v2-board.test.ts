@@ -1,9 +1,13 @@
 /**
  * Totals above 100 on every screen (issue 19, scheme version 2): a shooting match on the
  * points basis (six series of ten shots 0–10.9, totals near 620) on the real server, its
- * projector at 1920×1080 (Chinese and bilingual), the printable results page and the CSV.
+ * projector at 1920×1080 (Chinese and bilingual), and every export with its totals whole: the
+ * printable results page and a contestant's score sheet at A4 print width, the CSV and the XLSX
+ * (numbers as numbers, in columns wide enough), public and staff.
  * Screenshots land in e2e/artifacts/scheme-v2-*.png (look at them).
  */
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +15,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandingsResponse } from '../server/protocol/index.ts';
 import { connectJudge, startTestServer, submitMark } from '../server/test-support.ts';
+import { unfit } from './fit.ts';
 import { ARTIFACTS, launchChromium } from './helpers.ts';
 
 const SLUG = 'air-rifle-2025';
@@ -165,4 +170,137 @@ describe('a shooting match on the points basis', () => {
     await results.screenshot({ path: join(ARTIFACTS, 'scheme-v2-results.png'), fullPage: true });
     await results.close();
   }, 90_000);
+
+  it('the results page, a score sheet, the CSV and the XLSX show totals above 500 whole', async () => {
+    const base = `${server.url}/api/competitions/${SLUG}`;
+    const staff = { authorization: `Bearer ${token(1)}` };
+    const standings = (await (
+      await fetch(`${base}/standings`, { headers: staff })
+    ).json()) as StandingsResponse;
+    const totals = new Map(standings.rows.map((r) => [r.bib, r.total]));
+    expect(Math.min(...[...totals.values()].map(Number))).toBeGreaterThan(500);
+
+    // CSV, public and staff: each contestant's total field is the full value.
+    for (const headers of [{}, staff]) {
+      const csv = await (await fetch(`${base}/export.csv`, { headers })).text();
+      const rows = parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => [r['号码'], r['总分']])).toEqual(
+        standings.rows.map((r) => [r.bib, r.total]),
+      );
+    }
+
+    // XLSX, public and staff: numbers as numbers with one decimal, in columns wide enough
+    // that a spreadsheet shows them (Excel draws "####" in a column narrower than the number;
+    // a column without a width is Excel's default 8.43 characters).
+    for (const headers of [{}, staff]) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await (await fetch(`${base}/export.xlsx`, { headers })).arrayBuffer());
+      const numberCells: { sheet: string; text: string; width: number }[] = [];
+      for (const ws of wb.worksheets.slice(0, 1 + 6)) {
+        const header = (ws.getRow(1).values as unknown[]).map(String);
+        ws.eachRow((row, n) => {
+          if (n === 1) return;
+          row.eachCell((cell, col) => {
+            if (typeof cell.value !== 'number') return;
+            const fmt = cell.numFmt || ws.getColumn(col).numFmt;
+            numberCells.push({
+              sheet: ws.name,
+              text: `${header[col]}=${cell.value.toFixed(fmt === '0.0' ? 1 : 0)}`,
+              width: ws.getColumn(col).width ?? 8.43,
+            });
+          });
+        });
+        if (ws === wb.worksheets[0]) {
+          const col = header.indexOf('总分');
+          for (const r of standings.rows) {
+            const row = ws.getColumn(2).values.findIndex((v) => String(v) === r.bib);
+            const cell = ws.getRow(row).getCell(col);
+            expect([r.bib, cell.value, cell.numFmt]).toEqual([r.bib, Number(r.total), '0.0']);
+          }
+        }
+      }
+      expect(numberCells.length).toBeGreaterThan(standings.rows.length * 7);
+      // A number needs its digits and a character's margin.
+      const hidden = numberCells.filter((c) => c.width < c.text.split('=')[1]!.length + 1);
+      expect(hidden).toEqual([]);
+    }
+
+    // The printable pages as printed: A4 landscape for the results (297 − 2 × 12 mm wide),
+    // A4 portrait for a score sheet (210 − 2 × 14 mm), print media, every total whole.
+    const mm = 96 / 25.4;
+    const results = await browser.newPage({
+      viewport: { width: Math.floor(273 * mm), height: Math.floor(186 * mm) },
+    });
+    await results.emulateMedia({ media: 'print' });
+    await results.goto(`${base}/results.html`, { waitUntil: 'load' });
+    const printed = await results.$$eval('tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-bib'),
+        tr.lastElementChild!.previousElementSibling!.textContent,
+      ]),
+    );
+    expect(printed).toEqual(standings.rows.map((r) => [r.bib, r.total]));
+    expect(await unfit(results, 'td', { oneLine: true })).toEqual([]);
+    expect(await results.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+    await results.screenshot({ path: join(ARTIFACTS, 'scheme-v2-results-a4.png'), fullPage: true });
+    await results.close();
+
+    const top = standings.rows[0]!;
+    const sheet = await browser.newPage({
+      viewport: { width: Math.floor(182 * mm), height: Math.floor(269 * mm) },
+      extraHTTPHeaders: staff,
+    });
+    await sheet.emulateMedia({ media: 'print' });
+    await sheet.goto(`${base}/contestants/${top.bib}/sheet.html`, { waitUntil: 'load' });
+    expect(await sheet.locator('[data-testid="sheet-total"]').innerText()).toBe(top.total);
+    expect(await sheet.locator('h2 .score').allInnerTexts()).toEqual(
+      Array.from({ length: 6 }, (_, s) => top.stations[`series-${s + 1}`]!.score),
+    );
+    expect([
+      ...(await unfit(sheet, '[data-testid="sheet-total"]', { oneLine: true })),
+      ...(await unfit(sheet, '.total', { oneLine: true })),
+      ...(await unfit(sheet, 'h2 .score', { oneLine: true })),
+      ...(await unfit(sheet, 'td', {})),
+    ]).toEqual([]);
+    expect(await sheet.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+    await sheet.screenshot({ path: join(ARTIFACTS, 'scheme-v2-sheet-a4.png'), fullPage: true });
+    await sheet.close();
+  }, 60_000);
+
+  it('the console’s progress matrix at 1366×768 shows six series and totals above 600 whole', async () => {
+    const standings = (await (
+      await fetch(`${server.url}/api/competitions/${SLUG}/standings`)
+    ).json()) as StandingsResponse;
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${server.url}/console/`);
+    await page.locator('[data-testid="login-token-input"]').fill(token(1));
+    await page.locator('[data-testid="login-submit"]').click();
+    await page.locator('[data-testid="progress-overall"]').waitFor({ timeout: 15_000 });
+    const rows = page.locator('[data-testid="matrix-row"]');
+    await expect.poll(() => rows.count()).toBe(standings.rows.length);
+    for (const r of standings.rows) {
+      const text = await page
+        .locator(`[data-testid="matrix-row"][data-bib="${r.bib}"]`)
+        .innerText();
+      expect(text).toContain(r.total);
+      for (const st of Object.values(r.stations)) expect(text).toContain(st.score);
+    }
+    expect([
+      ...(await unfit(page, '[data-testid="matrix-cell"]', { oneLine: true })),
+      ...(await unfit(page, '[data-testid="matrix-row"] td.total', { oneLine: true })),
+      // The latest marks beside the matrix: a series' score after its ellipsised shots.
+      ...(await unfit(page, 'li > b.num', { oneLine: true })),
+    ]).toEqual([]);
+    expect(await page.locator('li > b.num').first().innerText()).toMatch(/^\d{2,3}\.\d$/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+    await page.screenshot({
+      path: join(ARTIFACTS, 'scheme-v2-console-progress-shooting-1366.png'),
+    });
+    await page.locator('[data-testid="matrix-row"]').last().scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: join(ARTIFACTS, 'scheme-v2-console-progress-shooting-1366-full.png'),
+      fullPage: true,
+    });
+    await page.close();
+  }, 60_000);
 });
