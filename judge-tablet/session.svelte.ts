@@ -21,6 +21,7 @@ import type {
   VoidNotice,
 } from '#protocol';
 import { CloseCode, PROTOCOL_VERSION } from '../server/protocol/constants.ts';
+import { isRetryable } from '../server/protocol/errors.ts';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { LiveSocket, type SocketState } from '../web/live-socket.ts';
 import { newClientId } from './client-id.ts';
@@ -123,12 +124,6 @@ export const lineKey = (contestantId: number, sheetId: string, attempt: number) 
   `${contestantId}:${sheetId}:${attempt}`;
 /** Contestant × sheet, every attempt. */
 const cellKey = (contestantId: number, sheetId: string) => `${contestantId}:${sheetId}`;
-
-/**
- * Rejections that do not mean "this mark is wrong": the entry stays in the outbox and is
- * sent again later (a failed commit, or a submit that raced the login).
- */
-const RETRYABLE = new Set(['server/commit_failed', 'auth/required']);
 
 /** An outbox entry unanswered this long on a live socket is sent again (same clientId). */
 export const RESEND_AFTER_MS = 15_000;
@@ -616,7 +611,9 @@ export class JudgeSession {
       case 'mark.reject': {
         const entry = this.#outbox.find((e) => e.clientId === m.clientId);
         if (!entry) return;
-        if (RETRYABLE.has(m.code)) {
+        // A refusal that does not mean "this mark is wrong" (a failed commit, a submit that
+        // raced the login, a flood): the entry stays in the outbox and is sent again later.
+        if (isRetryable(m.code)) {
           // Kept in the outbox; #resendStale sends it again.
           this.#notice = m.message;
           return;

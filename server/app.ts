@@ -25,6 +25,12 @@ import { openDatabase } from '../db/client.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
 import { openCustody, type Custody } from './services/custody.ts';
 import { z } from 'zod';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import errorsPlugin from './plugins/errors.ts';
 
 export interface AppOptions {
   /** Folder of the SQLite file (`jiangxing.db`). */
@@ -85,7 +91,15 @@ export async function buildApp(opts: AppOptions) {
     seedIfEmpty(db, custody, opts.fixture);
     db.$client.close();
   }
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_FRAME_BYTES });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: MAX_FRAME_BYTES,
+  }).withTypeProvider<ZodTypeProvider>();
+  // Routes declare zod schemas from protocol/: requests are parsed by them before the handler,
+  // answers encoded by them (unknown keys dropped) before they are sent.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(errorsPlugin);
   app.decorate('custody', custody);
   await app.register(helmet, {
     // Never HSTS, on HTTPS either: it binds the whole host, every port, so browsers would
@@ -114,26 +128,6 @@ export async function buildApp(opts: AppOptions) {
   await app.register(authPlugin);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await app.register(httpsPlugin, { tls: opts.tls });
-  app.setErrorHandler(
-    (err: { statusCode?: number; message: string; code?: unknown }, req, reply) => {
-      // The database refused to write (disk full, read-only, I/O error, busy): the transaction
-      // rolled back, nothing changed, and trying again later can work. Say so, as marks do.
-      if (isStorageError(err)) {
-        req.log.warn(err);
-        return reply.code(503).header('retry-after', '5').send({
-          error: 'server/storage_unavailable',
-          message: '服务器暂时无法保存（磁盘已满、只读或繁忙），本次操作未做任何更改，请稍后重试',
-          retryable: true,
-        });
-      }
-      const status = err.statusCode ?? 500;
-      if (status >= 500) req.log.error(err);
-      reply.code(status).send({
-        error: status >= 500 ? 'server/error' : 'request/invalid',
-        message: status >= 500 ? '服务器内部错误' : err.message,
-      });
-    },
-  );
   app.get('/healthz', async () => ({ ok: true, sockets: app.live.counts() }));
   await app.register(competitionsApi);
   await app.register(importsApi);
@@ -152,12 +146,4 @@ export async function buildApp(opts: AppOptions) {
   await app.register(venueSetup);
   await app.register(staticPlugin, { root: opts.distDir });
   return app;
-}
-
-/** SQLite result codes of a write the storage refused, after which nothing was changed. */
-const STORAGE_CODES = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL)/;
-
-/** Whether an error is the database refusing a write (better-sqlite3's SqliteError code). */
-export function isStorageError(err: { code?: unknown }): boolean {
-  return typeof err.code === 'string' && STORAGE_CODES.test(err.code);
 }

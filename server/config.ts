@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatIssues } from './protocol/errors.ts';
 
 /** Process environment, parsed once at start. Documented in README.md. */
 export const Config = z.object({
@@ -43,7 +44,7 @@ export type Config = z.infer<typeof Config>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = Config.safeParse(env);
   if (!r.success) {
-    for (const i of r.error.issues) console.error(`配置错误 ${i.path.join('.')}: ${i.message}`);
+    for (const i of r.error.issues) console.error(`配置错误 ${formatIssues([i], { root: '' })}`);
     process.exit(2);
   }
   return r.data;

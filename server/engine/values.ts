@@ -1,5 +1,6 @@
 import type { Criterion } from '../protocol/scheme.ts';
-import { formatMilli, parseOnScale, toMilli } from './decimal.ts';
+import type { RejectCode } from '../protocol/errors.ts';
+import { formatMilli, parseOnScale, toMilli, type DecimalError } from './decimal.ts';
 import type { Sheet } from './scheme-index.ts';
 
 /**
@@ -12,7 +13,12 @@ export type CriterionValue = Record<string, number> | boolean | number | null;
 /** A sheet's values keyed by criterion id. */
 export type SheetValues = Record<string, CriterionValue>;
 
-export type ValuesError = { ok: false; error: string; criterionId: string; message: string };
+export type ValuesError = { ok: false; error: RejectCode; criterionId: string; message: string };
+
+/** A number's parse error as a mark's (`input/off_step` → `mark/off_step`). */
+type MarkError<E> = E extends `input/${infer R}` ? `mark/${R}` : never;
+const markError = (e: DecimalError) =>
+  `mark/${e.slice('input/'.length)}` as MarkError<DecimalError>;
 
 /** Largest count a judge can tap for one fault on one run; more is certainly a slip. */
 export const MAX_FAULT_COUNT = 99;
@@ -85,7 +91,7 @@ export function parseSheetValues(
           return bad('mark/missing_value', c.id, `${name}：请输入分数`);
         const scale = criterionScale(c)!;
         const r = parseOnScale(v, scale);
-        if (!r.ok) return bad(r.error.replace('input/', 'mark/'), c.id, `${name}：${r.message}`);
+        if (!r.ok) return bad(markError(r.error), c.id, `${name}：${r.message}`);
         out[c.id] = r.milli;
         break;
       }
@@ -94,7 +100,7 @@ export function parseSheetValues(
   return { ok: true, values: out };
 }
 
-function bad(error: string, criterionId: string, message: string): ValuesError {
+function bad(error: RejectCode, criterionId: string, message: string): ValuesError {
   return { ok: false, error, criterionId, message };
 }
 

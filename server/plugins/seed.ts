@@ -1,4 +1,4 @@
-import { CompetitionFixture, FestivalFixture, festivalOfOne } from '#protocol';
+import { CompetitionFixture, FestivalFixture, festivalOfOne, formatIssues } from '#protocol';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,9 @@ export const DEFAULT_FIXTURE = join(
   '../../fixtures/gaoxin-2024/fixture.json',
 );
 
+/** A file's issues, one indented `path: problem` line each. */
+const FILE_ISSUES = { root: '', join: '\n', indent: '  ' };
+
 /**
  * Reads and validates a competition file with the same zod schema the server uses everywhere.
  * Throws with "path: problem" lines when the file is not a valid competition.
@@ -20,7 +23,7 @@ export function readFixture(file: string = DEFAULT_FIXTURE): CompetitionFixture 
   const r = CompetitionFixture.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!r.success)
     throw new Error(
-      `${file} is not a valid competition:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+      `${file} is not a valid competition:\n${formatIssues(r.error.issues, FILE_ISSUES)}`,
     );
   return r.data;
 }
@@ -35,7 +38,7 @@ export function readFestival(file: string = DEFAULT_FIXTURE): FestivalFixture {
     const r = FestivalFixture.safeParse(json);
     if (!r.success)
       throw new Error(
-        `${file} is not a valid festival:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+        `${file} is not a valid festival:\n${formatIssues(r.error.issues, FILE_ISSUES)}`,
       );
     return r.data;
   }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { Slug } from './fixture.ts';
 import type { StandingRow } from '../engine/standings.ts';
 import type { CompetitionSummary, StandingsColumns } from './http.ts';
 
 /** Query of the board socket: `/ws/board?competition=SLUG&since=REVISION`. */
 export const BoardQuery = z.object({
-  competition: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  competition: Slug,
   /**
    * Last revision this board applied; the server sends only what came after it. A malformed
    * one is ignored: the board gets a snapshot, which is always a correct answer.

@@ -1,6 +1,12 @@
 /** Wire protocol version; see docs/protocol.md for the dated history. Zod-free so SPAs import it cheaply. */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * A competition's or festival's slug, as it appears in URLs (`/api/competitions/:slug`), files
+ * and the board's query: 2–64 lower-case letters, digits and hyphens, not starting with one.
+ */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
+
 /** Websocket close codes (4xxx, application range) with the reason sent beside them. */
 export const CloseCode = {
   authFailed: 4001,

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { SLUG_PATTERN } from './constants.ts';
 import { LocalText, MarkingScheme } from './scheme.ts';
+
+/** A competition's or festival's slug ({@link SLUG_PATTERN}). */
+export const Slug = z.string().regex(SLUG_PATTERN);
 
 export const Bib = z
   .string()
@@ -92,7 +96,7 @@ export function recorderIssues(
 }
 
 export const CompetitionInfo = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  slug: Slug,
   title: LocalText,
   venue: z.string().max(120).default(''),
   date: z.iso.date(),
@@ -156,7 +160,7 @@ export const CompetitionFixture = z
 export type CompetitionFixture = z.infer<typeof CompetitionFixture>;
 
 export const FestivalInfo = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  slug: Slug,
   title: LocalText,
   venue: z.string().max(120).default(''),
   date: z.iso.date(),

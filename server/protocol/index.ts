@@ -1,5 +1,6 @@
 /** The wire contract: zod schemas and message types shared by the server and the SPAs. */
 export * from './constants.ts';
+export * from './errors.ts';
 export * from './scheme.ts';
 export * from './fixture.ts';
 export * from './judge.ts';

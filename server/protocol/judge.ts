@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MarkingScheme } from './scheme.ts';
 import type { CompetitionSummary } from './http.ts';
+import type { ErrorCode, RejectCode } from './errors.ts';
 
 /** Text a person typed: trimmed, without control characters (they break logs, CSV and screens). */
 export const SafeText = z
@@ -199,18 +200,6 @@ export interface MarkAck {
   stationScore: string;
 }
 
-export type RejectCode =
-  | 'mark/bad_frame'
-  | 'mark/unknown_contestant'
-  | 'mark/contestant_inactive'
-  | 'mark/unknown_sheet'
-  | 'mark/not_assigned'
-  | 'mark/station_locked'
-  | 'mark/competition_closed'
-  | 'mark/reason_required'
-  | 'mark/client_id_reused'
-  | string;
-
 export interface MarkReject {
   type: 'mark.reject';
   clientId: string | null;
@@ -222,7 +211,7 @@ export interface MarkReject {
 
 export interface ProtocolError {
   type: 'error';
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

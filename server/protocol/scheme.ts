@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatIssues } from './errors.ts';
 import { formatMilli, parseMilli, toMilli } from '../engine/decimal.ts';
 
 /**
@@ -688,8 +689,6 @@ export function parseScheme(
   if (r.success) return { ok: true, scheme: r.data };
   return {
     ok: false,
-    errors: r.error.issues.map(
-      (i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`,
-    ),
+    errors: r.error.issues.map((i) => formatIssues([i], { root: '(root)' })),
   };
 }

@@ -1,5 +1,6 @@
 import { authorship, MARK_RULES, ownerKey, parseSheetValues, type SheetValues } from '#engine';
 import type {
+  RejectCode,
   AttemptRerun,
   BoardDelta,
   LogWrite,
@@ -374,6 +375,6 @@ function blank(live: LiveCompetition, judge: JudgeIdentity, clientId: string): I
   };
 }
 
-function reject(clientId: string | null, code: string, message: string): MarkReject {
+function reject(clientId: string | null, code: RejectCode, message: string): MarkReject {
   return { type: 'mark.reject', clientId, code, message };
 }

@@ -3,8 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
-const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const SlugParams = z.object({ slug: Slug });
 
 /** Public, read-only competition endpoints. */
 const routes: FastifyPluginAsync = async (app) => {
@@ -30,11 +32,10 @@ const routes: FastifyPluginAsync = async (app) => {
    * The standings: what the public may see (frozen, revealed, masked as the course says), or,
    * with an organiser or head-judge Bearer token, the live standings.
    */
-  app.get('/api/competitions/:slug/standings', async (req, reply) => {
+  app.get('/api/competitions/:slug/standings', async (req) => {
     const p = SlugParams.safeParse(req.params);
     const live = p.success ? app.live.get(p.data.slug) : undefined;
-    if (!live)
-      return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+    if (!live) throw competitionNotFound();
     const who = req.official;
     const staff = !!who && who.competitionId === live.id && who.role !== 'judge';
     const view = staff ? live.snapshot() : live.publicSnapshot();

@@ -9,8 +9,11 @@ import { SafeText } from '../../protocol/judge.ts';
 import { officialsById } from '../../../db/repositories/competitions.ts';
 import { applyCourseAction, CourseAction } from '../../services/course.ts';
 import { toLogEntry } from '../../services/live-competition.ts';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { formatIssues } from '../../protocol/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
-const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const SlugParams = z.object({ slug: Slug });
 
 /**
  * Staff endpoints (Bearer token of the organiser or head judge):
@@ -21,7 +24,6 @@ const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/
  * - `GET /api/competitions/:slug/judge-stats` — each judge's deviation from the panel;
  * - `GET /api/competitions/:slug/audit` — the audit log of the competition's course.
  */
-const NOT_FOUND = { error: 'competition/not_found', message: '没有这场比赛' };
 
 const routes: FastifyPluginAsync = async (app) => {
   const staff = app.requireOfficial(['organiser', 'head-judge']);
@@ -38,15 +40,12 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const p = SlugParams.safeParse(req.params);
       const live = p.success ? app.live.get(p.data.slug) : undefined;
-      if (!live)
-        return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+      if (!live) throw competitionNotFound();
       const body = CourseAction.safeParse(req.body);
       if (!body.success)
         return reply.code(400).send({
           error: 'request/invalid',
-          message: body.error.issues
-            .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-            .join('; '),
+          message: formatIssues(body.error.issues),
         });
       app.live.writer.flush(); // marks already queued commit first, so the course acts on them
       const r = applyCourseAction(app.db, live, req.official!, body.data, new Date());
@@ -57,9 +56,9 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get('/api/competitions/:slug/judge-stats', { onRequest: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/judge-stats', { onRequest: staff }, async (req) => {
     const live = ownCompetition(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     const people = officialsById(app.db, live.id);
     const book = resolveLog(listMarks(app.db, live.id).map(toLogEntry));
     return {
@@ -75,16 +74,16 @@ const routes: FastifyPluginAsync = async (app) => {
   });
 
   /** The marking scheme, for staff screens that name sheets, criteria and attempts. */
-  app.get('/api/competitions/:slug/scheme', { onRequest: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/scheme', { onRequest: staff }, async (req) => {
     const live = ownCompetition(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     return { scheme: live.index.scheme };
   });
 
   /** The whole marks log for the head judge's review, with who, when, why and what is current. */
-  app.get('/api/competitions/:slug/marks', { onRequest: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/marks', { onRequest: staff }, async (req) => {
     const live = ownCompetition(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     const people = officialsById(app.db, live.id);
     return {
       marks: listMarks(app.db, live.id).map((m) => {
@@ -144,8 +143,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const live = p.success ? app.live.get(p.data.slug) : undefined;
       const body = Reason.safeParse(req.body);
       const markId = Number((req.params as { id: string }).id);
-      if (!live)
-        return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+      if (!live) throw competitionNotFound();
       if (!body.success || !Number.isInteger(markId))
         return reply
           .code(400)
@@ -169,8 +167,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const p = SlugParams.safeParse(req.params);
       const live = p.success ? app.live.get(p.data.slug) : undefined;
       const body = RerunBody.safeParse(req.body);
-      if (!live)
-        return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+      if (!live) throw competitionNotFound();
       if (!body.success)
         return reply
           .code(400)
@@ -198,7 +195,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { onRequest: app.requireOfficial(['head-judge']) },
     async (req, reply) => {
       const live = ownCompetition(req);
-      if (!live) return reply.code(404).send(NOT_FOUND);
+      if (!live) throw competitionNotFound();
       const body = z
         .object({
           contestantId: z.number().int().positive(),
@@ -257,9 +254,9 @@ const routes: FastifyPluginAsync = async (app) => {
   );
 
   /** Staff: every re-score request, with each judge of the sheet and whether he has answered. */
-  app.get('/api/competitions/:slug/rescores', { onRequest: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/rescores', { onRequest: staff }, async (req) => {
     const live = ownCompetition(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     return {
       requests: live.rescoreRequests().map((r) => ({
         ...r,
@@ -268,9 +265,9 @@ const routes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.get('/api/competitions/:slug/audit', { onRequest: staff }, async (req, reply) => {
+  app.get('/api/competitions/:slug/audit', { onRequest: staff }, async (req) => {
     const live = ownCompetition(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     return {
       entries: app.db
         .select()

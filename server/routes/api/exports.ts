@@ -16,8 +16,10 @@ import {
 } from '../../services/exports.ts';
 import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
-const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const SlugParams = z.object({ slug: Slug });
 
 /**
  * Exports, all from the one standings function:
@@ -44,7 +46,6 @@ const routes: FastifyPluginAsync = async (app) => {
       judge: !!who && who.role === 'judge',
     };
   };
-  const notFound = { error: 'competition/not_found', message: '没有这场比赛' };
   const attachment = (slug: string, ext: string) =>
     `attachment; filename="${slug}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${slug}-成绩.${ext}`)}`;
 
@@ -81,7 +82,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/competitions/:slug/export.csv', limited, async (req, reply) => {
     const r = resolve(req);
-    if (!r) return reply.code(404).send(notFound);
+    if (!r) throw competitionNotFound();
     const lang = exportLang(req.query);
     const csv = await cached(`csv:${lang}`, r, () => {
       const { header, rows } = standingsTable(
@@ -98,7 +99,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/competitions/:slug/export.xlsx', limited, async (req, reply) => {
     const r = resolve(req);
-    if (!r) return reply.code(404).send(notFound);
+    if (!r) throw competitionNotFound();
     const lang = exportLang(req.query);
     const kind = `xlsx:${lang}${r.staff ? `:audit${lastAudit(r.live)}` : ''}`;
     const buf = await cached(kind, r, () =>
@@ -117,7 +118,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/competitions/:slug/results.html', limited, async (req, reply) => {
     const r = resolve(req);
-    if (!r) return reply.code(404).send(notFound);
+    if (!r) throw competitionNotFound();
     const view = r.staff ? r.live.snapshot() : r.live.publicSnapshot();
     const judges = app.db
       .select()
@@ -133,7 +134,7 @@ const routes: FastifyPluginAsync = async (app) => {
   /** Staff: the printable score sheet of one contestant, every mark in words with its judge. */
   app.get('/api/competitions/:slug/contestants/:bib/sheet.html', async (req, reply) => {
     const r = resolve(req);
-    if (!r) return reply.code(404).send(notFound);
+    if (!r) throw competitionNotFound();
     if (!r.staff)
       return reply.code(401).send({ error: 'auth/required', message: '评分表仅限组委会和裁判长' });
     const bib = (req.params as { bib: string }).bib;
@@ -156,7 +157,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/competitions/:slug/audit.csv', async (req, reply) => {
     const r = resolve(req);
-    if (!r) return reply.code(404).send(notFound);
+    if (!r) throw competitionNotFound();
     if (!r.staff)
       return reply.code(r.judge ? 403 : 401).send({
         error: r.judge ? 'auth/forbidden' : 'auth/required',

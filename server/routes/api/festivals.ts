@@ -27,8 +27,10 @@ import {
 } from '../../services/festival.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
 import { reloadEveryone } from './setup.ts';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
+import { formatIssues } from '../../protocol/errors.ts';
 
-const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/);
 const SlugParams = z.object({ slug: Slug });
 const CertificateQuery = z.object({
   award: z
@@ -40,7 +42,6 @@ const CertificateQuery = z.object({
     .regex(/^[A-Za-z0-9-]{1,12}$/)
     .optional(),
 });
-const NOT_FOUND = { error: 'competition/not_found', message: '没有这场比赛' };
 const NO_FESTIVAL = { error: 'festival/not_found', message: '没有这个技能节' };
 
 /**
@@ -109,10 +110,7 @@ const routes: FastifyPluginAsync = async (app) => {
       if (!body.success)
         return reply.code(400).send({
           error: 'festival/invalid',
-          message: body.error.issues
-            .slice(0, 20)
-            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-            .join('\n'),
+          message: formatIssues(body.error.issues, { root: '(root)', join: '\n', limit: 20 }),
         });
       const f = body.data;
       const taken = [
@@ -205,7 +203,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/competitions/:slug/teams', async (req, reply) => {
     const live = competition(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     const view = staffOfCompetition(req, live) ? live.snapshot() : live.publicSnapshot();
     // During the reveal the public holds only the revealed rows: no team ranking until final.
     const rows = view.competition.revealed !== null ? [] : view.rows;
@@ -220,15 +218,15 @@ const routes: FastifyPluginAsync = async (app) => {
     return live && req.official?.competitionId === live.id ? live : undefined;
   };
 
-  app.get('/api/competitions/:slug/advancement', { onRequest: staffOnly }, async (req, reply) => {
+  app.get('/api/competitions/:slug/advancement', { onRequest: staffOnly }, async (req) => {
     const live = own(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     return previewAdvancement(app.live.all(), live);
   });
 
   app.post('/api/competitions/:slug/advance', { onRequest: organiser }, async (req, reply) => {
     const live = own(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     app.live.writer.flush();
     const r = runAdvancement(app.db, app.live.all(), live, req.official!.officialId);
     if (!r.ok) return reply.code(r.status).send({ error: r.error, message: r.message });
@@ -243,7 +241,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { onRequest: staffOnly },
     async (req, reply) => {
       const live = own(req);
-      if (!live) return reply.code(404).send(NOT_FOUND);
+      if (!live) throw competitionNotFound();
       const q = CertificateQuery.safeParse(req.query);
       if (!q.success)
         return reply

@@ -14,14 +14,16 @@ import {
   type ScoreImportPlan,
   type Sheet,
 } from '#engine';
-import { SafeText } from '#protocol';
+import { formatIssues, SafeText } from '#protocol';
 import { officialsById } from '../../../db/repositories/competitions.ts';
 import { marks } from '../../../db/schema.ts';
 import { decodeText, readCsv } from '../../services/csv-file.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
 const Params = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  slug: Slug,
   criterionId: z.string().max(64),
 });
 const Query = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() });
@@ -100,8 +102,7 @@ const routes: FastifyPluginAsync = async (app) => {
       // Commit what others queued in this turn first, so the check sees the log as it is.
       app.live.writer.flush();
       const live = p.success ? app.live.get(p.data.slug) : undefined;
-      if (!p.success || !q.success || !live)
-        return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+      if (!p.success || !q.success || !live) throw competitionNotFound();
       const who = req.official!;
       if (who.competitionId !== live.id)
         return reply
@@ -215,7 +216,7 @@ function readRequest(
       status: 400,
       body: {
         error: 'request/invalid',
-        message: `请求格式错误：${r.error.issues.map((i) => `${i.path.join('.') || '请求'} ${i.message}`).join('；')}`,
+        message: `请求格式错误：${formatIssues(r.error.issues, { root: '请求', separator: ' ', join: '；' })}`,
       },
     };
   }

@@ -16,8 +16,11 @@ import {
   exportCompetition,
   importCompetition,
 } from '../../services/transfer.ts';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { formatIssues } from '../../protocol/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
-const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const SlugParams = z.object({ slug: Slug });
 const CodeParams = SlugParams.extend({ code: z.string().regex(/^[A-Z0-9]{2,8}$/) });
 
 /** What the organiser may edit of a competition: everything but its slug and scheme. */
@@ -42,8 +45,7 @@ const OfficialPatch = z.object({
   records: z.array(z.string().max(64)).max(100).optional(),
 });
 
-const issues = (e: z.ZodError) =>
-  e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+const issues = (e: z.ZodError) => formatIssues(e.issues);
 
 /**
  * The organiser's management of a competition (Bearer token or password session):
@@ -61,7 +63,6 @@ const routes: FastifyPluginAsync = async (app) => {
     const live = p.success ? app.live.get(p.data.slug) : undefined;
     return live && live.id === req.official?.competitionId ? live : undefined;
   };
-  const NOT_FOUND = { error: 'competition/not_found', message: '没有这场比赛' };
   const audit = (live: LiveCompetition, officialId: number, action: string, detail: object) =>
     app.db
       .insert(auditLog)
@@ -83,7 +84,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { onRequest: app.requireOfficial(['organiser', 'head-judge']) },
     async (req, reply) => {
       const live = own(req);
-      if (!live) return reply.code(404).send(NOT_FOUND);
+      if (!live) throw competitionNotFound();
       return reply
         .header('content-disposition', `attachment; filename="${live.slug}.json"`)
         .send(exportCompetition(app.db, live));
@@ -121,7 +122,7 @@ const routes: FastifyPluginAsync = async (app) => {
       if (recorders.length)
         return reply.code(400).send({
           error: 'competition/invalid',
-          message: recorders.map((i) => `${i.path.join('.')}: ${i.message}`).join('；'),
+          message: formatIssues(recorders, { root: '', join: '；' }),
         });
       const slug = q.data.slug ?? body.data.competition.slug;
       if (app.live.get(slug))
@@ -144,7 +145,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.patch('/api/competitions/:slug', { onRequest: organiser }, async (req, reply) => {
     const live = own(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     const body = Settings.safeParse(req.body);
     if (!body.success)
       return reply.code(400).send({ error: 'request/invalid', message: issues(body.error) });
@@ -170,7 +171,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post('/api/competitions/:slug/officials', { onRequest: organiser }, async (req, reply) => {
     const live = own(req);
-    if (!live) return reply.code(404).send(NOT_FOUND);
+    if (!live) throw competitionNotFound();
     const body = NewOfficial.safeParse(req.body);
     if (!body.success)
       return reply.code(400).send({ error: 'request/invalid', message: issues(body.error) });
@@ -225,7 +226,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const live = own(req);
       const p = CodeParams.safeParse(req.params);
-      if (!live || !p.success) return reply.code(404).send(NOT_FOUND);
+      if (!live || !p.success) throw competitionNotFound();
       const body = OfficialPatch.safeParse(req.body);
       if (!body.success)
         return reply.code(400).send({ error: 'request/invalid', message: issues(body.error) });

@@ -7,12 +7,14 @@ import { credentialsOf, shortCodeOf } from '../../../db/repositories/competition
 import { auditLog, officials } from '../../../db/schema.ts';
 import { CloseCode } from '../../protocol/constants.ts';
 import { SafeText } from '../../protocol/judge.ts';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
 const Params = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  slug: Slug,
   code: z.string().regex(/^[A-Z0-9]{2,8}$/),
 });
-const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const SlugParams = z.object({ slug: Slug });
 const Body = z.object({ reason: SafeText.max(200).optional() }).default({});
 
 /**
@@ -44,10 +46,9 @@ const routes: FastifyPluginAsync = async (app) => {
       .orderBy(asc(officials.code))
       .all();
 
-  app.get('/api/competitions/:slug/officials', { onRequest: organiser }, async (req, reply) => {
+  app.get('/api/competitions/:slug/officials', { onRequest: organiser }, async (req) => {
     const live = own(req.params, req.official!.competitionId);
-    if (!live)
-      return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+    if (!live) throw competitionNotFound();
     return {
       officials: rowsOf(live.id).map((o) => ({
         code: o.code,
@@ -67,8 +68,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { onRequest: organiser, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
     async (req, reply) => {
       const live = own(req.params, req.official!.competitionId);
-      if (!live)
-        return reply.code(404).send({ error: 'competition/not_found', message: '没有这场比赛' });
+      if (!live) throw competitionNotFound();
       const cards = rowsOf(live.id).map((o) => {
         const token = o.revoked ? null : app.custody.unseal(o.tokenSealed, o.tokenHash);
         return {

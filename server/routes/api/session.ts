@@ -6,12 +6,13 @@ import { hashToken } from '../../../db/repositories/competitions.ts';
 import { officials, sessions } from '../../../db/schema.ts';
 import { identifyShortCode } from '../../plugins/auth.ts';
 import { verifyOrganiserPassword } from '../../services/password.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
 /** How long a console session lasts. */
 export const SESSION_HOURS = 12;
 
 const Login = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  slug: Slug,
   password: z.string().min(1).max(200),
 });
 /** A short code as typed (7KQ2M-XD4PA; case, spaces and look-alikes are forgiven). */

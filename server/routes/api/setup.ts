@@ -15,8 +15,10 @@ import {
   xlsxCells,
 } from '../../services/contestant-import.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';
+import { competitionNotFound } from '../../plugins/errors.ts';
+import { Slug } from '../../protocol/fixture.ts';
 
-const SlugParams = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/) });
+const SlugParams = z.object({ slug: Slug });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Largest contestant file accepted (100,000 rows of CSV fit). */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -48,7 +50,6 @@ const routes: FastifyPluginAsync = async (app) => {
     const live = p.success ? app.live.get(p.data.slug) : undefined;
     return live && live.id === officialCompetition ? live : undefined;
   };
-  const notFound = { error: 'competition/not_found', message: '没有这场比赛' };
   const hasMarks = (id: number) =>
     (app.db
       .select({ n: sql<number>`count(*)` })
@@ -61,7 +62,7 @@ const routes: FastifyPluginAsync = async (app) => {
     { onRequest: organiser, bodyLimit: MAX_FILE_BYTES },
     async (req, reply) => {
       const live = competitionOf(req.params, req.official!.competitionId);
-      if (!live) return reply.code(404).send(notFound);
+      if (!live) throw competitionNotFound();
       if (!Buffer.isBuffer(req.body))
         return reply
           .code(415)
@@ -124,7 +125,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post('/api/competitions/:slug/draw', { onRequest: organiser }, async (req, reply) => {
     const live = competitionOf(req.params, req.official!.competitionId);
-    if (!live) return reply.code(404).send(notFound);
+    if (!live) throw competitionNotFound();
     const body = z
       .object({
         seed: z

@@ -1,6 +1,7 @@
 import {
   ClientId,
   CloseCode,
+  formatIssues,
   JudgeClientMessage,
   PROTOCOL_VERSION,
   type JudgeServerMessage,
@@ -79,10 +80,7 @@ const routes: FastifyPluginAsync = async (app) => {
         if (isBinary) throw new Error('binary frame');
         raw = JSON.parse(data.toString());
         const r = JudgeClientMessage.safeParse(raw);
-        if (!r.success)
-          throw new Error(
-            r.error.issues.map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`).join('; '),
-          );
+        if (!r.success) throw new Error(formatIssues(r.error.issues, { root: 'frame' }));
         parsed = r.data;
       } catch (err) {
         const message = `无法识别的消息：${(err as Error).message}`.slice(0, 500);
