@@ -577,6 +577,10 @@ describe('organiser console', () => {
     expect(await byTestId(org, 'cards-setup').locator('a').getAttribute('href')).toBe(
       `${base}/setup/`,
     );
+    // ... and its code, for a tablet to scan from the screen.
+    expect(
+      await byTestId(org, 'cards-setup').locator('[data-testid="qr"]').getAttribute('data-text'),
+    ).toBe(`${base}/setup/`);
     expect(await byTestId(org, 'cards-loopback').count()).toBe(info.lanUrls.length ? 0 : 1);
     // The short code is the card's typed code, in words a judge can read out.
     const cardCode = card.locator('[data-testid="login-card-short-code"]');
