@@ -8,6 +8,17 @@ import * as schema from './schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/**
+ * Runs `fn` in one transaction (better-sqlite3: synchronous; a throw rolls everything back)
+ * with a handle every repository function accepts, so a multi-step write (a row, its audit
+ * entry, a revision) commits as one.
+ */
+export function transaction<T>(db: Db, fn: (tx: Db) => T): T {
+  // Drizzle's transaction handle has every query method of the database but not `$client`,
+  // which no repository uses on a transaction.
+  return db.transaction((tx) => fn(tx as unknown as Db));
+}
+
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**

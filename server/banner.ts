@@ -1,4 +1,3 @@
-import { asc, eq } from 'drizzle-orm';
 import qrcode from 'qrcode-terminal';
 import type { Db } from '../db/client.ts';
 import {
@@ -7,7 +6,7 @@ import {
   listFestivals,
   shortCodeOf,
 } from '../db/repositories/competitions.ts';
-import { officials } from '../db/schema.ts';
+import { listOfficials } from '../db/repositories/officials.ts';
 import type { FestivalFixture } from './protocol/fixture.ts';
 import type { Custody } from './services/custody.ts';
 
@@ -99,13 +98,7 @@ export function startBanner(input: BannerInput): string {
   }
   let foreignSeals = 0;
   for (const c of listCompetitions(db)) {
-    const rows = db
-      .select()
-      .from(officials)
-      .where(eq(officials.competitionId, c.id))
-      .orderBy(asc(officials.code))
-      .all()
-      .filter((o) => !o.revoked);
+    const rows = listOfficials(db, c.id).filter((o) => !o.revoked);
     if (!rows.length) continue;
     lines.push('', `登录：${c.titleZh}（${c.slug}）`);
     // The console's people first, then the judges.

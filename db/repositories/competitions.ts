@@ -1,14 +1,68 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { createHash } from 'node:crypto';
-import type { CompetitionFixture, FestivalFixture } from '../../server/protocol/fixture.ts';
-import type { Custody } from '../../server/services/custody.ts';
-import type { Db } from '../client.ts';
+import { transaction, type Db } from '../client.ts';
 import { competitions, contestants, festivals, officials } from '../schema.ts';
+import {
+  findOfficialByShortCodeKey,
+  findOfficialByTokenHash,
+  type OfficialRow,
+} from './officials.ts';
 
 export type CompetitionRow = typeof competitions.$inferSelect;
-export type OfficialRow = typeof officials.$inferSelect;
 export type FestivalRow = typeof festivals.$inferSelect;
+export type CompetitionPatch = Partial<Omit<typeof competitions.$inferInsert, 'id' | 'slug'>>;
+
+/**
+ * What seals an official's token and keys his short code under the server secret, kept
+ * outside the database (server/services/custody.ts `Custody`).
+ */
+export interface Sealer {
+  seal(token: string, tokenHash: string): string;
+  shortCodeKey(shortCode: string): string;
+}
+
+type Text = { zh: string; en: string };
+type Place = { id: string; label: Text };
+/**
+ * A competition to create, as the database needs it: a competition file
+ * (protocol/fixture.ts `CompetitionFixture`) is one. The scheme is stored as given.
+ */
+export interface NewCompetition {
+  competition: {
+    slug: string;
+    title: Text;
+    venue: string;
+    date: string;
+    timeZone: string;
+    locale: 'zh-CN' | 'en';
+  };
+  event?: Place;
+  group?: Place;
+  round?: Place & { order: number };
+  scheme: unknown;
+  contestants: readonly Omit<typeof contestants.$inferInsert, 'id' | 'competitionId'>[];
+  officials: readonly {
+    code: string;
+    name: string;
+    role: OfficialRow['role'];
+    token: string;
+    sheets: readonly string[];
+    records: readonly string[];
+  }[];
+}
+
+/** A festival to create with its competitions (protocol/fixture.ts `FestivalFixture` is one). */
+export interface NewFestival {
+  festival: {
+    slug: string;
+    title: Text;
+    venue: string;
+    date: string;
+    board: unknown;
+  };
+  competitions: readonly NewCompetition[];
+}
 
 /** SHA-256 hex of a login token: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
@@ -36,7 +90,7 @@ export function shortCodeOf(token: string): string {
  * under the server secret (printing the card again) and the short code's HMAC under it.
  * Every place that gives an official a token stores it through this.
  */
-export function credentialsOf(custody: Custody, token: string) {
+export function credentialsOf(custody: Sealer, token: string) {
   const tokenHash = hashToken(token);
   return {
     tokenHash,
@@ -74,16 +128,16 @@ export function countCompetitions(db: Db): number {
  */
 export function insertCompetition(
   db: Db,
-  custody: Custody,
-  f: CompetitionFixture,
+  custody: Sealer,
+  f: NewCompetition,
   festivalId?: number,
 ): number {
   const place = placementOf(f);
-  return db.transaction((tx) => {
+  return transaction(db, (tx) => {
     const { id } = tx
       .insert(competitions)
       .values({
-        festivalId: festivalId ?? insertFestivalOfOne(tx as unknown as Db, f.competition),
+        festivalId: festivalId ?? insertFestivalOfOne(tx, f.competition),
         ...place,
         slug: f.competition.slug,
         titleZh: f.competition.title.zh,
@@ -98,12 +152,12 @@ export function insertCompetition(
       .returning({ id: competitions.id })
       .get();
     insertChunked(
-      tx as unknown as Db,
+      tx,
       contestants,
       f.contestants.map((c) => ({ ...c, competitionId: id })),
     );
     insertChunked(
-      tx as unknown as Db,
+      tx,
       officials,
       f.officials.map((o) => ({
         competitionId: id,
@@ -137,7 +191,7 @@ export function insertChunked<T extends SQLiteTable>(
 }
 
 /** The columns that place a competition file in its festival, with the defaults of a festival of one. */
-function placementOf(f: CompetitionFixture) {
+function placementOf(f: NewCompetition) {
   return {
     eventId: f.event?.id ?? 'main',
     eventZh: f.event?.label.zh ?? f.competition.title.zh,
@@ -156,8 +210,8 @@ function placementOf(f: CompetitionFixture) {
  * Creates a festival and all its competitions (contestants, officials) in one transaction.
  * @returns the new competition ids in file order. Throws on a duplicate slug or token.
  */
-export function insertFestival(db: Db, custody: Custody, f: FestivalFixture): number[] {
-  return db.transaction((tx) => {
+export function insertFestival(db: Db, custody: Sealer, f: NewFestival): number[] {
+  return transaction(db, (tx) => {
     const { id } = tx
       .insert(festivals)
       .values({
@@ -170,7 +224,7 @@ export function insertFestival(db: Db, custody: Custody, f: FestivalFixture): nu
       })
       .returning({ id: festivals.id })
       .get();
-    return f.competitions.map((c) => insertCompetition(tx as unknown as Db, custody, c, id));
+    return f.competitions.map((c) => insertCompetition(tx, custody, c, id));
   });
 }
 
@@ -183,8 +237,7 @@ export function insertFestivalOfOne(
   c: { slug: string; title: { zh: string; en: string }; venue: string; date: string },
 ): number {
   let slug = c.slug;
-  for (let n = 2; db.select().from(festivals).where(eq(festivals.slug, slug)).get(); n++)
-    slug = `${c.slug}-${n}`;
+  for (let n = 2; getFestivalBySlug(db, slug); n++) slug = `${c.slug}-${n}`;
   return db
     .insert(festivals)
     .values({ slug, titleZh: c.title.zh, titleEn: c.title.en, venue: c.venue, date: c.date })
@@ -210,43 +263,58 @@ export function listContestants(db: Db, competitionId: number) {
 }
 
 /** The official a full login token belongs to (by its SHA-256). Short codes are not tokens. */
-export function findOfficialByToken(db: Db, token: string) {
-  return db
-    .select()
-    .from(officials)
-    .where(eq(officials.tokenHash, hashToken(token)))
-    .get();
+export function findOfficialByToken(db: Db, token: string): OfficialRow | undefined {
+  return findOfficialByTokenHash(db, hashToken(token));
 }
 
 /**
  * The official a typed short code belongs to: by its HMAC under the server secret, or, for a
  * row made before sealing, by its plain SHA-256.
  */
-export function findOfficialByShortCode(db: Db, custody: Custody, typed: string) {
+export function findOfficialByShortCode(
+  db: Db,
+  custody: Sealer,
+  typed: string,
+): OfficialRow | undefined {
   const code = normaliseShortCode(typed);
-  if (!code) return undefined;
-  return (
-    db
-      .select()
-      .from(officials)
-      .where(eq(officials.shortCodeHash, custody.shortCodeKey(code)))
-      .get() ??
-    db
-      .select()
-      .from(officials)
-      .where(eq(officials.shortCodeHash, hashToken(code)))
-      .get()
-  );
+  return code
+    ? findOfficialByShortCodeKey(db, [custody.shortCodeKey(code), hashToken(code)])
+    : undefined;
 }
 
-/** The officials of a competition by id (for naming judges in logs and reviews). */
-export function officialsById(db: Db, competitionId: number) {
-  return new Map(
-    db
-      .select()
-      .from(officials)
-      .where(eq(officials.competitionId, competitionId))
-      .all()
-      .map((o) => [o.id, o]),
-  );
+export function getFestivalBySlug(db: Db, slug: string): FestivalRow | undefined {
+  return db.select().from(festivals).where(eq(festivals.slug, slug)).get();
+}
+
+/**
+ * Changes a competition's row and bumps its revision (boards resume from it), in one
+ * statement. @returns the row as it is now.
+ */
+export function updateCompetition(db: Db, id: number, patch: CompetitionPatch): CompetitionRow {
+  return db
+    .update(competitions)
+    .set({ ...patch, revision: sql`${competitions.revision} + 1` })
+    .where(eq(competitions.id, id))
+    .returning()
+    .get()!;
+}
+
+/** Bumps a competition's revision. @returns the new revision. */
+export function bumpRevision(db: Db, id: number): number {
+  return db
+    .update(competitions)
+    .set({ revision: sql`${competitions.revision} + 1` })
+    .where(eq(competitions.id, id))
+    .returning({ revision: competitions.revision })
+    .get()!.revision;
+}
+
+/** Sets columns of a competition without touching its revision (e.g. `frozenRevision`). */
+export function setCompetitionColumns(db: Db, id: number, patch: CompetitionPatch): void {
+  db.update(competitions).set(patch).where(eq(competitions.id, id)).run();
+}
+
+/** Inserts a competition row. @returns its id. */
+export function insertCompetitionRow(db: Db, row: typeof competitions.$inferInsert): number {
+  return db.insert(competitions).values(row).returning({ id: competitions.id }).get().id;
 }

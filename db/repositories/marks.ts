@@ -96,3 +96,38 @@ export function listRescoreRequests(db: Db, competitionId: number): RescoreRow[]
 export function insertRescoreRequest(db: Db, r: Omit<RescoreRow, 'id'>): RescoreRow {
   return db.insert(rescoreRequests).values(r).returning().get();
 }
+
+export type NewStationLock = Omit<typeof stationLocks.$inferInsert, 'id'>;
+
+/** Appends a lock or re-open of a station (inside the caller's transaction). */
+export function insertStationLock(db: Db, row: NewStationLock): void {
+  db.insert(stationLocks).values(row).run();
+}
+
+/**
+ * Inserts one log entry as it is (an import replaying another server's log, revisions given).
+ * @returns its id.
+ */
+export function insertMarkRow(db: Db, row: Omit<typeof marks.$inferInsert, 'id'>): number {
+  return db.insert(marks).values(row).returning({ id: marks.id }).get().id;
+}
+
+/** Whether a competition's log holds any entry. */
+export function hasMarks(db: Db, competitionId: number): boolean {
+  return !!db
+    .select({ id: marks.id })
+    .from(marks)
+    .where(eq(marks.competitionId, competitionId))
+    .limit(1)
+    .get();
+}
+
+/** A prepared lookup of a mark's commit time (server clock, ISO) by its id. */
+export function prepareMarkTime(db: Db): (markId: number) => string | undefined {
+  const q = db
+    .select({ createdAt: marks.createdAt })
+    .from(marks)
+    .where(eq(marks.id, sql.placeholder('id')))
+    .prepare();
+  return (id) => q.get({ id })?.createdAt;
+}

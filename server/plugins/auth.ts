@@ -1,13 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import {
   findOfficialByShortCode,
   findOfficialByToken,
   hashToken,
-  type OfficialRow,
 } from '../../db/repositories/competitions.ts';
-import { officials, sessions } from '../../db/schema.ts';
+import type { OfficialRow } from '../../db/repositories/officials.ts';
+import { officialBySession } from '../../db/repositories/sessions.ts';
 import type { Custody } from '../services/custody.ts';
 import { LoginGuard } from '../services/flood-guard.ts';
 import type { JudgeIdentity } from '../services/mark-writer.ts';
@@ -48,7 +47,8 @@ function identityOf(o: OfficialRow | undefined): JudgeIdentity | null {
  * null. A short code is neither: it is exchanged for a session at `POST /api/session`.
  */
 export function identify(app: { db: Db }, token: string): JudgeIdentity | null {
-  return identityOf(findOfficialByToken(app.db, token) ?? officialBySession(app.db, token));
+  return identityOf(findOfficialByToken(app.db, token) ??
+      officialBySession(app.db, hashToken(token), new Date().toISOString()));
 }
 
 /**
@@ -139,23 +139,3 @@ export default fp(
   },
   { name: 'auth', dependencies: ['db'] },
 );
-
-/**
- * The official behind an unexpired session, if the token is one. A session opened with a short
- * code holds the official's token hash of that moment and ends when the token is rotated.
- */
-function officialBySession(db: Db, token: string) {
-  const row = db
-    .select({ official: officials })
-    .from(sessions)
-    .innerJoin(officials, eq(sessions.officialId, officials.id))
-    .where(
-      and(
-        eq(sessions.tokenHash, hashToken(token)),
-        gt(sessions.expiresAt, new Date().toISOString()),
-        or(isNull(sessions.credentialHash), eq(sessions.credentialHash, officials.tokenHash)),
-      ),
-    )
-    .get();
-  return row?.official;
-}

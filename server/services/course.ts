@@ -1,9 +1,14 @@
 import { openBibs, openLines, type LineStatus, type OpenLine } from '#engine';
 import type { BoardDelta } from '#protocol';
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
-import { auditLog, competitions, stationLocks } from '../../db/schema.ts';
+import { transaction, type Db } from '../../db/client.ts';
+import { appendAudit } from '../../db/repositories/audit.ts';
+import {
+  setCompetitionColumns,
+  updateCompetition,
+  type CompetitionPatch,
+} from '../../db/repositories/competitions.ts';
+import { insertStationLock } from '../../db/repositories/marks.ts';
 import { SafeText } from '../protocol/judge.ts';
 import type { LiveCompetition } from './live-competition.ts';
 import type { JudgeIdentity } from './mark-writer.ts';
@@ -162,7 +167,7 @@ export function applyCourseAction(
   if (who.competitionId !== live.id) return fail(403, 'auth/forbidden', '您不是本场比赛的工作人员');
   const { state, revealed } = live.row;
   if (state === 'final') return fail(409, 'course/final', '成绩已正式公布，不能再更改');
-  const patch: Partial<typeof competitions.$inferInsert> = {};
+  const patch: CompetitionPatch = {};
   let lock: { stationId: string; locked: boolean } | undefined;
   /** What the audit log adds to the action's own fields. */
   let audit: Record<string, unknown> = {};
@@ -246,44 +251,32 @@ export function applyCourseAction(
       break;
   }
   const createdAt = now.toISOString();
-  const row = db.transaction((tx) => {
-    const updated = tx
-      .update(competitions)
-      .set({ ...patch, revision: sql`${competitions.revision} + 1` })
-      .where(eq(competitions.id, live.id))
-      .returning()
-      .get()!;
+  const row = transaction(db, (tx) => {
+    const updated = updateCompetition(tx, live.id, patch);
     if (a.action === 'competition.freeze') {
-      tx.update(competitions)
-        .set({ frozenRevision: updated.revision })
-        .where(eq(competitions.id, live.id))
-        .run();
+      setCompetitionColumns(tx, live.id, { frozenRevision: updated.revision });
       updated.frozenRevision = updated.revision;
     }
     if (lock)
-      tx.insert(stationLocks)
-        .values({
-          competitionId: live.id,
-          stationId: lock.stationId,
-          action: lock.locked ? 'lock' : 'reopen',
-          officialId: who.officialId,
-          reason: 'reason' in a ? (a.reason ?? null) : null,
-          revision: updated.revision,
-          createdAt,
-        })
-        .run();
-    const { action, ...detail } = a;
-    tx.insert(auditLog)
-      .values({
+      insertStationLock(tx, {
         competitionId: live.id,
+        stationId: lock.stationId,
+        action: lock.locked ? 'lock' : 'reopen',
         officialId: who.officialId,
-        action,
-        detailJson: JSON.stringify({ ...detail, ...audit }),
         reason: 'reason' in a ? (a.reason ?? null) : null,
         revision: updated.revision,
         createdAt,
-      })
-      .run();
+      });
+    const { action, ...detail } = a;
+    appendAudit(tx, {
+      competitionId: live.id,
+      officialId: who.officialId,
+      action,
+      detail: { ...detail, ...audit },
+      reason: 'reason' in a ? (a.reason ?? null) : null,
+      revision: updated.revision,
+      createdAt,
+    });
     return updated;
   });
   return { ok: true, delta: live.applyCourse(row, { lock }, null), ...(answer ? { answer } : {}) };

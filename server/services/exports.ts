@@ -9,7 +9,7 @@ import type { Awards, BoardSnapshot, CompetitionSummary } from '#protocol';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { MarkRow } from '../../db/repositories/marks.ts';
-import type { auditLog } from '../../db/schema.ts';
+import type { AuditRow } from '../../db/repositories/audit.ts';
 import {
   describeAction,
   describeMarkEntry,
@@ -224,7 +224,6 @@ export interface LogSource {
   /** Every official of the competition by id. */
   officials: ReadonlyMap<number, { code: string; name: string }>;
 }
-type AuditRow = typeof auditLog.$inferSelect;
 
 /** One log line, in words and with its raw ids; {@link logCells} lays it out. */
 export interface LogLine {

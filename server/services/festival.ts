@@ -14,10 +14,10 @@ import type {
   FestivalSummary,
   TeamsResponse,
 } from '#protocol';
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { insertChunked, type FestivalRow } from '../../db/repositories/competitions.ts';
-import { auditLog, competitions, contestants } from '../../db/schema.ts';
+import { transaction, type Db } from '../../db/client.ts';
+import { appendAudit } from '../../db/repositories/audit.ts';
+import { bumpRevision, type FestivalRow } from '../../db/repositories/competitions.ts';
+import { insertContestants } from '../../db/repositories/contestants.ts';
 import type { LiveCompetition } from './live-competition.ts';
 
 /**
@@ -250,10 +250,9 @@ export function runAdvancement(
     return runningTotalMilli(parts, toDecimals, mode);
   };
   const when = new Date().toISOString();
-  db.transaction((tx) => {
-    insertChunked(
-      tx as unknown as Db,
-      contestants,
+  transaction(db, (tx) => {
+    insertContestants(
+      tx,
       rows.map((r, i) => ({
         competitionId: next.id,
         bib: r.bib,
@@ -268,22 +267,14 @@ export function runAdvancement(
       [live, 'round.advance', { to: next.slug, count: rows.length }],
       [next, 'round.advanced_in', { from: live.slug, count: rows.length }],
     ] as const) {
-      const { revision } = tx
-        .update(competitions)
-        .set({ revision: sql`${competitions.revision} + 1` })
-        .where(eq(competitions.id, c.id))
-        .returning({ revision: competitions.revision })
-        .get()!;
-      tx.insert(auditLog)
-        .values({
-          competitionId: c.id,
-          officialId: c === live ? officialId : null,
-          action,
-          detailJson: JSON.stringify(detail),
-          revision,
-          createdAt: when,
-        })
-        .run();
+      appendAudit(tx, {
+        competitionId: c.id,
+        officialId: c === live ? officialId : null,
+        action,
+        detail,
+        revision: bumpRevision(tx, c.id),
+        createdAt: when,
+      });
     }
   });
   return { ok: true, next, count: rows.length };

@@ -46,11 +46,10 @@ import type { Db } from '../../db/client.ts';
 import {
   getFestival,
   listContestants,
-  officialsById,
   type CompetitionRow,
-  type OfficialRow,
   type FestivalRow,
 } from '../../db/repositories/competitions.ts';
+import { officialsById, type OfficialRow } from '../../db/repositories/officials.ts';
 import {
   listMarks,
   listStationLocks,

@@ -1,7 +1,7 @@
-import { eq, isNull } from 'drizzle-orm';
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
-import { sessions, settings } from '../../db/schema.ts';
+import { transaction, type Db } from '../../db/client.ts';
+import { deletePasswordSessions } from '../../db/repositories/sessions.ts';
+import { getSetting, putSetting } from '../../db/repositories/settings.ts';
 
 const KEY = 'organiserPassword';
 /** scrypt cost (N=2^15, r=8, p=1): about 50 ms on the venue laptop; memory 32 MiB. */
@@ -27,7 +27,7 @@ export function ensureOrganiserPassword(db: Db, wanted?: string): string | null 
     setOrganiserPassword(db, wanted);
     return null;
   }
-  if (db.select().from(settings).where(eq(settings.key, KEY)).get()) return null;
+  if (getSetting(db, KEY) !== undefined) return null;
   const password = randomBytes(9).toString('base64url');
   store(db, password);
   return password;
@@ -40,12 +40,12 @@ export function ensureOrganiserPassword(db: Db, wanted?: string): string | null 
  * script that always passes the same password logs nobody out).
  */
 export function setOrganiserPassword(db: Db, wanted: string): 'set' | 'replaced' | 'unchanged' {
-  const had = db.select().from(settings).where(eq(settings.key, KEY)).get();
+  const had = getSetting(db, KEY) !== undefined;
   if (had && verifyOrganiserPassword(db, wanted)) return 'unchanged';
-  db.transaction((tx) => {
-    store(tx as unknown as Db, wanted);
+  transaction(db, (tx) => {
+    store(tx, wanted);
     // Password sessions are the unbound ones (a short-code session holds a token hash).
-    if (had) tx.delete(sessions).where(isNull(sessions.credentialHash)).run();
+    if (had) deletePasswordSessions(tx);
   });
   return had ? 'replaced' : 'set';
 }
@@ -53,17 +53,14 @@ export function setOrganiserPassword(db: Db, wanted: string): 'set' | 'replaced'
 function store(db: Db, password: string): void {
   const salt = randomBytes(16);
   const value: Stored = { salt: salt.toString('hex'), hash: hash(password, salt).toString('hex') };
-  db.insert(settings)
-    .values({ key: KEY, valueJson: JSON.stringify(value) })
-    .onConflictDoUpdate({ target: settings.key, set: { valueJson: JSON.stringify(value) } })
-    .run();
+  putSetting(db, KEY, JSON.stringify(value));
 }
 
 /** Checks a password against the stored scrypt hash, in constant time. */
 export function verifyOrganiserPassword(db: Db, password: string): boolean {
-  const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
-  if (!row) return false;
-  const stored = JSON.parse(row.valueJson) as Stored;
+  const json = getSetting(db, KEY);
+  if (json === undefined) return false;
+  const stored = JSON.parse(json) as Stored;
   const expected = Buffer.from(stored.hash, 'hex');
   return timingSafeEqual(hash(password, Buffer.from(stored.salt, 'hex')), expected);
 }

@@ -1,16 +1,22 @@
-import { eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import { transaction, type Db } from '../../db/client.ts';
 import {
   credentialsOf,
+  insertCompetitionRow,
   insertFestivalOfOne,
   listContestants,
-  officialsById,
+  setCompetitionColumns,
   shortCodeOf,
 } from '../../db/repositories/competitions.ts';
-import { listMarks, listStationLocks } from '../../db/repositories/marks.ts';
-import { competitions, contestants, marks, officials, stationLocks } from '../../db/schema.ts';
+import { insertContestant } from '../../db/repositories/contestants.ts';
+import {
+  insertMarkRow,
+  insertStationLock,
+  listMarks,
+  listStationLocks,
+} from '../../db/repositories/marks.ts';
+import { insertOfficialRow, officialsById } from '../../db/repositories/officials.ts';
 import {
   CompetitionInfo,
   ContestantInput,
@@ -184,68 +190,55 @@ export function importCompetition(
   data: CompetitionExport,
   slug = data.competition.slug,
 ) {
-  return db.transaction((tx) => {
+  return transaction(db, (tx) => {
     const c = data.competition;
-    const festivalId = insertFestivalOfOne(tx as unknown as Db, { ...c, slug });
-    const { id } = tx
-      .insert(competitions)
-      .values({
-        festivalId,
-        eventId: data.event?.id ?? 'main',
-        eventZh: data.event?.label.zh ?? c.title.zh,
-        eventEn: data.event?.label.en ?? c.title.en,
-        ...(data.group && {
-          groupId: data.group.id,
-          groupZh: data.group.label.zh,
-          groupEn: data.group.label.en,
-        }),
-        ...(data.round && {
-          roundId: data.round.id,
-          roundZh: data.round.label.zh,
-          roundEn: data.round.label.en,
-          roundOrder: data.round.order,
-        }),
-        slug,
-        titleZh: c.title.zh,
-        titleEn: c.title.en,
-        venue: c.venue,
-        date: c.date,
-        timeZone: c.timeZone,
-        locale: c.locale,
-        state: c.state === 'frozen' ? 'live' : c.state,
-        nameDisplay: c.nameDisplay,
-        schemeJson: JSON.stringify(data.scheme),
-      })
-      .returning({ id: competitions.id })
-      .get();
+    const festivalId = insertFestivalOfOne(tx, { ...c, slug });
+    const id = insertCompetitionRow(tx, {
+      festivalId,
+      eventId: data.event?.id ?? 'main',
+      eventZh: data.event?.label.zh ?? c.title.zh,
+      eventEn: data.event?.label.en ?? c.title.en,
+      ...(data.group && {
+        groupId: data.group.id,
+        groupZh: data.group.label.zh,
+        groupEn: data.group.label.en,
+      }),
+      ...(data.round && {
+        roundId: data.round.id,
+        roundZh: data.round.label.zh,
+        roundEn: data.round.label.en,
+        roundOrder: data.round.order,
+      }),
+      slug,
+      titleZh: c.title.zh,
+      titleEn: c.title.en,
+      venue: c.venue,
+      date: c.date,
+      timeZone: c.timeZone,
+      locale: c.locale,
+      state: c.state === 'frozen' ? 'live' : c.state,
+      nameDisplay: c.nameDisplay,
+      schemeJson: JSON.stringify(data.scheme),
+    });
     const contestantIds = new Map<string, number>();
     for (const x of data.contestants) {
-      const row = tx
-        .insert(contestants)
-        .values({ ...x, competitionId: id })
-        .returning({ id: contestants.id })
-        .get();
-      contestantIds.set(x.bib, row.id);
+      contestantIds.set(x.bib, insertContestant(tx, { ...x, competitionId: id }));
     }
     const logins: { code: string; name: string; role: string; token: string; shortCode: string }[] =
       [];
     const officialIds = new Map<string, number>();
     for (const o of data.officials) {
       const token = randomBytes(16).toString('hex');
-      const row = tx
-        .insert(officials)
-        .values({
-          competitionId: id,
-          code: o.code,
-          name: o.name,
-          role: o.role,
-          ...credentialsOf(custody, token),
-          sheetsJson: JSON.stringify(o.sheets),
-          recordsJson: JSON.stringify(o.records),
-        })
-        .returning({ id: officials.id })
-        .get();
-      officialIds.set(o.code, row.id);
+      const officialId = insertOfficialRow(tx, {
+        competitionId: id,
+        code: o.code,
+        name: o.name,
+        role: o.role,
+        ...credentialsOf(custody, token),
+        sheetsJson: JSON.stringify(o.sheets),
+        recordsJson: JSON.stringify(o.records),
+      });
+      officialIds.set(o.code, officialId);
       logins.push({
         code: o.code,
         name: o.name,
@@ -263,49 +256,40 @@ export function importCompetition(
     let revision = 0;
     data.log.forEach((e, i) => {
       revision++;
-      const row = tx
-        .insert(marks)
-        .values({
-          clientId: `import-${randomBytes(12).toString('hex')}`,
-          kind: e.kind,
-          competitionId: id,
-          contestantId: need(contestantIds, e.bib, 'bib', i),
-          sheetId: e.sheetId,
-          stationId: e.stationId,
-          attempt: e.attempt,
-          officialId: need(officialIds, e.official, 'official', i),
-          rules: e.rules,
-          ownerId: e.owner === null ? null : need(officialIds, e.owner, 'official', i),
-          measures: e.measures,
-          valuesJson: JSON.stringify(e.values),
-          supersedesId: e.supersedes === null ? null : (newIds[e.supersedes] ?? null),
-          targetMarkId: e.target === null ? null : (newIds[e.target] ?? null),
-          reason: e.reason,
-          revision,
-          createdAt: e.createdAt,
-        })
-        .returning({ id: marks.id })
-        .get();
-      newIds.push(row.id);
+      const markId = insertMarkRow(tx, {
+        clientId: `import-${randomBytes(12).toString('hex')}`,
+        kind: e.kind,
+        competitionId: id,
+        contestantId: need(contestantIds, e.bib, 'bib', i),
+        sheetId: e.sheetId,
+        stationId: e.stationId,
+        attempt: e.attempt,
+        officialId: need(officialIds, e.official, 'official', i),
+        rules: e.rules,
+        ownerId: e.owner === null ? null : need(officialIds, e.owner, 'official', i),
+        measures: e.measures,
+        valuesJson: JSON.stringify(e.values),
+        supersedesId: e.supersedes === null ? null : (newIds[e.supersedes] ?? null),
+        targetMarkId: e.target === null ? null : (newIds[e.target] ?? null),
+        reason: e.reason,
+        revision,
+        createdAt: e.createdAt,
+      });
+      newIds.push(markId);
     });
     data.locks.forEach((l, i) => {
       revision++;
-      tx.insert(stationLocks)
-        .values({
-          competitionId: id,
-          stationId: l.stationId,
-          action: l.action,
-          officialId: need(officialIds, l.official, 'official', i),
-          reason: l.reason,
-          revision,
-          createdAt: l.createdAt,
-        })
-        .run();
+      insertStationLock(tx, {
+        competitionId: id,
+        stationId: l.stationId,
+        action: l.action,
+        officialId: need(officialIds, l.official, 'official', i),
+        reason: l.reason,
+        revision,
+        createdAt: l.createdAt,
+      });
     });
-    tx.update(competitions)
-      .set({ revision: sql`${revision}` })
-      .where(eq(competitions.id, id))
-      .run();
+    setCompetitionColumns(tx, id, { revision });
     return { slug, logins };
   });
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { auditLog } from '../../../db/schema.ts';
 import { insertRescoreRequest, listMarks } from '../../../db/repositories/marks.ts';
 import { SafeText } from '../../protocol/judge.ts';
-import { officialsById } from '../../../db/repositories/competitions.ts';
+import { officialsById } from '../../../db/repositories/officials.ts';
 import { applyCourseAction, CourseAction } from '../../services/course.ts';
 import { toLogEntry } from '../../services/live-competition.ts';
 import { competitionNotFound } from '../../plugins/errors.ts';

@@ -3,7 +3,7 @@ import { asc, eq, max } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog, officials } from '../../../db/schema.ts';
 import { listMarks } from '../../../db/repositories/marks.ts';
-import { officialsById } from '../../../db/repositories/competitions.ts';
+import { officialsById } from '../../../db/repositories/officials.ts';
 import {
   auditCsv,
   contestantSheetPage,

@@ -15,7 +15,7 @@ import {
   type Sheet,
 } from '#engine';
 import { formatIssues, SafeText } from '#protocol';
-import { officialsById } from '../../../db/repositories/competitions.ts';
+import { officialsById } from '../../../db/repositories/officials.ts';
 import { marks } from '../../../db/schema.ts';
 import { decodeText, readCsv } from '../../services/csv-file.ts';
 import type { LiveCompetition } from '../../services/live-competition.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { MAX_COMPETITION_FILE_BYTES } from '../../services/upload-bounds.ts';
 import { recorderIssues } from '../../protocol/fixture.ts';
-import { officialsById } from '../../../db/repositories/competitions.ts';
+import { officialsById } from '../../../db/repositories/officials.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { officialsById } from '../../../db/repositories/competitions.ts';
+import { officialsById } from '../../../db/repositories/officials.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
