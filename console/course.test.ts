@@ -67,6 +67,8 @@ describe('course', () => {
         label: { zh: id, en: id },
         points: '10',
       })),
+      awards: null,
+      carry: null,
     };
     expect(unlockedStations(columns, new Set(['y'])).map((s) => s.id)).toEqual(['x', 'z']);
     expect(unlockedStations(null, new Set())).toEqual([]);

@@ -15,6 +15,12 @@ const c: CompetitionSummary = {
   nameDisplay: 'full',
   frozenAt: null,
   revealed: null,
+  placement: {
+    festival: { slug: 'gaoxin-2024', title: { zh: '技能比赛', en: 'Skills contest' } },
+    event: { id: 'rider', label: { zh: '网约送餐员', en: 'Food-delivery rider' } },
+    group: { id: 'open', label: { zh: '公开组', en: 'Open' } },
+    round: { id: 'final', label: { zh: '决赛', en: 'Final' }, order: 1 },
+  },
 };
 
 describe('competition settings form', () => {

@@ -1,4 +1,4 @@
-import type { Awards } from '#protocol';
+import { Awards } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import {
   awardChips,
@@ -75,21 +75,22 @@ describe('ceremonyWindow', () => {
 });
 
 describe('awardChips', () => {
-  const awards: Awards = {
+  // Parsed as the server parses a scheme file: the prize list's type, defaults filled in.
+  const awards = Awards.parse({
     ties: 'higher',
     rules: [
       { by: 'rank', id: 'first', label: { zh: '一等奖', en: 'First prize' }, count: 1 },
-      { by: 'share', id: 'second', label: { zh: '二等奖', en: 'Second prize' }, percent: '20' },
+      { by: 'share', id: 'second', label: { zh: '二等奖', en: 'Second prize' }, percent: 20 },
       {
         by: 'threshold',
         id: 'cert',
         label: { zh: '技能等级证书', en: 'Skill certificate' },
-        min: '60',
+        min: 60,
       },
       { by: 'rank', id: 'third', label: { zh: '三等奖', en: 'Third prize' }, count: 3 },
       { by: 'rank', id: 'merit', label: { zh: '优秀奖', en: 'Merit' }, count: 5 },
     ],
-  };
+  });
   it("labels the row's awards in the scheme's order, medal colours for the first three", () => {
     expect(awardChips(awards, ['first', 'cert'])).toEqual([
       { id: 'first', label: { zh: '一等奖', en: 'First prize' }, tier: 'gold' },
