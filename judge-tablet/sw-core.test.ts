@@ -3,7 +3,9 @@ import {
   cachePolicy,
   cacheVersion,
   countDrafts,
+  firstLoadUrls,
   mayTakeOver,
+  ON_DEMAND,
   precacheUrls,
   type BuildManifest,
 } from './sw-core.ts';
@@ -15,16 +17,32 @@ const manifest: BuildManifest = {
   '_scheme-D4.js': { file: 'assets/scheme-D4.js', imports: ['_engine-C3.js'] },
   '_qrcode-E5.js': { file: 'assets/qrcode-E5.js' },
   '_jsQR-F6.js': { file: 'assets/jsQR-F6.js' },
-  'judge-tablet/scanner.ts': {
-    file: 'assets/scanner-G7.js',
-    imports: ['_jsQR-F6.js'],
-    css: ['assets/scanner-G8.css'],
+  'judge-tablet/components/Scanner.svelte': {
+    file: 'assets/Scanner-G7.js',
+    imports: ['judge-tablet/index.html'],
+    dynamicImports: ['_jsQR-F6.js'],
+    css: ['assets/Scanner-G8.css'],
+  },
+  // Parts loaded on demand that a tablet reloaded offline still needs.
+  'judge-tablet/components/HistoryList.svelte': {
+    file: 'assets/HistoryList-M4.js',
+    imports: ['judge-tablet/index.html', '_words-N5.js'],
+    css: ['assets/HistoryList-M5.css'],
+  },
+  '_words-N5.js': { file: 'assets/words-N5.js' },
+  'judge-tablet/i18n-en.ts': {
+    file: 'assets/i18n-en-P6.js',
+    dynamicImports: ['judge-tablet/components/HistoryList.svelte'],
   },
   'judge-tablet/index.html': {
     file: 'assets/judge-tablet-H9.js',
     isEntry: true,
     imports: ['_svelte-A1.js', '_engine-C3.js', '_scheme-D4.js'],
-    dynamicImports: ['judge-tablet/scanner.ts'],
+    dynamicImports: [
+      'judge-tablet/components/Scanner.svelte',
+      'judge-tablet/components/HistoryList.svelte',
+      'judge-tablet/i18n-en.ts',
+    ],
     css: ['assets/judge-tablet-I0.css'],
     assets: ['assets/beep-J1.mp3'],
   },
@@ -36,28 +54,61 @@ const manifest: BuildManifest = {
   },
 };
 
-describe('precacheUrls', () => {
+const FIRST_LOAD = [
+  '/judge-tablet/',
+  '/judge-tablet/index.html',
+  '/assets/judge-tablet-H9.js',
+  '/assets/judge-tablet-I0.css',
+  '/assets/beep-J1.mp3',
+  '/assets/svelte-A1.js',
+  '/assets/svelte-B2.css',
+  '/assets/engine-C3.js',
+  '/assets/scheme-D4.js',
+];
+
+describe('firstLoadUrls', () => {
   it('takes the page, its entry and every static import with their CSS and assets, each once', () => {
-    expect(precacheUrls(manifest, 'judge-tablet/index.html')).toEqual([
-      '/judge-tablet/',
-      '/judge-tablet/index.html',
-      '/assets/judge-tablet-H9.js',
-      '/assets/judge-tablet-I0.css',
-      '/assets/beep-J1.mp3',
-      '/assets/svelte-A1.js',
-      '/assets/svelte-B2.css',
-      '/assets/engine-C3.js',
-      '/assets/scheme-D4.js',
-    ]);
+    expect(firstLoadUrls(manifest, 'judge-tablet/index.html')).toEqual(FIRST_LOAD);
   });
-  it('leaves out other pages and the chunks loaded on demand (the camera decoder)', () => {
-    const urls = precacheUrls(manifest, 'judge-tablet/index.html');
-    for (const other of ['console', 'qrcode', 'scanner', 'jsQR'])
+  it('leaves out other pages and every chunk loaded with import()', () => {
+    const urls = firstLoadUrls(manifest, 'judge-tablet/index.html');
+    for (const other of ['console', 'qrcode', 'Scanner', 'jsQR', 'HistoryList', 'words', 'i18n-en'])
       expect(urls.some((u) => u.includes(other))).toBe(false);
   });
   it('refuses a manifest without the page or with a dangling import', () => {
-    expect(() => precacheUrls(manifest, 'setup/index.html')).toThrow(/no entry/);
+    expect(() => firstLoadUrls(manifest, 'setup/index.html')).toThrow(/no entry/);
     const broken = { 'judge-tablet/index.html': { file: 'a.js', imports: ['_gone.js'] } };
+    expect(() => firstLoadUrls(broken, 'judge-tablet/index.html')).toThrow(/no chunk _gone/);
+  });
+});
+
+describe('precacheUrls', () => {
+  it('takes the first load, then the lazy parts with their CSS and imports, each once', () => {
+    expect(precacheUrls(manifest, 'judge-tablet/index.html')).toEqual([
+      ...FIRST_LOAD,
+      '/assets/HistoryList-M4.js',
+      '/assets/HistoryList-M5.css',
+      '/assets/words-N5.js',
+      '/assets/i18n-en-P6.js',
+    ]);
+  });
+  it('leaves out other pages and the camera: its view and the decoder only it loads', () => {
+    expect(ON_DEMAND).toContain('judge-tablet/components/Scanner.svelte');
+    const urls = precacheUrls(manifest, 'judge-tablet/index.html');
+    for (const other of ['console', 'qrcode', 'Scanner', 'jsQR'])
+      expect(urls.some((u) => u.includes(other))).toBe(false);
+    // Without the exception the camera is precached like any lazy part.
+    expect(precacheUrls(manifest, 'judge-tablet/index.html', '/', [])).toEqual(
+      expect.arrayContaining([
+        '/assets/Scanner-G7.js',
+        '/assets/Scanner-G8.css',
+        '/assets/jsQR-F6.js',
+      ]),
+    );
+  });
+  it('refuses a manifest without the page or with a dangling import, lazy ones too', () => {
+    expect(() => precacheUrls(manifest, 'setup/index.html')).toThrow(/no entry/);
+    const broken = { 'judge-tablet/index.html': { file: 'a.js', dynamicImports: ['_gone.js'] } };
     expect(() => precacheUrls(broken, 'judge-tablet/index.html')).toThrow(/no chunk _gone/);
   });
 });

@@ -25,18 +25,51 @@ export interface ManifestChunk {
 export type BuildManifest = Record<string, ManifestChunk>;
 
 /**
- * The URLs the worker precaches for one page: its document (`/judge-tablet/` and its
- * `index.html`), the entry's script, every chunk it imports statically, and their CSS and
- * assets, each once, in a stable order. Dynamic imports (the camera's QR decoder) are left
- * out: they are fetched when used and then kept by the worker like the rest
- * ({@link cachePolicy} 'runtime'). `entry` is the manifest key (`judge-tablet/index.html`);
- * throws when the manifest lacks it (a build without that page must not ship a worker).
+ * The chunks the worker leaves to be fetched when used ({@link cachePolicy} 'runtime', then kept):
+ * the camera's view and its QR decoder — signing in with the camera needs the server anyway,
+ * and the decoder is most of the page's bytes. Manifest keys (the source paths).
  */
-export function precacheUrls(manifest: BuildManifest, entry: string, base = '/'): string[] {
-  const root = manifest[entry];
-  if (!root) throw new Error(`build manifest has no entry ${entry}`);
+export const ON_DEMAND: readonly string[] = ['judge-tablet/components/Scanner.svelte'];
+
+/**
+ * What a page loads before any user action: its document (`/judge-tablet/` and its
+ * `index.html`), the entry's script, every chunk it imports statically, and their CSS and
+ * assets, each once, in a stable order — what its `index.html` links (script, modulepreload,
+ * stylesheet). Chunks loaded with `import()` are not in it. `entry` is the manifest key
+ * (`judge-tablet/index.html`); throws when the manifest lacks it or a chunk it names.
+ */
+export function firstLoadUrls(manifest: BuildManifest, entry: string, base = '/'): string[] {
+  return collect(manifest, entry, base, null);
+}
+
+/**
+ * The URLs the worker precaches for one page: its first load ({@link firstLoadUrls}), then
+ * every chunk it loads with `import()` (the parts few judges see: a head judge's voids and
+ * re-score requests, the history, a stale write's note, the English words) with their CSS
+ * and imports, so that a tablet reloaded offline still opens them — except `onDemand`
+ * ({@link ON_DEMAND}) and what only they load. Throws as {@link firstLoadUrls} does (a build
+ * without that page must not ship a worker).
+ */
+export function precacheUrls(
+  manifest: BuildManifest,
+  entry: string,
+  base = '/',
+  onDemand: readonly string[] = ON_DEMAND,
+): string[] {
+  return collect(manifest, entry, base, new Set(onDemand));
+}
+
+/** The entry's static graph; with `skip` (not null), its dynamic imports too, but those. */
+function collect(
+  manifest: BuildManifest,
+  entry: string,
+  base: string,
+  skip: ReadonlySet<string> | null,
+): string[] {
+  if (!manifest[entry]) throw new Error(`build manifest has no entry ${entry}`);
   const urls = new Set<string>([SW_SCOPE, SW_PAGE]);
   const seen = new Set<string>();
+  const dynamic: string[] = [];
   const visit = (key: string) => {
     if (seen.has(key)) return;
     seen.add(key);
@@ -47,8 +80,15 @@ export function precacheUrls(manifest: BuildManifest, entry: string, base = '/')
     for (const c of chunk.css ?? []) urls.add(base + c);
     for (const a of chunk.assets ?? []) urls.add(base + a);
     for (const i of chunk.imports ?? []) visit(i);
+    dynamic.push(...(chunk.dynamicImports ?? []));
   };
   visit(entry);
+  // The static graph first (the first load), then the lazy chunks breadth-first.
+  if (skip)
+    while (dynamic.length) {
+      const key = dynamic.shift()!;
+      if (!skip.has(key)) visit(key);
+    }
   return [...urls];
 }
 
