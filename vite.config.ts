@@ -67,12 +67,25 @@ function judgeTabletBuild(): Plugin {
         emptyOutDir: false,
         manifest: TABLET_MANIFEST,
       });
+      // The browsers a tablet runs (Chromium, Safari 17+) preload modules themselves; an older
+      // one only skips a preload, nothing breaks: no polyfill in the first load (issue 20).
+      config.build = { ...config.build, modulePreload: { polyfill: false } };
       await build({
         ...config,
         configFile: false,
         root: here('.'),
         logLevel,
-        plugins: [svelte(), judgeTabletWorker(here('.'))],
+        plugins: [
+          // Scoped classes named `s<hash>` rather than `svelte-<hash>` (the same hash): they are
+          // on most elements and in every scoped rule of the first load.
+          svelte({
+            compilerOptions: {
+              cssHash: ({ css, filename, hash }) =>
+                `s${hash(filename === '(unknown)' ? css : (filename ?? css))}`,
+            },
+          }),
+          judgeTabletWorker(here('.')),
+        ],
       });
     },
   };
