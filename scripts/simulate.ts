@@ -29,7 +29,7 @@ import type {
   TeamsResponse,
 } from '../server/protocol/index.ts';
 import { readFestival } from '../server/plugins/seed.ts';
-import { rng } from '../fixtures/rng.ts';
+import { plausibleValues } from '../fixtures/marks.ts';
 
 const USAGE =
   '用法: npm run simulate -- --url http://localhost:3000 [--competition SLUG] [--rate 20] [--seed 2024] [--fixture FILE]';
@@ -70,51 +70,9 @@ if (args.competition && !files.has(args.competition)) {
   process.exit(2);
 }
 
-const hash = (s: string) =>
-  [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, Number(args.seed));
-
-/** Plausible values for one judge's sheet: skill comes from the contestant, noise from the judge. */
-function valuesFor(sheet: Sheet, contestantId: number, judgeCode: string): Record<string, unknown> {
-  const skill = rng(hash(`skill:${contestantId}`))();
-  const r = rng(hash(`${contestantId}:${sheet.id}:${judgeCode}`));
-  const out: Record<string, unknown> = {};
-  for (const c of sheet.criteria) {
-    switch (c.kind) {
-      case 'faults': {
-        const counts: Record<string, number> = {};
-        for (const f of c.faults) {
-          const n = r() < 0.35 * (1.2 - skill) ? 1 + Math.floor(r() * 2) : 0;
-          if (n) counts[f.id] = n;
-        }
-        out[c.id] = counts;
-        break;
-      }
-      case 'veto':
-        out[c.id] = r() < 0.06 * (1.2 - skill);
-        break;
-      case 'check':
-        out[c.id] = r() < 0.55 + 0.4 * skill;
-        break;
-      case 'time':
-        out[c.id] = Math.round(40_000 + (1 - skill) * 30_000 + r() * 8_000);
-        break;
-      case 'judgement': {
-        const levels = Math.round((c.scale.max - c.scale.min) / c.scale.step);
-        const base = skill * levels + (r() - 0.5) * 1.4;
-        const level = Math.max(0, Math.min(levels, Math.round(base)));
-        out[c.id] = String(c.scale.min + level * c.scale.step);
-        break;
-      }
-      case 'imported': {
-        const steps = Math.round(c.points / c.step);
-        const v = Math.round((0.55 + 0.45 * skill - r() * 0.1) * steps);
-        out[c.id] = String(Math.max(0, Math.min(steps, v)) * c.step);
-        break;
-      }
-    }
-  }
-  return out;
-}
+/** Plausible values for one judge's sheet (fixtures/marks.ts), seeded by `--seed`. */
+const valuesFor = (sheet: Sheet, contestantId: number, judgeCode: string) =>
+  plausibleValues(sheet, contestantId, judgeCode, Number(args.seed));
 
 interface Job {
   clientId: string;
