@@ -1,53 +1,25 @@
 import type { JudgeServerMessage, MarkAck, MarkReject, StandingsResponse } from '#protocol';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   connectJudge,
   startTestServer,
   submitMark,
   tokenOf,
+  writeOwnersFixture,
   type JudgeSocket,
 } from './test-support.ts';
 
 /**
  * Whose line a mark is, on the real server (docs/scheme.md): the default contest with the
  * packaging sheet filled by one judge (J08 or J09) and the emergency panel (J08, J09, J10)
- * counting missed steps as well as judging, J08 recording them.
+ * counting missed steps as well as judging, J08 recording them (writeOwnersFixture).
  */
-function ownersFixture(): string {
-  const f = JSON.parse(
-    readFileSync(new URL('../fixtures/gaoxin-2024/fixture.json', import.meta.url), 'utf8'),
-  );
-  for (const m of f.scheme.modules)
-    for (const st of m.stations) {
-      if (st.id === 'packaging') st.judges = 1;
-      if (st.id === 'emergency') {
-        st.criteria[0].points = 10;
-        st.criteria.push({
-          id: 'emergency-steps',
-          kind: 'faults',
-          label: { zh: '漏做步骤', en: 'Missed steps' },
-          points: 5,
-          floor: 0,
-          faults: [
-            { id: 'missed-step', label: { zh: '漏做一步', en: 'Missed a step' }, deduction: 1 },
-          ],
-        });
-      }
-    }
-  f.officials.find((o: { code: string }) => o.code === 'J08').records = ['emergency'];
-  const file = join(mkdtempSync(join(tmpdir(), 'jx-owners-')), 'fixture.json');
-  writeFileSync(file, JSON.stringify(f));
-  return file;
-}
-
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let sockets: JudgeSocket[] = [];
 beforeEach(async () => {
-  server = await startTestServer(undefined, ownersFixture());
+  server = await startTestServer(undefined, writeOwnersFixture());
 });
 afterEach(async () => {
   sockets.forEach((s) => s.close());
@@ -218,7 +190,7 @@ describe('measurements on a panel come from its recorder', () => {
   });
 
   it('refuses a competition file whose panel has measurements but no recorder, and an assignment naming a second one', async () => {
-    const f = JSON.parse(readFileSync(ownersFixture(), 'utf8'));
+    const f = JSON.parse(readFileSync(writeOwnersFixture(), 'utf8'));
     f.competition.slug = 'no-recorder';
     for (const o of f.officials) o.records = [];
     const created = await fetch(`${server.url}/api/competitions`, {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -144,4 +144,40 @@ export function connectBoard(wsBase: string, slug: string, since?: number) {
 /** Token of a fixture official by code (J01…). */
 export function tokenOf(fixture: ReturnType<typeof readFixture>, code: string): string {
   return fixture.officials.find((o) => o.code === code)!.token;
+}
+
+/**
+ * The default contest as the panel-owner tests need it (docs/scheme.md, "Whose line a mark
+ * is"): the emergency panel (J08, J09, J10) counts missed steps besides judging, J08 records
+ * them; with `packagingByOne`, the packaging sheet is filled by one judge. Written as
+ * `fixture.json` in `dir`; returns its path.
+ */
+export function writeOwnersFixture(
+  dir = mkdtempSync(join(tmpdir(), 'jx-owners-')),
+  { packagingByOne = true } = {},
+): string {
+  const f = JSON.parse(
+    readFileSync(new URL('../fixtures/gaoxin-2024/fixture.json', import.meta.url), 'utf8'),
+  );
+  for (const m of f.scheme.modules)
+    for (const st of m.stations) {
+      if (st.id === 'packaging' && packagingByOne) st.judges = 1;
+      if (st.id === 'emergency') {
+        st.criteria[0].points = 10;
+        st.criteria.push({
+          id: 'emergency-steps',
+          kind: 'faults',
+          label: { zh: '漏做步骤', en: 'Missed steps' },
+          points: 5,
+          floor: 0,
+          faults: [
+            { id: 'missed-step', label: { zh: '漏做一步', en: 'Missed a step' }, deduction: 1 },
+          ],
+        });
+      }
+    }
+  f.officials.find((o: { code: string }) => o.code === 'J08').records = ['emergency'];
+  const file = join(dir, 'fixture.json');
+  writeFileSync(file, JSON.stringify(f));
+  return file;
 }
