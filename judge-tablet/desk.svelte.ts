@@ -1,9 +1,9 @@
 import type { Sheet, SheetValues } from '#engine';
-import type { JudgeContestant, OfficialName, RescoreRequest, VoidNotice } from '#protocol';
+import type { JudgeContestant, RescoreRequest } from '#protocol';
 import { SvelteSet } from 'svelte/reactivity';
 import { ClockWatch } from './clock.ts';
 import { draftKey, DraftStore, type Draft, type DraftLine } from './drafts.ts';
-import { L, t } from './i18n.ts';
+import { clockTime, officialText, t } from './i18n.ts';
 import { MarkForm, rawFromParsed } from './mark-form.svelte.ts';
 import { sheetScoreText } from './sheet-score.ts';
 import { withMeasurements } from './panel.ts';
@@ -42,21 +42,6 @@ export interface HistoryRow {
    */
   author: string | null;
 }
-
-/** A void of this judge's mark, as its notice reads. */
-export interface VoidView {
-  notice: VoidNotice;
-  contestant: JudgeContestant | null;
-  /** "12号 谢明辉 · 客户沟通 · 第 2 次". */
-  line: string;
-  /** "H01 孔德胜 · 14:32". */
-  by: string;
-  /** What is current again in words, or "该项需重新评分". */
-  current: string;
-}
-
-/** "J08 程玉兰". */
-export const officialText = (o: OfficialName) => `${o.code} ${o.name}`.trim();
 
 /** Longest bib the keypad accepts. */
 const MAX_BIB_LENGTH = 8;
@@ -240,56 +225,6 @@ export class Desk {
       ? withMeasurements(sheet, values, s.measurement(contestantId, sheet.id, attempt)?.values)
       : values;
     return sheetScoreText(sheet, merged, s.decimals, s.rounding);
-  }
-
-  /** The voids of this judge's marks still to show, newest first, in words. */
-  readonly voids: VoidView[] = $derived.by(() => {
-    const s = this.#session;
-    return s.voidNotices.map((notice) => {
-      const sheet = s.index?.sheets.get(notice.sheetId);
-      const contestant = s.contestants.find((c) => c.id === notice.contestantId) ?? null;
-      const line =
-        t('void.line', {
-          bib: notice.bib,
-          name: contestant?.name ?? '',
-          sheet: sheet ? L(sheet.label) : notice.sheetId,
-        }) +
-        (sheet && s.attemptsOf(sheet) > 1 ? ` · ${t('attempt.label', { n: notice.attempt })}` : '');
-      const at = Date.parse(notice.at);
-      const by = t('void.by', {
-        who: officialText(notice.by),
-        time: Number.isNaN(at) ? '' : clockTime(at),
-      });
-      let current = t('void.none');
-      if (notice.restored && sheet && contestant) {
-        const values = notice.restored.values as SheetValues;
-        current = t('void.restored', {
-          values: this.#words(sheet, contestant, notice.attempt, values),
-          score: this.lineScore(sheet, contestant.id, notice.attempt, values),
-        });
-      }
-      return { notice, contestant, line, by, current };
-    });
-  });
-
-  /** The values a mark holds, in the confirm screen's words ("打包质量 良好"). */
-  #words(sheet: Sheet, contestant: JudgeContestant, attempt: number, values: SheetValues): string {
-    const s = this.#session;
-    const form = new MarkForm({
-      sheet,
-      contestant,
-      decimals: s.decimals,
-      rounding: s.rounding,
-      attempt,
-      initial: rawFromParsed(sheet, values),
-    });
-    const text = form
-      .summary()
-      .filter((r) => values[r.criterionId] !== undefined)
-      .map((r) => `${r.label} ${r.text.replace(/\n/g, ' ')}`)
-      .join('；');
-    form.dispose();
-    return text;
   }
 
   /**
@@ -702,11 +637,4 @@ export class Desk {
     this.#lastDraw = 0;
     this.#tab = 'queue';
   }
-}
-
-/** Local wall-clock time of a moment (ms since epoch) as `HH:MM`. */
-function clockTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

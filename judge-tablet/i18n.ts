@@ -1,8 +1,9 @@
-import type { LocalText } from '#protocol';
+import type { LocalText, OfficialName } from '#protocol';
 
 /**
- * The tablet's words. Chinese by default; English when the URL carries `?lang=en`. Messages
- * the server writes (mark.reject, error frames) are Chinese only and are shown as sent.
+ * The tablet's words. Chinese by default; English when the URL carries `?lang=en` (those words
+ * are loaded apart, {@link loadLanguage}). Messages the server writes (mark.reject, error
+ * frames) are Chinese only and are shown as sent.
  */
 export type Lang = 'zh' | 'en';
 
@@ -84,7 +85,6 @@ const zh = {
   'time.resume': '继续',
   'time.manual': '用时（秒，可手动修改）',
   'time.notTimed': '未计时',
-  'time.recorded': '记录用时 {t}',
   'time.bad': '请输入 0–{max} 秒之间的数字',
   'time.running': '计时中…',
   'time.typedNote': '已手动输入用时：点「继续」从这个时间接着计时，点「清零」从 0 重新计时。',
@@ -108,9 +108,6 @@ const zh = {
   'imported.hint': '满分 {max}，步长 {step}',
   'input.required': '请输入分数',
   'review.title': '确认评分',
-  'review.contestant': '选手',
-  'review.sheet': '项目',
-  'review.score': '本项得分',
   'review.reason': '更正原因',
   'review.reasonHint': '该选手本项已有您的评分，更正必须填写原因',
   'review.reasonPlaceholder': '例如：误点扣分',
@@ -119,8 +116,6 @@ const zh = {
   'review.back': '返回修改',
   'value.noFaults': '无扣分',
   'value.fault': '{label} ×{n}（−{pts}）',
-  'value.yes': '是',
-  'value.no': '否',
   'status.pending': '待确认：正在等待服务器保存…',
   'status.pendingOffline': '待确认：网络已断开，恢复后自动发送',
   'status.saved': '已保存到服务器 ✓',
@@ -128,7 +123,6 @@ const zh = {
   'status.stationScore': '{station} 当前得分 {score}',
   'status.next': '下一位待评',
   'status.back': '返回名单',
-  'banner.rejected': '{n} 条评分被服务器退回，请打开处理',
   'banner.open': '打开',
   'banner.storage': '本机存储已满或不可用：未发送的评分在刷新后会丢失',
   'rescore.banner': '裁判长请求重新评分：{bib}号 {name} · {sheet} — 原因：{reason}',
@@ -146,7 +140,6 @@ const zh = {
   'stale.kept': '下方保留了您刚才的输入；提交将更正当前评分（需填写原因）。',
   'tab.queue': '选手名单',
   'tab.history': '我的评分记录',
-  'history.title': '我在本项目已保存的评分（最新在前）',
   'history.empty': '您在本项目还没有已保存的评分',
   'history.superseded': '已更正',
   'history.current': '当前',
@@ -198,202 +191,21 @@ const zh = {
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = {
-  'app.name': 'Jiangxing · Judge',
-  'login.heading': 'Judge sign-in',
-  'login.hint':
-    'Scan the QR code on your login card with the tablet camera, or type the login code or paste the login link below.',
-  'login.placeholder': 'Login code or link',
-  'login.submit': 'Sign in',
-  'login.empty': 'Enter the login code',
-  'login.connecting': 'Connecting to the server and signing in…',
-  'login.invalid': 'This login code is unknown or revoked: ask the organisers',
-  'login.protocol': 'This page does not match the server version: reload it',
-  'login.reload': 'Reload',
-  logout: 'Sign out',
-  'logout.confirmUnsent':
-    '{n} marks have not reached the server yet. They stay on this tablet and are sent when you sign in again with the same code. Sign out?',
-  'conn.ready': 'Online',
-  'conn.connecting': 'Connecting…',
-  'conn.reconnecting': 'Reconnecting…',
-  unsent: 'Unsent',
-  'sheet.choose': 'Sheet',
-  'sheet.pick': 'Choose the sheet you score',
-  'sheet.none': 'No sheet is assigned to you: ask the organisers',
-  'sheet.staff': 'This is an organiser’s or head judge’s code: use it in the console:',
-  'keypad.placeholder': 'Type a bib',
-  'keypad.ok': 'OK',
-  'keypad.back': 'Del',
-  'queue.next': 'Next to score',
-  'queue.allDone': 'Every contestant on this sheet is scored',
-  'queue.notFound': 'No contestant with bib {bib}',
-  'queue.inactive': 'Bib {bib} {name} has withdrawn or is disqualified',
-  'queue.progress': 'Saved {done} / {total}',
-  'queue.title': 'Contestants (draw order)',
-  'queue.draw': 'Draw',
-  'queue.bib': '',
-  'state.todo': 'To do',
-  'state.pending': 'Pending',
-  'state.saved': 'Saved ✓',
-  'state.locked': 'Locked',
-  'state.inactive': 'Withdrawn',
-  'state.rejected': 'Returned',
-  'state.rescore': 'Rescore',
-  'form.back': '‹ List',
-  'form.score': 'Sheet score',
-  'form.scoreHint': 'from your entry',
-  'form.missing': 'Still to fill: {n}',
-  'form.review': 'Review & submit',
-  'form.veto': 'Veto: {label}, sheet scores 0',
-  'form.vetoStation': 'Veto: {label}, whole station scores 0',
-  'form.savedNote':
-    'You already marked this contestant on this sheet: submitting again is a correction (reason required).',
-  'form.pendingNote':
-    'The server has not confirmed this mark yet: submitting again is a correction (reason required).',
-  'form.savedByOther':
-    '{who} already marked this contestant on this sheet: submitting is a correction (reason required).',
-  'form.rejected': 'The server returned the last submission: {message}',
-  'form.fixErrors': 'Complete the items marked in red first',
-  'unit.points': '{n} pts',
-  'attempt.label': 'Attempt {n}',
-  'fault.undo': 'Undo last',
-  'fault.undone': 'undone',
-  'fault.log': 'Fault log',
-  'fault.logEmpty': 'Tap a fault each time it happens; taps while timing are time-stamped.',
-  'fault.logEmptyNoTimer': 'Tap a fault each time it happens.',
-  'fault.total': '−{pts} points',
-  'fault.none': 'No deduction',
-  'veto.no': 'Did not happen',
-  'veto.yes': 'Happened → 0',
-  'check.pass': 'Pass',
-  'check.fail': 'Fail',
-  'check.unanswered': 'Choose pass or fail',
-  'time.start': 'Start',
-  'time.stop': 'Stop',
-  'time.reset': 'Reset',
-  'time.resume': 'Resume',
-  'time.manual': 'Time (seconds, editable)',
-  'time.notTimed': 'not timed',
-  'time.recorded': 'Recorded {t}',
-  'time.bad': 'Enter a number of seconds between 0 and {max}',
-  'time.running': 'timing…',
-  'time.typedNote': 'Time typed by hand: Resume continues from it, Reset starts again from 0.',
-  'time.uncertainTitle': 'Time uncertain: type it',
-  'time.uncertain':
-    'The device clock jumped during the run (or the tablet slept): the stopwatch cannot be trusted. Type the time from your backup timing below (seconds).',
-  'time.uncertainRunning':
-    'The device clock jumped during the run (or the tablet slept): the stopwatch cannot be trusted. Stop it, then type the time from your backup timing (seconds).',
-  'time.uncertainError': 'Type the time: the device clock jumped, the stopwatch cannot be trusted',
-  'draft.restored': 'Restored what you entered, unsent, at {time}',
-  'draft.discard': 'Discard',
-  'draft.discardConfirm':
-    'Discard what you entered for this contestant on this sheet (faults, time, judgements) and start again?',
-  'draft.chip': 'Draft',
-  'banner.draftStorage':
-    'Local storage is unavailable: what you enter before submitting would be lost on reload',
-  'sessions.other': 'This login is also signed in on another device',
-  'sessions.detail': '{n} devices use this login now. If one is not yours, tell the organisers.',
-  'stale.other':
-    'Bib {bib} {sheet} has a newer mark: another device or official changed this line. Check it before correcting.',
-  'stale.mine':
-    'Bib {bib} {sheet} has a newer mark (sent earlier from this tablet). Check it before correcting.',
-  'judgement.custom': 'Enter a score ({min}–{max}, step {step})',
-  'imported.hint': 'max {max}, step {step}',
-  'input.required': 'Enter a score',
-  'review.title': 'Confirm the mark',
-  'review.contestant': 'Contestant',
-  'review.sheet': 'Sheet',
-  'review.score': 'Sheet score',
-  'review.reason': 'Reason for the correction',
-  'review.reasonHint': 'You already marked this line: a correction needs a reason',
-  'review.reasonPlaceholder': 'e.g. tapped the wrong fault',
-  'review.reasonRequired': 'Enter the reason for the correction',
-  'review.submit': 'Confirm & submit',
-  'review.back': 'Back to edit',
-  'value.noFaults': 'no faults',
-  'value.fault': '{label} ×{n} (−{pts})',
-  'value.yes': 'yes',
-  'value.no': 'no',
-  'status.pending': 'Pending: waiting for the server to save…',
-  'status.pendingOffline': 'Pending: offline, sent automatically when the connection returns',
-  'status.saved': 'Saved on the server ✓',
-  'status.duplicate': '(already saved before: not stored twice)',
-  'status.stationScore': '{station} now scores {score}',
-  'status.next': 'Next to score',
-  'status.back': 'Back to the list',
-  'banner.rejected': '{n} marks were returned by the server: open to fix',
-  'banner.open': 'Open',
-  'banner.storage': 'Local storage is full or unavailable: unsent marks would be lost on reload',
-  'rescore.banner':
-    'The head judge asks for a rescore: bib {bib} {name} · {sheet} — reason: {reason}',
-  'rescore.go': 'Score again',
-  'rescore.dismiss': 'Close this reminder',
-  'rescore.note': 'The head judge asks for a rescore — reason: {reason}',
-  'rescore.reasonPrefix': 'Rescore requested by the head judge: ',
-  'lock.message': 'This station is locked by the head judge: ask the head judge for any correction',
-  'lock.short': 'Locked',
-  'closed.final': 'Results are official: no more scoring',
-  'closed.draft': 'The competition has not started: scoring is not open yet',
-  'stale.current': 'Current mark on the server',
-  'stale.voided': 'That mark was voided: the server holds no mark now',
-  'stale.reopen': 'Start from the current mark',
-  'stale.kept': 'Your entry is kept below; submitting corrects the current mark (reason required).',
-  'tab.queue': 'Contestants',
-  'tab.history': 'My marks',
-  'history.title': 'My saved marks on this sheet (newest first)',
-  'history.empty': 'You have no saved mark on this sheet yet',
-  'history.superseded': 'Corrected',
-  'history.current': 'Current',
-  'history.correct': 'Correct',
-  'history.hint': 'Tap a mark to correct it; a correction needs a reason',
-  'history.voided': 'Voided',
-  'history.by': 'corrected by {who}',
-  'history.byOther': 'corrected by another official',
-  'official.other': 'Another official',
-  'form.scoreHintPanel': 'from your judgement and the recorder’s measurements',
-  'recorded.title': 'Measurements (entered by the recorder)',
-  'recorded.by': 'recorded by {who}',
-  'recorded.none': 'not recorded yet',
-  'recorded.noRecorder': 'no recorder named yet',
-  'recorded.noRecorderNote':
-    'Nobody is named to record this station’s measurements: the server returns marks until the organisers name a recorder.',
-  'recorded.judgementOnly':
-    'Give your judgements only. The measurements (faults, times…) are recorded by {who} and update here as they are submitted.',
-  'recorded.recorder':
-    'You record this station: you enter the measurements (faults, times…); the other judges give judgements only.',
-  'recorded.tag': 'recorder',
-  'void.title': 'The head judge voided your mark: {reason}',
-  'void.line': 'bib {bib} {name} · {sheet}',
-  'void.by': '{who} · {time}',
-  'void.restored': 'The previous mark counts again: {values} (sheet score {score})',
-  'void.none': 'This line needs to be scored again',
-  'void.go': 'Score it',
-  'void.dismiss': 'Close this notice',
-  'offline.ready': 'Offline ready',
-  'offline.readyTitle':
-    'This page is stored on the tablet: it reloads without a network, and marks are sent when the network is back',
-  'offline.installing': 'Storing for offline…',
-  'offline.unavailable': 'No offline reload',
-  'offline.unavailableTitle':
-    'This page is not stored for offline use (install the venue certificate and open it over HTTPS first): do not reload it while the network is down; marks already entered stay on this tablet',
-  'offline.failed': 'Offline storage failed',
-  'https.offer':
-    'This device trusts the venue certificate: switch to HTTPS to reload without a network and to sign in with the camera.',
-  'https.go': 'Switch to HTTPS',
-  'https.wait':
-    "This device trusts the venue certificate. Let the unsent marks and open drafts finish first, then switch to HTTPS (this page's data does not move with it).",
-  'https.later': 'Later',
-  'scan.open': 'Sign in with the camera',
-  'scan.title': 'Point the camera at the QR code on your login card',
-  'scan.cancel': 'Cancel, type the code',
-  'scan.starting': 'Opening the camera…',
-  'scan.loading': 'Loading the QR reader…',
-  'scan.denied':
-    'The camera cannot be used (not allowed, or in use by another app). Type the login code instead.',
-  'scan.notLogin': "This is not a login card's QR code: scan your login card",
-};
+let dict: Record<MessageKey, string> = zh;
 
-const dict: Record<MessageKey, string> = lang === 'en' ? en : zh;
+/**
+ * Loads the English words when the page is in English (a chunk of its own, i18n-en.ts: the
+ * Chinese first load does not carry them). main.ts awaits it before anything is drawn; until
+ * then, and if the chunk cannot be loaded, {@link t} answers in Chinese.
+ */
+export async function loadLanguage(): Promise<void> {
+  if (lang !== 'en') return;
+  try {
+    dict = (await import('./i18n-en.ts')).en;
+  } catch {
+    // Chinese words rather than no page.
+  }
+}
 
 /** Looks a message up and fills `{name}` placeholders. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
@@ -407,4 +219,14 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 /** Picks the page's language from a scheme text. */
 export function L(text: LocalText): string {
   return lang === 'en' ? text.en : text.zh;
+}
+
+/** "J08 程玉兰". */
+export const officialText = (o: OfficialName) => `${o.code} ${o.name}`.trim();
+
+/** Local wall-clock time of a moment (ms since epoch) as `HH:MM`. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
