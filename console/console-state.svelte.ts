@@ -5,7 +5,7 @@ import { DialogState } from './dialog.svelte.ts';
 import type { NewLogin } from './competition-file.ts';
 import { failText } from './api.ts';
 import { reserveWindow } from './download.ts';
-import { placementText } from './festival.ts';
+import { placementLabel } from '../web/present/placement.ts';
 import { FestivalState } from './festival.svelte.ts';
 import { DICTS, pick, type Dict, type Lang } from './i18n.ts';
 import { labelsOf, sheetStations } from './labels.ts';
@@ -172,7 +172,7 @@ export class ConsoleState {
       this.notify(this.t.festival.switchFailed(why));
       return false;
     }
-    const where = c ? placementText(c.placement, c.title, this.lang) : '';
+    const where = c ? placementLabel(c.placement, this.lang, pick(c.title, this.lang)) : '';
     const title = c ? pick(c.title, this.lang) + (where ? ` · ${where}` : '') : slug;
     this.notify(this.t.festival.switchedTo(title, slug));
     return true;

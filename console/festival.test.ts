@@ -1,13 +1,6 @@
 import type { CompetitionSummary, Placement } from '#protocol';
 import { describe, expect, it } from 'vitest';
-import {
-  boardUrl,
-  competitionName,
-  festivalBoardUrl,
-  groupCompetitions,
-  placementText,
-  switcherItems,
-} from './festival.ts';
+import { boardUrl, festivalBoardUrl, groupCompetitions, switcherItems } from './festival.ts';
 
 const L = (zh: string, en = zh) => ({ zh, en });
 const FESTIVAL = { slug: 'city-festival-2025', title: L('2025 城市技能节', '2025 City Festival') };
@@ -61,26 +54,7 @@ describe('festival tree', () => {
   });
 });
 
-describe('placement in words', () => {
-  it('reads event · group · round in the console’s language', () => {
-    const c = comp('couriers-pre', 'couriers', 'open', 'pre', 1);
-    expect(placementText(c.placement, c.title, 'zh')).toBe('工种couriers · 组open · 轮pre');
-    expect(placementText(c.placement, c.title, 'en')).toBe(
-      'Event couriers · Group open · Round pre',
-    );
-    expect(competitionName(c, 'zh')).toBe('工种couriers · 组open · 轮pre');
-  });
-
-  it('leaves out an event that only repeats the title (a lone competition)', () => {
-    const c = comp('gaoxin-2024', 'main', 'all', 'final', 1);
-    const lone = { ...c.placement, event: { id: 'main', label: c.title } };
-    expect(placementText(lone, c.title, 'zh')).toBe('组all · 轮final');
-    // The full name keeps it: it names the competition among others.
-    expect(competitionName({ ...c, placement: lone }, 'zh')).toBe(
-      '比赛 gaoxin-2024 · 组all · 轮final',
-    );
-  });
-
+describe('board links', () => {
   it('links the public boards', () => {
     expect(boardUrl('riders-a')).toBe('/scoreboard/?competition=riders-a');
     expect(festivalBoardUrl('city-festival-2025')).toBe('/scoreboard/?festival=city-festival-2025');

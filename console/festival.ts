@@ -1,9 +1,11 @@
-import type { CompetitionSummary, Placement } from '#protocol';
+import type { CompetitionSummary } from '#protocol';
+import { placementLabel } from '../web/present/placement.ts';
 import { pick, type Lang } from './i18n.ts';
 
 /**
  * Pure helpers of the festival view (技能节): the festival's competitions as a tree of event
- * (工种) → group (组别) → round (轮次), and a competition's place in words.
+ * (工种) → group (组别) → round (轮次). A competition's place in words is
+ * web/present/placement.ts.
  */
 
 type Label = { zh: string; en: string };
@@ -53,35 +55,6 @@ export function groupCompetitions(list: readonly CompetitionSummary[]): Festival
   return events;
 }
 
-/**
- * Where a competition sits, as shown beside its title: "event · group · round". The event is
- * left out when it only repeats the title (a lone competition's event is named after it).
- */
-export function placementParts(
-  placement: Placement,
-  title: Label,
-  lang: Lang,
-): { event: string | null; group: string; round: string } {
-  const event = pick(placement.event.label, lang);
-  return {
-    event: event && event !== pick(title, lang) ? event : null,
-    group: pick(placement.group.label, lang),
-    round: pick(placement.round.label, lang),
-  };
-}
-
-/** "工种 · 组别 · 轮次" (the event left out when it is the title), for the header. */
-export function placementText(placement: Placement, title: Label, lang: Lang): string {
-  const p = placementParts(placement, title, lang);
-  return [p.event, p.group, p.round].filter(Boolean).join(' · ');
-}
-
-/** A competition's full name in the festival: "event · group · round". */
-export function competitionName(c: CompetitionSummary, lang: Lang): string {
-  const { event, group, round } = c.placement;
-  return [event.label, group.label, round.label].map((l) => pick(l, lang)).join(' · ');
-}
-
 /** The public board of one competition, and the festival's projector rotation. */
 export const boardUrl = (slug: string) => `/scoreboard/?competition=${encodeURIComponent(slug)}`;
 export const festivalBoardUrl = (slug: string) =>
@@ -122,6 +95,6 @@ export function switcherItems(
         : (can.organiser && same(c)) || can.remembers(c.slug)
           ? 'switch'
           : 'elsewhere',
-    placement: placementText(c.placement, c.title, lang),
+    placement: placementLabel(c.placement, lang, pick(c.title, lang)),
   }));
 }

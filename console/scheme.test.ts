@@ -8,7 +8,6 @@ import {
   importTargetName,
   importTargets,
   rerunStations,
-  secondsOf,
   sheetName,
   sheetOptions,
 } from './scheme.ts';
@@ -24,7 +23,6 @@ const zh = {
   no: '否',
   untimed: '未计时',
   noFaults: '无扣分',
-  seconds: (s: string) => `${s} 秒`,
 };
 
 describe('marking scheme readings', () => {
@@ -85,7 +83,7 @@ describe('mark values in words', () => {
         zh,
         criteria,
       ),
-    ).toBe('洒水×2 · 全程用时 63.24 秒');
+    ).toBe('洒水×2 · 全程用时 1分03.24秒');
     expect(formatValues({ 'course-time': null }, zh, criteria)).toBe('全程用时 未计时');
     expect(formatValues({ 'packaging-quality': 3000 }, zh, criteria)).toBe('打包质量 3');
     expect(formatValues({ 'theory-score': 87_500 }, zh, criteria)).toBe('理论成绩（100题） 87.5');
@@ -108,15 +106,9 @@ describe('mark values in words', () => {
         zh,
       ),
     ).toBe(
-      's-bend-faults cone-touched×2 · bridge-fell 是 · course-time 63.2 秒 · packaging-quality 2 · lights-time 未计时',
+      's-bend-faults cone-touched×2 · bridge-fell 是 · course-time 1分03.2秒 · packaging-quality 2 · lights-time 未计时',
     );
     expect(formatValues({ 'x-faults': {} }, zh)).toBe('x-faults 0');
-  });
-
-  it('writes milliseconds as seconds without trailing zeros', () => {
-    expect(secondsOf(52_500)).toBe('52.5');
-    expect(secondsOf(60_000)).toBe('60');
-    expect(secondsOf(1_005)).toBe('1.005');
   });
 
   it('offers every sheet a judge can be given, sub-stations by "station · sub-station"', () => {

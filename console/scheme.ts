@@ -1,5 +1,6 @@
 import type { SchemeIndex } from '#engine';
 import type { Criterion, LocalText, MarkingScheme } from '#protocol';
+import { durationText, secondsText } from '../web/present/duration.ts';
 import { pick, type Lang } from './i18n.ts';
 
 /**
@@ -78,29 +79,18 @@ export interface ValueWords {
   untimed: string;
   /** A faults criterion with nothing counted. */
   noFaults: string;
-  /** A time in seconds: "52.5 秒" / "52.5 s". */
-  seconds: (s: string) => string;
-}
-
-/** Milliseconds as seconds with up to three decimals: 52_500 → "52.5". */
-export function secondsOf(ms: number): string {
-  const whole = Math.floor(ms / 1000);
-  const frac = String(ms % 1000)
-    .padStart(3, '0')
-    .replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : String(whole);
 }
 
 /** Milli-points as a number: 87_500 → "87.5". */
 function points(milli: number): string {
   const sign = milli < 0 ? '-' : '';
-  return sign + secondsOf(Math.abs(milli));
+  return sign + secondsText(Math.abs(milli));
 }
 
 /**
  * One mark's values in words, criterion by criterion, in the order the mark holds them:
  * faults as "碰桩×1 压线×2" (or "无扣分"), veto and check as "掉桥 否", a time as
- * "全程用时 52.5 秒", judgement, difficulty and imported values as "打包质量 3".
+ * "全程用时 1分05.36秒" (the one duration format, web/present/duration.ts), judgement, difficulty and imported values as "打包质量 3".
  * Values are as stored: faults `{faultId: count}`, booleans, time in ms (null: untimed),
  * judgement / difficulty / imported in milli-points. A criterion the scheme does not hold
  * (or before the scheme has arrived) shows by its id.
@@ -119,7 +109,7 @@ export function formatValues(
     else if (v === null) parts.push(`${label} ${w.untimed}`);
     else if (typeof v === 'number') {
       const isTime = c ? c.kind === 'time' : /time/.test(id);
-      parts.push(`${label} ${isTime ? w.seconds(secondsOf(v)) : points(v)}`);
+      parts.push(`${label} ${isTime ? durationText(v, lang) : points(v)}`);
     } else if (typeof v === 'object') {
       const names =
         c?.kind === 'faults' ? new Map(c.faults.map((f) => [f.id, pick(f.label, lang)])) : null;

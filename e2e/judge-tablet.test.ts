@@ -741,11 +741,12 @@ describe('judge tablet', () => {
     expect(Number(await input.inputValue())).toBeGreaterThan(1.2);
     expect(await sheetScore(page)).toContain('4.00 / 5');
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-stopwatch.png') });
-    await input.fill('65.3');
-    // The face follows the typed time.
+    await input.fill('65.36');
+    // The face follows the typed time (a stopwatch face: tenths, truncated).
     expect(await byTestId(page, 'stopwatch-display').innerText()).toBe('01:05.3');
     await byTestId(page, 'review').click();
-    expect(await page.locator('.summary').innerText()).toContain('01:05.3');
+    // The confirmation says the recorded time exactly, as the printed sheet will.
+    expect(await page.locator('.summary').innerText()).toContain('1分05.36秒');
     await byTestId(page, 'confirm-submit').click();
     await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
     expect(await stationScore('3', 'riding')).toBe('4.00');

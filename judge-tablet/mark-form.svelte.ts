@@ -17,7 +17,8 @@ import { restoreRun, runBound, type ClockDraft } from './clock.ts';
 import type { FaultTap, FormState } from './drafts.ts';
 import { isMeasurement } from './panel.ts';
 import { sheetScoreText } from './sheet-score.ts';
-import { formatClock, Stopwatch } from './stopwatch.svelte.ts';
+import { Stopwatch } from './stopwatch.svelte.ts';
+import { durationText } from '../web/present/duration.ts';
 
 type Of<K extends Criterion['kind']> = Extract<Criterion, { kind: K }>;
 /** Criteria whose value is a number typed or picked on a scale. */
@@ -488,7 +489,8 @@ export class MarkForm {
       }
       case 'time': {
         const r = this.#parseTime(c);
-        const text = r && r.ok ? formatClock(r.milli) : t('time.notTimed');
+        // A recorded time in the one duration format (the printed sheet says the same).
+        const text = r && r.ok ? durationText(r.milli, lang) : t('time.notTimed');
         return { criterionId: c.id, label, text, emphasis: false, recorded };
       }
       case 'judgement': {

@@ -1,7 +1,7 @@
 import type { FestivalSummary, Placement } from '#protocol';
 import type { BoardState } from './board-state.svelte.ts';
 import type { Lang } from './i18n.ts';
-import { placementMatters, shortPlacement } from './placement.ts';
+import { placementMatters, shortPlacement } from '../web/present/placement.ts';
 import { ROTATION_SECONDS } from './rotation.ts';
 
 /** One competition the board follows: its slug and its live state (one socket each). */

@@ -3,7 +3,6 @@ import { readFixture } from '../plugins/seed.ts';
 import {
   describeAction,
   describeMarkEntry,
-  durationText,
   pointsText,
   type DescribeContext,
   type LogMarkEntry,
@@ -36,15 +35,11 @@ const ctx = (lang: 'zh' | 'en'): DescribeContext => ({
 });
 
 describe('the marks log in words', () => {
-  it('gives points to the scheme’s decimals without rounding, and times as exact durations', () => {
+  it('gives points to the scheme’s decimals without rounding', () => {
     expect(pointsText(2000, 2)).toBe('2.00');
     expect(pointsText(2125, 2)).toBe('2.125');
     expect(pointsText(85_000, 0)).toBe('85');
     expect(pointsText(-500, 2)).toBe('-0.50');
-    expect(durationText(52_500, 'zh')).toBe('52.5秒');
-    expect(durationText(65_342, 'zh')).toBe('1分05.342秒');
-    expect(durationText(65_342, 'en')).toBe('1 min 05.342 s');
-    expect(durationText(120_000, 'zh')).toBe('2分00秒');
   });
 
   it('says a mark, a correction with what it replaced, and a void with whose mark it drops', () => {

@@ -1,6 +1,8 @@
 import type { Criterion } from '../protocol/scheme.ts';
 import { formatMilli } from './decimal.ts';
 import type { SchemeIndex, Sheet } from './scheme-index.ts';
+// The one duration format of every page and printed sheet (pure, browser-safe).
+import { durationText } from '../../web/present/duration.ts';
 
 /**
  * The marks log and the course log in words, for the people who read them in a dispute: what
@@ -73,8 +75,6 @@ const WORDS = {
     checkNo: '未通过',
     untimed: '未计时',
     none: '—',
-    duration: (min: number, sec: string) =>
-      min ? `${min}分${sec.padStart(2, '0')}秒` : `${sec}秒`,
     replaces: (what: string) => `更正前：${what}`,
     drops: (who: string, what: string) => (who ? `撤销 ${who} 的评分：${what}` : `撤销：${what}`),
     rerunOf: (n: number) => `第${n}次作废，准予重赛`,
@@ -116,7 +116,6 @@ const WORDS = {
     checkNo: 'not passed',
     untimed: 'not timed',
     none: '—',
-    duration: (min: number, sec: string) => (min ? `${min} min ${sec} s` : `${sec} s`),
     replaces: (what: string) => `before: ${what}`,
     drops: (who: string, what: string) => (who ? `voids ${who}'s mark: ${what}` : `voids: ${what}`),
     rerunOf: (n: number) => `attempt ${n} voided, re-run granted`,
@@ -181,13 +180,6 @@ export function pointsText(milli: number, decimals: number): string {
   const text = formatMilli(milli);
   const [whole, frac = ''] = text.split('.');
   return frac.length >= decimals ? text : `${whole}.${frac.padEnd(decimals, '0')}`;
-}
-
-/** A duration in ms, exact: 52500 → "52.5秒" / "52.5 s", 65342 → "1分05.342秒" / "1 min 05.342 s". */
-export function durationText(ms: number, lang: LogLang): string {
-  const min = Math.floor(ms / 60_000);
-  const sec = formatMilli(ms - min * 60_000);
-  return WORDS[lang].duration(min, min && /^\d(\.|$)/.test(sec) ? `0${sec}` : sec);
 }
 
 /**

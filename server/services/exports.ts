@@ -5,7 +5,7 @@ import {
   type TeamRow,
   type ZonedTime,
 } from '#engine';
-import type { Awards, BoardSnapshot, CompetitionSummary } from '#protocol';
+import type { Awards, BoardSnapshot } from '#protocol';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { MarkRow } from '../../db/repositories/marks.ts';
@@ -18,6 +18,7 @@ import {
   type LogLang,
 } from '../engine/describe-log.ts';
 import type { LiveCompetition } from './live-competition.ts';
+import { placementLabel } from '../../web/present/placement.ts';
 
 /**
  * Exports of the standings. Every one is built from a board snapshot, i.e. from the one
@@ -147,12 +148,6 @@ export function awardLabels(
     .filter((a) => ids.includes(a.id))
     .map((a) => a.label[lang])
     .join(WORDS[lang].list);
-}
-
-/** Where a competition sits, in words: "网约送餐员 · 青年组 · 决赛". */
-export function placementText(c: CompetitionSummary, lang: 'zh' | 'en' = 'zh'): string {
-  const p = c.placement;
-  return [p.event.label[lang], p.group.label[lang], p.round.label[lang]].join(' · ');
 }
 
 /** Header and rows of a team ranking (团体排名): rank, team, score, members counted. */
@@ -535,7 +530,9 @@ export function festivalCsv(title: string, sections: readonly FestivalSection[])
     const state = view.competition.state === 'final' ? '正式成绩' : '暂定成绩';
     lines.push(
       [],
-      [`【${placementText(view.competition)}】${view.competition.title.zh}（${state}）`],
+      [
+        `【${placementLabel(view.competition.placement, 'zh')}】${view.competition.title.zh}（${state}）`,
+      ],
     );
     lines.push(header, ...rows);
     if (teams) {
@@ -557,7 +554,7 @@ export async function festivalXlsx(
   wb.title = title;
   const taken = new Set<string>();
   for (const { view, teams, teamsWithheld } of sections) {
-    const place = placementText(view.competition);
+    const place = placementLabel(view.competition.placement, 'zh');
     addStandingsSheet(wb, sheetName(place, taken), view, 'zh', `${title} · ${place}`);
     if (teams) {
       const ws = wb.addWorksheet(sheetName(`${place} 团体`, taken));
@@ -679,7 +676,7 @@ export function resultsPage(
   footer { margin-top: 6mm; font-size: 8pt; color: #555; text-align: right; }
 </style></head><body>
 <h1>${esc(c.title.zh)} 成绩公告 <span class="stamp">${official ? '正式成绩' : '暂定成绩'}</span></h1>
-<div class="meta">${esc(placementText(c))} · ${esc(c.venue)} · ${esc(c.date)}</div>
+<div class="meta">${esc(placementLabel(c.placement, 'zh'))} · ${esc(c.venue)} · ${esc(c.date)}</div>
 <table data-testid="results-table"><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
 ${rows.map((r) => `<tr data-bib="${esc(r[1]!)}" data-rank="${esc(r[0]!)}">${r.map((cell, i) => `<td${i === 2 ? ' class="name"' : i === 3 ? ' class="org"' : ''}>${esc(cell)}</td>`).join('')}</tr>`).join('\n')}
 </tbody></table>

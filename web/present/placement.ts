@@ -1,18 +1,21 @@
 import type { Placement } from '#protocol';
-import type { Lang } from './i18n.ts';
+
+/** The languages a label holds. */
+export type Lang = 'zh' | 'en';
 
 /** Between the parts of a placement: "网约送餐员 · 青年组 · 决赛". */
 export const PLACEMENT_SEP = ' · ';
 
 /**
- * Where a competition sits in its festival, as the header shows it: event, group and round
- * labels in the board's language. The event is left out when it only repeats the competition's
- * title (a competition file loaded alone is a festival of one whose event is named by its
- * title), so the header never says the same thing twice.
+ * Where a competition sits in its festival: event, group and round labels in `lang`, as the
+ * board's and console's headers, the printed pages and the exports say it. With `title`, the
+ * event is left out when it only repeats the competition's title (a competition file loaded
+ * alone is a festival of one whose event is named by its title), so a header never says the
+ * same thing twice; an empty event label is left out too.
  */
 export function placementParts(p: Placement, lang: Lang, title?: string): string[] {
   const event = p.event.label[lang];
-  const parts = event.trim() === title?.trim() ? [] : [event];
+  const parts = !event.trim() || event.trim() === title?.trim() ? [] : [event];
   parts.push(p.group.label[lang], p.round.label[lang]);
   return parts;
 }

@@ -66,3 +66,14 @@ describe('placementMatters', () => {
     expect(placementMatters(ridersYouth, null)).toBe(false);
   });
 });
+
+describe('one placement line for every page and printed sheet', () => {
+  it('says event · group · round in full where no title stands beside it (exports, the next round)', () => {
+    expect(placementLabel(ridersYouth, 'zh')).toBe('网约送餐员 · 青年组 · 决赛');
+    expect(placementLabel(ridersYouth, 'en')).toBe('Food delivery riders · Youth · Final');
+  });
+  it('leaves out an empty event label', () => {
+    const unnamed = { ...ridersYouth, event: { id: 'x', label: { zh: '', en: '' } } };
+    expect(placementLabel(unnamed, 'zh')).toBe('青年组 · 决赛');
+  });
+});

@@ -1,0 +1,38 @@
+import { zonedTime } from '../../server/engine/clock.ts';
+
+/**
+ * Times and dates as people at the venue read them: always the competition's wall clock
+ * (engine/clock.ts `zonedTime`, the one the printed pages and exports use), never the time
+ * zone of the device showing them — a projector, a phone or a tablet set to another zone says
+ * what the venue's clocks say. An unknown zone reads as UTC (as the printed pages do).
+ */
+
+/**
+ * `HH:MM:SS` (or `HH:MM` with `seconds: false`) of an instant on the competition's clock.
+ * @param instant an ISO 8601 instant (`2024-10-26T06:32:10.000Z`), epoch ms, or a Date.
+ * @returns null when there is no instant or it cannot be read.
+ */
+export function wallTime(
+  instant: string | number | Date | null | undefined,
+  timeZone: string,
+  opts: { seconds?: boolean } = {},
+): string | null {
+  if (instant === null || instant === undefined || instant === '') return null;
+  const d = instant instanceof Date ? instant : new Date(instant);
+  if (Number.isNaN(d.getTime())) return null;
+  const { time } = zonedTime(d, timeZone);
+  return opts.seconds === false ? time.slice(0, 5) : time;
+}
+
+/** A calendar date `YYYY-MM-DD` as people read it: "2024年10月26日" / "26 October 2024"; as given when not a date. */
+export function calendarDate(date: string, lang: 'zh' | 'en'): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  }).format(d);
+}
