@@ -2,7 +2,7 @@ import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { failText, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
 import { parseIssued, type Issued } from './login-code.ts';
-import { isLoopback } from './qr.ts';
+import { isLoopback } from '../web/qr/loopback.ts';
 
 /** `GET /api/competitions/:slug/officials`: one official (never a token). */
 export interface Official {

@@ -31,7 +31,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginUrl } from '../console/login-code.ts';
-import { qrPath } from '../console/qr.ts';
+import { qrPath } from '../web/qr/qr.ts';
 import { build } from 'vite';
 import { firstLoadUrls, precacheUrls, type BuildManifest } from '../judge-tablet/sw-core.ts';
 import { TABLET_MANIFEST } from '../scripts/judge-tablet-worker.ts';

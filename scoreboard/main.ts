@@ -10,7 +10,8 @@ import { BoardSet } from './board-set.svelte.ts';
 import { altDict, DICTS, parseLocale, textLang, type Lang } from './i18n.ts';
 import { positiveParam, ROWS_PER_PAGE } from './paging.ts';
 import { isRotation, parseRotation, ROTATION_SECONDS, rotationSlugs } from './rotation.ts';
-import { isLoopback, shareUrl } from './share.ts';
+import { isLoopback } from '../web/qr/loopback.ts';
+import { shareUrl } from './share.ts';
 
 /** Wait between attempts to learn the competition (or festival) when the server is not reachable yet. */
 const LIST_RETRY_MS = 2_000;

@@ -32,16 +32,6 @@ export function shareUrl(page: URL, base: string | null = null): string | null {
   return target.toString();
 }
 
-/** True for an address only this machine can open (a phone scanning it would reach itself). */
-export function isLoopback(url: string): boolean {
-  try {
-    const h = new URL(url).hostname;
-    return h === 'localhost' || h === '[::1]' || /^127\./.test(h);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The shared address with `competition` set to `slug`: a rotating projector's QR code names
  * the competition on screen, so a phone opens on it (and can pick the festival's others).
