@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { dispositionName } from './api.ts';
 import { StaffGate } from './feed.ts';
 import { extractToken, groupCode, isShortCode, loginUrl, parseIssued } from './login-code.ts';
-import { deltaFit } from './progress.ts';
 
 describe('staff board gate', () => {
   it('drops the public snapshots and deltas until the snapshot marked staff', () => {
@@ -16,15 +15,6 @@ describe('staff board gate', () => {
     g.reset();
     expect(g.admit({ type: 'board.delta' })).toBe(false);
     expect(g.admit({ type: 'board.snapshot', staff: true })).toBe(true);
-  });
-
-  it('applies the next delta, a coalesced one included, and tells stale from gap', () => {
-    expect(deltaFit(null, { revision: 3 })).toBe('board/no_snapshot');
-    expect(deltaFit(10, { revision: 11 })).toBe('apply');
-    expect(deltaFit(10, { revision: 14, from: 11 })).toBe('apply');
-    expect(deltaFit(10, { revision: 10 })).toBe('board/stale');
-    expect(deltaFit(10, { revision: 12 })).toBe('board/gap');
-    expect(deltaFit(10, { revision: 14, from: 12 })).toBe('board/gap');
   });
 });
 

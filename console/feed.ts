@@ -1,5 +1,6 @@
 import type { BoardServerMessage } from '#protocol';
 import { CloseCode } from '../server/protocol/constants.ts';
+import { BoardSync } from '../web/board-sync.ts';
 import { LiveSocket } from '../web/live-socket.ts';
 import type { StaffBoard } from './staff-board.svelte.ts';
 
@@ -30,9 +31,9 @@ export class StaffGate {
 }
 
 /**
- * Opens the staff board socket for a signed-in console and feeds `board`. Frames are applied
- * in batches (once per animation frame, or every 50 ms in a hidden tab), so a burst of marks
- * renders once. Returns a function that closes the socket.
+ * Opens the staff board socket for a signed-in console and feeds `board` through the board-sync
+ * core (web/board-sync.ts: batched frames; a gap starts again from a fresh staff snapshot).
+ * Returns a function that closes the socket.
  */
 export function openFeed(opts: {
   board: StaffBoard;
@@ -43,37 +44,19 @@ export function openFeed(opts: {
 }): () => void {
   const { board, slug, token } = opts;
   const gate = new StaffGate();
-  const inbox: BoardServerMessage[] = [];
-  let scheduled = false;
-
-  const flush = () => {
-    scheduled = false;
-    for (const msg of inbox.splice(0)) {
-      if (msg.type === 'board.snapshot') board.applySnapshot(msg);
-      else if (msg.type === 'board.delta' && board.applyDelta(msg) === 'board/gap') {
-        // A revision went missing: start over with a fresh staff snapshot.
-        inbox.length = 0;
-        socket.reconnectNow();
-        return;
-      }
-    }
-  };
+  const sync = new BoardSync(board, {
+    resync: () => socket.reconnectNow(),
+    admit: (msg) => gate.admit(msg),
+  });
 
   const socket: LiveSocket<BoardServerMessage> = new LiveSocket<BoardServerMessage>({
     path: () => `/ws/board?${new URLSearchParams({ competition: slug })}`,
     onOpen: (send) => {
       gate.reset();
-      inbox.length = 0;
+      sync.connected();
       send({ type: 'board.hello', token });
     },
-    onMessage: (msg) => {
-      if (!gate.admit(msg as { type: string; staff?: boolean })) return;
-      inbox.push(msg);
-      if (scheduled) return;
-      scheduled = true;
-      if (document.hidden) setTimeout(flush, 50);
-      else requestAnimationFrame(flush);
-    },
+    onMessage: (msg) => sync.receive(msg),
     onState: (state) => board.setLink(state),
     fatalCodes: [CloseCode.authFailed, CloseCode.notFound],
     onFatal: () => opts.onAuthFailed(),

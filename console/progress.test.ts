@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   cellStatus,
   lockedStationsOf,
-  mergeRows,
   missingStations,
   orderRows,
   overallProgress,
@@ -78,15 +77,6 @@ describe('progress matrix', () => {
       'a',
     ]);
     expect(lockedStationsOf([]).size).toBe(0);
-  });
-
-  it('merges a delta by contestantId without touching the input', () => {
-    const held = [row(1, {}), row(2, {})];
-    const changed = [row(2, { a: st('scored') }), row(7, {})];
-    const merged = mergeRows(held, changed);
-    expect(merged.map((r) => r.contestantId)).toEqual([1, 2, 7]);
-    expect(merged[1]!.stations.a?.status).toBe('scored');
-    expect(held[1]!.stations.a).toBeUndefined();
   });
 });
 

@@ -110,36 +110,3 @@ export function lockedStationsOf(rows: readonly Row[]): Set<string> {
   if (first) for (const [id, s] of Object.entries(first.stations)) if (s.locked) out.add(id);
   return out;
 }
-
-/**
- * Replaces rows by contestantId with the changed rows of a delta; a changed row not held yet
- * is appended. Returns a new array; the input is not mutated.
- */
-export function mergeRows<R extends { contestantId: number }>(
-  held: readonly R[],
-  changed: readonly R[],
-): R[] {
-  const incoming = new Map(changed.map((r) => [r.contestantId, r]));
-  const rows = held.map((r) => {
-    const next = incoming.get(r.contestantId);
-    if (!next) return r;
-    incoming.delete(r.contestantId);
-    return next;
-  });
-  rows.push(...incoming.values());
-  return rows;
-}
-
-/**
- * Where a delta stands against the last applied revision: the next one (`apply`), already
- * applied (`board/stale`), or after a missing one (`board/gap`). A frame that coalesces several
- * revisions (`from`…`revision`) is the next one when its `from` is.
- */
-export function deltaFit(
-  revision: number | null,
-  d: { revision: number; from?: number },
-): 'apply' | 'board/no_snapshot' | 'board/stale' | 'board/gap' {
-  if (revision === null) return 'board/no_snapshot';
-  if (d.revision <= revision) return 'board/stale';
-  return (d.from ?? d.revision) === revision + 1 ? 'apply' : 'board/gap';
-}

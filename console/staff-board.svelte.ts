@@ -6,20 +6,25 @@ import type {
   CompetitionSummary,
   StandingsColumns,
 } from '#protocol';
+import {
+  deltaFit,
+  mergeRows,
+  newEvents,
+  type BoardView,
+  type DeltaOutcome,
+} from '../web/board-sync.ts';
 import type { SocketState } from '../web/live-socket.ts';
-import { deltaFit, lockedStationsOf, mergeRows } from './progress.ts';
+import { lockedStationsOf } from './progress.ts';
 
 /** How many of the latest marks the console keeps for its activity list. */
 export const RECENT_KEEP = 8;
-
-export type StaffDeltaOutcome = 'applied' | 'board/gap' | 'board/stale' | 'board/no_snapshot';
 
 /**
  * The live rows as a staff board sees them (every mark, whatever the course): the staff
  * snapshot advanced by deltas in revision order, ranked with the engine's `rankRows` — the
  * function the server ranks with. Components read it; only feed.ts writes to it.
  */
-export class StaffBoard {
+export class StaffBoard implements BoardView {
   #competition = $state.raw<CompetitionSummary | null>(null);
   #columns = $state.raw<StandingsColumns | null>(null);
   #rows = $state.raw<StandingRow[]>([]);
@@ -78,14 +83,14 @@ export class StaffBoard {
    * Applies the delta that follows the last applied revision (a coalesced one, `from`…`revision`,
    * when `from` follows it): its rows replace held rows by contestantId (new ones are added),
    * its events go to the recent list and a `competition` it carries replaces the summary.
-   * Anything else changes nothing; on `board/gap` the caller reconnects for a fresh snapshot.
+   * Anything else changes nothing (see web/board-sync.ts `deltaFit`).
    */
-  applyDelta(d: BoardDelta): StaffDeltaOutcome {
+  applyDelta(d: BoardDelta): DeltaOutcome {
     const fit = deltaFit(this.#revision, d);
     if (fit !== 'apply') return fit;
+    const events = newEvents(d, this.#revision!);
     if (d.competition) this.#competition = d.competition;
-    if (d.rows.length) this.#rows = mergeRows(this.#rows, d.rows);
-    const events = d.events ?? (d.event ? [{ ...d.event, revision: d.revision }] : []);
+    if (d.rows.length) this.#rows = mergeRows(this.#rows, d.rows, (r) => r);
     if (events.length) this.#recent = [...events, ...this.#recent].slice(0, RECENT_KEEP);
     this.#revision = d.revision;
     if (this.#competition) this.#competition = { ...this.#competition, revision: d.revision };

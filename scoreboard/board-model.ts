@@ -35,26 +35,6 @@ export function startedModules(
 }
 
 /**
- * Replaces held rows by contestantId with the changed rows of a delta (stamped `changedAt`);
- * a changed row not held yet is appended. Returns a new array; the input is not mutated.
- */
-export function mergeRows(
-  held: readonly BoardRow[],
-  changed: readonly StandingRow[],
-  changedAt: number,
-): BoardRow[] {
-  const incoming = new Map(changed.map((r) => [r.contestantId, r]));
-  const rows = held.map((r) => {
-    const next = incoming.get(r.contestantId);
-    if (!next) return r;
-    incoming.delete(r.contestantId);
-    return { ...next, changedAt, climb: null };
-  });
-  for (const next of incoming.values()) rows.push({ ...next, changedAt, climb: null });
-  return rows;
-}
-
-/**
  * Ranks gained by the changed contestants between two rankings (positive: moved up). Only
  * contestants that were ranked and scored before, and ranked after, and whose rank moved.
  */

@@ -6,15 +6,15 @@ import type {
   CompetitionSummary,
   StandingsColumns,
 } from '#protocol';
-import type { SocketState } from '../web/live-socket.ts';
 import {
-  boardMode,
-  maskName,
+  deltaFit,
   mergeRows,
-  rankClimbs,
-  type BoardMode,
-  type BoardRow,
-} from './board-model.ts';
+  newEvents,
+  type BoardView,
+  type DeltaOutcome,
+} from '../web/board-sync.ts';
+import type { SocketState } from '../web/live-socket.ts';
+import { boardMode, maskName, rankClimbs, type BoardMode, type BoardRow } from './board-model.ts';
 
 export type { BoardRow } from './board-model.ts';
 
@@ -27,26 +27,13 @@ export interface TickerEntry extends BoardEvent {
 }
 
 /**
- * Why a delta was not applied. `board/gap`: one or more revisions were missed, so the board
- * must resume from {@link BoardState.revision} (or take a snapshot). `board/stale`: already
- * applied (harmless). `board/no_snapshot`: a delta before any snapshot.
- */
-export type DeltaError = 'board/gap' | 'board/stale' | 'board/no_snapshot';
-/**
- * `resync`: the delta was applied but the board now needs a fresh snapshot (not the deltas
- * after its revision): the public view changed as a whole (names masked or shown), or the board
- * held only part of the rows (the reveal) and a delta cannot complete them.
- */
-export type DeltaOutcome = { ok: true; resync: boolean } | { ok: false; error: DeltaError };
-
-/**
  * The live board: the last snapshot advanced by deltas in revision order. Rows are kept in
  * arrival order; the ranking is derived with the engine's `rankRows`, the same function the
  * server ranks with, so the board can never disagree with the standings endpoint. During the
  * reveal the server sends only the revealed rows, already ranked, and they are kept as sent.
  * Components read it; only main.ts feeds it (from the socket).
  */
-export class BoardState {
+export class BoardState implements BoardView {
   #competition = $state.raw<CompetitionSummary | null>(null);
   #columns = $state.raw<StandingsColumns | null>(null);
   #rows = $state.raw<BoardRow[]>([]);
@@ -133,13 +120,15 @@ export class BoardState {
    * by contestantId (a contestant not yet held is added), the ranking is derived again, and a
    * `competition` it carries (a lock, a setting, a change of course) replaces the held one.
    * Rows of a delta without an event (a lock: every row, nothing scored) do not glow.
-   * Anything else is refused and changes nothing; on `board/gap` the caller resumes.
+   * Anything else is refused and changes nothing (see web/board-sync.ts `deltaFit`). `resync`:
+   * applied, but the board now needs a fresh snapshot (not the deltas after its revision): the
+   * public view changed as a whole (names masked or shown), or the board held only part of the
+   * rows (the reveal) and a delta cannot complete them.
    */
   applyDelta(d: BoardDelta, now: number = Date.now()): DeltaOutcome {
-    if (this.#revision === null) return { ok: false, error: 'board/no_snapshot' };
-    if (d.revision <= this.#revision) return { ok: false, error: 'board/stale' };
-    // A coalesced frame covers `from`…`revision`; it must start right after what is held.
-    if ((d.from ?? d.revision) !== this.#revision + 1) return { ok: false, error: 'board/gap' };
+    const fit = deltaFit(this.#revision, d);
+    if (fit !== 'apply') return fit;
+    const held = this.#revision!;
 
     const partial = this.partial;
     const wasMasked = this.#competition?.nameDisplay === 'masked';
@@ -148,7 +137,8 @@ export class BoardState {
 
     if (d.rows.length) {
       const before = this.ranked;
-      this.#rows = mergeRows(this.#rows, d.rows, d.event ? now : 0);
+      const changedAt = d.event ? now : 0;
+      this.#rows = mergeRows(this.#rows, d.rows, (r) => ({ ...r, changedAt, climb: null }));
       // Ranks gained by the changed rows, read from the (lazily re-derived) ranking.
       const climbs = d.event ? rankClimbs(before, this.ranked, d.rows) : null;
       if (climbs?.size)
@@ -158,7 +148,7 @@ export class BoardState {
         });
       this.#total = Math.max(this.#total, this.#rows.length);
     }
-    const events = d.events ?? (d.event ? [{ ...d.event, revision: d.revision }] : []);
+    const events = newEvents(d, held);
     if (events.length) this.#ticker = [...events, ...this.#ticker].slice(0, TICKER_KEEP);
     if (masked && !wasMasked) {
       // Names masked from now on: mask what is held at once; the fresh snapshot that follows
@@ -168,7 +158,7 @@ export class BoardState {
     }
     this.#revision = d.revision;
     this.#syncedAt = now;
-    return { ok: true, resync: partial || masked !== wasMasked };
+    return partial || masked !== wasMasked ? 'resync' : 'applied';
   }
 
   /** Follows the socket's state; when an open link drops, the board was current until now. */

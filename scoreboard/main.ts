@@ -3,6 +3,7 @@ import './awards.css';
 import type { BoardServerMessage, CompetitionSummary, FestivalSummary } from '#protocol';
 import { mount } from 'svelte';
 import { CloseCode } from '../server/protocol/constants.ts';
+import { BoardSync } from '../web/board-sync.ts';
 import { LiveSocket } from '../web/live-socket.ts';
 import App from './App.svelte';
 import { BoardState } from './board-state.svelte.ts';
@@ -79,55 +80,26 @@ async function main(): Promise<void> {
 }
 
 /**
- * Follows one competition into `board` over `/ws/board`: a snapshot first, then deltas in
- * revision order. On a reconnect it asks only for what came after the last applied revision,
- * unless it needs the whole public view again (see `BoardState.applyDelta`'s `resync`).
+ * Follows one competition into `board` over `/ws/board` through the board-sync core
+ * (web/board-sync.ts): a snapshot first, then deltas in revision order. After a plain drop it
+ * asks only for what came after the last applied revision; after a gap, or when it needs the
+ * whole public view again (see `BoardState.applyDelta`'s `resync`), for a snapshot.
  */
 function follow(slug: string, board: BoardState, lang: Lang): LiveSocket<BoardServerMessage> {
-  /** Set when the next connection must start from a snapshot, not from our revision. */
-  let fresh = false;
-  /**
-   * Frames are applied in batches, once per animation frame: a burst (catching up after a
-   * network cut, a whole panel submitting at once) renders once instead of once per mark.
-   */
-  const inbox: BoardServerMessage[] = [];
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    for (const msg of inbox.splice(0)) {
-      if (msg.type === 'board.snapshot') board.applySnapshot(msg);
-      else if (msg.type === 'board.delta') {
-        const r = board.applyDelta(msg);
-        if (r.ok ? r.resync : r.error === 'board/gap') {
-          // A missed revision: drop what is queued and resume from the last one applied (the
-          // server answers with the missing deltas, or a snapshot when it no longer holds them).
-          // A resync: the public view changed as a whole; start again from a snapshot.
-          inbox.length = 0;
-          if (r.ok) fresh = true;
-          socket.reconnectNow();
-          return;
-        }
-      }
-    }
-  };
+  // Frames are applied in batches (a burst after a network cut renders once); a missed
+  // revision, or a public view that changed as a whole, starts again from a snapshot.
+  const sync = new BoardSync(board, { resync: () => socket.reconnectNow() });
   const socket: LiveSocket<BoardServerMessage> = new LiveSocket<BoardServerMessage>({
     path: () => {
       const q = new URLSearchParams({ competition: slug });
-      // While the reveal is under way the board holds only the revealed rows: deltas after
-      // its revision could not complete them, so it asks for the whole public view.
-      if (board.revision !== null && !fresh && !board.partial)
-        q.set('since', String(board.revision));
-      fresh = false;
+      // After a plain drop the server sends only what came after our revision (or a snapshot
+      // when it no longer holds it); after a gap, or during the reveal, a snapshot.
+      const since = sync.resumeFrom();
+      if (since !== null) q.set('since', String(since));
       return `/ws/board?${q}`;
     },
-    onMessage: (msg) => {
-      inbox.push(msg);
-      if (scheduled) return;
-      scheduled = true;
-      // A hidden page gets no animation frames; it must still keep up.
-      if (document.hidden) setTimeout(flush, 50);
-      else requestAnimationFrame(flush);
-    },
+    onOpen: () => sync.connected(),
+    onMessage: (msg) => sync.receive(msg),
     onState: (state) => board.setLink(state),
     fatalCodes: [CloseCode.notFound],
     onFatal: () => board.fail(DICTS[lang].notFound(slug)),
