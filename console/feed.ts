@@ -61,12 +61,6 @@ export function openFeed(opts: {
     fatalCodes: [CloseCode.authFailed, CloseCode.notFound],
     onFatal: () => opts.onAuthFailed(),
   });
-  const online = () => socket.reconnectNow();
-  addEventListener('online', online);
-  addEventListener('offline', online);
-  return () => {
-    removeEventListener('online', online);
-    removeEventListener('offline', online);
-    socket.close();
-  };
+  // The socket follows online/offline itself (web/live-socket.ts).
+  return () => socket.close();
 }

@@ -104,10 +104,8 @@ function follow(slug: string, board: BoardState, lang: Lang): LiveSocket<BoardSe
     fatalCodes: [CloseCode.notFound],
     onFatal: () => board.fail(DICTS[lang].notFound(slug)),
   });
-  // The OS knows about a dropped network before a silent socket does: drop the link at once
-  // (the badge tells the hall) and start again from the shortest backoff when it returns.
-  addEventListener('offline', () => socket.reconnectNow());
-  addEventListener('online', () => socket.reconnectNow());
+  // The socket itself drops the link at once when the OS says the network is gone (the badge
+  // tells the hall) and connects as soon as it returns.
   return socket;
 }
 

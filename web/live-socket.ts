@@ -2,6 +2,42 @@ import { HEARTBEAT, RECONNECT } from '../server/protocol/constants.ts';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 
+/** What the class needs of a browser WebSocket (tests give a fake). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((e: unknown) => void) | null;
+  onmessage: ((e: { data: unknown }) => void) | null;
+  onclose: ((e: { code: number; reason: string }) => void) | null;
+  onerror: ((e: unknown) => void) | null;
+}
+
+/** `readyState` values (WebSocket.CONNECTING, WebSocket.OPEN), spelled out: Node 20 has no global WebSocket. */
+const CONNECTING = 0;
+const OPEN = 1;
+
+/** The page around the socket; the browser's own by default, fakes in tests. */
+export interface SocketEnv {
+  /** Opens a socket to a URL. */
+  connect(url: string): WebSocketLike;
+  /** `ws://host` or `wss://host` of this page. */
+  origin: string;
+  /** Where `online` and `offline` fire (window). */
+  window: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  /** Where `visibilitychange` fires, and whether the page is hidden (document). */
+  document: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & { hidden: boolean };
+}
+
+function browserEnv(): SocketEnv {
+  return {
+    connect: (url) => new WebSocket(url) as unknown as WebSocketLike,
+    origin: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`,
+    window,
+    document,
+  };
+}
+
 export interface LiveSocketOptions<In> {
   /** Path on this host, e.g. `/ws/board?competition=x`; called on every (re)connect so it can carry a revision. */
   path: () => string;
@@ -11,65 +47,116 @@ export interface LiveSocketOptions<In> {
   /** A close with one of these codes stops reconnecting (e.g. a refused login). */
   fatalCodes?: number[];
   onFatal?: (code: number, reason: string) => void;
+  /** The page's WebSocket, events and clock; the browser's by default. */
+  env?: SocketEnv;
 }
 
 /**
- * A websocket to this server that never gives up: reconnects with exponential backoff
- * (RECONNECT), pings every HEARTBEAT.pingMs and treats HEARTBEAT.silenceMs without any frame
- * as a dead link (venue Wi-Fi and captive portals drop sockets silently).
+ * The one client socket of every page (scoreboard, console, judge tablet): a websocket to this
+ * server that never gives up. It reconnects with exponential backoff (RECONNECT), pings every
+ * HEARTBEAT.pingMs and treats HEARTBEAT.silenceMs without any frame as a dead link (venue
+ * Wi-Fi and captive portals drop sockets silently).
+ *
+ * A dead socket is dropped at once: on a missed heartbeat, a connect that hangs, the browser's
+ * `offline`, or a page shown again after its socket went silent, the socket's handlers are
+ * detached, it is closed and a new one opens immediately — nothing waits for the dead one's
+ * `onclose`, which a lost network delivers late or never, and no frame of it arrives after.
+ * `online` connects at once instead of waiting out the backoff. The class owns those listeners;
+ * pages only {@link close} it.
  */
 export class LiveSocket<In> {
-  #ws: WebSocket | null = null;
+  #ws: WebSocketLike | null = null;
   #delay: number = RECONNECT.initialMs;
+  /** Date.now() of the last frame, or of the connect while connecting. */
   #lastFrame = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #retry: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
   readonly #opts: LiveSocketOptions<In>;
+  readonly #env: SocketEnv;
+  readonly #onOnline = () => this.reconnectNow();
+  readonly #onOffline = () => this.#drop();
+  /** Shown again: a socket that went silent meanwhile is dropped; one waiting out a backoff connects now. */
+  readonly #onVisibility = () => {
+    if (this.#env.document.hidden) return;
+    if (this.#ws) this.#heartbeat();
+    else this.reconnectNow();
+  };
 
   constructor(opts: LiveSocketOptions<In>) {
     this.#opts = opts;
+    this.#env = opts.env ?? browserEnv();
+    this.#env.window.addEventListener('online', this.#onOnline);
+    this.#env.window.addEventListener('offline', this.#onOffline);
+    this.#env.document.addEventListener('visibilitychange', this.#onVisibility);
     this.#connect();
     this.#timer = setInterval(() => this.#heartbeat(), HEARTBEAT.pingMs);
   }
 
   /** Sends a message when open; returns false when it could not be sent now. */
   send(msg: unknown): boolean {
-    if (this.#ws?.readyState !== WebSocket.OPEN) return false;
+    if (this.#ws?.readyState !== OPEN) return false;
     this.#ws.send(JSON.stringify(msg));
     return true;
   }
 
   get open(): boolean {
-    return this.#ws?.readyState === WebSocket.OPEN;
+    return this.#ws?.readyState === OPEN;
   }
 
-  /** Drops the current connection and connects again at once (e.g. after the network returns). */
+  /**
+   * Connects again at once, from the shortest backoff: an open socket is dropped (a board that
+   * found a gap, the network back); a connect already under way is kept (it is as fresh).
+   */
   reconnectNow(): void {
-    this.#delay = RECONNECT.initialMs;
-    if (this.#ws) {
-      this.#ws.close();
-      return;
-    }
-    // Waiting out a backoff: try at once instead.
     if (this.#stopped) return;
-    if (this.#retry) clearTimeout(this.#retry);
-    this.#retry = null;
-    this.#connect();
+    this.#delay = RECONNECT.initialMs;
+    if (this.#ws?.readyState === CONNECTING) return;
+    this.#drop();
   }
 
   close(): void {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     if (this.#retry) clearTimeout(this.#retry);
-    this.#ws?.close(1000, 'closed by page');
+    this.#env.window.removeEventListener('online', this.#onOnline);
+    this.#env.window.removeEventListener('offline', this.#onOffline);
+    this.#env.document.removeEventListener('visibilitychange', this.#onVisibility);
+    const ws = this.#detach();
+    ws?.close(1000, 'closed by page');
+  }
+
+  /** Takes the current socket out of service: no handler of it runs again. */
+  #detach(): WebSocketLike | null {
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws) ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    return ws;
+  }
+
+  /** Drops the current socket (if any) without waiting for its close, and connects at once. */
+  #drop(): void {
+    if (this.#stopped) return;
+    const ws = this.#detach();
+    if (ws) {
+      try {
+        ws.close();
+      } catch {
+        // Closing a socket that never opened can throw in some browsers; it is gone either way.
+      }
+      this.#opts.onState?.('closed');
+    }
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
+    this.#connect();
   }
 
   #connect(): void {
     if (this.#stopped) return;
-    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${proto}//${location.host}${this.#opts.path()}`);
+    this.#retry = null;
+    const ws = this.#env.connect(`${this.#env.origin}${this.#opts.path()}`);
     this.#ws = ws;
+    this.#lastFrame = Date.now();
     this.#opts.onState?.('connecting');
     ws.onopen = () => {
       this.#delay = RECONNECT.initialMs;
@@ -89,8 +176,7 @@ export class LiveSocket<In> {
       this.#opts.onMessage(msg);
     };
     ws.onclose = (e) => {
-      if (this.#ws !== ws) return;
-      this.#ws = null;
+      this.#detach();
       this.#opts.onState?.('closed');
       if (this.#opts.fatalCodes?.includes(e.code)) {
         this.#stopped = true;
@@ -103,13 +189,18 @@ export class LiveSocket<In> {
     };
   }
 
+  /**
+   * Every HEARTBEAT.pingMs, and when the page is shown again: a socket silent (or connecting)
+   * for longer than HEARTBEAT.silenceMs is dead and dropped at once; an open one is pinged. A
+   * hidden tab's timers are throttled, so the check reads the wall clock, not a count of ticks.
+   */
   #heartbeat(): void {
     const ws = this.#ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws) return;
     if (Date.now() - this.#lastFrame > HEARTBEAT.silenceMs) {
-      ws.close();
+      this.#drop();
       return;
     }
-    ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+    if (ws.readyState === OPEN) ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
   }
 }

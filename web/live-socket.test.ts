@@ -1,0 +1,163 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CloseCode, HEARTBEAT, RECONNECT } from '../server/protocol/constants.ts';
+import { LiveSocket, type SocketEnv, type SocketState, type WebSocketLike } from './live-socket.ts';
+
+/** A socket the test drives: it opens, receives and closes when the test says. */
+class FakeSocket implements WebSocketLike {
+  readyState = 0;
+  sent: unknown[] = [];
+  closed = false;
+  onopen: WebSocketLike['onopen'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  constructor(readonly url: string) {}
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+  close(): void {
+    // A lost network: the close handshake never completes, so no onclose comes now.
+    this.closed = true;
+    this.readyState = 2;
+  }
+  /** The server accepted the connection. */
+  accept(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  frame(msg: unknown): void {
+    this.onmessage?.({ data: JSON.stringify(msg) });
+  }
+  /** The close event arrives (late, for a dropped network). */
+  closeEvent(code = 1006, reason = ''): void {
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+}
+
+function setup(opts: { fatalCodes?: number[] } = {}) {
+  const sockets: FakeSocket[] = [];
+  const win = new EventTarget();
+  const doc = Object.assign(new EventTarget(), { hidden: false });
+  const env: SocketEnv = {
+    connect: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    origin: 'ws://venue.test',
+    window: win,
+    document: doc,
+  };
+  const received: unknown[] = [];
+  const states: SocketState[] = [];
+  const fatal: number[] = [];
+  let n = 0;
+  const socket = new LiveSocket<{ type: string }>({
+    path: () => `/ws/board?n=${n++}`,
+    onOpen: (send) => send({ type: 'hello' }),
+    onMessage: (m) => received.push(m),
+    onState: (s) => states.push(s),
+    onFatal: (code) => fatal.push(code),
+    env,
+    ...opts,
+  });
+  const last = () => sockets[sockets.length - 1]!;
+  return { socket, sockets, last, received, states, fatal, win, doc };
+}
+
+describe('LiveSocket', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('connects, says hello on open, pings, and hands frames on (not pongs)', () => {
+    const { socket, last, received, states } = setup();
+    expect(last().url).toBe('ws://venue.test/ws/board?n=0');
+    last().accept();
+    expect(last().sent).toEqual([{ type: 'hello' }]);
+    last().frame({ type: 'board.delta' });
+    last().frame({ type: 'pong' });
+    expect(received).toEqual([{ type: 'board.delta' }]);
+    vi.advanceTimersByTime(HEARTBEAT.pingMs);
+    expect(last().sent.at(-1)).toMatchObject({ type: 'ping' });
+    expect(states).toEqual(['connecting', 'open']);
+    expect(socket.open).toBe(true);
+    socket.close();
+  });
+
+  it('drops a silent socket at once and connects a new one without waiting for its onclose', () => {
+    const { socket, sockets, last, received, states } = setup();
+    last().accept();
+    const dead = last();
+    // No frame at all: at the first heartbeat after silenceMs the socket is dead.
+    vi.advanceTimersByTime(HEARTBEAT.silenceMs + HEARTBEAT.pingMs);
+    expect(dead.closed).toBe(true);
+    expect(sockets).toHaveLength(2);
+    expect(states).toEqual(['connecting', 'open', 'closed', 'connecting']);
+    // The dead one's late frames and close change nothing.
+    dead.frame({ type: 'board.delta' });
+    dead.closeEvent();
+    expect(received).toEqual([]);
+    expect(sockets).toHaveLength(2);
+    expect(states.at(-1)).toBe('connecting');
+    last().accept();
+    expect(socket.open).toBe(true);
+    socket.close();
+  });
+
+  it('on offline drops the socket at once; on online connects without waiting out the backoff', () => {
+    const { socket, sockets, last, win } = setup();
+    last().accept();
+    const first = last();
+    win.dispatchEvent(new Event('offline'));
+    expect(first.closed).toBe(true);
+    expect(sockets).toHaveLength(2);
+    // The network is gone: the new attempt fails, and the next waits out a backoff …
+    last().closeEvent();
+    expect(sockets).toHaveLength(2);
+    vi.advanceTimersByTime(RECONNECT.initialMs);
+    expect(sockets).toHaveLength(3);
+    last().closeEvent();
+    // … unless the network comes back: then at once.
+    win.dispatchEvent(new Event('online'));
+    expect(sockets).toHaveLength(4);
+    // A connect under way is kept on a second `online`.
+    win.dispatchEvent(new Event('online'));
+    expect(sockets).toHaveLength(4);
+    socket.close();
+  });
+
+  it('when the page is shown again, drops a socket that went silent while hidden', () => {
+    const { socket, sockets, last, doc } = setup();
+    last().accept();
+    doc.hidden = true;
+    // A hidden tab's timers are throttled: the wall clock moves, the heartbeat does not run.
+    vi.setSystemTime(Date.now() + HEARTBEAT.silenceMs + 1);
+    doc.hidden = false;
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(sockets).toHaveLength(2);
+    socket.close();
+  });
+
+  it('reconnectNow drops an open socket and connects at once (a board that found a gap)', () => {
+    const { socket, sockets, last } = setup();
+    last().accept();
+    socket.reconnectNow();
+    expect(sockets[0]!.closed).toBe(true);
+    expect(sockets).toHaveLength(2);
+    expect(last().url).toBe('ws://venue.test/ws/board?n=1');
+    socket.close();
+  });
+
+  it('stops on a fatal close code, and close() ends everything', () => {
+    const { socket, sockets, last, fatal, win } = setup({ fatalCodes: [CloseCode.authFailed] });
+    last().accept();
+    last().closeEvent(CloseCode.authFailed, 'bad token');
+    expect(fatal).toEqual([CloseCode.authFailed]);
+    vi.advanceTimersByTime(RECONNECT.maxMs);
+    expect(sockets).toHaveLength(1);
+    socket.close();
+    win.dispatchEvent(new Event('online'));
+    expect(sockets).toHaveLength(1);
+  });
+});
