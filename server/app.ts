@@ -3,15 +3,12 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
-import competitionsApi from './routes/api/competitions.ts';
-import importsApi from './routes/api/imports.ts';
-import courseApi from './routes/api/course.ts';
-import officialsApi from './routes/api/officials.ts';
-import exportsApi from './routes/api/exports.ts';
-import setupApi from './routes/api/setup.ts';
-import sessionApi from './routes/api/session.ts';
-import manageApi from './routes/api/manage.ts';
+import backupApi from './routes/api/backup.ts';
+import competitionsApi from './routes/api/competitions/index.ts';
+import competitionApi from './routes/api/competitions/_slug/index.ts';
 import festivalsApi from './routes/api/festivals.ts';
+import serverInfoApi from './routes/api/server-info.ts';
+import sessionApi from './routes/api/session.ts';
 import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
@@ -129,15 +126,13 @@ export async function buildApp(opts: AppOptions) {
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await app.register(httpsPlugin, { tls: opts.tls });
   app.get('/healthz', async () => ({ ok: true, sockets: app.live.counts() }));
-  await app.register(competitionsApi);
-  await app.register(importsApi);
-  await app.register(courseApi);
-  await app.register(officialsApi);
-  await app.register(exportsApi);
-  await app.register(setupApi);
+  // routes/ mirrors the URLs: routes/api/competitions/_slug/ is `/api/competitions/:slug/…`.
+  await app.register(serverInfoApi);
   await app.register(sessionApi);
-  await app.register(manageApi);
+  await app.register(backupApi);
   await app.register(festivalsApi);
+  await app.register(competitionsApi, { prefix: '/api/competitions' });
+  await app.register(competitionApi, { prefix: '/api/competitions/:slug' });
   await app.register(boardWs, {
     boardSocketsPerAddress: opts.boardSocketsPerAddress,
     countLoopback: opts.countLoopback,

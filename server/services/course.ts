@@ -1,5 +1,5 @@
 import { openBibs, openLines, type LineStatus, type OpenLine } from '#engine';
-import type { BoardDelta } from '#protocol';
+import type { BoardDelta, ErrorCode } from '#protocol';
 import { z } from 'zod';
 import { transaction, type Db } from '../../db/client.ts';
 import { appendAudit } from '../../db/repositories/audit.ts';
@@ -88,14 +88,14 @@ export type CourseResult =
   | {
       ok: false;
       status: number;
-      error: string;
+      error: ErrorCode;
       message: string;
       detail?: OpenLinesRefusal;
     };
 
 const fail = (
   status: number,
-  error: string,
+  error: ErrorCode,
   message: string,
   detail?: OpenLinesRefusal,
 ): CourseResult => ({ ok: false, status, error, message, ...(detail ? { detail } : {}) });

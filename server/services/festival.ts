@@ -11,6 +11,7 @@ import {
 import type {
   AdvancementPreview,
   CompetitionSummary,
+  ErrorCode,
   FestivalSummary,
   TeamsResponse,
 } from '#protocol';
@@ -224,7 +225,7 @@ export function runAdvancement(
   officialId: number,
 ):
   | { ok: true; next: LiveCompetition; count: number }
-  | { ok: false; status: number; error: string; message: string } {
+  | { ok: false; status: number; error: ErrorCode; message: string } {
   const preview = previewAdvancement(all, live);
   const next = nextRound(all, live);
   if (!preview.ready || !next)

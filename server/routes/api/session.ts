@@ -1,24 +1,15 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { hashToken } from '../../../db/repositories/competitions.ts';
-import { officials, sessions } from '../../../db/schema.ts';
+import { findOrganiser, getOfficial } from '../../../db/repositories/officials.ts';
+import { deleteSession, openSessionRow } from '../../../db/repositories/sessions.ts';
+import { DomainError } from '../../plugins/errors.ts';
+import { CodeLogin, Me, Ok, PasswordLogin, Session, SessionSwitch } from '../../protocol/api.ts';
 import { identifyShortCode } from '../../plugins/auth.ts';
 import { verifyOrganiserPassword } from '../../services/password.ts';
-import { Slug } from '../../protocol/fixture.ts';
 
 /** How long a console session lasts. */
 export const SESSION_HOURS = 12;
-
-const Login = z.object({
-  slug: Slug,
-  password: z.string().min(1).max(200),
-});
-/** A short code as typed (7KQ2M-XD4PA; case, spaces and look-alikes are forgiven). */
-const CodeLogin = z.object({ code: z.string().min(10).max(40) });
-
-const RATE_LIMITED = { error: 'auth/rate_limited', message: '登录失败次数过多，请一分钟后再试' };
 
 /**
  * The one login endpoint, `POST /api/session`:
@@ -31,7 +22,7 @@ const RATE_LIMITED = { error: 'auth/rate_limited', message: '登录失败次数�
  * nowhere else over HTTP. Failures count in the server's one failed-login budget per address
  * (shared with the judge socket's hello): past it, 429. `DELETE /api/session` logs out.
  */
-const routes: FastifyPluginAsync = async (app) => {
+const routes: FastifyPluginAsyncZod = async (app) => {
   /**
    * Stores a new 12-hour session of `officialId` (as SHA-256) and drops expired ones. A session
    * opened with a short code is bound to the official's current token hash.
@@ -40,46 +31,44 @@ const routes: FastifyPluginAsync = async (app) => {
     const token = randomBytes(16).toString('hex');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
-    app.db
-      .delete(sessions)
-      .where(sql`${sessions.expiresAt} < ${now.toISOString()}`)
-      .run();
-    app.db
-      .insert(sessions)
-      .values({
+    openSessionRow(
+      app.db,
+      {
         tokenHash: hashToken(token),
-        officialId: officialId,
+        officialId,
         credentialHash,
         expiresAt,
         createdAt: now.toISOString(),
-      })
-      .run();
+      },
+      now.toISOString(),
+    );
     return { token, expiresAt };
   };
 
   app.post(
     '/api/session',
-    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
-    async (req, reply) => {
-      const byPassword = Login.safeParse(req.body);
+    {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      // Either form of the body is parsed below: which one decides the answer.
+      schema: { response: { 200: Session } },
+    },
+    async (req) => {
+      const byPassword = PasswordLogin.safeParse(req.body);
       const byCode = byPassword.success ? null : CodeLogin.safeParse(req.body);
       if (!byPassword.success && !byCode?.success)
-        return reply
-          .code(400)
-          .send({ error: 'request/invalid', message: '请填写比赛和密码，或登录码' });
+        throw new DomainError('request/invalid', '请填写比赛和密码，或登录码');
       const guard = app.loginGuard;
-      if (!guard.allowed(req.ip, Date.now())) return reply.code(429).send(RATE_LIMITED);
+      if (!guard.allowed(req.ip, Date.now()))
+        throw new DomainError('auth/rate_limited', '登录失败次数过多，请一分钟后再试');
 
       if (byCode?.success) {
         const who = identifyShortCode(app, byCode.data.code);
         const live = who ? app.live.byId(who.competitionId) : undefined;
         if (!who || !live) {
           guard.fail(req.ip, Date.now());
-          return reply
-            .code(401)
-            .send({ error: 'auth/unknown_code', message: '登录码无效或已停用，请核对后重试' });
+          throw new DomainError('auth/unknown_code', '登录码无效或已停用，请核对后重试');
         }
-        const row = app.db.select().from(officials).where(eq(officials.id, who.officialId)).get()!;
+        const row = getOfficial(app.db, who.officialId)!;
         return {
           ...openSession(who.officialId, row.tokenHash),
           role: who.role,
@@ -93,20 +82,13 @@ const routes: FastifyPluginAsync = async (app) => {
       const live = app.live.get(body.slug);
       if (!live || !verifyOrganiserPassword(app.db, body.password)) {
         guard.fail(req.ip, Date.now());
-        return reply.code(401).send({ error: 'auth/bad_password', message: '密码不正确' });
+        throw new DomainError('auth/bad_password', '密码不正确');
       }
-      const organiser = app.db
-        .select()
-        .from(officials)
-        .where(and(eq(officials.competitionId, live.id), eq(officials.role, 'organiser')))
-        .get();
-      if (!organiser)
-        return reply
-          .code(409)
-          .send({ error: 'auth/no_organiser', message: '本场比赛没有组委会账号' });
+      const organiser = findOrganiser(app.db, live.id);
+      if (!organiser) throw new DomainError('auth/no_organiser', '本场比赛没有组委会账号');
       return {
         ...openSession(organiser.id),
-        role: 'organiser',
+        role: 'organiser' as const,
         code: organiser.code,
         name: organiser.name,
         competition: live.slug,
@@ -123,41 +105,30 @@ const routes: FastifyPluginAsync = async (app) => {
     '/api/session/switch',
     {
       onRequest: app.requireOfficial(['organiser']),
-      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      config: {
+        rateLimit: { max: 60, timeWindow: '1 minute' },
+        invalid: { error: 'request/invalid', message: '请指明要切换到的比赛' },
+      },
+      schema: { body: SessionSwitch, response: { 200: Session } },
     },
-    async (req, reply) => {
-      const body = z.object({ slug: Login.shape.slug }).safeParse(req.body);
-      if (!body.success)
-        return reply.code(400).send({ error: 'request/invalid', message: '请指明要切换到的比赛' });
-      const target = app.live.get(body.data.slug);
+    async (req) => {
+      const target = app.live.get(req.body.slug);
       const from = app.live.byId(req.official!.competitionId);
       if (!target || !from || target.festivalId !== from.festivalId)
-        return reply
-          .code(404)
-          .send({ error: 'competition/not_found', message: '本技能节没有这场比赛' });
-      const organiser = app.db
-        .select()
-        .from(officials)
-        .where(
-          and(
-            eq(officials.competitionId, target.id),
-            eq(officials.role, 'organiser'),
-            eq(officials.revoked, false),
-          ),
-        )
-        .get();
-      if (!organiser)
-        return reply
-          .code(409)
-          .send({ error: 'auth/no_organiser', message: '那场比赛没有组委会账号' });
-      return { ...openSession(organiser.id), role: 'organiser' };
+        throw new DomainError('competition/not_found', '本技能节没有这场比赛');
+      const organiser = findOrganiser(app.db, target.id, { active: true });
+      if (!organiser) throw new DomainError('auth/no_organiser', '那场比赛没有组委会账号');
+      return { ...openSession(organiser.id), role: 'organiser' as const };
     },
   );
 
   /** Who a token or session belongs to: the console's first call after sign-in. */
   app.get(
     '/api/me',
-    { onRequest: app.requireOfficial(['organiser', 'head-judge', 'judge']) },
+    {
+      onRequest: app.requireOfficial(['organiser', 'head-judge', 'judge']),
+      schema: { response: { 200: Me } },
+    },
     async (req) => {
       const who = req.official!;
       const live = app.live.byId(who.competitionId);
@@ -171,14 +142,10 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.delete('/api/session', async (req) => {
+  app.delete('/api/session', { schema: { response: { 200: Ok } } }, async (req) => {
     const m = /^Bearer ([0-9a-f]{32,128})$/.exec(req.headers.authorization ?? '');
-    if (m)
-      app.db
-        .delete(sessions)
-        .where(eq(sessions.tokenHash, hashToken(m[1]!)))
-        .run();
-    return { ok: true };
+    if (m) deleteSession(app.db, hashToken(m[1]!));
+    return { ok: true as const };
   });
 };
 export default routes;

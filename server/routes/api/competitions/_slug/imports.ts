@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
@@ -15,18 +15,13 @@ import {
   type Sheet,
 } from '#engine';
 import { formatIssues, SafeText } from '#protocol';
-import { officialsById } from '../../../db/repositories/officials.ts';
-import { marks } from '../../../db/schema.ts';
-import { decodeText, readCsv } from '../../services/csv-file.ts';
-import type { LiveCompetition } from '../../services/live-competition.ts';
-import { competitionNotFound } from '../../plugins/errors.ts';
-import { Slug } from '../../protocol/fixture.ts';
-
-const Params = z.object({
-  slug: Slug,
-  criterionId: z.string().max(64),
-});
-const Query = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() });
+import { prepareMarkTime } from '../../../../../db/repositories/marks.ts';
+import { officialsById } from '../../../../../db/repositories/officials.ts';
+import { DomainError } from '../../../../plugins/errors.ts';
+import { ImportParams, ImportQuery, JsonAnswers } from '../../../../protocol/api.ts';
+import { decodeText, readCsv } from '../../../../services/csv-file.ts';
+import type { LiveCompetition } from '../../../../services/live-competition.ts';
+import { competitionOf } from './scope.ts';
 
 /** Errors listed in an answer; a file with more says how many it left out. */
 const MAX_LISTED = 1000;
@@ -73,7 +68,7 @@ export interface WireCurrent {
  * (`seen`), else every write is committed in one transaction through the mark writer.
  * Answers: see docs/protocol.md (Imports).
  */
-const routes: FastifyPluginAsync = async (app) => {
+const routes: FastifyPluginAsyncZod = async (app) => {
   app.addContentTypeParser(
     ['text/csv', 'text/plain'],
     { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES },
@@ -89,48 +84,46 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
   app.post(
-    '/api/competitions/:slug/imports/:criterionId',
+    '/imports/:criterionId',
     {
       onRequest: app.requireOfficial(['organiser', 'head-judge']),
       // The JSON form carries the file (at most MAX_IMPORT_BYTES, escaped) and its `seen` map.
       bodyLimit: 2 * MAX_IMPORT_BYTES,
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: {
+        rateLimit: { max: 30, timeWindow: '1 minute' },
+        // A criterion id or query that cannot be one: as a competition that is not there.
+        invalid: { error: 'competition/not_found', message: '没有这场比赛' },
+      },
+      // The body is a CSV (text) or JSON: read by readRequest below, which says which it is.
+      schema: { params: ImportParams, querystring: ImportQuery, response: JsonAnswers },
     },
     async (req, reply) => {
-      const p = Params.safeParse(req.params);
-      const q = Query.safeParse(req.query);
+      const live = competitionOf(req);
+      const { criterionId } = req.params;
       // Commit what others queued in this turn first, so the check sees the log as it is.
       app.live.writer.flush();
-      const live = p.success ? app.live.get(p.data.slug) : undefined;
-      if (!p.success || !q.success || !live) throw competitionNotFound();
       const who = req.official!;
       if (who.competitionId !== live.id)
-        return reply
-          .code(403)
-          .send({ error: 'auth/forbidden', message: '您不是本场比赛的工作人员' });
+        throw new DomainError('auth/forbidden', '您不是本场比赛的工作人员');
       const state = live.row.state;
       if (state === 'final' || state === 'draft')
-        return reply.code(409).send({
-          error: 'mark/competition_closed',
-          message:
-            state === 'final' ? '比赛成绩已正式公布，不能再导入成绩' : '比赛尚未开始，不能导入成绩',
-        });
-      const sheetId = live.index.criterionSheet.get(p.data.criterionId);
+        throw new DomainError(
+          'mark/competition_closed',
+          state === 'final' ? '比赛成绩已正式公布，不能再导入成绩' : '比赛尚未开始，不能导入成绩',
+        );
+      const sheetId = live.index.criterionSheet.get(criterionId);
       const sheet = sheetId ? live.index.sheets.get(sheetId) : undefined;
-      const criterion = sheet?.criteria.find((c) => c.id === p.data.criterionId);
+      const criterion = sheet?.criteria.find((c) => c.id === criterionId);
       if (
         !sheet ||
         criterion?.kind !== 'imported' ||
         sheet.criteria.length !== 1 ||
         sheet.judges !== 1
       )
-        return reply.code(400).send({
-          error: 'import/bad_criterion',
-          message: `“${p.data.criterionId}” 不是可导入的成绩项`,
-        });
+        throw new DomainError('import/bad_criterion', `“${criterionId}” 不是可导入的成绩项`);
       const request = readRequest(req.body);
       if (!request.ok) return reply.code(request.status).send(request.body);
-      const dryRun = q.data.dryRun === '1' || q.data.dryRun === 'true';
+      const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
       const csv = readCsv(request.csv);
       if (!csv.ok) return reply.code(422).send(answer(app, live, dryRun, emptyPlan([csv.error])));
       const choices = choicesOf(request.json, dryRun);
@@ -309,21 +302,17 @@ function answer(
 /** Names a current mark: its value as published, its author and commit time. */
 function describeMarks(app: FastifyInstance, live: LiveCompetition) {
   let people: ReturnType<typeof officialsById> | undefined;
-  const createdAt = app.db
-    .select({ createdAt: marks.createdAt })
-    .from(marks)
-    .where(eq(marks.id, sql.placeholder('id')))
-    .prepare();
+  const createdAt = prepareMarkTime(app.db);
   return (m: ImportLineMark | null): WireCurrent | null => {
     if (!m) return null;
     people ??= officialsById(app.db, live.id);
     const o = people.get(m.officialId);
-    const row = createdAt.get({ id: m.markId });
+    const at = createdAt(m.markId);
     return {
       markId: m.markId,
       value: m.milli === null ? null : pointsText(m.milli, live.index.scheme.decimals),
       by: o ? { code: o.code, name: o.name } : null,
-      at: row?.createdAt ?? null,
+      at: at ?? null,
     };
   };
 }

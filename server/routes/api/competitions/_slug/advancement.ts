@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DomainError } from '../../../../plugins/errors.ts';
+import { AdvanceAnswer, JsonAnswer, SlugParams } from '../../../../protocol/api.ts';
+import { previewAdvancement, runAdvancement } from '../../../../services/festival.ts';
+import { reloadEveryone } from '../../../../services/reload.ts';
+import { competitionOf } from './scope.ts';
+
+/**
+ * From one round to the next (own competition):
+ * - `GET /api/competitions/:slug/advancement` (organiser, head judge) — who would go on;
+ * - `POST /api/competitions/:slug/advance` (organiser) — makes them the next round's field.
+ */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const own = { competition: { own: true } };
+
+  app.get(
+    '/advancement',
+    {
+      onRequest: app.requireOfficial(['organiser', 'head-judge']),
+      config: own,
+      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+    },
+    async (req) => previewAdvancement(app.live.all(), competitionOf(req)),
+  );
+
+  app.post(
+    '/advance',
+    {
+      onRequest: app.requireOfficial(['organiser']),
+      config: own,
+      schema: { params: SlugParams, response: { 200: AdvanceAnswer } },
+    },
+    async (req) => {
+      const live = competitionOf(req);
+      app.live.writer.flush();
+      const r = runAdvancement(app.db, app.live.all(), live, req.official!.officialId);
+      if (!r.ok) throw new DomainError(r.error, r.message, { status: r.status });
+      // Both competitions' revisions moved (the audit entries): their boards start afresh.
+      reloadEveryone(app, r.next.slug);
+      reloadEveryone(app, live.slug);
+      return { next: r.next.slug, count: r.count };
+    },
+  );
+};
+export default routes;

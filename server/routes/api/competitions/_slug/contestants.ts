@@ -1,0 +1,157 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { randomInt } from 'node:crypto';
+import { transaction, type Db } from '../../../../../db/client.ts';
+import { appendAudit } from '../../../../../db/repositories/audit.ts';
+import { bumpRevision } from '../../../../../db/repositories/competitions.ts';
+import { replaceContestants, setDrawOrder } from '../../../../../db/repositories/contestants.ts';
+import { hasMarks } from '../../../../../db/repositories/marks.ts';
+import { DomainError } from '../../../../plugins/errors.ts';
+import {
+  DrawAnswer,
+  DrawRequest,
+  DryRunQuery,
+  JsonAnswers,
+  SlugParams,
+} from '../../../../protocol/api.ts';
+import {
+  csvCells,
+  drawOrder,
+  validateContestants,
+  xlsxCells,
+} from '../../../../services/contestant-import.ts';
+import type { LiveCompetition } from '../../../../services/live-competition.ts';
+import { reloadEveryone } from '../../../../services/reload.ts';
+import { checkTextRows, checkXlsxBounds } from '../../../../services/upload-bounds.ts';
+import { competitionOf } from './scope.ts';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Largest contestant file accepted (100,000 rows of CSV fit). */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The field, set up by the organiser (Bearer token, own competition):
+ * - `POST /api/competitions/:slug/contestants/import[?dryRun=1]` — a contestant list as CSV
+ *   (UTF-8 with or without BOM, or GBK/GB18030 from Excel; `,` or `;`) or XLSX; the dry run
+ *   answers the rows as they would be stored, or refuses exactly as the import would (422 with
+ *   every bad line, by the file's own line; 409 once marking has begun); nothing is written
+ *   until confirmed and error-free;
+ * - `POST /api/competitions/:slug/draw` `{seed?}` — the draw order (抽签) from a recorded seed.
+ * Either write, its audit entry and the revision bump commit as one.
+ */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const organiser = app.requireOfficial(['organiser']);
+  const own = { competition: { own: true } };
+  app.addContentTypeParser(
+    ['text/csv', 'text/plain', XLSX, 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.post(
+    '/contestants/import',
+    {
+      onRequest: organiser,
+      bodyLimit: MAX_FILE_BYTES,
+      config: own,
+      // The body is the file itself (CSV or XLSX bytes).
+      schema: { params: SlugParams, querystring: DryRunQuery, response: JsonAnswers },
+    },
+    async (req, reply) => {
+      const live = competitionOf(req);
+      if (!Buffer.isBuffer(req.body))
+        throw new DomainError('import/bad_type', '请上传 CSV 或 XLSX 文件');
+      const bytes = new Uint8Array(req.body);
+      const isXlsx =
+        req.headers['content-type']?.startsWith(XLSX) || (bytes[0] === 0x50 && bytes[1] === 0x4b);
+      // Bounded before parsing: a zip bomb or a million rows is refused in milliseconds.
+      const bounded = isXlsx
+        ? await checkXlsxBounds(bytes)
+        : checkTextRows(Buffer.from(bytes).toString('latin1'));
+      if (!bounded.ok) throw new DomainError('import/too_large', bounded.message);
+      let read: ReturnType<typeof csvCells>;
+      try {
+        read = isXlsx ? { ok: true, records: await xlsxCells(bytes) } : csvCells(bytes);
+      } catch (err) {
+        throw new DomainError('import/unreadable', `无法读取文件：${(err as Error).message}`);
+      }
+      if (!read.ok) return reply.code(422).send({ rows: [], errors: [read.error], imported: 0 });
+      // The dry run and the import give the same answer up to the write: the same checks, in
+      // the same order.
+      const preview = validateContestants(read.records);
+      if ([...live.contestants.values()].some((c) => c.advancedFromId != null))
+        throw new DomainError(
+          'import/advanced_field',
+          '本轮选手由上一轮晋级产生（含带入成绩），不能用名单替换',
+        );
+      if (preview.errors.length) return reply.code(422).send({ ...preview, imported: 0 });
+      // Marks queued in this turn count too: commit them before asking.
+      app.live.writer.flush();
+      if (hasMarks(app.db, live.id))
+        throw new DomainError('import/marks_exist', '已开始评分，不能再替换选手名单');
+      if (req.query.dryRun === '1') return { ...preview, imported: 0 };
+      transaction(app.db, (tx) => {
+        replaceContestants(
+          tx,
+          live.id,
+          preview.rows.map((r) => ({
+            competitionId: live.id,
+            bib: r.bib,
+            name: r.name,
+            organisation: r.organisation,
+            drawOrder: r.drawOrder,
+          })),
+        );
+        audit(tx, live, req.official!.officialId, 'contestants.import', {
+          count: preview.rows.length,
+        });
+      });
+      reloadEveryone(app, live.slug);
+      return { ...preview, imported: preview.rows.length };
+    },
+  );
+
+  app.post(
+    '/draw',
+    {
+      onRequest: organiser,
+      config: { ...own, invalid: { error: 'request/invalid', message: 'seed 须为非负整数' } },
+      schema: { params: SlugParams, body: DrawRequest, response: { 200: DrawAnswer } },
+    },
+    async (req) => {
+      const live = competitionOf(req);
+      if (hasMarks(app.db, live.id))
+        throw new DomainError('draw/marks_exist', '已开始评分，不能重新抽签');
+      const seed = req.body?.seed ?? randomInt(2 ** 31 - 1);
+      const order = drawOrder(
+        [...live.contestants.values()].map((c) => c.bib),
+        seed,
+      );
+      app.live.writer.flush();
+      transaction(app.db, (tx) => {
+        setDrawOrder(tx, live.id, order);
+        audit(tx, live, req.official!.officialId, 'contestants.draw', { seed });
+      });
+      reloadEveryone(app, live.slug);
+      return { seed, order: order.map((bib, i) => ({ bib, drawOrder: i + 1 })) };
+    },
+  );
+};
+
+/** Appends to the audit log and bumps the revision, so boards that resume get a fresh snapshot. */
+function audit(
+  tx: Db,
+  live: LiveCompetition,
+  officialId: number,
+  action: string,
+  detail: object,
+): void {
+  appendAudit(tx, {
+    competitionId: live.id,
+    officialId,
+    action,
+    detail,
+    revision: bumpRevision(tx, live.id),
+  });
+}
+
+export default routes;

@@ -1,0 +1,67 @@
+import { judgeDeviations, resolveLog } from '#engine';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { listAudit } from '../../../../../db/repositories/audit.ts';
+import { listMarks } from '../../../../../db/repositories/marks.ts';
+import { officialsById } from '../../../../../db/repositories/officials.ts';
+import { DomainError } from '../../../../plugins/errors.ts';
+import { JsonAnswer, SlugParams } from '../../../../protocol/api.ts';
+import { applyCourseAction, CourseAction } from '../../../../services/course.ts';
+import { toLogEntry } from '../../../../services/live-competition.ts';
+import { competitionOf } from './scope.ts';
+
+/**
+ * The course and what staff read of it (Bearer token of the organiser or head judge):
+ * - `POST /api/competitions/:slug/course` — lock / re-open a station, freeze, unfreeze, reveal
+ *   the next row, publish as official, change name display (body: {@link CourseAction}); a lock
+ *   of a station with open lines is refused with 409 and the lines (`OpenLinesRefusal`) unless
+ *   it carries a reason; a publish answers how many rows stay provisional (`PublishReport`);
+ * - `GET …/scheme` — the marking scheme, for staff screens that name sheets and criteria;
+ * - `GET …/judge-stats` — each judge's deviation from the panel;
+ * - `GET …/audit` — the audit log of the competition's course.
+ */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const staff = app.requireOfficial(['organiser', 'head-judge']);
+  const read = {
+    onRequest: staff,
+    config: { competition: { own: true } },
+    schema: { params: SlugParams, response: { 200: JsonAnswer } },
+  };
+
+  app.post(
+    '/course',
+    {
+      onRequest: staff,
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: { params: SlugParams, body: CourseAction, response: { 200: JsonAnswer } },
+    },
+    async (req) => {
+      const live = competitionOf(req);
+      app.live.writer.flush(); // marks already queued commit first, so the course acts on them
+      const r = applyCourseAction(app.db, live, req.official!, req.body, new Date());
+      if (!r.ok) throw new DomainError(r.error, r.message, { status: r.status, detail: r.detail });
+      app.live.publish(live, r.delta);
+      return { competition: live.summary, lockedStations: live.lockedStations, ...r.answer };
+    },
+  );
+
+  app.get('/scheme', read, async (req) => ({ scheme: competitionOf(req).index.scheme }));
+
+  app.get('/judge-stats', read, async (req) => {
+    const live = competitionOf(req);
+    const people = officialsById(app.db, live.id);
+    const book = resolveLog(listMarks(app.db, live.id).map(toLogEntry));
+    return {
+      judges: judgeDeviations(live.index, book).map((d) => ({
+        ...d,
+        code: people.get(d.judgeId)?.code ?? '',
+        name: people.get(d.judgeId)?.name ?? '',
+        criterion: live.index.sheets
+          .get(live.index.criterionSheet.get(d.criterionId)!)!
+          .criteria.find((c) => c.id === d.criterionId)!.label,
+      })),
+    };
+  });
+
+  app.get('/audit', read, async (req) => ({ entries: listAudit(app.db, competitionOf(req).id) }));
+};
+export default routes;

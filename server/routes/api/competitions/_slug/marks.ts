@@ -1,0 +1,194 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { transaction } from '../../../../../db/client.ts';
+import { appendAudit } from '../../../../../db/repositories/audit.ts';
+import { insertRescoreRequest, listMarks } from '../../../../../db/repositories/marks.ts';
+import { officialsById } from '../../../../../db/repositories/officials.ts';
+import { DomainError } from '../../../../plugins/errors.ts';
+import {
+  JsonAnswer,
+  MarkParams,
+  RerunRequest,
+  RescoreAnswer,
+  RescoreRequestBody,
+  SlugParams,
+  VoidRequest,
+  WriteOk,
+} from '../../../../protocol/api.ts';
+import type { MarkAck, MarkReject } from '../../../../protocol/judge.ts';
+import { competitionOf } from './scope.ts';
+
+/**
+ * The marks log and the head judge's actions on it:
+ * - `GET /api/competitions/:slug/marks` (staff) — the whole log for review: who, when, why,
+ *   whose line and what is current;
+ * - `POST …/marks/:id/void`, `POST …/reruns` (head judge) — void a mark, grant a re-run: the
+ *   judge socket's write path over HTTP; a refused write answers 409 whatever its code;
+ * - `POST …/rescore` (head judge) — ask the judges of a sheet to score a contestant again;
+ *   `GET …/rescores` (staff) — every such request and who has answered.
+ */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const staff = app.requireOfficial(['organiser', 'head-judge']);
+  const headJudge = app.requireOfficial(['head-judge']);
+  /** A write's answer over HTTP: its revision, or 409 with the writer's refusal. */
+  const answer = (o: MarkAck | MarkReject) => {
+    if (o.type === 'mark.ack') return { ok: true as const, revision: o.revision };
+    throw new DomainError(o.code, o.message, { status: 409 });
+  };
+
+  app.get(
+    '/marks',
+    {
+      onRequest: staff,
+      config: { competition: { own: true } },
+      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+    },
+    async (req) => {
+      const live = competitionOf(req);
+      const people = officialsById(app.db, live.id);
+      return {
+        marks: listMarks(app.db, live.id).map((m) => {
+          const c = live.contestants.get(m.contestantId);
+          const judge = people.get(m.officialId);
+          const sheet = m.sheetId ? live.index.sheets.get(m.sheetId) : undefined;
+          return {
+            id: m.id,
+            kind: m.kind,
+            contestantId: m.contestantId,
+            bib: c?.bib ?? '',
+            name: c?.name ?? '',
+            sheetId: m.sheetId,
+            stationId: m.stationId ?? sheet?.stationId ?? null,
+            attempt: m.attempt,
+            judge: { code: judge?.code ?? '', name: judge?.name ?? '' },
+            values: JSON.parse(m.valuesJson) as Record<string, unknown>,
+            reason: m.reason,
+            supersedesId: m.supersedesId,
+            targetMarkId: m.targetMarkId,
+            createdAt: m.createdAt,
+            revision: m.revision,
+            /** Whose line it is (null: the line of a one-judge sheet); `judge` wrote it. */
+            owner:
+              m.kind !== 'mark'
+                ? null
+                : m.rules === 1
+                  ? live.officialName(m.officialId)
+                  : m.ownerId === null
+                    ? null
+                    : live.officialName(m.ownerId),
+            current: m.kind === 'mark' && live.isCurrent(m.id),
+          };
+        }),
+      };
+    },
+  );
+
+  app.post(
+    '/marks/:id/void',
+    {
+      onRequest: headJudge,
+      config: { invalid: { error: 'request/invalid', message: '请填写撤销原因（至少 2 个字）' } },
+      schema: { params: MarkParams, body: VoidRequest, response: { 200: WriteOk } },
+    },
+    async (req) =>
+      answer(
+        await app.live.writer.submit(req.official!, competitionOf(req), {
+          type: 'mark.void',
+          clientId: req.body.clientId ?? randomUUID(),
+          markId: req.params.id,
+          reason: req.body.reason,
+        }),
+      ),
+  );
+
+  app.post(
+    '/reruns',
+    {
+      onRequest: headJudge,
+      config: { invalid: { error: 'request/invalid', message: '请填写选手、站点、轮次和原因' } },
+      schema: { params: SlugParams, body: RerunRequest, response: { 200: WriteOk } },
+    },
+    async (req) => {
+      const { clientId, ...rest } = req.body;
+      return answer(
+        await app.live.writer.submit(req.official!, competitionOf(req), {
+          type: 'attempt.rerun',
+          clientId: clientId ?? randomUUID(),
+          ...rest,
+        }),
+      );
+    },
+  );
+
+  /**
+   * Stored as server state (`rescore_requests`, with its audit entry, in one transaction) and
+   * pushed to those judges' tablets as `judge.rescore`; a tablet that was closed gets it in its
+   * next welcome, on any device, until the judge has marked the line again.
+   */
+  app.post(
+    '/rescore',
+    {
+      onRequest: headJudge,
+      config: {
+        competition: { own: true },
+        invalid: { error: 'request/invalid', message: '请填写选手、评分项和原因' },
+      },
+      schema: { params: SlugParams, body: RescoreRequestBody, response: { 200: RescoreAnswer } },
+    },
+    async (req) => {
+      const live = competitionOf(req);
+      const contestant = live.contestants.get(req.body.contestantId);
+      const sheet = live.index.sheets.get(req.body.sheetId);
+      if (!contestant || !sheet)
+        throw new DomainError('rescore/not_found', '没有这位选手或这个评分项');
+      if (live.isLocked(sheet.stationId))
+        throw new DomainError('mark/station_locked', `${sheet.label.zh} 已锁定，请先重新开放`);
+      const createdAt = new Date().toISOString();
+      const { reason } = req.body;
+      const row = transaction(app.db, (tx) => {
+        const request = insertRescoreRequest(tx, {
+          competitionId: live.id,
+          contestantId: contestant.id,
+          sheetId: sheet.id,
+          officialId: req.official!.officialId,
+          reason,
+          revision: live.revision,
+          createdAt,
+        });
+        appendAudit(tx, {
+          competitionId: live.id,
+          officialId: req.official!.officialId,
+          action: 'mark.rescore',
+          detail: { bib: contestant.bib, sheetId: sheet.id, id: request.id },
+          reason,
+          revision: live.revision,
+          createdAt,
+        });
+        return request;
+      });
+      const notice = JSON.stringify({ type: 'judge.rescore', ...live.addRescore(row) });
+      let told = 0;
+      for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
+        if (live.sheetsOf(officialId).has(sheet.id) && ws.readyState === ws.OPEN) {
+          ws.send(notice);
+          told++;
+        }
+      return { ok: true as const, id: row.id, tabletsTold: told };
+    },
+  );
+
+  app.get(
+    '/rescores',
+    {
+      onRequest: staff,
+      config: { competition: { own: true } },
+      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+    },
+    async (req) => ({
+      requests: competitionOf(req)
+        .rescoreRequests()
+        .map((r) => ({ ...r, pending: r.judges.some((j) => !j.done) })),
+    }),
+  );
+};
+export default routes;

@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { transaction } from '../../../../../db/client.ts';
+import { appendAudit } from '../../../../../db/repositories/audit.ts';
+import { updateCompetition } from '../../../../../db/repositories/competitions.ts';
+import { DomainError } from '../../../../plugins/errors.ts';
+import { JsonAnswer, SlugParams } from '../../../../protocol/api.ts';
+import { CompetitionInfo } from '../../../../protocol/fixture.ts';
+import { SafeText } from '../../../../protocol/judge.ts';
+import { competitionOf } from './scope.ts';
+
+/** What the organiser may edit of a competition: everything but its slug and scheme. */
+const Settings = CompetitionInfo.omit({ slug: true })
+  .extend({
+    title: z.object({ zh: SafeText.min(1).max(200), en: SafeText.min(1).max(200) }),
+    venue: SafeText.max(120),
+  })
+  .partial();
+
+/**
+ * `PATCH /api/competitions/:slug` (organiser) — title, venue, date, time zone, locale; the
+ * change and its audit entry in one transaction, then pushed to boards and tablets.
+ */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.patch(
+    '/',
+    {
+      onRequest: app.requireOfficial(['organiser']),
+      config: { competition: { own: true } },
+      schema: { params: SlugParams, body: Settings, response: { 200: JsonAnswer } },
+    },
+    async (req) => {
+      const live = competitionOf(req);
+      if (req.body.timeZone && !isTimeZone(req.body.timeZone))
+        throw new DomainError('request/invalid', `timeZone: 未知时区 “${req.body.timeZone}”`);
+      const { title, ...rest } = req.body;
+      const row = transaction(app.db, (tx) => {
+        const updated = updateCompetition(tx, live.id, {
+          ...rest,
+          ...(title ? { titleZh: title.zh, titleEn: title.en } : {}),
+        });
+        appendAudit(tx, {
+          competitionId: live.id,
+          officialId: req.official!.officialId,
+          action: 'competition.edit',
+          detail: req.body,
+          revision: live.revision,
+        });
+        return updated;
+      });
+      app.live.publish(live, live.applyCourse(row, {}, null));
+      return { competition: live.summary };
+    },
+  );
+};
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export default routes;

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DomainError } from '../../../plugins/errors.ts';
+import { JsonAnswer, NewCompetitionQuery } from '../../../protocol/api.ts';
+import { formatIssues } from '../../../protocol/errors.ts';
+import { recorderIssues } from '../../../protocol/fixture.ts';
+import { MAX_COMPETITION_FILE_BYTES } from '../../../services/upload-bounds.ts';
+import { CompetitionExport, importCompetition } from '../../../services/transfer.ts';
+
+/**
+ * `/api/competitions`:
+ * - `GET` — every competition's public summary;
+ * - `POST` (organiser) — creates a competition from a file: a full export (re-imported into a
+ *   fresh server), or a hand-made competition with a marking scheme and an empty log. Errors
+ *   name the JSON path. New login tokens for every official are returned once. `?slug=` picks
+ *   another slug.
+ */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/', { schema: { response: { 200: JsonAnswer } } }, async () => ({
+    competitions: app.live.all().map((l) => l.publicSummary),
+  }));
+
+  app.post(
+    '/',
+    {
+      onRequest: app.requireOfficial(['organiser']),
+      bodyLimit: MAX_COMPETITION_FILE_BYTES,
+      config: { invalid: { error: 'competition/invalid', message: '无效的 slug' } },
+      // The body is checked below, after the format of a file without one is filled in.
+      schema: { querystring: NewCompetitionQuery, response: { 201: JsonAnswer } },
+    },
+    async (req, reply) => {
+      // A full export, or a competition file like the default fixture (its tokens are not
+      // reused: new ones are issued).
+      const raw = req.body as { format?: unknown } | null;
+      const body = CompetitionExport.safeParse(
+        raw && typeof raw === 'object' && raw.format === undefined
+          ? { format: 'jiangxing-competition', version: 1, ...raw }
+          : raw,
+      );
+      if (!body.success)
+        throw new DomainError('competition/invalid', formatIssues(body.error.issues));
+      // A new competition file (not an export of an old one) names its panels' recorders.
+      const recorders =
+        raw && raw.format === undefined
+          ? recorderIssues(body.data.scheme, body.data.officials)
+          : [];
+      if (recorders.length)
+        throw new DomainError(
+          'competition/invalid',
+          formatIssues(recorders, { root: '', join: '；' }),
+        );
+      const slug = req.query.slug ?? body.data.competition.slug;
+      if (app.live.get(slug))
+        throw new DomainError(
+          'competition/slug_taken',
+          `已有比赛使用 “${slug}”，请用 ?slug= 另取一个`,
+        );
+      let created: ReturnType<typeof importCompetition>;
+      try {
+        created = importCompetition(app.db, app.custody, body.data, slug);
+      } catch (err) {
+        throw new DomainError('competition/invalid', (err as Error).message);
+      }
+      app.live.load(slug);
+      return reply.code(201).send(created);
+    },
+  );
+};
+export default routes;
