@@ -16,15 +16,22 @@ import type {
   JudgeContestant,
   StandingsResponse,
 } from '../server/protocol/index.ts';
-import { connectJudge, submitMark, tokenOf, type JudgeSocket } from '../server/test-support.ts';
+import {
+  startTestServer,
+  connectJudge,
+  submitMark,
+  tokenOf,
+  type JudgeSocket,
+} from '../server/test-support.ts';
 import { ensureOrganiserPassword } from '../server/services/password.ts';
-import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
+import { byTestId } from './support/dom.ts';
 
 const SLUG = 'gaoxin-2024';
 const COPY = 'gaoxin-rerun';
 const VIEWPORT = { width: 1366, height: 900 };
 
-type Server = Awaited<ReturnType<typeof startServer>>;
+type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -36,14 +43,6 @@ let org: Page;
 let head: Page;
 
 const token = (code: string) => tokenOf(server.fixture, code);
-
-const byTestId = (page: Page, id: string, attrs: Record<string, string | number> = {}) =>
-  page.locator(
-    `[data-testid="${id}"]` +
-      Object.entries(attrs)
-        .map(([k, v]) => `[data-${k}="${v}"]`)
-        .join(''),
-  );
 
 async function api<T>(path: string, code = 'O01', init: RequestInit = {}) {
   const res = await fetch(`${server.url}${path}`, {
@@ -203,7 +202,7 @@ function wholeWords(lines: string[], words: string[], spaced: boolean): boolean 
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startTestServer();
   browser = await launchChromium();
   for (const o of server.fixture.officials.filter((x) => x.role === 'judge')) {
     const j = await connectJudge(server.url.replace('http', 'ws'), o.token);

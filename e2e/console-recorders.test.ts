@@ -6,7 +6,7 @@
  * view (the server's refusal of a second recorder is shown as sent); the head judge's review
  * lists re-score requests with each judge's answer. Screenshots: e2e/artifacts/console-recorders*.png.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,37 +14,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import type { MarkAck } from '../server/protocol/index.ts';
-import { connectJudge, submitMark, type JudgeSocket } from '../server/test-support.ts';
-import { ARTIFACTS, launchChromium } from './helpers.ts';
+import {
+  connectJudge,
+  submitMark,
+  writeOwnersFixture,
+  type JudgeSocket,
+} from '../server/test-support.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
+import { byTestId } from './support/dom.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 1440, height: 900 };
-
-/** The default contest: the emergency panel also counts missed steps, J08 records them. */
-function ownersFixture(dir: string): string {
-  const f = JSON.parse(
-    readFileSync(new URL('../fixtures/gaoxin-2024/fixture.json', import.meta.url), 'utf8'),
-  );
-  for (const m of f.scheme.modules)
-    for (const st of m.stations)
-      if (st.id === 'emergency') {
-        st.criteria[0].points = 10;
-        st.criteria.push({
-          id: 'emergency-steps',
-          kind: 'faults',
-          label: { zh: '漏做步骤', en: 'Missed steps' },
-          points: 5,
-          floor: 0,
-          faults: [
-            { id: 'missed-step', label: { zh: '漏做一步', en: 'Missed a step' }, deduction: 1 },
-          ],
-        });
-      }
-  f.officials.find((o: { code: string }) => o.code === 'J08').records = ['emergency'];
-  const file = join(dir, 'fixture.json');
-  writeFileSync(file, JSON.stringify(f));
-  return file;
-}
 
 let server: { app: Awaited<ReturnType<typeof buildApp>>; url: string; dir: string };
 let browser: Browser;
@@ -55,7 +35,10 @@ const token = (code: string) => fixture.officials.find((o) => o.code === code)!.
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jx-e2e-recorders-'));
-  const app = await buildApp({ dataDir: dir, fixture: ownersFixture(dir) });
+  const app = await buildApp({
+    dataDir: dir,
+    fixture: writeOwnersFixture(dir, { packagingByOne: false }),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   server = { app, url: `http://127.0.0.1:${port}`, dir };
@@ -69,14 +52,6 @@ afterAll(async () => {
   await server?.app.close();
   if (server) rmSync(server.dir, { recursive: true, force: true });
 });
-
-const byTestId = (page: Page, id: string, attrs: Record<string, string | number> = {}) =>
-  page.locator(
-    `[data-testid="${id}"]` +
-      Object.entries(attrs)
-        .map(([k, v]) => `[data-${k}="${v}"]`)
-        .join(''),
-  );
 
 /** Opens the console in a fresh browser context and signs in with an official's code. */
 async function signIn(code: string): Promise<Page> {

@@ -24,8 +24,9 @@ import type {
   StandingsResponse,
   TeamsResponse,
 } from '../server/protocol/index.ts';
-import { connectJudge, submitMark } from '../server/test-support.ts';
-import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
+import { startTestServer, connectJudge, submitMark } from '../server/test-support.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
+import { byTestId } from './support/dom.ts';
 
 const FESTIVAL = 'city-festival-2025';
 const YOUTH = 'rider-youth-2025';
@@ -48,14 +49,6 @@ const token = (slug: string, code: string) =>
   festival.competitions
     .find((c) => c.competition.slug === slug)!
     .officials.find((o) => o.code === code)!.token;
-
-const byTestId = (page: Page, id: string, attrs: Record<string, string | number> = {}) =>
-  page.locator(
-    `[data-testid="${id}"]` +
-      Object.entries(attrs)
-        .map(([k, v]) => `[data-${k}="${v}"]`)
-        .join(''),
-  );
 
 /** A staff API call as status + JSON. */
 async function api<T>(path: string, bearer: string, init: RequestInit = {}) {
@@ -466,9 +459,9 @@ describe('organiser console at a festival', () => {
 });
 
 describe('creating a festival from its file in the console', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
   });
   afterAll(async () => {
     await server?.close();

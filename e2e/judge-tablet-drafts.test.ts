@@ -17,7 +17,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { readFixture } from '../server/plugins/seed.ts';
-import { ARTIFACTS, launchChromium } from './helpers.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
+import { byTestId } from './support/dom.ts';
+import { TabletPage } from './support/tablet.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 800, height: 1280 };
@@ -102,23 +104,9 @@ function fakeVisibility() {
 const setVisible = (page: Page, v: 'visible' | 'hidden') =>
   page.evaluate((v) => (window as unknown as { __setVisible(v: string): void }).__setVisible(v), v);
 
-const byTestId = (page: Page, id: string, attrs: Record<string, string | number> = {}) =>
-  page.locator(
-    `[data-testid="${id}"]` +
-      Object.entries(attrs)
-        .map(([k, v]) => `[data-${k}="${v}"]`)
-        .join(''),
-  );
+const waitReady = (page: Page) => new TabletPage(page).ready();
 
-async function waitReady(page: Page) {
-  await byTestId(page, 'connection-state', { state: 'ready' }).waitFor({ timeout: 20_000 });
-}
-
-async function typeBib(page: Page, bib: string) {
-  for (const k of bib) await byTestId(page, 'bib-key', { key: k }).click();
-  await byTestId(page, 'bib-key', { key: 'ok' }).click();
-  await byTestId(page, 'review').waitFor();
-}
+const typeBib = (page: Page, bib: string) => new TabletPage(page).typeBib(bib);
 
 /** The drafts the tablet keeps in localStorage (key suffix contestant:sheet:attempt → draft). */
 function storedDrafts(page: Page) {

@@ -8,45 +8,20 @@
  * re-score request made while a tablet was closed reaches it when it opens. Screenshots land
  * in e2e/artifacts/ (tablet-panel-*.png, tablet-void*.png).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { readFixture } from '../server/plugins/seed.ts';
-import { ARTIFACTS, launchChromium } from './helpers.ts';
+import { writeOwnersFixture } from '../server/test-support.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
+import { byTestId } from './support/dom.ts';
+import { TabletPage } from './support/tablet.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 800, height: 1280 };
-
-/** The default contest: packaging one judge, emergency a panel with a recorded fault count. */
-function ownersFixture(dir: string): string {
-  const f = JSON.parse(
-    readFileSync(new URL('../fixtures/gaoxin-2024/fixture.json', import.meta.url), 'utf8'),
-  );
-  for (const m of f.scheme.modules)
-    for (const st of m.stations) {
-      if (st.id === 'packaging') st.judges = 1;
-      if (st.id === 'emergency') {
-        st.criteria[0].points = 10;
-        st.criteria.push({
-          id: 'emergency-steps',
-          kind: 'faults',
-          label: { zh: '漏做步骤', en: 'Missed steps' },
-          points: 5,
-          floor: 0,
-          faults: [
-            { id: 'missed-step', label: { zh: '漏做一步', en: 'Missed a step' }, deduction: 1 },
-          ],
-        });
-      }
-    }
-  f.officials.find((o: { code: string }) => o.code === 'J08').records = ['emergency'];
-  const file = join(dir, 'fixture.json');
-  writeFileSync(file, JSON.stringify(f));
-  return file;
-}
 
 let server: { app: Awaited<ReturnType<typeof buildApp>>; url: string; dir: string };
 let browser: Browser;
@@ -55,7 +30,7 @@ const fixture = readFixture();
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jx-e2e-notices-'));
-  const app = await buildApp({ dataDir: dir, fixture: ownersFixture(dir) });
+  const app = await buildApp({ dataDir: dir, fixture: writeOwnersFixture(dir) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   server = { app, url: `http://127.0.0.1:${port}`, dir };
@@ -85,32 +60,13 @@ async function openTablet(code: string) {
   return page;
 }
 
-const byTestId = (page: Page, id: string, attrs: Record<string, string | number> = {}) =>
-  page.locator(
-    `[data-testid="${id}"]` +
-      Object.entries(attrs)
-        .map(([k, v]) => `[data-${k}="${v}"]`)
-        .join(''),
-  );
+const waitReady = (page: Page) => new TabletPage(page).ready();
 
-async function waitReady(page: Page) {
-  await byTestId(page, 'connection-state', { state: 'ready' }).waitFor({ timeout: 20_000 });
-}
-
-async function typeBib(page: Page, bib: string) {
-  for (const k of bib) await byTestId(page, 'bib-key', { key: k }).click();
-  await byTestId(page, 'bib-key', { key: 'ok' }).click();
-  await byTestId(page, 'review').waitFor();
-}
+const typeBib = (page: Page, bib: string) => new TabletPage(page).typeBib(bib);
 
 /** Chooses a level of a judgement criterion, reviews and confirms; waits for "saved". */
-async function judge(page: Page, criterionId: string, value: string, reason?: string) {
-  await byTestId(page, 'judgement-level', { 'criterion-id': criterionId, value }).click();
-  await byTestId(page, 'review').click();
-  if (reason !== undefined) await byTestId(page, 'reason-input').fill(reason);
-  await byTestId(page, 'confirm-submit').click();
-  await byTestId(page, 'mark-status', { status: 'saved' }).waitFor();
-}
+const judge = (page: Page, criterionId: string, value: string, reason?: string) =>
+  new TabletPage(page).judge(criterionId, value, reason);
 
 function contestantId(bib: string): number {
   return [...server.app.live.get(SLUG)!.contestants.values()].find((c) => c.bib === bib)!.id;

@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandingsResponse } from '../server/protocol/index.ts';
 import { connectJudge, startTestServer, submitMark } from '../server/test-support.ts';
 import { unfit } from './fit.ts';
-import { ARTIFACTS, byTestId, launchChromium } from './helpers.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
+import { byTestId } from './support/dom.ts';
 
 const SLUG = 'ipf-2019-m59';
 const DIR = new URL('../fixtures/golden/powerlifting/ipf-2019-classic-m59/', import.meta.url);

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import { FILES, ensureVenueTls, spkiHash, type VenueTls } from '../server/services/venue-ca.ts';
-import { ARTIFACTS, launchChromium } from './helpers.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
 
 const PHONE = { width: 390, height: 844 };
 const UA = {

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
+
+/** Screenshots and other artefacts of the browser tests (ignored by git; look at them). */
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** The screens the pages are made for, CSS px. */
+export const PROJECTOR = { width: 1920, height: 1080 };
+export const TABLET = { width: 800, height: 1280 };
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1440, height: 900 };
+
+/**
+ * Debian's Chromium with the flags this machine needs; never a downloaded browser. `extraArgs`
+ * add to them (e2e/setup.test.ts trusts the venue certificate's key with
+ * `--ignore-certificate-errors-spki-list`).
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      ...extraArgs,
+    ],
+  });
+}
+
+/**
+ * One Chromium for a test file, and the browser contexts its tests open: each page in a fresh
+ * context (its own storage), closed by `closePages()` (after each test, so an open board does
+ * not go on rendering later marks) or by `close()`.
+ */
+export class BrowserSession {
+  readonly #contexts: BrowserContext[] = [];
+  private constructor(readonly browser: Browser) {}
+
+  static async launch(extraArgs: string[] = []): Promise<BrowserSession> {
+    return new BrowserSession(await launchChromium(extraArgs));
+  }
+
+  /**
+   * A page in a fresh context. A viewport narrower than 800 px is a phone (mobile, touch);
+   * page errors are logged with `label`.
+   */
+  async newPage(
+    opts: BrowserContextOptions & { viewport?: { width: number; height: number } } = {},
+    label = '',
+  ): Promise<Page> {
+    const context = await this.newContext(opts);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('[page error]', label, e));
+    return page;
+  }
+
+  async newContext(opts: BrowserContextOptions = {}): Promise<BrowserContext> {
+    const phone = (opts.viewport?.width ?? 1280) < 800;
+    const context = await this.browser.newContext({
+      deviceScaleFactor: 1,
+      isMobile: phone,
+      hasTouch: phone,
+      ...opts,
+    });
+    this.#contexts.push(context);
+    return context;
+  }
+
+  async closePages(): Promise<void> {
+    for (const c of this.#contexts.splice(0)) await c.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.closePages();
+    await this.browser.close();
+  }
+}
