@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { indexScheme, type Sheet } from '../server/engine/index.ts';
 import type {
@@ -26,7 +26,8 @@ import {
   submitMark,
   type JudgeSocket,
 } from '../server/test-support.ts';
-import { ARTIFACTS, launchChromium } from './helpers.ts';
+import { BoardPage } from './support/board.ts';
+import { ARTIFACTS, BrowserSession, PHONE, PROJECTOR as VIEWPORT } from './support/browser.ts';
 
 const FESTIVAL_FILE = fileURLToPath(
   new URL('../fixtures/festival-2025/festival.json', import.meta.url),
@@ -36,13 +37,12 @@ const YOUTH = 'rider-youth-2025';
 const SENIOR = 'rider-senior-2025';
 const PRELIM = 'courier-prelim-2025';
 const FINAL = 'courier-final-2025';
-const VIEWPORT = { width: 1920, height: 1080 };
-const PHONE = { width: 390, height: 844 };
+/** A screenshot of what a page settles on: running transitions fast-forwarded to their end. */
+const SETTLED = { animations: 'disabled' } as const;
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let session: BrowserSession;
 /** Judge sockets per competition slug. */
 const judges = new Map<string, JudgeSocket[]>();
 
@@ -155,24 +155,41 @@ async function publish(slug: string): Promise<void> {
   expect((await course(slug, { action: 'competition.publish' })).state).toBe('final');
 }
 
+/**
+ * A board at `/scoreboard/<query>` in a fresh context, its socket open. `clock`: playwright's
+ * clock installed before the page loads, so the test turns the rotation by `fastForward`
+ * instead of sitting through its slots (time otherwise flows as usual).
+ */
 async function open(
   query: string,
   viewport: { width: number; height: number } = VIEWPORT,
+  opts: { clock?: boolean } = {},
 ): Promise<{ page: Page; sockets: string[] }> {
-  const phone = viewport.width < 800;
-  const context = await browser.newContext({
-    viewport,
-    deviceScaleFactor: 1,
-    isMobile: phone,
-    hasTouch: phone,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  const sockets: string[] = [];
-  page.on('websocket', (ws) => sockets.push(ws.url()));
-  await page.goto(`${server.url}/scoreboard/${query}`);
-  await page.waitForSelector('[data-testid="live-status"][data-state="open"]');
-  return { page, sockets };
+  const board = new BoardPage(await session.newPage({ viewport }, query));
+  if (opts.clock) await board.page.clock.install();
+  await board.open(server.url, query);
+  return { page: board.page, sockets: board.sockets };
+}
+
+/**
+ * Moves the page's clock `ms` on, a second at a time; each second waits a frame for what it
+ * set off (a rotation step, a ping whose pong then arrives), so the board never sees a
+ * silent link.
+ */
+async function forward(page: Page, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 1_000) {
+    await page.clock.fastForward(1_000);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(done)));
+  }
+}
+
+/** Moves the page's clock on until `selector` is on the page (at most `maxMs` of page time). */
+async function forwardUntil(page: Page, selector: string, maxMs = 30_000): Promise<void> {
+  for (let t = 0; t <= maxMs; t += 1_000) {
+    if (await page.locator(selector).count()) return;
+    await forward(page, 1_000);
+  }
+  throw new Error(`${selector} not shown within ${maxMs} ms of page time`);
 }
 
 /** What the board shows, row by row in screen order. */
@@ -195,7 +212,7 @@ const rotationIndex = (page: Page) =>
 
 beforeAll(async () => {
   server = await startTestServer(undefined, FESTIVAL_FILE);
-  browser = await launchChromium();
+  session = await BrowserSession.launch();
   await connectJudges(YOUTH);
   await connectJudges(SENIOR);
   // The riders' finals part-way: the youth all scored, the senior group all but bib 15.
@@ -204,12 +221,12 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
+  await session?.closePages();
 });
 
 afterAll(async () => {
   for (const list of judges.values()) for (const j of list) j.close();
-  await browser?.close();
+  await session?.close();
   await server?.close();
 });
 
@@ -220,7 +237,9 @@ describe('festival board', () => {
     };
     expect(festival.board.show).toEqual([YOUTH, SENIOR, FINAL]);
 
-    const { page, sockets } = await open(`?festival=${FESTIVAL}&seconds=5`);
+    const { page, sockets } = await open(`?festival=${FESTIVAL}&seconds=5`, VIEWPORT, {
+      clock: true,
+    });
     await page.waitForSelector('[data-testid="rotation-indicator"][data-index="1"]');
     expect(await page.getAttribute('[data-testid="rotation-indicator"]', 'data-count')).toBe('3');
     expect(await onScreen(page)).toBe(YOUTH);
@@ -235,21 +254,16 @@ describe('festival board', () => {
       .poll(async () => (await boardRows(page)).slice(0, 3).map((r) => [r.bib, r.rank]))
       .toEqual(youth.slice(0, 3).map((r) => [r.bib, String(r.rank)]));
     expect((await boardRows(page))[0]!.awards).toEqual([]); // live: no awards on show
-    await page.waitForTimeout(800);
-    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-1.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-1.png'), ...SETTLED });
 
     // Twenty riders are two pages: the slot lasts long enough to show both, then moves on.
-    await page.waitForSelector('[data-testid="page-indicator"][data-page="2"]', {
-      timeout: 15_000,
-    });
+    await forwardUntil(page, '[data-testid="page-indicator"][data-page="2"]');
     expect(await rotationIndex(page)).toBe('1');
     // Meanwhile a mark for the senior group, off screen: it is there when its turn comes.
     const senior15 = judges.get(SENIOR)![0]!.welcome.contestants.find((c) => c.bib === '15')!;
     await score(SENIOR, (c) => c.id === senior15.id);
 
-    await page.waitForSelector('[data-testid="rotation-indicator"][data-index="2"]', {
-      timeout: 15_000,
-    });
+    await forwardUntil(page, '[data-testid="rotation-indicator"][data-index="2"]');
     expect(await onScreen(page)).toBe(SENIOR);
     expect(await page.textContent('[data-testid="rotation-indicator"]')).toContain(
       '下一项：快递员 · 决赛',
@@ -260,29 +274,26 @@ describe('festival board', () => {
       .poll(async () => (await boardRows(page)).map((r) => [r.bib, r.rank, r.total]))
       .toEqual(senior.map((r) => [r.bib, String(r.rank), r.total]));
     expect((await boardRows(page))[0]!.rank).toBe('1');
-    await page.waitForTimeout(800);
-    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-2.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-2.png'), ...SETTLED });
 
     // The couriers' final has nobody until the preliminary advances them.
-    await page.waitForSelector('[data-testid="rotation-indicator"][data-index="3"]', {
-      timeout: 10_000,
-    });
+    await forwardUntil(page, '[data-testid="rotation-indicator"][data-index="3"]');
     expect(await onScreen(page)).toBe(FINAL);
     expect(await page.textContent('main')).toContain('参赛选手待定');
     await page.screenshot({ path: join(ARTIFACTS, 'festival-board-3.png') });
-    await page.waitForSelector('[data-testid="rotation-indicator"][data-index="1"]', {
-      timeout: 10_000,
-    });
+    await forwardUntil(page, '[data-testid="rotation-indicator"][data-index="1"]');
 
     // One socket per competition, opened once: a turn of the rotation connects nothing.
     const boards = sockets.filter((u) => u.includes('/ws/board'));
     expect(boards.map((u) => new URL(u).searchParams.get('competition')).sort()).toEqual(
       [FINAL, SENIOR, YOUTH].sort(),
     );
-  }, 90_000);
+  });
 
   it('shows ?show= in its own order, English, and a single ?competition= board without rotation', async () => {
-    const { page } = await open(`?show=${SENIOR},${YOUTH}&seconds=5&lang=en`);
+    const { page } = await open(`?show=${SENIOR},${YOUTH}&seconds=5&lang=en`, VIEWPORT, {
+      clock: true,
+    });
     await page.waitForSelector('[data-testid="rotation-indicator"][data-index="1"]');
     expect(await onScreen(page)).toBe(SENIOR);
     expect(await page.textContent('[data-testid="placement"]')).toMatch(
@@ -291,9 +302,7 @@ describe('festival board', () => {
     expect(await page.textContent('[data-testid="rotation-indicator"]')).toContain(
       'Next: Food-delivery rider · Youth · Final',
     );
-    await page.waitForSelector('[data-testid="rotation-indicator"][data-index="2"]', {
-      timeout: 10_000,
-    });
+    await forwardUntil(page, '[data-testid="rotation-indicator"][data-index="2"]');
     expect(await onScreen(page)).toBe(YOUTH);
 
     const single = await open(`?competition=${SENIOR}&lang=both`);
@@ -301,16 +310,16 @@ describe('festival board', () => {
     expect(await onScreen(single.page)).toBe(SENIOR);
     expect(await single.page.locator('[data-testid="rotation-indicator"]').count()).toBe(0);
     expect(single.sockets.filter((u) => u.includes('/ws/board'))).toHaveLength(1);
-    await single.page.waitForTimeout(500);
-    await single.page.screenshot({ path: join(ARTIFACTS, 'festival-board-both.png') });
+    await single.page.screenshot({ path: join(ARTIFACTS, 'festival-board-both.png'), ...SETTLED });
   });
 
   it('on a phone, the festival is picked from, not rotated', async () => {
-    const { page } = await open(`?festival=${FESTIVAL}&seconds=5`, PHONE);
+    const { page } = await open(`?festival=${FESTIVAL}&seconds=5`, PHONE, { clock: true });
     await page.waitForSelector('[data-testid="phone-board"] [data-testid="board-row"]');
     expect(await onScreen(page)).toBe(YOUTH);
     expect(await page.locator('[data-testid="phone-pick"]').count()).toBe(3);
-    await page.waitForTimeout(6_000);
+    // Past the 5 s slot a projector turns on (the rotation test shows the clock drives it).
+    await forward(page, 6_000);
     expect(await onScreen(page)).toBe(YOUTH);
     await page.click(`[data-testid="phone-pick"][data-competition="${SENIOR}"]`);
     await expect.poll(() => onScreen(page)).toBe(SENIOR);
@@ -351,15 +360,16 @@ describe('festival board', () => {
       '一等奖',
     );
     expect(s.rows.some((r) => r.awards?.includes('certificate'))).toBe(true);
-    await page.waitForTimeout(800);
-    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-final-all.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-final-all.png'), ...SETTLED });
 
     // On the rotating projector too, when its turn comes; and on the phone.
     const rotating = await open(`?festival=${FESTIVAL}&seconds=5&page=1`);
     await rotating.page.waitForSelector('[data-testid="official-stamp"]');
     expect(await rotating.page.locator('[data-testid="row-award"]').count()).toBeGreaterThan(3);
-    await rotating.page.waitForTimeout(800);
-    await rotating.page.screenshot({ path: join(ARTIFACTS, 'festival-board-final.png') });
+    await rotating.page.screenshot({
+      path: join(ARTIFACTS, 'festival-board-final.png'),
+      ...SETTLED,
+    });
     const phone = await open(`?competition=${YOUTH}`, PHONE);
     await phone.page.waitForSelector('[data-testid="row-award"][data-award="first"]');
     await phone.page.screenshot({ path: join(ARTIFACTS, 'festival-board-phone-final.png') });
@@ -367,7 +377,7 @@ describe('festival board', () => {
 
   it('the ceremony holds the rotation and puts the award in the spotlight', async () => {
     await course(SENIOR, { action: 'competition.freeze' });
-    const { page } = await open(`?festival=${FESTIVAL}&seconds=5`);
+    const { page } = await open(`?festival=${FESTIVAL}&seconds=5`, VIEWPORT, { clock: true });
     const live = (await (
       await fetch(`${server.url}/api/competitions/${SENIOR}/standings`, {
         headers: { authorization: `Bearer ${tokenOf(SENIOR, 'organiser')}` },
@@ -376,13 +386,16 @@ describe('festival board', () => {
     const n = live.rows.length;
     for (let k = 1; k < n; k++) await course(SENIOR, { action: 'competition.reveal' });
     await page.waitForSelector(`[data-testid="ceremony"][data-revealed="${n - 1}"]`);
-    await page.waitForTimeout(1_500);
-    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-ceremony-second.png') });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'festival-board-ceremony-second.png'),
+      ...SETTLED,
+    });
     await course(SENIOR, { action: 'competition.reveal' });
     // Held on the senior group while its reveal is under way, turn after turn.
     await page.waitForSelector(`[data-testid="ceremony"][data-revealed="${n}"]`);
     expect(await onScreen(page)).toBe(SENIOR);
-    await page.waitForTimeout(6_000);
+    // Past its 5 s slot, turn after turn of page time.
+    await forward(page, 12_000);
     expect(await onScreen(page)).toBe(SENIOR);
     expect(await page.locator('[data-testid="rotation-indicator"]').count()).toBe(0);
 
@@ -409,13 +422,12 @@ describe('festival board', () => {
       'third',
       'third',
     ]);
-    await page.waitForTimeout(1_500);
-    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-ceremony.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'festival-board-ceremony.png'), ...SETTLED });
 
     // Published, the rotation goes on.
     await publish(SENIOR);
-    await page.waitForSelector('[data-testid="rotation-indicator"]', { timeout: 10_000 });
-  }, 90_000);
+    await forwardUntil(page, '[data-testid="rotation-indicator"]');
+  });
 
   it('a round that carries the preliminary shows this round, the carried points and the total', async () => {
     // The preliminary: both exams imported for 2,000 couriers, signed off, published, advanced.
@@ -467,15 +479,13 @@ describe('festival board', () => {
       expect(Math.round(Number(r.total) * 100)).toBe(
         Math.round(Number(r.roundTotal) * 100) + Math.round(Number(r.carried) * 100),
       );
-    await page.waitForTimeout(800);
     const shot = await open(`?competition=${FINAL}`);
     await shot.page.waitForSelector('[data-testid="board-row"]');
-    await shot.page.waitForTimeout(800);
-    await shot.page.screenshot({ path: join(ARTIFACTS, 'festival-board-carry.png') });
+    await shot.page.screenshot({ path: join(ARTIFACTS, 'festival-board-carry.png'), ...SETTLED });
 
     const phone = await open(`?competition=${FINAL}`, PHONE);
     await phone.page.click('[data-testid="board-row"]');
     await phone.page.waitForSelector('[data-testid="station-detail"] [data-testid="row-carried"]');
     await phone.page.screenshot({ path: join(ARTIFACTS, 'festival-board-phone-carry.png') });
-  }, 90_000);
+  });
 });
