@@ -19,6 +19,25 @@ const board = () =>
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
+/**
+ * The next frame the socket receives other than a snapshot (the one it gets on connect may
+ * come at any moment), parsed; null when the socket closes first.
+ */
+const answer = (ws: WebSocket) =>
+  new Promise<{ type: string } | null>((resolve) => {
+    const done = (m: { type: string } | null) => {
+      ws.off('message', onMessage);
+      ws.off('close', onClose);
+      resolve(m);
+    };
+    const onMessage = (d: WebSocket.RawData) => {
+      const m = JSON.parse(d.toString()) as { type: string };
+      if (m.type !== 'board.snapshot') done(m);
+    };
+    const onClose = () => done(null);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+  });
 const closeOf = (ws: WebSocket) =>
   new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -34,11 +53,13 @@ describe('board sockets', () => {
 
     const junk = await board();
     const junked = closeOf(junk);
-    // Slow enough for the bucket, but every frame junk: large, binary, not JSON, wrong type.
+    // Within the bucket (one frame at a time, each answered), but every frame junk: large,
+    // binary, not JSON, wrong type.
     const frames = ['x'.repeat(60_000), Buffer.from([1, 2, 3]), '{nope', '{"type":"mark.submit"}'];
     for (let i = 0; i < 8 && junk.readyState === WebSocket.OPEN; i++) {
+      const answered = answer(junk);
       junk.send(frames[i % frames.length]!);
-      await new Promise((r) => setTimeout(r, 120));
+      expect((await answered)?.type ?? 'closed').toMatch(/^(error|closed)$/);
     }
     expect((await junked).code).toBe(CloseCode.tooManyErrors);
   });
@@ -79,12 +100,17 @@ describe('board sockets', () => {
     const b = await board();
     const seen: string[] = [];
     b.on('message', (d) => seen.push((JSON.parse(d.toString()) as { type: string }).type));
+    // Each ping waits for its pong, as a board's heartbeat does (5 s apart there).
     for (let i = 0; i < 4; i++) {
+      const answered = answer(b);
       b.send(JSON.stringify({ type: 'ping', t: i }));
-      await new Promise((r) => setTimeout(r, 300));
+      expect((await answered)?.type).toBe('pong');
     }
+    // The staff view answers the hello: a second snapshot after the one on connect.
+    const snapshots = () => seen.filter((t) => t === 'board.snapshot').length;
+    const before = snapshots();
     b.send(JSON.stringify({ type: 'board.hello', token: tokenOf(server.fixture, 'O01') }));
-    await new Promise((r) => setTimeout(r, 200));
+    await expect.poll(snapshots).toBe(before + 1);
     expect(b.readyState).toBe(WebSocket.OPEN);
     expect(seen.filter((t) => t === 'pong')).toHaveLength(4);
     expect(seen.at(-1)).toBe('board.snapshot');
