@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandingsResponse } from '../server/protocol/index.ts';
-import { connectJudge, submitMark } from '../server/test-support.ts';
-import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
+import { startTestServer, connectJudge, submitMark } from '../server/test-support.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
 
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 beforeAll(async () => {
-  server = await startServer();
+  server = await startTestServer();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -74,8 +74,8 @@ describe('tablet → server → SQLite → live scoreboard', () => {
         .getAttribute('data-total'),
     ).toBe('28.50');
     await byTestId(board, 'board-row', { bib: first!.bib, rank: '2' }).waitFor();
-    await board.waitForTimeout(800); // let the row finish moving for the picture
-    await board.screenshot({ path: join(ARTIFACTS, 'main-job-board.png') });
+    // The row has finished moving for the picture: its motion fast-forwarded to the end.
+    await board.screenshot({ path: join(ARTIFACTS, 'main-job-board.png'), animations: 'disabled' });
 
     const standings = (await (
       await fetch(`${server.url}/api/competitions/gaoxin-2024/standings`)

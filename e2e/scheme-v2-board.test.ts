@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandingsResponse } from '../server/protocol/index.ts';
 import { connectJudge, startTestServer, submitMark } from '../server/test-support.ts';
 import { unfit } from './fit.ts';
-import { ARTIFACTS, launchChromium } from './helpers.ts';
+import { ARTIFACTS, launchChromium } from './support/browser.ts';
+import { animationsDone } from './support/dom.ts';
 
 const SLUG = 'air-rifle-2025';
 const L = (zh: string, en: string) => ({ zh, en });
@@ -142,7 +143,8 @@ describe('a shooting match on the points basis', () => {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await page.goto(`${server.url}/scoreboard/?competition=${SLUG}${query}`);
       await page.getByText(standings.rows[0]!.total).first().waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(500);
+      // Measured where the rows come to rest: once what moves them has finished.
+      await animationsDone(page);
       // Every total is drawn in full: no cell's text overflows its box.
       const clipped = await page.evaluate(() =>
         [...document.querySelectorAll('*')]
