@@ -21,7 +21,12 @@ export class DomainError extends Error {
 }
 
 /** The one answer when a competition of the URL does not exist (or is not the caller's own). */
-export const competitionNotFound = () => new DomainError('competition/not_found', '没有这场比赛');
+export const COMPETITION_NOT_FOUND = {
+  error: 'competition/not_found',
+  message: '没有这场比赛',
+} as const satisfies InvalidAnswer;
+export const competitionNotFound = () =>
+  new DomainError(COMPETITION_NOT_FOUND.error, COMPETITION_NOT_FOUND.message);
 
 /**
  * What a route answers when its schema refuses the request (`config.invalid`): a fixed

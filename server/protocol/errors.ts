@@ -9,15 +9,30 @@
  * over HTTP carry the status they would. A head judge's void or re-run over HTTP answers any
  * write refusal with 409, whatever the code's own status (docs/protocol.md).
  */
-export const ERRORS = {
-  'advance/not_ready': { status: 409, retryable: false },
-  'auth/bad_password': { status: 401, retryable: false },
-  'auth/forbidden': { status: 403, retryable: false },
-  'auth/no_organiser': { status: 409, retryable: false },
+/**
+ * The refusals that may succeed when the same request is sent again unchanged: a judge
+ * tablet keeps such a mark in its outbox. Apart from the rest of the table so a page that asks
+ * only {@link isRetryable} bundles only these few codes.
+ */
+const RETRYABLE = {
   'auth/rate_limited': { status: 429, retryable: true },
   /** Also a mark sent before the socket's login was answered: sent again once logged in. */
   'auth/required': { status: 401, retryable: true },
   'auth/throttled': { status: 429, retryable: true },
+  /** The writer refused every line the check accepted (storage): nothing was written. */
+  'import/not_written': { status: 503, retryable: true },
+  'rate/limited': { status: 429, retryable: true },
+  /** A mark batch's transaction failed (storage): nothing was stored; the tablet resends. */
+  'server/commit_failed': { status: 503, retryable: true },
+  'server/storage_unavailable': { status: 503, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: true }>;
+
+/** The refusals that say the request itself is wrong (or not allowed): sending it again fails. */
+const FINAL = {
+  'advance/not_ready': { status: 409, retryable: false },
+  'auth/bad_password': { status: 401, retryable: false },
+  'auth/forbidden': { status: 403, retryable: false },
+  'auth/no_organiser': { status: 409, retryable: false },
   'auth/unknown_code': { status: 401, retryable: false },
   'auth/unknown_token': { status: 401, retryable: false },
   'board/read_only': { status: 403, retryable: false },
@@ -45,8 +60,6 @@ export const ERRORS = {
   'import/bad_type': { status: 415, retryable: false },
   'import/conflict': { status: 409, retryable: false },
   'import/marks_exist': { status: 409, retryable: false },
-  /** The writer refused every line the check accepted (storage): nothing was written. */
-  'import/not_written': { status: 503, retryable: true },
   'import/partly_written': { status: 500, retryable: false },
   'import/too_large': { status: 413, retryable: false },
   'import/unreadable': { status: 400, retryable: false },
@@ -82,15 +95,18 @@ export const ERRORS = {
   'official/unknown_sheet': { status: 400, retryable: false },
   'origin/forbidden': { status: 403, retryable: false },
   'protocol/bad_frame': { status: 400, retryable: false },
-  'rate/limited': { status: 429, retryable: true },
   'request/invalid': { status: 400, retryable: false },
   'rescore/not_found': { status: 404, retryable: false },
-  /** A mark batch's transaction failed (storage): nothing was stored; the tablet resends. */
-  'server/commit_failed': { status: 503, retryable: true },
   'server/error': { status: 500, retryable: false },
-  'server/storage_unavailable': { status: 503, retryable: true },
   'teams/none': { status: 404, retryable: false },
-} as const satisfies Record<string, { status: number; retryable: boolean }>;
+} as const satisfies Record<string, { status: number; retryable: false }>;
+
+// A pure call, so a bundle that uses only isRetryable drops FINAL and the whole table.
+export const ERRORS: typeof RETRYABLE & typeof FINAL = /* @__PURE__ */ Object.assign(
+  {},
+  RETRYABLE,
+  FINAL,
+);
 
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -104,7 +120,7 @@ export type RejectCode =
 
 /** Whether a refusal with this code may succeed when sent again unchanged (unknown: no). */
 export function isRetryable(code: string): boolean {
-  return Object.hasOwn(ERRORS, code) && ERRORS[code as ErrorCode].retryable;
+  return Object.hasOwn(RETRYABLE, code);
 }
 
 /** Every HTTP error answer: a code of {@link ERRORS} and a message for people (Chinese). */

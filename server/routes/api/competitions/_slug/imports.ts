@@ -17,7 +17,7 @@ import {
 import { formatIssues, SafeText } from '#protocol';
 import { prepareMarkTime } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
-import { DomainError } from '../../../../plugins/errors.ts';
+import { COMPETITION_NOT_FOUND, DomainError } from '../../../../plugins/errors.ts';
 import { ImportParams, ImportQuery, JsonAnswers } from '../../../../protocol/api.ts';
 import { decodeText, readCsv } from '../../../../services/csv-file.ts';
 import type { LiveCompetition } from '../../../../services/live-competition.ts';
@@ -92,7 +92,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: {
         rateLimit: { max: 30, timeWindow: '1 minute' },
         // A criterion id or query that cannot be one: as a competition that is not there.
-        invalid: { error: 'competition/not_found', message: '没有这场比赛' },
+        invalid: COMPETITION_NOT_FOUND,
       },
       // The body is a CSV (text) or JSON: read by readRequest below, which says which it is.
       schema: { params: ImportParams, querystring: ImportQuery, response: JsonAnswers },

@@ -10,7 +10,7 @@ import {
   officialsById,
   updateOfficial,
 } from '../../../../../db/repositories/officials.ts';
-import { DomainError } from '../../../../plugins/errors.ts';
+import { COMPETITION_NOT_FOUND, DomainError } from '../../../../plugins/errors.ts';
 import {
   CredentialChange,
   JsonAnswer,
@@ -175,7 +175,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         ...own,
         invalid: (issues, part) =>
           part === 'params'
-            ? { error: 'competition/not_found', message: '没有这场比赛' }
+            ? COMPETITION_NOT_FOUND
             : { error: 'request/invalid', message: formatIssues(issues) },
       },
       schema: { params: OfficialParams, body: OfficialPatchRequest, response: { 200: JsonAnswer } },
