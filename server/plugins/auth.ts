@@ -47,8 +47,10 @@ function identityOf(o: OfficialRow | undefined): JudgeIdentity | null {
  * null. A short code is neither: it is exchanged for a session at `POST /api/session`.
  */
 export function identify(app: { db: Db }, token: string): JudgeIdentity | null {
-  return identityOf(findOfficialByToken(app.db, token) ??
-      officialBySession(app.db, hashToken(token), new Date().toISOString()));
+  return identityOf(
+    findOfficialByToken(app.db, token) ??
+      officialBySession(app.db, hashToken(token), new Date().toISOString()),
+  );
 }
 
 /**
