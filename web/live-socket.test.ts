@@ -139,11 +139,17 @@ describe('LiveSocket', () => {
     socket.close();
   });
 
-  it('reconnectNow drops an open socket and connects at once (a board that found a gap)', () => {
-    const { socket, sockets, last } = setup();
+  it('reconnectNow drops an open socket at once and connects after the shortest backoff', () => {
+    const { socket, sockets, last, received } = setup();
     last().accept();
     socket.reconnectNow();
     expect(sockets[0]!.closed).toBe(true);
+    // Nothing of the dropped socket arrives any more.
+    sockets[0]!.frame({ type: 'board.delta' });
+    expect(received).toEqual([]);
+    vi.advanceTimersByTime(RECONNECT.initialMs - 1);
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(2);
     expect(last().url).toBe('ws://venue.test/ws/board?n=1');
     socket.close();

@@ -105,14 +105,17 @@ export class LiveSocket<In> {
   }
 
   /**
-   * Connects again at once, from the shortest backoff: an open socket is dropped (a board that
-   * found a gap, the network back); a connect already under way is kept (it is as fresh).
+   * Starts a fresh connection from the shortest backoff. An open socket (a board that found a
+   * gap, a tablet whose panel changed) is dropped now and the next one opens after
+   * RECONNECT.initialMs, as a close would have it: the page's state settles before the next
+   * welcome or snapshot. With no socket (waiting out a backoff) it connects at once; a connect
+   * already under way is kept (it is as fresh).
    */
   reconnectNow(): void {
     if (this.#stopped) return;
     this.#delay = RECONNECT.initialMs;
     if (this.#ws?.readyState === CONNECTING) return;
-    this.#drop();
+    this.#drop(this.#ws ? RECONNECT.initialMs : 0);
   }
 
   close(): void {
@@ -134,8 +137,11 @@ export class LiveSocket<In> {
     return ws;
   }
 
-  /** Drops the current socket (if any) without waiting for its close, and connects at once. */
-  #drop(): void {
+  /**
+   * Drops the current socket (if any) without waiting for its close, and connects after
+   * `delayMs` (at once by default: a dead socket is replaced without delay).
+   */
+  #drop(delayMs = 0): void {
     if (this.#stopped) return;
     const ws = this.#detach();
     if (ws) {
@@ -148,7 +154,8 @@ export class LiveSocket<In> {
     }
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
-    this.#connect();
+    if (delayMs > 0) this.#retry = setTimeout(() => this.#connect(), delayMs);
+    else this.#connect();
   }
 
   #connect(): void {
