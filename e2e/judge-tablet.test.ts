@@ -20,6 +20,7 @@ import {
   rat,
   roundToUnits,
   scoreSheet,
+  zonedTime,
 } from '../server/engine/index.ts';
 import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import type { JudgeServerMessage, StandingsResponse } from '../server/protocol/index.ts';
@@ -120,12 +121,15 @@ async function openTablet(
     query?: string;
     viewport?: { width: number; height: number };
     init?: () => void;
+    /** The device's own time zone (the competition's is the fixture's). */
+    timezoneId?: string;
   } = {},
 ) {
   const context = await browser.newContext({
     viewport: opts.viewport ?? VIEWPORT,
     deviceScaleFactor: 1,
     hasTouch: true,
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
   });
   contexts.push(context);
   if (opts.gate) await opts.gate.attach(context);
@@ -813,7 +817,11 @@ describe('judge tablet', () => {
 
   it('lists the judge’s marks, corrects one with a reason, and goes read-only while locked', async () => {
     const gate = new SocketGate();
-    const { page } = await openTablet('J02', { gate });
+    // A tablet set to New York at a venue on Shanghai time says Shanghai time.
+    const { page } = await openTablet('J02', { gate, timezoneId: 'America/New_York' });
+    const venueNow = () =>
+      zonedTime(new Date(), server.fixture.competition.timeZone).time.slice(0, 5);
+    const before = venueNow();
     await waitReady(page);
     await typeBib(page, '30');
     await byTestId(page, 'fault-add', { 'fault-id': 'cone-touched' }).click();
@@ -828,7 +836,8 @@ describe('judge tablet', () => {
     expect(await first.count()).toBe(1);
     expect(await first.getAttribute('data-superseded')).toBe('false');
     expect(await first.innerText()).toMatch(/30[\s\S]*10\.00/);
-    expect(await first.innerText()).toMatch(/\d{2}:\d{2}/);
+    const shown = /\d{2}:\d{2}/.exec(await first.innerText())?.[0];
+    expect([before, venueNow()]).toContain(shown);
 
     // A correction from the list: prefilled, reason required, supersedes the first mark.
     await first.click();

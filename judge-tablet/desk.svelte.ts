@@ -3,7 +3,7 @@ import type { JudgeContestant, RescoreRequest } from '#protocol';
 import { SvelteSet } from 'svelte/reactivity';
 import { ClockWatch } from './clock.ts';
 import { draftKey, DraftStore, type Draft, type DraftLine } from './drafts.ts';
-import { clockTime, officialText, t } from './i18n.ts';
+import { officialText, t } from './i18n.ts';
 import { MarkForm, rawFromParsed } from './mark-form.svelte.ts';
 import { sheetScoreText } from './sheet-score.ts';
 import { withMeasurements } from './panel.ts';
@@ -32,8 +32,8 @@ export interface HistoryRow {
   attempt: number;
   /** Sheet score of this mark alone, published decimals ("8.00"). */
   score: string;
-  /** Local time it was confirmed ("14:32"), or null when this tablet does not know. */
-  time: string | null;
+  /** When it was confirmed (ms since epoch; shown on the competition's clock), or null when this tablet does not know. */
+  at: number | null;
   superseded: boolean;
   voided: boolean;
   /**
@@ -140,7 +140,7 @@ export class Desk {
           contestant,
           attempt: h.attempt,
           score: this.lineScore(sheet, h.contestantId, h.attempt, h.values),
-          time: h.at === null ? null : clockTime(h.at),
+          at: h.at,
           superseded: h.superseded,
           voided: h.voided,
           author:
@@ -159,6 +159,10 @@ export class Desk {
     total: this.queue.filter((r) => r.state !== 'inactive').length,
   });
 
+  /** The competition's time zone: every time the tablet shows is on its clock, not the device's. */
+  get timeZone(): string {
+    return this.#session.competition?.timeZone ?? 'UTC';
+  }
   get view() {
     return this.#view;
   }

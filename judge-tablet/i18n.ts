@@ -223,10 +223,3 @@ export function L(text: LocalText): string {
 
 /** "J08 程玉兰". */
 export const officialText = (o: OfficialName) => `${o.code} ${o.name}`.trim();
-
-/** Local wall-clock time of a moment (ms since epoch) as `HH:MM`. */
-export function clockTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}

@@ -1,7 +1,8 @@
 import type { Sheet, SheetValues } from '#engine';
 import type { JudgeContestant, VoidNotice } from '#protocol';
 import type { Desk } from './desk.svelte.ts';
-import { clockTime, L, officialText, t } from './i18n.ts';
+import { wallTime } from '../web/present/clock.ts';
+import { L, officialText, t } from './i18n.ts';
 import { MarkForm, rawFromParsed } from './mark-form.svelte.ts';
 import type { JudgeSession } from './session.svelte.ts';
 
@@ -34,10 +35,10 @@ export function voidViews(s: JudgeSession, desk: Desk): VoidView[] {
         sheet: sheet ? L(sheet.label) : notice.sheetId,
       }) +
       (sheet && s.attemptsOf(sheet) > 1 ? ` · ${t('attempt.label', { n: notice.attempt })}` : '');
-    const at = Date.parse(notice.at);
     const by = t('void.by', {
       who: officialText(notice.by),
-      time: Number.isNaN(at) ? '' : clockTime(at),
+      // On the competition's clock, not the tablet's zone.
+      time: wallTime(notice.at, desk.timeZone, { seconds: false }) ?? '',
     });
     let current = t('void.none');
     if (notice.restored && sheet && contestant) {
