@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { zonedTime } from '../../server/engine/clock.ts';
 import { calendarDate, wallTime } from './clock.ts';
 
 describe('wallTime', () => {
@@ -28,6 +29,27 @@ describe('wallTime', () => {
 
   it('reads an unknown zone as UTC, as the printed pages do, instead of failing', () => {
     expect(wallTime('2024-10-26T06:32:10.000Z', 'Mars/Olympus')).toBe('06:32:10');
+  });
+});
+
+describe('one clock with the printed pages', () => {
+  it('reads what engine/clock.ts zonedTime reads, across zones, offsets and midnight', () => {
+    const zones = [
+      'Asia/Shanghai',
+      'Asia/Kolkata',
+      'America/New_York',
+      'Europe/Berlin',
+      'UTC',
+      'Mars/Olympus',
+    ];
+    const instants = [
+      '2024-10-26T06:32:10.412Z',
+      '2024-10-26T16:00:00.000Z', // midnight in Shanghai
+      '2024-03-31T00:59:59.999Z', // summer time begins in Berlin
+      '2024-11-03T06:30:00.000Z', // summer time ends in New York
+    ];
+    for (const z of zones)
+      for (const i of instants) expect(wallTime(i, z)).toBe(zonedTime(i, z).time);
   });
 });
 

@@ -1,11 +1,33 @@
-import { zonedTime } from '../../server/engine/clock.ts';
-
 /**
- * Times and dates as people at the venue read them: always the competition's wall clock
- * (engine/clock.ts `zonedTime`, the one the printed pages and exports use), never the time
- * zone of the device showing them — a projector, a phone or a tablet set to another zone says
- * what the venue's clocks say. An unknown zone reads as UTC (as the printed pages do).
+ * Times and dates as people at the venue read them: always the competition's wall clock, never
+ * the time zone of the device showing them — a projector, a phone or a tablet set to another
+ * zone says what the venue's clocks say. The same reading as engine/clock.ts `zonedTime` (the
+ * printed pages and exports; clock.test.ts holds them equal), an unknown zone read as UTC as
+ * there, with a plain memoised Intl formatter: the judge tablet's first load carries this, and
+ * zonedTime's offset parsing is not needed for a time of day.
  */
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** `HH:MM:SS` (24 h) in `timeZone`, or in UTC when the zone is unknown. */
+function formatOf(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    const fields = {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    } as const;
+    try {
+      f = new Intl.DateTimeFormat('en-GB', { ...fields, timeZone });
+    } catch {
+      f = new Intl.DateTimeFormat('en-GB', { ...fields, timeZone: 'UTC' });
+    }
+    if (formats.size < 100) formats.set(timeZone, f);
+  }
+  return f;
+}
 
 /**
  * `HH:MM:SS` (or `HH:MM` with `seconds: false`) of an instant on the competition's clock.
@@ -20,7 +42,7 @@ export function wallTime(
   if (instant === null || instant === undefined || instant === '') return null;
   const d = instant instanceof Date ? instant : new Date(instant);
   if (Number.isNaN(d.getTime())) return null;
-  const { time } = zonedTime(d, timeZone);
+  const time = formatOf(timeZone).format(d);
   return opts.seconds === false ? time.slice(0, 5) : time;
 }
 
