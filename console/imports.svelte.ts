@@ -1,6 +1,6 @@
 import { failText, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
-import { decodeText } from './theory-csv.ts';
+import { decodeText } from '../web/decode-text.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

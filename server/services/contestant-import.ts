@@ -1,9 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { CsvRecord, ImportError } from '#engine';
 import { Bib } from '../protocol/fixture.ts';
-import { decodeText, readCsv } from './csv-file.ts';
-
-export { decodeText };
+import { decodeText } from '../../web/decode-text.ts';
+import { readCsv } from './csv-file.ts';
 
 /** One contestant row read from an organiser's file, as it would be stored. */
 export interface ImportedContestant {

@@ -2,19 +2,6 @@ import { parse, type Options } from 'csv-parse/sync';
 import type { CsvRecord, ImportError } from '#engine';
 
 /**
- * Decodes a text file as Chinese organisers produce it: UTF-8 with or without a BOM, or
- * GBK/GB18030 from Excel's "CSV" save. UTF-8 is tried strictly first; anything that is not
- * valid UTF-8 is read as GB18030 (a superset of GBK).
- */
-export function decodeText(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes);
-  }
-}
-
-/**
  * The delimiter of a CSV file: `;` when the first non-blank line has a semicolon outside
  * quotes (Excel's CSV in locales with a decimal comma: `1;95,5`), else `,`.
  */

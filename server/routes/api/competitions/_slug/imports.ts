@@ -19,7 +19,8 @@ import { prepareMarkTime } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
 import { COMPETITION_NOT_FOUND, DomainError } from '../../../../plugins/errors.ts';
 import { ImportParams, ImportQuery, JsonAnswers } from '../../../../protocol/api.ts';
-import { decodeText, readCsv } from '../../../../services/csv-file.ts';
+import { decodeText } from '../../../../../web/decode-text.ts';
+import { readCsv } from '../../../../services/csv-file.ts';
 import type { LiveCompetition } from '../../../../services/live-competition.ts';
 import { competitionOf } from './scope.ts';
 

@@ -1,7 +1,9 @@
 /**
  * Text of a file as Chinese organisers produce it: UTF-8 (with or without BOM), or GBK/GB18030
- * from Excel's CSV save when the bytes are not valid UTF-8. The console shows a picked score
- * file with it; the server reads and checks the file itself (server/services/csv-file.ts).
+ * (a superset of GBK) from Excel's CSV save when the bytes are not valid UTF-8 — UTF-8 is tried
+ * strictly first. The one decoding of an uploaded file: the console shows a picked score file
+ * with it, the server decodes the same bytes with it before csv-parse reads them
+ * (server/services/csv-file.ts readCsv).
  */
 export function decodeText(bytes: Uint8Array): string {
   try {

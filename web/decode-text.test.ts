@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText } from './theory-csv.ts';
+import { decodeText } from './decode-text.ts';
 
 describe('score file text', () => {
   it('decodes UTF-8 (BOM dropped) and falls back to GB18030 for Excel files', () => {
