@@ -123,6 +123,8 @@ async function openTablet(
     init?: () => void;
     /** The device's own time zone (the competition's is the fixture's). */
     timezoneId?: string;
+    /** Playwright's clock, installed before the page loads: the test moves time on. */
+    clock?: boolean;
   } = {},
 ) {
   const context = await browser.newContext({
@@ -135,6 +137,7 @@ async function openTablet(
   if (opts.gate) await opts.gate.attach(context);
   if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
+  if (opts.clock) await page.clock.install();
   const hash = code ? `#token=${tokenOf(code)}` : '';
   await page.goto(`${server.url}/judge-tablet/${opts.query ?? ''}${hash}`);
   return { context, page };
@@ -156,6 +159,15 @@ async function typeBib(page: Page, bib: string) {
   for (const k of bib) await byTestId(page, 'bib-key', { key: k }).click();
   await byTestId(page, 'bib-key', { key: 'ok' }).click();
   await byTestId(page, 'review').waitFor();
+}
+
+/**
+ * Stops the page's clock (installed with `openTablet(…, { clock: true })`) a second on: from
+ * here time moves only by `page.clock.fastForward`, so a run lasts exactly what the test says,
+ * however slow the machine.
+ */
+async function pauseClock(page: Page) {
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1_000));
 }
 
 async function sheetScore(page: Page) {
@@ -427,14 +439,15 @@ describe('judge tablet', () => {
   });
 
   it('times a riding run with three fault taps and previews exactly the engine score', async () => {
-    const { page } = await openTablet('J05');
+    const { page } = await openTablet('J05', { clock: true });
     await waitReady(page);
     await typeBib(page, '11');
+    await pauseClock(page);
     await byTestId(page, 'stopwatch-start').click();
-    await page.waitForTimeout(700);
+    await page.clock.fastForward(700);
     for (let i = 0; i < 3; i++) {
       await byTestId(page, 'fault-add', { 'fault-id': 'water-spilled' }).click();
-      await page.waitForTimeout(150);
+      await page.clock.fastForward(150);
     }
     await byTestId(page, 'stopwatch-stop').click();
     expect(await byTestId(page, 'fault-count', { 'fault-id': 'water-spilled' }).innerText()).toBe(
@@ -730,11 +743,12 @@ describe('judge tablet', () => {
   });
 
   it('times a run with the stopwatch, time-stamps faults and allows a manual correction', async () => {
-    const { page } = await openTablet('J05');
+    const { page } = await openTablet('J05', { clock: true });
     await waitReady(page);
     await typeBib(page, '3');
+    await pauseClock(page);
     await byTestId(page, 'stopwatch-start').click();
-    await page.waitForTimeout(1_300);
+    await page.clock.fastForward(1_300);
     await byTestId(page, 'fault-add', { 'fault-id': 'water-spilled' }).click();
     const log = await page.locator('.log').innerText();
     expect(log).toMatch(/00:01\.\d\s*洒水\s*\+1/);
