@@ -142,7 +142,7 @@ export default fp(
     };
     // Frame coalescing: a delta goes out at once when the boards have had no frame for an
     // interval (leading edge); deltas arriving faster are merged into one frame per interval.
-    // The interval follows the audience and what a frame costs (FramePacer): a display frame
+    // The interval follows the audience and what a frame costs (FramePacer): a few ms
     // at a venue, up to BOARD_FRAME_MS when a thousand and more watch.
     const outboxes = new Map<
       number,

@@ -7,20 +7,23 @@
  * - event loop: building and writing a frame may take at most `cpuShare` of it, so the interval
  *   is at least `cost ÷ cpuShare` (a frame of many rows, or a public view to recompute);
  *
- * both kept between `minMs` (one 60 Hz display frame) and `maxMs` (ten frames a second). At a
+ * both kept between `minMs` (half a 60 Hz display frame) and `maxMs` (ten frames a second). At a
  * venue (a projector and a few dozen phones) that is the floor; with a thousand viewers and more
  * it is the ceiling, which holds the server up. A mark after a quiet spell never waits for it
  * (leading edge: server/plugins/live.ts).
  */
 export const FRAME_PACING = {
-  /** Shortest interval, ms: one display frame at 60 Hz; a screen cannot show two marks faster. */
-  minMs: 16,
+  /** Shortest interval, ms: half a 60 Hz display frame, so a mark makes the next refresh. */
+  minMs: 8,
   /** Longest interval, ms: at least ten frames a second per viewer, however many there are. */
   maxMs: 100,
-  /** Socket writes a second that one competition's frames may make in all. */
-  writesPerSecond: 5_000,
-  /** Share of the event loop that one competition's board frames may take (1/10). */
-  cpuShare: 0.1,
+  /**
+   * Socket writes a second that one competition's frames may make in all: what the old fixed
+   * 100 ms interval already made at 2,000 viewers, so no audience costs more writes than then.
+   */
+  writesPerSecond: 20_000,
+  /** Share of the event loop that one competition's board frames may take (a quarter). */
+  cpuShare: 0.25,
   /** Weight of the newest cost in the moving average (the last ~5 frames count). */
   smoothing: 0.2,
 } as const;
