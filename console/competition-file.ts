@@ -5,10 +5,8 @@
  * checks the whole file (`POST /api/competitions`, `POST /api/festivals`) and names the JSON
  * path of any fault.
  */
+import { SLUG_PATTERN } from '../server/protocol/constants.ts';
 import { pick, type Lang } from './i18n.ts';
-
-/** Slugs the server accepts (server/protocol/fixture.ts `CompetitionInfo.slug`). */
-export const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
 type Label = { zh: string; en: string };
 
@@ -100,7 +98,8 @@ function labelOf(v: unknown): Label | null {
     : null;
 }
 
-const slugOf = (v: unknown): string | null => (typeof v === 'string' && SLUG_RE.test(v) ? v : null);
+const slugOf = (v: unknown): string | null =>
+  typeof v === 'string' && SLUG_PATTERN.test(v) ? v : null;
 
 const countOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 

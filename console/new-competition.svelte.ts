@@ -1,8 +1,8 @@
+import { SLUG_PATTERN } from '../server/protocol/constants.ts';
 import { failText, type Api } from './api.ts';
 import {
   createdFestival,
   readCompetitionFile,
-  SLUG_RE,
   sortLogins,
   type CompetitionFileInfo,
   type CreatedCompetition,
@@ -61,7 +61,7 @@ export class NewCompetition {
   /** The slug typed, when it is not one the server accepts (a competition file only). */
   get slugInvalid(): boolean {
     const s = this.slug.trim();
-    return !this.isFestival && s !== '' && !SLUG_RE.test(s);
+    return !this.isFestival && s !== '' && !SLUG_PATTERN.test(s);
   }
   get ready(): boolean {
     return !!this.#file && !this.#busy && !this.slugInvalid;

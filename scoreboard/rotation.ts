@@ -1,4 +1,5 @@
 import type { FestivalSummary } from '#protocol';
+import { SLUG_PATTERN } from '../server/protocol/constants.ts';
 import { PAGE_MS } from './paging.ts';
 
 /**
@@ -12,8 +13,6 @@ export const ROTATION_SECONDS = 20;
 /** Bounds of `?seconds=` (the festival file's own bounds). */
 export const MIN_SECONDS = 5;
 export const MAX_SECONDS = 600;
-
-const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
 /** The competition on screen (index into the rotation) and when its slot began. */
 export interface Slot {
@@ -50,7 +49,7 @@ export function parseRotation(params: URLSearchParams): RotationQuery {
       (params.get('show') ?? '')
         .split(',')
         .map((s) => s.trim())
-        .filter((s) => SLUG.test(s)),
+        .filter((s) => SLUG_PATTERN.test(s)),
     ),
   ];
   const raw = params.get('seconds')?.trim() ?? '';
