@@ -118,14 +118,199 @@ export type RejectCode =
   | 'rate/limited'
   | 'server/commit_failed';
 
+/** A name from the marking scheme (a station, a sheet, a criterion), in both languages. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** Why a request lacks what it needs (`request/invalid` without issues): one fixed sentence each. */
+export type MissingPart =
+  | 'login'
+  | 'switch_target'
+  | 'void_reason'
+  | 'rerun_fields'
+  | 'rescore_fields'
+  | 'seed'
+  | 'award_or_bib';
+
+/**
+ * The parameters each code's text needs (`server/protocol/messages.ts` puts them into words,
+ * in Chinese and English). JSON only: they travel as `params` beside `error` (HTTP) or `code`
+ * (socket frames), so a page words a refusal in its own language. Names from the marking scheme
+ * travel as {@link Bilingual} pairs; `detail` and `issues` are text the server cannot translate
+ * (a schema's issues, a parser's complaint) and are shown as they are. Every code of
+ * {@link ERRORS} has an entry (checked below).
+ */
+export interface ErrorParams {
+  'auth/rate_limited': Record<string, never>;
+  /** `why`: the credential was refused; staff only (the printed sheet, the audit log). */
+  'auth/required': { why?: 'login_invalid' | 'sheet' | 'audit' };
+  'auth/throttled': Record<string, never>;
+  'import/not_written': Record<string, never>;
+  'rate/limited': Record<string, never>;
+  /** `detail`: the storage's own complaint. */
+  'server/commit_failed': { detail: string };
+  'server/storage_unavailable': Record<string, never>;
+  /** Why the next round cannot be filled yet; `round` is the next round's name. */
+  'advance/not_ready': {
+    why: 'no_rule' | 'no_next' | 'advanced' | 'next_has_field' | 'not_final';
+    round?: Bilingual;
+  };
+  'auth/bad_password': Record<string, never>;
+  /** `why`: not this competition's staff; head judge only (void, re-run); staff only (audit log). */
+  'auth/forbidden': { why?: 'not_staff' | 'head_judge_void' | 'head_judge_rerun' | 'audit' };
+  /** `other`: the competition switched to, not the one logged in to. */
+  'auth/no_organiser': { other?: boolean };
+  'auth/unknown_code': Record<string, never>;
+  'auth/unknown_token': Record<string, never>;
+  'board/read_only': Record<string, never>;
+  /** `issues`: what is wrong with the competition file; none: the slug in the URL. */
+  'competition/invalid': { issues?: string };
+  /** `inFestival`: the slug names no competition of the festival logged in to. */
+  'competition/not_found': { inFestival?: boolean };
+  'competition/slug_taken': { slug: string };
+  'contestant/not_found': { bib: string };
+  'course/all_revealed': Record<string, never>;
+  'course/already_locked': { station: Bilingual };
+  'course/final': Record<string, never>;
+  /** `bibs`: the first few contestants with a disagreement; `contestants`: how many in all. */
+  'course/flagged_lines': { station: Bilingual; bibs: string[]; contestants: number };
+  /** `reveal`: the refused action was the reveal (else an unfreeze). */
+  'course/not_frozen': { reveal?: boolean };
+  'course/not_live': Record<string, never>;
+  'course/not_locked': { station: Bilingual };
+  /** `lines` open lines of `contestants` contestants, the first few `bibs`. */
+  'course/open_lines': { station: Bilingual; lines: number; bibs: string[]; contestants: number };
+  'course/stations_unlocked': { stations: Bilingual[] };
+  /** `station`: the id sent. */
+  'course/unknown_station': { station: string };
+  'draw/marks_exist': Record<string, never>;
+  'festival/invalid': { issues: string };
+  'festival/not_found': Record<string, never>;
+  'festival/slug_taken': { slugs: string[] };
+  'https/off': Record<string, never>;
+  'import/advanced_field': Record<string, never>;
+  /** `criterion`: the id in the URL. */
+  'import/bad_criterion': { criterion: string };
+  /** `scores`: the score import (CSV text or JSON), else the contestant list (CSV or XLSX). */
+  'import/bad_type': { scores?: boolean };
+  /** `lines`: lines changed since the preview. */
+  'import/conflict': { lines: number };
+  'import/marks_exist': Record<string, never>;
+  /** `lines`: lines not written. */
+  'import/partly_written': { lines: number };
+  /**
+   * Which bound the file passed (docs/security.md, uploads): not a ZIP; too many entries
+   * (`count`); too big unpacked (`mb`, `maxMb`); too many rows (`rows` when known, `maxRows`).
+   */
+  'import/too_large':
+    | { why: 'not_zip' }
+    | { why: 'entries'; count: number }
+    | { why: 'unpacked'; mb: number; maxMb: number }
+    | { why: 'rows'; rows?: number; maxRows: number };
+  'import/unreadable': { detail: string };
+  'mark/bad_frame': { detail: string };
+  'mark/bad_value': { criterion: Bilingual };
+  'mark/client_id_reused': Record<string, never>;
+  /** `import`: a score import was refused (else a mark). */
+  'mark/competition_closed': { state: 'draft' | 'final'; import?: boolean };
+  'mark/contestant_inactive': { bib: string; name: string; status: 'withdrawn' | 'disqualified' };
+  'mark/empty': { criterion: Bilingual };
+  /** `ask`: what the judge has to give (yes or no for a veto; a score). */
+  'mark/missing_value': { criterion: Bilingual; ask: 'yes_no' | 'score' };
+  'mark/no_attempts': { station: Bilingual };
+  'mark/no_recorder': { sheet: Bilingual };
+  /** A sheet's attempts are used up (`allowed`), or a station has no run `attempt`. */
+  'mark/no_such_attempt':
+    { sheet: Bilingual; allowed: number } | { station: Bilingual; attempt: number };
+  /** `input`: the text typed. */
+  'mark/not_a_number': { criterion: Bilingual; input: string };
+  /** `sheet`: the sheet the judge is not assigned to; none: not a judge of this competition. */
+  'mark/not_assigned': { sheet?: Bilingual };
+  'mark/not_current': Record<string, never>;
+  /** `extra`: the measured criteria a panel judge sent. */
+  'mark/not_recorder': { sheet: Bilingual; extra: Bilingual[] };
+  /**
+   * Out of range: a value (`value`, `min`–`max`, published decimals), a fault count
+   * (`unit: 'count'`) or a time in seconds (`unit: 'seconds'`).
+   */
+  'mark/off_scale': {
+    criterion: Bilingual;
+    min: string;
+    max: string;
+    value?: string;
+    unit?: 'count' | 'seconds';
+  };
+  'mark/off_step': { criterion: Bilingual; value: string; step: string };
+  'mark/reason_required': { bib: string; sheet: Bilingual };
+  /** `by`: who wrote the line's newer mark; absent: the line was voided. */
+  'mark/stale': { bib: string; sheet: Bilingual; by?: 'you' | 'other' };
+  /**
+   * `station`: the locked station (or sheet); `reopen`: said to the head judge, who can re-open
+   * it (else to a judge, who asks the head judge).
+   */
+  'mark/station_locked': { station?: Bilingual; reopen?: boolean };
+  'mark/too_large': { criterion: Bilingual; input: string };
+  'mark/too_precise': { criterion: Bilingual; input: string };
+  /** `id`: the contestant id sent. */
+  'mark/unknown_contestant': { id: number };
+  /** An id not in the sheet (`criterion`, `sheet`), or a fault id not in a criterion. */
+  'mark/unknown_criterion':
+    { criterion: string; sheet: Bilingual } | { criterion: Bilingual; fault: string };
+  /** `id`: the mark id sent. */
+  'mark/unknown_mark': { id: number };
+  /** The sheet id (or, for a re-run, the station id) sent. */
+  'mark/unknown_sheet': { sheet: string } | { station: string };
+  'official/code_taken': { code: string; name: string };
+  /** `code`: the code asked for, when the request named one. */
+  'official/not_found': { code?: string };
+  /** `detail`: what is wrong with the panels' recorders (the competition file's own check). */
+  'official/recorder': { detail: string };
+  'official/self': Record<string, never>;
+  'official/unknown_sheet': { sheets: string[] };
+  'origin/forbidden': Record<string, never>;
+  'protocol/bad_frame': { detail: string };
+  /**
+   * What is wrong with the request: a schema's `issues` (`request`: of a score import's JSON
+   * body), a `missing` part, an unknown `timeZone`, a bib the import was told about but the
+   * file lacks (`strayBib`), or Fastify's own complaint (`detail`).
+   */
+  'request/invalid':
+    | { issues: string; request?: boolean }
+    | { missing: MissingPart }
+    | { timeZone: string }
+    | { strayBib: string }
+    | { detail: string };
+  'rescore/not_found': Record<string, never>;
+  'server/error': Record<string, never>;
+  'teams/none': Record<string, never>;
+}
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** Type-level check: every code has its parameters, and every entry is a code. */
+export type ErrorParamsCoverErrors = Assert<Same<keyof ErrorParams, ErrorCode>>;
+
+/**
+ * One refusal as data: a code and its parameters, correlated (a code takes only its own
+ * parameters). What a rule returns, a {@link DomainError} carries and a wire body holds.
+ */
+export type ErrorOf = { [C in ErrorCode]: { error: C; params: ErrorParams[C] } }[ErrorCode];
+
 /** Whether a refusal with this code may succeed when sent again unchanged (unknown: no). */
 export function isRetryable(code: string): boolean {
   return Object.hasOwn(RETRYABLE, code);
 }
 
-/** Every HTTP error answer: a code of {@link ERRORS} and a message for people (Chinese). */
+/**
+ * Every HTTP error answer: a code of {@link ERRORS}, its parameters (absent from servers before
+ * they were sent) and the message in Chinese (`messages.ts`, for curl users and logs; a page
+ * words the code and parameters in its own language).
+ */
 export interface ErrorBody {
   error: ErrorCode;
+  params?: ErrorParams[ErrorCode];
   message: string;
 }
 
