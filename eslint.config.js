@@ -14,6 +14,41 @@ export default ts.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // Import arrows point down (docs/architecture.md, Layers): the wire contract names no engine
+  // type, and the database layer knows nothing of the server that uses it.
+  {
+    files: ['server/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^#engine$|/engine/|^#db$|/db/|/services/|/routes/|/plugins/)',
+              message:
+                'protocol/ is the wire contract: the engine may import it, never the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^#engine$|^#protocol$|/server/)',
+              message: 'db/ declares the shapes it stores; it imports nothing of server/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },

@@ -1,5 +1,5 @@
 import type { Awards } from '../protocol/scheme.ts';
-import { toMilli } from './decimal.ts';
+import { toMilli } from '../protocol/decimal.ts';
 import { takesPart, type StandingRow } from './standings.ts';
 
 /**

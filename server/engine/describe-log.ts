@@ -1,5 +1,5 @@
 import type { Criterion } from '../protocol/scheme.ts';
-import { formatMilli } from './decimal.ts';
+import { formatMilli } from '../protocol/decimal.ts';
 import type { SchemeIndex, Sheet } from './scheme-index.ts';
 // The one duration format of every page and printed sheet (pure, browser-safe).
 import { durationText } from '../../web/present/duration.ts';

@@ -1,5 +1,5 @@
 import type { Criterion } from '../protocol/scheme.ts';
-import { formatMilli } from './decimal.ts';
+import { formatMilli } from '../protocol/decimal.ts';
 import type { Sheet } from './scheme-index.ts';
 import type { ContestantStatus } from './standings.ts';
 import { parseSheetValues, type SheetValues } from './values.ts';

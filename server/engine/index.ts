@@ -2,7 +2,7 @@
  * The pure scoring core: no I/O, no clock, no randomness, browser-safe (the judge tablet
  * previews station scores with it and the scoreboard ranks with it).
  */
-export * from './decimal.ts';
+export * from '../protocol/decimal.ts';
 export * from './rational.ts';
 export * from './scheme-index.ts';
 export * from './values.ts';

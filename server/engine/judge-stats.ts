@@ -1,4 +1,4 @@
-import { formatScaled } from './decimal.ts';
+import { formatScaled } from '../protocol/decimal.ts';
 import type { MarkBook } from './log.ts';
 import { add, div, mul, rat, roundToUnits, sub, ZERO, type Rational } from './rational.ts';
 import type { SchemeIndex } from './scheme-index.ts';

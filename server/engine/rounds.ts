@@ -1,5 +1,5 @@
 import type { Advancement, Carry } from '../protocol/scheme.ts';
-import { formatMilli, formatScaled, toMilli } from './decimal.ts';
+import { formatMilli, formatScaled, toMilli } from '../protocol/decimal.ts';
 import { add, mul, rat, roundToUnits, ZERO, type RoundingMode } from './rational.ts';
 import { rankRows, takesPart, type StandingRow } from './standings.ts';
 

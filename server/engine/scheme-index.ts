@@ -1,5 +1,5 @@
 import type { Criterion, MarkingScheme, Module, Rounding, Station } from '../protocol/scheme.ts';
-import { toMilli } from './decimal.ts';
+import { toMilli } from '../protocol/decimal.ts';
 
 /**
  * A scoring sheet: the unit a judge fills in for one contestant — a station that holds its

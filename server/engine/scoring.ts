@@ -1,5 +1,6 @@
 import type { AggregateRule, Criterion, Station } from '../protocol/scheme.ts';
-import { toMilli } from './decimal.ts';
+import { toMilli } from '../protocol/decimal.ts';
+import type { LineStatus } from '../protocol/standings.ts';
 import {
   add,
   cmp,
@@ -37,8 +38,8 @@ export interface CurrentMark {
   measures?: boolean;
 }
 
-/** Scoring state of a sheet or station for one contestant. */
-export type LineStatus = 'empty' | 'partial' | 'scored' | 'flagged';
+/** Scoring state of a sheet or station for one contestant (a wire shape: protocol/standings.ts). */
+export type { LineStatus };
 
 export interface SheetScore {
   /** Exact milli-points. */

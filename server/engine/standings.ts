@@ -1,13 +1,9 @@
 import type { TieBreak } from '../protocol/scheme.ts';
-import { formatScaled } from './decimal.ts';
+import type { StandingRow } from '../protocol/standings.ts';
+import { formatScaled } from '../protocol/decimal.ts';
 import type { SchemeIndex } from './scheme-index.ts';
 import type { MarkBook } from './log.ts';
-import {
-  scoreContestant,
-  type ContestantMarks,
-  type ContestantScore,
-  type LineStatus,
-} from './scoring.ts';
+import { scoreContestant, type ContestantMarks, type ContestantScore } from './scoring.ts';
 
 export type ContestantStatus = 'active' | 'withdrawn' | 'disqualified';
 
@@ -27,34 +23,8 @@ export interface ContestantInfo {
   advancedFromId?: number | null;
 }
 
-/**
- * One row of the standings, as every screen and export shows it. Scores are strings with
- * exactly the scheme's decimals (`"80.33"`) so no client re-formats a float.
- */
-export interface StandingRow {
-  contestantId: number;
-  bib: string;
-  drawOrder: number;
-  name: string;
-  organisation: string;
-  status: ContestantStatus;
-  /** Standard competition rank (1, 2, 2, 4); null for withdrawn and disqualified contestants. */
-  rank: number | null;
-  /** What ranks: this round's total plus any carry-over. */
-  total: string;
-  /** Total in integer units of 10^-decimals points, for sorting. */
-  totalUnits: number;
-  /** With a carry-over: this round's own total and the carried points (total = sum). */
-  roundTotal?: string;
-  carried?: string;
-  /** Award ids held (engine/awards.ts), in the scheme's order; set on ranked lists only. */
-  awards?: string[];
-  modules: Record<string, string>;
-  stations: Record<string, { score: string; status: LineStatus; locked: boolean }>;
-  /** Tie-break keys in the scheme's order, oriented so that larger is better; null loses. */
-  keys: (number | null)[];
-  provisional: boolean;
-}
+/** One row of the standings: a wire shape, declared in protocol/standings.ts. */
+export type { StandingRow };
 
 /**
  * Tie-break keys of a contestant for the scheme's chain, each oriented "larger wins":

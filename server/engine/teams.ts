@@ -1,20 +1,9 @@
-import { formatScaled } from './decimal.ts';
-import { compareOnMerit, type StandingRow } from './standings.ts';
+import { formatScaled } from '../protocol/decimal.ts';
+import type { StandingRow, TeamRow } from '../protocol/standings.ts';
+import { compareOnMerit } from './standings.ts';
 
-/** One team of the team ranking (团体排名). */
-export interface TeamRow {
-  /** The organisation the members belong to. */
-  team: string;
-  /** Standard competition rank; null when the team has fewer ranked members than counted. */
-  rank: number | null;
-  /** Sum of the counted members' published totals, with the scheme's decimals. */
-  total: string;
-  totalUnits: number;
-  /** Ranked members in standings order; `counted` marks the ones in the team score. */
-  members: { contestantId: number; bib: string; name: string; total: string; counted: boolean }[];
-  /** Tie-break keys: the counted members' totals, best first (a better best member wins). */
-  keys: number[];
-}
+/** One team of the team ranking: a wire shape, declared in protocol/standings.ts. */
+export type { TeamRow };
 
 /**
  * The team ranking. Source: the scheme's `teams` (protocol/scheme.ts). Each organisation's

@@ -1,6 +1,6 @@
 import type { Criterion } from '../protocol/scheme.ts';
 import type { RejectCode } from '../protocol/errors.ts';
-import { formatMilli, parseOnScale, toMilli, type DecimalError } from './decimal.ts';
+import { formatMilli, parseOnScale, toMilli, type DecimalError } from '../protocol/decimal.ts';
 import type { Sheet } from './scheme-index.ts';
 
 /**

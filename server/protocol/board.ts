@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Slug } from './fixture.ts';
-import type { StandingRow } from '../engine/standings.ts';
+import type { StandingRow } from './standings.ts';
 import type { CompetitionSummary, StandingsColumns } from './http.ts';
 
 /** Query of the board socket: `/ws/board?competition=SLUG&since=REVISION`. */

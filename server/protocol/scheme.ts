@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatIssues } from './errors.ts';
-import { formatMilli, parseMilli, toMilli } from '../engine/decimal.ts';
+import { formatMilli, parseMilli, toMilli } from './decimal.ts';
 
 /**
  * The marking scheme (评分标准), version 1 or 2: modules with weights → stations → optional
