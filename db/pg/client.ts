@@ -1,0 +1,46 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Opens a pool on the PostgreSQL database at `url` (`postgres://user@host:port/db`), checks the
+ * settings an acknowledgement relies on and runs the committed migrations (db/pg/migrations/).
+ *
+ * - `synchronous_commit` must be `on` (or `remote_apply`/`remote_write` on a replicated
+ *   cluster): a COMMIT returns only once its WAL is flushed, so an ack means durable. A
+ *   cluster with `off` or `local`-less settings is refused with an error naming the setting,
+ *   because acks there could be lost on a crash.
+ * - `fsync` must be `on` for the same reason.
+ *
+ * @param poolSize connections this instance keeps (default 10).
+ * @throws Error when the database is unreachable, a setting is unsafe or a migration fails.
+ */
+export async function openPgDatabase(url: string, poolSize = 10): Promise<PgDb> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  try {
+    const settings = await pool.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync')",
+    );
+    for (const { name, setting } of settings.rows) {
+      const safe = name === 'fsync' ? setting === 'on' : setting !== 'off' && setting !== 'local';
+      if (!safe)
+        throw new Error(
+          `PostgreSQL ${name} is '${setting}': an acknowledged mark could be lost on a crash. ` +
+            `Set ${name} = on (postgresql.conf) and restart the cluster.`,
+        );
+    }
+    const db = drizzle(pool, { schema }) as PgDb;
+    await migrate(db, { migrationsFolder: MIGRATIONS });
+    return db;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
