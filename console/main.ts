@@ -4,7 +4,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { ConsoleState } from './console-state.svelte.ts';
 import { openFeed } from './feed.ts';
-import { parseLang } from './i18n.ts';
+import { htmlLang, parseLang } from '../web/i18n.ts';
 
 /**
  * The organiser console (`/console/`, `?lang=en` for English, `?competition=SLUG` to pick a
@@ -15,7 +15,7 @@ import { parseLang } from './i18n.ts';
  */
 const params = new URLSearchParams(location.search);
 const app = new ConsoleState(parseLang(location.search), params.get('competition'));
-document.documentElement.lang = app.lang === 'en' ? 'en' : 'zh-CN';
+document.documentElement.lang = htmlLang(app.lang);
 document.title = `${app.t.brand} · ${app.t.app}`;
 
 let closeFeed: (() => void) | null = null;

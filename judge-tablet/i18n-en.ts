@@ -1,11 +1,11 @@
-import type { MessageKey } from './i18n.ts';
+import type { Dict } from './i18n.ts';
 
 /**
  * The tablet's English words (`?lang=en`), a chunk of their own: only a tablet opened in
  * English loads them (i18n.ts `loadLanguage`, before the page is drawn), so the Chinese
  * first load does not carry them. The service worker precaches this chunk too.
  */
-export const en: Record<MessageKey, string> = {
+export const en: Dict = {
   'app.name': 'Jiangxing · Judge',
   'login.heading': 'Judge sign-in',
   'login.hint':

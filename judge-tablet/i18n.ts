@@ -1,17 +1,17 @@
 import type { LocalText, OfficialName } from '#protocol';
+import { fill, parseLang, pick, type Lang, type Translation } from '../web/i18n.ts';
 
 /**
- * The tablet's words. Chinese by default; English when the URL carries `?lang=en` (those words
- * are loaded apart, {@link loadLanguage}). Messages the server writes (mark.reject, error
- * frames) are Chinese only and are shown as sent.
+ * The tablet's words, on the pages' one i18n mechanism (web/i18n.ts). Chinese by default;
+ * English when the URL carries `?lang=en` (those words are loaded apart, {@link loadLanguage}).
+ * Words are flat keys read by {@link t} with `{name}` placeholders: the English chunk is plain
+ * strings swapped in after start. Messages the server writes (mark.reject, error frames) are
+ * Chinese only and are shown as sent.
  */
-export type Lang = 'zh' | 'en';
+export type { Lang };
 
 /** Read once at start: the language does not change while the page runs. */
-export const lang: Lang =
-  typeof location !== 'undefined' && new URLSearchParams(location.search).get('lang') === 'en'
-    ? 'en'
-    : 'zh';
+export const lang: Lang = typeof location !== 'undefined' ? parseLang(location.search) : 'zh';
 
 const zh = {
   'app.name': '匠星 · 裁判评分',
@@ -190,8 +190,10 @@ const zh = {
 } as const;
 
 export type MessageKey = keyof typeof zh;
+/** The words of one language: every key of the Chinese ones (the English must have exactly those). */
+export type Dict = Translation<typeof zh>;
 
-let dict: Record<MessageKey, string> = zh;
+let dict: Dict = zh;
 
 /**
  * Loads the English words when the page is in English (a chunk of its own, i18n-en.ts: the
@@ -207,18 +209,14 @@ export async function loadLanguage(): Promise<void> {
   }
 }
 
-/** Looks a message up and fills `{name}` placeholders. */
+/** Looks a message up in the page's language and fills `{name}` placeholders ({@link fill}). */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dict[key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in params ? String(params[name]) : m,
-  );
+  return fill(dict[key], params);
 }
 
 /** Picks the page's language from a scheme text. */
 export function L(text: LocalText): string {
-  return lang === 'en' ? text.en : text.zh;
+  return pick(text, lang);
 }
 
 /** "J08 程玉兰". */

@@ -3,6 +3,7 @@ import './tablet.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { Desk } from './desk.svelte.ts';
+import { htmlLang } from '../web/i18n.ts';
 import { lang, loadLanguage, t } from './i18n.ts';
 import { OfflineApp } from './offline.svelte.ts';
 import { SecureHandoff } from './secure-handoff.svelte.ts';
@@ -15,7 +16,7 @@ import { ScreenWake } from './wake-lock.ts';
 void loadLanguage().then(start);
 
 function start() {
-  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  document.documentElement.lang = htmlLang(lang);
   document.title = t('app.name');
 
   const session = new JudgeSession();

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { altDict, DICTS, parseLocale, textLang } from './i18n.ts';
+import { parseLocale, textLang } from '../web/i18n.ts';
+import { altDict, DICTS } from './i18n.ts';
 
 describe('locale', () => {
   it('is Chinese unless English or both are asked for', () => {
-    expect(parseLocale(null)).toBe('zh');
-    expect(parseLocale('fr')).toBe('zh');
-    expect(parseLocale('en')).toBe('en');
-    expect(parseLocale('both')).toBe('both');
+    expect(parseLocale('')).toBe('zh');
+    expect(parseLocale('?lang=fr')).toBe('zh');
+    expect(parseLocale('?lang=en')).toBe('en');
+    expect(parseLocale('?lang=both')).toBe('both');
   });
   it('a bilingual board reads in Chinese with English headings beside', () => {
     expect(textLang('both')).toBe('zh');

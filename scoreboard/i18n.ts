@@ -1,13 +1,11 @@
 /**
  * Every word the board shows, in Chinese (default), English (`?lang=en`) or both
- * (`?lang=both`: Chinese first, English headings beside it). Labels that come from the marking
- * scheme (modules, stations, sheets) are `{zh, en}` pairs picked by {@link pick}.
+ * (`?lang=both`: Chinese first, English headings beside it), on the pages' one i18n mechanism
+ * (web/i18n.ts: `parseLocale`, `textLang`, `pick` for the scheme's `{zh, en}` labels).
  */
+import type { Lang, Locale, Translation } from '../web/i18n.ts';
 
-/** The language text is picked in. A bilingual board picks Chinese and adds English headings. */
-export type Lang = 'zh' | 'en';
-/** What the page was asked for: `?lang=en`, `?lang=both`, anything else Chinese. */
-export type Locale = Lang | 'both';
+export type { Lang, Locale };
 
 export interface Dict {
   /** Short name of the product, shown beside the title. */
@@ -45,6 +43,8 @@ export interface Dict {
   tickerEmpty: string;
   legend: { empty: string; partial: string; scored: string; flagged: string; locked: string };
   notFound: (slug: string) => string;
+  /** The server speaks another protocol version than this page was built for. */
+  reload: string;
   loading: string;
   /** The award ceremony (reveal from last place up). */
   ceremony: string;
@@ -115,6 +115,7 @@ const zh: Dict = {
   tickerEmpty: '等待新的评分…',
   legend: { empty: '未评', partial: '评分中', scored: '已评', flagged: '待复核', locked: '已锁定' },
   notFound: (slug) => `找不到比赛「${slug}」`,
+  reload: '页面版本与服务器不一致，请刷新页面',
   loading: '正在载入成绩…',
   ceremony: '颁奖揭晓',
   ceremonyAlt: 'AWARDS',
@@ -139,7 +140,7 @@ const zh: Dict = {
   noContestants: '参赛选手待定',
 };
 
-const en: Dict = {
+const en: Translation<Dict> = {
   brand: 'Jiangxing',
   rank: 'Rank',
   bib: 'Bib',
@@ -173,6 +174,7 @@ const en: Dict = {
     locked: 'Locked',
   },
   notFound: (slug) => `No competition “${slug}”`,
+  reload: 'This page does not match the server version: reload it',
   loading: 'Loading the standings…',
   ceremony: 'AWARDS',
   ceremonyAlt: '颁奖揭晓',
@@ -200,22 +202,7 @@ const en: Dict = {
 
 export const DICTS: Record<Lang, Dict> = { zh, en };
 
-/** The locale a query asks for: `?lang=en`, `?lang=both`; Chinese otherwise. */
-export function parseLocale(param: string | null): Locale {
-  return param === 'en' || param === 'both' ? param : 'zh';
-}
-
-/** The language text is picked in: English only when asked for English alone. */
-export function textLang(locale: Locale): Lang {
-  return locale === 'en' ? 'en' : 'zh';
-}
-
 /** The dictionary of the headings' second line: English on a bilingual board, else none. */
 export function altDict(locale: Locale): Dict | null {
   return locale === 'both' ? en : null;
-}
-
-/** The label of a scheme item in the board's language. */
-export function pick(label: { zh: string; en: string }, lang: Lang): string {
-  return label[lang];
 }

@@ -3,12 +3,13 @@ import './awards.css';
 import type { BoardServerMessage, CompetitionSummary, FestivalSummary } from '#protocol';
 import { mount } from 'svelte';
 import { CloseCode } from '../server/protocol/constants.ts';
-import { BoardSync } from '../web/board-sync.ts';
+import { boardSocketPath, BoardSync } from '../web/board-sync.ts';
 import { LiveSocket } from '../web/live-socket.ts';
 import App from './App.svelte';
 import { BoardState } from './board-state.svelte.ts';
 import { BoardSet } from './board-set.svelte.ts';
-import { altDict, DICTS, parseLocale, textLang, type Lang } from './i18n.ts';
+import { htmlLang, parseLocale, textLang, type Lang } from '../web/i18n.ts';
+import { altDict, DICTS } from './i18n.ts';
 import { positiveParam, ROWS_PER_PAGE } from './paging.ts';
 import { isRotation, parseRotation, ROTATION_SECONDS, rotationSlugs } from './rotation.ts';
 import { isLoopback } from '../web/qr/loopback.ts';
@@ -29,9 +30,9 @@ const LIST_RETRY_MS = 2_000;
  */
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const locale = parseLocale(params.get('lang'));
+  const locale = parseLocale(location.search);
   const lang = textLang(locale);
-  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  document.documentElement.lang = htmlLang(lang);
   const query = parseRotation(params);
   const set = new BoardSet(isRotation(query));
   const share = await shareAddress(params.get('share'));
@@ -90,19 +91,17 @@ function follow(slug: string, board: BoardState, lang: Lang): LiveSocket<BoardSe
   // revision, or a public view that changed as a whole, starts again from a snapshot.
   const sync = new BoardSync(board, { resync: () => socket.reconnectNow() });
   const socket: LiveSocket<BoardServerMessage> = new LiveSocket<BoardServerMessage>({
-    path: () => {
-      const q = new URLSearchParams({ competition: slug });
-      // After a plain drop the server sends only what came after our revision (or a snapshot
-      // when it no longer holds it); after a gap, or during the reveal, a snapshot.
-      const since = sync.resumeFrom();
-      if (since !== null) q.set('since', String(since));
-      return `/ws/board?${q}`;
-    },
+    // After a plain drop the server sends only what came after our revision (or a snapshot
+    // when it no longer holds it); after a gap, or during the reveal, a snapshot.
+    path: () => boardSocketPath(slug, sync.resumeFrom()),
     onOpen: () => sync.connected(),
     onMessage: (msg) => sync.receive(msg),
     onState: (state) => board.setLink(state),
-    fatalCodes: [CloseCode.notFound],
-    onFatal: () => board.fail(DICTS[lang].notFound(slug)),
+    fatalCodes: [CloseCode.notFound, CloseCode.protocolMismatch],
+    onFatal: (code) =>
+      board.fail(
+        code === CloseCode.protocolMismatch ? DICTS[lang].reload : DICTS[lang].notFound(slug),
+      ),
   });
   // The socket itself drops the link at once when the OS says the network is gone (the badge
   // tells the hall) and connects as soon as it returns.

@@ -3,9 +3,10 @@
  * are the names the systems show (Android 11+ stock names; brands differ a little, so the page
  * also says to search Settings for 证书 / "certificate").
  */
+import type { Lang, Translation } from '../web/i18n.ts';
 import type { Platform } from './detect.ts';
 
-export type Lang = 'zh' | 'en';
+export type { Lang };
 
 export interface PlatformText {
   title: string;
@@ -129,7 +130,7 @@ const zh: Dict = {
   loadFailed: '无法连接服务器，请确认本设备连着场馆 Wi-Fi，然后刷新本页。',
 };
 
-const en: Dict = {
+const en: Translation<Dict> = {
   title: 'Venue certificate set-up',
   brand: 'Jiangxing',
   otherLang: '中文',
@@ -230,8 +231,3 @@ const en: Dict = {
 };
 
 export const DICTS: Record<Lang, Dict> = { zh, en };
-
-/** `?lang=en` is English; anything else Chinese. */
-export function parseLang(value: string | null): Lang {
-  return value?.toLowerCase().startsWith('en') ? 'en' : 'zh';
-}

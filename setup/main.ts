@@ -2,16 +2,17 @@ import '../web/base.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { detectPlatform, inAppBrowser } from './detect.ts';
-import { DICTS, parseLang } from './i18n.ts';
+import { htmlLang, parseLang } from '../web/i18n.ts';
+import { DICTS } from './i18n.ts';
 
 /**
  * The venue set-up page (`/setup/`, `?lang=en`): served over plain HTTP so any device can open
  * it before trusting anything, and over HTTPS alike. Asks `GET /api/venue` for the HTTPS port
  * and the CA, then checks from here whether this device trusts the HTTPS origin.
  */
-const lang = parseLang(new URLSearchParams(location.search).get('lang'));
+const lang = parseLang(location.search);
 const t = DICTS[lang];
-document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+document.documentElement.lang = htmlLang(lang);
 document.title = `${t.brand} · ${t.title}`;
 
 mount(App, {
