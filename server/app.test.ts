@@ -13,6 +13,7 @@ import { CloseCode } from './protocol/constants.ts';
 import {
   connectBoard,
   connectJudge,
+  framesBeforeFreeze,
   startTestServer,
   submitMark,
   tokenOf,
@@ -152,8 +153,8 @@ describe('judge socket → commit → ack → board delta', () => {
     ];
     expect(acks[1]!.markId).toBe(acks[0]!.markId);
     expect(markCount()).toBe(2);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(board.received.filter((m) => m.type === 'board.delta')).toHaveLength(2);
+    const before = await framesBeforeFreeze(server, slug, board);
+    expect(before.filter((m) => m.type === 'board.delta')).toHaveLength(2);
     judge.close();
     again.close();
     board.close();
@@ -172,8 +173,8 @@ describe('judge socket → commit → ack → board delta', () => {
     expect(r.message).toContain('单边桥');
     expect(markCount()).toBe(0);
     expect((await standings()).revision).toBe(snap.revision);
-    await new Promise((res) => setTimeout(res, 50));
-    expect(board.received.filter((m) => m.type === 'board.delta')).toHaveLength(0);
+    const before = await framesBeforeFreeze(server, slug, board);
+    expect(before.filter((m) => m.type === 'board.delta')).toHaveLength(0);
     judge.close();
     board.close();
   });

@@ -236,7 +236,9 @@ describe('asking for a re-score', () => {
         sheetId: 'packaging',
         reason: '三位裁判分歧过大',
       });
-    await new Promise((res) => setTimeout(res, 100));
+    // The route tells the tablets before it answers: the other judge's pong comes after any
+    // notice it was sent.
+    await other.barrier();
     expect(other.received.some((m) => m.type === 'judge.rescore')).toBe(false);
     const audit = server.app.db.$client
       .prepare("select reason from audit_log where action = 'mark.rescore'")

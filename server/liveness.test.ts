@@ -24,6 +24,24 @@ const silent = (path: string) =>
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
+/**
+ * Resolves when `ws` has received `n` more protocol pings, i.e. when that many more sweeps of
+ * the server found it alive (a sweep terminates a socket that stayed silent since the one
+ * before, and pings the rest).
+ */
+const sweptAlive = (ws: WebSocket, n: number) =>
+  new Promise<void>((resolve, reject) => {
+    let left = n;
+    const onClose = () => reject(new Error(`terminated with ${left} sweeps to go`));
+    const onPing = () => {
+      if (--left > 0) return;
+      ws.off('ping', onPing);
+      ws.off('close', onClose);
+      resolve();
+    };
+    ws.on('ping', onPing);
+    ws.once('close', onClose);
+  });
 const closedWithin = (ws: WebSocket) =>
   new Promise<number>((resolve) => {
     const t0 = performance.now();
@@ -55,7 +73,8 @@ describe('the server heartbeat', () => {
     const [j, b] = await Promise.all([closedWithin(judge), closedWithin(board)]);
     expect(Math.max(j, b)).toBeLessThan(SWEEP_MS * 2 + 500);
     expect(await health()).toEqual({ judges: 1, boards: 0, pending: 0 });
-    await new Promise((r) => setTimeout(r, SWEEP_MS * 4));
+    // Four more sweeps found the tablet that answers pings alive, each after a ping it answered.
+    await sweptAlive(healthy.ws, 4);
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
     expect(
       await submitMark(healthy, {
@@ -68,12 +87,15 @@ describe('the server heartbeat', () => {
   });
 
   it('a socket that talks only by app pings is alive', async () => {
-    // A longer sweep than above: the pings must land between sweeps even on a loaded machine.
-    server = await startTestServer(undefined, undefined, { heartbeatMs: 600 });
+    server = await startTestServer(undefined, undefined, { heartbeatMs: SWEEP_MS });
     const board = await silent('/ws/board?competition=gaoxin-2024');
-    const timer = setInterval(() => board.send(JSON.stringify({ type: 'ping', t: 1 })), 250);
-    await new Promise((r) => setTimeout(r, 600 * 4));
-    clearInterval(timer);
+    // It never answers the sweep's pings (no autoPong): it sends an app ping between sweeps
+    // (on each of theirs, so it lands before the next sweep however loaded the machine), and
+    // four sweeps find it alive.
+    const appPing = () => board.send(JSON.stringify({ type: 'ping', t: 1 }));
+    board.on('ping', appPing);
+    await sweptAlive(board, 4);
+    board.off('ping', appPing);
     expect(board.readyState).toBe(WebSocket.OPEN);
     board.close();
   });
@@ -116,8 +138,13 @@ describe('a board that connects while marks stream', () => {
         );
     })();
     const boards: { frames: BoardServerMessage[]; ws: WebSocket }[] = [];
+    // Each board connects after a few more marks are in: the first ones mid-stream, resuming
+    // or afresh, while the marks go on.
+    const revisionPast = async (r: number) => {
+      while (lastRevision < r && !stop) await new Promise((res) => setImmediate(res));
+    };
     for (let n = 0; n < 8; n++) {
-      await new Promise((r) => setTimeout(r, 15 + n * 7));
+      await revisionPast(lastRevision + 2 + n);
       const since = n % 2 ? Math.max(0, lastRevision - 3) : undefined;
       const frames: BoardServerMessage[] = [];
       const ws = new WebSocket(
@@ -128,8 +155,23 @@ describe('a board that connects while marks stream', () => {
     }
     await stream;
     stop = true;
-    await new Promise((r) => setTimeout(r, 400));
     const final = lastRevision;
+    // Every board has the last revision, and its pong: nothing sent before is still on its way.
+    const pongs = boards.map(
+      ({ ws }) =>
+        new Promise<void>((resolve) =>
+          ws.on('message', (d) => {
+            if ((JSON.parse(d.toString()) as { type: string }).type === 'pong') resolve();
+          }),
+        ),
+    );
+    await expect
+      .poll(() =>
+        boards.every(({ frames }) => frames.some((f) => 'revision' in f && f.revision === final)),
+      )
+      .toBe(true);
+    for (const { ws } of boards) ws.send(JSON.stringify({ type: 'ping', t: 0 }));
+    await Promise.all(pongs);
     for (const { frames, ws } of boards) {
       let have = -1;
       for (const f of frames) {

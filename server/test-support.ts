@@ -53,6 +53,7 @@ export class TestSocket<M extends { type: string }> {
   readonly ws: WebSocket;
   readonly received: M[] = [];
   #waiters: { pred: (m: M) => boolean; resolve: (m: M) => void; reject: (e: Error) => void }[] = [];
+  #pings = 0;
   closed: Promise<{ code: number; reason: string }>;
 
   constructor(url: string) {
@@ -99,6 +100,29 @@ export class TestSocket<M extends { type: string }> {
     });
   }
 
+  /**
+   * A barrier: sends a protocol `ping` (board and judge sockets answer it) and resolves with the
+   * `pong` that answers it. The server writes a socket's frames in order, so every frame it
+   * wrote to this socket before it read the ping is in `received` by then. To show that no
+   * frame came of something, pass the barrier after the server has sent that something's frames
+   * to another socket (a staff board's delta, a judge's ack): a throttle that held a frame back
+   * would have held the other socket's too.
+   */
+  async barrier(timeoutMs = 10_000): Promise<void> {
+    const t = ++this.#pings;
+    const answered = this.next(
+      (m) => m.type === 'pong' && (m as { t?: number }).t === t,
+      timeoutMs,
+    );
+    this.send({ type: 'ping', t });
+    await answered;
+  }
+
+  /** The frames received so far other than the pongs of `barrier()`. */
+  get frames(): M[] {
+    return this.received.filter((m) => m.type !== 'pong');
+  }
+
   close(): void {
     this.ws.close();
   }
@@ -139,6 +163,36 @@ export function connectBoard(wsBase: string, slug: string, since?: number) {
   return new TestSocket<BoardServerMessage>(
     `${wsBase}/ws/board?competition=${slug}${since === undefined ? '' : `&since=${since}`}`,
   );
+}
+
+/**
+ * A barrier behind every board frame of what happened so far, for "no frame reached the board":
+ * the organiser (O01 of `fixture`) freezes the competition `slug`, and this resolves with the
+ * frames `board` had received before the freeze reached it. The server sends a change of course
+ * at once, after any frames its pacing still held back (server/plugins/live.ts), in order on
+ * every board socket, so nothing sent for earlier marks can come later. The competition stays
+ * frozen: call it last in a test.
+ */
+export async function framesBeforeFreeze(
+  server: { url: string; fixture: ReturnType<typeof readFixture> },
+  slug: string,
+  board: TestSocket<BoardServerMessage>,
+): Promise<BoardServerMessage[]> {
+  const r = await fetch(`${server.url}/api/competitions/${slug}/course`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+    },
+    body: JSON.stringify({ action: 'competition.freeze' }),
+  });
+  if (r.status !== 200) throw new Error(`freeze answered ${r.status}: ${await r.text()}`);
+  const frozen = await board.next(
+    (m) =>
+      (m.type === 'board.snapshot' || m.type === 'board.delta') &&
+      m.competition?.state === 'frozen',
+  );
+  return board.received.slice(0, board.received.indexOf(frozen));
 }
 
 /** Token of a fixture official by code (J01…). */
