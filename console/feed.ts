@@ -1,6 +1,6 @@
 import type { BoardServerMessage } from '#protocol';
 import { CloseCode } from '../server/protocol/constants.ts';
-import { BoardSync } from '../web/board-sync.ts';
+import { boardSocketPath, BoardSync } from '../web/board-sync.ts';
 import { LiveSocket } from '../web/live-socket.ts';
 import type { StaffBoard } from './staff-board.svelte.ts';
 
@@ -41,6 +41,8 @@ export function openFeed(opts: {
   token: string;
   /** The server refused the login (token revoked or rotated): sign out. */
   onAuthFailed: () => void;
+  /** The server speaks another protocol version than this page was built for: reload. */
+  onOutdated: () => void;
 }): () => void {
   const { board, slug, token } = opts;
   const gate = new StaffGate();
@@ -50,7 +52,7 @@ export function openFeed(opts: {
   });
 
   const socket: LiveSocket<BoardServerMessage> = new LiveSocket<BoardServerMessage>({
-    path: () => `/ws/board?${new URLSearchParams({ competition: slug })}`,
+    path: () => boardSocketPath(slug),
     onOpen: (send) => {
       gate.reset();
       sync.connected();
@@ -58,8 +60,9 @@ export function openFeed(opts: {
     },
     onMessage: (msg) => sync.receive(msg),
     onState: (state) => board.setLink(state),
-    fatalCodes: [CloseCode.authFailed, CloseCode.notFound],
-    onFatal: () => opts.onAuthFailed(),
+    fatalCodes: [CloseCode.authFailed, CloseCode.notFound, CloseCode.protocolMismatch],
+    onFatal: (code) =>
+      code === CloseCode.protocolMismatch ? opts.onOutdated() : opts.onAuthFailed(),
   });
   // The socket follows online/offline itself (web/live-socket.ts).
   return () => socket.close();

@@ -30,6 +30,7 @@ app.session.onChange = (api) => {
     slug: api.slug,
     token: api.token,
     onAuthFailed: () => app.session.logout(app.t.login.revoked),
+    onOutdated: () => app.session.logout(app.t.login.outdated),
   });
 };
 

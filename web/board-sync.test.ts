@@ -1,6 +1,8 @@
 import type { BoardDelta, BoardEvent, BoardServerMessage, BoardSnapshot } from '#protocol';
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import {
+  boardSocketPath,
   BoardSync,
   deltaFit,
   mergeRows,
@@ -69,6 +71,20 @@ function setup(opts: { admit?: (m: BoardServerMessage) => boolean } = {}) {
   };
   return { view, sync, flush, resyncs: () => resyncs };
 }
+
+describe('boardSocketPath', () => {
+  it('says the competition and the protocol version, and the revision to resume from', () => {
+    const fresh = new URL(boardSocketPath('gaoxin-2024'), 'http://x');
+    expect(fresh.pathname).toBe('/ws/board');
+    expect(Object.fromEntries(fresh.searchParams)).toEqual({
+      competition: 'gaoxin-2024',
+      protocol: String(PROTOCOL_VERSION),
+    });
+    const resumed = new URL(boardSocketPath('gaoxin-2024', 41), 'http://x');
+    expect(resumed.searchParams.get('since')).toBe('41');
+    expect(resumed.searchParams.get('protocol')).toBe(String(PROTOCOL_VERSION));
+  });
+});
 
 describe('deltaFit', () => {
   it('applies the next delta, a coalesced one included, and tells stale from gap', () => {

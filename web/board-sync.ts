@@ -1,4 +1,5 @@
 import type { BoardDelta, BoardEvent, BoardServerMessage, BoardSnapshot } from '#protocol';
+import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 
 /**
  * The board-sync core shared by the public board (scoreboard) and the staff board (console):
@@ -10,6 +11,18 @@ import type { BoardDelta, BoardEvent, BoardServerMessage, BoardSnapshot } from '
  * Pure but for the scheduler (requestAnimationFrame, or a timer in a hidden tab), which tests
  * replace; the views it feeds (BoardState, StaffBoard) are `$state` classes the pages read.
  */
+
+/**
+ * The board socket's URL, which is its hello (protocol/board.ts `BoardQuery`): the competition,
+ * the protocol version this page was built for (a server of another version closes the socket
+ * with `CloseCode.protocolMismatch`, and the page asks to be reloaded), and the last revision
+ * applied when the board resumes (`since`; null: send a snapshot).
+ */
+export function boardSocketPath(competition: string, since: number | null = null): string {
+  const q = new URLSearchParams({ competition, protocol: String(PROTOCOL_VERSION) });
+  if (since !== null) q.set('since', String(since));
+  return `/ws/board?${q}`;
+}
 
 /** Where a delta stands against the last applied revision. */
 export type DeltaFit = 'apply' | 'board/stale' | 'board/gap' | 'board/no_snapshot';

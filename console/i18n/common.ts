@@ -63,6 +63,7 @@ export const zh = {
     judgeToken: '裁判登录码请在评分平板上使用',
     noCompetition: '这个登录码不属于任何比赛',
     revoked: '登录已失效（登录码被停用或更换），请重新登录',
+    outdated: '页面版本与服务器不一致，请刷新页面后重新登录',
     byCode: '登录码',
     byPassword: '组委会密码',
     passwordHint:
@@ -137,6 +138,7 @@ export const en: Translation<typeof zh> = {
     judgeToken: 'Judge login codes are for the judge tablet',
     noCompetition: 'This login code belongs to no competition',
     revoked: 'Your login stopped working (revoked or replaced). Please sign in again.',
+    outdated: 'This page does not match the server version: reload it and sign in again.',
     byCode: 'Login code',
     byPassword: 'Organiser password',
     passwordHint:

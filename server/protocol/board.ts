@@ -3,9 +3,21 @@ import { Slug } from './fixture.ts';
 import type { StandingRow } from './standings.ts';
 import type { CompetitionSummary, StandingsColumns } from './http.ts';
 
-/** Query of the board socket: `/ws/board?competition=SLUG&since=REVISION`. */
+/**
+ * Query of the board socket: `/ws/board?competition=SLUG&protocol=VERSION&since=REVISION`.
+ * It is the board's hello: the server speaks first on this socket (the snapshot, or the deltas
+ * a `since` asks for), so the page's protocol version rides in the URL, where the server reads
+ * it before it sends anything, as the judge's `judge.hello` carries it before the welcome.
+ */
 export const BoardQuery = z.object({
   competition: Slug,
+  /**
+   * The `PROTOCOL_VERSION` (constants.ts) the page was built for; any other (a malformed one
+   * reads as -1) closes the socket with `CloseCode.protocolMismatch` before a frame is sent, and
+   * the page asks to be reloaded. Absent: a reader that does not say (a script, a benchmark) is
+   * served; the pages always say.
+   */
+  protocol: z.coerce.number().int().min(0).optional().catch(-1),
   /**
    * Last revision this board applied; the server sends only what came after it. A malformed
    * one is ignored: the board gets a snapshot, which is always a correct answer.
@@ -74,9 +86,18 @@ export interface BoardDelta {
 }
 
 /** A staff board (console) says who it is as its first frame, to see live data while frozen. */
-export interface BoardHello {
-  type: 'board.hello';
-  token: string;
-}
+export const BoardHello = z.object({ type: z.literal('board.hello'), token: z.string().max(200) });
+export type BoardHello = z.infer<typeof BoardHello>;
+
+/**
+ * What a board may send: an app-level `ping` (answered `pong` with the same `t`) and the staff
+ * board's {@link BoardHello}. Anything else is answered `board/read_only`; nothing a board
+ * sends changes state.
+ */
+export const BoardClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping'), t: z.number().optional() }),
+  BoardHello,
+]);
+export type BoardClientMessage = z.infer<typeof BoardClientMessage>;
 
 export type BoardServerMessage = BoardSnapshot | BoardDelta | { type: 'pong'; t?: number };

@@ -1,6 +1,5 @@
-import { BoardQuery, CloseCode } from '#protocol';
+import { BoardClientMessage, BoardQuery, CloseCode, PROTOCOL_VERSION } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
 import { checkBearer } from '../../plugins/auth.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
 import {
@@ -12,13 +11,10 @@ import {
 } from '../../services/flood-guard.ts';
 import type { BoardClient } from '../../plugins/live.ts';
 
-const BoardClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ping'), t: z.number().optional() }),
-  z.object({ type: z.literal('board.hello'), token: z.string().max(200) }),
-]);
-
 /**
- * `GET /ws/board?competition=SLUG&since=REV` — the board socket, read-only.
+ * `GET /ws/board?competition=SLUG&protocol=VERSION&since=REV` — the board socket, read-only.
+ * A page built for another protocol version is closed with `CloseCode.protocolMismatch` before
+ * anything is sent (protocol/board.ts `BoardQuery`).
  * On open: the deltas after `since` when the server still holds them and the public may see
  * them (while live), otherwise a snapshot; then every delta as it is committed. A public board
  * never receives what the course hides (frozen marks, unrevealed rows) nor full names when
@@ -50,6 +46,10 @@ const routes: FastifyPluginAsync<{
       });
     }
     const q = BoardQuery.safeParse(req.query);
+    if (q.success && q.data.protocol !== undefined && q.data.protocol !== PROTOCOL_VERSION) {
+      socket.close(CloseCode.protocolMismatch, `protocol ${PROTOCOL_VERSION} required`);
+      return;
+    }
     const live = q.success ? app.live.get(q.data.competition) : undefined;
     if (!q.success || !live) {
       socket.close(CloseCode.notFound, 'competition not found');
