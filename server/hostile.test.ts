@@ -154,7 +154,9 @@ describe('hostile input (fuzzed)', () => {
       }),
       { numRuns: 300 },
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // The server has read every frame once it answers a ping sent after them (or closed the
+    // socket, after which it reads nothing more).
+    await Promise.race([board.barrier(), board.closed]);
     expect(count('marks')).toBe(marks);
     board.close();
   });

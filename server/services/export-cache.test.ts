@@ -5,12 +5,18 @@ describe('ExportCache', () => {
   it('builds once for requests that arrive together, and again when the key changes', async () => {
     const cache = new ExportCache<string>();
     let builds = 0;
+    // The first build is still running when the other 29 requests arrive: it ends only when
+    // the test lets it.
+    let finish = () => {};
+    const running = new Promise<void>((resolve) => (finish = resolve));
     const make = async () => {
       builds++;
-      await new Promise((r) => setTimeout(r, 20));
+      await running;
       return `export ${builds}`;
     };
-    const first = await Promise.all(Array.from({ length: 30 }, () => cache.get('a', make)));
+    const together = Array.from({ length: 30 }, () => cache.get('a', make));
+    finish();
+    const first = await Promise.all(together);
     expect(new Set(first)).toEqual(new Set(['export 1']));
     expect(builds).toBe(1);
     expect(await cache.get('b', make)).toBe('export 2');

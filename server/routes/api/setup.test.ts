@@ -172,7 +172,8 @@ describe('backup', () => {
         await new Promise((res) => setTimeout(res, 25));
       }
     })();
-    await new Promise((r) => setTimeout(r, 200));
+    // The backup starts while marking goes on, with a few marks already acknowledged.
+    await expect.poll(() => acked.length, { timeout: 10_000 }).toBeGreaterThan(3);
     const ackedBefore = [...acked];
     const res = await fetch(`${server.url}/api/backup`, {
       headers: { authorization: `Bearer ${organiser()}` },
