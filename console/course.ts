@@ -1,6 +1,10 @@
-import type { StandingRow } from '#engine';
-import type { CompetitionSummary, StandingsColumns } from '#protocol';
-import type { ProvisionalReason, PublishReport } from './course-actions.ts';
+import type {
+  CompetitionSummary,
+  ProvisionalReason,
+  PublishReport,
+  StandingRow,
+  StandingsColumns,
+} from '#protocol';
 import type { CourseStep } from './i18n.ts';
 
 /**

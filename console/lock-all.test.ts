@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Api, type ApiResult } from './api.ts';
-import type { CourseAction, CourseAnswer } from './course-actions.ts';
+import type { CourseAction, CourseAnswer } from '#protocol';
 import { lockAll, lockAllForecast } from './lock-all.ts';
 import type { StationCounts } from './progress.ts';
 

@@ -1,6 +1,6 @@
-import type { CompetitionSummary } from '#protocol';
+import type { CompetitionSummary, CourseAction, CourseAnswer } from '#protocol';
 import { failText, type Api, type ApiResult } from './api.ts';
-import { openLinesOf, postCourse, type CourseAction, type CourseAnswer } from './course-actions.ts';
+import { openLinesOf, postCourse } from './course-actions.ts';
 import type { Dict } from './i18n.ts';
 import type { StationCounts } from './progress.ts';
 

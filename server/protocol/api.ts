@@ -23,6 +23,17 @@ export const ExportQuery = z.looseObject({ lang: z.unknown().optional() });
  * it is, nothing stripped or copied, so a large answer costs no more than JSON.stringify.
  */
 export const JsonAnswer = z.custom<object>((v) => typeof v === 'object' && v !== null);
+/**
+ * An answer declared by its protocol schema (protocol/http.ts, course.ts) and sent as it is:
+ * the handler must return `z.output<S>` (the compiler checks it), and nothing is parsed,
+ * stripped or copied on the way out, so a large answer costs no more than JSON.stringify and a
+ * field the schema does not name yet still reaches the page. server/protocol-answers.test.ts
+ * parses the real answers with the schemas themselves, so a declared shape cannot drift from
+ * what is sent.
+ */
+export function sentAs<S extends z.ZodType>(_schema: S): z.ZodType<z.output<S>> {
+  return JsonAnswer as unknown as z.ZodType<z.output<S>>;
+}
 /** The answers of a route that also sends bodies with 4xx/5xx (an import's refused lines). */
 export const JsonAnswers = { 200: JsonAnswer, '4xx': JsonAnswer, '5xx': JsonAnswer };
 /** `{ok: true}`, and the revision a write produced. */

@@ -8,4 +8,5 @@ export * from './judge.ts';
 export * from './board.ts';
 export * from './standings.ts';
 export * from './http.ts';
+export * from './course.ts';
 export * from './venue.ts';

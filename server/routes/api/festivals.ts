@@ -13,7 +13,8 @@ import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import { festivalCsv, festivalXlsx, type FestivalSection } from '../../services/exports.ts';
 import { festivalCompetitions, festivalSummary, teamsOf } from '../../services/festival.ts';
 import { DomainError } from '../../plugins/errors.ts';
-import { JsonAnswer, SlugParams } from '../../protocol/api.ts';
+import { sentAs, SlugParams } from '../../protocol/api.ts';
+import { FestivalsResponse, FestivalSummary } from '../../protocol/http.ts';
 import { formatIssues } from '../../protocol/errors.ts';
 
 const noFestival = () => new DomainError('festival/not_found', '没有这个技能节');
@@ -52,11 +53,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     config: { invalid: { error: 'festival/not_found', message: '没有这个技能节' } },
   } as const;
 
-  app.get('/api/festivals', { schema: { response: { 200: JsonAnswer } } }, async () => ({
-    festivals: listFestivals(app.db).map((f) =>
-      festivalSummary(f, festivalCompetitions(app.live.all(), f.id)),
-    ),
-  }));
+  app.get(
+    '/api/festivals',
+    { schema: { response: { 200: sentAs(FestivalsResponse) } } },
+    async () => ({
+      festivals: listFestivals(app.db).map((f) =>
+        festivalSummary(f, festivalCompetitions(app.live.all(), f.id)),
+      ),
+    }),
+  );
 
   /**
    * `POST /api/festivals` (organiser): creates a festival from a festival file, every
@@ -109,7 +114,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/festivals/:slug',
-    { ...byFestival, schema: { params: SlugParams, response: { 200: JsonAnswer } } },
+    { ...byFestival, schema: { params: SlugParams, response: { 200: sentAs(FestivalSummary) } } },
     async (req) => {
       const f = festivalOf(req);
       return festivalSummary(f, festivalCompetitions(app.live.all(), f.id));

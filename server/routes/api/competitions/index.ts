@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError } from '../../../plugins/errors.ts';
-import { JsonAnswer, NewCompetitionQuery } from '../../../protocol/api.ts';
+import { JsonAnswer, NewCompetitionQuery, sentAs } from '../../../protocol/api.ts';
+import { CompetitionsResponse } from '../../../protocol/http.ts';
 import { formatIssues } from '../../../protocol/errors.ts';
 import { recorderIssues } from '../../../protocol/fixture.ts';
 import { MAX_COMPETITION_FILE_BYTES } from '../../../services/upload-bounds.ts';
@@ -15,7 +16,7 @@ import { CompetitionExport, importCompetition } from '../../../services/transfer
  *   another slug.
  */
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/', { schema: { response: { 200: JsonAnswer } } }, async () => ({
+  app.get('/', { schema: { response: { 200: sentAs(CompetitionsResponse) } } }, async () => ({
     competitions: app.live.all().map((l) => l.publicSummary),
   }));
 

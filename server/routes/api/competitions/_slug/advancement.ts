@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError } from '../../../../plugins/errors.ts';
-import { AdvanceAnswer, JsonAnswer, SlugParams } from '../../../../protocol/api.ts';
+import { AdvanceAnswer, sentAs, SlugParams } from '../../../../protocol/api.ts';
+import { AdvancementPreview } from '../../../../protocol/http.ts';
 import { previewAdvancement, runAdvancement } from '../../../../services/festival.ts';
 import { reloadEveryone } from '../../../../services/reload.ts';
 import { competitionOf } from './scope.ts';
@@ -18,7 +19,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: app.requireOfficial(['organiser', 'head-judge']),
       config: own,
-      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+      schema: { params: SlugParams, response: { 200: sentAs(AdvancementPreview) } },
     },
     async (req) => previewAdvancement(app.live.all(), competitionOf(req)),
   );

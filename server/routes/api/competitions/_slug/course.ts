@@ -4,8 +4,9 @@ import { listAudit } from '../../../../../db/repositories/audit.ts';
 import { listMarks } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
-import { JsonAnswer, SlugParams } from '../../../../protocol/api.ts';
-import { applyCourseAction, CourseAction } from '../../../../services/course.ts';
+import { JsonAnswer, sentAs, SlugParams } from '../../../../protocol/api.ts';
+import { CourseAnswer, CourseAction } from '../../../../protocol/course.ts';
+import { applyCourseAction } from '../../../../services/course.ts';
 import { toLogEntry } from '../../../../services/live-competition.ts';
 import { competitionOf } from './scope.ts';
 
@@ -32,7 +33,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: staff,
       config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
-      schema: { params: SlugParams, body: CourseAction, response: { 200: JsonAnswer } },
+      schema: { params: SlugParams, body: CourseAction, response: { 200: sentAs(CourseAnswer) } },
     },
     async (req) => {
       const live = competitionOf(req);

@@ -1,7 +1,7 @@
-import type { StandingsResponse } from '#protocol';
+import { StandingsResponse, TeamsResponse } from '#protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError } from '../../../../plugins/errors.ts';
-import { JsonAnswer, SlugParams } from '../../../../protocol/api.ts';
+import { sentAs, SlugParams } from '../../../../protocol/api.ts';
 import { teamsResponse } from '../../../../services/festival.ts';
 import { competitionOf, isStaff } from './scope.ts';
 
@@ -12,9 +12,10 @@ import { competitionOf, isStaff } from './scope.ts';
  * - `GET /api/competitions/:slug/teams` — the team ranking on the same view.
  */
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const schema = { params: SlugParams, response: { 200: JsonAnswer } };
+  const standings = { params: SlugParams, response: { 200: sentAs(StandingsResponse) } };
+  const teams = { params: SlugParams, response: { 200: sentAs(TeamsResponse) } };
 
-  app.get('/standings', { schema }, async (req) => {
+  app.get('/standings', { schema: standings }, async (req) => {
     const live = competitionOf(req);
     const view = isStaff(req, live) ? live.snapshot() : live.publicSnapshot();
     const body: StandingsResponse = {
@@ -27,7 +28,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     return body;
   });
 
-  app.get('/teams', { schema }, async (req) => {
+  app.get('/teams', { schema: teams }, async (req) => {
     const live = competitionOf(req);
     const view = isStaff(req, live) ? live.snapshot() : live.publicSnapshot();
     // During the reveal the public holds only the revealed rows: no team ranking until final.

@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { indexScheme } from '#engine';
+import {
+  AdvancementPreview,
+  CompetitionsResponse,
+  CourseAnswer,
+  FestivalSummary,
+  FestivalsResponse,
+  OpenLinesRefusal,
+  StandingsResponse,
+  TeamsResponse,
+} from '#protocol';
+import { plausibleValues } from '../fixtures/marks.ts';
+import { connectJudge, startTestServer, submitMark, tokenOf } from './test-support.ts';
+
+/**
+ * The HTTP answers the pages read are declared once, as zod schemas in protocol/ (http.ts,
+ * course.ts), and sent as they are (protocol/api.ts `sentAs`). Here the real server's answers
+ * are parsed with those schemas: a parse that fails, or that drops a field (the schema strips
+ * what it does not name, so the parsed answer would differ from the one sent), means the
+ * contract and the server have drifted apart.
+ */
+let server: Awaited<ReturnType<typeof startTestServer>>;
+afterEach(async () => {
+  await server.close();
+});
+
+const slug = 'gaoxin-2024';
+const token = (code: string) => tokenOf(server.fixture, code);
+const get = async (path: string, code?: string) => {
+  const r = await fetch(`${server.url}${path}`, {
+    headers: code ? { authorization: `Bearer ${token(code)}` } : {},
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+};
+const course = async (body: Record<string, unknown>) => {
+  const r = await fetch(`${server.url}/api/competitions/${slug}/course`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token('O01')}` },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+};
+/** The answer parses with `schema` and nothing in it is left out by the schema. */
+const conforms = (schema: z.ZodType, body: unknown) => expect(schema.parse(body)).toEqual(body);
+
+/**
+ * Every judge marks the first half of the field on each of their sheets, all alike (no line
+ * flagged): rows with scores, and open lines on every station for the other half.
+ */
+async function markSome(): Promise<void> {
+  const index = indexScheme(server.fixture.scheme);
+  for (const o of server.fixture.officials.filter((x) => x.role === 'judge')) {
+    const judge = await connectJudge(server.ws, token(o.code));
+    const half = judge.welcome.contestants.slice(0, judge.welcome.contestants.length / 2);
+    for (const sheetId of o.sheets)
+      for (const c of half)
+        await submitMark(judge, {
+          contestantId: c.id,
+          sheetId,
+          values: plausibleValues(index.sheets.get(sheetId)!, c.id),
+        });
+    judge.close();
+  }
+}
+
+describe('HTTP answers against their protocol schemas', () => {
+  it('lists, standings, teams and advancement, public and staff', async () => {
+    server = await startTestServer();
+    const festivalSlug = server.festival.festival.slug;
+    await markSome();
+
+    conforms(CompetitionsResponse, (await get('/api/competitions')).body);
+    conforms(FestivalsResponse, (await get('/api/festivals')).body);
+    conforms(FestivalSummary, (await get(`/api/festivals/${festivalSlug}`)).body);
+
+    for (const who of [undefined, 'O01']) {
+      const standings = await get(`/api/competitions/${slug}/standings`, who);
+      expect(standings.status).toBe(200);
+      expect((standings.body.rows as unknown[]).length).toBeGreaterThan(0);
+      conforms(StandingsResponse, standings.body);
+      const teams = await get(`/api/competitions/${slug}/teams`, who);
+      if (teams.status === 200) conforms(TeamsResponse, teams.body);
+      else expect(teams.body.error).toBe('teams/none');
+    }
+    const advancement = await get(`/api/competitions/${slug}/advancement`, 'O01');
+    expect(advancement.status).toBe(200);
+    conforms(AdvancementPreview, advancement.body);
+  });
+
+  it('every competition of the festival file: columns with awards and carry, team rankings', async () => {
+    server = await startTestServer(undefined, 'fixtures/festival-2025/festival.json');
+    let teams = 0;
+    for (const c of server.festival.competitions) {
+      const path = `/api/competitions/${c.competition.slug}`;
+      conforms(StandingsResponse, (await get(`${path}/standings`)).body);
+      const answer = await get(`${path}/teams`);
+      if (answer.status !== 200) continue;
+      conforms(TeamsResponse, answer.body);
+      teams++;
+    }
+    expect(teams).toBeGreaterThan(0);
+  });
+
+  it('course answers and the open lines of a refused lock', async () => {
+    server = await startTestServer();
+    await markSome();
+    const stations = server.fixture.scheme.modules.flatMap((m) => m.stations.map((s) => s.id));
+
+    const refused = await course({ action: 'station.lock', stationId: stations[0] });
+    expect(refused.status).toBe(409);
+    const { error, params, message, ...detail } = refused.body;
+    expect(error).toBe('course/open_lines');
+    expect([typeof message, typeof params]).toEqual(['string', 'object']);
+    expect((detail.lines as unknown[]).length).toBeGreaterThan(0);
+    conforms(OpenLinesRefusal, detail);
+
+    conforms(CourseAnswer, (await course({ action: 'competition.freeze' })).body);
+    for (const stationId of stations) {
+      const locked = await course({ action: 'station.lock', stationId, reason: '核对无误' });
+      expect(locked.status).toBe(200);
+      conforms(CourseAnswer, locked.body);
+    }
+    const published = await course({ action: 'competition.publish' });
+    expect(published.status).toBe(200);
+    expect(published.body.provisional).toBeGreaterThan(0);
+    expect((published.body.reasons as unknown[]).length).toBeGreaterThan(0);
+    conforms(CourseAnswer, published.body);
+  });
+});
