@@ -10,6 +10,7 @@ import { officialBySession } from '../../db/repositories/sessions.ts';
 import type { Custody } from '../services/custody.ts';
 import { LoginGuard } from '../services/flood-guard.ts';
 import type { JudgeIdentity } from '../services/mark-writer.ts';
+import { errorBody } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -103,10 +104,8 @@ export function refuseBearer(
     return reply
       .code(429)
       .header('retry-after', String(Math.ceil(c.waitMs / 1000)))
-      .send({ error: 'auth/throttled', message: '登录失败次数过多，请稍后再试' });
-  return reply
-    .code(401)
-    .send({ error: 'auth/required', message: '请先登录（登录码无效或已停用）' });
+      .send(errorBody('auth/throttled', {}));
+  return reply.code(401).send(errorBody('auth/required', { why: 'login_invalid' }));
 }
 
 /**
@@ -132,9 +131,7 @@ export default fp(
         const who = req.official;
         if (!who) return void (await refuseBearer(reply, { status: 'none' }));
         if (!roles.includes(who.role))
-          return void (await reply
-            .code(403)
-            .send({ error: 'auth/forbidden', message: '您没有权限执行此操作' }));
+          return void (await reply.code(403).send(errorBody('auth/forbidden', {})));
         req.official = who;
       },
     );

@@ -1,40 +1,75 @@
-import { ERRORS, formatIssues, type ErrorCode, type Issue } from '#protocol';
+import { ERRORS, formatIssues, type ErrorCode, type ErrorParams, type Issue } from '#protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { errorText } from '../protocol/messages.ts';
+
+/**
+ * What a {@link DomainError} may add: another status than the code's, fields beside the error,
+ * and the text when it was already worded (a refusal passed on from the mark writer).
+ */
+interface DomainOptions {
+  status?: number;
+  detail?: object;
+  message?: string;
+}
+
+/** A code with exactly its own parameters (and options), as one argument list. */
+type DomainArgs = {
+  [C in ErrorCode]: [code: C, params: ErrorParams[C], o?: DomainOptions];
+}[ErrorCode];
 
 /**
  * A refusal by the rules of the domain (no such competition, a code taken, a closed course):
  * thrown by routes and services, answered by the one error handler below as
- * `{error: code, message, ...detail}` with the code's status from the table (`protocol/errors.ts`)
- * unless `status` says otherwise. Exceptions that are not DomainErrors are bugs or storage.
+ * `{error: code, params, message, ...detail}` with the code's status from the table
+ * (`protocol/errors.ts`) unless `status` says otherwise. `params` are what the code's text needs
+ * (`ErrorParams`); `message` is that text in Chinese (`protocol/messages.ts`), for curl users and
+ * logs. Exceptions that are not DomainErrors are bugs or storage.
  */
 export class DomainError extends Error {
   readonly code: ErrorCode;
+  readonly params: ErrorParams[ErrorCode];
   readonly status: number;
   readonly detail: object | undefined;
-  constructor(code: ErrorCode, message: string, o: { status?: number; detail?: object } = {}) {
-    super(message);
+  constructor(...[code, params, o = {}]: DomainArgs) {
+    super(o.message ?? errorText(code, params as never, 'zh'));
     this.code = code;
+    this.params = params;
     this.status = o.status ?? ERRORS[code].status;
     this.detail = o.detail;
   }
+
+  /** A rule's refusal (`{code, params}`, engine/refusal.ts) thrown as an answer. */
+  static of(
+    r: { [C in ErrorCode]: { code: C; params: ErrorParams[C] } }[ErrorCode],
+    o: DomainOptions = {},
+  ): DomainError {
+    return new DomainError(...([r.code, r.params, o] as DomainArgs));
+  }
+}
+
+/** An error answer's body: the code, its parameters and their Chinese text. */
+export function errorBody(...[code, params]: DomainArgs) {
+  return { error: code, params, message: errorText(code, params as never, 'zh') };
 }
 
 /** The one answer when a competition of the URL does not exist (or is not the caller's own). */
 export const COMPETITION_NOT_FOUND = {
   error: 'competition/not_found',
-  message: '没有这场比赛',
+  params: {},
 } as const satisfies InvalidAnswer;
-export const competitionNotFound = () =>
-  new DomainError(COMPETITION_NOT_FOUND.error, COMPETITION_NOT_FOUND.message);
+export const competitionNotFound = () => new DomainError('competition/not_found', {});
+
+/** A refusal as data with the status to answer it with, when not the code's own. */
+export type Answer = {
+  [C in ErrorCode]: { error: C; params: ErrorParams[C]; status?: number };
+}[ErrorCode];
 
 /**
  * What a route answers when its schema refuses the request (`config.invalid`): a fixed
  * answer, or one made from the issues. Absent: `request/invalid` with `path: problem; …`.
  */
-export type InvalidAnswer =
-  | { error: ErrorCode; message: string; status?: number }
-  | ((issues: Issue[], part: string) => { error: ErrorCode; message: string; status?: number });
+export type InvalidAnswer = Answer | ((issues: Issue[], part: string) => Answer);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -70,35 +105,36 @@ export default fp(
       if (err instanceof DomainError)
         return reply
           .code(err.status)
-          .send({ error: err.code, message: err.message, ...err.detail });
+          .send({ error: err.code, params: err.params, message: err.message, ...err.detail });
       if (err.validation) {
         const invalid = req.routeOptions.config.invalid;
         const issues = issuesOf(err);
-        const a =
+        const a: Answer =
           typeof invalid === 'function'
             ? invalid(issues, err.validationContext ?? 'body')
-            : (invalid ?? { error: 'request/invalid', message: formatIssues(issues) });
-        return reply.code(a.status ?? ERRORS[a.error].status).send({
-          error: a.error,
-          message: a.message,
-        });
+            : (invalid ?? { error: 'request/invalid', params: { issues: formatIssues(issues) } });
+        return reply
+          .code(a.status ?? ERRORS[a.error].status)
+          .send(errorBody(...([a.error, a.params] as DomainArgs)));
       }
       // The database refused to write (disk full, read-only, I/O error, busy): the transaction
       // rolled back, nothing changed, and trying again later can work. Say so, as marks do.
       if (isStorageError(err)) {
         req.log.warn(err);
-        return reply.code(503).header('retry-after', '5').send({
-          error: 'server/storage_unavailable',
-          message: '服务器暂时无法保存（磁盘已满、只读或繁忙），本次操作未做任何更改，请稍后重试',
-          retryable: true,
-        });
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ ...errorBody('server/storage_unavailable', {}), retryable: true });
       }
       const status = err.statusCode ?? 500;
       if (status >= 500) req.log.error(err);
-      return reply.code(status).send({
-        error: status >= 500 ? 'server/error' : 'request/invalid',
-        message: status >= 500 ? '服务器内部错误' : err.message,
-      });
+      return reply
+        .code(status)
+        .send(
+          status >= 500
+            ? errorBody('server/error', {})
+            : errorBody('request/invalid', { detail: err.message }),
+        );
     });
   },
   { name: 'errors' },

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { networkInterfaces } from 'node:os';
 import { localHostName } from '../services/venue-ca.ts';
+import { errorBody } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,5 +63,5 @@ export async function checkOrigin(req: FastifyRequest, reply: FastifyReply): Pro
   const origin = req.headers.origin;
   if (!origin) return;
   if (!isServedOrigin(origin, req.socket.localPort, req.server.publicOrigins))
-    await reply.code(403).send({ error: 'origin/forbidden', message: '拒绝来自其他网站的连接' });
+    await reply.code(403).send(errorBody('origin/forbidden', {}));
 }

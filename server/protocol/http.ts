@@ -121,6 +121,13 @@ export const AdvancementPreview = z.object({
   ready: z.boolean(),
   /** Why it may not run yet, in Chinese; null when ready. */
   blocked: z.string().nullable(),
+  /** The same as `advance/not_ready`'s parameters, for a page to word in its language. */
+  notReady: z
+    .object({
+      why: z.enum(['no_rule', 'no_next', 'advanced', 'next_has_field', 'not_final']),
+      round: z.object({ zh: z.string(), en: z.string() }).optional(),
+    })
+    .nullable(),
   /** Advancement has already run (the next round holds contestants from this one). */
   done: z.boolean(),
   advanced: z.array(StandingRow),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MarkingScheme } from './scheme.ts';
 import type { CompetitionSummary } from './http.ts';
-import type { ErrorCode, RejectCode } from './errors.ts';
+import type { ErrorCode, ErrorParams, RejectCode } from './errors.ts';
 
 /** Text a person typed: trimmed, without control characters (they break logs, CSV and screens). */
 export const SafeText = z
@@ -200,18 +200,29 @@ export interface MarkAck {
   stationScore: string;
 }
 
+/**
+ * A refused write. `params` are what the code's text needs (`ErrorParams`, worded by
+ * `messages.ts` in the tablet's language; absent from servers before they were sent);
+ * `message` is that text in Chinese, which a page shows for a code it does not know.
+ */
 export interface MarkReject {
   type: 'mark.reject';
   clientId: string | null;
   code: RejectCode;
+  params?: ErrorParams[RejectCode];
   message: string;
   /** With `mark/stale`: the line's current mark (null when it was voided). */
   current?: { markId: number; values: Record<string, unknown> } | null;
 }
 
+/**
+ * A frame or login the socket refused: a code, its parameters and their Chinese text (see
+ * {@link MarkReject}).
+ */
 export interface ProtocolError {
   type: 'error';
   code: ErrorCode;
+  params?: ErrorParams[ErrorCode];
   message: string;
 }
 

@@ -227,8 +227,9 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
     en: () => 'This server runs without HTTPS (HTTPS=off): there is no venue certificate',
   },
   'import/advanced_field': {
-    zh: () => '本轮选手由上一轮晋级产生，不能导入名单',
-    en: () => 'This round’s contestants came from the previous round; a list cannot be imported',
+    zh: () => '本轮选手由上一轮晋级产生（含带入成绩），不能用名单替换',
+    en: () =>
+      'This round’s contestants advanced from the previous round (with carried scores); a list cannot replace them',
   },
   'import/bad_criterion': {
     zh: (p) => `“${p.criterion}” 不是可导入的成绩项`,

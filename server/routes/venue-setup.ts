@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { mobileconfig } from '../services/venue-ca.ts';
+import { errorBody } from '../plugins/errors.ts';
 import { safeHostname } from '../plugins/https.ts';
 import { CA_DOWNLOADS as DOWNLOADS, type VenueResponse } from '../protocol/venue.ts';
 
@@ -33,10 +34,7 @@ const routes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  const notFound = {
-    error: 'https/off',
-    message: '本服务器未启用 HTTPS（HTTPS=off），没有场馆证书',
-  };
+  const notFound = errorBody('https/off', {});
   app.get(DOWNLOADS.android, async (_req, reply) => {
     if (!ca) return reply.code(404).send(notFound);
     return reply

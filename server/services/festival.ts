@@ -11,7 +11,7 @@ import {
 import type {
   AdvancementPreview,
   CompetitionSummary,
-  ErrorCode,
+  ErrorParams,
   FestivalSummary,
   TeamsResponse,
 } from '#protocol';
@@ -19,6 +19,7 @@ import { transaction, type Db } from '../../db/client.ts';
 import { appendAudit } from '../../db/repositories/audit.ts';
 import { bumpRevision, type FestivalRow } from '../../db/repositories/competitions.ts';
 import { insertContestants } from '../../db/repositories/contestants.ts';
+import { errorText } from '../protocol/messages.ts';
 import type { LiveCompetition } from './live-competition.ts';
 
 /**
@@ -187,17 +188,18 @@ export function previewAdvancement(
   const result = rule
     ? advancers(ranked, rule, decimals)
     : { advanced: [], outAtCut: [], extraAtCut: 0 };
-  const blocked = !rule
-    ? '本轮没有晋级规则'
+  const notReady: ErrorParams['advance/not_ready'] | null = !rule
+    ? { why: 'no_rule' }
     : !next
-      ? '没有下一轮（同一工种、同一组别的后续轮次）'
+      ? { why: 'no_next' }
       : done
-        ? `已晋级到${next.summary.placement.round.label.zh}`
+        ? { why: 'advanced', round: next.summary.placement.round.label }
         : next.contestants.size > 0
-          ? `${next.summary.placement.round.label.zh}已有选手名单`
+          ? { why: 'next_has_field', round: next.summary.placement.round.label }
           : live.row.state !== 'final'
-            ? '本轮成绩公布为正式成绩后才能晋级'
+            ? { why: 'not_final' }
             : null;
+  const blocked = notReady && errorText('advance/not_ready', notReady, 'zh');
   return {
     competition: live.summary,
     rule,
@@ -205,6 +207,7 @@ export function previewAdvancement(
     carry: next?.columns.carry ?? null,
     ready: blocked === null,
     blocked,
+    notReady,
     done,
     ...result,
   };
@@ -216,7 +219,7 @@ export function previewAdvancement(
  * reverse of this round's standings (the leader goes last), and each carries
  * `carryMilli(total, weight)` when the next scheme carries, or with `carry.rounds` (version 2)
  * the named rounds' own totals × their weights, rounded once. Refuses unless the preview is ready.
- * @returns the next competition and the number advanced, or a refusal with a message.
+ * @returns the next competition and the number advanced, or the refusal `advance/not_ready`.
  */
 export function runAdvancement(
   db: Db,
@@ -225,11 +228,11 @@ export function runAdvancement(
   officialId: number,
 ):
   | { ok: true; next: LiveCompetition; count: number }
-  | { ok: false; status: number; error: ErrorCode; message: string } {
+  | { ok: false; code: 'advance/not_ready'; params: ErrorParams['advance/not_ready'] } {
   const preview = previewAdvancement(all, live);
   const next = nextRound(all, live);
   if (!preview.ready || !next)
-    return { ok: false, status: 409, error: 'advance/not_ready', message: preview.blocked! };
+    return { ok: false, code: 'advance/not_ready', params: preview.notReady! };
   const carry = next.index.scheme.carry;
   const fromDecimals = live.index.scheme.decimals;
   const toDecimals = next.index.scheme.decimals;

@@ -1,4 +1,5 @@
 import unzipper from 'unzipper';
+import type { ErrorParams } from '../protocol/errors.ts';
 
 /**
  * Bounds on an uploaded spreadsheet, checked before it is parsed, so that a small file that
@@ -21,13 +22,14 @@ export const UPLOAD_BOUNDS = {
  */
 export const MAX_COMPETITION_FILE_BYTES = 16 * 1024 * 1024;
 
-export type BoundsError = { ok: false; message: string };
+/** Which bound a file passed, as the parameters of `import/too_large` (worded by protocol/messages.ts). */
+export type BoundsError = { ok: false; params: ErrorParams['import/too_large'] };
 
 /**
  * Checks an XLSX's zip directory (read without unpacking anything: unzipper reads the central
  * directory) and its first sheet's declared dimension (`<dimension ref="A1:D20001"/>`, in the
  * first bytes of the sheet, unpacked alone) against {@link UPLOAD_BOUNDS}.
- * @returns ok, or a message a person can act on.
+ * @returns ok, or which bound the file passed.
  */
 export async function checkXlsxBounds(
   bytes: Uint8Array,
@@ -37,15 +39,19 @@ export async function checkXlsxBounds(
   try {
     dir = await unzipper.Open.buffer(Buffer.from(bytes));
   } catch {
-    return { ok: false, message: '文件不是有效的 XLSX（无法读取压缩目录）' };
+    return { ok: false, params: { why: 'not_zip' } };
   }
   if (dir.files.length > bounds.maxEntries)
-    return { ok: false, message: `XLSX 内部文件过多（${dir.files.length} 个）` };
+    return { ok: false, params: { why: 'entries', count: dir.files.length } };
   const unpacked = dir.files.reduce((n, f) => n + (f.uncompressedSize ?? 0), 0);
   if (unpacked > bounds.maxUnpackedBytes)
     return {
       ok: false,
-      message: `XLSX 解压后过大（${Math.ceil(unpacked / 1024 / 1024)} MB，上限 ${bounds.maxUnpackedBytes / 1024 / 1024} MB）`,
+      params: {
+        why: 'unpacked',
+        mb: Math.ceil(unpacked / 1024 / 1024),
+        maxMb: bounds.maxUnpackedBytes / 1024 / 1024,
+      },
     };
   const sheet = dir.files
     .filter((f) => /^xl\/worksheets\/sheet\d+\.xml$/.test(f.path))
@@ -54,7 +60,7 @@ export async function checkXlsxBounds(
     const head = await firstBytes(sheet.stream(), 4096);
     const ref = /<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"/.exec(head);
     if (ref && Number(ref[1]) > bounds.maxRows + 1)
-      return { ok: false, message: `表格行数过多（${ref[1]} 行，上限 ${bounds.maxRows} 行）` };
+      return { ok: false, params: { why: 'rows', rows: Number(ref[1]), maxRows: bounds.maxRows } };
   }
   return { ok: true };
 }
@@ -64,7 +70,7 @@ export function checkTextRows(text: string, bounds = UPLOAD_BOUNDS): { ok: true 
   let rows = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
     if (++rows > bounds.maxRows + 1)
-      return { ok: false, message: `文件行数过多（上限 ${bounds.maxRows} 行）` };
+      return { ok: false, params: { why: 'rows', maxRows: bounds.maxRows } };
   return { ok: true };
 }
 

@@ -17,7 +17,7 @@ import { sentAs, SlugParams } from '../../protocol/api.ts';
 import { FestivalsResponse, FestivalSummary } from '../../protocol/http.ts';
 import { formatIssues } from '../../protocol/errors.ts';
 
-const noFestival = () => new DomainError('festival/not_found', '没有这个技能节');
+const noFestival = () => new DomainError('festival/not_found', {});
 
 /**
  * The festival layer (events × groups × rounds):
@@ -50,7 +50,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   };
   /** A festival slug that is not one: as a festival that is not there. */
   const byFestival = {
-    config: { invalid: { error: 'festival/not_found', message: '没有这个技能节' } },
+    config: { invalid: { error: 'festival/not_found', params: {} } },
   } as const;
 
   app.get(
@@ -74,20 +74,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const body = FestivalFixture.safeParse(req.body);
       if (!body.success)
-        throw new DomainError(
-          'festival/invalid',
-          formatIssues(body.error.issues, { root: '(root)', join: '\n', limit: 20 }),
-        );
+        throw new DomainError('festival/invalid', {
+          issues: formatIssues(body.error.issues, { root: '(root)', join: '\n', limit: 20 }),
+        });
       const f = body.data;
       const taken = [
         ...(getFestivalBySlug(app.db, f.festival.slug) ? [f.festival.slug] : []),
         ...f.competitions.map((c) => c.competition.slug).filter((s) => app.live.get(s)),
       ];
-      if (taken.length)
-        return reply.code(409).send({
-          error: 'festival/slug_taken',
-          message: `已被使用的标识：${taken.join('、')}，请在文件中改名后再导入`,
-        });
+      if (taken.length) throw new DomainError('festival/slug_taken', { slugs: taken });
       const logins = f.competitions.map((c) =>
         c.officials.map((o) => ({ ...o, token: randomBytes(16).toString('hex') })),
       );

@@ -56,17 +56,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const byPassword = PasswordLogin.safeParse(req.body);
       const byCode = byPassword.success ? null : CodeLogin.safeParse(req.body);
       if (!byPassword.success && !byCode?.success)
-        throw new DomainError('request/invalid', '请填写比赛和密码，或登录码');
+        throw new DomainError('request/invalid', { missing: 'login' });
       const guard = app.loginGuard;
-      if (!guard.allowed(req.ip, Date.now()))
-        throw new DomainError('auth/rate_limited', '登录失败次数过多，请一分钟后再试');
+      if (!guard.allowed(req.ip, Date.now())) throw new DomainError('auth/rate_limited', {});
 
       if (byCode?.success) {
         const who = identifyShortCode(app, byCode.data.code);
         const live = who ? app.live.byId(who.competitionId) : undefined;
         if (!who || !live) {
           guard.fail(req.ip, Date.now());
-          throw new DomainError('auth/unknown_code', '登录码无效或已停用，请核对后重试');
+          throw new DomainError('auth/unknown_code', {});
         }
         const row = getOfficial(app.db, who.officialId)!;
         return {
@@ -82,10 +81,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const live = app.live.get(body.slug);
       if (!live || !verifyOrganiserPassword(app.db, body.password)) {
         guard.fail(req.ip, Date.now());
-        throw new DomainError('auth/bad_password', '密码不正确');
+        throw new DomainError('auth/bad_password', {});
       }
       const organiser = findOrganiser(app.db, live.id);
-      if (!organiser) throw new DomainError('auth/no_organiser', '本场比赛没有组委会账号');
+      if (!organiser) throw new DomainError('auth/no_organiser', {});
       return {
         ...openSession(organiser.id),
         role: 'organiser' as const,
@@ -107,7 +106,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       onRequest: app.requireOfficial(['organiser']),
       config: {
         rateLimit: { max: 60, timeWindow: '1 minute' },
-        invalid: { error: 'request/invalid', message: '请指明要切换到的比赛' },
+        invalid: { error: 'request/invalid', params: { missing: 'switch_target' } },
       },
       schema: { body: SessionSwitch, response: { 200: Session } },
     },
@@ -115,9 +114,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const target = app.live.get(req.body.slug);
       const from = app.live.byId(req.official!.competitionId);
       if (!target || !from || target.festivalId !== from.festivalId)
-        throw new DomainError('competition/not_found', '本技能节没有这场比赛');
+        throw new DomainError('competition/not_found', { inFestival: true });
       const organiser = findOrganiser(app.db, target.id, { active: true });
-      if (!organiser) throw new DomainError('auth/no_organiser', '那场比赛没有组委会账号');
+      if (!organiser) throw new DomainError('auth/no_organiser', { other: true });
       return { ...openSession(organiser.id), role: 'organiser' as const };
     },
   );

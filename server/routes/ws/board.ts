@@ -10,6 +10,15 @@ import {
   TokenBucket,
 } from '../../services/flood-guard.ts';
 import type { BoardClient } from '../../plugins/live.ts';
+import { errorText } from '../../protocol/messages.ts';
+
+/** The one answer to a frame a board may not send: a code, no parameters, its Chinese text. */
+const READ_ONLY = JSON.stringify({
+  type: 'error',
+  code: 'board/read_only',
+  params: {},
+  message: errorText('board/read_only', {}, 'zh'),
+});
 
 /**
  * `GET /ws/board?competition=SLUG&protocol=VERSION&since=REV` — the board socket, read-only.
@@ -90,9 +99,7 @@ const routes: FastifyPluginAsync<{
           socket.close(CloseCode.tooManyErrors, 'too many bad frames');
           return;
         }
-        socket.send(
-          JSON.stringify({ type: 'error', code: 'board/read_only', message: '大屏连接是只读的' }),
-        );
+        socket.send(READ_ONLY);
         return;
       }
       if (r.data.type === 'ping') socket.send(JSON.stringify({ type: 'pong', t: r.data.t }));

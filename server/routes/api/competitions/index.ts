@@ -25,7 +25,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: app.requireOfficial(['organiser']),
       bodyLimit: MAX_COMPETITION_FILE_BYTES,
-      config: { invalid: { error: 'competition/invalid', message: '无效的 slug' } },
+      config: { invalid: { error: 'competition/invalid', params: {} } },
       // The body is checked below, after the format of a file without one is filled in.
       schema: { querystring: NewCompetitionQuery, response: { 201: JsonAnswer } },
     },
@@ -39,28 +39,23 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           : raw,
       );
       if (!body.success)
-        throw new DomainError('competition/invalid', formatIssues(body.error.issues));
+        throw new DomainError('competition/invalid', { issues: formatIssues(body.error.issues) });
       // A new competition file (not an export of an old one) names its panels' recorders.
       const recorders =
         raw && raw.format === undefined
           ? recorderIssues(body.data.scheme, body.data.officials)
           : [];
       if (recorders.length)
-        throw new DomainError(
-          'competition/invalid',
-          formatIssues(recorders, { root: '', join: '；' }),
-        );
+        throw new DomainError('competition/invalid', {
+          issues: formatIssues(recorders, { root: '', join: '；' }),
+        });
       const slug = req.query.slug ?? body.data.competition.slug;
-      if (app.live.get(slug))
-        throw new DomainError(
-          'competition/slug_taken',
-          `已有比赛使用 “${slug}”，请用 ?slug= 另取一个`,
-        );
+      if (app.live.get(slug)) throw new DomainError('competition/slug_taken', { slug });
       let created: ReturnType<typeof importCompetition>;
       try {
         created = importCompetition(app.db, app.custody, body.data, slug);
       } catch (err) {
-        throw new DomainError('competition/invalid', (err as Error).message);
+        throw new DomainError('competition/invalid', { issues: (err as Error).message });
       }
       app.live.load(slug);
       return reply.code(201).send(created);

@@ -35,7 +35,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const live = competitionOf(req);
       app.live.writer.flush();
       const r = runAdvancement(app.db, app.live.all(), live, req.official!.officialId);
-      if (!r.ok) throw new DomainError(r.error, r.message, { status: r.status });
+      if (!r.ok) throw DomainError.of(r);
       // Both competitions' revisions moved (the audit entries): their boards start afresh.
       reloadEveryone(app, r.next.slug);
       reloadEveryone(app, live.slug);

@@ -58,8 +58,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const live = competitionOf(req);
-      if (!Buffer.isBuffer(req.body))
-        throw new DomainError('import/bad_type', '请上传 CSV 或 XLSX 文件');
+      if (!Buffer.isBuffer(req.body)) throw new DomainError('import/bad_type', {});
       const bytes = new Uint8Array(req.body);
       const isXlsx =
         req.headers['content-type']?.startsWith(XLSX) || (bytes[0] === 0x50 && bytes[1] === 0x4b);
@@ -67,27 +66,23 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const bounded = isXlsx
         ? await checkXlsxBounds(bytes)
         : checkTextRows(Buffer.from(bytes).toString('latin1'));
-      if (!bounded.ok) throw new DomainError('import/too_large', bounded.message);
+      if (!bounded.ok) throw new DomainError('import/too_large', bounded.params);
       let read: ReturnType<typeof csvCells>;
       try {
         read = isXlsx ? { ok: true, records: await xlsxCells(bytes) } : csvCells(bytes);
       } catch (err) {
-        throw new DomainError('import/unreadable', `无法读取文件：${(err as Error).message}`);
+        throw new DomainError('import/unreadable', { detail: (err as Error).message });
       }
       if (!read.ok) return reply.code(422).send({ rows: [], errors: [read.error], imported: 0 });
       // The dry run and the import give the same answer up to the write: the same checks, in
       // the same order.
       const preview = validateContestants(read.records);
       if ([...live.contestants.values()].some((c) => c.advancedFromId != null))
-        throw new DomainError(
-          'import/advanced_field',
-          '本轮选手由上一轮晋级产生（含带入成绩），不能用名单替换',
-        );
+        throw new DomainError('import/advanced_field', {});
       if (preview.errors.length) return reply.code(422).send({ ...preview, imported: 0 });
       // Marks queued in this turn count too: commit them before asking.
       app.live.writer.flush();
-      if (hasMarks(app.db, live.id))
-        throw new DomainError('import/marks_exist', '已开始评分，不能再替换选手名单');
+      if (hasMarks(app.db, live.id)) throw new DomainError('import/marks_exist', {});
       if (req.query.dryRun === '1') return { ...preview, imported: 0 };
       transaction(app.db, (tx) => {
         replaceContestants(
@@ -114,13 +109,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/draw',
     {
       onRequest: organiser,
-      config: { ...own, invalid: { error: 'request/invalid', message: 'seed 须为非负整数' } },
+      config: { ...own, invalid: { error: 'request/invalid', params: { missing: 'seed' } } },
       schema: { params: SlugParams, body: DrawRequest, response: { 200: DrawAnswer } },
     },
     async (req) => {
       const live = competitionOf(req);
-      if (hasMarks(app.db, live.id))
-        throw new DomainError('draw/marks_exist', '已开始评分，不能重新抽签');
+      if (hasMarks(app.db, live.id)) throw new DomainError('draw/marks_exist', {});
       const seed = req.body?.seed ?? randomInt(2 ** 31 - 1);
       const order = drawOrder(
         [...live.contestants.values()].map((c) => c.bib),

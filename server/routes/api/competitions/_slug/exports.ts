@@ -108,10 +108,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { schema: { params: SlugParams.extend({ bib: z.string() }) } },
     async (req, reply) => {
       const live = competitionOf(req);
-      if (!isStaff(req, live)) throw new DomainError('auth/required', '评分表仅限组委会和裁判长');
+      if (!isStaff(req, live)) throw new DomainError('auth/required', { why: 'sheet' });
       const { bib } = req.params;
       const row = live.standings().find((x) => x.bib === bib);
-      if (!row) throw new DomainError('contestant/not_found', `没有 ${bib} 号选手`);
+      if (!row) throw new DomainError('contestant/not_found', { bib });
       const people = officialsById(app.db, live.id);
       const page = contestantSheetPage(
         live,
@@ -133,11 +133,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const live = competitionOf(req);
       if (!isStaff(req, live)) {
-        const judge = req.official?.role === 'judge';
-        throw new DomainError(
-          judge ? 'auth/forbidden' : 'auth/required',
-          '审计日志仅限组委会和裁判长',
-        );
+        if (req.official?.role === 'judge')
+          throw new DomainError('auth/forbidden', { why: 'audit' });
+        throw new DomainError('auth/required', { why: 'audit' });
       }
       const csv = auditCsv(live, logSource(live), exportLang(req.query));
       return reply
@@ -158,7 +156,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       ...staffOwn,
       config: {
         ...staffOwn.config,
-        invalid: { error: 'request/invalid', message: 'award 或 bib 参数格式不正确' },
+        invalid: { error: 'request/invalid', params: { missing: 'award_or_bib' } },
       },
       schema: { params: SlugParams, querystring: CertificateQuery },
     },

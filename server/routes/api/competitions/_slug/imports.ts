@@ -17,7 +17,7 @@ import {
 import { formatIssues, SafeText } from '#protocol';
 import { prepareMarkTime } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
-import { COMPETITION_NOT_FOUND, DomainError } from '../../../../plugins/errors.ts';
+import { COMPETITION_NOT_FOUND, DomainError, errorBody } from '../../../../plugins/errors.ts';
 import { ImportParams, ImportQuery, JsonAnswers } from '../../../../protocol/api.ts';
 import { decodeText } from '../../../../../web/decode-text.ts';
 import { readCsv } from '../../../../services/csv-file.ts';
@@ -105,13 +105,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       app.live.writer.flush();
       const who = req.official!;
       if (who.competitionId !== live.id)
-        throw new DomainError('auth/forbidden', '您不是本场比赛的工作人员');
+        throw new DomainError('auth/forbidden', { why: 'not_staff' });
       const state = live.row.state;
       if (state === 'final' || state === 'draft')
-        throw new DomainError(
-          'mark/competition_closed',
-          state === 'final' ? '比赛成绩已正式公布，不能再导入成绩' : '比赛尚未开始，不能导入成绩',
-        );
+        throw new DomainError('mark/competition_closed', { state, import: true });
       const sheetId = live.index.criterionSheet.get(criterionId);
       const sheet = sheetId ? live.index.sheets.get(sheetId) : undefined;
       const criterion = sheet?.criteria.find((c) => c.id === criterionId);
@@ -121,7 +118,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         sheet.criteria.length !== 1 ||
         sheet.judges !== 1
       )
-        throw new DomainError('import/bad_criterion', `“${criterionId}” 不是可导入的成绩项`);
+        throw new DomainError('import/bad_criterion', { criterion: criterionId });
       const request = readRequest(req.body);
       if (!request.ok) return reply.code(request.status).send(request.body);
       const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
@@ -137,15 +134,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const inFile = new Set(plan.lines.map((l) => l.bib));
       const stray = named.find((bib) => !inFile.has(bib));
       if (stray !== undefined && !plan.errors.length)
-        return reply.code(400).send({
-          error: 'request/invalid',
-          message: `文件中没有号码 ${stray}，不能保留或覆盖`,
-        });
+        return reply.code(400).send(errorBody('request/invalid', { strayBib: stray }));
       if (plan.errors.length) return reply.code(422).send(answer(app, live, dryRun, plan));
       if (plan.conflicts.length)
         return reply.code(409).send({
-          error: 'import/conflict',
-          message: `${plan.conflicts.length} 行的成绩在预览之后被修改，请逐行选择保留现有成绩或以文件覆盖（须填写原因）`,
+          ...errorBody('import/conflict', { lines: plan.conflicts.length }),
           ...answer(app, live, dryRun, plan),
         });
       if (dryRun) return answer(app, live, true, plan);
@@ -182,10 +175,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         req.log.error({ failures }, 'import: the writer refused lines the check accepted');
         return reply.code(none ? 503 : 500).send({
           ...body,
-          error: none ? 'import/not_written' : 'import/partly_written',
-          message: none
-            ? '服务器未能保存，未写入任何成绩，请重试'
-            : `服务器只写入了部分成绩：${failures.length} 行未写入，请核对后重新导入`,
+          ...(none
+            ? errorBody('import/not_written', {})
+            : errorBody('import/partly_written', { lines: failures.length })),
           imported: plan.writes.length - failures.length,
           errors: failures,
         });
@@ -200,7 +192,7 @@ function readRequest(
   body: unknown,
 ):
   | { ok: true; csv: string; json: ImportRequest | null }
-  | { ok: false; status: number; body: { error: string; message: string } } {
+  | { ok: false; status: number; body: ReturnType<typeof errorBody> } {
   if (typeof body === 'string') return { ok: true, csv: body, json: null };
   if (body && typeof body === 'object' && !Buffer.isBuffer(body)) {
     const r = ImportRequest.safeParse(body);
@@ -208,16 +200,16 @@ function readRequest(
     return {
       ok: false,
       status: 400,
-      body: {
-        error: 'request/invalid',
-        message: `请求格式错误：${formatIssues(r.error.issues, { root: '请求', separator: ' ', join: '；' })}`,
-      },
+      body: errorBody('request/invalid', {
+        issues: formatIssues(r.error.issues, { root: '请求', separator: ' ', join: '；' }),
+        request: true,
+      }),
     };
   }
   return {
     ok: false,
     status: 415,
-    body: { error: 'import/bad_type', message: '请上传 CSV 文本（text/csv）或 JSON {csv, seen}' },
+    body: errorBody('import/bad_type', { scores: true }),
   };
 }
 

@@ -33,7 +33,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   /** A write's answer over HTTP: its revision, or 409 with the writer's refusal. */
   const answer = (o: MarkAck | MarkReject) => {
     if (o.type === 'mark.ack') return { ok: true as const, revision: o.revision };
-    throw new DomainError(o.code, o.message, { status: 409 });
+    throw DomainError.of({ code: o.code, params: o.params } as never, {
+      status: 409,
+      message: o.message,
+    });
   };
 
   app.get(
@@ -87,7 +90,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/marks/:id/void',
     {
       onRequest: headJudge,
-      config: { invalid: { error: 'request/invalid', message: '请填写撤销原因（至少 2 个字）' } },
+      config: { invalid: { error: 'request/invalid', params: { missing: 'void_reason' } } },
       schema: { params: MarkParams, body: VoidRequest, response: { 200: WriteOk } },
     },
     async (req) =>
@@ -105,7 +108,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/reruns',
     {
       onRequest: headJudge,
-      config: { invalid: { error: 'request/invalid', message: '请填写选手、站点、轮次和原因' } },
+      config: { invalid: { error: 'request/invalid', params: { missing: 'rerun_fields' } } },
       schema: { params: SlugParams, body: RerunRequest, response: { 200: WriteOk } },
     },
     async (req) => {
@@ -131,7 +134,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       onRequest: headJudge,
       config: {
         competition: { own: true },
-        invalid: { error: 'request/invalid', message: '请填写选手、评分项和原因' },
+        invalid: { error: 'request/invalid', params: { missing: 'rescore_fields' } },
       },
       schema: { params: SlugParams, body: RescoreRequestBody, response: { 200: RescoreAnswer } },
     },
@@ -139,10 +142,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const live = competitionOf(req);
       const contestant = live.contestants.get(req.body.contestantId);
       const sheet = live.index.sheets.get(req.body.sheetId);
-      if (!contestant || !sheet)
-        throw new DomainError('rescore/not_found', '没有这位选手或这个评分项');
+      if (!contestant || !sheet) throw new DomainError('rescore/not_found', {});
       if (live.isLocked(sheet.stationId))
-        throw new DomainError('mark/station_locked', `${sheet.label.zh} 已锁定，请先重新开放`);
+        throw new DomainError('mark/station_locked', { station: sheet.label, reopen: true });
       const createdAt = new Date().toISOString();
       const { reason } = req.body;
       const row = transaction(app.db, (tx) => {

@@ -25,8 +25,7 @@ import { recorderIssues } from '../../../../protocol/fixture.ts';
 import type { LiveCompetition } from '../../../../services/live-competition.ts';
 import { competitionOf } from './scope.ts';
 
-const noSuchOfficial = (code: string) =>
-  new DomainError('official/not_found', `没有编号为 ${code} 的工作人员`);
+const noSuchOfficial = (code: string) => new DomainError('official/not_found', { code });
 
 /**
  * The organiser's management of officials (Bearer token of the organiser, own competition);
@@ -53,15 +52,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     sheets.filter((s) => !live.index.sheets.has(s));
   const checkSheets = (live: LiveCompetition, sheets: string[]) => {
     const bad = unknownSheets(live, sheets);
-    if (bad.length)
-      throw new DomainError('official/unknown_sheet', `评分标准中没有：${bad.join('、')}`);
+    if (bad.length) throw new DomainError('official/unknown_sheet', { sheets: bad });
   };
   const checkRecorders = (
     live: LiveCompetition,
     changed: Parameters<typeof recorderProblem>[1],
   ) => {
     const problem = recorderProblem(live, changed);
-    if (problem) throw new DomainError('official/recorder', problem);
+    if (problem) throw new DomainError('official/recorder', { detail: problem });
   };
 
   app.get(
@@ -136,7 +134,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       checkRecorders(live, { ...body });
       const taken = findOfficialByCode(app.db, live.id, body.code);
       if (taken)
-        throw new DomainError('official/code_taken', `编号 ${body.code} 已被 ${taken.name} 使用`);
+        throw new DomainError('official/code_taken', { code: body.code, name: taken.name });
       const token = randomBytes(16).toString('hex');
       // The row and its audit entry together: an official is never created unaudited.
       transaction(app.db, (tx) => {
@@ -176,7 +174,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         invalid: (issues, part) =>
           part === 'params'
             ? COMPETITION_NOT_FOUND
-            : { error: 'request/invalid', message: formatIssues(issues) },
+            : { error: 'request/invalid', params: { issues: formatIssues(issues) } },
       },
       schema: { params: OfficialParams, body: OfficialPatchRequest, response: { 200: JsonAnswer } },
     },
@@ -241,7 +239,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           rateLimit: { max: 60, timeWindow: '1 minute' },
           // Any part of the request that is not one of his own officials: the same answer.
           competition: { own: true, notFound: () => NO_OFFICIAL },
-          invalid: { error: 'official/not_found', message: '没有这位工作人员' },
+          invalid: { error: 'official/not_found', params: {} },
         },
         schema: { params: OfficialParams, body: CredentialChange, response: { 200: JsonAnswer } },
       },
@@ -250,7 +248,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         const target = findOfficialByCode(app.db, live.id, req.params.code);
         if (!target) throw noSuchOfficial(req.params.code);
         if (target.id === req.official!.officialId && action === 'revoke')
-          throw new DomainError('official/self', '不能停用自己的登录码');
+          throw new DomainError('official/self', {});
         const token = action === 'rotate' ? randomBytes(16).toString('hex') : null;
         // His open tablets, logged out below: the count goes in the answer and the audit log.
         const tablets = [...(app.live.judges.get(live.id) ?? [])]
@@ -293,7 +291,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     );
 };
 
-const NO_OFFICIAL = new DomainError('official/not_found', '没有这位工作人员');
+const NO_OFFICIAL = new DomainError('official/not_found', {});
 
 /**
  * What is wrong with an official's recorder assignment once `changed` replaces his row among

@@ -32,7 +32,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const live = competitionOf(req);
       if (req.body.timeZone && !isTimeZone(req.body.timeZone))
-        throw new DomainError('request/invalid', `timeZone: 未知时区 “${req.body.timeZone}”`);
+        throw new DomainError('request/invalid', { timeZone: req.body.timeZone });
       const { title, ...rest } = req.body;
       const row = transaction(app.db, (tx) => {
         const updated = updateCompetition(tx, live.id, {

@@ -34,7 +34,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     // During the reveal the public holds only the revealed rows: no team ranking until final.
     const rows = view.competition.revealed !== null ? [] : view.rows;
     const body = teamsResponse(live, view.competition, rows);
-    if (!body) throw new DomainError('teams/none', '本项没有团体排名');
+    if (!body) throw new DomainError('teams/none', {});
     return body;
   });
 };
