@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectJudge, startTestServer, submitMark, tokenOf } from './test-support.ts';
 
 /** Server liveness (ws's sweep) with a shortened sweep, and replay-then-subscribe on boards. */
-const SWEEP_MS = 150;
+const SWEEP_MS = 250;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 afterEach(async () => {
   await server.close();
@@ -31,6 +31,7 @@ const silent = (path: string) =>
  */
 const sweptAlive = (ws: WebSocket, n: number) =>
   new Promise<void>((resolve, reject) => {
+    if (ws.readyState !== WebSocket.OPEN) return reject(new Error('terminated already'));
     let left = n;
     const onClose = () => reject(new Error(`terminated with ${left} sweeps to go`));
     const onPing = () => {
@@ -42,6 +43,7 @@ const sweptAlive = (ws: WebSocket, n: number) =>
     ws.on('ping', onPing);
     ws.once('close', onClose);
   });
+/** How long after this call `ws` closes, ms (listening from now: call it on an open socket). */
 const closedWithin = (ws: WebSocket) =>
   new Promise<number>((resolve) => {
     const t0 = performance.now();
@@ -51,6 +53,8 @@ const closedWithin = (ws: WebSocket) =>
 describe('the server heartbeat', () => {
   it('terminates judge and board sockets that stop answering within two sweeps; /healthz counts them', async () => {
     server = await startTestServer(undefined, undefined, { heartbeatMs: SWEEP_MS });
+    // A healthy tablet (ws answers pings by itself, as browsers do) stays.
+    const healthy = await connectJudge(server.ws, tokenOf(server.fixture, 'J03'));
     // A judge that logged in, and then its Wi-Fi went away.
     const judge = await new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(`${server.ws}/ws/judge`, { autoPong: false });
@@ -66,11 +70,11 @@ describe('the server heartbeat', () => {
       ws.once('message', () => resolve(ws));
       ws.once('error', reject);
     });
+    const judgeClosed = closedWithin(judge);
     const board = await silent('/ws/board?competition=gaoxin-2024');
-    // A healthy tablet (ws answers pings by itself, as browsers do) stays.
-    const healthy = await connectJudge(server.ws, tokenOf(server.fixture, 'J03'));
+    const boardClosed = closedWithin(board);
     expect(await health()).toEqual({ judges: 2, boards: 1, pending: 0 });
-    const [j, b] = await Promise.all([closedWithin(judge), closedWithin(board)]);
+    const [j, b] = await Promise.all([judgeClosed, boardClosed]);
     expect(Math.max(j, b)).toBeLessThan(SWEEP_MS * 2 + 500);
     expect(await health()).toEqual({ judges: 1, boards: 0, pending: 0 });
     // Four more sweeps found the tablet that answers pings alive, each after a ping it answered.
