@@ -1,54 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CloseCode, HEARTBEAT, RECONNECT } from '../server/protocol/constants.ts';
-import { LiveSocket, type SocketEnv, type SocketState, type WebSocketLike } from './live-socket.ts';
-
-/** A socket the test drives: it opens, receives and closes when the test says. */
-class FakeSocket implements WebSocketLike {
-  readyState = 0;
-  sent: unknown[] = [];
-  closed = false;
-  onopen: WebSocketLike['onopen'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
-  constructor(readonly url: string) {}
-  send(data: string): void {
-    this.sent.push(JSON.parse(data));
-  }
-  close(): void {
-    // A lost network: the close handshake never completes, so no onclose comes now.
-    this.closed = true;
-    this.readyState = 2;
-  }
-  /** The server accepted the connection. */
-  accept(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  frame(msg: unknown): void {
-    this.onmessage?.({ data: JSON.stringify(msg) });
-  }
-  /** The close event arrives (late, for a dropped network). */
-  closeEvent(code = 1006, reason = ''): void {
-    this.readyState = 3;
-    this.onclose?.({ code, reason });
-  }
-}
+import { fakeEnv } from './fake-socket.ts';
+import { LiveSocket, type SocketState } from './live-socket.ts';
 
 function setup(opts: { fatalCodes?: number[] } = {}) {
-  const sockets: FakeSocket[] = [];
-  const win = new EventTarget();
-  const doc = Object.assign(new EventTarget(), { hidden: false });
-  const env: SocketEnv = {
-    connect: (url) => {
-      const s = new FakeSocket(url);
-      sockets.push(s);
-      return s;
-    },
-    origin: 'ws://venue.test',
-    window: win,
-    document: doc,
-  };
+  const { env, sockets, last, win, doc } = fakeEnv();
   const received: unknown[] = [];
   const states: SocketState[] = [];
   const fatal: number[] = [];
@@ -62,7 +18,6 @@ function setup(opts: { fatalCodes?: number[] } = {}) {
     env,
     ...opts,
   });
-  const last = () => sockets[sockets.length - 1]!;
   return { socket, sockets, last, received, states, fatal, win, doc };
 }
 
@@ -150,6 +105,16 @@ describe('LiveSocket', () => {
     vi.advanceTimersByTime(RECONNECT.initialMs - 1);
     expect(sockets).toHaveLength(1);
     vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(2);
+    expect(last().url).toBe('ws://venue.test/ws/board?n=1');
+    socket.close();
+  });
+
+  it('reconnectNow(0) drops an open socket and connects in the same turn (the judge tablet)', () => {
+    const { socket, sockets, last } = setup();
+    last().accept();
+    socket.reconnectNow(0);
+    expect(sockets[0]!.closed).toBe(true);
     expect(sockets).toHaveLength(2);
     expect(last().url).toBe('ws://venue.test/ws/board?n=1');
     socket.close();

@@ -106,16 +106,16 @@ export class LiveSocket<In> {
 
   /**
    * Starts a fresh connection from the shortest backoff. An open socket (a board that found a
-   * gap, a tablet whose panel changed) is dropped now and the next one opens after
-   * RECONNECT.initialMs, as a close would have it: the page's state settles before the next
-   * welcome or snapshot. With no socket (waiting out a backoff) it connects at once; a connect
-   * already under way is kept (it is as fresh).
+   * gap) is dropped now and the next one opens after `delayMs` — RECONNECT.initialMs by
+   * default, as a close would have it; the judge tablet, whose outbox takes a welcome the same
+   * at any moment, passes 0. With no socket (waiting out a backoff) it connects at once; a
+   * connect already under way is kept (it is as fresh).
    */
-  reconnectNow(): void {
+  reconnectNow(delayMs: number = RECONNECT.initialMs): void {
     if (this.#stopped) return;
     this.#delay = RECONNECT.initialMs;
     if (this.#ws?.readyState === CONNECTING) return;
-    this.#drop(this.#ws ? RECONNECT.initialMs : 0);
+    this.#drop(this.#ws ? delayMs : 0);
   }
 
   close(): void {
