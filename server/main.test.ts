@@ -26,8 +26,12 @@ async function startProcess(
   child: ChildProcess;
   url: string;
   exited: Promise<number | null>;
+  /** Resolves once the process has exited and everything it printed has been read. */
+  closed: Promise<void>;
   /** Everything the process printed so far (stdout and stderr). */
   output: () => string;
+  /** Resolves with the output once it matches `pattern` (what was printed, not a wait). */
+  printed: (pattern: RegExp) => Promise<string>;
 }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -35,7 +39,25 @@ async function startProcess(
   });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   let out = '';
+  const printed = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(out)) return;
+        child.stdout!.off('data', check);
+        child.stderr!.off('data', check);
+        clearTimeout(timer);
+        resolve(out);
+      };
+      const timer = setTimeout(
+        () => reject(new Error(`${pattern} never printed:\n${out}`)),
+        20_000,
+      );
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+      check();
+    });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no address printed:\n${out}`)), 20_000);
     child.stdout!.on('data', (d: Buffer) => {
@@ -48,7 +70,7 @@ async function startProcess(
     });
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   });
-  return { child, url, exited, output: () => out };
+  return { child, url, exited, closed, output: () => out, printed };
 }
 
 describe('the server process', () => {
@@ -139,10 +161,15 @@ describe('crashes', () => {
       for (const [id, { code, msg }] of sent)
         if (!acked.has(id)) judges[codes.indexOf(code)]!.send(msg);
       let n = 0;
+      // The kill comes at a random moment of the stream: after 20 to 100 more acks.
+      const target = acked.size + 20 + Math.floor(Math.random() * 80);
+      let reached = () => {};
+      const killNow = new Promise<void>((resolve) => (reached = resolve));
       judges.forEach((j, k) => {
         j.ws.on('message', (d) => {
           const m = JSON.parse(d.toString()) as MarkAck;
           if (m.type === 'mark.ack') acked.add(m.clientId);
+          if (acked.size >= target) reached();
         });
         const next = () => {
           if (j.ws.readyState !== j.ws.OPEN) return;
@@ -162,7 +189,7 @@ describe('crashes', () => {
         };
         next();
       });
-      await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
+      await killNow;
       proc.child.kill('SIGKILL');
       await proc.exited;
       proc = await startProcess(dataDir);
@@ -293,12 +320,8 @@ describe('starting twice', () => {
 });
 
 describe('the start', () => {
-  /** Waits until the banner's last line (the organiser's password) has been printed. */
-  const banner = async (p: Awaited<ReturnType<typeof startProcess>>) => {
-    for (let i = 0; i < 200 && !/组委会控制台密码.*\n/.test(p.output()); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    return p.output();
-  };
+  /** The output once the banner's last line (the organiser's password) has been printed. */
+  const banner = (p: Awaited<ReturnType<typeof startProcess>>) => p.printed(/组委会控制台密码.*\n/);
   const login = (url: string, password: string) =>
     fetch(`${url}/api/session`, {
       method: 'POST',
@@ -333,12 +356,13 @@ describe('the start', () => {
       }
     ).token;
     for (let i = 0; i < 5; i++) await fetch(`${first.url}/api/competitions/gaoxin-2024/standings`);
-    await new Promise((r) => setTimeout(r, 300));
-    // Requests are not logged: the banner is still the last thing on the screen.
-    expect(first.output()).not.toContain('incoming request');
-    expect(first.output().trimEnd().split('\n').at(-1)).toContain('组委会控制台密码');
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+    // Requests are not logged: after the stop (all it printed is read), the banner is still
+    // the last thing on the screen.
+    await first.closed;
+    expect(first.output()).not.toContain('incoming request');
+    expect(first.output().trimEnd().split('\n').at(-1)).toContain('组委会控制台密码');
 
     const second = await startProcess(dataDir, {
       LOG_LEVEL: undefined,
@@ -365,8 +389,7 @@ describe('the start', () => {
     });
     expect(await banner(third)).toContain('与 ORGANISER_PASSWORD 相同，未更改');
     expect((await login(third.url, 'second-password-2024')).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(third.output()).toContain('incoming request');
+    expect(await third.printed(/incoming request/)).toContain('incoming request');
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
   }, 90_000);
