@@ -231,7 +231,13 @@ export type Authorship =
       /** Criterion ids the mark may carry (a panel judge who is not the recorder: judgements only). */
       criteria: ReadonlySet<string>;
     }
-  | { ok: false; error: 'mark/no_recorder' | 'mark/not_recorder'; message: string };
+  | {
+      ok: false;
+      error: 'mark/no_recorder' | 'mark/not_recorder';
+      /** With `mark/not_recorder`: the measured criterion ids the write carried. */
+      sent: string[];
+      message: string;
+    };
 
 /**
  * The rules-2 authorship of a mark by `authorId` on `sheet` (docs/scheme.md, "Whose line a mark
@@ -257,6 +263,7 @@ export function authorship(
     return {
       ok: false,
       error: 'mark/no_recorder',
+      sent: [],
       message: `${sheet.label.zh} 的测量项（扣分、计时等）尚未指定记录裁判，请联系组委会在分工中指定`,
     };
   const sent = sentIds.filter((id) => measured.includes(id));
@@ -264,6 +271,7 @@ export function authorship(
     return {
       ok: false,
       error: 'mark/not_recorder',
+      sent,
       message: `${sheet.label.zh} 的测量项由记录裁判填写，您只需评判分（多余的项：${sent.join('、')}）`,
     };
   return {
