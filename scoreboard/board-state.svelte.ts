@@ -22,9 +22,7 @@ export type { BoardRow } from './board-model.ts';
 export const TICKER_KEEP = 12;
 
 /** One line of the ticker: what a mark did, at the revision that committed it. */
-export interface TickerEntry extends BoardEvent {
-  revision: number;
-}
+export type TickerEntry = BoardEvent & { revision: number };
 
 /**
  * The live board: the last snapshot advanced by deltas in revision order. Rows are kept in

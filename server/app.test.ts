@@ -19,6 +19,7 @@ import {
   tokenOf,
   TestSocket,
 } from './test-support.ts';
+import { tickerDetail } from '../web/present/ticker.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeEach(async () => {
@@ -93,9 +94,13 @@ describe('judge socket → commit → ack → board delta', () => {
     expect(delta.rows[0]).toMatchObject({ contestantId: c.id, total: '7.00', rank: 1 });
     expect(delta.event).toMatchObject({
       bib: c.bib,
-      detail: { zh: '碰桩×1 −2', en: 'Cone touched×1 −2' },
+      kind: 'mark',
+      items: [{ kind: 'fault', count: 1, points: '2' }],
       score: '10.00',
     });
+    // What the board and the console put into words, in each language.
+    expect(tickerDetail(delta.event!, 'zh')).toBe('碰桩×1 −2');
+    expect(tickerDetail(delta.event!, 'en')).toBe('Cone touched×1 −2');
     const s = await standings();
     expect(s.rows[0]).toMatchObject({ bib: c.bib, rank: 1, total: '7.00' });
     expect(s.rows[1]!.rank).toBe(2);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Slug } from './fixture.ts';
+import type { LocalText } from './scheme.ts';
 import type { StandingRow } from './standings.ts';
 import type { CompetitionSummary, StandingsColumns } from './http.ts';
 
@@ -46,15 +47,29 @@ export interface BoardSnapshot {
   staff?: boolean;
 }
 
-/** What one mark explains, for the ticker ("12号 单边桥 掉桥 −10"). */
-export interface BoardEvent {
+/**
+ * One thing a mark says, for the ticker; each page puts it into words (web/present/ticker.ts):
+ * a fault counted (`count` times, `points` deducted in all, published decimals: "碰桩×1 −2"),
+ * a veto criterion hit ("掉桥"), a judgement or difficulty value ("技术分 8.5"), or an imported
+ * score (a value without a label).
+ */
+export type TickerItem =
+  | { kind: 'fault'; label: LocalText; count: number; points: string }
+  | { kind: 'veto'; label: LocalText }
+  | { kind: 'value'; label?: LocalText; value: string };
+
+/**
+ * What one committed mark explains, for the ticker ("12号 单边桥 · 掉桥 · 安全骑行 18.00"): data,
+ * not words, so each page says it in its own language. `kind`: a mark with its `items` (none on a
+ * sheet that counts faults: `clean`, "无失误"), a head judge's void, or a re-run granted for
+ * run `attempt`.
+ */
+export type BoardEvent = {
   bib: string;
   /** The station the mark belongs to. */
   stationId: string;
   name: string;
-  sheet: { zh: string; en: string };
-  /** What happened, in words: "碰桩×1 −2 · 掉桥" / "Cone touched×1 −2 · Fell off the bridge". */
-  detail: { zh: string; en: string };
+  sheet: LocalText;
   /** The published score of the whole station (`stationId`) after the mark. */
   score: string;
   /**
@@ -62,8 +77,12 @@ export interface BoardEvent {
    * 安全骑行): `score` is then the whole station's, not the sheet's, and the ticker names the
    * station beside it ("单边桥 · 掉桥 · 安全骑行 18.00"). Absent when the sheet is the station.
    */
-  station?: { zh: string; en: string };
-}
+  station?: LocalText;
+} & (
+  | { kind: 'mark'; items: TickerItem[]; clean?: true }
+  | { kind: 'void' }
+  | { kind: 'rerun'; attempt: number }
+);
 
 /**
  * What changed at one revision: only the rows that changed (one per mark). The board re-ranks

@@ -31,6 +31,7 @@ import {
 import {
   MarkingScheme,
   type BoardDelta,
+  type TickerItem,
   type BoardEvent,
   type BoardSnapshot,
   type CompetitionSummary,
@@ -795,7 +796,10 @@ export class LiveCompetition {
     return out;
   }
 
-  /** A line of words for the ticker: "单边桥 · 掉桥 · 单脚着地×1 −3". */
+  /**
+   * What a committed mark explains, for the ticker: its faults, vetoes and values as data
+   * (protocol/board.ts `BoardEvent`), which each page words ("单边桥 · 掉桥 · 单脚着地×1 −3").
+   */
   #describe(m: MarkRow, row: StandingRow): BoardEvent {
     const contestant = this.contestants.get(m.contestantId)!;
     const base = { bib: contestant.bib, name: contestant.name };
@@ -805,10 +809,8 @@ export class LiveCompetition {
         ...base,
         stationId: station.id,
         sheet: station.label,
-        detail: {
-          zh: `第${m.attempt}次无效，准予重赛`,
-          en: `run ${m.attempt} voided, re-run granted`,
-        },
+        kind: 'rerun',
+        attempt: m.attempt,
         score: row.stations[station.id]?.score ?? '',
       };
     }
@@ -823,39 +825,40 @@ export class LiveCompetition {
         ...base,
         stationId: sheet.stationId,
         sheet: sheet.label,
-        detail: { zh: '裁判长撤销一条评分', en: 'a mark voided by the head judge' },
+        kind: 'void',
         score: row.stations[sheet.stationId]?.score ?? '',
         ...station,
       };
     const values = JSON.parse(m.valuesJson) as SheetValues;
-    const parts: { zh: string; en: string }[] = [];
-    const both = (label: { zh: string; en: string }, tail: string) => ({
-      zh: `${label.zh}${tail}`,
-      en: `${label.en}${tail}`,
-    });
+    const items: TickerItem[] = [];
     for (const c of sheet.criteria) {
       const v = values[c.id];
       if (c.kind === 'faults' && v && typeof v === 'object')
         for (const f of c.faults) {
           const n = (v as Record<string, number>)[f.id];
-          if (n) parts.push(both(f.label, `×${n} −${formatMilli(n * toMilli(f.deduction))}`));
+          if (n)
+            items.push({
+              kind: 'fault',
+              label: f.label,
+              count: n,
+              points: formatMilli(n * toMilli(f.deduction)),
+            });
         }
-      if (c.kind === 'veto' && v === true) parts.push(both(c.label, ''));
+      if (c.kind === 'veto' && v === true) items.push({ kind: 'veto', label: c.label });
       if ((c.kind === 'judgement' || c.kind === 'difficulty') && typeof v === 'number')
-        parts.push(both(c.label, ` ${formatMilli(v)}`));
+        items.push({ kind: 'value', label: c.label, value: formatMilli(v) });
       if (c.kind === 'imported' && typeof v === 'number')
-        parts.push({ zh: formatMilli(v), en: formatMilli(v) });
+        items.push({ kind: 'value', value: formatMilli(v) });
     }
-    const clean = sheet.criteria.some((c) => c.kind === 'faults')
-      ? { zh: '无失误', en: 'no faults' }
-      : { zh: '', en: '' };
+    // A sheet that counts faults says so when there were none ("无失误").
+    const clean = !items.length && sheet.criteria.some((c) => c.kind === 'faults');
     return {
       ...base,
       stationId: sheet.stationId,
       sheet: sheet.label,
-      detail: parts.length
-        ? { zh: parts.map((p) => p.zh).join(' · '), en: parts.map((p) => p.en).join(' · ') }
-        : clean,
+      kind: 'mark',
+      items,
+      ...(clean ? { clean: true as const } : {}),
       score: row.stations[sheet.stationId]?.score ?? '',
       ...station,
     };
