@@ -1,10 +1,6 @@
 import { failText, type Api } from './api.ts';
-import {
-  openLinesOf,
-  postCourse,
-  type CourseAnswer,
-  type OpenLinesRefusal,
-} from './course-actions.ts';
+import type { CourseAnswer, OpenLinesRefusal } from '#protocol';
+import { openLinesOf, postCourse } from './course-actions.ts';
 import { MIN_REASON } from './dialog.svelte.ts';
 import type { Dict } from './i18n.ts';
 
