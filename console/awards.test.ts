@@ -1,7 +1,7 @@
 import type { StandingRow } from '#engine';
 import type { Awards } from '#protocol';
 import { describe, expect, it } from 'vitest';
-import { awardChips, awardHolders, awardTones, ruleText } from './awards.ts';
+import { awardChips, awardHolders, ruleText } from './awards.ts';
 import { DICTS } from './i18n.ts';
 
 const AWARDS: Awards = {
@@ -37,11 +37,11 @@ function row(id: number, rank: number | null, awards?: string[]): StandingRow {
 describe('award chips', () => {
   it('names a row’s awards by the prize list’s labels, in the row’s order', () => {
     expect(awardChips(['first', 'level3'], AWARDS, 'zh')).toEqual([
-      { id: 'first', label: '一等奖', tone: 'gold' },
-      { id: 'level3', label: '三级证书', tone: 'level' },
+      { id: 'first', label: '一等奖', tier: 'gold' },
+      { id: 'level3', label: '三级证书', tier: 'certificate' },
     ]);
     expect(awardChips(['third'], AWARDS, 'en')).toEqual([
-      { id: 'third', label: 'Third prize', tone: 'bronze' },
+      { id: 'third', label: 'Third prize', tier: 'bronze' },
     ]);
   });
 
@@ -49,23 +49,11 @@ describe('award chips', () => {
     expect(awardChips(undefined, AWARDS, 'zh')).toEqual([]);
     expect(awardChips([], AWARDS, 'zh')).toEqual([]);
     expect(awardChips(['gone'], AWARDS, 'zh')).toEqual([
-      { id: 'gone', label: 'gone', tone: 'merit' },
+      { id: 'gone', label: 'gone', tier: 'merit' },
     ]);
     expect(awardChips(['gone'], null, 'zh')).toEqual([
-      { id: 'gone', label: 'gone', tone: 'merit' },
+      { id: 'gone', label: 'gone', tier: 'merit' },
     ]);
-  });
-
-  it('gives medals to the first three positional awards, thresholds apart', () => {
-    expect([...awardTones(AWARDS)]).toEqual([
-      ['first', 'gold'],
-      ['second', 'silver'],
-      ['third', 'bronze'],
-      ['merit', 'merit'],
-      ['level3', 'level'],
-    ]);
-    const levelFirst: Awards = { ties: 'lower', rules: [AWARDS.rules[4]!, AWARDS.rules[0]!] };
-    expect(awardTones(levelFirst).get('first')).toBe('gold');
   });
 });
 
@@ -79,12 +67,12 @@ describe('awards list', () => {
       row(5, null),
     ];
     const lists = awardHolders(ranked, AWARDS);
-    expect(lists.map((l) => [l.rule.id, l.tone, l.holders.map((r) => r.bib)])).toEqual([
+    expect(lists.map((l) => [l.rule.id, l.tier, l.holders.map((r) => r.bib)])).toEqual([
       ['first', 'gold', ['1']],
       ['second', 'silver', ['2', '3']],
       ['third', 'bronze', []],
       ['merit', 'merit', []],
-      ['level3', 'level', ['1', '2']],
+      ['level3', 'certificate', ['1', '2']],
     ]);
     expect(awardHolders(ranked, null)).toEqual([]);
   });

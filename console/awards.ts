@@ -1,31 +1,20 @@
 import type { StandingRow } from '#engine';
 import type { AwardRule, Awards } from '#protocol';
+import { awardTiers, type AwardTier } from '../web/present/awards.ts';
 import { formatPoints } from './advancement.ts';
 import { pick, type Dict, type Lang } from './i18n.ts';
 
 /**
  * Pure helpers of awards (奖项) in the console: the chips on a standings row (rows carry award
- * ids, the columns carry the rules) and the awards list, award → holders.
+ * ids, the columns carry the rules) and the awards list, award → holders. The tier (medal
+ * colour) of an award is the one rule of every page, web/present/awards.ts `awardTiers`.
  */
 
-/** Colour of a chip: the first three positional awards as medals, then merit, thresholds apart. */
-export type AwardTone = 'gold' | 'silver' | 'bronze' | 'merit' | 'level';
-
+/** A row's award in the console's language, coloured by its {@link AwardTier}. */
 export interface AwardChip {
   id: string;
   label: string;
-  tone: AwardTone;
-}
-
-const MEDALS: readonly AwardTone[] = ['gold', 'silver', 'bronze'];
-
-/** Award id → its tone, from the prize list's order. */
-export function awardTones(awards: Awards | null): Map<string, AwardTone> {
-  const out = new Map<string, AwardTone>();
-  let place = 0;
-  for (const a of awards?.rules ?? [])
-    out.set(a.id, a.by === 'threshold' ? 'level' : (MEDALS[place++] ?? 'merit'));
-  return out;
+  tier: AwardTier;
 }
 
 /**
@@ -39,10 +28,10 @@ export function awardChips(
 ): AwardChip[] {
   if (!ids?.length) return [];
   const rules = new Map((awards?.rules ?? []).map((a) => [a.id, a]));
-  const tones = awardTones(awards);
+  const tiers = awardTiers(awards);
   return ids.map((id) => {
     const rule = rules.get(id);
-    return { id, label: rule ? pick(rule.label, lang) : id, tone: tones.get(id) ?? 'merit' };
+    return { id, label: rule ? pick(rule.label, lang) : id, tier: tiers.get(id) ?? 'merit' };
   });
 }
 
@@ -55,7 +44,7 @@ export function ruleText(rule: AwardRule, decimals: number, t: Dict['awards']): 
 
 export interface AwardList {
   rule: AwardRule;
-  tone: AwardTone;
+  tier: AwardTier;
   /** The rows holding it, in standings order. */
   holders: StandingRow[];
 }
@@ -63,10 +52,10 @@ export interface AwardList {
 /** The awards list: every rule of the prize list (in order) with the rows that hold it. */
 export function awardHolders(ranked: readonly StandingRow[], awards: Awards | null): AwardList[] {
   if (!awards) return [];
-  const tones = awardTones(awards);
+  const tiers = awardTiers(awards);
   return awards.rules.map((rule) => ({
     rule,
-    tone: tones.get(rule.id)!,
+    tier: tiers.get(rule.id)!,
     holders: ranked.filter((r) => r.awards?.includes(rule.id)),
   }));
 }

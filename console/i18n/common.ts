@@ -1,4 +1,5 @@
 import type { Translation } from '../../web/i18n.ts';
+import { CONTESTANT_STATUS_WORDS } from '../../web/present/status.ts';
 import type { Route, CourseStep } from '../i18n.ts';
 
 /** The console's shell: brand, roles, the course's states, navigation, the words every screen shares (buttons, reasons, network), and the login screen. */
@@ -49,8 +50,7 @@ export const zh = {
   bib: '号码',
   name: '姓名',
   organisation: '单位',
-  withdrawn: '退赛',
-  disqualified: '取消资格',
+  ...CONTESTANT_STATUS_WORDS.zh,
 
   login: {
     title: '组委会 / 裁判长登录',
@@ -124,8 +124,7 @@ export const en: Translation<typeof zh> = {
   bib: 'Bib',
   name: 'Name',
   organisation: 'Organisation',
-  withdrawn: 'Withdrawn',
-  disqualified: 'Disqualified',
+  ...CONTESTANT_STATUS_WORDS.en,
 
   login: {
     title: 'Organiser / head judge sign-in',

@@ -1,4 +1,5 @@
 import type { Translation } from '../../web/i18n.ts';
+import { LINE_STATUS_WORDS, LOCKED_WORDS } from '../../web/present/status.ts';
 import type { CellStatus, MarkState } from '../i18n.ts';
 
 /** The progress screen (who is missing which station, the head judge's station locks) and the mark review (disagreements, voids, reruns, rescores). */
@@ -9,13 +10,8 @@ export const zh = {
     overall: (done: number, total: number) => `已评 ${done} / ${total} 项`,
     lockedOf: (k: number, n: number) => `已锁定 ${k} / ${n} 站`,
     flaggedN: (n: number) => `${n} 项待复核`,
-    status: {
-      empty: '未开始',
-      partial: '评分中',
-      scored: '已评',
-      flagged: '待复核',
-    } satisfies Record<CellStatus, string>,
-    locked: '已锁定',
+    status: LINE_STATUS_WORDS.zh satisfies Record<CellStatus, string>,
+    locked: LOCKED_WORDS.zh,
     lock: '锁定',
     reopen: '重新开放',
     lockTitle: (s: string) => `锁定「${s}」？`,
@@ -162,8 +158,8 @@ export const en: Translation<typeof zh> = {
     overall: (done, total) => `${done} / ${total} scored`,
     lockedOf: (k, n) => `${k} / ${n} stations locked`,
     flaggedN: (n) => `${n} to review`,
-    status: { empty: 'Not started', partial: 'In progress', scored: 'Scored', flagged: 'Review' },
-    locked: 'Locked',
+    status: LINE_STATUS_WORDS.en,
+    locked: LOCKED_WORDS.en,
     lock: 'Lock',
     reopen: 'Re-open',
     lockTitle: (s) => `Lock “${s}”?`,

@@ -1,11 +1,5 @@
-import {
-  zonedTime,
-  type LineStatus,
-  type StandingRow,
-  type TeamRow,
-  type ZonedTime,
-} from '#engine';
-import type { Awards, BoardSnapshot } from '#protocol';
+import { zonedTime, type StandingRow, type TeamRow, type ZonedTime } from '#engine';
+import type { BoardSnapshot } from '#protocol';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { MarkRow } from '../../db/repositories/marks.ts';
@@ -19,6 +13,14 @@ import {
 } from '../engine/describe-log.ts';
 import type { LiveCompetition } from './live-competition.ts';
 import { placementLabel } from '../../web/present/placement.ts';
+import { awardLabels } from '../../web/present/awards.ts';
+import {
+  LINE_STATUS_WORDS,
+  LOCKED_WORDS,
+  RESULT_STATE_WORDS,
+  resultBadge,
+  standingStatusWord,
+} from '../../web/present/status.ts';
 
 /**
  * Exports of the standings. Every one is built from a board snapshot, i.e. from the one
@@ -44,11 +46,6 @@ const WORDS = {
     status: '状态',
     locked: '锁定',
     yes: '是',
-    list: '、',
-    contestant: { active: '', withdrawn: '退赛', disqualified: '取消资格' },
-    provisional: '暂定',
-    official: '正式',
-    line: { empty: '未评', partial: '评分中', scored: '已评', flagged: '待复核' },
     standingsSheet: '排名',
     marksSheet: '评分记录',
     actionsSheet: '操作记录',
@@ -68,28 +65,18 @@ const WORDS = {
     status: 'Status',
     locked: 'Locked',
     yes: 'yes',
-    list: ', ',
-    contestant: { active: '', withdrawn: 'withdrawn', disqualified: 'disqualified' },
-    provisional: 'provisional',
-    official: 'official',
-    line: {
-      empty: 'not started',
-      partial: 'in progress',
-      scored: 'scored',
-      flagged: 'under review',
-    },
     standingsSheet: 'Standings',
     marksSheet: 'Marks log',
     actionsSheet: 'Actions log',
   },
-} satisfies Record<
-  LogLang,
-  {
-    contestant: Record<StandingRow['status'], string>;
-    line: Record<LineStatus, string>;
-    [k: string]: unknown;
-  }
->;
+} satisfies Record<LogLang, Record<string, unknown>>;
+
+/**
+ * A status word (web/present/status.ts) as an export's cell says it: English in lower case, as
+ * the spreadsheets have always written it ("withdrawn", "under review"); Chinese as it is.
+ */
+const cellWord = (word: string, lang: LogLang): string =>
+  lang === 'en' ? word.toLowerCase() : word;
 
 /** The language asked for by `?lang=`: English for `en`, Chinese otherwise. */
 export function exportLang(query: unknown): LogLang {
@@ -132,22 +119,9 @@ export function standingsTable(
     ...(carry ? [r.roundTotal ?? r.total, r.carried ?? ''] : []),
     r.total,
     ...(awards ? [awardLabels(awards, r.awards, lang)] : []),
-    w.contestant[r.status] || (r.provisional ? w.provisional : w.official),
+    cellWord(standingStatusWord(r, lang), lang),
   ]);
   return { header, rows };
-}
-
-/** Award ids in words, in the scheme's order: "一等奖、技能等级证书"; '' for none. */
-export function awardLabels(
-  awards: Awards,
-  ids: readonly string[] | undefined,
-  lang: LogLang = 'zh',
-): string {
-  if (!ids?.length) return '';
-  return awards.rules
-    .filter((a) => ids.includes(a.id))
-    .map((a) => a.label[lang])
-    .join(WORDS[lang].list);
 }
 
 /** Header and rows of a team ranking (团体排名): rank, team, score, members counted. */
@@ -440,7 +414,7 @@ export async function toXlsx(
         r.bib,
         r.name,
         st ? Number(st.score) : '',
-        st ? w.line[st.status] : '',
+        st ? cellWord(LINE_STATUS_WORDS[lang][st.status], lang) : '',
         st?.locked ? w.yes : '',
       ]);
     }
@@ -527,7 +501,10 @@ export function festivalCsv(title: string, sections: readonly FestivalSection[])
   const lines: (string | number)[][] = [[title]];
   for (const { view, teams, teamsWithheld } of sections) {
     const { header, rows } = standingsTable(view);
-    const state = view.competition.state === 'final' ? '正式成绩' : '暂定成绩';
+    const state = resultBadge(
+      view.competition.state === 'final' ? 'official' : 'provisional',
+      'zh',
+    );
     lines.push(
       [],
       [
@@ -675,7 +652,7 @@ export function resultsPage(
   .signatures div { border-bottom: 1px solid #111; padding-top: 9mm; }
   footer { margin-top: 6mm; font-size: 8pt; color: #555; text-align: right; }
 </style></head><body>
-<h1>${esc(c.title.zh)} 成绩公告 <span class="stamp">${official ? '正式成绩' : '暂定成绩'}</span></h1>
+<h1>${esc(c.title.zh)} 成绩公告 <span class="stamp">${resultBadge(official ? 'official' : 'provisional', 'zh')}</span></h1>
 <div class="meta">${esc(placementLabel(c.placement, 'zh'))} · ${esc(c.venue)} · ${esc(c.date)}</div>
 <table data-testid="results-table"><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
 ${rows.map((r) => `<tr data-bib="${esc(r[1]!)}" data-rank="${esc(r[0]!)}">${r.map((cell, i) => `<td${i === 2 ? ' class="name"' : i === 3 ? ' class="org"' : ''}>${esc(cell)}</td>`).join('')}</tr>`).join('\n')}
@@ -749,7 +726,7 @@ export function contestantSheetPage(
           return `<tr><td>${esc(sheet.isSubStation ? sheet.label.zh : '')}</td><td>${esc(judgeName(m.officialId))}</td><td>${esc(words)}</td><td class="time">${esc(timeOf.get(m.id)!)}</td></tr>`;
         })
         .join('');
-      return `<section><h2>${esc(s.label.zh)}（${esc(s.points)}分） <span class="score">${esc(st?.score ?? '')}</span> <span class="status">${st?.locked ? '已锁定' : ''}</span></h2>
+      return `<section><h2>${esc(s.label.zh)}（${esc(s.points)}分） <span class="score">${esc(st?.score ?? '')}</span> <span class="status">${st?.locked ? LOCKED_WORDS.zh : ''}</span></h2>
 <table><thead><tr><th class="sub">分项</th><th class="judge">裁判</th><th>评分内容</th><th class="time${clock.dated ? ' dated' : ''}">时间</th></tr></thead><tbody>${lines || '<tr><td colspan="4">（未评分）</td></tr>'}</tbody></table></section>`;
     })
     .join('\n');
@@ -779,7 +756,7 @@ export function contestantSheetPage(
 <div class="meta" data-testid="sheet-contestant">${esc(row.bib)}号 ${esc(row.name)} · ${esc(row.organisation)} · 抽签 ${row.drawOrder} · 名次 ${row.rank ?? '—'}</div>
 <div class="clock" data-testid="sheet-clock">时间均为比赛当地时间：${esc(clock.zone || printed.zoneLabel)}</div>
 ${stations}
-<div class="total">${live.columns.modules.map((m) => `${esc(m.label.zh)} ${esc(row.modules[m.id] ?? '')}`).join(' · ')} · 总分 <span data-testid="sheet-total">${esc(row.total)}</span>${row.provisional ? '（暂定）' : ''}</div>
+<div class="total">${live.columns.modules.map((m) => `${esc(m.label.zh)} ${esc(row.modules[m.id] ?? '')}`).join(' · ')} · 总分 <span data-testid="sheet-total">${esc(row.total)}</span>${row.provisional ? `（${RESULT_STATE_WORDS.zh.provisional}）` : ''}</div>
 <div class="signatures"><div>裁判：</div><div>裁判长：</div><div>选手：</div></div>
 <footer>打印时间 ${esc(printed.text)} · 版本 ${c.revision} · 匠星 Jiangxing</footer>
 </body></html>`;
