@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = {
@@ -8,13 +10,38 @@ const alias = {
 };
 
 /**
+ * Test files run at once, both projects together: one less than the cores, and at least two,
+ * so that on a 2-core machine the unit files run beside the browser files instead of after
+ * them (a browser file mostly waits on its page; vitest's default of one worker there ran
+ * the two projects one after the other). Browser files still take turns (e2e/support/turn.ts).
+ */
+const WORKERS = Math.max(2, availableParallelism() - 1);
+
+/**
+ * The order files are handed to the workers: the longest browser file first, then every unit
+ * file, then the other browser files (each project longest first, as vitest sorts). A worker
+ * waiting for a browser turn runs nothing else, so the unit files go while the first browser
+ * file holds it, and not behind a queue of browser files waiting for their turns.
+ */
+class BrowserFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const browser = sorted.filter((f) => f.project.name === 'e2e');
+    const unit = sorted.filter((f) => f.project.name !== 'e2e');
+    return [...browser.slice(0, 1), ...unit, ...browser.slice(1)];
+  }
+}
+
+/**
  * Two projects run by `npm test`: `unit` (engine, protocol, database, server on a real SQLite
  * file with real websocket clients) and `e2e` (Debian's Chromium driven by playwright-core
- * against the built SPAs; e2e/global-setup.ts builds them first).
+ * against the built SPAs; e2e/global-setup.ts builds them first). They run together in one
+ * pool of WORKERS workers.
  */
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    sequence: { sequencer: BrowserFirstSequencer },
     projects: [
       {
         resolve: { alias },
@@ -32,6 +59,7 @@ export default defineConfig({
             'setup/**/*.test.ts',
           ],
           environment: 'node',
+          maxWorkers: WORKERS,
           // Server tests start real servers and child processes; a loaded CI machine is slow.
           testTimeout: 20_000,
           hookTimeout: 60_000,
@@ -44,9 +72,14 @@ export default defineConfig({
           include: ['e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['e2e/global-setup.ts'],
+          // One browser file at a time (E2E_BROWSERS to allow more), beside the unit files.
+          setupFiles: ['e2e/support/turn.ts'],
+          maxWorkers: WORKERS,
+          // A worker imports the server and playwright once for the browser files it runs,
+          // not once a file (each file still starts its own server and Chromium).
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],

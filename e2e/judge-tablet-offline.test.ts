@@ -32,7 +32,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginUrl } from '../console/login-code.ts';
 import { qrPath } from '../web/qr/qr.ts';
-import { build } from 'vite';
+import { DIST_DIR } from '../server/plugins/static.ts';
 import { firstLoadUrls, precacheUrls, type BuildManifest } from '../judge-tablet/sw-core.ts';
 import { TABLET_MANIFEST } from '../scripts/judge-tablet-worker.ts';
 import { buildApp } from '../server/app.ts';
@@ -391,59 +391,46 @@ describe('camera login', () => {
 
 describe('the first load', () => {
   it('is measured from a production build: the page and what it loads before any tap, gzip, under 60 kB; the camera is not in it', async () => {
-    // Vitest runs with NODE_ENV=test, so the dist/ of these tests is built with Svelte's dev
-    // checks: measure what `npm run build` makes, into a folder of its own (dist/ stays).
-    const out = mkdtempSync(join(tmpdir(), 'jx-e2e-dist-'));
-    const env = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-    } finally {
-      process.env.NODE_ENV = env;
-    }
-    try {
-      const manifest = JSON.parse(
-        readFileSync(join(out, TABLET_MANIFEST), 'utf8'),
-      ) as BuildManifest;
-      // What the document itself loads: its scripts, module preloads and style sheets — the
-      // same files as the entry's static graph in the build manifest.
-      const html = readFileSync(join(out, 'judge-tablet/index.html'), 'utf8');
-      const linked = [
-        ...html.matchAll(/<script[^>]* src="([^"]+)"/g),
-        ...html.matchAll(/<link[^>]* rel="(?:modulepreload|stylesheet)"[^>]* href="([^"]+)"/g),
-      ].map((m) => m[1]!);
-      const files = ['/judge-tablet/index.html', ...linked];
-      expect(new Set(files)).toEqual(
-        new Set(
-          firstLoadUrls(manifest, 'judge-tablet/index.html').filter((u) => u !== '/judge-tablet/'),
-        ),
-      );
-      // The camera's view and decoder are chunks of their own, loaded when the camera opens;
-      // the parts few judges see are loaded when shown, and precached by the worker.
-      expect(files.some((f) => /jsQR|Scanner/.test(f))).toBe(false);
-      expect(Object.values(manifest).some((c) => c.file.includes('jsQR'))).toBe(true);
-      const lazy = precacheUrls(manifest, 'judge-tablet/index.html').filter(
-        (u) => !files.includes(u) && u !== '/judge-tablet/',
-      );
-      for (const part of [
-        'HeadJudgeBanners',
-        'HistoryList',
-        'RecordedMeasurements',
-        'StaleNote',
-        'HttpsOffer',
-        'i18n-en',
-      ])
-        expect(lazy.some((u) => u.includes(part))).toBe(true);
-      const gz = (f: string) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length;
-      const sizes = files.map((f) => `${f} ${gz(f)} B`);
-      const js = files.filter((f) => f.endsWith('.js')).reduce((n, f) => n + gz(f), 0);
-      const all = files.reduce((n, f) => n + gz(f), 0);
-      console.log(
-        `judge tablet first load (gzip -9): ${all} B in all (${sizes.join(', ')}), ${js} B of it JavaScript`,
-      );
-      expect(all).toBeLessThan(60_000);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    // dist/ is what `npm run build` makes (e2e/global-setup.ts builds it with
+    // NODE_ENV=production, without Svelte's dev checks).
+    const out = DIST_DIR;
+    const manifest = JSON.parse(readFileSync(join(out, TABLET_MANIFEST), 'utf8')) as BuildManifest;
+    // What the document itself loads: its scripts, module preloads and style sheets — the
+    // same files as the entry's static graph in the build manifest.
+    const html = readFileSync(join(out, 'judge-tablet/index.html'), 'utf8');
+    const linked = [
+      ...html.matchAll(/<script[^>]* src="([^"]+)"/g),
+      ...html.matchAll(/<link[^>]* rel="(?:modulepreload|stylesheet)"[^>]* href="([^"]+)"/g),
+    ].map((m) => m[1]!);
+    const files = ['/judge-tablet/index.html', ...linked];
+    expect(new Set(files)).toEqual(
+      new Set(
+        firstLoadUrls(manifest, 'judge-tablet/index.html').filter((u) => u !== '/judge-tablet/'),
+      ),
+    );
+    // The camera's view and decoder are chunks of their own, loaded when the camera opens;
+    // the parts few judges see are loaded when shown, and precached by the worker.
+    expect(files.some((f) => /jsQR|Scanner/.test(f))).toBe(false);
+    expect(Object.values(manifest).some((c) => c.file.includes('jsQR'))).toBe(true);
+    const lazy = precacheUrls(manifest, 'judge-tablet/index.html').filter(
+      (u) => !files.includes(u) && u !== '/judge-tablet/',
+    );
+    for (const part of [
+      'HeadJudgeBanners',
+      'HistoryList',
+      'RecordedMeasurements',
+      'StaleNote',
+      'HttpsOffer',
+      'i18n-en',
+    ])
+      expect(lazy.some((u) => u.includes(part))).toBe(true);
+    const gz = (f: string) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length;
+    const sizes = files.map((f) => `${f} ${gz(f)} B`);
+    const js = files.filter((f) => f.endsWith('.js')).reduce((n, f) => n + gz(f), 0);
+    const all = files.reduce((n, f) => n + gz(f), 0);
+    console.log(
+      `judge tablet first load (gzip -9): ${all} B in all (${sizes.join(', ')}), ${js} B of it JavaScript`,
+    );
+    expect(all).toBeLessThan(60_000);
   });
 });
