@@ -1,13 +1,13 @@
 import { Awards } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import {
-  awardChips,
   awardsWidthEm,
   boardMode,
   carryWeight,
   ceremonyWindow,
   CHIP_PAD_EM,
   maskName,
+  rankText,
   revealPlaces,
   textEm,
 } from './board-model.ts';
@@ -74,43 +74,29 @@ describe('ceremonyWindow', () => {
   });
 });
 
-describe('awardChips', () => {
+describe('awardsWidthEm', () => {
   // Parsed as the server parses a scheme file: the prize list's type, defaults filled in.
   const awards = Awards.parse({
     ties: 'higher',
     rules: [
-      { by: 'rank', id: 'first', label: { zh: '一等奖', en: 'First prize' }, count: 1 },
-      { by: 'share', id: 'second', label: { zh: '二等奖', en: 'Second prize' }, percent: 20 },
-      {
-        by: 'threshold',
-        id: 'cert',
-        label: { zh: '技能等级证书', en: 'Skill certificate' },
-        min: 60,
-      },
-      { by: 'rank', id: 'third', label: { zh: '三等奖', en: 'Third prize' }, count: 3 },
-      { by: 'rank', id: 'merit', label: { zh: '优秀奖', en: 'Merit' }, count: 5 },
+      { by: 'rank', id: 'first', label: { zh: '一等奖', en: 'First' }, count: 1 },
+      { by: 'threshold', id: 'cert', label: { zh: '技能等级证书', en: 'Level 4' }, min: 60 },
+      { by: 'share', id: 'merit', label: { zh: '优秀奖', en: 'Merit' }, percent: 20 },
     ],
-  });
-  it("labels the row's awards in the scheme's order, medal colours for the first three", () => {
-    expect(awardChips(awards, ['first', 'cert'])).toEqual([
-      { id: 'first', label: { zh: '一等奖', en: 'First prize' }, tier: 'gold' },
-      { id: 'cert', label: { zh: '技能等级证书', en: 'Skill certificate' }, tier: 'certificate' },
-    ]);
-    expect(awardChips(awards, ['third']).map((c) => c.tier)).toEqual(['bronze']);
-    expect(awardChips(awards, ['merit', 'cert']).map((c) => c.tier)).toEqual([
-      'merit',
-      'certificate',
-    ]);
-  });
-  it('holds nothing without a prize list, without awards, or for unknown ids', () => {
-    expect(awardChips(null, ['first'])).toEqual([]);
-    expect(awardChips(awards, undefined)).toEqual([]);
-    expect(awardChips(awards, ['gone'])).toEqual([]);
   });
   it('sizes the widest set a row can hold', () => {
     // 三个字 + 六个字, each with its padding.
     expect(awardsWidthEm(awards, 'zh')).toBeCloseTo(3 + 6 + 2 * CHIP_PAD_EM);
     expect(textEm('Merit 1')).toBeCloseTo(4.2);
+  });
+});
+
+describe('rankText', () => {
+  const words = { withdrawn: '退赛', disqualified: '取消资格' };
+  it('says the rank, or the status of a contestant without one', () => {
+    expect(rankText({ rank: 12, status: 'active' }, words)).toBe('12');
+    expect(rankText({ rank: null, status: 'withdrawn' }, words)).toBe('退赛');
+    expect(rankText({ rank: null, status: 'disqualified' }, words)).toBe('取消资格');
   });
 });
 

@@ -112,43 +112,15 @@ export function ceremonyWindow(
 }
 
 /**
- * How an award looks: the first three positional awards of the prize list in medal colours
- * (一等奖 gold, 二等奖 silver, 三等奖 bronze), later ones plain (优秀奖), a threshold award
- * (a certificate) apart.
+ * What a ceremony's place says in its rank's stead: the rank, or for a contestant without one
+ * (withdrawn, disqualified: the field's last places) the status word in the board's language.
  */
-export type AwardTier = 'gold' | 'silver' | 'bronze' | 'merit' | 'certificate';
-
-export interface AwardChip {
-  id: string;
-  label: { zh: string; en: string };
-  tier: AwardTier;
-}
-
-const TIERS = ['gold', 'silver', 'bronze'] as const;
-
-/**
- * The awards a row holds (`row.awards`: ids), as chips with their labels from the prize list:
- * the prize first, then any certificates, each in the scheme's order. Ids the list does not
- * hold are left out (a stale frame).
- */
-export function awardChips(
-  awards: Awards | null | undefined,
-  held: readonly string[] | undefined,
-): AwardChip[] {
-  if (!awards || !held?.length) return [];
-  const prizes: AwardChip[] = [];
-  const certificates: AwardChip[] = [];
-  let positional = 0;
-  for (const rule of awards.rules) {
-    if (rule.by === 'threshold') {
-      if (held.includes(rule.id))
-        certificates.push({ id: rule.id, label: rule.label, tier: 'certificate' });
-      continue;
-    }
-    const tier = TIERS[positional++] ?? 'merit';
-    if (held.includes(rule.id)) prizes.push({ id: rule.id, label: rule.label, tier });
-  }
-  return [...prizes, ...certificates];
+export function rankText(
+  row: Pick<StandingRow, 'rank' | 'status'>,
+  t: { withdrawn: string; disqualified: string },
+): string {
+  if (row.rank !== null) return String(row.rank);
+  return row.status === 'withdrawn' ? t.withdrawn : t.disqualified;
 }
 
 /** Width of a text in em of its font: CJK characters take a full em, the rest about 0.6. */
