@@ -7,6 +7,8 @@
  * zonedTime's offset parsing is not needed for a time of day.
  */
 
+import type { Lang } from '../i18n.ts';
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** `HH:MM:SS` (24 h) in `timeZone`, or in UTC when the zone is unknown. */
@@ -47,7 +49,7 @@ export function wallTime(
 }
 
 /** A calendar date `YYYY-MM-DD` as people read it: "2024年10月26日" / "26 October 2024"; as given when not a date. */
-export function calendarDate(date: string, lang: 'zh' | 'en'): string {
+export function calendarDate(date: string, lang: Lang): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return date;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));

@@ -8,7 +8,7 @@
  * not a recorded duration, and keeps its own form.
  */
 
-export type DurationLang = 'zh' | 'en';
+import type { Lang } from '../i18n.ts';
 
 /** Whole milliseconds as seconds with up to three decimals, zeros dropped: 5_360 → "5.36", 60_000 → "60". */
 export function secondsText(ms: number): string {
@@ -23,7 +23,7 @@ export function secondsText(ms: number): string {
  * A duration in ms (a non-negative integer, as a time criterion stores it) in words:
  * 52_500 → "52.5秒" / "52.5 s", 65_342 → "1分05.342秒" / "1 min 05.342 s", 120_000 → "2分00秒".
  */
-export function durationText(ms: number, lang: DurationLang): string {
+export function durationText(ms: number, lang: Lang): string {
   const min = Math.floor(ms / 60_000);
   let sec = secondsText(ms - min * 60_000);
   if (min && /^\d(\.|$)/.test(sec)) sec = `0${sec}`;

@@ -1,7 +1,5 @@
 import type { Placement } from '#protocol';
-
-/** The languages a label holds. */
-export type Lang = 'zh' | 'en';
+import type { Lang } from '../i18n.ts';
 
 /** Between the parts of a placement: "网约送餐员 · 青年组 · 决赛". */
 export const PLACEMENT_SEP = ' · ';
