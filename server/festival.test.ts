@@ -7,12 +7,18 @@ import type {
 } from '#protocol';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FESTIVAL_FILE, makeFestival } from '../fixtures/festival-2025/make-festival.ts';
-import { connectBoard, connectJudge, startTestServer, submitMark } from './test-support.ts';
+import {
+  connectBoard,
+  connectJudge,
+  importLockPublish,
+  importedScoreScheme,
+  roundOf,
+  startTestServer,
+  submitMark,
+  writeFestivalFile,
+} from './test-support.ts';
 
 /**
  * The festival layer end to end on a real server and SQLite file (issue: events, groups,
@@ -398,65 +404,23 @@ describe('creating a festival from a file', () => {
   });
 });
 
-/** A one-station scheme whose score is imported (0–100, three decimals). */
-const scheme = (id: string, extra: object) => ({
-  schemaVersion: 1,
-  id,
-  label: { zh: id, en: id },
-  decimals: 2,
-  modules: [
-    {
-      id: 'm',
-      label: { zh: '成绩', en: 'Score' },
-      weight: 100,
-      points: 100,
-      stations: [
-        {
-          id: 'score-station',
-          label: { zh: '成绩', en: 'Score' },
-          points: 100,
-          criteria: [
-            {
-              kind: 'imported',
-              id: 'score',
-              label: { zh: '成绩', en: 'Score' },
-              points: 100,
-              step: 0.001,
-            },
-          ],
-        },
-      ],
-    },
-  ],
-  ...extra,
-});
+/** A version 1 round of the courier event scored by one imported value (0–100, step 0.001). */
+const scheme = (id: string, extra: object) =>
+  importedScoreScheme(id, { version: 1, step: 0.001 }, extra);
 const token = (n: number) => n.toString(16).padStart(32, 'a');
-/** A round of the courier event with `n` contestants and an organiser. */
-const round = (slug: string, order: number, label: string, s: object, n: number) => ({
-  competition: { slug, title: { zh: label, en: label }, date: '2025-11-15' },
-  event: { id: 'courier', label: { zh: '快递员', en: 'Courier' } },
-  round: { id: slug, label: { zh: label, en: label }, order },
-  scheme: s,
-  contestants: Array.from({ length: n }, (_, i) => ({
-    bib: String(i + 1),
-    drawOrder: i + 1,
-    name: `选手${i + 1}`,
-    organisation: '',
-  })),
-  officials: [{ code: 'O01', name: '组委会', role: 'organiser', sheets: [], token: token(order) }],
-});
+const round = (slug: string, order: number, label: string, s: object, n: number) =>
+  roundOf({
+    slug,
+    order,
+    label,
+    event: { id: 'courier', label: { zh: '快递员', en: 'Courier' } },
+    scheme: s,
+    contestants: n,
+    organiserToken: token(order),
+  });
 /** Writes a festival file of rounds to a temp folder. */
-function roundsFile(competitions: object[]): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'jx-rounds-')), 'festival.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      festival: { slug: 'rounds', title: { zh: '轮次', en: 'Rounds' }, date: '2025-11-15' },
-      competitions,
-    }),
-  );
-  return file;
-}
+const roundsFile = (competitions: object[]) =>
+  writeFestivalFile({ slug: 'rounds', title: { zh: '轮次', en: 'Rounds' } }, competitions);
 
 describe('rounds with carry-over at weight 1', () => {
   it('a final carrying the semifinal at weight 1: the overall total is the exact sum, and ranks follow it', async () => {
@@ -488,31 +452,12 @@ describe('rounds with carry-over at weight 1', () => {
       '45',
     ];
     const organiserOf = (order: number) => token(order);
-    let r = await post(
-      '/api/competitions/semi/imports/score',
-      semiScores.map((s, i) => `${i + 1},${s}`).join('\n'),
+    await importLockPublish(
+      server.url,
+      'semi',
       organiserOf(1),
-      'text/csv',
+      semiScores.map((s, i) => `${i + 1},${s}`),
     );
-    expect(r.status).toBe(200);
-    expect(
-      (
-        await post(
-          '/api/competitions/semi/course',
-          { action: 'station.lock', stationId: 'score-station' },
-          organiserOf(1),
-        )
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await post(
-          '/api/competitions/semi/course',
-          { action: 'competition.publish' },
-          organiserOf(1),
-        )
-      ).status,
-    ).toBe(200);
     const semi = await getJson<StandingsResponse>('/api/competitions/semi/standings');
     expect(
       (await (await post('/api/competitions/semi/advance', {}, organiserOf(1))).json()).count,
@@ -525,7 +470,7 @@ describe('rounds with carry-over at weight 1', () => {
       '5': '81.255',
       '4': '64.999',
     };
-    r = await post(
+    const r = await post(
       '/api/competitions/final/imports/score',
       Object.entries(finalScores)
         .map(([b, s]) => `${b},${s}`)
@@ -589,14 +534,7 @@ describe('fields of thousands', () => {
       { length: 10_000 },
       (_, i) => `${i + 1},${i < 6000 ? 40 + (i % 60) : 39.99}`,
     );
-    expect(
-      (await post('/api/competitions/semi/imports/score', csv.join('\n'), token(1), 'text/csv'))
-        .status,
-    ).toBe(200);
-    const lock = { action: 'station.lock', stationId: 'score-station' };
-    expect((await post('/api/competitions/semi/course', lock, token(1))).status).toBe(200);
-    const publishIt = { action: 'competition.publish' };
-    expect((await post('/api/competitions/semi/course', publishIt, token(1))).status).toBe(200);
+    await importLockPublish(server.url, 'semi', token(1), csv);
     const run = await post('/api/competitions/semi/advance', {}, token(1));
     expect(await run.json()).toEqual({ next: 'final', count: 6000 });
     const final = await getJson<StandingsResponse>('/api/competitions/final/standings');

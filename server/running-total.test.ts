@@ -1,9 +1,12 @@
 import type { AdvancementPreview, StandingsResponse } from '#protocol';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer } from './test-support.ts';
+import {
+  importLockPublish,
+  importedScoreScheme,
+  roundOf,
+  startTestServer,
+  writeFestivalFile,
+} from './test-support.ts';
 
 /**
  * Cuts on a running total (issue 19, point 4) on a real server and SQLite file: the semifinal
@@ -17,50 +20,20 @@ afterEach(async () => {
 
 const token = (n: number) => n.toString(16).padStart(32, 'b');
 const auth = (n: number) => ({ authorization: `Bearer ${token(n)}` });
-/** A version 2 round scored by one imported value (0–100, step 0.01). */
-const scheme = (id: string, extra: object = {}) => ({
-  schemaVersion: 2,
-  id,
-  label: { zh: id, en: id },
-  basis: 'points',
-  modules: [
-    {
-      id: 'm',
-      label: { zh: '成绩', en: 'Score' },
-      points: 100,
-      stations: [
-        {
-          id: 'score-station',
-          label: { zh: '成绩', en: 'Score' },
-          points: 100,
-          criteria: [
-            {
-              kind: 'imported',
-              id: 'score',
-              label: { zh: '成绩', en: 'Score' },
-              points: 100,
-              step: 0.01,
-            },
-          ],
-        },
-      ],
-    },
-  ],
-  ...extra,
-});
-const round = (id: string, order: number, s: object, n: number) => ({
-  competition: { slug: id, title: { zh: id, en: id }, date: '2025-11-15' },
-  event: { id: 'swim', label: { zh: '游泳', en: 'Swim' } },
-  round: { id, label: { zh: id, en: id }, order },
-  scheme: s,
-  contestants: Array.from({ length: n }, (_, i) => ({
-    bib: String(i + 1),
-    drawOrder: i + 1,
-    name: `选手${i + 1}`,
-    organisation: '',
-  })),
-  officials: [{ code: 'O01', name: '组委会', role: 'organiser', sheets: [], token: token(order) }],
-});
+/** A version 2 round of the swimming event scored by one imported value (0–100, step 0.01). */
+const scheme = (id: string, extra: object = {}) =>
+  importedScoreScheme(id, { version: 2, step: 0.01 }, extra);
+const round = (slug: string, order: number, s: object, n: number) =>
+  roundOf({
+    slug,
+    order,
+    event: { id: 'swim', label: { zh: '游泳', en: 'Swim' } },
+    scheme: s,
+    contestants: n,
+    organiserToken: token(order),
+  });
+const swim = (competitions: object[]) =>
+  writeFestivalFile({ slug: 'swim', title: { zh: '游泳', en: 'Swim' } }, competitions);
 
 async function post(path: string, body: string | object, order: number, type = 'application/json') {
   return fetch(`${server!.url}${path}`, {
@@ -70,57 +43,40 @@ async function post(path: string, body: string | object, order: number, type = '
   });
 }
 /** Imports `bib,score` lines, locks the station and publishes the round. */
-async function scoreAndPublish(slug: string, order: number, scores: Record<string, number>) {
-  const csv = Object.entries(scores)
-    .map(([b, s]) => `${b},${s}`)
-    .join('\n');
-  const r = await post(`/api/competitions/${slug}/imports/score`, csv, order, 'text/csv');
-  expect(r.status, await r.clone().text()).toBe(200);
-  for (const body of [
-    { action: 'station.lock', stationId: 'score-station' },
-    { action: 'competition.publish' },
-  ])
-    expect((await post(`/api/competitions/${slug}/course`, body, order)).status).toBe(200);
-}
+const scoreAndPublish = (slug: string, order: number, scores: Record<string, number>) =>
+  importLockPublish(
+    server!.url,
+    slug,
+    token(order),
+    Object.entries(scores).map(([b, s]) => `${b},${s}`),
+  );
 const get = async <T>(path: string, order: number) =>
   (await (await fetch(`${server!.url}${path}`, { headers: auth(order) })).json()) as T;
 
 describe('a cut on preliminary + semifinal, a final carrying the semifinal only', () => {
   it('advances on the running total, not on the semifinal alone, and carries only the semifinal', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'jx-running-')), 'festival.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        festival: { slug: 'swim', title: { zh: '游泳', en: 'Swim' }, date: '2025-11-15' },
-        competitions: [
-          round(
-            'prelim',
-            1,
-            scheme('prelim', { advancement: { by: 'top', count: 4, ties: 'tie-break' } }),
-            6,
-          ),
-          round(
-            'semi',
-            2,
-            scheme('semi', {
-              advancement: {
-                by: 'top',
-                count: 2,
-                ties: 'tie-break',
-                on: { rounds: ['prelim', 'semi'] },
-              },
-            }),
-            0,
-          ),
-          round(
-            'final',
-            3,
-            scheme('final', { carry: { rounds: [{ round: 'semi', weight: 1 }] } }),
-            0,
-          ),
-        ],
-      }),
-    );
+    const file = swim([
+      round(
+        'prelim',
+        1,
+        scheme('prelim', { advancement: { by: 'top', count: 4, ties: 'tie-break' } }),
+        6,
+      ),
+      round(
+        'semi',
+        2,
+        scheme('semi', {
+          advancement: {
+            by: 'top',
+            count: 2,
+            ties: 'tie-break',
+            on: { rounds: ['prelim', 'semi'] },
+          },
+        }),
+        0,
+      ),
+      round('final', 3, scheme('final', { carry: { rounds: [{ round: 'semi', weight: 1 }] } }), 0),
+    ]);
     server = await startTestServer(undefined, file);
     await scoreAndPublish('prelim', 1, { 1: 90, 2: 80, 3: 70, 4: 60, 5: 50, 6: 40 });
     expect((await (await post('/api/competitions/prelim/advance', {}, 1)).json()).count).toBe(4);
@@ -150,27 +106,15 @@ describe('a cut on preliminary + semifinal, a final carrying the semifinal only'
   });
 
   it('refuses a cut or a carry naming a round the group does not have before it', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'jx-running-')), 'festival.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        festival: { slug: 'swim', title: { zh: '游泳', en: 'Swim' }, date: '2025-11-15' },
-        competitions: [
-          round(
-            'prelim',
-            1,
-            scheme('prelim', { advancement: { by: 'top', count: 4, ties: 'tie-break' } }),
-            6,
-          ),
-          round(
-            'final',
-            2,
-            scheme('final', { carry: { rounds: [{ round: 'final', weight: 1 }] } }),
-            0,
-          ),
-        ],
-      }),
-    );
+    const file = swim([
+      round(
+        'prelim',
+        1,
+        scheme('prelim', { advancement: { by: 'top', count: 4, ties: 'tie-break' } }),
+        6,
+      ),
+      round('final', 2, scheme('final', { carry: { rounds: [{ round: 'final', weight: 1 }] } }), 0),
+    ]);
     await expect(startTestServer(undefined, file)).rejects.toThrow(/更早的轮次 "final"/);
   });
 });

@@ -235,3 +235,115 @@ export function writeOwnersFixture(
   writeFileSync(file, JSON.stringify(f));
   return file;
 }
+
+/**
+ * The scheme of a round scored by one imported value, 0–100 (`score` on the station
+ * `score-station`, module `m`): version 1 (weight 100, two decimals) or version 2 (the points
+ * basis), the value in steps of `step`; `extra` adds top-level fields (`advancement`, `carry`).
+ * The rounds of the carry-over and cut tests (server/festival.test.ts, running-total.test.ts).
+ */
+export function importedScoreScheme(
+  id: string,
+  { version, step }: { version: 1 | 2; step: number },
+  extra: object = {},
+) {
+  const label = { zh: '成绩', en: 'Score' };
+  const station = {
+    id: 'score-station',
+    label,
+    points: 100,
+    criteria: [{ kind: 'imported', id: 'score', label, points: 100, step }],
+  };
+  return {
+    schemaVersion: version,
+    id,
+    label: { zh: id, en: id },
+    ...(version === 1 ? { decimals: 2 } : { basis: 'points' }),
+    modules: [
+      {
+        id: 'm',
+        label,
+        ...(version === 1 ? { weight: 100 } : {}),
+        points: 100,
+        stations: [station],
+      },
+    ],
+    ...extra,
+  };
+}
+
+/**
+ * One round of a festival file: competition `slug` (titled `label`), round `order` of
+ * `event`, `contestants` bibs 1…n named 选手1…, and one organiser O01 with `organiserToken`.
+ */
+export function roundOf(r: {
+  slug: string;
+  order: number;
+  label?: string;
+  event: { id: string; label: { zh: string; en: string } };
+  scheme: object;
+  contestants: number;
+  organiserToken: string;
+}) {
+  const label = r.label ?? r.slug;
+  return {
+    competition: { slug: r.slug, title: { zh: label, en: label }, date: '2025-11-15' },
+    event: r.event,
+    round: { id: r.slug, label: { zh: label, en: label }, order: r.order },
+    scheme: r.scheme,
+    contestants: Array.from({ length: r.contestants }, (_, i) => ({
+      bib: String(i + 1),
+      drawOrder: i + 1,
+      name: `选手${i + 1}`,
+      organisation: '',
+    })),
+    officials: [
+      { code: 'O01', name: '组委会', role: 'organiser', sheets: [], token: r.organiserToken },
+    ],
+  };
+}
+
+/** Writes a festival file (`slug`, `title`) of `competitions` to a temp folder; its path. */
+export function writeFestivalFile(
+  festival: { slug: string; title: { zh: string; en: string } },
+  competitions: object[],
+): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'jx-rounds-')), 'festival.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ festival: { ...festival, date: '2025-11-15' }, competitions }),
+  );
+  return file;
+}
+
+/**
+ * As the round's organiser (`token`), imports `lines` ("bib,score") into the competition
+ * `slug` of the server at `url`, locks `score-station` and publishes the results as official;
+ * throws with the server's answer when any step is refused.
+ */
+export async function importLockPublish(
+  url: string,
+  slug: string,
+  token: string,
+  lines: string[],
+): Promise<void> {
+  const post = (path: string, body: string, type: string) =>
+    fetch(`${url}/api/competitions/${slug}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${token}` },
+      body,
+    });
+  const steps: [string, string, string][] = [
+    ['imports/score', lines.join('\n'), 'text/csv'],
+    [
+      'course',
+      JSON.stringify({ action: 'station.lock', stationId: 'score-station' }),
+      'application/json',
+    ],
+    ['course', JSON.stringify({ action: 'competition.publish' }), 'application/json'],
+  ];
+  for (const [path, body, type] of steps) {
+    const r = await post(path, body, type);
+    if (r.status !== 200) throw new Error(`${slug} ${path}: ${r.status} ${await r.text()}`);
+  }
+}
