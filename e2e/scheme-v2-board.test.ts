@@ -18,9 +18,9 @@ import { connectJudge, startTestServer, submitMark } from '../server/test-suppor
 import { unfit } from './fit.ts';
 import { ARTIFACTS, launchChromium } from './support/browser.ts';
 import { animationsDone } from './support/dom.ts';
+import { L, shooting } from '../fixtures/schemes-v2.ts';
 
 const SLUG = 'air-rifle-2025';
-const L = (zh: string, en: string) => ({ zh, en });
 const token = (n: number) => n.toString(16).padStart(32, 'c');
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];
 const GIVEN = [
@@ -44,36 +44,7 @@ const file = {
     title: L('2025 年气步枪资格赛', '2025 Air Rifle Qualification'),
     date: '2025-11-15',
   },
-  scheme: {
-    schemaVersion: 2,
-    id: 'air-rifle',
-    label: L('10米气步枪', '10m air rifle'),
-    decimals: 1,
-    basis: 'points',
-    modules: [
-      {
-        id: 'match',
-        label: L('资格赛', 'Qualification'),
-        points: 654,
-        stations: Array.from({ length: 6 }, (_, s) => ({
-          id: `series-${s + 1}`,
-          label: L(`第${s + 1}组`, `Series ${s + 1}`),
-          points: 109,
-          criteria: Array.from({ length: 10 }, (_, i) => ({
-            kind: 'judgement',
-            id: `s${s + 1}-shot-${i + 1}`,
-            label: L(`第${i + 1}发`, `Shot ${i + 1}`),
-            points: 10.9,
-            scale: { min: 0, max: 10.9, step: 0.1 },
-            aggregate: { rule: 'mean' },
-            tolerance: 0,
-            result: 'mean',
-          })),
-        })),
-      },
-    ],
-    tieBreaks: [{ kind: 'station', id: 'series-6', order: 'desc' }],
-  },
+  scheme: shooting({ tieBreaks: [{ kind: 'station', id: 'series-6', order: 'desc' }] }),
   contestants: SURNAMES.map((s, i) => ({
     bib: String(101 + i),
     drawOrder: i + 1,

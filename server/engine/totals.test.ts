@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeFestival } from '../../fixtures/festival-2025/make-festival.ts';
+import { arbitraryValues } from '../../fixtures/marks-arbitrary.ts';
+import { L, measured, shooting, weightlifting } from '../../fixtures/schemes-v2.ts';
 import { readFixture } from '../plugins/seed.ts';
 import { parseScheme, type MarkingScheme, type MarkingSchemeInput } from '../protocol/scheme.ts';
 import { applyEntry, emptyBook } from './log.ts';
@@ -16,7 +18,6 @@ import type { SheetValues } from './values.ts';
  * cuts and carries, and version 1 scoring exactly as before.
  */
 
-const L = (zh: string, en = zh) => ({ zh, en });
 const RUNS = Number(process.env.PROPS_RUNS ?? 60);
 
 function parsed(input: unknown): MarkingScheme {
@@ -28,67 +29,6 @@ function errorsOf(input: unknown): string[] {
   const r = parseScheme(input);
   return r.ok ? [] : r.errors;
 }
-
-/** A one-judge judgement whose value is the measurement itself (kg lifted, a shot's score). */
-const measured = (id: string, max: number, step: number) => ({
-  kind: 'judgement' as const,
-  id,
-  label: L(id),
-  points: max,
-  scale: { min: 0, max, step },
-  aggregate: { rule: 'mean' as const },
-  tolerance: 0,
-  result: 'mean' as const,
-});
-
-/** Weightlifting: snatch and clean & jerk, best of three attempts each, total = plain sum (kg). */
-export const weightlifting = (extra: Partial<MarkingSchemeInput> = {}): MarkingSchemeInput => ({
-  schemaVersion: 2,
-  id: 'weightlifting',
-  label: L('举重', 'Weightlifting'),
-  decimals: 0,
-  basis: 'points',
-  modules: [
-    {
-      id: 'lifts',
-      label: L('总成绩', 'Total'),
-      points: 600,
-      stations: ['snatch', 'clean-jerk'].map((id) => ({
-        id,
-        label: L(id),
-        points: 300,
-        attempts: { count: 3, rule: 'best' as const },
-        criteria: [measured(`${id}-kg`, 300, 1)],
-      })),
-    },
-  ],
-  ...extra,
-});
-
-/** Shooting: six series of ten shots scored 0–10.9 by tenths; total = plain sum (max 654.0). */
-export const shooting = (): MarkingSchemeInput => ({
-  schemaVersion: 2,
-  id: 'air-rifle',
-  label: L('10米气步枪', '10m air rifle'),
-  decimals: 1,
-  basis: 'points',
-  modules: [
-    {
-      id: 'match',
-      label: L('资格赛', 'Qualification'),
-      points: 654,
-      stations: Array.from({ length: 6 }, (_, s) => ({
-        id: `series-${s + 1}`,
-        label: L(`第${s + 1}组`, `Series ${s + 1}`),
-        points: 109,
-        pointsAre: 'maximum' as const,
-        criteria: Array.from({ length: 10 }, (_, i) =>
-          measured(`s${s + 1}-shot-${i + 1}`, 10.9, 0.1),
-        ),
-      })),
-    },
-  ],
-});
 
 let seq = 0;
 const mark = (values: SheetValues, attempt = 1, judgeId = 1): CurrentMark => ({
@@ -434,32 +374,7 @@ function asV2(scheme: MarkingScheme): { ok: true; scheme: MarkingScheme } | { ok
   return r.ok ? r : { ok: false };
 }
 
-/** Random values for a sheet's criteria, on each criterion's own scale and step. */
-function arbValues(sheet: Sheet): fc.Arbitrary<SheetValues> {
-  const parts: Record<string, fc.Arbitrary<SheetValues[string]>> = {};
-  for (const c of sheet.criteria) {
-    if (c.kind === 'faults')
-      parts[c.id] = fc.dictionary(
-        fc.constantFrom(...c.faults.map((f) => f.id)),
-        fc.integer({ min: 0, max: 4 }),
-      );
-    else if (c.kind === 'veto' || c.kind === 'check') parts[c.id] = fc.boolean();
-    else if (c.kind === 'time')
-      parts[c.id] = fc.option(fc.integer({ min: 1_000, max: 200_000 }), { nil: null });
-    else if (c.kind === 'judgement' || c.kind === 'difficulty') {
-      const min = Math.round(c.scale.min * 1000);
-      const step = Math.round(c.scale.step * 1000);
-      const n = Math.round((c.scale.max - c.scale.min) * 1000) / step;
-      parts[c.id] = fc.integer({ min: 0, max: n }).map((k) => min + k * step);
-    } else if (c.kind === 'imported') {
-      const step = Math.round(c.step * 1000);
-      parts[c.id] = fc
-        .integer({ min: 0, max: Math.floor((c.points * 1000) / step) })
-        .map((k) => k * step);
-    }
-  }
-  return fc.record(parts);
-}
+const arbValues = (sheet: Sheet) => arbitraryValues(sheet);
 
 function arbLog(scheme: MarkingScheme, contestants: number) {
   const index = indexScheme(scheme);
