@@ -1,4 +1,4 @@
-import type { AdvancementPreview, FestivalSummary, TeamsResponse } from '#protocol';
+import type { AdvanceAnswer, AdvancementPreview, FestivalSummary, TeamsResponse } from '#protocol';
 import { failText, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
 
@@ -8,11 +8,6 @@ export const REFRESH_DEBOUNCE_MS = 1_500;
 export const FESTIVAL_POLL_MS = 15_000;
 
 /** `POST /api/competitions/:slug/advance`: the next round's slug and how many went on. */
-export interface AdvanceAnswer {
-  next: string;
-  count: number;
-}
-
 /**
  * The festival view's data (技能节): the festival's competitions, and for the competition
  * signed in to, the advancement preview and the team ranking. Fetched when the view opens and

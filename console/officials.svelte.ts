@@ -1,59 +1,16 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import type {
+  CardsResponse,
+  NewOfficial,
+  Official,
+  OfficialCreated,
+  OfficialsResponse,
+  Rotated,
+} from '#protocol';
 import { failText, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
 import { parseIssued, type Issued } from './login-code.ts';
 import { isLoopback } from '../web/qr/loopback.ts';
-
-/** `GET /api/competitions/:slug/officials`: one official (never a token). */
-export interface Official {
-  code: string;
-  name: string;
-  role: 'judge' | 'head-judge' | 'organiser';
-  sheets: string[];
-  /** Panel stations whose measurements he records (absent from an older server: none). */
-  records: string[];
-  revoked: boolean;
-  /** The server can show his login code again, for printing (absent from an older server). */
-  printable?: boolean;
-}
-
-/**
- * `GET …/officials/cards`: one official's card as the server prints it, the same code every
- * time; `token` is null when revoked, or when the code cannot be shown again (`unrecoverable`:
- * made before codes were kept for printing): that card is printed only with a new code.
- */
-export interface Card {
-  code: string;
-  status: 'printable' | 'revoked' | 'unrecoverable';
-  token: string | null;
-  shortCode: string | null;
-}
-
-/** `POST …/officials/:code/rotate`: the new token, shown once. */
-export interface Rotated {
-  code: string;
-  token: string;
-  /** What a judge types on the tablet's sign-in screen ("7KQ2M-XD4PA"). */
-  shortCode: string;
-  loginPath: string;
-  /** How many of his open tablets the new code logged out. */
-  loggedOut?: number;
-}
-
-/** `POST …/officials`: a new official, and its login code shown once. */
-export interface NewOfficial {
-  code: string;
-  name: string;
-  role: Official['role'];
-  sheets: string[];
-  /** Panel stations whose measurements he records. */
-  records?: string[];
-}
-export interface Created extends NewOfficial {
-  token: string;
-  shortCode: string;
-  loginPath: string;
-}
 
 /** Official codes the server accepts: 2–8 capital letters or digits ("J11"). */
 export const OFFICIAL_CODE_RE = /^[A-Z0-9]{2,8}$/;
@@ -195,7 +152,7 @@ export class OfficialsState {
   }
 
   async load(api: Api): Promise<void> {
-    const r = await api.request<{ officials: Official[] }>(api.competition('/officials'));
+    const r = await api.request<OfficialsResponse>(api.competition('/officials'));
     this.#loaded = true;
     if (!r.ok) {
       this.#error = failText(r, this.#t);
@@ -236,8 +193,8 @@ export class OfficialsState {
    * Fetches every official's login code for printing (`GET …/officials/cards`): the same codes
    * every time, nobody rotated, no tablet logged out.
    */
-  async loadCards(api: Api): Promise<ApiResult<{ cards: Card[] }>> {
-    const r = await api.request<{ cards: Card[] }>(api.competition('/officials/cards'));
+  async loadCards(api: Api): Promise<ApiResult<CardsResponse>> {
+    const r = await api.request<CardsResponse>(api.competition('/officials/cards'));
     this.#cardsLoaded = true;
     if (!r.ok) return r;
     this.#printable.clear();
@@ -261,8 +218,8 @@ export class OfficialsState {
    * Adds an official (`POST …/officials`); the new login code is kept for the cards, shown at
    * once, and the card is ticked for printing (a judge or head judge).
    */
-  async create(api: Api, o: NewOfficial): Promise<ApiResult<Created>> {
-    const r = await api.request<Created>(api.competition('/officials'), { json: o });
+  async create(api: Api, o: NewOfficial): Promise<ApiResult<OfficialCreated>> {
+    const r = await api.request<OfficialCreated>(api.competition('/officials'), { json: o });
     if (!r.ok) return r;
     this.#remember(r.data.code, { token: r.data.token, shortCode: r.data.shortCode ?? null });
     if (r.data.role !== 'organiser') this.#selected.add(r.data.code);

@@ -2,16 +2,15 @@ import type { Api, ApiResult } from './api.ts';
 import { failText } from './api.ts';
 import type { Dict } from './i18n.ts';
 import type { MarkState } from './i18n.ts';
-import {
-  markStates,
-  sortRescores,
-  type JudgeStat,
-  type JudgeStatsResponse,
-  type LogMark,
-  type MarksResponse,
-  type RescoreItem,
-  type RescoresResponse,
-} from './review.ts';
+import type {
+  JudgeStat,
+  JudgeStatsResponse,
+  LogMark,
+  MarksResponse,
+  RescoreItem,
+  RescoresResponse,
+} from '#protocol';
+import { markStates, sortRescores } from './review.ts';
 
 /** Wait after the last live change before the log is fetched again (a burst fetches once). */
 export const REFRESH_DEBOUNCE_MS = 800;

@@ -1,3 +1,4 @@
+import type { JudgeStat, LogMark, RescoreItem } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import {
   deviationShares,
@@ -6,9 +7,6 @@ import {
   markStates,
   otherOwner,
   sortRescores,
-  type JudgeStat,
-  type LogMark,
-  type RescoreItem,
 } from './review.ts';
 
 let nextId = 1;
@@ -24,6 +22,7 @@ function entry(over: Partial<LogMark>): LogMark {
     stationId: 'packaging',
     attempt: 1,
     judge: { code: 'J08', name: '程玉兰' },
+    owner: null,
     values: {},
     reason: null,
     supersedesId: null,

@@ -1,60 +1,10 @@
+import type { JudgeStat, LogMark, RescoreItem } from '#protocol';
 import type { MarkState } from './i18n.ts';
 
 /**
  * Pure helpers of the review screen: the marks log as `GET /api/competitions/:slug/marks`
  * returns it, each entry's state and the filters (values read through scheme.ts).
  */
-
-/** One entry of the marks log (append-only: marks, corrections, voids, re-runs). */
-export interface LogMark {
-  id: number;
-  kind: 'mark' | 'void' | 'rerun';
-  contestantId: number;
-  bib: string;
-  name: string;
-  sheetId: string | null;
-  stationId: string | null;
-  attempt: number;
-  /** Who wrote it. */
-  judge: { code: string; name: string };
-  /**
-   * Whose line it is: the judge on a panel sheet; null for a sheet one judge fills (the line
-   * itself) and for voids and re-runs. Absent from an older server.
-   */
-  owner?: { code: string; name: string } | null;
-  /** As stored: faults `{id: count}`, veto/check booleans, time ms, judgement/imported milli-points. */
-  values: Record<string, unknown>;
-  reason: string | null;
-  /** A correction: the mark it replaces. */
-  supersedesId: number | null;
-  /** A void: the mark it voids. */
-  targetMarkId: number | null;
-  createdAt: string;
-  revision: number;
-  /** True for a mark that counts now. */
-  current: boolean;
-}
-
-export interface MarksResponse {
-  marks: LogMark[];
-}
-
-/** `GET /api/competitions/:slug/judge-stats`: one judge × judgement criterion. */
-export interface JudgeStat {
-  judgeId: number;
-  code: string;
-  name: string;
-  criterionId: string;
-  criterion: { zh: string; en: string };
-  lines: number;
-  /** Signed, 2 decimals, "+0.33". */
-  meanDeviation: string;
-  meanAbsDeviation: string;
-}
-
-export interface JudgeStatsResponse {
-  judges: JudgeStat[];
-}
 
 const attemptKey = (contestantId: number, stationId: string | null, attempt: number) =>
   `${contestantId}:${stationId ?? ''}:${attempt}`;
@@ -148,33 +98,6 @@ export function deviationShares(stats: readonly JudgeStat[]): number[] {
 /** The owner of a mark's line when someone else wrote it (e.g. the head judge), else null. */
 export function otherOwner(m: LogMark): { code: string; name: string } | null {
   return m.owner && m.owner.code !== m.judge.code ? m.owner : null;
-}
-
-/** `GET /api/competitions/:slug/rescores`: one judge asked, and whether he has marked again. */
-export interface RescoreJudge {
-  /** Code and name; both empty for the one line of a sheet one judge fills. */
-  official: { code: string; name: string };
-  done: boolean;
-}
-
-/** One re-score request the head judge made, with each judge's answer. */
-export interface RescoreItem {
-  id: number;
-  contestantId: number;
-  bib: string;
-  name: string;
-  sheetId: string;
-  reason: string;
-  by: { code: string; name: string };
-  /** Server time (ISO 8601). */
-  at: string;
-  judges: RescoreJudge[];
-  /** Some judge has not marked the line again yet. */
-  pending: boolean;
-}
-
-export interface RescoresResponse {
-  requests: RescoreItem[];
 }
 
 /** The requests as the review lists them: open ones first, newest first within each. */

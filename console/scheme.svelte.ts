@@ -1,5 +1,5 @@
 import { indexScheme, type SchemeIndex } from '#engine';
-import type { Criterion, MarkingScheme } from '#protocol';
+import type { Criterion, MarkingScheme, SchemeResponse } from '#protocol';
 import type { Api } from './api.ts';
 import type { Lang } from './i18n.ts';
 import {
@@ -8,7 +8,6 @@ import {
   rerunStations,
   sheetName,
   type ImportTarget,
-  type SchemeResponse,
 } from './scheme.ts';
 
 // Before the scheme arrives: nothing is known (read-only, never written to).

@@ -9,11 +9,6 @@ import { pick, type Lang } from './i18n.ts';
  * several attempts. The scheme is the one the server scores with, parsed (defaults filled in).
  */
 
-/** `GET /api/competitions/:slug/scheme`. */
-export interface SchemeResponse {
-  scheme: MarkingScheme;
-}
-
 /**
  * A sheet's name in `lang`: its station's label when the sheet is the station, else
  * "station · sub-station" ("安全骑行 · 单边桥"). Null for a sheet the scheme does not hold.

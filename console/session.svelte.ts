@@ -1,4 +1,4 @@
-import type { CompetitionsResponse } from '#protocol';
+import type { CompetitionsResponse, Me, Session as SessionAnswer } from '#protocol';
 import { Api, failText } from './api.ts';
 import type { Dict, Role } from './i18n.ts';
 import { extractToken, isShortCode, tokenInHash } from './login-code.ts';
@@ -55,23 +55,6 @@ function endSession(token: string): void {
     method: 'DELETE',
     headers: { authorization: `Bearer ${token}` },
   }).catch(() => {});
-}
-
-/** `GET /api/me`: who a login code or password session belongs to. */
-export interface Me {
-  code: string;
-  name: string;
-  role: Role | 'judge';
-  sheets: string[];
-  /** The competition's slug; null when the official's competition is not loaded. */
-  competition: string | null;
-}
-
-/** `POST /api/session/switch`: a session for the organiser of the competition asked for. */
-export interface SwitchAnswer {
-  token: string;
-  expiresAt: string;
-  role: Role;
 }
 
 /**
@@ -259,7 +242,7 @@ export class Session {
     if (!api || this.#busy) return null;
     this.#busy = true;
     try {
-      const r = await api.request<SwitchAnswer>('/api/session/switch', { json: { slug } });
+      const r = await api.request<SessionAnswer>('/api/session/switch', { json: { slug } });
       if (!r.ok) return failText(r, this.#t);
       const found = await this.#identify(r.data.token);
       if ('message' in found) return found.message;

@@ -3,11 +3,21 @@ import type { z } from 'zod';
 import { indexScheme } from '#engine';
 import {
   AdvancementPreview,
+  CardsResponse,
   CompetitionsResponse,
   CourseAnswer,
+  CredentialAnswer,
   FestivalSummary,
   FestivalsResponse,
+  JudgeStatsResponse,
+  MarksResponse,
+  Me,
+  OfficialCreated,
+  OfficialEdited,
+  OfficialsResponse,
   OpenLinesRefusal,
+  RescoresResponse,
+  SchemeResponse,
   StandingsResponse,
   TeamsResponse,
 } from '#protocol';
@@ -34,14 +44,16 @@ const get = async (path: string, code?: string) => {
   });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 };
-const course = async (body: Record<string, unknown>) => {
-  const r = await fetch(`${server.url}/api/competitions/${slug}/course`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token('O01')}` },
+/** A write to the competition's `path` as `code` (the organiser by default). */
+const send = async (method: string, path: string, body: unknown, code = 'O01') => {
+  const r = await fetch(`${server.url}/api/competitions/${slug}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token(code)}` },
     body: JSON.stringify(body),
   });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 };
+const course = (body: Record<string, unknown>) => send('POST', '/course', body);
 /** The answer parses with `schema` and nothing in it is left out by the schema. */
 const conforms = (schema: z.ZodType, body: unknown) => expect(schema.parse(body)).toEqual(body);
 
@@ -101,6 +113,51 @@ describe('HTTP answers against their protocol schemas', () => {
       teams++;
     }
     expect(teams).toBeGreaterThan(0);
+  });
+
+  it('officials and their login codes, the marks log, re-scores, judge monitoring, the scheme', async () => {
+    server = await startTestServer();
+    await markSome();
+    const own = `/api/competitions/${slug}`;
+    conforms(Me, (await get('/api/me', 'H01')).body);
+    conforms(OfficialsResponse, (await get(`${own}/officials`, 'O01')).body);
+    conforms(CardsResponse, (await get(`${own}/officials/cards`, 'O01')).body);
+    const judge = server.fixture.officials.find((o) => o.role === 'judge')!;
+    const created = await send('POST', '/officials', {
+      code: 'J99',
+      name: '新裁判',
+      role: 'judge',
+      sheets: judge.sheets,
+    });
+    expect(created.status).toBe(201);
+    conforms(OfficialCreated, created.body);
+    const edited = await send('PATCH', '/officials/J99', { name: '新裁判乙' });
+    expect(edited.status).toBe(200);
+    conforms(OfficialEdited, edited.body);
+    for (const action of ['rotate', 'revoke']) {
+      const changed = await send('POST', `/officials/J99/${action}`, {});
+      expect(changed.status).toBe(200);
+      conforms(CredentialAnswer, changed.body);
+    }
+
+    const marks = await get(`${own}/marks`, 'H01');
+    expect((marks.body.marks as unknown[]).length).toBeGreaterThan(0);
+    conforms(MarksResponse, marks.body);
+    const contestantId = (marks.body.marks as { contestantId: number }[])[0]!.contestantId;
+    const asked = await send(
+      'POST',
+      '/rescore',
+      { contestantId, sheetId: judge.sheets[0], reason: '请复核' },
+      'H01',
+    );
+    expect(asked.status).toBe(200);
+    const rescores = await get(`${own}/rescores`, 'H01');
+    expect((rescores.body.requests as unknown[]).length).toBe(1);
+    conforms(RescoresResponse, rescores.body);
+    const stats = await get(`${own}/judge-stats`, 'H01');
+    expect((stats.body.judges as unknown[]).length).toBeGreaterThan(0);
+    conforms(JudgeStatsResponse, stats.body);
+    conforms(SchemeResponse, (await get(`${own}/scheme`, 'H01')).body);
   });
 
   it('course answers and the open lines of a refused lock', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OfficialRole, Slug } from './fixture.ts';
 import { SafeText } from './judge.ts';
+import { MarkingScheme } from './scheme.ts';
 
 /**
  * The HTTP contract's requests (params, query, bodies) and the answers whose shape clients
@@ -46,6 +47,7 @@ export const PasswordLogin = z.object({ slug: Slug, password: z.string().min(1).
 /** A short code as typed (7KQ2M-XD4PA; case, spaces and look-alikes are forgiven). */
 export const CodeLogin = z.object({ code: z.string().min(10).max(40) });
 export const SessionSwitch = z.object({ slug: Slug });
+/** A session (`POST /api/session`, `POST /api/session/switch`): its token and when it ends. */
 export const Session = z.object({
   token: z.string(),
   expiresAt: z.string(),
@@ -54,13 +56,17 @@ export const Session = z.object({
   name: z.string().optional(),
   competition: z.string().optional(),
 });
+export type Session = z.infer<typeof Session>;
+/** `GET /api/me`: who a login code or password session belongs to. */
 export const Me = z.object({
   code: z.string(),
   name: z.string(),
   role: OfficialRole,
   sheets: z.array(z.string()),
+  /** The competition's slug; null when the official's competition is not loaded. */
   competition: z.string().nullable(),
 });
+export type Me = z.infer<typeof Me>;
 
 // ── /api/competitions/:slug/… (head judge) ───────────────────────────────────
 
@@ -90,6 +96,87 @@ export const RescoreAnswer = z.object({
   tabletsTold: z.number().int(),
 });
 
+// ── review: the marks log, re-scores, judge monitoring, the scheme ─────────────
+
+const Person = z.object({ code: z.string(), name: z.string() });
+
+/** One entry of the marks log (append-only: marks, corrections, voids, re-runs). */
+export const LogMark = z.object({
+  id: z.number().int(),
+  kind: z.enum(['mark', 'void', 'rerun']),
+  contestantId: z.number().int(),
+  bib: z.string(),
+  name: z.string(),
+  sheetId: z.string().nullable(),
+  stationId: z.string().nullable(),
+  attempt: z.number().int(),
+  /** Who wrote it. */
+  judge: Person,
+  /**
+   * Whose line it is: the judge on a panel sheet; null for a sheet one judge fills (the line
+   * itself) and for voids and re-runs.
+   */
+  owner: Person.nullable(),
+  /** As stored: faults `{id: count}`, veto/check booleans, time ms, judgement/imported milli-points. */
+  values: z.record(z.string(), z.unknown()),
+  reason: z.string().nullable(),
+  /** A correction: the mark it replaces. */
+  supersedesId: z.number().int().nullable(),
+  /** A void: the mark it voids. */
+  targetMarkId: z.number().int().nullable(),
+  createdAt: z.string(),
+  revision: z.number().int(),
+  /** True for a mark that counts now. */
+  current: z.boolean(),
+});
+export type LogMark = z.infer<typeof LogMark>;
+/** `GET …/marks` (organiser, head judge): the whole log, oldest first. */
+export const MarksResponse = z.object({ marks: z.array(LogMark) });
+export type MarksResponse = z.infer<typeof MarksResponse>;
+
+/** `GET …/judge-stats`: one judge × judgement criterion (engine/judge-stats.ts). */
+export const JudgeStat = z.object({
+  judgeId: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  criterionId: z.string(),
+  criterion: z.object({ zh: z.string(), en: z.string() }),
+  /** Lines where this judge marked beside at least one other judge. */
+  lines: z.number().int(),
+  /** Mean signed deviation from the panel mean, 2 decimals ("+0.33": marks high). */
+  meanDeviation: z.string(),
+  /** Mean absolute deviation, same unit. */
+  meanAbsDeviation: z.string(),
+});
+export type JudgeStat = z.infer<typeof JudgeStat>;
+export const JudgeStatsResponse = z.object({ judges: z.array(JudgeStat) });
+export type JudgeStatsResponse = z.infer<typeof JudgeStatsResponse>;
+
+/** One re-score request the head judge made, with each judge's answer. */
+export const RescoreItem = z.object({
+  id: z.number().int(),
+  contestantId: z.number().int(),
+  bib: z.string(),
+  name: z.string(),
+  sheetId: z.string(),
+  reason: z.string(),
+  by: Person,
+  /** Server time (ISO 8601). */
+  at: z.string(),
+  /** Each judge asked (code and name empty for the one line of a one-judge sheet). */
+  judges: z.array(z.object({ official: Person, done: z.boolean() })),
+  /** Some judge has not marked the line again yet. */
+  pending: z.boolean(),
+});
+export type RescoreItem = z.infer<typeof RescoreItem>;
+/** `GET …/rescores`. */
+export const RescoresResponse = z.object({ requests: z.array(RescoreItem) });
+export type RescoresResponse = z.infer<typeof RescoresResponse>;
+
+/** `GET …/scheme`: the marking scheme the server scores with, parsed (defaults filled in). */
+export const SchemeResponse = z.object({ scheme: MarkingScheme });
+export type SchemeResponse = z.infer<typeof SchemeResponse>;
+
 // ── officials ────────────────────────────────────────────────────────────────
 
 const SheetIds = z.array(z.string().max(64)).max(100);
@@ -111,12 +198,83 @@ export const CredentialChange = z
   .object({ reason: SafeText.max(200).optional() })
   .default({})
   .optional();
+export type NewOfficial = z.input<typeof NewOfficialRequest>;
+/** A login code shown once: the token, what a judge types ("7KQ2M-XD4PA") and the tablet's link. */
 export const Login = z.object({
   code: z.string(),
   token: z.string(),
   shortCode: z.string(),
   loginPath: z.string(),
 });
+export type Login = z.infer<typeof Login>;
+
+/** `GET …/officials`: one official of the competition (never a token). */
+export const Official = z.object({
+  code: z.string(),
+  name: z.string(),
+  role: OfficialRole,
+  sheets: z.array(z.string()),
+  /** Panel stations whose measurements he records (docs/scheme.md). */
+  records: z.array(z.string()),
+  revoked: z.boolean(),
+  /** The server can show his login code again, for printing. */
+  printable: z.boolean(),
+});
+export type Official = z.infer<typeof Official>;
+export const OfficialsResponse = z.object({ officials: z.array(Official) });
+export type OfficialsResponse = z.infer<typeof OfficialsResponse>;
+
+/**
+ * `GET …/officials/cards`: one official's card as the server prints it, the same code every
+ * time; the login is null when revoked, or when the code cannot be shown again
+ * (`unrecoverable`: made before codes were kept for printing; print that card by rotating).
+ */
+export const OfficialCard = z.object({
+  code: z.string(),
+  name: z.string(),
+  role: OfficialRole,
+  sheets: z.array(z.string()),
+  revoked: z.boolean(),
+  status: z.enum(['printable', 'revoked', 'unrecoverable']),
+  token: z.string().nullable(),
+  shortCode: z.string().nullable(),
+  loginPath: z.string().nullable(),
+  /** The console's sign-in link, for an organiser or head judge. */
+  consolePath: z.string().nullable(),
+});
+export type OfficialCard = z.infer<typeof OfficialCard>;
+export const CardsResponse = z.object({ cards: z.array(OfficialCard) });
+export type CardsResponse = z.infer<typeof CardsResponse>;
+
+/** `POST …/officials` (201): the new official as stored, and his login code shown once. */
+export const OfficialCreated = z.object({
+  ...NewOfficialRequest.shape,
+  ...Login.omit({ code: true }).shape,
+});
+export type OfficialCreated = z.infer<typeof OfficialCreated>;
+
+/** `PATCH …/officials/:code`: the official's name and assignments after the edit. */
+export const OfficialEdited = z.object({
+  code: z.string(),
+  name: z.string(),
+  sheets: z.array(z.string()),
+  records: z.array(z.string()),
+});
+export type OfficialEdited = z.infer<typeof OfficialEdited>;
+
+/**
+ * `POST …/officials/:code/rotate`: his new login code, shown once; `…/revoke`: revoked. Both
+ * say how many of his open tablets were logged out.
+ */
+export const Rotated = Login.extend({ loggedOut: z.number().int() });
+export type Rotated = z.infer<typeof Rotated>;
+export const Revoked = z.object({
+  code: z.string(),
+  revoked: z.literal(true),
+  loggedOut: z.number().int(),
+});
+export const CredentialAnswer = z.union([Rotated, Revoked]);
+export type CredentialAnswer = z.infer<typeof CredentialAnswer>;
 
 // ── set-up ───────────────────────────────────────────────────────────────────
 
@@ -156,4 +314,6 @@ export const CertificateQuery = z.object({
     .regex(/^[A-Za-z0-9-]{1,12}$/)
     .optional(),
 });
+/** `POST …/advance`: the next round's slug and how many went on to it. */
 export const AdvanceAnswer = z.object({ next: z.string(), count: z.number().int() });
+export type AdvanceAnswer = z.infer<typeof AdvanceAnswer>;

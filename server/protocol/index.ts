@@ -9,4 +9,5 @@ export * from './board.ts';
 export * from './standings.ts';
 export * from './http.ts';
 export * from './course.ts';
+export * from './api.ts';
 export * from './venue.ts';

@@ -1,10 +1,17 @@
 import { judgeDeviations, resolveLog } from '#engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { listAudit } from '../../../../../db/repositories/audit.ts';
 import { listMarks } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
-import { JsonAnswer, sentAs, SlugParams } from '../../../../protocol/api.ts';
+import {
+  JudgeStatsResponse,
+  JsonAnswer,
+  SchemeResponse,
+  sentAs,
+  SlugParams,
+} from '../../../../protocol/api.ts';
 import { CourseAnswer, CourseAction } from '../../../../protocol/course.ts';
 import { applyCourseAction } from '../../../../services/course.ts';
 import { toLogEntry } from '../../../../services/live-competition.ts';
@@ -45,9 +52,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/scheme', read, async (req) => ({ scheme: competitionOf(req).index.scheme }));
+  /** `read` with the answer's schema. */
+  const reading = <S extends z.ZodType>(answer: S) => ({
+    ...read,
+    schema: { params: SlugParams, response: { 200: sentAs(answer) } },
+  });
 
-  app.get('/judge-stats', read, async (req) => {
+  app.get('/scheme', reading(SchemeResponse), async (req) => ({
+    scheme: competitionOf(req).index.scheme,
+  }));
+
+  app.get('/judge-stats', reading(JudgeStatsResponse), async (req) => {
     const live = competitionOf(req);
     const people = officialsById(app.db, live.id);
     const book = resolveLog(listMarks(app.db, live.id).map(toLogEntry));

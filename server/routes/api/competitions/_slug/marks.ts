@@ -6,11 +6,13 @@ import { insertRescoreRequest, listMarks } from '../../../../../db/repositories/
 import { officialsById } from '../../../../../db/repositories/officials.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
 import {
-  JsonAnswer,
   MarkParams,
+  MarksResponse,
   RerunRequest,
   RescoreAnswer,
   RescoreRequestBody,
+  RescoresResponse,
+  sentAs,
   SlugParams,
   VoidRequest,
   WriteOk,
@@ -44,7 +46,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: staff,
       config: { competition: { own: true } },
-      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+      schema: { params: SlugParams, response: { 200: sentAs(MarksResponse) } },
     },
     async (req) => {
       const live = competitionOf(req);
@@ -184,7 +186,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: staff,
       config: { competition: { own: true } },
-      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+      schema: { params: SlugParams, response: { 200: sentAs(RescoresResponse) } },
     },
     async (req) => ({
       requests: competitionOf(req)

@@ -12,11 +12,16 @@ import {
 } from '../../../../../db/repositories/officials.ts';
 import { COMPETITION_NOT_FOUND, DomainError } from '../../../../plugins/errors.ts';
 import {
+  CardsResponse,
+  CredentialAnswer,
   CredentialChange,
-  JsonAnswer,
   NewOfficialRequest,
+  OfficialCreated,
+  OfficialEdited,
   OfficialParams,
   OfficialPatchRequest,
+  OfficialsResponse,
+  sentAs,
   SlugParams,
 } from '../../../../protocol/api.ts';
 import { CloseCode } from '../../../../protocol/constants.ts';
@@ -67,7 +72,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: organiser,
       config: own,
-      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+      schema: { params: SlugParams, response: { 200: sentAs(OfficialsResponse) } },
     },
     async (req) => ({
       officials: listOfficials(app.db, competitionOf(req).id).map((o) => ({
@@ -88,7 +93,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: organiser,
       config: { ...own, rateLimit: { max: 60, timeWindow: '1 minute' } },
-      schema: { params: SlugParams, response: { 200: JsonAnswer } },
+      schema: { params: SlugParams, response: { 200: sentAs(CardsResponse) } },
     },
     async (req, reply) => {
       const live = competitionOf(req);
@@ -101,7 +106,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           sheets: JSON.parse(o.sheetsJson) as string[],
           revoked: o.revoked,
           /** `unrecoverable`: the token cannot be shown again; print his card by rotating. */
-          status: o.revoked ? 'revoked' : token ? 'printable' : 'unrecoverable',
+          status: o.revoked
+            ? ('revoked' as const)
+            : token
+              ? ('printable' as const)
+              : ('unrecoverable' as const),
           token,
           shortCode: token && shortCodeOf(token),
           loginPath: token && `/judge-tablet/#token=${token}`,
@@ -125,7 +134,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: organiser,
       config: own,
-      schema: { params: SlugParams, body: NewOfficialRequest, response: { 201: JsonAnswer } },
+      schema: {
+        params: SlugParams,
+        body: NewOfficialRequest,
+        response: { 201: sentAs(OfficialCreated) },
+      },
     },
     async (req, reply) => {
       const live = competitionOf(req);
@@ -176,7 +189,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             ? COMPETITION_NOT_FOUND
             : { error: 'request/invalid', params: { issues: formatIssues(issues) } },
       },
-      schema: { params: OfficialParams, body: OfficialPatchRequest, response: { 200: JsonAnswer } },
+      schema: {
+        params: OfficialParams,
+        body: OfficialPatchRequest,
+        response: { 200: sentAs(OfficialEdited) },
+      },
     },
     async (req) => {
       const live = competitionOf(req);
@@ -241,7 +258,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           competition: { own: true, notFound: () => NO_OFFICIAL },
           invalid: { error: 'official/not_found', params: {} },
         },
-        schema: { params: OfficialParams, body: CredentialChange, response: { 200: JsonAnswer } },
+        schema: {
+          params: OfficialParams,
+          body: CredentialChange,
+          response: { 200: sentAs(CredentialAnswer) },
+        },
       },
       async (req) => {
         const live = competitionOf(req);
@@ -286,7 +307,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               loginPath: `/judge-tablet/#token=${token}`,
               loggedOut: tablets.length,
             }
-          : { code: target.code, revoked: true, loggedOut: tablets.length };
+          : { code: target.code, revoked: true as const, loggedOut: tablets.length };
       },
     );
 };
