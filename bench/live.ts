@@ -315,27 +315,27 @@ export async function drive(o: LoadOptions, send: (k: number) => void, onMeasure
   return { measureFrom, measuredSeconds: (performance.now() - measureFrom) / 1000 };
 }
 
+/** What `summarise` makes one scenario's figures of. */
+export interface LoadResultInput {
+  sent: number;
+  acked: number;
+  rejected: number;
+  ackMs: number[];
+  /** Send time of each revision (product, peer) or relay sequence number. */
+  sentAt: Map<number, number>;
+  measureFrom: number;
+  seconds: number;
+  seen: Deliveries;
+  /** The last revision there is: every viewer must have received up to it. */
+  last: number;
+  cpu: number;
+  proc: Proc;
+  rssBefore: number;
+  rssViewers: number;
+}
+
 /** One scenario's figures, the same way for the product, the relay and the peer. */
-export function summarise(
-  o: LoadOptions,
-  m: {
-    sent: number;
-    acked: number;
-    rejected: number;
-    ackMs: number[];
-    /** Send time of each revision (product, peer) or relay sequence number. */
-    sentAt: Map<number, number>;
-    measureFrom: number;
-    seconds: number;
-    seen: Deliveries;
-    /** The last revision there is: every viewer must have received up to it. */
-    last: number;
-    cpu: number;
-    proc: Proc;
-    rssBefore: number;
-    rssViewers: number;
-  },
-): LoadResult {
+export function summarise(o: LoadOptions, m: LoadResultInput): LoadResult {
   const viewerMs: number[] = [];
   for (const [rev, t] of m.sentAt) {
     const r = m.seen.byRev.get(rev);
@@ -387,6 +387,53 @@ export async function settle(
     if (now - moved > idleMs || now - t0 > maxMs) return;
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * One measured run, the same for the product, the relay and the peer: drives `send` for the
+ * warm-up and the measured time (`drive`), taking `proc`'s CPU from the end of the warm-up
+ * (`onMeasure` starts the side's own counting there), calls `stop` (a closed loop sends no
+ * more), then waits while the writes still `unanswered` drain and until every viewer has
+ * `last()`, and summarises the `figures` counted by then.
+ */
+export async function measureRun(
+  o: LoadOptions,
+  proc: Proc,
+  seen: Deliveries,
+  send: (k: number) => void,
+  side: {
+    onMeasure: () => void;
+    stop: () => void;
+    unanswered: () => number;
+    last: () => number;
+    figures: () => Pick<LoadResultInput, 'sent' | 'acked' | 'rejected' | 'ackMs' | 'sentAt'>;
+    rssBefore: number;
+    rssViewers: number;
+  },
+): Promise<LoadResult> {
+  let cpu0 = 0;
+  const { measureFrom, measuredSeconds } = await drive(o, send, () => {
+    cpu0 = proc.cpuSeconds();
+    side.onMeasure();
+  });
+  side.stop();
+  const cpu = proc.cpuSeconds() - cpu0;
+  await settle(() => side.unanswered() === 0, side.unanswered);
+  await settle(
+    () => seen.reached(o.viewers, side.last()),
+    () => seen.progress(),
+  );
+  return summarise(o, {
+    ...side.figures(),
+    measureFrom,
+    seconds: measuredSeconds,
+    seen,
+    last: side.last(),
+    cpu,
+    proc,
+    rssBefore: side.rssBefore,
+    rssViewers: side.rssViewers,
+  });
 }
 
 /** Drives the product: judges log in with `tokens`, viewers watch `slug`. */
@@ -477,34 +524,15 @@ export async function loadProduct(
     }),
   );
   // A line is reused only after many others, long after its ack named the head to supersede.
-  let cpu0 = 0;
-  const { measureFrom, measuredSeconds } = await drive(o, send, () => {
-    cpu0 = server.cpuSeconds();
-    measuring = true;
-    measureAt = performance.now();
-  });
-  running = false;
-  const cpu = server.cpuSeconds() - cpu0;
-  await settle(
-    () => sentAt.size === 0,
-    () => sentAt.size,
-  );
-  await settle(
-    () => seen.reached(o.viewers, lastRev),
-    () => seen.progress(),
-  );
-  const result = summarise(o, {
-    sent,
-    acked,
-    rejected,
-    ackMs,
-    sentAt: revSentAt,
-    measureFrom,
-    seconds: measuredSeconds,
-    seen,
-    last: lastRev,
-    cpu,
-    proc: server,
+  const result = await measureRun(o, server, seen, send, {
+    onMeasure: () => {
+      measuring = true;
+      measureAt = performance.now();
+    },
+    stop: () => (running = false),
+    unanswered: () => sentAt.size,
+    last: () => lastRev,
+    figures: () => ({ sent, acked, rejected, ackMs, sentAt: revSentAt }),
     rssBefore,
     rssViewers,
   });
@@ -584,34 +612,21 @@ export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult
     sentAt.set(n, performance.now());
     judges[k]!.send(`{"seq":${n},"by":${k},"pad":"${pad}"}`);
   };
-  let cpu0 = 0;
-  const { measureFrom, measuredSeconds } = await drive(o, send, () => {
-    cpu0 = relay.cpuSeconds();
-    measuring = true;
-    firstMeasured = seq + 1;
-  });
-  running = false;
-  const cpu = relay.cpuSeconds() - cpu0;
-  await settle(
-    () => acked + warmAcked >= seq,
-    () => acked + warmAcked,
-  );
-  await settle(
-    () => seen.reached(o.viewers, seq),
-    () => seen.progress(),
-  );
-  const result = summarise(o, {
-    sent: seq - (Number.isFinite(firstMeasured) ? firstMeasured - 1 : 0),
-    acked,
-    rejected: 0,
-    ackMs,
-    sentAt: revSentAt,
-    measureFrom,
-    seconds: measuredSeconds,
-    seen,
-    last: seq,
-    cpu,
-    proc: relay,
+  const result = await measureRun(o, relay, seen, send, {
+    onMeasure: () => {
+      measuring = true;
+      firstMeasured = seq + 1;
+    },
+    stop: () => (running = false),
+    unanswered: () => Math.max(0, seq - acked - warmAcked),
+    last: () => seq,
+    figures: () => ({
+      sent: seq - (Number.isFinite(firstMeasured) ? firstMeasured - 1 : 0),
+      acked,
+      rejected: 0,
+      ackMs,
+      sentAt: revSentAt,
+    }),
     rssBefore,
     rssViewers,
   });

@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { readFixture } from '../server/plugins/seed.ts';
-import { Deliveries, drive, settle, summarise } from './live.ts';
+import { Deliveries, measureRun } from './live.ts';
 import type { LoadOptions, LoadResult } from './live.ts';
 import { ROOT, track, waitForLine, type Proc } from './procs.ts';
 
@@ -325,33 +325,16 @@ export async function loadNodecg(peer: Proc, o: LoadOptions): Promise<LoadResult
       },
     );
   };
-  let cpu0 = 0;
-  const { measureFrom, measuredSeconds } = await drive(o, send, () => {
-    cpu0 = peer.cpuSeconds();
-    measuring = true;
-    firstMeasured = performance.now();
-  });
-  running = false;
-  const cpu = peer.cpuSeconds() - cpu0;
-  const unacked = () => sentAt.reduce((n, m) => n + m.size, 0);
-  await settle(() => unacked() === 0, unacked);
-  const last = start + counts.reduce((a, b) => a + b, 0);
-  await settle(
-    () => seen.reached(o.viewers, last),
-    () => seen.progress(),
-  );
-  const result = summarise(o, {
-    sent,
-    acked,
-    rejected,
-    ackMs,
-    sentAt: revSentAt,
-    measureFrom,
-    seconds: measuredSeconds,
-    seen,
-    last,
-    cpu,
-    proc: peer,
+  const result = await measureRun(o, peer, seen, send, {
+    onMeasure: () => {
+      measuring = true;
+      firstMeasured = performance.now();
+    },
+    stop: () => (running = false),
+    unanswered: () => sentAt.reduce((n, m) => n + m.size, 0),
+    // Every write applied: the revision the last of them made.
+    last: () => start + counts.reduce((a, b) => a + b, 0),
+    figures: () => ({ sent, acked, rejected, ackMs, sentAt: revSentAt }),
     rssBefore,
     rssViewers,
   });
