@@ -4,7 +4,7 @@ import type {
   CompetitionsResponse,
   StandingsResponse,
 } from '../../server/protocol/index.ts';
-import type { CourseAction } from '../../server/services/course.ts';
+import type { CourseAction } from '../../server/protocol/course.ts';
 
 /** A staff step of a competition's course, as `POST …/course` takes it. */
 export type CourseBody = z.input<typeof CourseAction>;

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { CourseAction } from '../protocol/course.ts';
 import type { Writer } from './acceptance.ts';
 import {
   BIBS_NAMED,
   LIST_MAX,
   nextCourse,
   provisionalReport,
-  type CourseCommand,
   type CourseFacts,
   type CourseState,
 } from './course.ts';
 import type { OpenLine } from './open-lines.ts';
-import { refusalText } from './refusal.ts';
+import { refusalText } from '../protocol/messages.ts';
 import type { StandingRow } from './standings.ts';
 
 /** The course state machine without a server: a competition's course and the facts it reads. */
@@ -73,7 +73,7 @@ const at = (state: CourseState['state'], revealed: number | null = null): Course
 
 describe('who may move the course', () => {
   it('the head judge and the organiser lock; only the organiser runs the course; nobody of another competition', () => {
-    const lock: CourseCommand = { action: 'station.lock', stationId: 'theory' };
+    const lock: CourseAction = { action: 'station.lock', stationId: 'theory' };
     expect(nextCourse(LIVE, lock, HEAD, facts()).ok).toBe(true);
     expect(nextCourse(LIVE, lock, JUDGE, facts())).toEqual({
       ok: false,
@@ -86,7 +86,7 @@ describe('who may move the course', () => {
       { action: 'competition.reveal' },
       { action: 'competition.publish' },
       { action: 'competition.settings', nameDisplay: 'masked' },
-    ] as CourseCommand[])
+    ] as CourseAction[])
       expect(nextCourse(LIVE, action, HEAD, facts())).toMatchObject({ code: 'auth/forbidden' });
     const r = nextCourse(LIVE, lock, { ...ORGANISER, competitionId: 8 }, facts());
     expect(r).toEqual({ ok: false, code: 'auth/forbidden', params: { why: 'not_staff' } });
@@ -98,7 +98,7 @@ describe('who may move the course', () => {
       { action: 'station.reopen', stationId: 'theory', reason: '复核' },
       { action: 'competition.settings', nameDisplay: 'masked' },
       { action: 'competition.publish' },
-    ] as CourseCommand[])
+    ] as CourseAction[])
       expect(nextCourse(at('final'), action, ORGANISER, facts({ locked: ['theory'] }))).toEqual({
         ok: false,
         code: 'course/final',

@@ -1,26 +1,21 @@
+import type {
+  CourseAction,
+  OpenLinesRefusal,
+  ProvisionalReason,
+  PublishReport,
+} from '../protocol/course.ts';
 import type { LocalText } from '../protocol/scheme.ts';
 import type { CompetitionState, Writer } from './acceptance.ts';
 import { openBibs, type OpenLine } from './open-lines.ts';
 import { refuse, type Refusal } from './refusal.ts';
-import type { LineStatus } from './scoring.ts';
 import type { StandingRow } from './standings.ts';
 
 /**
- * The course actions (SPEC: draft → live → frozen → final; the ceremony's reveal inside
- * frozen) and the head judge's sign-offs. The same shape as the HTTP body of
- * `POST /api/competitions/:slug/course`, whose zod schema parses it at the edge.
+ * Who may do what: the head judge signs stations off; the organiser runs the course. The
+ * actions themselves (SPEC: draft → live → frozen → final, the ceremony's reveal inside
+ * frozen) are protocol/course.ts `CourseAction`, the body of `POST …/course`.
  */
-export type CourseCommand =
-  | { action: 'station.lock'; stationId: string; reason?: string | undefined }
-  | { action: 'station.reopen'; stationId: string; reason: string }
-  | { action: 'competition.freeze'; reason?: string | undefined }
-  | { action: 'competition.unfreeze'; reason: string }
-  | { action: 'competition.reveal' }
-  | { action: 'competition.publish'; reason?: string | undefined }
-  | { action: 'competition.settings'; nameDisplay: 'full' | 'masked' };
-
-/** Who may do what: the head judge signs stations off; the organiser runs the course. */
-export const COURSE_ROLES: Record<CourseCommand['action'], readonly Writer['role'][]> = {
+export const COURSE_ROLES: Record<CourseAction['action'], readonly Writer['role'][]> = {
   'station.lock': ['head-judge', 'organiser'],
   'station.reopen': ['head-judge', 'organiser'],
   'competition.freeze': ['organiser'],
@@ -58,37 +53,6 @@ export interface CourseFacts {
   openLines(stationId: string): OpenLine[];
   /** The current standings (the reveal counts their rows; publish reports the provisional). */
   standings(): readonly StandingRow[];
-}
-
-/**
- * A refused lock of a station with open lines (409): `course/open_lines` (send a reason to lock
- * anyway) or `course/flagged_lines` (resolve the disagreements first; a reason does not help).
- */
-export interface OpenLinesRefusal {
-  stationId: string;
-  /** True when a reason would lock the station anyway (no line is flagged). */
-  reasonRequired: boolean;
-  /** Open lines in all (the list stops at {@link LIST_MAX}). */
-  count: number;
-  /** Contestants with an open line. */
-  contestants: number;
-  lines: OpenLine[];
-}
-
-/** Why a published row stays provisional: a station locked without a full panel's score. */
-export interface ProvisionalReason {
-  bib: string;
-  name: string;
-  stationId: string;
-  status: Exclude<LineStatus, 'scored'>;
-}
-
-/** What `competition.publish` adds to its answer. */
-export interface PublishReport {
-  /** Active contestants' rows that stay provisional in the official results. */
-  provisional: number;
-  /** One per row × station not scored by a full panel (the list stops at {@link LIST_MAX}). */
-  reasons: ProvisionalReason[];
 }
 
 /** What happened, for the shell to commit (state row, lock row, audit) and to answer. */
@@ -172,7 +136,7 @@ export function provisionalReport(
  */
 export function nextCourse(
   course: CourseState,
-  action: CourseCommand,
+  action: CourseAction,
   who: Pick<Writer, 'role' | 'competitionId'>,
   facts: CourseFacts,
 ): CourseDecision {

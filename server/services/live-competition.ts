@@ -14,7 +14,6 @@ import {
   formatScaled,
   IncrementalStandings,
   indexScheme,
-  maskName,
   rerunsOf,
   scoreContestant,
   toMilli,
@@ -31,8 +30,8 @@ import {
 import {
   MarkingScheme,
   type BoardDelta,
-  type TickerItem,
   type BoardEvent,
+  type TickerItem,
   type BoardSnapshot,
   type CompetitionSummary,
   type OfficialName,
@@ -58,6 +57,17 @@ import {
   type MarkRow,
   type RescoreRow,
 } from '../../db/repositories/marks.ts';
+import type { CompetitionState, LineHead, WriteView } from '../engine/acceptance.ts';
+import {
+  lockedAt,
+  publicColumns,
+  publicEvent,
+  publicRevision,
+  publicRow,
+  publicRows,
+  showsRecent,
+  type PublicPolicy,
+} from '../engine/public-view.ts';
 
 /** Who wrote a mark and where it lives. */
 export interface MarkInfo {
@@ -74,12 +84,7 @@ export interface MarkInfo {
   revision: number;
 }
 
-/** The current mark of a line: what a correction supersedes. */
-export interface LineHead {
-  markId: number;
-  officialId: number;
-  values: SheetValues;
-}
+export type { LineHead };
 
 /** How many recent deltas a competition keeps so a reconnecting board can catch up. */
 export const DELTA_HISTORY = 2000;
@@ -115,7 +120,7 @@ export function toLogEntry(m: MarkRow): LogEntry {
  * marks (a {@link MarkBook}), each contestant's standings row in an
  * {@link IncrementalStandings}, and the recent board deltas. It never writes to the database.
  */
-export class LiveCompetition {
+export class LiveCompetition implements WriteView {
   readonly id: number;
   readonly slug: string;
   readonly index: SchemeIndex;
@@ -192,10 +197,8 @@ export class LiveCompetition {
     for (const c of listContestants(db, row.id)) live.contestants.set(c.id, c);
     live.setOfficials(officialsById(db, row.id).values());
     live.#rescores = listRescoreRequests(db, row.id);
-    for (const l of listStationLocks(db, row.id)) {
-      if (l.action === 'lock') live.#locked.add(l.stationId);
-      else live.#locked.delete(l.stationId);
-    }
+    const locks = listStationLocks(db, row.id);
+    for (const stationId of lockedAt(locks)) live.#locked.add(stationId);
     const log = listMarks(db, row.id);
     for (const m of log) live.#fold(m);
     for (const c of live.contestants.values()) live.#rescore(c.id);
@@ -204,12 +207,7 @@ export class LiveCompetition {
       const at = row.frozenRevision;
       // The same fold and the same standings function as live (re-runs included).
       const book = resolveLog(log.filter((m) => m.revision <= at).map(toLogEntry));
-      const locked = new Set<string>();
-      for (const l of listStationLocks(db, row.id))
-        if (l.revision <= at) {
-          if (l.action === 'lock') locked.add(l.stationId);
-          else locked.delete(l.stationId);
-        }
+      const locked = lockedAt(locks, at);
       live.#frozenRows = computeStandings(live.index, [...live.contestants.values()], book, locked);
       if (live.#hidden.size)
         live.#frozenPublicRows = computeStandings(
@@ -255,11 +253,9 @@ export class LiveCompetition {
    * listing never shows that marking goes on behind the frozen board.
    */
   get publicSummary(): CompetitionSummary {
-    const r = this.#row;
     const summary = this.summary;
-    return r.state === 'frozen' && r.frozenRevision !== null
-      ? { ...summary, revision: r.frozenRevision }
-      : summary;
+    const revision = publicRevision(this.#row, this.#revision);
+    return revision === this.#revision ? summary : { ...summary, revision };
   }
 
   /** The festival this competition belongs to. */
@@ -275,6 +271,11 @@ export class LiveCompetition {
   /** The competition row as last committed (state, settings). */
   get row(): CompetitionRow {
     return this.#row;
+  }
+
+  /** The course state as last committed (what the write rules read, engine/acceptance.ts). */
+  get state(): CompetitionState {
+    return this.#row.state;
   }
 
   isLocked(stationId: string): boolean {
@@ -546,61 +547,47 @@ export class LiveCompetition {
    * masked when the competition says so. Hidden data is never in the frame, not merely hidden.
    */
   publicSnapshot(): BoardSnapshot {
+    const policy = this.#policy;
     const live = this.awarded(this.standings());
-    const { state, revealed, frozenRevision } = this.#row;
-    let rows = this.#hidesStations ? this.awarded(this.#publicStandings.ranked()) : live;
-    let revision = this.#revision;
-    if (state === 'frozen') {
-      revision = frozenRevision ?? this.#revision;
-      rows =
-        revealed === null
-          ? this.awarded(
-              (this.#hidden.size ? this.#frozenPublicRows : null) ?? this.#frozenRows ?? live,
-            )
-          : live.slice(Math.max(0, live.length - revealed));
-    }
+    const revision = publicRevision(this.#row, this.#revision);
+    const rows = publicRows(
+      policy,
+      live,
+      () => this.awarded(this.#publicStandings.ranked()),
+      () =>
+        this.awarded(
+          (this.#hidden.size ? this.#frozenPublicRows : null) ?? this.#frozenRows ?? live,
+        ),
+    );
     return {
       type: 'board.snapshot',
       revision,
       competition: { ...this.publicSummary, revision },
       columns: this.publicColumns,
-      rows: rows.map((r) => this.publicRow(r)),
+      rows: rows.map((r) => publicRow(r, policy)),
       total: live.length,
-      // What the public saw last: nothing after the freeze, nothing during the reveal.
-      recent:
-        state === 'final' || (state === 'frozen' && revealed !== null)
-          ? []
-          : this.recentEvents(revision)
-              .map((e) => this.#publicEvent(e))
-              .filter((e) => e !== null),
+      recent: showsRecent(policy)
+        ? this.recentEvents(revision)
+            .map((e) => publicEvent(e, policy))
+            .filter((e) => e !== null)
+        : [],
     };
   }
 
-  /**
-   * Whether the public view leaves hidden stations out now: until the ceremony's reveal
-   * starts, and not once final (docs/scheme.md, "Hidden stations").
-   */
-  get #hidesStations(): boolean {
-    const { state, revealed } = this.#row;
-    return this.#hidden.size > 0 && state !== 'final' && !(state === 'frozen' && revealed !== null);
+  /** What decides the public view now (engine/public-view.ts). */
+  get #policy(): PublicPolicy {
+    const { state, revealed, nameDisplay } = this.#row;
+    return { state, revealed, nameDisplay, hidden: this.#hidden };
   }
 
   /** A row as the public sees it: the name masked (张*华) when the competition says so. */
   publicRow(row: StandingRow): StandingRow {
-    let out = this.#row.nameDisplay === 'masked' ? { ...row, name: maskName(row.name) } : row;
-    if (this.#hidesStations) {
-      const stations = { ...out.stations };
-      for (const id of this.#hidden) delete stations[id];
-      out = { ...out, stations };
-    }
-    return out;
+    return publicRow(row, this.#policy);
   }
 
   /** The columns the public sees: hidden stations left out. */
   get publicColumns(): StandingsColumns {
-    return this.#hidesStations
-      ? { ...this.columns, stations: this.columns.stations.filter((s) => !this.#hidden.has(s.id)) }
-      : this.columns;
+    return publicColumns(this.columns, this.#policy);
   }
 
   /**
@@ -610,6 +597,7 @@ export class LiveCompetition {
    */
   publicDelta(delta: BoardDelta): BoardDelta {
     if (this.#row.nameDisplay !== 'masked' && !this.#hidden.size) return delta;
+    const policy = this.#policy;
     let rows = delta.rows;
     if (this.#hidden.size) {
       const touched = new Set<number>();
@@ -619,18 +607,12 @@ export class LiveCompetition {
     }
     return {
       ...delta,
-      rows: rows.map((r) => this.publicRow(r)),
-      event: delta.event && this.#publicEvent(delta.event),
+      rows: rows.map((r) => publicRow(r, policy)),
+      event: delta.event && publicEvent(delta.event, policy),
       ...(delta.events
-        ? { events: delta.events.map((e) => this.#publicEvent(e)).filter((e) => e !== null) }
+        ? { events: delta.events.map((e) => publicEvent(e, policy)).filter((e) => e !== null) }
         : {}),
     };
-  }
-
-  /** An event as the public sees it: none for a hidden station, the name masked when asked. */
-  #publicEvent<E extends BoardEvent>(e: E): E | null {
-    if (this.#hidden.has(e.stationId)) return null;
-    return this.#row.nameDisplay === 'masked' ? { ...e, name: maskName(e.name) } : e;
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type JudgeWelcome,
 } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
+import { errorText } from '../../protocol/messages.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
 import { identify, identifyShortCode } from '../../plugins/auth.ts';
 import type { JudgeIdentity } from '../../services/mark-writer.ts';
@@ -68,9 +69,10 @@ const routes: FastifyPluginAsync = async (app) => {
         const id = /"clientId"\s*:\s*"([A-Za-z0-9_-]{8,64})"/.exec(
           data.toString().slice(0, 2000),
         )?.[1];
-        const message = '消息过于频繁，请稍后再试';
-        if (id) send({ type: 'mark.reject', clientId: id, code: 'rate/limited', message });
-        else send({ type: 'error', code: 'rate/limited', message });
+        const message = errorText('rate/limited', {}, 'zh');
+        const refusal = { code: 'rate/limited', params: {}, message } as const;
+        if (id) send({ type: 'mark.reject', clientId: id, ...refusal });
+        else send({ type: 'error', ...refusal });
         if (++badFrames > MAX_BAD_FRAMES) socket.close(CloseCode.rateLimited, 'message flood');
         return;
       }
@@ -83,12 +85,18 @@ const routes: FastifyPluginAsync = async (app) => {
         if (!r.success) throw new Error(formatIssues(r.error.issues, { root: 'frame' }));
         parsed = r.data;
       } catch (err) {
-        const message = `无法识别的消息：${(err as Error).message}`.slice(0, 500);
+        // The text a person reads stops at 500 characters, and so does what it quotes.
+        const message = errorText(
+          'protocol/bad_frame',
+          { detail: (err as Error).message },
+          'zh',
+        ).slice(0, 500);
+        const params = { detail: (err as Error).message.slice(0, 500) };
         // A write the tablet can match by its client id gets a reject it can show beside the mark.
         const clientId = (raw as { clientId?: unknown } | null)?.clientId;
         if (typeof clientId === 'string' && ClientId.safeParse(clientId).success)
-          send({ type: 'mark.reject', clientId, code: 'mark/bad_frame', message });
-        else send({ type: 'error', code: 'protocol/bad_frame', message });
+          send({ type: 'mark.reject', clientId, code: 'mark/bad_frame', params, message });
+        else send({ type: 'error', code: 'protocol/bad_frame', params, message });
         if (++badFrames > MAX_BAD_FRAMES)
           socket.close(CloseCode.tooManyErrors, 'too many bad frames');
         return;
@@ -106,7 +114,8 @@ const routes: FastifyPluginAsync = async (app) => {
             send({
               type: 'error',
               code: 'auth/rate_limited',
-              message: '登录失败次数过多，请一分钟后再试',
+              params: {},
+              message: errorText('auth/rate_limited', {}, 'zh'),
             });
             socket.close(CloseCode.rateLimited, 'too many failed logins');
             return;
@@ -119,7 +128,8 @@ const routes: FastifyPluginAsync = async (app) => {
             send({
               type: 'error',
               code: 'auth/unknown_token',
-              message: '登录码无效或已停用，请联系组委会',
+              params: {},
+              message: errorText('auth/unknown_token', {}, 'zh'),
             });
             socket.close(CloseCode.authFailed, 'unknown token');
             return;
@@ -165,7 +175,8 @@ const routes: FastifyPluginAsync = async (app) => {
               type: 'mark.reject',
               clientId: parsed.clientId,
               code: 'auth/required',
-              message: '请先登录',
+              params: {},
+              message: errorText('auth/required', {}, 'zh'),
             });
             return;
           }
