@@ -22,7 +22,7 @@ import {
   rerunsOf,
   type LogEntry,
 } from './log.ts';
-import { refusalText } from './refusal.ts';
+import { refusalText } from '../protocol/messages.ts';
 import { indexScheme, type Sheet } from './scheme-index.ts';
 import type { ContestantInfo } from './standings.ts';
 

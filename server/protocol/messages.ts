@@ -518,6 +518,20 @@ export function errorText<C extends ErrorCode>(
 }
 
 /**
+ * A rule's refusal (`{code, params}`, engine/refusal.ts) in words: what the server puts in
+ * `message` (Chinese) beside the code and parameters a page words itself. Here, not in the
+ * engine: the engine is in the judge tablet's first load, and this table must stay out of it
+ * (the tablet loads it lazily, judge-tablet/refusal-words.ts).
+ */
+export function refusalText(
+  r: { code: ErrorCode; params: ErrorParams[ErrorCode] },
+  lang: Lang,
+): string {
+  // The code and its parameters were built together (engine `refuse`): they correspond.
+  return MESSAGES[r.code][lang](r.params as never);
+}
+
+/**
  * What a page shows for a refusal it received (an HTTP error body, a `mark.reject` or `error`
  * frame): the code worded in `lang` when the code is in the table and parameters came with it;
  * otherwise the server's own `message` (an older server, a newer code, parameters that do not
