@@ -46,7 +46,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const live = competitionOf(req);
       app.live.writer.flush(); // marks already queued commit first, so the course acts on them
       const r = applyCourseAction(app.db, live, req.official!, req.body, new Date());
-      if (!r.ok) throw new DomainError(r.error, r.message, { status: r.status, detail: r.detail });
+      if (!r.ok)
+        throw DomainError.of({ code: r.error, params: r.params } as never, {
+          status: r.status,
+          detail: r.detail,
+          message: r.message,
+        });
       app.live.publish(live, r.delta);
       return { competition: live.summary, lockedStations: live.lockedStations, ...r.answer };
     },
