@@ -1,3 +1,4 @@
+import type { NewLogin } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
@@ -7,7 +8,6 @@ import {
   readCompetitionFile,
   schemeTotals,
   sortLogins,
-  type NewLogin,
 } from './competition-file.ts';
 import { DICTS } from './i18n.ts';
 

@@ -5,6 +5,13 @@
  * checks the whole file (`POST /api/competitions`, `POST /api/festivals`) and names the JSON
  * path of any fault.
  */
+import type {
+  CompetitionCreated,
+  FestivalCreated,
+  MarkingScheme,
+  NewLogin,
+  Rounding,
+} from '#protocol';
 import { SLUG_PATTERN } from '../server/protocol/constants.ts';
 import { pick, type Lang } from './i18n.ts';
 
@@ -33,10 +40,10 @@ export interface CompetitionFileInfo {
  * server validates the scheme; this only reads it.
  */
 export interface SchemeTotals {
-  version: 1 | 2;
-  basis: 'weighted' | 'points';
-  stage: 'attempt' | 'station' | 'module' | 'total';
-  mode: 'half-up' | 'truncate';
+  version: MarkingScheme['schemaVersion'];
+  basis: NonNullable<MarkingScheme['basis']>;
+  stage: Rounding['stage'];
+  mode: Rounding['mode'];
 }
 
 /** Reads {@link SchemeTotals} from a file's `scheme`; null when it is not a version 1 or 2 scheme. */
@@ -167,31 +174,11 @@ export function fileCompetitionLabel(c: FestivalFileCompetition, lang: Lang): st
   return [c.event, c.group, c.round].map((l) => pick(l, lang)).join(' · ');
 }
 
-/** `POST /api/competitions` 201: the new competition's slug and every official's new login. */
-export interface CreatedCompetition {
-  slug: string;
-  logins: NewLogin[];
-}
-
-/** `POST /api/festivals` 201: the festival's slug and, per competition, the new logins. */
-export interface CreatedFestivalAnswer {
-  slug: string;
-  competitions: CreatedCompetition[];
-}
-
 /** A festival just created, as the console shows it: each competition placed, logins sorted. */
 export interface CreatedFestival {
   slug: string;
   title: Label | null;
-  competitions: (CreatedCompetition & { placed: FestivalFileCompetition | null })[];
-}
-
-export interface NewLogin {
-  code: string;
-  name: string;
-  role: 'judge' | 'head-judge' | 'organiser';
-  token: string;
-  shortCode: string;
+  competitions: (CompetitionCreated & { placed: FestivalFileCompetition | null })[];
 }
 
 /** Role order in the list of new logins: the organiser first (the code the console takes). */
@@ -210,10 +197,7 @@ export function sortLogins(logins: readonly NewLogin[]): NewLogin[] {
  * The server's answer joined with the file as read: each competition (server order) with its
  * placement from the file and its new logins, organiser first.
  */
-export function createdFestival(
-  answer: CreatedFestivalAnswer,
-  file: FestivalFileInfo,
-): CreatedFestival {
+export function createdFestival(answer: FestivalCreated, file: FestivalFileInfo): CreatedFestival {
   return {
     slug: answer.slug,
     title: file.title,

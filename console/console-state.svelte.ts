@@ -1,8 +1,7 @@
-import type { CompetitionSummary } from '#protocol';
+import type { CompetitionSummary, NewLogin } from '#protocol';
 import type { Api } from './api.ts';
 import { CompetitionList } from './competition-list.svelte.ts';
 import { DialogState } from './dialog.svelte.ts';
-import type { NewLogin } from './competition-file.ts';
 import { failText } from './api.ts';
 import { reserveWindow } from './download.ts';
 import { placementLabel } from '../web/present/placement.ts';

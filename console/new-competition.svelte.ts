@@ -1,13 +1,12 @@
 import { SLUG_PATTERN } from '../server/protocol/constants.ts';
+import type { CompetitionCreated, FestivalCreated } from '#protocol';
 import { failText, type Api } from './api.ts';
 import {
   createdFestival,
   readCompetitionFile,
   sortLogins,
   type CompetitionFileInfo,
-  type CreatedCompetition,
   type CreatedFestival,
-  type CreatedFestivalAnswer,
   type FestivalFileInfo,
 } from './competition-file.ts';
 import type { Dict } from './i18n.ts';
@@ -16,7 +15,7 @@ type ReadFile = CompetitionFileInfo | FestivalFileInfo;
 
 /** What was created, as shown once: a competition, or a festival of several. */
 export type Created =
-  ({ kind: 'competition' } & CreatedCompetition) | ({ kind: 'festival' } & CreatedFestival);
+  ({ kind: 'competition' } & CompetitionCreated) | ({ kind: 'festival' } & CreatedFestival);
 
 /**
  * "Create from a file" on the import screen: the picked file — a competition or a festival
@@ -92,12 +91,12 @@ export class NewCompetition {
     this.#error = null;
     let created: Created | null = null;
     if (file.kind === 'festival') {
-      const r = await api.request<CreatedFestivalAnswer>('/api/festivals', { json: file.json });
+      const r = await api.request<FestivalCreated>('/api/festivals', { json: file.json });
       if (r.ok) created = { kind: 'festival', ...createdFestival(r.data, file) };
       else this.#error = failText(r, this.#t);
     } else {
       const slug = this.slug.trim();
-      const r = await api.request<CreatedCompetition>(
+      const r = await api.request<CompetitionCreated>(
         `/api/competitions${slug ? `?slug=${encodeURIComponent(slug)}` : ''}`,
         { json: file.json },
       );

@@ -4,9 +4,11 @@ import { indexScheme } from '#engine';
 import {
   AdvancementPreview,
   CardsResponse,
+  CompetitionCreated,
   CompetitionsResponse,
   CourseAnswer,
   CredentialAnswer,
+  FestivalCreated,
   FestivalSummary,
   FestivalsResponse,
   JudgeStatsResponse,
@@ -21,6 +23,7 @@ import {
   StandingsResponse,
   TeamsResponse,
 } from '#protocol';
+import { readFileSync } from 'node:fs';
 import { plausibleValues } from '../fixtures/marks.ts';
 import { connectJudge, startTestServer, submitMark, tokenOf } from './test-support.ts';
 
@@ -158,6 +161,27 @@ describe('HTTP answers against their protocol schemas', () => {
     expect((stats.body.judges as unknown[]).length).toBeGreaterThan(0);
     conforms(JudgeStatsResponse, stats.body);
     conforms(SchemeResponse, (await get(`${own}/scheme`, 'H01')).body);
+  });
+
+  it('a competition and a festival created from their files', async () => {
+    server = await startTestServer();
+    const exported = await get(`/api/competitions/${slug}/export.json`, 'O01');
+    expect(exported.status).toBe(200);
+    const post = async (path: string, body: unknown) => {
+      const r = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token('O01')}` },
+        body: JSON.stringify(body),
+      });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const competition = await post('/api/competitions?slug=gaoxin-copy', exported.body);
+    expect(competition.status).toBe(201);
+    conforms(CompetitionCreated, competition.body);
+    const file: unknown = JSON.parse(readFileSync('fixtures/festival-2025/festival.json', 'utf8'));
+    const festival = await post('/api/festivals', file);
+    expect(festival.status).toBe(201);
+    conforms(FestivalCreated, festival.body);
   });
 
   it('course answers and the open lines of a refused lock', async () => {

@@ -295,6 +295,26 @@ export const DrawAnswer = z.object({
 });
 export const NewCompetitionQuery = z.object({ slug: Slug.optional() });
 
+/** An official's new login in a created competition's answer, shown once. */
+export const NewLogin = z.object({
+  code: z.string(),
+  name: z.string(),
+  role: OfficialRole,
+  token: z.string(),
+  /** What a judge types on the tablet's sign-in screen ("7KQ2M-XD4PA"). */
+  shortCode: z.string(),
+});
+export type NewLogin = z.infer<typeof NewLogin>;
+/** `POST /api/competitions` (201): the new competition's slug and every official's new login. */
+export const CompetitionCreated = z.object({ slug: z.string(), logins: z.array(NewLogin) });
+export type CompetitionCreated = z.infer<typeof CompetitionCreated>;
+/** `POST /api/festivals` (201): the festival's slug and, per competition, the new logins. */
+export const FestivalCreated = z.object({
+  slug: z.string(),
+  competitions: z.array(CompetitionCreated),
+});
+export type FestivalCreated = z.infer<typeof FestivalCreated>;
+
 // ── imports ──────────────────────────────────────────────────────────────────
 
 export const ImportParams = SlugParams.extend({ criterionId: z.string().max(64) });

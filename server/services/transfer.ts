@@ -23,6 +23,7 @@ import {
   OfficialRole,
   recorderIssues,
 } from '../protocol/fixture.ts';
+import type { NewLogin } from '../protocol/api.ts';
 import { MarkingScheme } from '../protocol/scheme.ts';
 import type { Custody } from './custody.ts';
 import type { LiveCompetition } from './live-competition.ts';
@@ -224,8 +225,7 @@ export function importCompetition(
     for (const x of data.contestants) {
       contestantIds.set(x.bib, insertContestant(tx, { ...x, competitionId: id }));
     }
-    const logins: { code: string; name: string; role: string; token: string; shortCode: string }[] =
-      [];
+    const logins: NewLogin[] = [];
     const officialIds = new Map<string, number>();
     for (const o of data.officials) {
       const token = randomBytes(16).toString('hex');

@@ -13,7 +13,7 @@ import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import { festivalCsv, festivalXlsx, type FestivalSection } from '../../services/exports.ts';
 import { festivalCompetitions, festivalSummary, teamsOf } from '../../services/festival.ts';
 import { DomainError } from '../../plugins/errors.ts';
-import { sentAs, SlugParams } from '../../protocol/api.ts';
+import { FestivalCreated, sentAs, SlugParams } from '../../protocol/api.ts';
 import { FestivalsResponse, FestivalSummary } from '../../protocol/http.ts';
 import { formatIssues } from '../../protocol/errors.ts';
 
@@ -70,7 +70,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
    */
   app.post(
     '/api/festivals',
-    { onRequest: organiser, bodyLimit: MAX_COMPETITION_FILE_BYTES },
+    {
+      onRequest: organiser,
+      bodyLimit: MAX_COMPETITION_FILE_BYTES,
+      schema: { response: { 201: sentAs(FestivalCreated) } },
+    },
     async (req, reply) => {
       const body = FestivalFixture.safeParse(req.body);
       if (!body.success)

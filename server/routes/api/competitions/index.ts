@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError } from '../../../plugins/errors.ts';
-import { JsonAnswer, NewCompetitionQuery, sentAs } from '../../../protocol/api.ts';
+import { CompetitionCreated, NewCompetitionQuery, sentAs } from '../../../protocol/api.ts';
 import { CompetitionsResponse } from '../../../protocol/http.ts';
 import { formatIssues } from '../../../protocol/errors.ts';
 import { recorderIssues } from '../../../protocol/fixture.ts';
@@ -27,7 +27,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       bodyLimit: MAX_COMPETITION_FILE_BYTES,
       config: { invalid: { error: 'competition/invalid', params: {} } },
       // The body is checked below, after the format of a file without one is filled in.
-      schema: { querystring: NewCompetitionQuery, response: { 201: JsonAnswer } },
+      schema: { querystring: NewCompetitionQuery, response: { 201: sentAs(CompetitionCreated) } },
     },
     async (req, reply) => {
       // A full export, or a competition file like the default fixture (its tokens are not
