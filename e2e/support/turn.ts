@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 
@@ -19,11 +19,32 @@ const dir = inject('turnDir');
 const turns = inject('browserTurns');
 let held: string | null = null;
 
-/** Waits for a free turn (checking every 50 ms), takes it and records who holds it. */
-async function takeTurn(): Promise<string> {
+/** True when the process that wrote a turn's holder file has ended (a crashed worker). */
+function abandoned(turn: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(turn, 'holder'), 'utf8').split(' ')[0]);
+  } catch {
+    return false; // just made, its holder not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Waits for a free turn (checking every 50 ms), takes it and records who holds it; a turn whose
+ * holder's process has ended is free again. Throws after `timeoutMs`, naming the holders.
+ */
+async function takeTurn(timeoutMs: number): Promise<string> {
+  const end = Date.now() + timeoutMs;
   for (;;) {
     for (let i = 0; i < turns; i++) {
       const turn = join(dir, `turn-${i}`);
+      if (abandoned(turn)) rmSync(turn, { recursive: true, force: true });
       try {
         mkdirSync(turn);
       } catch (e) {
@@ -33,14 +54,25 @@ async function takeTurn(): Promise<string> {
       writeFileSync(join(turn, 'holder'), `${process.pid} ${expect.getState().testPath}\n`);
       return turn;
     }
+    if (Date.now() > end) {
+      const holders = Array.from({ length: turns }, (_, i) => {
+        try {
+          return readFileSync(join(dir, `turn-${i}`, 'holder'), 'utf8').trim();
+        } catch {
+          return '?';
+        }
+      });
+      throw new Error(`no browser turn in ${timeoutMs / 1000} s; held by ${holders.join(', ')}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-// A turn may take as long as the longest browser file before it: no hook timeout applies.
+// A turn may take as long as the browser files before it: half an hour, not the hook timeout.
+const TURN_WAIT_MS = 30 * 60_000;
 beforeAll(async () => {
-  held = await takeTurn();
-}, 0);
+  held = await takeTurn(TURN_WAIT_MS);
+}, TURN_WAIT_MS + 10_000);
 
 afterAll(() => {
   if (!held) return;
