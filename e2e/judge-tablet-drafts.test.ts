@@ -20,6 +20,7 @@ import { readFixture } from '../server/plugins/seed.ts';
 import { ARTIFACTS, launchChromium } from './support/browser.ts';
 import { byTestId } from './support/dom.ts';
 import { TabletPage } from './support/tablet.ts';
+import { until } from './support/wait.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 800, height: 1280 };
@@ -162,14 +163,6 @@ async function holdAcks(context: BrowserContext) {
       for (const send of held.splice(0)) send();
     },
   };
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('judge tablet drafts: a reload mid-run loses nothing', () => {

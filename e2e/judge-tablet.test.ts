@@ -26,6 +26,7 @@ import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import type { JudgeServerMessage, StandingsResponse } from '../server/protocol/index.ts';
 import { tokenFingerprint } from '../judge-tablet/storage.ts';
 import { ARTIFACTS, launchChromium, startServer } from './helpers.ts';
+import { until } from './support/wait.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 800, height: 1280 };
@@ -339,14 +340,6 @@ function engineScore(sheetId: string, raw: Record<string, unknown>): string {
   const score = scoreSheet(sheet, [{ seq: 1, judgeId: 1, values: parsed.values }]);
   const decimals = server.fixture.scheme.decimals;
   return formatScaled(roundToUnits(div(score.milli, rat(1000)), decimals), decimals);
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('judge tablet', () => {
