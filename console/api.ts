@@ -1,8 +1,20 @@
 /**
  * The console's HTTP client: every staff call carries `Authorization: Bearer TOKEN`, and every
  * answer becomes a value — the body on success, `{error, message}` otherwise — never an
- * exception, so a screen can show the server's (Chinese) message as sent.
+ * exception. A refusal's message is its code worded in the console's language
+ * (server/protocol/messages.ts, from the answer's `params`), or the server's own (Chinese)
+ * message for a code the table does not know.
  */
+import type { Lang } from '../web/i18n.ts';
+import { describeError } from '../server/protocol/messages.ts';
+
+/** The language refusals are worded in: the console's, set once at start ({@link setErrorLang}). */
+let errorLang: Lang = 'zh';
+
+/** Words every later refusal in `lang` (the console calls it once, with the page's language). */
+export function setErrorLang(lang: Lang): void {
+  errorLang = lang;
+}
 
 export type ApiOk<T> = { ok: true; status: number; data: T };
 export type ApiFail = {
@@ -11,7 +23,10 @@ export type ApiFail = {
   status: number;
   /** The server's code (`course/stations_unlocked`), `network`, or `api/missing` (no such route yet). */
   error: string;
-  /** The server's message as sent (Chinese), or '' when there is none (the screen words it). */
+  /**
+   * The refusal in the console's language (its code and parameters worded), else the server's
+   * message as sent (Chinese), or '' when there is none (the screen words it).
+   */
   message: string;
   /** The whole body, for answers that carry more (e.g. 422 `{errors:[{line,message}]}`). */
   body: unknown;
@@ -138,12 +153,12 @@ export class Api {
 function failure(status: number, data: unknown): ApiFail {
   if (isMissingRoute(status, data))
     return { ok: false, status, error: 'api/missing', message: '', body: data };
-  const b = (data ?? {}) as { error?: unknown; message?: unknown };
+  const b = (data ?? {}) as { error?: unknown; params?: unknown; message?: unknown };
   return {
     ok: false,
     status,
     error: typeof b.error === 'string' ? b.error : `http/${status}`,
-    message: typeof b.message === 'string' ? b.message : '',
+    message: describeError(b, errorLang),
     body: data,
   };
 }

@@ -46,7 +46,7 @@ afterAll(async () => {
 
 const tokenOf = (code: string) => fixture.officials.find((o) => o.code === code)!.token;
 
-async function openTablet(code: string) {
+async function openTablet(code: string, query = '') {
   const context = await browser.newContext({
     viewport: VIEWPORT,
     deviceScaleFactor: 1,
@@ -55,7 +55,7 @@ async function openTablet(code: string) {
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('[page error]', code, e));
-  await page.goto(`${server.url}/judge-tablet/#token=${tokenOf(code)}`);
+  await page.goto(`${server.url}/judge-tablet/${query}#token=${tokenOf(code)}`);
   await waitReady(page);
   return page;
 }
@@ -323,5 +323,30 @@ describe('judge tablet: what the recorder and the head judge tell a judge', () =
     expect(marksOf('7', 'emergency').map((m) => JSON.parse(m.values_json))).toEqual([
       { 'emergency-handling': 2000 },
     ]);
+  });
+
+  it('words a returned mark in the tablet’s language: an English judge reads the refusal in English', async () => {
+    const j10 = await openTablet('J10', '?lang=en');
+    await byTestId(j10, 'sheet-option', { 'sheet-id': 'emergency' }).click();
+    await typeBib(j10, '8');
+    await records('J08', []);
+    try {
+      await byTestId(j10, 'judgement-level', {
+        'criterion-id': 'emergency-handling',
+        value: '3',
+      }).click();
+      await byTestId(j10, 'review').click();
+      await byTestId(j10, 'confirm-submit').click();
+      const returned = byTestId(j10, 'mark-status', { status: 'rejected' });
+      await returned.waitFor({ timeout: 10_000 });
+      // The server sent the code, its parameters and its Chinese words; the tablet says it in
+      // English (server/protocol/messages.ts), the sheet by its English name.
+      const text = await returned.innerText();
+      expect(text).toContain('No recorder is named for the measurements');
+      expect(text).not.toMatch(/尚未指定记录裁判/);
+      await j10.screenshot({ path: join(ARTIFACTS, 'tablet-refusal-en.png') });
+    } finally {
+      await records('J08', ['emergency']);
+    }
   });
 });
