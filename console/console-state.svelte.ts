@@ -2,7 +2,7 @@ import type { CompetitionSummary, NewLogin } from '#protocol';
 import type { Api } from './api.ts';
 import { CompetitionList } from './competition-list.svelte.ts';
 import { DialogState } from './dialog.svelte.ts';
-import { failText } from './api.ts';
+import { failText, setErrorLang } from './api.ts';
 import { reserveWindow } from './download.ts';
 import { placementLabel } from '../web/present/placement.ts';
 import { FestivalState } from './festival.svelte.ts';
@@ -56,6 +56,7 @@ export class ConsoleState {
   constructor(lang: Lang, preferredSlug: string | null) {
     this.lang = lang;
     this.t = DICTS[lang];
+    setErrorLang(lang); // the server's refusals, worded in the console's language
     this.session = new Session(this.t, preferredSlug);
     this.dialog = new DialogState(this.t);
     this.review = new ReviewState(this.t);
