@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -18,17 +19,33 @@ const alias = {
 const WORKERS = Math.max(2, availableParallelism() - 1);
 
 /**
- * The order files are handed to the workers: the longest browser file first, then every unit
- * file, then the other browser files (each project longest first, as vitest sorts). A worker
- * waiting for a browser turn runs nothing else, so the unit files go while the first browser
- * file holds it, and not behind a queue of browser files waiting for their turns.
+ * The order files are handed to the workers (first come, first served): browser files as vitest
+ * sorts them (failed first, then longest), each followed by unit files that take about as long as it, by the durations vitest
+ * kept from the last run (a browser file 30 s, a unit file 2 s when none is known). A worker
+ * that takes a browser file while another holds the turn only waits, so the unit files must be
+ * there for the other worker while a browser file runs, and the next browser file next in line
+ * when it ends: the browser files, run one after the other, are what the suite's time is.
  */
-class BrowserFirstSequencer extends BaseSequencer {
+class BrowserTurnsSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
+    const estimate = (f: TestSpecification, otherwise: number) =>
+      this.ctx.cache.getFileTestResults(
+        `${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`,
+      )?.duration ?? otherwise;
     const browser = sorted.filter((f) => f.project.name === 'e2e');
     const unit = sorted.filter((f) => f.project.name !== 'e2e');
-    return [...browser.slice(0, 1), ...unit, ...browser.slice(1)];
+    const out: TestSpecification[] = [];
+    for (const b of browser) {
+      out.push(b);
+      let budget = estimate(b, 30_000);
+      while (unit.length && budget > 0) {
+        const u = unit.shift()!;
+        budget -= estimate(u, 2_000);
+        out.push(u);
+      }
+    }
+    return [...out, ...unit];
   }
 }
 
@@ -41,7 +58,7 @@ class BrowserFirstSequencer extends BaseSequencer {
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
-    sequence: { sequencer: BrowserFirstSequencer },
+    sequence: { sequencer: BrowserTurnsSequencer },
     projects: [
       {
         resolve: { alias },
