@@ -36,13 +36,9 @@ function start() {
   const handoff = new SecureHandoff();
   void handoff.check();
 
-  // The tablet's Wi-Fi is back: connect now rather than after the current backoff. Gone: drop
-  // the socket at once, so the header says so and new marks wait in the outbox.
-  window.addEventListener('online', () => {
-    session.reconnectNow();
-    void handoff.check();
-  });
-  window.addEventListener('offline', () => session.connectionLost());
+  // The tablet's Wi-Fi is back: the socket (web/live-socket.ts) connects at once by itself, and
+  // gone, drops at once; here only the move to HTTPS is checked again.
+  window.addEventListener('online', () => void handoff.check());
 
   // Drafts: the device clock is checked against the monotonic clock every second (a jump makes a
   // running stopwatch uncertain); a hidden page writes its last tap and then nothing more, a page

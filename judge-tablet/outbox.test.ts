@@ -55,31 +55,24 @@ const welcome = (panel: Partial<WelcomePanel> = {}): OutboxEvent => ({
   welcome: { judge: { records: [] }, recorders: { floor: J08 }, measurements: [], ...panel },
   live: true,
 });
-const ack = (clientId: string, markId: number, duplicate = false): OutboxEvent => ({
-  type: 'ack',
-  ack: {
-    type: 'mark.ack',
-    clientId,
-    markId,
-    revision: markId,
-    duplicate,
-    stationScore: '8.00',
-  } satisfies MarkAck,
+const ack = (clientId: string, markId: number, duplicate = false): MarkAck => ({
+  type: 'mark.ack',
+  clientId,
+  markId,
+  revision: markId,
+  duplicate,
+  stationScore: '8.00',
 });
 const reject = (
   clientId: string,
   code: MarkReject['code'],
   current?: MarkReject['current'],
-): OutboxEvent => ({
-  type: 'reject',
-  reject: {
-    type: 'mark.reject',
-    clientId,
-    code,
-    message: `refused: ${code}`,
-    ...(current !== undefined ? { current } : {}),
-  },
+): MarkReject => ({
+  type: 'mark.reject',
+  clientId,
+  code,
   message: `refused: ${code}`,
+  ...(current !== undefined ? { current } : {}),
 });
 const sent = (effects: OutboxEffect[]) =>
   effects.flatMap((e) => (e.kind === 'send' ? [e.message.clientId] : []));
@@ -137,7 +130,6 @@ describe('outbox reducer', () => {
     const r = run([ack('b', 52)], { state });
     expect(r.state.entries.map((e) => e.clientId)).toEqual(['a', 'c']);
     expect(r.effects).toEqual([
-      { kind: 'forget', clientId: 'b' },
       expect.objectContaining({ kind: 'acked', ack: expect.objectContaining({ markId: 52 }) }),
     ]);
     expect(r.state.acks.b?.markId).toBe(52);
@@ -172,7 +164,7 @@ describe('outbox reducer', () => {
     const { state } = inFlight('a', 'b');
     const r = run([reject('a', 'mark/off_scale')], { state });
     expect(r.state.entries.map((e) => e.clientId)).toEqual(['b']);
-    expect(kinds(r.effects)).toEqual(['forget', 'rejected']);
+    expect(kinds(r.effects)).toEqual(['rejected']);
     const held = r.state.rejected[lineKey(7, 'floor', 1)];
     expect(held).toMatchObject({ code: 'mark/off_scale', message: 'refused: mark/off_scale' });
     expect(held?.entry.clientId).toBe('a');
@@ -287,11 +279,7 @@ describe('outbox reducer: who records a panel', () => {
     expect(refusalFirst.state.measurements[lineKey(7, 'emergency', 1)]).toEqual(measured);
     expect(refusalFirst.state.rejected[lineKey(7, 'emergency', 1)]?.code).toBe('mark/no_recorder');
     // The refusal asks for a fresh welcome, after it has been reported.
-    expect(kinds(run([refusal], { state: before() }).effects)).toEqual([
-      'forget',
-      'rejected',
-      'reconnect',
-    ]);
+    expect(kinds(run([refusal], { state: before() }).effects)).toEqual(['rejected', 'reconnect']);
   });
 
   it('a judge told he no longer records a panel sends judgements only, in either order', () => {
@@ -332,15 +320,15 @@ describe('outbox reducer: who records a panel', () => {
     const first = run([welcome({ recorders: {} })]).state;
     const pushed = run(
       [
-        { type: 'measurements', items: [measured] },
-        { type: 'measurements', items: [{ ...measured, markId: 20 }] },
+        { type: 'judge.measurements', items: [measured] },
+        { type: 'judge.measurements', items: [{ ...measured, markId: 20 }] },
       ],
       { state: first },
     ).state;
     expect(pushed.recorders).toEqual({ emergency: J08 });
     expect(pushed.measurements[lineKey(7, 'emergency', 1)]?.markId).toBe(30);
     const scoped = run(
-      [{ type: 'measurements', items: [], scope: { contestantId: 7, sheetId: 'emergency' } }],
+      [{ type: 'judge.measurements', items: [], scope: { contestantId: 7, sheetId: 'emergency' } }],
       { state: pushed },
     ).state;
     expect(scoped.measurements).toEqual({});

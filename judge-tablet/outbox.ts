@@ -1,5 +1,6 @@
 import type { SheetValues } from '#engine';
 import type {
+  JudgeMeasurements,
   JudgeWelcome,
   MarkAck,
   MarkReject,
@@ -110,15 +111,12 @@ export type OutboxEvent =
   | { type: 'welcome'; welcome: WelcomePanel; live: boolean }
   /** The socket is no longer the welcomed one (closed, dropped, connecting again). */
   | { type: 'down' }
-  | { type: 'ack'; ack: MarkAck }
-  /** `message`: the words the judge reads (the server's, or the session's for a stale write). */
-  | { type: 'reject'; reject: MarkReject; message: string }
-  /** `judge.measurements`: with `scope`, the items replace that contestant × sheet. */
-  | { type: 'measurements'; items: readonly PanelMeasurement[]; scope?: ScopeOf | undefined }
+  /** The server's frames, as sent; a refusal's `message` is what the judge reads (its words). */
+  | MarkAck
+  | MarkReject
+  | JudgeMeasurements
   /** A periodic check: entries unanswered for RESEND_AFTER_MS go out again. */
   | { type: 'tick' };
-
-type ScopeOf = { contestantId: number; sheetId: string };
 
 /** What a welcome says of panels; fields a welcome cached by an older page may lack. */
 export type WelcomePanel = {
@@ -132,13 +130,11 @@ export type OutboxEffect =
   | { kind: 'send'; message: MarkSubmit }
   /** Commit these entries to IndexedDB, then report `stored`. */
   | { kind: 'store'; entries: OutboxEntry[] }
-  /** Delete this answered entry from IndexedDB. */
-  | { kind: 'forget'; clientId: string }
   /** A passing notice (a retryable refusal: the mark stays and goes out again). */
   | { kind: 'notice'; code: string; message: string }
-  /** The server holds the entry (`ack`); it has left the outbox. */
+  /** The server holds the entry (`ack`); it has left the outbox: delete it from IndexedDB. */
   | { kind: 'acked'; entry: OutboxEntry; ack: MarkAck }
-  /** The server refused the entry for good; it has left the outbox. */
+  /** The server refused the entry for good; it has left the outbox: delete it from IndexedDB. */
   | { kind: 'rejected'; rejection: Rejection }
   /** Who records a panel changed: connect again at once for a fresh welcome. */
   | { kind: 'reconnect' };
@@ -263,11 +259,10 @@ export function step(state: OutboxState, event: OutboxEvent, ctx: OutboxContext)
     s.writing = [...s.writing, ...entries.map((e) => e.clientId)];
     effects.push({ kind: 'store', entries });
   };
-  /** Takes an answered entry out (memory and IndexedDB). */
+  /** Takes an answered entry out (acked or rejected: the caller deletes it from IndexedDB). */
   const drop = (entry: OutboxEntry) => {
     s.entries = s.entries.filter((e) => e.clientId !== entry.clientId);
     s.sentAt = without(s.sentAt, entry.clientId);
-    effects.push({ kind: 'forget', clientId: entry.clientId });
   };
   /** The corrections that waited for `clientId` go out against mark `seen`. */
   const release = (clientId: string, seen: number | null | undefined) => {
@@ -336,8 +331,8 @@ export function step(state: OutboxState, event: OutboxEvent, ctx: OutboxContext)
     case 'down':
       s.ready = false;
       break;
-    case 'ack': {
-      const { ack } = event;
+    case 'mark.ack': {
+      const ack = event;
       s.acks = { ...s.acks, [ack.clientId]: ack };
       const entry = s.entries.find((e) => e.clientId === ack.clientId);
       // A duplicate ack (a resend answered twice) finds nothing left to do.
@@ -347,8 +342,8 @@ export function step(state: OutboxState, event: OutboxEvent, ctx: OutboxContext)
       effects.push({ kind: 'acked', entry, ack });
       break;
     }
-    case 'reject': {
-      const m = event.reject;
+    case 'mark.reject': {
+      const m = event;
       const entry = s.entries.find((e) => e.clientId === m.clientId);
       if (!entry) break;
       // A refusal that does not mean "this mark is wrong" (a failed commit, a submit that
@@ -358,11 +353,9 @@ export function step(state: OutboxState, event: OutboxEvent, ctx: OutboxContext)
         break;
       }
       drop(entry);
-      const rejection: Rejection = { entry, code: m.code, message: event.message };
+      const rejection: Rejection = { entry, code: m.code, message: m.message };
       if (m.code === 'mark/stale')
-        rejection.current = m.current
-          ? { markId: m.current.markId, values: m.current.values as SheetValues }
-          : null;
+        rejection.current = (m.current as CurrentMark | undefined) ?? null;
       s.rejected = {
         ...s.rejected,
         [lineKey(entry.contestantId, entry.sheetId, entry.attempt)]: rejection,
@@ -381,7 +374,7 @@ export function step(state: OutboxState, event: OutboxEvent, ctx: OutboxContext)
       if (recorderChanged) effects.push({ kind: 'reconnect' });
       break;
     }
-    case 'measurements': {
+    case 'judge.measurements': {
       const { scope } = event;
       let measurements: Record<string, PanelMeasurement> = { ...s.measurements };
       // A push for a whole contestant × sheet replaces what the tablet holds for it (a void

@@ -13,18 +13,29 @@ import type {
   JudgeServerMessage,
   JudgeWelcome,
   MarkAck,
-  MarkSubmit,
+  MarkReject,
   OfficialName,
   OwnMark,
   PanelMeasurement,
   RescoreRequest,
   VoidNotice,
 } from '#protocol';
-import { CloseCode, PROTOCOL_VERSION } from '../server/protocol/constants.ts';
-import { isRetryable } from '../server/protocol/errors.ts';
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import { LiveSocket, type SocketState } from '../web/live-socket.ts';
+import { CloseCode } from '../server/protocol/constants.ts';
+import { SvelteSet } from 'svelte/reactivity';
 import { newClientId } from './client-id.ts';
+import { JudgeLink } from './link.ts';
+import {
+  currentMark,
+  emptyOutbox,
+  lineKey,
+  pendingEntry,
+  step,
+  type CurrentMark,
+  type OutboxEffect,
+  type OutboxEvent,
+  type OutboxState,
+  type Rejection,
+} from './outbox.ts';
 import { L, t } from './i18n.ts';
 import {
   answerRescores,
@@ -37,6 +48,7 @@ import {
   voidEffect,
 } from './notices.ts';
 import { OutboxDb } from './outbox-db.ts';
+import { refusalWords } from './refusal-words.ts';
 import { isJudgementOnly, isRecorderOf } from './panel.ts';
 import {
   clearLegacyOutbox,
@@ -87,21 +99,7 @@ export interface HistoryItem extends SavedMark {
   voided: boolean;
 }
 
-/** The line's mark on the server when a write was refused as stale (`mark/stale`). */
-export interface CurrentMark {
-  markId: number;
-  /** Parsed values (SheetValues, milli-points), as the server stores them. */
-  values: SheetValues;
-}
-
-export interface Rejection {
-  entry: OutboxEntry;
-  code: string;
-  /** The server's message (Chinese), shown to the judge as sent. */
-  message: string;
-  /** With `mark/stale`: the line's current mark; null when it was voided. */
-  current?: CurrentMark | null;
-}
+export type { CurrentMark, Rejection } from './outbox.ts';
 
 /**
  * A welcome mark: the server's OwnMark, plus `at` (when this tablet saw it confirmed) in the
@@ -114,24 +112,57 @@ type CachedMark = Omit<OwnMark, 'authorId' | 'author'> & {
   at?: number | null;
 };
 
-/** Rejections that mean the tablet's idea of who records a panel is out of date. */
-const RECORDER_CODES = new Set(['mark/not_recorder', 'mark/no_recorder']);
-
 export type Outcome = { kind: 'ack'; ack: MarkAck } | { kind: 'reject'; rejection: Rejection };
 
-/** One judge's line: contestant × sheet × attempt (run). */
-export const lineKey = (contestantId: number, sheetId: string, attempt: number) =>
-  `${contestantId}:${sheetId}:${attempt}`;
+/**
+ * A Map whose reads (get, values, iteration) subscribe to every change of it. Coarser than
+ * svelte/reactivity's SvelteMap, which subscribes per key: the queue reads whole maps anyway,
+ * and without SvelteMap the tablet's first load is 340 B gzip lighter (its 60 kB budget,
+ * e2e/judge-tablet-offline.test.ts). Written outside any effect, like every state here.
+ */
+class WatchedMap<K, V> extends Map<K, V> {
+  #version = $state(0);
+  #changes = 0;
+  #changed(): void {
+    this.#version = ++this.#changes;
+  }
+  override get(key: K): V | undefined {
+    void this.#version;
+    return super.get(key);
+  }
+  override values(): MapIterator<V> {
+    void this.#version;
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[K, V]> {
+    void this.#version;
+    return super[Symbol.iterator]();
+  }
+  override set(key: K, value: V): this {
+    super.set(key, value);
+    this.#changed();
+    return this;
+  }
+  override delete(key: K): boolean {
+    const had = super.delete(key);
+    this.#changed();
+    return had;
+  }
+  override clear(): void {
+    super.clear();
+    this.#changed();
+  }
+}
+
 /** Contestant × sheet, every attempt. */
 const cellKey = (contestantId: number, sheetId: string) => `${contestantId}:${sheetId}`;
 
-/** An outbox entry unanswered this long on a live socket is sent again (same clientId). */
-export const RESEND_AFTER_MS = 15_000;
-
 /**
- * The judge's session: login token, the one socket to the server, the welcome snapshot,
- * this judge's saved marks, the locks and the outbox. Components read it; only this class
- * talks to the server.
+ * The judge's session: login token, the welcome snapshot, this judge's saved marks, the locks
+ * and the outbox, as reactive state the components read. It wires two parts to the page: the
+ * outbox reducer (outbox.ts: what is sent, kept, dropped; who records a panel) and the link
+ * (link.ts: the one socket to the server). Each server frame and storage answer becomes an
+ * event of the reducer; the session runs the effects it returns (send, store, notices).
  *
  * Invariants: a mark is "saved" only after the server's `mark.ack` (sent after the SQLite
  * commit); until then it sits in the outbox, which is committed to IndexedDB before the
@@ -145,39 +176,16 @@ export class JudgeSession {
   /** The competition as of the welcome or the latest `judge.update`. */
   #competition = $state.raw<CompetitionSummary | null>(null);
   #index: SchemeIndex | null = $derived(this.#welcome ? indexScheme(this.#welcome.scheme) : null);
-  #socketState = $state<SocketState>('closed');
-  #ready = $state(false);
   #everReady = $state(false);
+  /** The outbox reducer's state (outbox.ts), replaced by every step. */
+  #box = $state.raw<OutboxState>(emptyOutbox);
   // Reactive collections, mutated in place; each read subscribes to what it reads.
-  #saved = new SvelteMap<string, SavedMark>();
-  #outbox = $state.raw<OutboxEntry[]>([]);
-  /** Contestant × sheet cells with an entry in the outbox (a plain lookup, rebuilt on change). */
-  #pendingCells: Record<string, true> = $derived.by(() => {
-    const out: Record<string, true> = {};
-    for (const e of this.#outbox) out[cellKey(e.contestantId, e.sheetId)] = true;
-    return out;
-  });
-  /** Contestant × sheet → attempts this judge has saved. */
-  #savedAttempts: Record<string, number[]> = $derived.by(() => {
-    const out: Record<string, number[]> = {};
-    for (const [key, s] of this.#saved) {
-      const cell = key.slice(0, key.lastIndexOf(':'));
-      (out[cell] ??= []).push(s.attempt);
-    }
-    return out;
-  });
+  #saved = new WatchedMap<string, SavedMark>();
   /** markId → this judge's saved marks, current and superseded in this session. */
-  #history = new SvelteMap<number, HistoryItem>();
-  #rejected = new SvelteMap<string, Rejection>();
-  #acks = new SvelteMap<string, MarkAck>();
+  #history = new WatchedMap<number, HistoryItem>();
   #locked = new SvelteSet<string>();
   /** The head judge's requests to score a line again this judge has not answered, oldest first. */
   #rescores = $state.raw<RescoreRequest[]>([]);
-  #rescoreCells: Record<string, RescoreRequest> = $derived.by(() => {
-    const out: Record<string, RescoreRequest> = {};
-    for (const r of this.#rescores) out[cellKey(r.contestantId, r.sheetId)] = r;
-    return out;
-  });
   /** Voids of this judge's marks, oldest first (the server keeps them; `welcome.voided`). */
   #voided = $state.raw<VoidNotice[]>([]);
   /** Ids of the notices closed on this device: voided mark ids, re-score request ids. */
@@ -185,40 +193,26 @@ export class JudgeSession {
     void: new SvelteSet<number>(),
     rescore: new SvelteSet<number>(),
   } satisfies Record<DismissedKind, SvelteSet<number>>;
-  /** Stations whose panel measurements this judge records (`welcome.judge.records`). */
-  #records = $state.raw<readonly string[]>([]);
-  /** Station id → who records its panel's measurements. */
-  #recorders = $state.raw<Record<string, OfficialName>>({});
-  /** The recorders' current measurements on panels this judge does not record, by line. */
-  #measurements = new SvelteMap<string, PanelMeasurement>();
   /** Official id → code and name, as far as this tablet knows them. */
-  #names = new SvelteMap<number, OfficialName>();
+  #names = new WatchedMap<number, OfficialName>();
   #loginError = $state<string | null>(null);
   #fatal = $state<string | null>(null);
   #notice = $state<string | null>(null);
-  #storageOk = $state(true);
   /** Devices logged in with this login now, as the server last said (`judge.sessions`). */
   #devices = $state(1);
   /** Marks this tablet sent and the server acknowledged (newest last; storage.ts). */
   #sent: SentMark[] = [];
 
-  #socket: LiveSocket<JudgeServerMessage> | null = null;
+  #link: JudgeLink | null = null;
   readonly #store: OutboxDb;
-  /** Bumped by every start and stop: an IndexedDB read of an earlier login is then ignored. */
+  /** Bumped by every start and stop: an IndexedDB answer of an earlier login is then ignored. */
   #generation = 0;
-  #lastQueuedAt = 0;
   #lastError: string | null = null;
   // Bookkeeping no screen shows: deliberately not reactive.
-  /** Entries whose IndexedDB write is in flight: not sent before it commits. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #writing = new Set<string>();
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #sentAt = new Map<string, number>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<(clientId: string, outcome: Outcome) => void>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #welcomeListeners = new Set<() => void>();
-  #timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(store: OutboxDb = new OutboxDb()) {
     this.#store = store;
@@ -265,24 +259,14 @@ export class JudgeSession {
     return this.#welcome ? totalsRules(this.#welcome.scheme).rounding.mode : 'half-up';
   }
   get connection(): Connection {
-    if (this.#ready) return 'ready';
+    if (this.#box.ready) return 'ready';
     return this.#everReady ? 'reconnecting' : 'connecting';
   }
-  get socketState() {
-    return this.#socketState;
-  }
-  get outbox(): readonly OutboxEntry[] {
-    return this.#outbox;
-  }
   get unsentCount() {
-    return this.#outbox.length;
+    return this.#box.entries.length;
   }
   get rejections(): Rejection[] {
-    return [...this.#rejected.values()];
-  }
-  /** The head judge's open requests to score a line again, oldest first. */
-  get rescores(): readonly RescoreRequest[] {
-    return this.#rescores;
+    return Object.values(this.#box.rejected);
   }
   /** The requests to show as banners: the newest per line, unless closed on this device. */
   get rescoreBanners(): RescoreRequest[] {
@@ -290,7 +274,7 @@ export class JudgeSession {
   }
   /** The open request to score a contestant again on a sheet (the newest), if any. */
   rescoreOf(contestantId: number, sheetId: string): RescoreRequest | undefined {
-    return this.#rescoreCells[cellKey(contestantId, sheetId)];
+    return rescoresOf(this.#rescores, contestantId, sheetId).at(-1);
   }
   /** Closes a line's request banners; the line stays marked until a new mark is saved on it. */
   dismissRescore(contestantId: number, sheetId: string): void {
@@ -309,15 +293,15 @@ export class JudgeSession {
 
   /** Whether this judge sends only the judgements of a sheet (another judge records the rest). */
   judgementOnly(sheet: Sheet): boolean {
-    return isJudgementOnly(sheet, this.#records);
+    return isJudgementOnly(sheet, this.#box.records);
   }
   /** Whether this judge records the measurements of a panel sheet. */
   records(sheet: Sheet): boolean {
-    return isRecorderOf(sheet, this.#records);
+    return isRecorderOf(sheet, this.#box.records);
   }
   /** Who records a station's panel measurements, or null when nobody is named. */
   recorderOf(stationId: string): OfficialName | null {
-    return this.#recorders[stationId] ?? null;
+    return this.#box.recorders[stationId] ?? null;
   }
   /** The recorder's current measurements of a line, if he has recorded any. */
   measurement(
@@ -325,7 +309,7 @@ export class JudgeSession {
     sheetId: string,
     attempt: number,
   ): PanelMeasurement | undefined {
-    return this.#measurements.get(lineKey(contestantId, sheetId, attempt));
+    return this.#box.measurements[lineKey(contestantId, sheetId, attempt)];
   }
   /** An official's code and name, when this tablet knows them (this judge; a named author). */
   officialName(id: number): OfficialName | null {
@@ -351,7 +335,7 @@ export class JudgeSession {
     return this.#notice;
   }
   get storageOk() {
-    return this.#storageOk;
+    return this.#box.storageOk;
   }
   /** How many devices are logged in with this login (more than 1: the judge is told). */
   get devices() {
@@ -360,8 +344,8 @@ export class JudgeSession {
 
   /** Whether the server holds the mark sent with `clientId` (acknowledged, or in a welcome). */
   knowsSaved(clientId: string): boolean {
-    if (this.#acks.has(clientId)) return true;
-    for (const s of this.#saved.values()) if (s.clientId === clientId) return true;
+    if (clientId in this.#box.acks) return true;
+    // Every saved mark is in the history too.
     for (const h of this.#history.values()) if (h.clientId === clientId) return true;
     return false;
   }
@@ -382,7 +366,7 @@ export class JudgeSession {
     this.#loginError = null;
     this.#fatal = null;
     saveToken(token);
-    this.#outbox = [];
+    this.#box = { ...this.#box, entries: [], writing: [] };
     this.#sent = loadSent(token);
     clearLegacyRescores(token);
     for (const kind of ['void', 'rescore'] as const) {
@@ -391,21 +375,17 @@ export class JudgeSession {
     }
     void this.#restoreOutbox(token, this.#generation);
     const cached = loadWelcome(token);
-    if (cached) this.#applyWelcome(cached);
-    this.#ready = false;
+    if (cached) this.#applyWelcome(cached, false);
     this.#everReady = cached !== null;
-    this.#socket = new LiveSocket<JudgeServerMessage>({
-      path: () => '/ws/judge',
-      onOpen: (send) => send({ type: 'judge.hello', protocol: PROTOCOL_VERSION, token }),
+    this.#link = new JudgeLink({
+      token,
       onMessage: (m) => this.#onMessage(m),
       onState: (s) => {
-        this.#socketState = s;
-        if (s !== 'open') this.#ready = false;
+        if (s !== 'open' && this.#box.ready) this.#dispatch({ type: 'down' });
       },
-      fatalCodes: [CloseCode.authFailed, CloseCode.protocolMismatch],
       onFatal: (code) => this.#onFatal(code),
+      onTick: () => this.#dispatch({ type: 'tick' }),
     });
-    this.#timer = setInterval(() => this.#resendStale(), 2_000);
   }
 
   /** Signs out. Unsent marks stay in IndexedDB under this token and go out at the next login. */
@@ -415,19 +395,6 @@ export class JudgeSession {
     saveToken(null);
     this.#token = null;
     this.#reset();
-  }
-
-  /** Connects again at once (the browser reports the network is back). */
-  reconnectNow(): void {
-    if (this.#socket && !this.#socket.open) this.#socket.reconnectNow();
-  }
-
-  /**
-   * The browser reports the network gone: drop the socket now (it would otherwise look open
-   * until the heartbeat notices), so the tablet shows "reconnecting" and marks stay pending.
-   */
-  connectionLost(): void {
-    if (this.#socket?.open) this.#socket.reconnectNow();
   }
 
   /**
@@ -443,20 +410,9 @@ export class JudgeSession {
     values: Record<string, unknown>;
     reason?: string;
   }): string {
-    const prior = this.pendingEntry(mark.contestantId, mark.sheetId, mark.attempt);
-    const entry: OutboxEntry = {
-      clientId: newClientId(),
-      ...mark,
-      ...(prior
-        ? { after: prior.clientId }
-        : { seen: this.#seenOf(mark.contestantId, mark.sheetId, mark.attempt) }),
-      // Strictly increasing, so the stored outbox keeps the order the judge confirmed in.
-      queuedAt: (this.#lastQueuedAt = Math.max(Date.now(), this.#lastQueuedAt + 1)),
-    };
-    this.#rejected.delete(lineKey(mark.contestantId, mark.sheetId, mark.attempt));
-    this.#outbox = [...this.#outbox, entry];
-    this.#persist(entry);
-    return entry.clientId;
+    const clientId = newClientId();
+    this.#dispatch({ type: 'queue', mark: { clientId, ...mark } });
+    return clientId;
   }
 
   /** Attempts (runs) a station gives each contestant by the scheme; re-runs add more. */
@@ -466,7 +422,11 @@ export class JudgeSession {
 
   /** Attempts of a contestant × sheet this judge has saved, ascending. */
   savedAttempts(contestantId: number, sheetId: string): number[] {
-    return [...(this.#savedAttempts[cellKey(contestantId, sheetId)] ?? [])].sort((a, b) => a - b);
+    const cell = cellKey(contestantId, sheetId);
+    const out: number[] = [];
+    for (const [key, s] of this.#saved)
+      if (key.slice(0, key.lastIndexOf(':')) === cell) out.push(s.attempt);
+    return out.sort((a, b) => a - b);
   }
 
   /**
@@ -476,11 +436,10 @@ export class JudgeSession {
    */
   lineState(c: JudgeContestant, sheet: Sheet): LineState {
     if (c.status !== 'active') return 'inactive';
-    const cell = cellKey(c.id, sheet.id);
-    if (this.#pendingCells[cell]) return 'pending';
+    if (pendingEntry(this.#box.entries, c.id, sheet.id)) return 'pending';
     if (this.#locked.has(sheet.stationId)) return 'locked';
-    if (this.#rescoreCells[cell]) return 'rescore';
-    if ((this.#savedAttempts[cell]?.length ?? 0) >= this.attemptsOf(sheet)) return 'saved';
+    if (this.rescoreOf(c.id, sheet.id)) return 'rescore';
+    if (this.savedAttempts(c.id, sheet.id).length >= this.attemptsOf(sheet)) return 'saved';
     return 'todo';
   }
 
@@ -494,8 +453,7 @@ export class JudgeSession {
     sheetId: string,
     attempt: number,
   ): CurrentMark | null | undefined {
-    const r = this.#rejected.get(lineKey(contestantId, sheetId, attempt));
-    return r?.code === 'mark/stale' ? (r.current ?? null) : undefined;
+    return currentMark(this.#box, contestantId, sheetId, attempt);
   }
 
   savedMark(contestantId: number, sheetId: string, attempt: number): SavedMark | undefined {
@@ -504,40 +462,30 @@ export class JudgeSession {
 
   /** The newest unacknowledged entry of a line (any attempt when `attempt` is omitted). */
   pendingEntry(contestantId: number, sheetId: string, attempt?: number): OutboxEntry | undefined {
-    let last: OutboxEntry | undefined;
-    for (const e of this.#outbox)
-      if (
-        e.contestantId === contestantId &&
-        e.sheetId === sheetId &&
-        (attempt === undefined || e.attempt === attempt)
-      )
-        last = e;
-    return last;
+    return pendingEntry(this.#box.entries, contestantId, sheetId, attempt);
   }
 
   /** The rejection of a line (any attempt when `attempt` is omitted). */
   rejection(contestantId: number, sheetId: string, attempt?: number): Rejection | undefined {
-    if (attempt !== undefined) return this.#rejected.get(lineKey(contestantId, sheetId, attempt));
-    for (const r of this.#rejected.values())
-      if (r.entry.contestantId === contestantId && r.entry.sheetId === sheetId) return r;
-    return undefined;
+    if (attempt !== undefined) return this.#box.rejected[lineKey(contestantId, sheetId, attempt)];
+    return this.rejections.find(
+      (r) => r.entry.contestantId === contestantId && r.entry.sheetId === sheetId,
+    );
   }
 
   /** Where one submitted mark stands: in the outbox, acknowledged, or rejected. */
   entryStatus(clientId: string): 'pending' | 'saved' | 'rejected' | 'unknown' {
-    if (this.#outbox.some((e) => e.clientId === clientId)) return 'pending';
-    if (this.#acks.has(clientId)) return 'saved';
-    for (const r of this.#rejected.values()) if (r.entry.clientId === clientId) return 'rejected';
-    return 'unknown';
+    if (this.#box.entries.some((e) => e.clientId === clientId)) return 'pending';
+    if (clientId in this.#box.acks) return 'saved';
+    return this.rejectionOf(clientId) ? 'rejected' : 'unknown';
   }
 
   ack(clientId: string): MarkAck | undefined {
-    return this.#acks.get(clientId);
+    return this.#box.acks[clientId];
   }
 
   rejectionOf(clientId: string): Rejection | undefined {
-    for (const r of this.#rejected.values()) if (r.entry.clientId === clientId) return r;
-    return undefined;
+    return this.rejections.find((r) => r.entry.clientId === clientId);
   }
 
   /** Subscribes to acks and rejects; returns the unsubscribe function. */
@@ -555,9 +503,9 @@ export class JudgeSession {
       case 'judge.welcome': {
         // The server says how many devices share the login right after (judge.sessions).
         this.#devices = 1;
-        this.#applyWelcome(m);
-        this.#ready = true;
         this.#everReady = true;
+        // Everything unanswered goes out again, oldest first (the outbox reducer).
+        this.#applyWelcome(m, true);
         this.#loginError = null;
         this.#persistWelcome();
         // Forget closed notices the server no longer sends (answered requests, old voids).
@@ -569,9 +517,6 @@ export class JudgeSession {
           'rescore',
           m.rescores.map((r) => r.id),
         );
-        // Resend everything unanswered, oldest first (an outbox still being read from
-        // IndexedDB is sent when the read completes).
-        for (const e of this.#outbox) this.#send(e);
         return;
       }
       case 'judge.update':
@@ -581,7 +526,7 @@ export class JudgeSession {
         this.#persistWelcome();
         return;
       case 'mark.ack':
-        this.#onAck(m);
+        this.#dispatch(m);
         return;
       case 'judge.rescore': {
         // The head judge asks for a line to be scored again: kept until this judge marks it.
@@ -599,59 +544,87 @@ export class JudgeSession {
         this.#devices = Math.max(1, m.count);
         return;
       case 'judge.measurements':
-        // A push for a whole contestant × sheet replaces what the tablet holds for it (a void
-        // may have restored an older mark, or left none).
-        if (m.scope)
-          for (const [key, held] of this.#measurements)
-            if (held.contestantId === m.scope.contestantId && held.sheetId === m.scope.sheetId)
-              this.#measurements.delete(key);
-        for (const item of m.items) this.#setMeasurement(item);
+        this.#dispatch(m);
         this.#persistWelcome();
         return;
-      case 'mark.reject': {
-        const entry = this.#outbox.find((e) => e.clientId === m.clientId);
-        if (!entry) return;
-        // A refusal that does not mean "this mark is wrong" (a failed commit, a submit that
-        // raced the login, a flood): the entry stays in the outbox and is sent again later.
-        if (isRetryable(m.code)) {
-          // Kept in the outbox; #resendStale sends it again.
-          this.#notice = m.message;
-          return;
-        }
-        this.#drop(entry);
-        const rejection: Rejection = { entry, code: m.code, message: m.message };
-        if (m.code === 'mark/stale') {
-          rejection.current = m.current
-            ? { markId: m.current.markId, values: m.current.values as SheetValues }
-            : null;
-          if (m.current) rejection.message = this.#staleMessage(entry, m.current);
-        }
-        this.#rejected.set(lineKey(entry.contestantId, entry.sheetId, entry.attempt), rejection);
-        if (m.code === 'mark/station_locked') {
-          const stationId = this.#index?.sheets.get(entry.sheetId)?.stationId;
-          if (stationId) this.#locked.add(stationId);
-        }
-        if (RECORDER_CODES.has(m.code)) this.#recorderChanged(entry.sheetId, m.code);
-        // A correction queued behind it goes out against what the line held before.
-        this.#release(entry.clientId, entry.seen);
-        this.#emit(entry.clientId, { kind: 'reject', rejection });
+      case 'mark.reject':
+        // The outbox keeps what the judge reads.
+        this.#dispatch({ ...m, message: this.#rejectionWords(m) });
         return;
-      }
       case 'error':
-        this.#lastError = m.message;
-        if (this.#ready) this.#notice = m.message;
+        this.#lastError = refusalWords(m);
+        if (this.#box.ready) this.#notice = this.#lastError;
         return;
       case 'pong':
         return;
     }
   }
 
-  #onAck(m: MarkAck): void {
-    const entry = this.#outbox.find((e) => e.clientId === m.clientId);
-    this.#acks.set(m.clientId, m);
-    if (!entry) return;
+  /** One step of the outbox reducer (outbox.ts), then its effects, in order. */
+  #dispatch(event: OutboxEvent): void {
+    const { state, effects } = step(this.#box, event, {
+      now: Date.now(),
+      savedMarkId: (c, s, a) => this.#saved.get(lineKey(c, s, a))?.markId ?? null,
+      stationOf: (sheetId) => this.#index?.sheets.get(sheetId)?.stationId,
+    });
+    // The state is in place before any effect runs: a listener may dispatch again.
+    this.#box = state;
+    for (const e of effects) this.#run(e);
+  }
+
+  #run(e: OutboxEffect): void {
+    switch (e.kind) {
+      case 'send':
+        this.#link?.send(e.message);
+        return;
+      case 'store':
+        this.#persist(e.entries);
+        return;
+      case 'notice':
+        // Kept in the outbox; the next tick sends it again.
+        this.#notice = e.message;
+        return;
+      case 'acked':
+        this.#forget(e.entry);
+        this.#onAcked(e.entry, e.ack);
+        return;
+      case 'rejected': {
+        const { rejection } = e;
+        this.#forget(rejection.entry);
+        if (rejection.code === 'mark/station_locked') {
+          const stationId = this.#index?.sheets.get(rejection.entry.sheetId)?.stationId;
+          if (stationId) this.#locked.add(stationId);
+        }
+        this.#emit(rejection.entry.clientId, { kind: 'reject', rejection });
+        return;
+      }
+      case 'reconnect':
+        // A fresh welcome brings the panel's current recorder and his measurements.
+        this.#link?.renew();
+        return;
+    }
+  }
+
+  /** Deletes an answered entry from IndexedDB. */
+  #forget(entry: OutboxEntry): void {
+    this.#store.delete(entry.clientId).catch(() => {
+      // Left behind, it is resent at the next start and answered as a duplicate: harmless.
+    });
+  }
+
+  /**
+   * What the judge reads of a refusal: its code in the page's language (refusal-words.ts), or
+   * the tablet's words for a stale write.
+   */
+  #rejectionWords(m: MarkReject): string {
+    const entry = this.#box.entries.find((e) => e.clientId === m.clientId);
+    return m.code === 'mark/stale' && m.current && entry
+      ? this.#staleMessage(entry, m.current)
+      : refusalWords(m);
+  }
+
+  #onAcked(entry: OutboxEntry, m: MarkAck): void {
     this.#rememberSent({ clientId: m.clientId, markId: m.markId });
-    this.#drop(entry);
     const sheet = this.#index?.sheets.get(entry.sheetId);
     const parsed = sheet ? parseSheetValues(sheet, entry.values) : null;
     if (parsed?.ok) {
@@ -678,7 +651,6 @@ export class JudgeSession {
         voided: false,
       });
     }
-    this.#release(entry.clientId, m.markId);
     // This judge's mark on the line answers the head judge's requests for it: every request
     // the tablet holds reached it before the ack, so it was made before the mark committed
     // (a resend answered as a duplicate may predate them: the next welcome says).
@@ -746,34 +718,6 @@ export class JudgeSession {
     this.#persistWelcome();
   }
 
-  #setMeasurement(item: PanelMeasurement): void {
-    const key = lineKey(item.contestantId, item.sheetId, item.attempt);
-    const held = this.#measurements.get(key);
-    if (!held || held.markId <= item.markId) this.#measurements.set(key, item);
-    // A recorder the tablet did not know of (named after this judge's welcome).
-    const stationId = this.#index?.sheets.get(item.sheetId)?.stationId;
-    if (stationId && !this.#recorders[stationId])
-      this.#recorders = { ...this.#recorders, [stationId]: item.recorder };
-  }
-
-  /**
-   * The server says who records a panel differs from what the tablet knew (the organiser
-   * changed it since this judge's welcome): this judge does not record it (and, with
-   * `mark/no_recorder`, nobody does). The form then takes judgements only; a fresh welcome
-   * (a reconnect) brings the current recorder and his measurements.
-   */
-  #recorderChanged(sheetId: string, code: string): void {
-    const stationId = this.#index?.sheets.get(sheetId)?.stationId;
-    if (!stationId) return;
-    this.#records = this.#records.filter((id) => id !== stationId);
-    if (code === 'mark/no_recorder') {
-      this.#recorders = Object.fromEntries(
-        Object.entries(this.#recorders).filter(([id]) => id !== stationId),
-      );
-    }
-    this.#socket?.reconnectNow();
-  }
-
   #pruneDismissed(kind: DismissedKind, held: readonly number[]): void {
     const set = this.#dismissed[kind];
     const keep = pruneDismissed(set, held);
@@ -791,20 +735,7 @@ export class JudgeSession {
     if (this.#token) saveDismissed(this.#token, kind, [...set]);
   }
 
-  /** Sends the corrections that waited for `clientId`, now against mark `seen`. */
-  #release(clientId: string, seen: number | null | undefined): void {
-    const waiting = this.#outbox.filter((e) => e.after === clientId);
-    if (!waiting.length) return;
-    const released = waiting.map(({ after: _, ...e }): OutboxEntry => ({
-      ...e,
-      ...(seen !== undefined ? { seen } : {}),
-    }));
-    this.#outbox = this.#outbox.map((e) => released.find((r) => r.clientId === e.clientId) ?? e);
-    this.#persist(...released);
-  }
-
   #onFatal(code: number): void {
-    const token = this.#token;
     const serverMessage = this.#lastError;
     this.#stop();
     if (code === CloseCode.protocolMismatch) {
@@ -814,10 +745,7 @@ export class JudgeSession {
     // Unknown or revoked token: forget it and go back to the login screen. The outbox stays
     // stored under the token, so nothing typed is destroyed by a mistyped code.
     this.#loginError = serverMessage ?? t('login.invalid');
-    if (token) saveWelcome(token, null);
-    saveToken(null);
-    this.#token = null;
-    this.#reset();
+    this.logout();
   }
 
   /**
@@ -825,14 +753,10 @@ export class JudgeSession {
    * this tablet knew and the marks superseded in this session; a mark the server no longer
    * holds as current (voided, or corrected on another device) is dropped or flagged.
    */
-  #applyWelcome(w: JudgeWelcome): void {
+  #applyWelcome(w: JudgeWelcome, live: boolean): void {
     this.#welcome = w;
     this.#competition = w.competition;
     // Fields a welcome cached by an older page may lack.
-    this.#records = w.judge.records ?? [];
-    this.#recorders = w.recorders ?? {};
-    this.#measurements.clear();
-    for (const item of w.measurements ?? []) this.#setMeasurement(item);
     this.#voided = mergeVoids([], w.voided ?? []);
     this.#rescores = mergeRescores([], w.rescores ?? []);
     this.#saved.clear();
@@ -866,6 +790,8 @@ export class JudgeSession {
       else this.#history.delete(h.markId);
     }
     this.#setLocked(w.lockedStations);
+    // Who records the panels; on the server's own welcome, the outbox goes out again.
+    this.#dispatch({ type: 'welcome', welcome: w, live });
     // What listens (the desk's drafts) must never keep the judge from getting ready.
     for (const l of this.#welcomeListeners)
       try {
@@ -897,93 +823,32 @@ export class JudgeSession {
       });
     saveWelcome(this.#token, {
       ...this.#welcome,
-      judge: { ...this.#welcome.judge, records: [...this.#records] },
+      judge: { ...this.#welcome.judge, records: [...this.#box.records] },
       competition: this.#competition,
       marks: marks as OwnMark[],
       lockedStations: [...this.#locked],
-      recorders: this.#recorders,
-      measurements: [...this.#measurements.values()],
+      recorders: { ...this.#box.recorders },
+      measurements: Object.values(this.#box.measurements),
       voided: this.#voided,
       rescores: this.#rescores,
     });
   }
 
-  /**
-   * The line's mark id this tablet last saw: what a stale write reported as current, else
-   * this judge's saved mark; null when it saw none.
-   */
-  #seenOf(contestantId: number, sheetId: string, attempt: number): number | null {
-    const current = this.currentMark(contestantId, sheetId, attempt);
-    if (current !== undefined) return current?.markId ?? null;
-    return this.#saved.get(lineKey(contestantId, sheetId, attempt))?.markId ?? null;
-  }
-
-  #send(e: OutboxEntry): void {
-    // Not before it is committed to IndexedDB (#persist sends it then).
-    if (this.#writing.has(e.clientId)) return;
-    let seen = e.seen;
-    if (e.after) {
-      // A correction waits for the ack of the entry it corrects (#release sends it).
-      if (this.#outbox.some((x) => x.clientId === e.after)) return;
-      seen = this.#seenOf(e.contestantId, e.sheetId, e.attempt);
-    }
-    const msg: MarkSubmit = {
-      type: 'mark.submit',
-      clientId: e.clientId,
-      contestantId: e.contestantId,
-      sheetId: e.sheetId,
-      attempt: e.attempt,
-      values: e.values as MarkSubmit['values'],
-      ...(seen !== undefined ? { seen } : {}),
-      ...(e.reason ? { reason: e.reason } : {}),
-    };
-    if (this.#socket?.send(msg)) this.#sentAt.set(e.clientId, Date.now());
-  }
-
-  /** A captive portal or a half-open socket may swallow a frame: resend what stays unanswered. */
-  #resendStale(): void {
-    if (!this.#ready) return;
-    const now = Date.now();
-    for (const e of this.#outbox) {
-      const at = this.#sentAt.get(e.clientId) ?? 0;
-      if (now - at >= RESEND_AFTER_MS) this.#send(e);
-    }
-  }
-
-  /**
-   * Commits entries to IndexedDB, then sends those still unanswered. When the browser will
-   * not store them they stay in memory and go out anyway; the page warns that a reload would
-   * lose them.
-   */
-  #persist(...entries: OutboxEntry[]): void {
+  /** Commits entries to IndexedDB; the outbox sends them once the write settles. */
+  #persist(entries: OutboxEntry[]): void {
     const token = this.#token;
-    if (!token) return;
     const generation = this.#generation;
-    for (const e of entries) this.#writing.add(e.clientId);
-    this.#store.put(tokenFingerprint(token), entries).then(
-      () => this.#afterWrite(entries, generation, true),
-      () => this.#afterWrite(entries, generation, false),
-    );
-  }
-
-  #afterWrite(entries: OutboxEntry[], generation: number, ok: boolean): void {
-    for (const e of entries) this.#writing.delete(e.clientId);
-    if (generation !== this.#generation) return;
-    this.#storageOk = ok;
-    if (!this.#ready) return;
-    for (const e of entries) {
-      const now = this.#outbox.find((x) => x.clientId === e.clientId);
-      if (now) this.#send(now);
-    }
-  }
-
-  /** Takes an answered entry out of the outbox (memory and IndexedDB). */
-  #drop(entry: OutboxEntry): void {
-    this.#outbox = this.#outbox.filter((e) => e.clientId !== entry.clientId);
-    this.#sentAt.delete(entry.clientId);
-    this.#store.delete(entry.clientId).catch(() => {
-      // Left behind, it is resent at the next start and answered as a duplicate: harmless.
-    });
+    const clientIds = entries.map((e) => e.clientId);
+    // When the browser will not store them they go out anyway; the page warns that a reload
+    // would lose them.
+    const done = (ok: boolean) => {
+      if (generation === this.#generation) this.#dispatch({ type: 'stored', clientIds, ok });
+    };
+    if (token)
+      this.#store.put(tokenFingerprint(token), entries).then(
+        () => done(true),
+        () => done(false),
+      );
   }
 
   /**
@@ -1006,13 +871,7 @@ export class JudgeSession {
       stored = legacy;
       ok = false;
     }
-    if (generation !== this.#generation) return;
-    this.#storageOk = ok;
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
-    const ids = new Set(stored.map((e) => e.clientId));
-    this.#outbox = [...stored, ...this.#outbox.filter((e) => !ids.has(e.clientId))];
-    for (const e of stored) this.#lastQueuedAt = Math.max(this.#lastQueuedAt, e.queuedAt);
-    if (this.#ready) for (const e of stored) this.#send(e);
+    if (generation === this.#generation) this.#dispatch({ type: 'restored', entries: stored, ok });
   }
 
   #emit(clientId: string, outcome: Outcome): void {
@@ -1021,13 +880,9 @@ export class JudgeSession {
 
   #stop(): void {
     this.#generation++;
-    this.#socket?.close();
-    this.#socket = null;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    this.#ready = false;
-    this.#socketState = 'closed';
-    this.#sentAt.clear();
+    this.#link?.close();
+    this.#link = null;
+    this.#box = { ...this.#box, ready: false, sentAt: {} };
     this.#lastError = null;
   }
 
@@ -1036,15 +891,10 @@ export class JudgeSession {
     this.#competition = null;
     this.#saved.clear();
     this.#history.clear();
-    this.#outbox = [];
-    this.#rejected.clear();
-    this.#acks.clear();
+    this.#box = emptyOutbox;
     this.#locked.clear();
     this.#rescores = [];
     this.#voided = [];
-    this.#records = [];
-    this.#recorders = {};
-    this.#measurements.clear();
     this.#names.clear();
     for (const set of Object.values(this.#dismissed)) set.clear();
     this.#everReady = false;
