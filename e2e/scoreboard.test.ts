@@ -615,6 +615,18 @@ describe('scoreboard', () => {
     expect(requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'))).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'board-live-both.png'), ...SETTLED });
 
+    // The ticker is data each board words in its language (web/present/ticker.ts): the
+    // bilingual board says a fall off the bridge in Chinese, the English board in English.
+    const fall = await mark(byBib('3'), 'bridge', { 'bridge-faults': {}, 'bridge-fell': true });
+    const newest = (p: Page) => p.locator('[data-testid="ticker-item"]').first();
+    await expect.poll(() => newest(page).getAttribute('data-revision')).toBe(String(fall.revision));
+    expect(await newest(page).textContent()).toMatch(/3号[^]*单边桥[^]*掉桥[^]*安全骑行/);
+    const enBoard = await openBoard(`?competition=${SLUG}&lang=en&page=1`);
+    expect(await newest(enBoard.page).getAttribute('data-revision')).toBe(String(fall.revision));
+    const enLine = (await newest(enBoard.page).textContent())!;
+    expect(enLine).toContain('Fell off the bridge');
+    expect(enLine).not.toContain('掉桥');
+
     const en = await openBoard(`?competition=${SLUG}&lang=en`, PHONE);
     expect(await en.page.textContent('[data-testid="live-status"]')).toContain('LIVE');
     expect(await en.page.textContent('[data-testid="phone-board"]')).toContain(
