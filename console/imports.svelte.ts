@@ -1,74 +1,18 @@
+import type {
+  ContestantImportAnswer,
+  ContestantRow,
+  DrawAnswer,
+  LineError,
+  ScoreConflict,
+  ScoreImportAnswer,
+  ScoreImportRequest,
+  ScoreLine,
+} from '#protocol';
 import { failText, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
 import { decodeText } from '../web/decode-text.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-export interface LineError {
-  line: number;
-  message: string;
-}
-
-/** `POST …/contestants/import?dryRun=1`: one row read from the file. */
-export interface ContestantRow {
-  line: number;
-  bib: string;
-  name: string;
-  organisation: string;
-  drawOrder: number | null;
-}
-
-interface ContestantPreview {
-  rows: ContestantRow[];
-  errors: LineError[];
-  imported?: number;
-}
-
-/** A line's current mark as the server names it: value, author and commit time. */
-export interface CurrentScore {
-  markId: number;
-  value: string | null;
-  by: { code: string; name: string } | null;
-  at: string | null;
-}
-
-/** `POST …/imports/:criterionId`: one line of the file as the server stores (or would store) it. */
-export interface ScoreLine {
-  line: number;
-  bib: string;
-  name: string;
-  /** The cell as the file wrote it. */
-  text: string;
-  /** The value stored, as published ("95.50"). */
-  value: string;
-  change: 'new' | 'changed' | 'unchanged' | 'kept';
-  /** The mark this line supersedes (what the dry run showed): sent back as `seen`. */
-  supersedes: number | null;
-  current: CurrentScore | null;
-}
-
-/** A line whose mark changed after the preview (a tablet's correction, a void). */
-export interface ScoreConflict {
-  line: number;
-  bib: string;
-  name: string;
-  /** The file's value. */
-  value: string;
-  seen: number | null;
-  /** What the line holds now; null when its mark was voided. */
-  current: CurrentScore | null;
-}
-
-export interface TheoryAnswer {
-  dryRun: boolean;
-  rows: number;
-  imported: number;
-  unchanged: number;
-  kept: number;
-  lines: ScoreLine[];
-  errors: LineError[];
-  conflicts: ScoreConflict[];
-}
 
 /** The importer's choice for a conflicting line: keep what is there, or overwrite with a reason. */
 export interface ConflictChoice {
@@ -196,23 +140,23 @@ export class ContestantImport extends ImportPanel<ContestantRow> {
   async pick(api: Api, file: File): Promise<void> {
     const picked = await readPicked(file, (b) => contestantFileType(file.name, b));
     this.begin(picked);
-    const r = await api.request<ContestantPreview>(
+    const r = await api.request<ContestantImportAnswer>(
       api.competition('/contestants/import?dryRun=1'),
       { raw: picked.bytes, contentType: picked.type },
     );
     if (r.ok) this.settle(r.data.rows, r.data.errors ?? [], null);
     else if (r.status === 422) {
-      const b = r.body as ContestantPreview;
+      const b = r.body as ContestantImportAnswer;
       this.settle(b.rows ?? [], errorsOf(b), null);
     } else this.settle([], [], failText(r, this.#t));
   }
 
   /** The write, for the confirmation dialog. */
-  write(api: Api): Promise<ApiResult<ContestantPreview>> {
+  write(api: Api): Promise<ApiResult<ContestantImportAnswer>> {
     const f = this.file;
     if (!f)
       return Promise.resolve({ ok: false, status: 0, error: 'none', message: '', body: null });
-    return api.request<ContestantPreview>(api.competition('/contestants/import'), {
+    return api.request<ContestantImportAnswer>(api.competition('/contestants/import'), {
       raw: f.bytes,
       contentType: f.type,
     });
@@ -318,11 +262,11 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
     this.#criterionId = criterionId;
     this.#clear();
     this.begin(picked);
-    const r = await api.request<TheoryAnswer>(api.competition(this.#path(true)), {
+    const r = await api.request<ScoreImportAnswer>(api.competition(this.#path(true)), {
       raw: this.#text,
       contentType: 'text/csv; charset=utf-8',
     });
-    const body = (r.ok ? r.data : r.status === 422 ? r.body : null) as TheoryAnswer | null;
+    const body = (r.ok ? r.data : r.status === 422 ? r.body : null) as ScoreImportAnswer | null;
     this.#seen = Object.fromEntries((body?.lines ?? []).map((l) => [l.bib, l.supersedes]));
     if (body) this.settle(body.lines ?? [], body.errors ?? [], null);
     else if (!r.ok) this.settle([], [], failText(r, this.#t));
@@ -332,10 +276,10 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
    * The confirmed import with what the preview showed. A conflict (409) is not a failure of
    * the dialog: it closes, and the conflicting lines wait here for a choice.
    */
-  async write(api: Api): Promise<ApiResult<{ answer: TheoryAnswer; conflicts: boolean }>> {
+  async write(api: Api): Promise<ApiResult<{ answer: ScoreImportAnswer; conflicts: boolean }>> {
     const r = await this.#send(api, {});
     if (r.ok) return { ok: true, status: r.status, data: { answer: r.data, conflicts: false } };
-    const body = r.body as TheoryAnswer | null;
+    const body = r.body as ScoreImportAnswer | null;
     if (r.status === 409 && body?.conflicts?.length) {
       this.#showConflicts(body.conflicts);
       return { ok: true, status: r.status, data: { answer: body, conflicts: true } };
@@ -364,7 +308,7 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
     const r = await this.#send(api, { seen, overwrite, keep });
     this.#resolving = false;
     if (r.ok) return this.written({ answer: r.data, conflicts: false });
-    const body = r.body as TheoryAnswer | null;
+    const body = r.body as ScoreImportAnswer | null;
     if (r.status === 409 && body?.conflicts?.length) {
       // Changed again meanwhile: these are the lines to decide now.
       this.#showConflicts(body.conflicts);
@@ -374,7 +318,7 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
     } else this.#conflictError = failText(r, this.#t);
   }
 
-  written(a: { answer: TheoryAnswer; conflicts: boolean }): void {
+  written(a: { answer: ScoreImportAnswer; conflicts: boolean }): void {
     if (a.conflicts) return;
     this.#clear();
     const { imported, unchanged, kept } = a.answer;
@@ -420,26 +364,17 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
   /** `POST …/imports/:criterionId` `{csv, seen, overwrite?, keep?}`: the import itself. */
   #send(
     api: Api,
-    decision: {
-      seen?: Record<string, number | null>;
-      overwrite?: Record<string, string>;
-      keep?: string[];
-    },
-  ): Promise<ApiResult<TheoryAnswer>> {
-    return api.request<TheoryAnswer>(api.competition(this.#path(false)), {
+    decision: Omit<ScoreImportRequest, 'csv'>,
+  ): Promise<ApiResult<ScoreImportAnswer>> {
+    return api.request<ScoreImportAnswer>(api.competition(this.#path(false)), {
       json: { ...decision, csv: this.#text, seen: decision.seen ?? this.#seen },
     });
   }
 }
 
 /** `POST …/draw` `{seed?}`: the running order drawn from a recorded seed. */
-export interface DrawResult {
-  seed: number;
-  order: { bib: string; drawOrder: number }[];
-}
-
-export function drawOrder(api: Api, seed: number | null): Promise<ApiResult<DrawResult>> {
-  return api.request<DrawResult>(api.competition('/draw'), {
+export function drawOrder(api: Api, seed: number | null): Promise<ApiResult<DrawAnswer>> {
+  return api.request<DrawAnswer>(api.competition('/draw'), {
     json: seed === null ? {} : { seed },
   });
 }

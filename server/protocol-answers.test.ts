@@ -6,6 +6,7 @@ import {
   CardsResponse,
   CompetitionCreated,
   CompetitionsResponse,
+  ContestantImportAnswer,
   CourseAnswer,
   CredentialAnswer,
   FestivalCreated,
@@ -20,6 +21,7 @@ import {
   OpenLinesRefusal,
   RescoresResponse,
   SchemeResponse,
+  ScoreImportAnswer,
   StandingsResponse,
   TeamsResponse,
 } from '#protocol';
@@ -182,6 +184,31 @@ describe('HTTP answers against their protocol schemas', () => {
     const festival = await post('/api/festivals', file);
     expect(festival.status).toBe(201);
     conforms(FestivalCreated, festival.body);
+  });
+
+  it('a contestant list and a score file, read and stored', async () => {
+    server = await startTestServer();
+    const upload = async (path: string, type: string, body: string) => {
+      const r = await fetch(`${server.url}/api/competitions/${slug}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${token('O01')}` },
+        body,
+      });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    // The list first: once marks exist, the field is fixed (import/marks_exist).
+    const list = '号码,姓名,单位\n101,张一,甲公司\n102,李二,乙公司\n';
+    const dry = await upload('/contestants/import?dryRun=1', 'text/csv', list);
+    expect(dry.status).toBe(200);
+    expect((dry.body.rows as unknown[]).length).toBe(2);
+    conforms(ContestantImportAnswer, dry.body);
+    const scores = 'bib,score\n' + '1,88.5\n2,91\n';
+    for (const query of ['?dryRun=1', '']) {
+      const answer = await upload(`/imports/theory-score${query}`, 'text/csv', scores);
+      expect(answer.status).toBe(200);
+      expect((answer.body.lines as unknown[]).length).toBe(2);
+      conforms(ScoreImportAnswer, answer.body);
+    }
   });
 
   it('course answers and the open lines of a refused lock', async () => {

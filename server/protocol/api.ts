@@ -35,8 +35,13 @@ export const JsonAnswer = z.custom<object>((v) => typeof v === 'object' && v !==
 export function sentAs<S extends z.ZodType>(_schema: S): z.ZodType<z.output<S>> {
   return JsonAnswer as unknown as z.ZodType<z.output<S>>;
 }
-/** The answers of a route that also sends bodies with 4xx/5xx (an import's refused lines). */
-export const JsonAnswers = { 200: JsonAnswer, '4xx': JsonAnswer, '5xx': JsonAnswer };
+/**
+ * The answers of a route that also sends bodies with 4xx/5xx (an import's refused lines): the
+ * 200 declared by its protocol schema (see {@link sentAs}), the others open.
+ */
+export function sentWithRefusals<S extends z.ZodType>(schema: S) {
+  return { 200: sentAs(schema), '4xx': JsonAnswer, '5xx': JsonAnswer };
+}
 /** `{ok: true}`, and the revision a write produced. */
 export const Ok = z.object({ ok: z.literal(true) });
 export const WriteOk = z.object({ ok: z.literal(true), revision: z.number().int() });
@@ -289,10 +294,12 @@ export const DrawRequest = z
       .optional(),
   })
   .optional();
+/** `POST …/draw`: the running order drawn from a recorded seed. */
 export const DrawAnswer = z.object({
   seed: z.number().int(),
   order: z.array(z.object({ bib: z.string(), drawOrder: z.number().int() })),
 });
+export type DrawAnswer = z.infer<typeof DrawAnswer>;
 export const NewCompetitionQuery = z.object({ slug: Slug.optional() });
 
 /** An official's new login in a created competition's answer, shown once. */
@@ -316,6 +323,107 @@ export const FestivalCreated = z.object({
 export type FestivalCreated = z.infer<typeof FestivalCreated>;
 
 // ── imports ──────────────────────────────────────────────────────────────────
+
+/** Largest score import file accepted, bytes (5,000 rows of bib,score fit many times over). */
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+
+const BibKey = z.string().min(1).max(64);
+/**
+ * `POST …/imports/:criterionId` in its JSON form: the file's text, and for each bib the mark
+ * id its dry run showed (`supersedes`; null: none); `overwrite` (bib → reason) and `keep`
+ * decide conflicting lines. (The body may also be the CSV itself.)
+ */
+export const ScoreImportRequest = z
+  .object({
+    csv: z.string().max(MAX_IMPORT_BYTES),
+    seen: z.record(BibKey, z.number().int().positive().nullable()).optional(),
+    overwrite: z
+      .record(BibKey, SafeText.min(2, '覆盖须填写原因（至少 2 个字）').max(200))
+      .optional(),
+    keep: z.array(BibKey).max(100_000).optional(),
+  })
+  .strict()
+  .refine(
+    (r) => !(r.keep ?? []).some((bib) => r.overwrite && Object.hasOwn(r.overwrite, bib)),
+    '同一号码不能既保留又覆盖',
+  );
+export type ScoreImportRequest = z.infer<typeof ScoreImportRequest>;
+
+/** A line of an uploaded file that was refused, and why (in Chinese). */
+export const LineError = z.object({ line: z.number().int(), message: z.string() });
+export type LineError = z.infer<typeof LineError>;
+
+/** `POST …/contestants/import[?dryRun=1]`: one row read from the file. */
+export const ContestantRow = z.object({
+  /** The file's own line (the sheet's row number for XLSX). */
+  line: z.number().int(),
+  bib: z.string(),
+  name: z.string(),
+  organisation: z.string(),
+  /** The draw order stored: the file's, or the row's position when the file gives none. */
+  drawOrder: z.number().int().nullable(),
+});
+export type ContestantRow = z.infer<typeof ContestantRow>;
+/** `POST …/contestants/import`: the rows read, the refused lines, how many were stored. */
+export const ContestantImportAnswer = z.object({
+  rows: z.array(ContestantRow),
+  errors: z.array(LineError),
+  imported: z.number().int(),
+});
+export type ContestantImportAnswer = z.infer<typeof ContestantImportAnswer>;
+
+/** A line's current mark as the server names it: value as published, author, commit time. */
+export const CurrentScore = z.object({
+  markId: z.number().int(),
+  value: z.string().nullable(),
+  by: Person.nullable(),
+  at: z.string().nullable(),
+});
+export type CurrentScore = z.infer<typeof CurrentScore>;
+
+/** `POST …/imports/:criterionId`: one line of the file as the server stores (or would store) it. */
+export const ScoreLine = z.object({
+  line: z.number().int(),
+  bib: z.string(),
+  name: z.string(),
+  /** The cell as the file wrote it. */
+  text: z.string(),
+  /** The value stored, as published ("95.50"). */
+  value: z.string(),
+  change: z.enum(['new', 'changed', 'unchanged', 'kept']),
+  /** The mark this line supersedes (what the dry run showed): sent back as `seen`. */
+  supersedes: z.number().int().nullable(),
+  current: CurrentScore.nullable(),
+  /** The mark written for the line, after an import (not a dry run). */
+  markId: z.number().int().optional(),
+});
+export type ScoreLine = z.infer<typeof ScoreLine>;
+
+/** A line whose mark changed after the preview (a tablet's correction, a void). */
+export const ScoreConflict = z.object({
+  line: z.number().int(),
+  bib: z.string(),
+  name: z.string(),
+  /** The file's value. */
+  value: z.string(),
+  seen: z.number().int().nullable(),
+  /** What the line holds now; null when its mark was voided. */
+  current: CurrentScore.nullable(),
+});
+export type ScoreConflict = z.infer<typeof ScoreConflict>;
+
+/** `POST …/imports/:criterionId[?dryRun=1]`: every line as stored (or to be), errors, conflicts. */
+export const ScoreImportAnswer = z.object({
+  dryRun: z.boolean(),
+  rows: z.number().int(),
+  imported: z.number().int(),
+  unchanged: z.number().int(),
+  kept: z.number().int(),
+  lines: z.array(ScoreLine),
+  errors: z.array(LineError),
+  conflicts: z.array(ScoreConflict),
+});
+export type ScoreImportAnswer = z.infer<typeof ScoreImportAnswer>;
 
 export const ImportParams = SlugParams.extend({ criterionId: z.string().max(64) });
 export const ImportQuery = z.object({

@@ -10,7 +10,8 @@ import {
   DrawAnswer,
   DrawRequest,
   DryRunQuery,
-  JsonAnswers,
+  ContestantImportAnswer,
+  sentWithRefusals,
   SlugParams,
 } from '../../../../protocol/api.ts';
 import {
@@ -54,7 +55,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       bodyLimit: MAX_FILE_BYTES,
       config: own,
       // The body is the file itself (CSV or XLSX bytes).
-      schema: { params: SlugParams, querystring: DryRunQuery, response: JsonAnswers },
+      schema: {
+        params: SlugParams,
+        querystring: DryRunQuery,
+        response: sentWithRefusals(ContestantImportAnswer),
+      },
     },
     async (req, reply) => {
       const live = competitionOf(req);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   planScoreImport,
   pointsText,
@@ -14,11 +13,19 @@ import {
   type ScoreImportPlan,
   type Sheet,
 } from '#engine';
-import { formatIssues, SafeText } from '#protocol';
+import { formatIssues } from '#protocol';
 import { prepareMarkTime } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
 import { COMPETITION_NOT_FOUND, DomainError, errorBody } from '../../../../plugins/errors.ts';
-import { ImportParams, ImportQuery, JsonAnswers } from '../../../../protocol/api.ts';
+import {
+  ImportParams,
+  ImportQuery,
+  MAX_IMPORT_BYTES,
+  ScoreImportAnswer,
+  ScoreImportRequest,
+  sentWithRefusals,
+  type CurrentScore,
+} from '../../../../protocol/api.ts';
 import { decodeText } from '../../../../../web/decode-text.ts';
 import { readCsv } from '../../../../services/csv-file.ts';
 import type { LiveCompetition } from '../../../../services/live-competition.ts';
@@ -27,44 +34,12 @@ import { competitionOf } from './scope.ts';
 /** Errors listed in an answer; a file with more says how many it left out. */
 const MAX_LISTED = 1000;
 
-/** Largest import file accepted, bytes (5,000 rows of bib,score fit many times over). */
-export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
-
-const BibKey = z.string().min(1).max(64);
-/**
- * The JSON form of an import: the file's text, and for each bib the mark id its dry run showed
- * (`supersedes`; null: none); `overwrite` (bib → reason) and `keep` decide conflicting lines.
- */
-export const ImportRequest = z
-  .object({
-    csv: z.string().max(MAX_IMPORT_BYTES),
-    seen: z.record(BibKey, z.number().int().positive().nullable()).optional(),
-    overwrite: z
-      .record(BibKey, SafeText.min(2, '覆盖须填写原因（至少 2 个字）').max(200))
-      .optional(),
-    keep: z.array(BibKey).max(100_000).optional(),
-  })
-  .strict()
-  .refine(
-    (r) => !(r.keep ?? []).some((bib) => r.overwrite && Object.hasOwn(r.overwrite, bib)),
-    '同一号码不能既保留又覆盖',
-  );
-export type ImportRequest = z.infer<typeof ImportRequest>;
-
-/** A line's current mark on the wire: value as published, who wrote it and when. */
-export interface WireCurrent {
-  markId: number;
-  value: string | null;
-  by: { code: string; name: string } | null;
-  at: string | null;
-}
-
 /**
  * `POST /api/competitions/:slug/imports/:criterionId[?dryRun=1]` — an exam system's scores
  * (`bib,score` per line) into an imported criterion, by the organiser or head judge (Bearer).
- * The body is the CSV (`text/csv`, UTF-8 or GBK) or JSON {@link ImportRequest}. The dry run and
- * the import run the same check (`planScoreImport`), so the dry run lists exactly the values
- * the import stores and refuses exactly what it refuses. The import is all or nothing: 422 with
+ * The body is the CSV (`text/csv`, UTF-8 or GBK) or JSON {@link ScoreImportRequest}. The dry
+ * run and the import run the same check (`planScoreImport`), so the dry run lists exactly the
+ * values the import stores and refuses exactly what it refuses. The import is all or nothing: 422 with
  * every bad line, 409 with every line whose mark changed since the importer's dry run
  * (`seen`), else every write is committed in one transaction through the mark writer.
  * Answers: see docs/protocol.md (Imports).
@@ -96,7 +71,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         invalid: COMPETITION_NOT_FOUND,
       },
       // The body is a CSV (text) or JSON: read by readRequest below, which says which it is.
-      schema: { params: ImportParams, querystring: ImportQuery, response: JsonAnswers },
+      schema: {
+        params: ImportParams,
+        querystring: ImportQuery,
+        response: sentWithRefusals(ScoreImportAnswer),
+      },
     },
     async (req, reply) => {
       const live = competitionOf(req);
@@ -191,11 +170,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 function readRequest(
   body: unknown,
 ):
-  | { ok: true; csv: string; json: ImportRequest | null }
+  | { ok: true; csv: string; json: ScoreImportRequest | null }
   | { ok: false; status: number; body: ReturnType<typeof errorBody> } {
   if (typeof body === 'string') return { ok: true, csv: body, json: null };
   if (body && typeof body === 'object' && !Buffer.isBuffer(body)) {
-    const r = ImportRequest.safeParse(body);
+    const r = ScoreImportRequest.safeParse(body);
     if (r.success) return { ok: true, csv: r.data.csv, json: r.data };
     return {
       ok: false,
@@ -217,7 +196,7 @@ function readRequest(
  * What the importer saw: a dry run without `seen` sees the competition as it is; an import
  * without `seen` (a plain CSV upload) saw nothing, so it may only fill empty lines.
  */
-function choicesOf(json: ImportRequest | null, dryRun: boolean): ScoreImportChoices {
+function choicesOf(json: ScoreImportRequest | null, dryRun: boolean): ScoreImportChoices {
   const seen = json?.seen ? new Map(Object.entries(json.seen)) : dryRun ? undefined : new Map();
   return {
     seen,
@@ -296,7 +275,7 @@ function answer(
 function describeMarks(app: FastifyInstance, live: LiveCompetition) {
   let people: ReturnType<typeof officialsById> | undefined;
   const createdAt = prepareMarkTime(app.db);
-  return (m: ImportLineMark | null): WireCurrent | null => {
+  return (m: ImportLineMark | null): CurrentScore | null => {
     if (!m) return null;
     people ??= officialsById(app.db, live.id);
     const o = people.get(m.officialId);
