@@ -13,6 +13,7 @@ import {
 } from '../engine/describe-log.ts';
 import type { LiveCompetition } from './live-competition.ts';
 import { placementLabel } from '../../web/present/placement.ts';
+import type { Translation } from '../../web/i18n.ts';
 import { awardLabels } from '../../web/present/awards.ts';
 import {
   LINE_STATUS_WORDS,
@@ -29,47 +30,49 @@ import {
  * the live table.
  */
 
-/** The words of the spreadsheet exports, in Chinese (default) and English (`?lang=en`). */
-const WORDS = {
-  zh: {
-    rank: '名次',
-    bib: '号码',
-    name: '姓名',
-    organisation: '单位',
-    module: (label: string, weight: number | null) =>
-      weight === null ? label : `${label}（${weight}%）`,
-    station: (label: string, points: number | string) => `${label}（${points}分）`,
-    round: '本轮',
-    carried: (w: string) => (w === '1' ? '带入' : `带入（×${w}）`),
-    total: '总分',
-    awards: '奖项',
-    status: '状态',
-    locked: '锁定',
-    yes: '是',
-    standingsSheet: '排名',
-    marksSheet: '评分记录',
-    actionsSheet: '操作记录',
-  },
-  en: {
-    rank: 'Rank',
-    bib: 'Bib',
-    name: 'Name',
-    organisation: 'Organisation',
-    module: (label: string, weight: number | null) =>
-      weight === null ? label : `${label} (${weight}%)`,
-    station: (label: string, points: number | string) => `${label} (${points} pts)`,
-    round: 'This round',
-    carried: (w: string) => (w === '1' ? 'Carried' : `Carried (×${w})`),
-    total: 'Total',
-    awards: 'Awards',
-    status: 'Status',
-    locked: 'Locked',
-    yes: 'yes',
-    standingsSheet: 'Standings',
-    marksSheet: 'Marks log',
-    actionsSheet: 'Actions log',
-  },
-} satisfies Record<LogLang, Record<string, unknown>>;
+/** The words of the spreadsheet exports in Chinese, the default. */
+const ZH_WORDS = {
+  rank: '名次',
+  bib: '号码',
+  name: '姓名',
+  organisation: '单位',
+  module: (label: string, weight: number | null) =>
+    weight === null ? label : `${label}（${weight}%）`,
+  station: (label: string, points: number | string) => `${label}（${points}分）`,
+  round: '本轮',
+  carried: (w: string) => (w === '1' ? '带入' : `带入（×${w}）`),
+  total: '总分',
+  awards: '奖项',
+  status: '状态',
+  locked: '锁定',
+  yes: '是',
+  standingsSheet: '排名',
+  marksSheet: '评分记录',
+  actionsSheet: '操作记录',
+};
+
+/** The same words in English (`?lang=en`): exactly the Chinese keys, checked by the compiler. */
+const EN_WORDS: Translation<typeof ZH_WORDS> = {
+  rank: 'Rank',
+  bib: 'Bib',
+  name: 'Name',
+  organisation: 'Organisation',
+  module: (label: string, weight: number | null) =>
+    weight === null ? label : `${label} (${weight}%)`,
+  station: (label: string, points: number | string) => `${label} (${points} pts)`,
+  round: 'This round',
+  carried: (w: string) => (w === '1' ? 'Carried' : `Carried (×${w})`),
+  total: 'Total',
+  awards: 'Awards',
+  status: 'Status',
+  locked: 'Locked',
+  yes: 'yes',
+  standingsSheet: 'Standings',
+  marksSheet: 'Marks log',
+  actionsSheet: 'Actions log',
+};
+
+const WORDS: Record<LogLang, typeof ZH_WORDS> = { zh: ZH_WORDS, en: EN_WORDS };
 
 /**
  * A status word (web/present/status.ts) as an export's cell says it: English in lower case, as
