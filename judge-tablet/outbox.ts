@@ -130,8 +130,11 @@ export type OutboxEffect =
   | { kind: 'send'; message: MarkSubmit }
   /** Commit these entries to IndexedDB, then report `stored`. */
   | { kind: 'store'; entries: OutboxEntry[] }
-  /** A passing notice (a retryable refusal: the mark stays and goes out again). */
-  | { kind: 'notice'; code: string; message: string }
+  /**
+   * A passing notice: a retryable refusal, its code and parameters (the page words them); the
+   * mark stays and goes out again.
+   */
+  | { kind: 'notice'; code: string; params?: unknown; message: string }
   /** The server holds the entry (`ack`); it has left the outbox: delete it from IndexedDB. */
   | { kind: 'acked'; entry: OutboxEntry; ack: MarkAck }
   /** The server refused the entry for good; it has left the outbox: delete it from IndexedDB. */
@@ -349,7 +352,7 @@ export function step(state: OutboxState, event: OutboxEvent, ctx: OutboxContext)
       // A refusal that does not mean "this mark is wrong" (a failed commit, a submit that
       // raced the login, a flood): the entry stays and the next tick sends it again.
       if (isRetryable(m.code)) {
-        effects.push({ kind: 'notice', code: m.code, message: m.message });
+        effects.push({ kind: 'notice', code: m.code, params: m.params, message: m.message });
         break;
       }
       drop(entry);

@@ -582,7 +582,7 @@ export class JudgeSession {
         return;
       case 'notice':
         // Kept in the outbox; the next tick sends it again.
-        this.#notice = e.message;
+        this.#notice = refusalWords(e);
         return;
       case 'acked':
         this.#forget(e.entry);
