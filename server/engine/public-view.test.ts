@@ -5,9 +5,11 @@ import {
   lockedAt,
   publicColumns,
   publicEvent,
+  publicNews,
   publicRevision,
   publicRow,
   publicRows,
+  resumesWithDeltas,
   showsRecent,
   type PublicPolicy,
 } from './public-view.ts';
@@ -145,5 +147,25 @@ describe('the locks at a revision', () => {
     expect([...lockedAt(log)]).toEqual(['theory']);
     expect([...lockedAt(log, 5)].sort()).toEqual(['riding', 'theory']);
     expect([...lockedAt(log, 4)]).toEqual(['riding']);
+  });
+});
+
+describe('what a public board is sent', () => {
+  it('while live: deltas, marks and locks alike; a change of course without rows: the whole view', () => {
+    expect(publicNews('live', { course: false, rows: 1 })).toBe('delta');
+    expect(publicNews('live', { course: true, rows: 35 })).toBe('delta'); // a lock
+    expect(publicNews('live', { course: true, rows: 0 })).toBe('snapshot'); // unfreeze, names
+  });
+  it('while not live: no marks at all, and the whole view on a change of course', () => {
+    for (const state of ['frozen', 'final', 'draft'] as const) {
+      expect(publicNews(state, { course: false, rows: 1 })).toBeNull();
+      expect(publicNews(state, { course: true, rows: 35 })).toBe('snapshot');
+      expect(publicNews(state, { course: true, rows: 0 })).toBe('snapshot');
+    }
+  });
+  it('a board coming back is replayed the deltas it missed only while live', () => {
+    expect(resumesWithDeltas('live')).toBe(true);
+    for (const state of ['frozen', 'final', 'draft'] as const)
+      expect(resumesWithDeltas(state)).toBe(false);
   });
 });

@@ -115,3 +115,30 @@ export function lockedAt(
     }
   return locked;
 }
+
+/**
+ * What a public board is sent for a committed change (docs/architecture.md, "Board frames"):
+ * while live, the change's delta — a mark's row, or a lock's rows (every provisional flag
+ * moved); a change of course without rows (freeze, unfreeze, a reveal step, publishing, a name
+ * setting) needs the whole public view again, and so does any change of course while not
+ * live; a mark while not live sends nothing (the frozen board shows the freeze, the final one
+ * the official list).
+ * @param change.course whether the change is one of course or settings (it carries the summary).
+ * @param change.rows how many rows the change carries.
+ */
+export function publicNews(
+  state: CompetitionState,
+  change: { course: boolean; rows: number },
+): 'delta' | 'snapshot' | null {
+  if (state === 'live' && (!change.course || change.rows > 0)) return 'delta';
+  return change.course ? 'snapshot' : null;
+}
+
+/**
+ * Whether a public board that comes back from a revision may be sent the deltas it missed:
+ * only while live. Otherwise what it shows is a snapshot (the freeze, the reveal, the
+ * official list), never the marks behind it.
+ */
+export function resumesWithDeltas(state: CompetitionState): boolean {
+  return state === 'live';
+}

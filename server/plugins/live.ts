@@ -2,6 +2,7 @@ import { SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/competitions.ts';
+import { publicNews } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
 import { FRAME_PACING, FramePacer } from '../services/frame-pacer.ts';
@@ -111,10 +112,12 @@ export default fp(
         const staffFrame = JSON.stringify(delta);
         let publicFrame: string | null = null;
         // Public boards: deltas only while live; on a change of course, the new public view.
-        // A course change with no rows (unfreeze, a name setting) needs the whole public view.
-        if (live.row.state === 'live' && (!delta.competition || delta.rows.length > 0))
-          publicFrame = JSON.stringify(live.publicDelta(delta));
-        else if (delta.competition) publicFrame = JSON.stringify(live.publicSnapshot());
+        const news = publicNews(live.row.state, {
+          course: delta.competition !== undefined,
+          rows: delta.rows.length,
+        });
+        if (news === 'delta') publicFrame = JSON.stringify(live.publicDelta(delta));
+        else if (news === 'snapshot') publicFrame = JSON.stringify(live.publicSnapshot());
         const last = delta.revision;
         for (const [ws, client] of set) {
           if (ws.readyState !== ws.OPEN) continue;

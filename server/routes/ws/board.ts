@@ -1,5 +1,6 @@
 import { BoardClientMessage, BoardQuery, CloseCode, PROTOCOL_VERSION } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
+import { resumesWithDeltas } from '../../engine/public-view.ts';
 import { checkBearer } from '../../plugins/auth.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
 import {
@@ -69,7 +70,7 @@ const routes: FastifyPluginAsync<{
     app.live.watch(socket);
     const client: BoardClient = { staff: false, revision: 0 };
     const missed =
-      q.data.since === undefined || live.row.state !== 'live'
+      q.data.since === undefined || !resumesWithDeltas(live.row.state)
         ? null
         : live.deltasSince(q.data.since);
     // Replay, then subscribe: the board has everything up to `client.revision`, and live frames
