@@ -20,28 +20,33 @@ const WORKERS = Math.max(2, availableParallelism() - 1);
 
 /**
  * The order files are handed to the workers (first come, first served): browser files as vitest
- * sorts them (failed first, then longest), each followed by unit files that take about as long as it, by the durations vitest
- * kept from the last run (a browser file 30 s, a unit file 2 s when none is known). A worker
- * that takes a browser file while another holds the turn only waits, so the unit files must be
- * there for the other worker while a browser file runs, and the next browser file next in line
- * when it ends: the browser files, run one after the other, are what the suite's time is.
+ * sorts them (failed first, then longest), each followed by its share of the unit files — the
+ * unit files' time spread over the browser files in proportion to theirs, by the durations
+ * vitest kept from the last run (a browser file 30 s, a unit file 2 s when none is known). The
+ * browser files, run one after another, are what the suite's time is: a worker freed by one
+ * must find the next one first in line, not unit files (that paused the browser files for
+ * 90 s on a loaded machine when all unit files came after the first); a worker that takes a
+ * browser file early only waits for its turn. Thinly spread, the unit files also leave the
+ * browser file that runs beside them most of the second core.
  */
 class BrowserTurnsSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const estimate = (f: TestSpecification, otherwise: number) =>
+    const estimate = (f: TestSpecification) =>
       this.ctx.cache.getFileTestResults(
         `${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`,
-      )?.duration ?? otherwise;
+      )?.duration ?? (f.project.name === 'e2e' ? 30_000 : 2_000);
     const browser = sorted.filter((f) => f.project.name === 'e2e');
     const unit = sorted.filter((f) => f.project.name !== 'e2e');
+    const total = (fs: TestSpecification[]) => fs.reduce((t, f) => t + estimate(f), 0);
+    const share = browser.length ? total(unit) / total(browser) : 0;
     const out: TestSpecification[] = [];
     for (const b of browser) {
       out.push(b);
-      let budget = estimate(b, 30_000);
+      let budget = estimate(b) * share;
       while (unit.length && budget > 0) {
         const u = unit.shift()!;
-        budget -= estimate(u, 2_000);
+        budget -= estimate(u);
         out.push(u);
       }
     }

@@ -18,6 +18,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/**
+ * How long a start may take to print, ms: about 2 s on a quiet machine, but a child compiles
+ * and loads the whole server, and the browser files run beside this file; the tests' own
+ * timeouts (60–90 s) still bound the whole.
+ */
+const START_MS = 45_000;
+
 /** Starts `server/main.ts` as the real process and waits until it prints its address. */
 async function startProcess(
   dataDir: string,
@@ -52,14 +59,14 @@ async function startProcess(
       };
       const timer = setTimeout(
         () => reject(new Error(`${pattern} never printed:\n${out}`)),
-        20_000,
+        START_MS,
       );
       child.stdout!.on('data', check);
       child.stderr!.on('data', check);
       check();
     });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no address printed:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no address printed:\n${out}`)), START_MS);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /http:\/\/localhost:(\d+)\//.exec(out);
