@@ -1,4 +1,4 @@
-import type { CompetitionSummary } from '#protocol';
+import type { CompetitionSummary, SettingsPatch } from '#protocol';
 
 /**
  * The competition settings form (`PATCH /api/competitions/:slug`): what the organiser typed,
@@ -15,15 +15,6 @@ export interface SettingsForm {
   /** An IANA time zone ("Asia/Shanghai"). */
   timeZone: string;
   locale: 'zh-CN' | 'en';
-}
-
-/** The body of `PATCH /api/competitions/:slug`: only what changed. */
-export interface SettingsPatch {
-  title?: { zh: string; en: string };
-  venue?: string;
-  date?: string;
-  timeZone?: string;
-  locale?: 'zh-CN' | 'en';
 }
 
 /** Why the form cannot be sent, by field. */

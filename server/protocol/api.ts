@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OfficialRole, Slug } from './fixture.ts';
+import { CompetitionInfo, OfficialRole, Slug } from './fixture.ts';
+import { CompetitionSummary } from './http.ts';
 import { SafeText } from './judge.ts';
 import { MarkingScheme } from './scheme.ts';
 
@@ -72,6 +73,23 @@ export const Me = z.object({
   competition: z.string().nullable(),
 });
 export type Me = z.infer<typeof Me>;
+
+// ── /api/competitions/:slug (settings) ───────────────────────────────────────
+
+/**
+ * `PATCH /api/competitions/:slug` (organiser): what may be edited of a competition — all but
+ * its slug and scheme — and only what changed.
+ */
+export const SettingsPatch = CompetitionInfo.omit({ slug: true })
+  .extend({
+    title: z.object({ zh: SafeText.min(1).max(200), en: SafeText.min(1).max(200) }),
+    venue: SafeText.max(120),
+  })
+  .partial();
+export type SettingsPatch = z.input<typeof SettingsPatch>;
+/** The answer to a settings change: the competition's summary after it. */
+export const SettingsAnswer = z.object({ competition: CompetitionSummary });
+export type SettingsAnswer = z.infer<typeof SettingsAnswer>;
 
 // ── /api/competitions/:slug/… (head judge) ───────────────────────────────────
 

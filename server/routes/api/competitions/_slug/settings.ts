@@ -1,21 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { transaction } from '../../../../../db/client.ts';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
 import { updateCompetition } from '../../../../../db/repositories/competitions.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
-import { JsonAnswer, SlugParams } from '../../../../protocol/api.ts';
-import { CompetitionInfo } from '../../../../protocol/fixture.ts';
-import { SafeText } from '../../../../protocol/judge.ts';
+import { sentAs, SettingsAnswer, SettingsPatch, SlugParams } from '../../../../protocol/api.ts';
 import { competitionOf } from './scope.ts';
-
-/** What the organiser may edit of a competition: everything but its slug and scheme. */
-const Settings = CompetitionInfo.omit({ slug: true })
-  .extend({
-    title: z.object({ zh: SafeText.min(1).max(200), en: SafeText.min(1).max(200) }),
-    venue: SafeText.max(120),
-  })
-  .partial();
 
 /**
  * `PATCH /api/competitions/:slug` (organiser) — title, venue, date, time zone, locale; the
@@ -27,7 +16,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: app.requireOfficial(['organiser']),
       config: { competition: { own: true } },
-      schema: { params: SlugParams, body: Settings, response: { 200: JsonAnswer } },
+      schema: {
+        params: SlugParams,
+        body: SettingsPatch,
+        response: { 200: sentAs(SettingsAnswer) },
+      },
     },
     async (req) => {
       const live = competitionOf(req);
