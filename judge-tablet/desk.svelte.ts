@@ -1,6 +1,5 @@
 import type { Sheet, SheetValues } from '#engine';
 import type { JudgeContestant, RescoreRequest } from '#protocol';
-import { SvelteSet } from 'svelte/reactivity';
 import { ClockWatch } from './clock.ts';
 import { draftKey, DraftStore, type Draft, type DraftLine } from './drafts.ts';
 import { officialText, t } from './i18n.ts';
@@ -9,6 +8,7 @@ import { sheetScoreText } from './sheet-score.ts';
 import { withMeasurements } from './panel.ts';
 import { rescoreReason } from './rescore.ts';
 import type { JudgeSession, LineState } from './session.svelte.ts';
+import { WatchedSet } from './watched.svelte.ts';
 import { loadSheetChoice, saveSheetChoice, tokenFingerprint } from './storage.ts';
 
 /** The screens of a judge's work: queue → form → review (confirm) → status (pending/saved). */
@@ -68,7 +68,7 @@ export class Desk {
   /** This judge's drafts on this device; null until the first welcome of a login. */
   #drafts: DraftStore | null = null;
   /** Lines (contestant:sheet:attempt) with a draft not yet submitted. */
-  #draftLines = new SvelteSet<string>();
+  #draftLines = new WatchedSet<string>();
   /** The open form has a draft not yet submitted (leaving the page then asks first). */
   #formDraft = $state(false);
   /** When the open form's draft was last saved, if the form was opened from one. */

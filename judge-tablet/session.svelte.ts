@@ -21,7 +21,6 @@ import type {
   VoidNotice,
 } from '#protocol';
 import { CloseCode } from '../server/protocol/constants.ts';
-import { SvelteSet } from 'svelte/reactivity';
 import { newClientId } from './client-id.ts';
 import { JudgeLink } from './link.ts';
 import {
@@ -48,6 +47,7 @@ import {
   voidEffect,
 } from './notices.ts';
 import { OutboxDb } from './outbox-db.ts';
+import { WatchedMap, WatchedSet } from './watched.svelte.ts';
 import { refusalWords } from './refusal-words.ts';
 import { isJudgementOnly, isRecorderOf } from './panel.ts';
 import {
@@ -114,46 +114,6 @@ type CachedMark = Omit<OwnMark, 'authorId' | 'author'> & {
 
 export type Outcome = { kind: 'ack'; ack: MarkAck } | { kind: 'reject'; rejection: Rejection };
 
-/**
- * A Map whose reads (get, values, iteration) subscribe to every change of it. Coarser than
- * svelte/reactivity's SvelteMap, which subscribes per key: the queue reads whole maps anyway,
- * and without SvelteMap the tablet's first load is 340 B gzip lighter (its 60 kB budget,
- * e2e/judge-tablet-offline.test.ts). Written outside any effect, like every state here.
- */
-class WatchedMap<K, V> extends Map<K, V> {
-  #version = $state(0);
-  #changes = 0;
-  #changed(): void {
-    this.#version = ++this.#changes;
-  }
-  override get(key: K): V | undefined {
-    void this.#version;
-    return super.get(key);
-  }
-  override values(): MapIterator<V> {
-    void this.#version;
-    return super.values();
-  }
-  override [Symbol.iterator](): MapIterator<[K, V]> {
-    void this.#version;
-    return super[Symbol.iterator]();
-  }
-  override set(key: K, value: V): this {
-    super.set(key, value);
-    this.#changed();
-    return this;
-  }
-  override delete(key: K): boolean {
-    const had = super.delete(key);
-    this.#changed();
-    return had;
-  }
-  override clear(): void {
-    super.clear();
-    this.#changed();
-  }
-}
-
 /** Contestant × sheet, every attempt. */
 const cellKey = (contestantId: number, sheetId: string) => `${contestantId}:${sheetId}`;
 
@@ -183,16 +143,16 @@ export class JudgeSession {
   #saved = new WatchedMap<string, SavedMark>();
   /** markId → this judge's saved marks, current and superseded in this session. */
   #history = new WatchedMap<number, HistoryItem>();
-  #locked = new SvelteSet<string>();
+  #locked = new WatchedSet<string>();
   /** The head judge's requests to score a line again this judge has not answered, oldest first. */
   #rescores = $state.raw<RescoreRequest[]>([]);
   /** Voids of this judge's marks, oldest first (the server keeps them; `welcome.voided`). */
   #voided = $state.raw<VoidNotice[]>([]);
   /** Ids of the notices closed on this device: voided mark ids, re-score request ids. */
   #dismissed = {
-    void: new SvelteSet<number>(),
-    rescore: new SvelteSet<number>(),
-  } satisfies Record<DismissedKind, SvelteSet<number>>;
+    void: new WatchedSet<number>(),
+    rescore: new WatchedSet<number>(),
+  } satisfies Record<DismissedKind, WatchedSet<number>>;
   /** Official id → code and name, as far as this tablet knows them. */
   #names = new WatchedMap<number, OfficialName>();
   #loginError = $state<string | null>(null);
