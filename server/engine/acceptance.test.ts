@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogWrite, MarkSubmit } from '../protocol/judge.ts';
 import { MarkingScheme } from '../protocol/scheme.ts';
 import {
+  acceptRescore,
   acceptWrite,
   checkResend,
   lineKeyOf,
@@ -499,5 +500,30 @@ describe('a resend', () => {
       params: {},
     });
     expect(checkResend(earlier, J2, 2)).toMatchObject({ code: 'mark/client_id_reused' });
+  });
+});
+
+describe("the head judge's request to score again", () => {
+  it('names a contestant and a sheet of the competition, on a station not locked', () => {
+    const c = new Competition();
+    expect(acceptRescore(c, 1, 'emergency')).toMatchObject({
+      ok: true,
+      contestant: { bib: '1' },
+      sheet: { id: 'emergency' },
+    });
+    expect(acceptRescore(c, 99, 'emergency')).toEqual({
+      ok: false,
+      code: 'rescore/not_found',
+      params: {},
+    });
+    expect(acceptRescore(c, 1, 'nowhere')).toMatchObject({ code: 'rescore/not_found' });
+    c.locked.add('riding');
+    const r = acceptRescore(c, 1, 'bridge');
+    expect(r).toEqual({
+      ok: false,
+      code: 'mark/station_locked',
+      params: { station: index.sheets.get('bridge')!.label, reopen: true },
+    });
+    expect(!r.ok && refusalText(r, 'zh')).toBe('单边桥 已锁定，请先重新开放');
   });
 });

@@ -301,3 +301,30 @@ function acceptRerun(view: WriteView, writer: Writer, msg: AttemptRerun): WriteD
     },
   };
 }
+
+/**
+ * The head judge's request that the judges of a sheet score a contestant again
+ * (docs/officiating.md): the contestant and the sheet exist, and the sheet's station is not
+ * locked (re-open it first: a locked station takes no marks). Who may ask (the head judge) is
+ * the route's login check.
+ * @returns the contestant and the sheet, or the refusal.
+ */
+export function acceptRescore(
+  view: Pick<WriteView, 'contestants' | 'index' | 'isLocked'>,
+  contestantId: number,
+  sheetId: string,
+):
+  | {
+      ok: true;
+      contestant: Pick<ContestantInfo, 'id' | 'bib' | 'name' | 'status'>;
+      sheet: Sheet;
+    }
+  | Refusal<'rescore/not_found'>
+  | Refusal<'mark/station_locked'> {
+  const contestant = view.contestants.get(contestantId);
+  const sheet = view.index.sheets.get(sheetId);
+  if (!contestant || !sheet) return refuse('rescore/not_found', {});
+  if (view.isLocked(sheet.stationId))
+    return refuse('mark/station_locked', { station: sheet.label, reopen: true });
+  return { ok: true, contestant, sheet };
+}

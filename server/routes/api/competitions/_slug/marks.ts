@@ -4,6 +4,7 @@ import { transaction } from '../../../../../db/client.ts';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
 import { insertRescoreRequest, listMarks } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
+import { acceptRescore } from '../../../../engine/acceptance.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
 import {
   MarkParams,
@@ -142,11 +143,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const live = competitionOf(req);
-      const contestant = live.contestants.get(req.body.contestantId);
-      const sheet = live.index.sheets.get(req.body.sheetId);
-      if (!contestant || !sheet) throw new DomainError('rescore/not_found', {});
-      if (live.isLocked(sheet.stationId))
-        throw new DomainError('mark/station_locked', { station: sheet.label, reopen: true });
+      const accepted = acceptRescore(live, req.body.contestantId, req.body.sheetId);
+      if (!accepted.ok) throw DomainError.of(accepted);
+      const { contestant, sheet } = accepted;
       const createdAt = new Date().toISOString();
       const { reason } = req.body;
       const row = transaction(app.db, (tx) => {
