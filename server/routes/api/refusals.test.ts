@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS, type ErrorCode } from '../../protocol/errors.ts';
+import type { MarkAck, MarkReject } from '../../protocol/judge.ts';
 import { describeError, errorText } from '../../protocol/messages.ts';
 import {
   connectBoard,
@@ -48,6 +49,12 @@ function expectWorded(body: Record<string, unknown>, code: ErrorCode, params: ob
   expect(names.reduce((t: string, n) => t.replaceAll(n, ''), en)).not.toMatch(/\p{Script=Han}/u);
 }
 
+/** The refusal a write got (an ack fails the test). */
+function refused(m: MarkAck | MarkReject): MarkReject {
+  if (m.type !== 'mark.reject') throw new Error(`accepted: ${JSON.stringify(m)}`);
+  return m;
+}
+
 describe('refusals over HTTP and the sockets', () => {
   it('answers HTTP refusals with the code, its parameters and their Chinese text', async () => {
     const anonymous = await call('GET', '/officials', undefined, null);
@@ -90,26 +97,22 @@ describe('refusals over HTTP and the sockets', () => {
   it('sends a judge’s refused mark with its parameters, names from the scheme in both languages', async () => {
     const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
     const sheetId = judge.welcome.judge.sheets[0]!;
-    const reject = await submitMark(judge, {
-      contestantId: 999_999,
-      sheetId,
-      values: {},
-    });
+    const reject = refused(await submitMark(judge, { contestantId: 999_999, sheetId, values: {} }));
     expect(reject).toMatchObject({
       type: 'mark.reject',
       code: 'mark/unknown_contestant',
       params: { id: 999_999 },
     });
-    expect(reject.type === 'mark.reject' && reject.message).toBe(
-      errorText('mark/unknown_contestant', { id: 999_999 }, 'zh'),
-    );
+    expect(reject.message).toBe(errorText('mark/unknown_contestant', { id: 999_999 }, 'zh'));
     expect(describeError(reject, 'en')).toBe('There is no contestant with id 999999');
     // A sheet the judge does not sit on: its name travels in both languages.
-    const notMine = await submitMark(judge, {
-      contestantId: judge.welcome.contestants[0]!.id,
-      sheetId: 'bridge',
-      values: {},
-    });
+    const notMine = refused(
+      await submitMark(judge, {
+        contestantId: judge.welcome.contestants[0]!.id,
+        sheetId: 'bridge',
+        values: {},
+      }),
+    );
     expect(notMine).toMatchObject({
       code: 'mark/not_assigned',
       message: '您未被分配到 单边桥，不能为该项评分',
