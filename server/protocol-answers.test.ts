@@ -5,6 +5,7 @@ import {
   AdvancementPreview,
   CardsResponse,
   CompetitionCreated,
+  CompetitionExport,
   CompetitionsResponse,
   ContestantImportAnswer,
   CourseAnswer,
@@ -173,6 +174,7 @@ describe('HTTP answers against their protocol schemas', () => {
     server = await startTestServer();
     const exported = await get(`/api/competitions/${slug}/export.json`, 'O01');
     expect(exported.status).toBe(200);
+    conforms(CompetitionExport, exported.body);
     const post = async (path: string, body: unknown) => {
       const r = await fetch(`${server.url}${path}`, {
         method: 'POST',

@@ -4,6 +4,7 @@ export * from './errors.ts';
 export * from './decimal.ts';
 export * from './scheme.ts';
 export * from './fixture.ts';
+export * from './export.ts';
 export * from './judge.ts';
 export * from './board.ts';
 export * from './standings.ts';

@@ -5,7 +5,8 @@ import { CompetitionsResponse } from '../../../protocol/http.ts';
 import { formatIssues } from '../../../protocol/errors.ts';
 import { recorderIssues } from '../../../protocol/fixture.ts';
 import { MAX_COMPETITION_FILE_BYTES } from '../../../services/upload-bounds.ts';
-import { CompetitionExport, importCompetition } from '../../../services/transfer.ts';
+import { CompetitionExport } from '../../../protocol/export.ts';
+import { importCompetition } from '../../../services/transfer.ts';
 
 /**
  * `/api/competitions`:
