@@ -9,7 +9,10 @@ import { ContestantStatus } from './fixture.ts';
  * (`"80.33"`), so no client re-formats a float.
  */
 
-/** Scoring state of a sheet or station for one contestant: no mark, part of the panel, scored, or a panel spread beyond tolerance. */
+/**
+ * Scoring state of a sheet or station for one contestant: no mark, part of the panel, scored,
+ * or a panel spread beyond tolerance.
+ */
 export const LineStatus = z.enum(['empty', 'partial', 'scored', 'flagged']);
 export type LineStatus = z.infer<typeof LineStatus>;
 
