@@ -1,31 +1,10 @@
-import type { LocalText } from '../protocol/scheme.ts';
+import type { OpenLine, OpenStatus } from '../protocol/course.ts';
 import type { SchemeIndex } from './scheme-index.ts';
-import { requiredJudges, scoreSheet, type CurrentMark, type LineStatus } from './scoring.ts';
+import { requiredJudges, scoreSheet, type CurrentMark } from './scoring.ts';
 import type { ContestantInfo } from './standings.ts';
 
-/** Status of a line that is not complete. */
-export type OpenStatus = Exclude<LineStatus, 'scored'>;
-
-/**
- * One open line of a station: a contestant × sheet (the station itself, or one of its
- * sub-stations) × attempt that is not scored by a full panel — nobody marked it (`empty`),
- * fewer judges than required (`partial`), or the panel disagrees beyond tolerance (`flagged`).
- */
-export interface OpenLine {
-  contestantId: number;
-  bib: string;
-  name: string;
-  sheetId: string;
-  /** The sheet's label: the sub-station's, or the station's own when it is one sheet. */
-  sheet: LocalText;
-  /** The attempt (run) on a station run in attempts; null otherwise. */
-  attempt: number | null;
-  status: OpenStatus;
-  /** Judges whose current mark is on the line. */
-  judges: number;
-  /** Judges a complete line needs (`minJudges`, else the station's panel). */
-  required: number;
-}
+/** An open line of a station and its status: wire shapes, declared in protocol/course.ts. */
+export type { OpenLine, OpenStatus };
 
 /**
  * The open lines of one station, contestant by contestant in the order given, then sheet by
