@@ -4,6 +4,8 @@ import type {
   NewOfficial,
   Official,
   OfficialCreated,
+  OfficialEdited,
+  OfficialPatch,
   OfficialsResponse,
   Rotated,
 } from '#protocol';
@@ -238,20 +240,14 @@ export class OfficialsState {
    * (`PATCH …/officials/:code`); the list follows. A second recorder for a station, or one off
    * its panel, is refused (400 `official/recorder`, the server's message).
    */
-  async update(
-    api: Api,
-    code: string,
-    patch: { name?: string; sheets?: string[]; records?: string[] },
-  ): Promise<ApiResult<{ code: string; name: string; sheets: string[]; records?: string[] }>> {
-    const r = await api.request<{
-      code: string;
-      name: string;
-      sheets: string[];
-      records?: string[];
-    }>(api.competition(`/officials/${encodeURIComponent(code)}`), {
-      method: 'PATCH',
-      json: patch,
-    });
+  async update(api: Api, code: string, patch: OfficialPatch): Promise<ApiResult<OfficialEdited>> {
+    const r = await api.request<OfficialEdited>(
+      api.competition(`/officials/${encodeURIComponent(code)}`),
+      {
+        method: 'PATCH',
+        json: patch,
+      },
+    );
     if (r.ok)
       this.#list = this.#list.map((o) =>
         o.code === code

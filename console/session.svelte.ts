@@ -174,7 +174,7 @@ export class Session {
     this.#error = null;
     try {
       if (isShortCode(input)) {
-        const r = await new Api('', '').request<{ token: string }>('/api/session', {
+        const r = await new Api('', '').request<SessionAnswer>('/api/session', {
           json: { code: input.trim() },
         });
         if (!r.ok) {
@@ -216,7 +216,7 @@ export class Session {
         this.#error = slugs ? this.#t.login.noCompetition : this.#t.network;
         return false;
       }
-      const r = await new Api('', slug).request<{ token: string }>('/api/session', {
+      const r = await new Api('', slug).request<SessionAnswer>('/api/session', {
         json: { slug, password },
       });
       if (!r.ok) {

@@ -1,6 +1,11 @@
 import '../web/base.css';
 import './awards.css';
-import type { BoardServerMessage, CompetitionSummary, FestivalSummary } from '#protocol';
+import type {
+  BoardServerMessage,
+  CompetitionSummary,
+  CompetitionsResponse,
+  FestivalSummary,
+} from '#protocol';
 import { mount } from 'svelte';
 import { CloseCode } from '../server/protocol/constants.ts';
 import { boardSocketPath, BoardSync } from '../web/board-sync.ts';
@@ -145,8 +150,7 @@ async function listCompetitions(): Promise<CompetitionSummary[]> {
   for (;;) {
     try {
       const res = await fetch('/api/competitions', { cache: 'no-store' });
-      if (res.ok)
-        return ((await res.json()) as { competitions: CompetitionSummary[] }).competitions;
+      if (res.ok) return ((await res.json()) as CompetitionsResponse).competitions;
     } catch {
       // Not reachable yet (venue Wi-Fi); try again.
     }

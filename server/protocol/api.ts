@@ -47,6 +47,10 @@ export function sentWithRefusals<S extends z.ZodType>(schema: S) {
 export const Ok = z.object({ ok: z.literal(true) });
 export const WriteOk = z.object({ ok: z.literal(true), revision: z.number().int() });
 
+/** `GET /api/server-info`: the server's LAN addresses, for QR codes phones can open. */
+export const ServerInfo = z.object({ lanUrls: z.array(z.string()) });
+export type ServerInfo = z.infer<typeof ServerInfo>;
+
 // ── /api/session ─────────────────────────────────────────────────────────────
 
 export const PasswordLogin = z.object({ slug: Slug, password: z.string().min(1).max(200) });
@@ -211,11 +215,13 @@ export const NewOfficialRequest = z.object({
   /** Stations whose panel measurements this judge records (docs/scheme.md). */
   records: SheetIds.default([]),
 });
+/** `PATCH …/officials/:code`: what changes of an official (his code and role never do). */
 export const OfficialPatchRequest = z.object({
   name: SafeText.min(1).max(60).optional(),
   sheets: SheetIds.optional(),
   records: SheetIds.optional(),
 });
+export type OfficialPatch = z.input<typeof OfficialPatchRequest>;
 /** Revoke or rotate: an optional reason for the audit log. */
 export const CredentialChange = z
   .object({ reason: SafeText.max(200).optional() })

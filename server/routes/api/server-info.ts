@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { z } from 'zod';
+import { ServerInfo } from '../../protocol/api.ts';
 
 /**
  * `GET /api/server-info` — the server's LAN addresses, so a board opened on the server itself
@@ -9,17 +9,13 @@ import { z } from 'zod';
  * phones and tablets that have not installed the venue CA open those.
  */
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.get(
-    '/api/server-info',
-    { schema: { response: { 200: z.object({ lanUrls: z.array(z.string()) }) } } },
-    async () => {
-      const port = (app.server.address() as AddressInfo | null)?.port ?? 0;
-      const lanUrls = Object.values(networkInterfaces())
-        .flat()
-        .filter((a) => a && a.family === 'IPv4' && !a.internal)
-        .map((a) => `http://${a!.address}:${port}`);
-      return { lanUrls };
-    },
-  );
+  app.get('/api/server-info', { schema: { response: { 200: ServerInfo } } }, async () => {
+    const port = (app.server.address() as AddressInfo | null)?.port ?? 0;
+    const lanUrls = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => `http://${a!.address}:${port}`);
+    return { lanUrls };
+  });
 };
 export default routes;
