@@ -91,7 +91,7 @@ export class Desk {
           this.open(entry.contestantId, entry.attempt);
           return;
         }
-        this.#formNote = t('form.rejected', { message: outcome.rejection.message });
+        this.#formNote = t.form.rejected(outcome.rejection.message);
         this.#reason = entry.reason ?? '';
         this.#view = 'form';
         // Not stored: what the judge entered is a draft to keep again.
@@ -147,8 +147,8 @@ export class Desk {
             h.authorId === null || h.authorId === me
               ? null
               : name
-                ? t('history.by', { who: officialText(name) })
-                : t('history.byOther'),
+                ? t.history.by(officialText(name))
+                : t.history.byOther,
         },
       ];
     });
@@ -213,10 +213,10 @@ export class Desk {
    */
   get readOnly(): string | null {
     const s = this.#session;
-    if (s.closed === 'final') return t('closed.final');
-    if (s.closed === 'draft') return t('closed.draft');
+    if (s.closed === 'final') return t.closed.final;
+    if (s.closed === 'draft') return t.closed.draft;
     const sheet = this.#form?.sheet ?? this.sheet;
-    return sheet && s.isLocked(sheet) ? t('lock.message') : null;
+    return sheet && s.isLocked(sheet) ? t.lock.message : null;
   }
 
   /**
@@ -242,7 +242,7 @@ export class Desk {
     const saved = s.savedMark(f.contestant.id, f.sheet.id, f.attempt);
     if (!saved || saved.authorId === null || saved.authorId === s.judge?.id) return null;
     const name = s.officialName(saved.authorId);
-    return name ? officialText(name) : t('official.other');
+    return name ? officialText(name) : t.official.other;
   }
 
   /** The head judge's open request to score the open form's line again, if any. */
@@ -332,7 +332,7 @@ export class Desk {
     const norm = (b: string) => b.replace(/^0+(?=.)/, '');
     const c = this.#session.contestants.find((x) => x.bib === typed || norm(x.bib) === norm(typed));
     if (!c) {
-      this.#notice = t('queue.notFound', { bib: typed });
+      this.#notice = t.queue.notFound(typed);
       return;
     }
     this.#typed = '';
@@ -352,7 +352,7 @@ export class Desk {
     if (!sheet || !c) return;
     const state = this.#session.lineState(c, sheet);
     if (state === 'inactive') {
-      this.#notice = t('queue.inactive', { bib: c.bib, name: c.name });
+      this.#notice = t.queue.inactive(c.bib, c.name);
       return;
     }
     const s = this.#session;
@@ -391,7 +391,7 @@ export class Desk {
     const unsent = draft !== null && draft.submitted === null;
     this.#formDraft = unsent;
     this.#restoredAt = unsent ? draft.savedAt : null;
-    this.#formNote = rejection ? t('form.rejected', { message: rejection.message }) : null;
+    this.#formNote = rejection ? t.form.rejected(rejection.message) : null;
     const rescore = s.rescoreOf(c.id, sheet.id);
     this.#reason =
       (draft?.reason || rejection?.entry.reason) ?? (rescore ? rescoreReason(rescore.reason) : '');
@@ -448,7 +448,7 @@ export class Desk {
       todo.find((r) => r.contestant.drawOrder <= this.#lastDraw);
     if (!next) {
       this.backToQueue();
-      this.#notice = t('queue.allDone');
+      this.#notice = t.queue.allDone;
       return;
     }
     this.open(next.contestant.id);
@@ -488,7 +488,7 @@ export class Desk {
     const needsReason = this.needsReason;
     const reason = this.#reason.trim();
     if (needsReason && !reason) {
-      this.#reasonError = t('review.reasonRequired');
+      this.#reasonError = t.review.reasonRequired;
       return;
     }
     this.#submitted = this.#session.submit({

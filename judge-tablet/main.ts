@@ -17,7 +17,7 @@ void loadLanguage().then(start);
 
 function start() {
   document.documentElement.lang = htmlLang(lang);
-  document.title = t('app.name');
+  document.title = t.app.name;
 
   const session = new JudgeSession();
   const desk = new Desk(session);

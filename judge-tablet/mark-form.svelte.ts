@@ -334,11 +334,11 @@ export class MarkForm {
     for (const c of this.sheet.criteria) {
       out[c.id] = null;
       if (this.isRecorded(c)) continue;
-      if (c.kind === 'check' && this.#flags[c.id] === null) out[c.id] = t('check.unanswered');
+      if (c.kind === 'check' && this.#flags[c.id] === null) out[c.id] = t.check.unanswered;
       if (c.kind === 'time') {
         const r = this.#parseTime(c);
-        if (r && !r.ok) out[c.id] = t('time.bad', { max: formatMilli(c.maxMs) });
-        else if (this.#uncertain[c.id]) out[c.id] = t('time.uncertainError');
+        if (r && !r.ok) out[c.id] = t.time.bad(formatMilli(c.maxMs));
+        else if (this.#uncertain[c.id]) out[c.id] = t.time.uncertainError;
       }
       if (c.kind === 'judgement' || c.kind === 'difficulty' || c.kind === 'imported') {
         const r = this.#parseScaled(c);
@@ -452,7 +452,7 @@ export class MarkForm {
       const row = this.#summaryRow(c);
       if (!this.isRecorded(c)) return row;
       return none
-        ? { ...row, text: t('recorded.none'), emphasis: false, recorded: true }
+        ? { ...row, text: t.recorded.none, emphasis: false, recorded: true }
         : { ...row, recorded: true };
     });
   }
@@ -467,9 +467,9 @@ export class MarkForm {
           .map((f) => {
             const n = this.count(c.id, f.id);
             const pts = formatMilli(n * toMilli(f.deduction));
-            return t('value.fault', { label: L(f.label), n, pts });
+            return t.value.fault(L(f.label), n, pts);
           });
-        const text = parts.length ? parts.join('\n') : t('value.noFaults');
+        const text = parts.length ? parts.join('\n') : t.value.noFaults;
         return { criterionId: c.id, label, text, emphasis: parts.length > 0, recorded };
       }
       case 'veto': {
@@ -477,20 +477,20 @@ export class MarkForm {
         return {
           criterionId: c.id,
           label,
-          text: on ? t('veto.yes') : t('veto.no'),
+          text: on ? t.veto.yes : t.veto.no,
           emphasis: on,
           recorded,
         };
       }
       case 'check': {
         const f = this.flag(c.id);
-        const text = f === true ? t('check.pass') : f === false ? t('check.fail') : '—';
+        const text = f === true ? t.check.pass : f === false ? t.check.fail : '—';
         return { criterionId: c.id, label, text, emphasis: f === false, recorded };
       }
       case 'time': {
         const r = this.#parseTime(c);
         // A recorded time in the one duration format (the printed sheet says the same).
-        const text = r && r.ok ? durationText(r.milli, lang) : t('time.notTimed');
+        const text = r && r.ok ? durationText(r.milli, lang) : t.time.notTimed;
         return { criterionId: c.id, label, text, emphasis: false, recorded };
       }
       case 'judgement': {
@@ -658,7 +658,7 @@ function inputMessage(r: Extract<DecimalResult, { ok: false }>, scale: MilliScal
   if (lang === 'zh') return r.message;
   switch (r.error) {
     case 'input/empty':
-      return t('input.required');
+      return t.input.required;
     case 'input/off_step':
       return `Not on the step of ${formatMilli(scale.step)}`;
     case 'input/off_scale':

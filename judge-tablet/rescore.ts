@@ -9,7 +9,7 @@ export const MAX_REASON_LENGTH = 200;
  * the length the server takes, without splitting a surrogate pair.
  */
 export function rescoreReason(reason: string): string {
-  const text = (t('rescore.reasonPrefix') + reason.replace(/\p{Cc}+/gu, ' ')).trim();
+  const text = (t.rescore.reasonPrefix + reason.replace(/\p{Cc}+/gu, ' ')).trim();
   const cut = text.slice(0, MAX_REASON_LENGTH);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }

@@ -635,8 +635,7 @@ export class JudgeSession {
     const mine = sentHere(this.#sent, current);
     const bib = this.contestants.find((c) => c.id === entry.contestantId)?.bib ?? '?';
     const sheet = this.#index?.sheets.get(entry.sheetId);
-    const params = { bib, sheet: sheet ? L(sheet.label) : entry.sheetId };
-    return t(mine ? 'stale.mine' : 'stale.other', params);
+    return (mine ? t.stale.mine : t.stale.other)(bib, sheet ? L(sheet.label) : entry.sheetId);
   }
 
   /**
@@ -699,12 +698,12 @@ export class JudgeSession {
     const serverMessage = this.#lastError;
     this.#stop();
     if (code === CloseCode.protocolMismatch) {
-      this.#fatal = t('login.protocol');
+      this.#fatal = t.login.protocol;
       return;
     }
     // Unknown or revoked token: forget it and go back to the login screen. The outbox stays
     // stored under the token, so nothing typed is destroyed by a mistyped code.
-    this.#loginError = serverMessage ?? t('login.invalid');
+    this.#loginError = serverMessage ?? t.login.invalid;
     this.logout();
   }
 

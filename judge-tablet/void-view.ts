@@ -29,24 +29,20 @@ export function voidViews(s: JudgeSession, desk: Desk): VoidView[] {
     const sheet = s.index?.sheets.get(notice.sheetId);
     const contestant = s.contestants.find((c) => c.id === notice.contestantId) ?? null;
     const line =
-      t('void.line', {
-        bib: notice.bib,
-        name: contestant?.name ?? '',
-        sheet: sheet ? L(sheet.label) : notice.sheetId,
-      }) +
-      (sheet && s.attemptsOf(sheet) > 1 ? ` · ${t('attempt.label', { n: notice.attempt })}` : '');
-    const by = t('void.by', {
-      who: officialText(notice.by),
+      t.void.line(notice.bib, contestant?.name ?? '', sheet ? L(sheet.label) : notice.sheetId) +
+      (sheet && s.attemptsOf(sheet) > 1 ? ` · ${t.attempt.label(notice.attempt)}` : '');
+    const by = t.void.by(
+      officialText(notice.by),
       // On the competition's clock, not the tablet's zone.
-      time: wallTime(notice.at, desk.timeZone, { seconds: false }) ?? '',
-    });
-    let current = t('void.none');
+      wallTime(notice.at, desk.timeZone, { seconds: false }) ?? '',
+    );
+    let current = t.void.none;
     if (notice.restored && sheet && contestant) {
       const values = notice.restored.values as SheetValues;
-      current = t('void.restored', {
-        values: words(s, sheet, contestant, notice.attempt, values),
-        score: desk.lineScore(sheet, contestant.id, notice.attempt, values),
-      });
+      current = t.void.restored(
+        words(s, sheet, contestant, notice.attempt, values),
+        desk.lineScore(sheet, contestant.id, notice.attempt, values),
+      );
     }
     return { notice, contestant, line, by, current };
   });

@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DICTS as consoleWords } from '../console/i18n.ts';
 import { DICTS as boardWords } from '../scoreboard/i18n.ts';
 import { DICTS as setupWords } from '../setup/i18n.ts';
-import {
-  fill,
-  htmlLang,
-  parseLang,
-  parseLocale,
-  pick,
-  textLang,
-  type Translation,
-} from './i18n.ts';
+import { zh as tabletZh } from '../judge-tablet/i18n.ts';
+import { en as tabletEn } from '../judge-tablet/i18n-en.ts';
+import { htmlLang, parseLang, parseLocale, pick, textLang, type Translation } from './i18n.ts';
 
 /** Every key path of a dictionary, functions and lists as leaves: what the compiler compares. */
 function paths(words: object, prefix = ''): string[] {
@@ -57,11 +51,11 @@ describe('words', () => {
     expect(pick(station, 'zh')).toBe('单边桥');
     expect(pick(station, 'en')).toBe('Single-plank bridge');
   });
-  it('fills placeholders and shows a missing one as it is', () => {
-    expect(fill('已保存 {done} / {total}', { done: 3, total: 35 })).toBe('已保存 3 / 35');
-    expect(fill('{bib}号 {name}', { bib: '012' })).toBe('012号 {name}');
-    expect(fill('退出登录')).toBe('退出登录');
-    expect(fill('扣 {pts} 分', { pts: '2.5' })).toBe('扣 2.5 分');
+  it("a word's parameters are written into it, in either language of the judge tablet", () => {
+    expect(tabletZh.queue.progress(3, 35)).toBe('已保存 3 / 35');
+    expect(tabletEn.queue.progress(3, 35)).toBe('Saved 3 / 35');
+    expect(tabletZh.fault.total('2.5')).toBe('扣 2.5 分');
+    expect(tabletZh.logout.action).toBe('退出登录');
   });
   it('the compiler holds the English to exactly the Chinese keys', () => {
     const zh = {
@@ -86,7 +80,7 @@ describe('words', () => {
     expect([extra, missing, other]).toHaveLength(3);
   });
   it("every page's English has the Chinese keys at run time too", () => {
-    for (const words of [consoleWords, boardWords, setupWords]) {
+    for (const words of [consoleWords, boardWords, setupWords, { zh: tabletZh, en: tabletEn }]) {
       expect(paths(words.en)).toEqual(paths(words.zh));
     }
     expect(setupWords.en.platforms.android.steps.length).toBe(

@@ -5,10 +5,10 @@
  * have exactly the keys of the Chinese one — the compiler checks it, nothing is checked at run
  * time.
  *
- * A page reads its words as `t.key` or `t.key(params)` where `t = DICTS[lang]` (console,
- * scoreboard, set-up page), or as `t('key', params)` over flat keys with `{name}` placeholders
- * filled by {@link fill} (the judge tablet, whose English is a lazily loaded chunk of plain
- * strings swapped in after start).
+ * Every page reads its words as `t.key`, `t.group.key` or `t.group.key(params)`: a word with
+ * parameters is a function of them. The console, the board and the set-up page take
+ * `t = DICTS[lang]`; the judge tablet's `t` is its Chinese words, or its English ones once
+ * their chunk of their own is in (judge-tablet/i18n.ts, loaded before the page is drawn).
  *
  * Why our own few lines rather than a library (e.g. @inlang/paraglide-js): the pages are
  * LAN-only and the judge tablet's whole first load must stay under 60 KB gzip with a few
@@ -78,15 +78,3 @@ export type Translation<Z> = Z extends string
     : Z extends readonly (infer E)[]
       ? Translation<E>[]
       : { -readonly [K in keyof Z]: Translation<Z[K]> };
-
-/**
- * Fills `{name}` placeholders of a word with `params` (numbers as written by `String`); a
- * placeholder without a value is left as it is, so a missing parameter shows rather than
- * vanishing. No params: the word as it is.
- */
-export function fill(word: string, params?: Readonly<Record<string, string | number>>): string {
-  if (!params) return word;
-  return word.replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in params ? String(params[name]) : m,
-  );
-}
