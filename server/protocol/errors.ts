@@ -1,7 +1,8 @@
 /**
- * Every error code the server sends, over HTTP (`{error, message}`) and on the sockets
- * (`mark.reject`, `error` frames), with its HTTP status and whether sending the same request
- * again later can succeed. One closed table: a code not in it does not type-check, and the
+ * Every error code the server sends, over HTTP (`{error, params, message}`) and on the sockets
+ * (`mark.reject`, `error` frames: `{code, params, message}`), with its HTTP status, whether
+ * sending the same request again later can succeed, and the parameters its text needs
+ * ({@link ErrorParams}; `messages.ts` words each code in Chinese and English). One closed table: a code not in it does not type-check, and the
  * tablet decides what stays in its outbox from `retryable` here, not from a list of its own.
  * Zod-free, so the SPAs import it cheaply.
  *
