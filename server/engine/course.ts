@@ -126,12 +126,14 @@ export function provisionalReport(
  * docs/officiating.md): the head judge or organiser locks and re-opens stations, only the
  * organiser runs the course; nothing changes once final. Lock only an unlocked station,
  * never while a line there is flagged, and with a reason while a line there is empty or
- * partial; re-open only a locked one (its reason is required by the schema). Freeze only
- * while live; unfreeze (with a reason) and reveal only while frozen, one row at a time from
- * last place up, until every row is revealed; publish (final, official) only when every
- * station is locked; settings any time before final.
+ * partial; re-open only a locked one. Freeze only while live; unfreeze and reveal only while
+ * frozen, one row at a time from last place up, until every row is revealed; publish (final,
+ * official) only when every station is locked, from any state before final; settings any
+ * time before final. There is no action out of draft (a draft competition comes only from a
+ * competition file, and takes no marks). The reasons a re-open and an unfreeze need (at least
+ * two characters) are the action's schema's (protocol/course.ts), checked at the edge.
  *
- * Pure: reads `course`, `facts` and `who`; `now` is not needed (the shell stamps the time).
+ * Pure: reads `course`, `facts` and `who`; no clock (the shell stamps the time).
  * @returns the next {@link CourseState} with the events to commit, or the refusal.
  */
 export function nextCourse(
