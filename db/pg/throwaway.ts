@@ -14,6 +14,10 @@ export interface ThrowawayCluster {
   /** `postgres://jiangxing@127.0.0.1:PORT/postgres` */
   url: string;
   port: number;
+  /** Stops the cluster (fast shutdown: open connections are cut), keeping its files. */
+  stop(): Promise<void>;
+  /** Starts the stopped cluster again on the same port. */
+  start(): Promise<void>;
   /** Stops the cluster (fast shutdown) and deletes its files. */
   destroy(): Promise<void>;
 }
@@ -45,6 +49,12 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
   return {
     url: stdout.trim(),
     port,
+    async stop() {
+      await run('bash', [SCRIPT, 'stop', dir]);
+    },
+    async start() {
+      await run('bash', [SCRIPT, 'start', dir, String(port)]);
+    },
     async destroy() {
       await run('bash', [SCRIPT, 'destroy', dir]);
       rmSync(parent, { recursive: true, force: true });
