@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../plugins/seed.ts';
-import { planScoreImport, pointsText, type CsvRecord, type ScoreImportField } from './imports.ts';
+import { lineProblemText } from '../protocol/line-problems.ts';
+import {
+  planScoreImport as plan,
+  pointsText,
+  type CsvRecord,
+  type ScoreImportField,
+} from './imports.ts';
 import { indexScheme } from './scheme-index.ts';
 import type { SheetValues } from './values.ts';
+
+/** The plan with each problem as its line and Chinese text (what the server sends as `message`). */
+function planScoreImport(...args: Parameters<typeof plan>) {
+  const p = plan(...args);
+  return {
+    ...p,
+    errors: p.errors.map((e) => ({ line: e.line, message: lineProblemText(e, 'zh') })),
+  };
+}
 
 const fixture = readFixture();
 const index = indexScheme(fixture.scheme);

@@ -1,4 +1,5 @@
 import type { Criterion } from '../protocol/scheme.ts';
+import type { LineProblem, LineProblemCode, LineProblemParams } from '../protocol/line-problems.ts';
 import { formatMilli } from '../protocol/decimal.ts';
 import type { Sheet } from './scheme-index.ts';
 import type { ContestantStatus } from './standings.ts';
@@ -10,11 +11,11 @@ export interface CsvRecord {
   cells: readonly string[];
 }
 
-/** A problem with one line of a file (`line` 0: the file as a whole); `message` is Chinese. */
-export interface ImportError {
-  line: number;
-  message: string;
-}
+/**
+ * A problem with one line of a file (`line` 0: the file as a whole), as a code with parameters
+ * from protocol's closed table (protocol/line-problems.ts words it in Chinese and English).
+ */
+export type ImportError = LineProblem;
 
 export type ImportedCriterion = Extract<Criterion, { kind: 'imported' }>;
 
@@ -99,8 +100,6 @@ export interface ScoreImportPlan {
   conflicts: PlannedConflict[];
 }
 
-const SCORE_FORMAT = '每行只能有号码和成绩两列';
-
 /**
  * Plans an import of an exam system's `bib,score` file into an imported criterion: the one
  * function behind both the dry run and the import, so the dry run lists exactly what the import
@@ -134,47 +133,47 @@ export function planScoreImport(
   for (const r of records) {
     const cells = r.cells.map((c) => c.trim());
     if (cells.every((c) => c === '')) continue;
-    const err = (message: string) => errors.push({ line: r.line, message });
+    const err = <C extends LineProblemCode>(code: C, params: LineProblemParams[C]) =>
+      errors.push({ line: r.line, code, params } as LineProblem);
     const [rawBib = '', text = ''] = cells;
     const bib = rawBib.normalize('NFKC');
     const extra = cells.slice(2).find((c) => c !== '');
     if (first) {
       first = false;
       if (!field.contestant(bib) && !cells.some((c) => /[0-9]/.test(c.normalize('NFKC')))) {
-        if (extra !== undefined)
-          err(`第 ${r.line} 行：表头多出一列 “${shown(extra)}”，${SCORE_FORMAT}（号码,成绩）`);
+        if (extra !== undefined) err('score/header_extra', { extra: shown(extra) });
         continue;
       }
     }
-    const who = bib ? `第 ${r.line} 行（${shown(bib)}号）` : `第 ${r.line} 行`;
     if (extra !== undefined) {
       err(
-        `${who}：多出一列 “${shown(extra)}”，${SCORE_FORMAT}（带小数逗号的成绩请加引号，如 "95,5"）`,
+        'score/extra_cell',
+        bib ? { bib: shown(bib), extra: shown(extra) } : { extra: shown(extra) },
       );
       continue;
     }
     if (!bib) {
-      err(`${who}：号码为空`);
+      err('score/no_bib', {});
       continue;
     }
     if (!text) {
-      err(`${who}：成绩为空`);
+      err('score/no_score', { bib: shown(bib) });
       continue;
     }
     const c = field.contestant(bib);
     if (!c) {
-      err(`${who}：没有号码为 “${shown(bib)}” 的选手`);
+      err('score/unknown_bib', { bib: shown(bib) });
       continue;
     }
     const earlier = firstLine.get(bib);
     if (earlier !== undefined) {
-      err(`${who}：号码 ${bib} 与第 ${earlier} 行重复`);
+      err('score/duplicate_bib', { bib, first: earlier });
       continue;
     }
     firstLine.set(bib, r.line);
     const milli = readScore(text, sheet, criterion);
-    if (typeof milli === 'string') {
-      err(`${who}：${milli}`);
+    if (typeof milli !== 'number') {
+      errors.push({ line: r.line, ...milli, params: { ...milli.params, bib } } as LineProblem);
       continue;
     }
     const head = field.head(c.id);
@@ -211,7 +210,7 @@ export function planScoreImport(
       continue;
     }
     if (c.status !== 'active') {
-      err(`${who}：${c.name} 已${c.status === 'withdrawn' ? '退赛' : '被取消资格'}，不能导入成绩`);
+      err('score/inactive', { bib, name: c.name, status: c.status });
       continue;
     }
     const seen = choices.seen ? (choices.seen.get(bib) ?? null) : planned.supersedes;
@@ -234,31 +233,63 @@ export function planScoreImport(
   if (field.locked && writes.length)
     errors.push({
       line: 0,
-      message: `${sheet.label.zh} 已由裁判长锁定，不能导入（${writes.length} 行会改变成绩）；如需更正请联系裁判长重新开放`,
+      code: 'score/locked',
+      params: { sheet: sheet.label, lines: writes.length },
     });
   if (!lines.length && !errors.length)
-    errors.push({ line: 0, message: '文件中没有成绩（每行：号码,成绩）' });
+    errors.push({ line: 0, code: 'score/empty_file', params: {} });
   errors.sort((a, b) => a.line - b.line);
   return { lines, writes, errors, conflicts };
 }
 
+/** A score cell's problem, without the line and bib the caller adds. */
+type ScoreProblem = {
+  [
+    C in
+      | 'score/too_long'
+      | 'score/ambiguous_comma'
+      | 'score/not_a_number'
+      | 'score/inexact'
+      | 'score/refused'
+  ]: {
+    code: C;
+    params: Omit<LineProblemParams[C], 'bib'>;
+  };
+}[
+  | 'score/too_long'
+  | 'score/ambiguous_comma'
+  | 'score/not_a_number'
+  | 'score/inexact'
+  | 'score/refused'];
+
 /**
  * Reads a score cell into milli-points exactly as the writer will (`parseSheetValues` on the
  * criterion's sheet), after refusing a comma that may be a thousands separator.
- * @returns milli-points, or a Chinese message.
+ * @returns milli-points, or the problem (a code of protocol/line-problems.ts and its parameters).
  */
-function readScore(text: string, sheet: Sheet, criterion: ImportedCriterion): number | string {
-  if (text.length > 32) return `成绩 “${shown(text)}” 过长`;
+function readScore(
+  text: string,
+  sheet: Sheet,
+  criterion: ImportedCriterion,
+): number | ScoreProblem {
+  if (text.length > 32) return { code: 'score/too_long', params: { text: shown(text) } };
   const ascii = text.normalize('NFKC');
   if (/^[+-]?\d{1,3},\d{3}$/.test(ascii))
-    return `成绩 “${text}” 有歧义（千位分隔符还是小数逗号？），请写成 ${ascii.replace(',', '')} 或 ${ascii.replace(',', '.')}`;
+    return {
+      code: 'score/ambiguous_comma',
+      params: { text, whole: ascii.replace(',', ''), decimal: ascii.replace(',', '.') },
+    };
   const parsed = parseSheetValues(sheet, { [criterion.id]: text });
-  if (!parsed.ok) return parsed.message;
+  if (!parsed.ok) {
+    const { code, params } = parsed.refusal;
+    return { code: 'score/refused', params: { refusal: { code, params } } };
+  }
   const milli = parsed.values[criterion.id];
-  if (typeof milli !== 'number') return `成绩 “${text}” 不是有效数字`;
+  if (typeof milli !== 'number') return { code: 'score/not_a_number', params: { text } };
   // The writer parses the canonical text sent to it; it must read the same value.
   const again = parseSheetValues(sheet, scoreValues(criterion, milli));
-  if (!again.ok || again.values[criterion.id] !== milli) return `成绩 “${text}” 无法准确保存`;
+  if (!again.ok || again.values[criterion.id] !== milli)
+    return { code: 'score/inexact', params: { text } };
   return milli;
 }
 

@@ -373,8 +373,18 @@ export const ScoreImportRequest = z
   );
 export type ScoreImportRequest = z.infer<typeof ScoreImportRequest>;
 
-/** A line of an uploaded file that was refused, and why (in Chinese). */
-export const LineError = z.object({ line: z.number().int(), message: z.string() });
+/**
+ * A line of an uploaded file that was refused (0: the file as a whole), and why: a code of
+ * line-problems.ts's closed table with its parameters, which the console words in its
+ * language, and the same in Chinese (`message`).
+ */
+export const LineError = z.object({
+  line: z.number().int(),
+  /** A LineProblemCode; a plain string here so this schema does not pull the texts in. */
+  code: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  message: z.string(),
+});
 export type LineError = z.infer<typeof LineError>;
 
 /** `POST …/contestants/import[?dryRun=1]`: one row read from the file. */

@@ -3,6 +3,7 @@ import type { CsvRecord, ImportError } from '#engine';
 import { Bib } from '../protocol/fixture.ts';
 import { decodeText } from '../../web/decode-text.ts';
 import { readCsv } from './csv-file.ts';
+import type { HeaderProblem, RowProblem } from '../protocol/line-problems.ts';
 
 /** One contestant row read from an organiser's file, as it would be stored. */
 export interface ImportedContestant {
@@ -27,7 +28,6 @@ const COLUMNS: Record<'bib' | 'name' | 'organisation' | 'drawOrder', RegExp> = {
   drawOrder: /^(抽签顺序|抽签号|出场顺序|draw ?order|draw)$/i,
 };
 type Column = keyof typeof COLUMNS;
-const COLUMN_NAMES = '号码、姓名、单位、抽签顺序';
 
 /** The text a spreadsheet cell shows: formulas by their result, rich text joined, dates as YYYY-MM-DD. */
 function cellText(v: ExcelJS.CellValue | undefined): string {
@@ -76,7 +76,9 @@ export function csvCells(
  * duplicate bib, an empty or overlong name, a draw order that is not a positive whole number,
  * is used twice, or is given for some rows only. Blank records are skipped.
  * @returns the rows as they would be stored (a missing draw order is the row's position) and
- * the errors; the file may be written only when `errors` is empty.
+ * the errors, one per line (codes of protocol/line-problems.ts: `contestants/header`,
+ * `contestants/row` with every problem of the row, `contestants/none`,
+ * `contestants/partial_draw`); the file may be written only when `errors` is empty.
  */
 export function validateContestants(records: readonly CsvRecord[]): ImportPreview {
   const errors: ImportPreview['errors'] = [];
@@ -88,20 +90,21 @@ export function validateContestants(records: readonly CsvRecord[]): ImportPrevie
   const col: Record<Column, number> = { bib: -1, name: -1, organisation: -1, drawOrder: -1 };
   /** Header index → its column; undefined for an empty header cell. */
   const known: (Column | undefined)[] = [];
-  const headerProblems: string[] = [];
+  const headerProblems: HeaderProblem[] = [];
   header.forEach((h, i) => {
     if (!h) return known.push(undefined);
     const k = (Object.keys(COLUMNS) as Column[]).find((c) => COLUMNS[c].test(h));
-    if (!k) headerProblems.push(`不认识的列 “${h}”`);
-    else if (col[k] >= 0) headerProblems.push(`“${h}” 与第 ${col[k] + 1} 列重复`);
+    if (!k) headerProblems.push({ what: 'unknown', column: h });
+    else if (col[k] >= 0) headerProblems.push({ what: 'duplicate', column: h, first: col[k] + 1 });
     else col[k] = i;
     known.push(k && col[k] === i ? k : undefined);
   });
-  if (col.bib < 0 || col.name < 0) headerProblems.unshift('须为表头，至少包含“号码”和“姓名”两列');
+  if (col.bib < 0 || col.name < 0) headerProblems.unshift({ what: 'required' });
   if (headerProblems.length) {
     errors.push({
       line: headLine,
-      message: `第 ${headLine} 行：${headerProblems.join('；')}（可用的列：${COLUMN_NAMES}）`,
+      code: 'contestants/header',
+      params: { problems: headerProblems },
     });
     return { rows: [], errors };
   }
@@ -111,46 +114,39 @@ export function validateContestants(records: readonly CsvRecord[]): ImportPrevie
     const line = r.line;
     const cells = r.cells.map((c) => c.trim());
     const cell = (k: Column) => (col[k] >= 0 ? (cells[col[k]] ?? '') : '');
-    const problems: string[] = [];
+    const problems: RowProblem[] = [];
     const extra = cells.find((c, i) => c !== '' && known[i] === undefined);
-    if (extra !== undefined)
-      problems.push(
-        `多出一列 “${extra}”（表头只有 ${header.length} 列；姓名或单位中的逗号请用引号括起来）`,
-      );
+    if (extra !== undefined) problems.push({ what: 'extra', extra, columns: header.length });
     const bib = cell('bib').normalize('NFKC');
     const name = cell('name');
-    if (!bib) problems.push('号码为空');
-    else if (!Bib.safeParse(bib).success)
-      problems.push(`号码 “${bib}” 格式不对（1–12 位字母、数字或连字符）`);
-    else if (bibs.has(bib)) problems.push(`号码 ${bib} 与第 ${bibs.get(bib)} 行重复`);
-    if (!name) problems.push('姓名为空');
-    else if ([...name].length > 60) problems.push('姓名过长');
+    if (!bib) problems.push({ what: 'no_bib' });
+    else if (!Bib.safeParse(bib).success) problems.push({ what: 'bad_bib', bib });
+    else if (bibs.has(bib)) problems.push({ what: 'duplicate_bib', bib, first: bibs.get(bib)! });
+    if (!name) problems.push({ what: 'no_name' });
+    else if ([...name].length > 60) problems.push({ what: 'long_name' });
     // Control characters (a tab, a line break inside a quoted cell, an escape) break logs,
     // CSV exports and the projector: refused, as in a judge's reason.
-    for (const [k, what] of [
-      ['name', '姓名'],
-      ['organisation', '单位'],
-    ] as const)
-      if (/\p{Cc}/u.test(cell(k))) problems.push(`${what}中含有控制字符（如换行、制表符），请删除`);
+    for (const field of ['name', 'organisation'] as const)
+      if (/\p{Cc}/u.test(cell(field))) problems.push({ what: 'control', field });
     let drawOrder: number | null = null;
     const d = cell('drawOrder').normalize('NFKC');
     if (d) {
-      if (!/^\d{1,6}$/.test(d) || Number(d) < 1) problems.push(`抽签顺序 “${d}” 须为正整数`);
+      if (!/^\d{1,6}$/.test(d) || Number(d) < 1) problems.push({ what: 'bad_draw', draw: d });
       else if (draws.has(Number(d)))
-        problems.push(`抽签顺序 ${d} 与第 ${draws.get(Number(d))} 行重复`);
+        problems.push({ what: 'duplicate_draw', draw: d, first: draws.get(Number(d))! });
       else drawOrder = Number(d);
     }
-    if (problems.length) errors.push({ line, message: `第 ${line} 行：${problems.join('；')}` });
+    if (problems.length) errors.push({ line, code: 'contestants/row', params: { problems } });
     if (bib && !bibs.has(bib)) bibs.set(bib, line);
     if (drawOrder !== null) draws.set(drawOrder, line);
     if (!problems.length)
       rows.push({ line, bib, name, organisation: cell('organisation'), drawOrder });
   }
   if (!rows.length && !errors.length)
-    errors.push({ line: headLine + 1, message: '文件中没有选手' });
+    errors.push({ line: headLine + 1, code: 'contestants/none', params: {} });
   const given = rows.filter((r) => r.drawOrder !== null).length;
   if (given && given < rows.length)
-    errors.push({ line: 0, message: '抽签顺序须全部填写或全部留空（留空可稍后抽签）' });
+    errors.push({ line: 0, code: 'contestants/partial_draw', params: {} });
   return { rows: rows.map((r, i) => ({ ...r, drawOrder: r.drawOrder ?? i + 1 })), errors };
 }
 

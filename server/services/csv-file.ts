@@ -1,5 +1,6 @@
 import { parse, type Options } from 'csv-parse/sync';
 import type { CsvRecord, ImportError } from '#engine';
+import type { CsvWhy } from '../protocol/line-problems.ts';
 
 /**
  * The delimiter of a CSV file: `;` when the first non-blank line has a semicolon outside
@@ -19,10 +20,11 @@ export function detectDelimiter(text: string): ',' | ';' {
   return ',';
 }
 
-const PARSER_MESSAGES: Record<string, string> = {
-  INVALID_OPENING_QUOTE: '引号只能包住整个单元格（如 "95,5"）',
-  CSV_INVALID_CLOSING_QUOTE: '引号后面还有字符，引号须包住整个单元格',
-  CSV_QUOTE_NOT_CLOSED: '引号没有闭合',
+/** csv-parse's error codes that protocol/line-problems.ts words itself. */
+const PARSER_WHY: Record<string, CsvWhy> = {
+  INVALID_OPENING_QUOTE: 'opening_quote',
+  CSV_INVALID_CLOSING_QUOTE: 'closing_quote',
+  CSV_QUOTE_NOT_CLOSED: 'quote_not_closed',
 };
 
 /**
@@ -30,7 +32,8 @@ const PARSER_MESSAGES: Record<string, string> = {
  * and `\r` all end a line, blank lines are skipped but counted, a record spanning lines (a
  * quoted line break) has the line it starts on. Cells are trimmed; csv-parse's `cast` stays off,
  * so every cell is the text as written.
- * @returns the records and the delimiter, or the line the parser stopped at with a Chinese message.
+ * @returns the records and the delimiter, or the line the parser stopped at (0: unknown) and
+ * why, as the line problem `csv/malformed` (a known quote problem, else the parser's words).
  */
 export function readCsv(
   text: string,
@@ -57,10 +60,14 @@ export function readCsv(
   } catch (err) {
     const e = err as Error & { code?: string; lines?: number };
     const line = typeof e.lines === 'number' ? e.lines : 0;
-    const why = (e.code && PARSER_MESSAGES[e.code]) ?? e.message;
+    const why = e.code ? PARSER_WHY[e.code] : undefined;
     return {
       ok: false,
-      error: { line, message: line ? `第 ${line} 行：${why}` : `CSV 格式错误：${why}` },
+      error: {
+        line,
+        code: 'csv/malformed',
+        params: why ? { why } : { detail: e.message },
+      },
     };
   }
 }

@@ -39,7 +39,14 @@ describe('contestant import stores only what the file says', () => {
     for (const q of ['?dryRun=1', '']) {
       const r = await upload(file, q);
       expect(r.status).toBe(422);
-      expect(r.body.errors).toEqual([{ line: 2, message: expect.stringContaining('“美团”') }]);
+      expect(r.body.errors).toEqual([
+        {
+          line: 2,
+          code: 'contestants/row',
+          params: expect.any(Object),
+          message: expect.stringContaining('“美团”'),
+        },
+      ]);
     }
     expect(stored()).toEqual(before);
     // Quoted, the comma is part of the name.
@@ -51,7 +58,14 @@ describe('contestant import stores only what the file says', () => {
   it('refuses a column it does not know, instead of ignoring what is under it', async () => {
     const r = await upload('号码,姓名,备注,单位\n7,张三,迟到,美团\n', '?dryRun=1');
     expect(r.status).toBe(422);
-    expect(r.body.errors).toEqual([{ line: 1, message: expect.stringContaining('备注') }]);
+    expect(r.body.errors).toEqual([
+      {
+        line: 1,
+        code: 'contestants/header',
+        params: expect.any(Object),
+        message: expect.stringContaining('备注'),
+      },
+    ]);
   });
 
   it('names the file’s own lines through blank lines and mixed line endings', async () => {
@@ -94,7 +108,14 @@ describe('contestant import stores only what the file says', () => {
     const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
     const r = await upload(bytes, '?dryRun=1', XLSX);
     expect(r.status).toBe(422);
-    expect(r.body.errors).toEqual([{ line: 4, message: expect.stringContaining('“多余”') }]);
+    expect(r.body.errors).toEqual([
+      {
+        line: 4,
+        code: 'contestants/row',
+        params: expect.any(Object),
+        message: expect.stringContaining('“多余”'),
+      },
+    ]);
   });
 
   it('the dry run refuses what the import refuses once marking has begun', async () => {

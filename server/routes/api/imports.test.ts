@@ -161,7 +161,14 @@ describe('an import stores only what the file says', () => {
       const r = await post('1,95,5\n2,80', organiser(), q);
       expect(r.status).toBe(422);
       const body = (await r.json()) as Answer;
-      expect(body.errors).toEqual([{ line: 1, message: expect.stringContaining('多出一列') }]);
+      expect(body.errors).toEqual([
+        {
+          line: 1,
+          code: 'score/extra_cell',
+          params: expect.any(Object),
+          message: expect.stringContaining('多出一列'),
+        },
+      ]);
     }
     expect(markCount()).toBe(0);
   });
@@ -215,7 +222,12 @@ describe('an import stores only what the file says', () => {
     const r = await post('1,80\n2,8"0\n');
     expect(r.status).toBe(422);
     expect(((await r.json()) as Answer).errors).toEqual([
-      { line: 2, message: expect.stringContaining('第 2 行') },
+      {
+        line: 2,
+        code: 'csv/malformed',
+        params: expect.any(Object),
+        message: expect.stringContaining('第 2 行'),
+      },
     ]);
   });
 
@@ -263,7 +275,14 @@ describe('an import stores only what the file says', () => {
     const file = '1,80\n5,70\n6,60';
     const dry = await dryRun(file);
     expect(dry.status).toBe(422);
-    expect(dry.body.errors).toEqual([{ line: 2, message: expect.stringContaining('退赛') }]);
+    expect(dry.body.errors).toEqual([
+      {
+        line: 2,
+        code: 'score/inactive',
+        params: expect.any(Object),
+        message: expect.stringContaining('退赛'),
+      },
+    ]);
     const real = await post(file);
     expect(real.status).toBe(422);
     expect(((await real.json()) as Answer).errors).toEqual(dry.body.errors);

@@ -6,6 +6,7 @@ import { bumpRevision } from '../../../../../db/repositories/competitions.ts';
 import { replaceContestants, setDrawOrder } from '../../../../../db/repositories/contestants.ts';
 import { hasMarks } from '../../../../../db/repositories/marks.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
+import { worded } from '../../../../protocol/line-problems.ts';
 import {
   DrawAnswer,
   DrawRequest,
@@ -78,17 +79,19 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       } catch (err) {
         throw new DomainError('import/unreadable', { detail: (err as Error).message });
       }
-      if (!read.ok) return reply.code(422).send({ rows: [], errors: [read.error], imported: 0 });
+      if (!read.ok)
+        return reply.code(422).send({ rows: [], errors: [worded(read.error)], imported: 0 });
       // The dry run and the import give the same answer up to the write: the same checks, in
       // the same order.
       const preview = validateContestants(read.records);
       if ([...live.contestants.values()].some((c) => c.advancedFromId != null))
         throw new DomainError('import/advanced_field', {});
-      if (preview.errors.length) return reply.code(422).send({ ...preview, imported: 0 });
+      const errors = preview.errors.map(worded);
+      if (errors.length) return reply.code(422).send({ ...preview, errors, imported: 0 });
       // Marks queued in this turn count too: commit them before asking.
       app.live.writer.flush();
       if (hasMarks(app.db, live.id)) throw new DomainError('import/marks_exist', {});
-      if (req.query.dryRun === '1') return { ...preview, imported: 0 };
+      if (req.query.dryRun === '1') return { ...preview, errors, imported: 0 };
       transaction(app.db, (tx) => {
         replaceContestants(
           tx,

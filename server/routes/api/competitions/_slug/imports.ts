@@ -17,6 +17,7 @@ import { formatIssues } from '#protocol';
 import { prepareMarkTime } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
 import { COMPETITION_NOT_FOUND, DomainError, errorBody } from '../../../../plugins/errors.ts';
+import { worded, type LineProblemParams } from '../../../../protocol/line-problems.ts';
 import {
   ImportParams,
   ImportQuery,
@@ -144,7 +145,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       outcomes.forEach((o, i) => {
         const w = plan.writes[i]!;
         if (o.type === 'mark.reject')
-          failures.push({ line: w.line, message: `第 ${w.line} 行（${w.bib}号）：${o.message}` });
+          failures.push({
+            line: w.line,
+            code: 'score/refused',
+            // The writer's refusals carry their parameters (`?? {}` only types an older frame).
+            params: { bib: w.bib, refusal: { code: o.code, params: o.params ?? {} } as Refusal },
+          });
         else writtenIds.set(w, o.markId);
       });
       const body = answer(app, live, false, plan, writtenIds);
@@ -158,13 +164,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             ? errorBody('import/not_written', {})
             : errorBody('import/partly_written', { lines: failures.length })),
           imported: plan.writes.length - failures.length,
-          errors: failures,
+          errors: failures.map(worded),
         });
       }
       return body;
     },
   );
 };
+
+/** A writer's refusal of one line, as a `score/refused` line problem carries it. */
+type Refusal = LineProblemParams['score/refused']['refusal'];
 
 /** The body as the file's text and, for JSON, the importer's choices; or a refusal. */
 function readRequest(
@@ -256,10 +265,14 @@ function answer(
     errors:
       plan.errors.length > MAX_LISTED
         ? [
-            ...plan.errors.slice(0, MAX_LISTED),
-            { line: 0, message: `另有 ${plan.errors.length - MAX_LISTED} 处错误未列出` },
+            ...plan.errors.slice(0, MAX_LISTED).map(worded),
+            worded({
+              line: 0,
+              code: 'import/more',
+              params: { count: plan.errors.length - MAX_LISTED },
+            }),
           ]
-        : plan.errors,
+        : plan.errors.map(worded),
     conflicts: plan.conflicts.map((c) => ({
       line: c.line,
       bib: c.bib,
