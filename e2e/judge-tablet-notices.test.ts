@@ -19,6 +19,7 @@ import { writeOwnersFixture } from '../server/test-support.ts';
 import { ARTIFACTS, launchChromium } from './support/browser.ts';
 import { byTestId } from './support/dom.ts';
 import { TabletPage } from './support/tablet.ts';
+import { until } from './support/wait.ts';
 
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 800, height: 1280 };
@@ -105,14 +106,6 @@ async function records(code: string, stations: string[]) {
     body: JSON.stringify({ records: stations }),
   });
   expect(res.status, await res.clone().text()).toBe(200);
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('judge tablet: what the recorder and the head judge tell a judge', () => {
