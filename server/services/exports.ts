@@ -1,7 +1,7 @@
 import { zonedTime, type StandingRow, type TeamRow, type ZonedTime } from '#engine';
 import type { BoardSnapshot } from '#protocol';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { MarkRow } from '../../db/repositories/marks.ts';
 import type { AuditRow } from '../../db/repositories/audit.ts';
 import {
@@ -388,6 +388,16 @@ export function auditCsv(live: LiveCompetition, src: LogSource, lang: LogLang): 
 }
 
 /**
+ * A new exceljs workbook. exceljs is loaded on the first spreadsheet asked for, not when the
+ * server starts: it is the heaviest import of the server (about 0.4 s), and most starts (and
+ * every test server) never write an XLSX.
+ */
+async function newWorkbook(): Promise<ExcelJS.Workbook> {
+  const { default: excel } = await import('exceljs');
+  return new excel.Workbook();
+}
+
+/**
  * The XLSX: a sheet of standings, a sheet per station (each contestant's score and status)
  * and, for staff, the marks log and the course log. Numbers are written as numbers with the
  * scheme's decimals; words in `lang`.
@@ -399,7 +409,7 @@ export async function toXlsx(
   lang: LogLang = 'zh',
 ): Promise<Buffer> {
   const w = WORDS[lang];
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = 'Jiangxing 匠星';
   const taken = new Set<string>();
   const numFmt = numberFormat(view.competition.decimals);
@@ -529,7 +539,7 @@ export async function festivalXlsx(
   title: string,
   sections: readonly FestivalSection[],
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = 'Jiangxing 匠星';
   wb.title = title;
   const taken = new Set<string>();

@@ -1,4 +1,4 @@
-import unzipper from 'unzipper';
+import type unzipper from 'unzipper';
 import type { ErrorParams } from '../protocol/errors.ts';
 
 /**
@@ -36,8 +36,10 @@ export async function checkXlsxBounds(
   bounds = UPLOAD_BOUNDS,
 ): Promise<{ ok: true } | BoundsError> {
   let dir: Awaited<ReturnType<typeof unzipper.Open.buffer>>;
+  // Loaded on the first XLSX upload, not at every server start.
+  const { default: unzip } = await import('unzipper');
   try {
-    dir = await unzipper.Open.buffer(Buffer.from(bytes));
+    dir = await unzip.Open.buffer(Buffer.from(bytes));
   } catch {
     return { ok: false, params: { why: 'not_zip' } };
   }
