@@ -7,6 +7,8 @@
  */
 import type { Lang } from '../web/i18n.ts';
 import { describeError } from '../server/protocol/messages.ts';
+import { describeLineProblem } from '../server/protocol/line-problems.ts';
+import type { LineError } from '#protocol';
 
 /** The language refusals are worded in: the console's, set once at start ({@link setErrorLang}). */
 let errorLang: Lang = 'zh';
@@ -161,6 +163,16 @@ function failure(status: number, data: unknown): ApiFail {
     message: describeError(b, errorLang),
     body: data,
   };
+}
+
+/**
+ * The problems of an imported file's lines (an import answer's `errors`) in the console's
+ * language: each keeps its line, code and parameters, and its `message` becomes the code worded
+ * in that language (server/protocol/line-problems.ts), or stays the server's Chinese for a code
+ * the table does not know.
+ */
+export function wordLineErrors(errors: readonly LineError[]): LineError[] {
+  return errors.map((e) => ({ ...e, message: describeLineProblem(e, errorLang) }));
 }
 
 /** What to show for a failure: the server's message, else a worded fallback. */

@@ -8,7 +8,7 @@ import type {
   ScoreImportRequest,
   ScoreLine,
 } from '#protocol';
-import { failText, type Api, type ApiResult } from './api.ts';
+import { failText, wordLineErrors, type Api, type ApiResult } from './api.ts';
 import type { Dict } from './i18n.ts';
 import { decodeText } from '../web/decode-text.ts';
 
@@ -96,9 +96,10 @@ class ImportPanel<Row> {
     this.#done = null;
   }
 
+  /** Shows a preview: the rows, and the refused lines worded in the console's language. */
   protected settle(rows: Row[], errors: LineError[], failure: string | null): void {
     this.#rows = rows;
-    this.#errors = errors;
+    this.#errors = wordLineErrors(errors);
     this.#failure = failure;
     this.#checking = false;
     this.#checked = true;
@@ -314,7 +315,9 @@ export class TheoryImport extends ImportPanel<ScoreLine> {
       this.#showConflicts(body.conflicts);
       this.#conflictError = r.message;
     } else if (r.status === 422 && body?.errors) {
-      this.#conflictError = body.errors.map((e) => e.message).join('；');
+      this.#conflictError = wordLineErrors(body.errors)
+        .map((e) => e.message)
+        .join('；');
     } else this.#conflictError = failText(r, this.#t);
   }
 
