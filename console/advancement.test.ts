@@ -1,4 +1,4 @@
-import type { StandingRow } from '#engine';
+import type { StandingRow } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import { carryInWords, cutLines, formatPoints, ruleInWords } from './advancement.ts';
 import { DICTS } from './i18n.ts';

@@ -1,5 +1,5 @@
-import { formatScaled, toMilli, type StandingRow } from '#engine';
-import type { Advancement, AdvancementPreview } from '#protocol';
+import { formatScaled, toMilli } from '#engine';
+import type { Advancement, AdvancementPreview, StandingRow } from '#protocol';
 import type { Dict } from './i18n.ts';
 
 /**

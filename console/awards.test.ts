@@ -1,5 +1,4 @@
-import type { StandingRow } from '#engine';
-import type { Awards } from '#protocol';
+import type { Awards, StandingRow } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import { awardChips, awardHolders, ruleText } from './awards.ts';
 import { DICTS } from './i18n.ts';

@@ -1,5 +1,4 @@
-import type { StandingRow } from '#engine';
-import type { AwardRule, Awards } from '#protocol';
+import type { AwardRule, Awards, StandingRow } from '#protocol';
 import { awardTiers, type AwardTier } from '../web/present/awards.ts';
 import { formatPoints } from './advancement.ts';
 import { pick, type Dict, type Lang } from './i18n.ts';

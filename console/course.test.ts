@@ -1,4 +1,5 @@
-import { rankRows, type StandingRow } from '#engine';
+import type { StandingRow } from '#protocol';
+import { rankRows } from '#engine';
 import { describe, expect, it } from 'vitest';
 import { openLinesOf } from './course-actions.ts';
 import {

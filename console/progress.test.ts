@@ -1,4 +1,4 @@
-import type { StandingRow } from '#engine';
+import type { StandingRow } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import {
   cellStatus,

@@ -1,4 +1,4 @@
-import type { StandingRow } from '#engine';
+import type { StandingRow } from '#protocol';
 import type { CellStatus } from './i18n.ts';
 
 /**

@@ -1,9 +1,10 @@
-import { assignAwards, rankRows, type StandingRow } from '#engine';
+import { assignAwards, rankRows } from '#engine';
 import type {
   BoardDelta,
   BoardEvent,
   BoardSnapshot,
   CompetitionSummary,
+  StandingRow,
   StandingsColumns,
 } from '#protocol';
 import {

@@ -1,5 +1,4 @@
-import type { StandingRow } from '#engine';
-import type { Awards, CompetitionSummary, StandingsColumns } from '#protocol';
+import type { Awards, CompetitionSummary, StandingRow, StandingsColumns } from '#protocol';
 
 /**
  * Pure helpers of the board (no runes, no I/O): what BoardState and the rows compute from
