@@ -188,7 +188,7 @@ describe('a device before set-up', () => {
   });
 });
 
-/** Debian's certutil (libnss3-tools; scripts/ensure-chromium.sh installs it). */
+/** Debian's certutil (libnss3-tools; scripts/ensure-test-packages.sh installs it). */
 const CERTUTIL = ['/usr/bin/certutil', '/bin/certutil'].find((p) => existsSync(p));
 
 describe.skipIf(!CERTUTIL)('Chromium with the venue CA in its own certificate store', () => {
