@@ -1058,6 +1058,19 @@ describe('organiser console', () => {
     expect(await byTestId(page, 'state-badge').innerText()).toBe('Official');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.screenshot({ path: join(ARTIFACTS, 'console-progress-en-1920.png') });
+    // A file's refused lines read in English too: the console words their codes and parameters.
+    await byTestId(page, 'nav-import').click();
+    await byTestId(page, 'import-contestants-file').setInputFiles({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('号码,姓名\n7,\n8,Li Si\n8,Wang Wu\n'),
+    });
+    const refused = page
+      .locator('section', { has: byTestId(page, 'import-contestants-file') })
+      .locator('[data-testid="import-errors"] li');
+    await expect
+      .poll(() => refused.allInnerTexts())
+      .toEqual(['Line 2: no name', 'Line 4: bib 8 repeats line 3']);
     await byTestId(page, 'logout').click();
     await byTestId(page, 'login-token-input').waitFor();
     await page.reload();
