@@ -91,6 +91,21 @@ describe('the problems of an imported file travel as codes with parameters', () 
     }
   });
 
+  it('a score file with more bad lines than an answer lists: the first 1,000 and how many more', async () => {
+    const file = Array.from({ length: 1002 }, (_, i) => `x${i},80`).join('\n');
+    const r = await send('imports/theory-score?dryRun=1', file);
+    expect(r.status).toBe(422);
+    expect(r.errors).toHaveLength(1001);
+    expect(r.errors[999]).toMatchObject({ line: 1000, code: 'score/unknown_bib' });
+    expect(r.errors[1000]).toEqual({
+      line: 0,
+      code: 'import/more',
+      params: { count: 2 },
+      message: '另有 2 处错误未列出',
+    });
+    expect(describeLineProblem(r.errors[1000]!, 'en')).toBe('2 more problems not listed');
+  });
+
   it('a score file the CSV reader cannot read: the line and why', async () => {
     const r = await send('imports/theory-score', '1,80\n2,8"0\n');
     expect(r.status).toBe(422);
