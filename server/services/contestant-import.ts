@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { CsvRecord, ImportError } from '#engine';
 import { Bib } from '../protocol/fixture.ts';
 import { decodeText } from '../../web/decode-text.ts';
@@ -43,7 +43,9 @@ function cellText(v: ExcelJS.CellValue | undefined): string {
 
 /** Reads an XLSX file's first sheet as records, each with its sheet row number as its line. */
 export async function xlsxCells(bytes: Uint8Array): Promise<CsvRecord[]> {
-  const wb = new ExcelJS.Workbook();
+  // exceljs loads on the first XLSX list, not at every server start (server/services/exports.ts).
+  const { default: excel } = await import('exceljs');
+  const wb = new excel.Workbook();
   await wb.xlsx.load(Buffer.from(bytes) as never);
   const ws = wb.worksheets[0];
   if (!ws) return [];
