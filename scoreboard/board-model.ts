@@ -16,22 +16,7 @@ export interface BoardRow extends StandingRow {
   climb: number | null;
 }
 
-/** True once any station of the row holds a mark. */
-export function hasStarted(row: Pick<StandingRow, 'stations'>): boolean {
-  for (const s of Object.values(row.stations)) if (s.status !== 'empty') return true;
-  return false;
-}
-
-/** Ids of the modules in which the row holds at least one mark. */
-export function startedModules(
-  stations: StandingsColumns['stations'],
-  row: Pick<StandingRow, 'stations'>,
-): Set<string> {
-  const ids = new Set<string>();
-  for (const s of stations)
-    if ((row.stations[s.id]?.status ?? 'empty') !== 'empty') ids.add(s.moduleId);
-  return ids;
-}
+export { hasStarted, startedModules } from '../web/present/status.ts';
 
 /**
  * Ranks gained by the changed contestants between two rankings (positive: moved up). Only

@@ -21,6 +21,7 @@ import {
   RESULT_STATE_WORDS,
   resultBadge,
   standingStatusWord,
+  startedModules,
 } from '../../web/present/status.ts';
 
 /**
@@ -112,18 +113,21 @@ export function standingsTable(
     ...(awards ? [w.awards] : []),
     w.status,
   ];
-  const rows = view.rows.map((r) => [
-    r.rank ?? '',
-    r.bib,
-    r.name,
-    r.organisation,
-    ...view.columns.modules.map((m) => r.modules[m.id] ?? ''),
-    ...view.columns.stations.map((s) => r.stations[s.id]?.score ?? ''),
-    ...(carry ? [r.roundTotal ?? r.total, r.carried ?? ''] : []),
-    r.total,
-    ...(awards ? [awardLabels(awards, r.awards, lang)] : []),
-    cellWord(standingStatusWord(r, lang), lang),
-  ]);
+  const rows = view.rows.map((r) => {
+    const started = startedModules(view.columns.stations, r);
+    return [
+      r.rank ?? '',
+      r.bib,
+      r.name,
+      r.organisation,
+      ...view.columns.modules.map((m) => (started.has(m.id) ? (r.modules[m.id] ?? '') : '')),
+      ...view.columns.stations.map((s) => r.stations[s.id]?.score ?? ''),
+      ...(carry ? [r.roundTotal ?? r.total, r.carried ?? ''] : []),
+      r.total,
+      ...(awards ? [awardLabels(awards, r.awards, lang)] : []),
+      cellWord(standingStatusWord(r, lang), lang),
+    ];
+  });
   return { header, rows };
 }
 

@@ -72,3 +72,28 @@ export function standingStatusWord(
     ? RESULT_STATE_WORDS[lang][status]
     : CONTESTANT_STATUS_WORDS[lang][status];
 }
+
+/** What the rules below read of a standings row: each station line's status. */
+export interface RowLines {
+  stations: Readonly<Record<string, { status: LineStatus }>>;
+}
+
+/** True once any station of the row holds a mark. */
+export function hasStarted(row: RowLines): boolean {
+  for (const s of Object.values(row.stations)) if (s.status !== 'empty') return true;
+  return false;
+}
+
+/**
+ * Ids of the modules in which the row holds at least one mark. A module without one shows no
+ * number — a dash on the board, an empty cell in the exports — never a misleading 0.
+ */
+export function startedModules(
+  stations: readonly { id: string; moduleId: string }[],
+  row: RowLines,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const s of stations)
+    if ((row.stations[s.id]?.status ?? 'empty') !== 'empty') ids.add(s.moduleId);
+  return ids;
+}

@@ -64,6 +64,28 @@ describe('CSV export', () => {
     );
   });
 
+  it('leaves a module without any mark empty, as the board shows a dash, never 0.00', async () => {
+    // Every rider has the theory exam and nothing else: the practical module is unscored.
+    const s = await standings();
+    const cells = async (path: string) => {
+      const text = await (await fetch(`${server.url}/api/competitions/${slug}/${path}`)).text();
+      return parse(text.slice(1)) as string[][];
+    };
+    for (const lang of ['zh', 'en']) {
+      const [header, ...rows] = await cells(`export.csv?lang=${lang}`);
+      const modules = s.columns.modules.map((m) =>
+        header!.findIndex((h) => h.startsWith(m.label[lang as 'zh' | 'en'])),
+      );
+      expect(modules.every((i) => i >= 4)).toBe(true);
+      const [theory, practical] = modules as [number, number];
+      expect(rows.map((r) => r[practical])).toEqual(rows.map(() => ''));
+      expect(rows.map((r) => r[theory])).toEqual(
+        s.rows.map((r) => r.modules[s.columns.modules[0]!.id]),
+      );
+      expect(rows.every((r) => r[theory] !== '')).toBe(true);
+    }
+  });
+
   it('neutralises text, never numbers', () => {
     expect(neutralise('=1+1')).toBe("'=1+1");
     expect(neutralise('+86 138')).toBe("'+86 138");
