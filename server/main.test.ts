@@ -118,6 +118,9 @@ describe('the server process', () => {
     first.child.kill('SIGTERM');
     const closes = await Promise.all(judges.map((j) => j.closed));
     expect(await first.exited).toBe(0);
+    await first.closed;
+    // The person who stopped it is told so, at the default log level too.
+    expect(first.output()).toMatch(/正在停止（SIGTERM）[\s\S]*匠星已停止。已确认的评分都保存在 /);
     expect(closes.every((c) => c.code === CloseCode.serverShutdown || c.code === 1006)).toBe(true);
     expect(closes.some((c) => c.code === CloseCode.serverShutdown)).toBe(true);
     expect(acked.length).toBeGreaterThan(0);

@@ -113,13 +113,18 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const)
   process.on(sig, () => {
     if (closing) return;
     closing = true;
-    app.log.info(`${sig}: closing`);
+    // Said on stdout whatever LOG_LEVEL is: the person who pressed Ctrl-C must know it worked.
+    console.log(`\n正在停止（${sig}）：写完已确认的评分，关闭连接…`);
     app.close().then(
       () => {
         lock.release();
+        console.log(`匠星已停止。已确认的评分都保存在 ${resolve(config.DATA_DIR)}。`);
         process.exit(0);
       },
-      () => process.exit(1),
+      (err: unknown) => {
+        console.error(`停止时出错：${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
     );
   });
 
