@@ -147,13 +147,19 @@ export class Session {
   /**
    * Signs in with the login link the page was opened with (`/console/#token=…`, printed by the
    * server at start), taking the code out of the address bar first; otherwise again with the
-   * token kept in this tab, if any.
+   * token kept in this tab, if any. A link whose code is cut or mistyped says so, instead of
+   * showing the empty sign-in as if no link had been opened.
    */
   async restore(): Promise<void> {
     const fromLink = tokenInHash(location.hash);
+    const linkGiven = /^#(?:.*&)?token=/.test(location.hash);
+    if (linkGiven) history.replaceState(null, '', location.pathname + location.search);
     if (fromLink) {
-      history.replaceState(null, '', location.pathname + location.search);
       await this.login(fromLink);
+      return;
+    }
+    if (linkGiven) {
+      this.#error = this.#t.login.badLink;
       return;
     }
     const token = readStored();

@@ -203,6 +203,13 @@ describe('organiser console', () => {
     expect(await byTestId(linked, 'role-badge').getAttribute('data-role')).toBe('organiser');
     expect(linked.url()).not.toContain(token('O01'));
     await linked.context().close();
+    // A link cut short (or typed wrong) says so, instead of an empty sign-in form.
+    const cut = await openPage(`/console/#token=${token('O01').slice(0, 9)}`);
+    await expect
+      .poll(() => byTestId(cut, 'login-error').innerText())
+      .toBe('这个登录链接不完整或有误：请重新扫描登录卡，或输入卡上的登录码');
+    expect(cut.url()).not.toContain('token=');
+    await cut.context().close();
   });
 
   it('signs in with the organiser’s code and fills the progress matrix live as judges mark', async () => {

@@ -60,6 +60,7 @@ export const zh = {
     checking: '正在登录…',
     empty: '请输入登录码',
     invalid: '登录码无效或已停用，请核对后重试',
+    badLink: '这个登录链接不完整或有误：请重新扫描登录卡，或输入卡上的登录码',
     judgeToken: '裁判登录码请在评分平板上使用',
     noCompetition: '这个登录码不属于任何比赛',
     revoked: '登录已失效（登录码被停用或更换），请重新登录',
@@ -134,6 +135,8 @@ export const en: Translation<typeof zh> = {
     checking: 'Signing in…',
     empty: 'Please enter the login code',
     invalid: 'Unknown or revoked login code',
+    badLink:
+      'This login link is incomplete or wrong: scan the login card again, or type the code on it',
     judgeToken: 'Judge login codes are for the judge tablet',
     noCompetition: 'This login code belongs to no competition',
     revoked: 'Your login stopped working (revoked or replaced). Please sign in again.',
