@@ -40,6 +40,9 @@ describe('a board page of another protocol version', () => {
     const urls = await refuseBoards(page);
     await page.goto(`${server.url}/scoreboard/?competition=gaoxin-2024`);
     await page.getByText('页面版本与服务器不一致，请刷新页面').waitFor();
+    // It no longer says it is connecting: nothing more will come.
+    expect(await byTestId(page, 'live-status').getAttribute('data-state')).toBe('failed');
+    expect(await byTestId(page, 'live-status').innerText()).toBe('未连接');
     expect(urls).toHaveLength(1);
     const asked = new URL(urls[0]!).searchParams;
     expect(asked.get('protocol')).toBe(String(PROTOCOL_VERSION));
@@ -57,5 +60,17 @@ describe('a board page of another protocol version', () => {
       .toBe('This page does not match the server version: reload it and sign in again.');
     expect(urls).toHaveLength(1);
     expect(new URL(urls[0]!).searchParams.get('protocol')).toBe(String(PROTOCOL_VERSION));
+  });
+});
+
+describe('a board page of a competition the server does not hold', () => {
+  it('says so, and its status stops saying it is connecting (the real server, in English)', async () => {
+    const page = await browser.newPage({ viewport: PROJECTOR }, 'scoreboard');
+    await page.goto(`${server.url}/scoreboard/?competition=nope&lang=en`);
+    await page.getByText('No competition “nope”').waitFor();
+    await expect
+      .poll(() => byTestId(page, 'live-status').getAttribute('data-state'))
+      .toBe('failed');
+    expect(await byTestId(page, 'live-status').innerText()).toBe('Not connected');
   });
 });

@@ -36,6 +36,8 @@ export interface Dict {
   /** The link is up but nothing is live (frozen, ceremony, final): not pretending to be live. */
   connected: string;
   connecting: string;
+  /** The board stopped trying (its error says why). */
+  notConnected: string;
   /** The socket is not open: `lastUpdate` is when the board was last known to be current. */
   reconnecting: (lastUpdate: string | null) => string;
   withdrawn: string;
@@ -111,6 +113,7 @@ const zh: Dict = {
   live: '实时',
   connected: '已连接',
   connecting: '连接中…',
+  notConnected: '未连接',
   reconnecting: (t) => (t ? `重连中… 最后更新 ${t}` : '重连中…'),
   ...CONTESTANT_STATUS_WORDS.zh,
   page: (p, of) => `第 ${p}/${of} 页`,
@@ -163,6 +166,7 @@ const en: Translation<Dict> = {
   live: 'LIVE',
   connected: 'Connected',
   connecting: 'Connecting…',
+  notConnected: 'Not connected',
   reconnecting: (t) => (t ? `Reconnecting… last update ${t}` : 'Reconnecting…'),
   ...CONTESTANT_STATUS_WORDS.en,
   page: (p, of) => `Page ${p}/${of}`,
