@@ -162,7 +162,7 @@ export const en: Translation<typeof zh> = {
     problem: 'Problem',
     general: 'whole file',
     confirmContestants: (n) => `Import ${n} contestants`,
-    confirmTheory: (n) => `Import ${n} scores`,
+    confirmTheory: (n) => `Import ${n} ${n === 1 ? 'score' : 'scores'}`,
     contestantsTitle: (n) => `Import ${n} contestants?`,
     contestantsBody: 'Replaces the contestant list; boards and judge tablets reload.',
     theoryTitle: (n) => `Import ${n} theory scores?`,
