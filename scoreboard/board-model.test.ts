@@ -1,4 +1,4 @@
-import { Awards } from '#protocol';
+import { Awards, type StandingRow } from '#protocol';
 import { describe, expect, it } from 'vitest';
 import {
   awardsWidthEm,
@@ -7,6 +7,7 @@ import {
   ceremonyWindow,
   CHIP_PAD_EM,
   maskName,
+  rankClimbs,
   rankText,
   revealPlaces,
   textEm,
@@ -106,5 +107,25 @@ describe('carryWeight', () => {
     expect(carryWeight({ weight: '1' })).toBeNull();
     expect(carryWeight({ weight: '1.00' })).toBeNull();
     expect(carryWeight({ weight: '0.3' })).toBe('0.3');
+  });
+});
+
+describe('rankClimbs', () => {
+  /** A row as the board holds it: only what the rule reads is meaningful here. */
+  const row = (contestantId: number, rank: number | null, status: 'empty' | 'scored') =>
+    ({
+      contestantId,
+      rank,
+      stations: { riding: { status } },
+      changedAt: 0,
+      climb: null,
+    }) as unknown as StandingRow & { changedAt: number; climb: number | null };
+
+  it('counts the ranks a changed, started row gained or lost, and nothing for an unscored one', () => {
+    const before = [row(1, 1, 'scored'), row(2, 2, 'scored'), row(3, 3, 'empty')];
+    const after = [row(2, 1, 'scored'), row(1, 2, 'scored'), row(3, 3, 'scored')];
+    const climbs = rankClimbs(before, after, [{ contestantId: 2 }, { contestantId: 3 }]);
+    expect([...climbs]).toEqual([[2, 1]]);
+    expect([...rankClimbs(before, after, [{ contestantId: 1 }])]).toEqual([[1, -1]]);
   });
 });

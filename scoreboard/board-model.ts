@@ -16,7 +16,10 @@ export interface BoardRow extends StandingRow {
   climb: number | null;
 }
 
-export { hasStarted, startedModules } from '../web/present/status.ts';
+import { hasStarted, startedModules } from '../web/present/status.ts';
+
+/** The board's rules of a started row live with the exports' in web/present/status.ts. */
+export { hasStarted, startedModules };
 
 /**
  * Ranks gained by the changed contestants between two rankings (positive: moved up). Only
