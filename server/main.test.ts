@@ -369,10 +369,17 @@ describe('the start', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // Requests are not logged: after the stop (all it printed is read), the banner is still
-    // the last thing on the screen.
+    // the last thing on the screen before the two lines of the stop itself.
     await first.closed;
-    expect(first.output()).not.toContain('incoming request');
-    expect(first.output().trimEnd().split('\n').at(-1)).toContain('组委会控制台密码');
+    const said = first.output();
+    expect(said).not.toContain('incoming request');
+    const stop = said.lastIndexOf('正在停止（SIGTERM）');
+    expect(stop).toBeGreaterThan(0);
+    expect(said.slice(0, stop).trimEnd().split('\n').at(-1)).toContain('组委会控制台密码');
+    expect(said.slice(stop).trimEnd().split('\n')).toEqual([
+      '正在停止（SIGTERM）：写完已确认的评分，关闭连接…',
+      `匠星已停止。已确认的评分都保存在 ${dataDir}。`,
+    ]);
 
     const second = await startProcess(dataDir, {
       LOG_LEVEL: undefined,
