@@ -15,8 +15,9 @@ const alias = {
  * so that on a 2-core machine the unit files run beside the browser files instead of after
  * them (a browser file mostly waits on its page; vitest's default of one worker there ran
  * the two projects one after the other). Browser files still take turns (e2e/support/turn.ts).
+ * TEST_WORKERS sets another number.
  */
-const WORKERS = Math.max(2, availableParallelism() - 1);
+const WORKERS = Number(process.env.TEST_WORKERS) || Math.max(2, availableParallelism() - 1);
 
 /**
  * The order files are handed to the workers (first come, first served): browser files as vitest
@@ -62,7 +63,14 @@ class BrowserTurnsSequencer extends BaseSequencer {
  */
 export default defineConfig({
   test: {
-    reporters: ['default', './scripts/summary-reporter.ts'],
+    reporters: [
+      'default',
+      './scripts/summary-reporter.ts',
+      // VITEST_JSON=file also writes vitest's JSON report (each file's start and end) there.
+      ...(process.env.VITEST_JSON
+        ? [['json', { outputFile: process.env.VITEST_JSON }] as ['json', object]]
+        : []),
+    ],
     sequence: { sequencer: BrowserTurnsSequencer },
     projects: [
       {
@@ -82,6 +90,10 @@ export default defineConfig({
           ],
           environment: 'node',
           maxWorkers: WORKERS,
+          // Files share a worker's module cache (each still starts its own server on its own
+          // database file): importing the server afresh for each of ~100 files cost a second of
+          // CPU a file.
+          isolate: false,
           // Server tests start real servers and child processes; a loaded CI machine is slow.
           testTimeout: 20_000,
           hookTimeout: 60_000,

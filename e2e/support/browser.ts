@@ -19,12 +19,65 @@ export const TABLET = { width: 800, height: 1280 };
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1440, height: 900 };
 
+/** Chromium processes of this worker, one per set of extra flags, shared by its browser files. */
+const shared = new Map<string, Promise<Browser>>();
+
 /**
  * Debian's Chromium with the flags this machine needs; never a downloaded browser. `extraArgs`
  * add to them (e2e/setup.test.ts trusts the venue certificate's key with
  * `--ignore-certificate-errors-spki-list`).
+ *
+ * The browser files of a worker share one Chromium for each set of flags (the e2e project runs
+ * without isolation, so this module lives as long as the worker): launching one costs this
+ * 2-core machine about a second of CPU, and a file only ever needs fresh contexts, which it
+ * still gets. The handle returned is the file's own: its `close()` closes the contexts the
+ * file opened through it and leaves the shared Chromium running for the next file (it ends
+ * with the worker, whose exit closes the pipe Chromium is driven through).
  */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const key = extraArgs.join(' ');
+  let launched = shared.get(key);
+  if (!launched) {
+    launched = launch(extraArgs);
+    shared.set(key, launched);
+    launched.catch(() => shared.delete(key));
+  }
+  const browser = await launched;
+  if (!browser.isConnected()) {
+    shared.delete(key);
+    return launchChromium(extraArgs);
+  }
+  const contexts: BrowserContext[] = [];
+  const own = async (opts?: BrowserContextOptions) => {
+    const context = await browser.newContext(opts);
+    contexts.push(context);
+    return context;
+  };
+  return new Proxy(browser, {
+    get(target, prop, receiver) {
+      if (prop === 'newContext') return own;
+      if (prop === 'newPage')
+        return async (opts?: BrowserContextOptions) => {
+          const context = await own(opts);
+          const page = await context.newPage();
+          // Like Browser.newPage: the page's context closes with the page.
+          page.once('close', () => void context.close().catch(() => undefined));
+          return page;
+        };
+      if (prop === 'contexts') return () => contexts.filter((c) => browser.contexts().includes(c));
+      if (prop === 'close')
+        return async () => {
+          for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+        };
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+}
+
+function launch(extraArgs: string[]): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
