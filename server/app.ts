@@ -17,6 +17,7 @@ import livePlugin from './plugins/live.ts';
 import staticPlugin from './plugins/static.ts';
 import httpsPlugin from './plugins/https.ts';
 import venueSetup from './routes/venue-setup.ts';
+import type { FramePacing } from './services/frame-pacer.ts';
 import type { VenueTls } from './services/venue-ca.ts';
 import { openDatabase } from '../db/client.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Server heartbeat sweep, ms (default SERVER_HEARTBEAT.sweepMs); tests shorten it. */
   heartbeatMs?: number;
+  /** Limits of the board frames' pacing (default FRAME_PACING); tests hold frames longer. */
+  framePacing?: FramePacing;
   /** Board sockets one address may hold (default BOARD_SOCKETS_PER_ADDRESS). */
   boardSocketsPerAddress?: number;
   /** Count loopback clients against that cap too (tests; by default the laptop itself is exempt). */
@@ -121,7 +124,7 @@ export async function buildApp(opts: AppOptions) {
   app.decorate('publicOrigins', new Set((opts.publicUrls ?? []).map((u) => new URL(u).origin)));
   await app.register(rateLimit, { global: false });
   await app.register(dbPlugin, { file });
-  await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs });
+  await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs, framePacing: opts.framePacing });
   await app.register(authPlugin);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await app.register(httpsPlugin, { tls: opts.tls });

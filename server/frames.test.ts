@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOARD_FRAME_MS } from './plugins/live.ts';
+import { FRAME_PACING } from './services/frame-pacer.ts';
 import {
   connectBoard,
   connectJudge,
+  framesBeforeFreeze,
   startTestServer,
   submitMark,
   tokenOf,
@@ -147,6 +149,42 @@ describe('board frames at the leading edge', () => {
       at = f.revision;
     }
     expect(at).toBe(end);
+    judge.close();
+    board.close();
+  });
+
+  it('sends a public board the marks the pacing held before a freeze, then the frozen board', async () => {
+    // Frames held until a flush: a mark inside the interval waits for the freeze.
+    await server.close();
+    server = await startTestServer(undefined, undefined, {
+      framePacing: { ...FRAME_PACING, minMs: 60_000, maxMs: 60_000 },
+    });
+    const board = connectBoard(server.ws, slug);
+    const snap = await board.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const [a, b] = judge.welcome.contestants.map((c) => c.id);
+    // Two marks in one turn: the first goes at once, the second is held.
+    const ids = [randomUUID(), randomUUID()];
+    const acks = ids.map((clientId) =>
+      judge.next<MarkAck>((m) => m.type === 'mark.ack' && m.clientId === clientId),
+    );
+    judge.send({ type: 'mark.submit', clientId: ids[0], ...mark(a!, 1) });
+    judge.send({ type: 'mark.submit', clientId: ids[1], ...mark(b!, 2) });
+    const [, held] = await Promise.all(acks);
+    await board.next((m) => m.type === 'board.delta' && m.revision === held!.revision - 1);
+
+    const frozen = await framesBeforeFreeze(server, slug, board);
+    // Committed while live, so the public board is told of it, before the freeze.
+    const delivered = frozen.flatMap((m) =>
+      m.type === 'board.delta' ? [[m.from ?? m.revision, m.revision]] : [],
+    );
+    expect(delivered).toEqual([
+      [snap.revision + 1, snap.revision + 1],
+      [held!.revision, held!.revision],
+    ]);
+    const last = frozen.at(-1) as BoardDelta;
+    expect(last.rows.map((r) => r.contestantId)).toEqual([b]);
+    expect(last.event).not.toBeNull();
     judge.close();
     board.close();
   });

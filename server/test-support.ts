@@ -169,9 +169,11 @@ export function connectBoard(wsBase: string, slug: string, since?: number) {
  * A barrier behind every board frame of what happened so far, for "no frame reached the board":
  * the organiser (O01 of `fixture`) freezes the competition `slug`, and this resolves with the
  * frames `board` had received before the freeze reached it. The server sends a change of course
- * at once, after any frames its pacing still held back (server/plugins/live.ts), in order on
- * every board socket, so nothing sent for earlier marks can come later. The competition stays
- * frozen: call it last in a test.
+ * at once, after any frames its pacing still held back (server/plugins/live.ts; a public board
+ * gets those too, as they were committed while live), in order on every board socket, so
+ * nothing sent for earlier marks can come later. Frames may coalesce several revisions
+ * (`from`…`revision`): count revisions, not frames. The competition stays frozen: call it last
+ * in a test.
  */
 export async function framesBeforeFreeze(
   server: { url: string; fixture: ReturnType<typeof readFixture> },

@@ -2,10 +2,11 @@ import { SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/competitions.ts';
+import type { CompetitionState } from '../engine/acceptance.ts';
 import { publicNews } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
-import { FRAME_PACING, FramePacer } from '../services/frame-pacer.ts';
+import { FRAME_PACING, FramePacer, type FramePacing } from '../services/frame-pacer.ts';
 import type { MarkRow } from '../../db/repositories/marks.ts';
 
 /**
@@ -102,17 +103,21 @@ export function trimDelta(delta: BoardDelta, after: number): BoardDelta {
 }
 
 export default fp(
-  async (app, opts: { heartbeatMs?: number }) => {
+  async (app, opts: { heartbeatMs?: number; framePacing?: FramePacing }) => {
     const bySlug = new Map<string, LiveCompetition>();
     const boards = new Map<number, Map<WebSocket, BoardClient>>();
     const judges = new Map<number, Map<WebSocket, number>>();
-    const send = (live: LiveCompetition, delta: BoardDelta) => {
+    /**
+     * Writes `delta` to the boards. `state`: the competition's state when the delta was
+     * committed (a delta the pacing held is sent after a change of course, under the new state).
+     */
+    const send = (live: LiveCompetition, delta: BoardDelta, state = live.row.state) => {
       const set = boards.get(live.id);
       if (set?.size) {
         const staffFrame = JSON.stringify(delta);
         let publicFrame: string | null = null;
         // Public boards: deltas only while live; on a change of course, the new public view.
-        const news = publicNews(live.row.state, {
+        const news = publicNews(state, {
           course: delta.competition !== undefined,
           rows: delta.rows.length,
         });
@@ -149,12 +154,24 @@ export default fp(
     // at a venue, up to BOARD_FRAME_MS when a thousand and more watch.
     const outboxes = new Map<
       number,
-      { pending: BoardDelta[]; timer: NodeJS.Timeout | null; lastSent: number; pacer: FramePacer }
+      {
+        pending: BoardDelta[];
+        /** The state the pending deltas were committed under (a change of course flushes them). */
+        pendingState: CompetitionState;
+        timer: NodeJS.Timeout | null;
+        lastSent: number;
+        pacer: FramePacer;
+      }
     >();
     /** Sends one frame and records what it cost into the competition's pacing. */
-    const sendPaced = (live: LiveCompetition, delta: BoardDelta, pacer: FramePacer) => {
+    const sendPaced = (
+      live: LiveCompetition,
+      delta: BoardDelta,
+      pacer: FramePacer,
+      state = live.row.state,
+    ) => {
       const started = performance.now();
-      send(live, delta);
+      send(live, delta, state);
       pacer.record(performance.now() - started);
     };
     const flush = (live: LiveCompetition) => {
@@ -166,14 +183,20 @@ export default fp(
       const merged = mergeDeltas(box.pending);
       box.pending = [];
       box.lastSent = performance.now();
-      sendPaced(live, merged, box.pacer);
+      sendPaced(live, merged, box.pacer, box.pendingState);
     };
     const publish = (live: LiveCompetition, delta: BoardDelta) => {
       let box = outboxes.get(live.id);
       if (!box)
         outboxes.set(
           live.id,
-          (box = { pending: [], timer: null, lastSent: -Infinity, pacer: new FramePacer() }),
+          (box = {
+            pending: [],
+            pendingState: live.row.state,
+            timer: null,
+            lastSent: -Infinity,
+            pacer: new FramePacer(opts.framePacing),
+          }),
         );
       if (delta.competition) {
         // A change of course keeps its order after the marks before it, and goes at once.
@@ -188,6 +211,7 @@ export default fp(
         sendPaced(live, delta, box.pacer);
         return;
       }
+      if (!box.pending.length) box.pendingState = live.row.state;
       box.pending.push(delta);
       box.timer ??= setTimeout(() => flush(live), Math.max(0, interval - (now - box.lastSent)));
     };

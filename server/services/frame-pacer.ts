@@ -28,12 +28,19 @@ export const FRAME_PACING = {
   smoothing: 0.2,
 } as const;
 
+/** The pacing limits, as FRAME_PACING names them (tests may set others). */
+export type FramePacing = { readonly [K in keyof typeof FRAME_PACING]: number };
+
 /**
  * The frame interval, ms, for `viewers` open boards and a frame cost of `costMs` (moving
  * average, ms): the larger of `viewers × 1000 ÷ writesPerSecond` and `costMs ÷ cpuShare`,
  * clamped to [`minMs`, `maxMs`]. Pure; a negative or NaN input counts as zero.
  */
-export function frameInterval(viewers: number, costMs: number, pacing = FRAME_PACING): number {
+export function frameInterval(
+  viewers: number,
+  costMs: number,
+  pacing: FramePacing = FRAME_PACING,
+): number {
   const byWrites = viewers > 0 ? (viewers * 1000) / pacing.writesPerSecond : 0;
   const byCost = costMs > 0 ? costMs / pacing.cpuShare : 0;
   return Math.min(pacing.maxMs, Math.max(pacing.minMs, byWrites, byCost));
@@ -44,11 +51,14 @@ export class FramePacer {
   #cost = 0;
   #measured = false;
 
+  /** `pacing`: the limits (tests lengthen `minMs` to hold every frame until a flush). */
+  constructor(readonly pacing: FramePacing = FRAME_PACING) {}
+
   /** Records the time one frame took to build and write, ms. */
   record(costMs: number): void {
     if (!Number.isFinite(costMs) || costMs < 0) return;
     this.#cost = this.#measured
-      ? this.#cost + FRAME_PACING.smoothing * (costMs - this.#cost)
+      ? this.#cost + this.pacing.smoothing * (costMs - this.#cost)
       : costMs;
     this.#measured = true;
   }
@@ -60,6 +70,6 @@ export class FramePacer {
 
   /** The interval the next frame must keep from the last one, ms, with `viewers` boards open. */
   intervalMs(viewers: number): number {
-    return frameInterval(viewers, this.#cost);
+    return frameInterval(viewers, this.#cost, this.pacing);
   }
 }
