@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogWrite, MarkSubmit } from '../protocol/judge.ts';
 import { MarkingScheme } from '../protocol/scheme.ts';
 import {
+  acceptImport,
   acceptRescore,
   acceptWrite,
   checkResend,
@@ -525,5 +526,29 @@ describe("the head judge's request to score again", () => {
       params: { station: index.sheets.get('bridge')!.label, reopen: true },
     });
     expect(!r.ok && refusalText(r, 'zh')).toBe('单边桥 已锁定，请先重新开放');
+  });
+});
+
+describe('a score file import', () => {
+  it('goes ahead for the competition’s own staff while it takes marks: live or frozen', () => {
+    expect(acceptImport({ id: 1, state: 'live' }, { competitionId: 1 })).toBeNull();
+    expect(acceptImport({ id: 1, state: 'frozen' }, { competitionId: 1 })).toBeNull();
+  });
+
+  it('is refused before the contest starts and once results are final, naming the import', () => {
+    for (const state of ['draft', 'final'] as const)
+      expect(acceptImport({ id: 1, state }, { competitionId: 1 })).toEqual({
+        ok: false,
+        code: 'mark/competition_closed',
+        params: { state, import: true },
+      });
+  });
+
+  it('is refused to an official of another competition, whatever its state', () => {
+    expect(acceptImport({ id: 1, state: 'live' }, { competitionId: 2 })).toEqual({
+      ok: false,
+      code: 'auth/forbidden',
+      params: { why: 'not_staff' },
+    });
   });
 });

@@ -112,6 +112,25 @@ export type WriteRefusal =
 export type WriteDecision = { ok: true; entry: AcceptedWrite } | WriteRefusal;
 
 /**
+ * Whether `official` may import a score file (bib and score per line) into the competition
+ * `view`: only its own staff (the route admits the organiser and the head judge), and only while
+ * it takes marks: live or frozen, like a tablet's write ({@link acceptWrite}); a draft has not
+ * started and final results are closed. Each line of the file is then a mark the rules of
+ * {@link acceptWrite} accept or refuse.
+ *
+ * Pure. @returns null when the import may go ahead, else the refusal.
+ */
+export function acceptImport(
+  view: { id: number; state: CompetitionState },
+  official: { competitionId: number },
+): Refusal<'auth/forbidden'> | Refusal<'mark/competition_closed'> | null {
+  if (official.competitionId !== view.id) return refuse('auth/forbidden', { why: 'not_staff' });
+  if (view.state === 'final' || view.state === 'draft')
+    return refuse('mark/competition_closed', { state: view.state, import: true });
+  return null;
+}
+
+/**
  * Key of the line a mark may supersede: its owner's line (engine/log.ts `ownerOf`). The group
  * commit keeps the lines written earlier in a batch under this key (see {@link acceptWrite}).
  */

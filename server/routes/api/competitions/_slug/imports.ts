@@ -30,6 +30,7 @@ import {
 import { decodeText } from '../../../../../web/decode-text.ts';
 import { readCsv } from '../../../../services/csv-file.ts';
 import type { LiveCompetition } from '../../../../services/live-competition.ts';
+import { acceptImport } from '../../../../engine/acceptance.ts';
 import { competitionOf } from './scope.ts';
 
 /** Errors listed in an answer; a file with more says how many it left out. */
@@ -84,11 +85,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       // Commit what others queued in this turn first, so the check sees the log as it is.
       app.live.writer.flush();
       const who = req.official!;
-      if (who.competitionId !== live.id)
-        throw new DomainError('auth/forbidden', { why: 'not_staff' });
-      const state = live.row.state;
-      if (state === 'final' || state === 'draft')
-        throw new DomainError('mark/competition_closed', { state, import: true });
+      const refused = acceptImport({ id: live.id, state: live.row.state }, who);
+      if (refused) throw DomainError.of(refused);
       const sheetId = live.index.criterionSheet.get(criterionId);
       const sheet = sheetId ? live.index.sheets.get(sheetId) : undefined;
       const criterion = sheet?.criteria.find((c) => c.id === criterionId);
