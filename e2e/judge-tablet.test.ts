@@ -1022,6 +1022,19 @@ describe('judge tablet', () => {
     expect(await byTestId(page, 'next-todo').innerText()).toContain('Next to score');
     await typeBib(page, '4');
     expect(await sheetScore(page)).toContain('Sheet score 10.00 / 10');
+    // An apostrophe or curly quote in English words is narrow: the Chinese fonts first in the
+    // stack draw ‘’“” full width, as Chinese text wants them, which read "station’ s".
+    const widths = await page.evaluate(() =>
+      ['’', '“'].map((q) => {
+        const s = document.createElement('span');
+        s.textContent = q;
+        document.body.append(s);
+        const em = s.getBoundingClientRect().width / parseFloat(getComputedStyle(s).fontSize);
+        s.remove();
+        return em;
+      }),
+    );
+    for (const em of widths) expect(em).toBeLessThan(0.75); // full width: 1 em
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-en.png') });
   });
   it('shows the head judge’s rescore request at once and clears it with a correction', async () => {
