@@ -109,7 +109,8 @@ export default fp(
     const judges = new Map<number, Map<WebSocket, number>>();
     /**
      * Writes `delta` to the boards. `state`: the competition's state when the delta was
-     * committed (a delta the pacing held is sent after a change of course, under the new state).
+     * committed; a delta the pacing held keeps it when a change of course flushes the delta
+     * (a mark committed while live reaches public boards before they freeze).
      */
     const send = (live: LiveCompetition, delta: BoardDelta, state = live.row.state) => {
       const set = boards.get(live.id);
