@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import { writeOwnersFixture } from '../server/test-support.ts';
@@ -36,6 +36,11 @@ beforeAll(async () => {
   const port = (app.server.address() as { port: number }).port;
   server = { app, url: `http://127.0.0.1:${port}`, dir };
   browser = await launchChromium();
+});
+
+// A test's pages close with it: a tablet left open stays signed in and goes on rendering.
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
 });
 
 afterAll(async () => {

@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loginUrl } from '../console/login-code.ts';
 import { qrPath } from '../web/qr/qr.ts';
 import { DIST_DIR } from '../server/plugins/static.ts';
@@ -148,6 +148,11 @@ beforeAll(async () => {
     '--use-fake-ui-for-media-stream',
     `--use-file-for-fake-video-capture=${cameraCard}`,
   ]);
+});
+
+// A test's pages close with it: a tablet left open stays signed in and goes on rendering.
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   div,
@@ -42,6 +42,11 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
+});
+
+// A test's pages close with it: a tablet left open stays signed in and goes on rendering.
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
 });
 
 afterAll(async () => {

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import { FILES, ensureVenueTls, spkiHash, type VenueTls } from '../server/services/venue-ca.ts';
@@ -59,6 +59,11 @@ beforeAll(async () => {
   trusting = await launchChromium([`--ignore-certificate-errors-spki-list=${spkiHash(tls.cert)}`]);
   plain = await launchChromium();
 });
+// A test's pages close with it: a tablet left open stays signed in and goes on rendering.
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+});
+
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await trusting?.close();

@@ -8,6 +8,7 @@ import {
   type BrowserContextOptions,
   type Page,
 } from 'playwright-core';
+import { leaseContext } from './pool.ts';
 
 /** Screenshots and other artefacts of the browser tests (ignored by git; look at them). */
 export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
@@ -29,10 +30,12 @@ const shared = new Map<string, Promise<Browser>>();
  *
  * The browser files of a worker share one Chromium for each set of flags (the e2e project runs
  * without isolation, so this module lives as long as the worker): launching one costs this
- * 2-core machine about a second of CPU, and a file only ever needs fresh contexts, which it
- * still gets. The handle returned is the file's own: its `close()` closes the contexts the
- * file opened through it and leaves the shared Chromium running for the next file (it ends
- * with the worker, whose exit closes the pipe Chromium is driven through).
+ * 2-core machine about a second of CPU, and a file only ever needs contexts as good as new.
+ * It gets them from the context pool (e2e/support/pool.ts): a context closed by a test is
+ * made new and handed out again, which saves starting renderer processes (about 2 s of CPU a
+ * page). The handle returned is the file's own: its `close()` closes (hands back) the
+ * contexts the file opened through it and leaves the shared Chromium running for the next
+ * file (it ends with the worker, whose exit closes the pipe Chromium is driven through).
  */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const key = extraArgs.join(' ');
@@ -49,8 +52,8 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   }
   const contexts: BrowserContext[] = [];
   const own = async (opts?: BrowserContextOptions) => {
-    const context = await browser.newContext(opts);
-    contexts.push(context);
+    const context = await leaseContext(browser, opts);
+    if (!contexts.includes(context)) contexts.push(context);
     return context;
   };
   return new Proxy(browser, {
@@ -94,7 +97,7 @@ function launch(extraArgs: string[]): Promise<Browser> {
 }
 
 /**
- * One Chromium for a test file, and the browser contexts its tests open: each page in a fresh
+ * One Chromium for a test file, and the browser contexts its tests open: each page in a new
  * context (its own storage), closed by `closePages()` (after each test, so an open board does
  * not go on rendering later marks) or by `close()`.
  */
@@ -107,7 +110,7 @@ export class BrowserSession {
   }
 
   /**
-   * A page in a fresh context. A viewport narrower than 800 px is a phone (mobile, touch);
+   * A page in a context as good as new (e2e/support/pool.ts). A viewport narrower than 800 px is a phone (mobile, touch);
    * page errors are logged with `label`.
    */
   async newPage(

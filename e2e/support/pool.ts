@@ -1,0 +1,215 @@
+/**
+ * Browser contexts handed back by a test are kept and handed out again, made as good as new:
+ * opening a page in a new context starts Chromium renderer processes, which cost this 2-core
+ * machine about 2 s of CPU a page (a page that navigates within its own renderer costs about
+ * 0.8 s in all, its app included). A test still gets what a fresh context gives it:
+ *
+ * - its own storage: cookies, localStorage, sessionStorage, IndexedDB, service workers, the
+ *   cache storage and the HTTP cache of every origin the context visited are cleared;
+ * - no app still running: the kept page leaves the app for the same server's `/healthz`
+ *   (its sockets close and its timers stop, as when a context closes; the page stays in its
+ *   renderer), with its history reset and no listeners of the test before;
+ * - the context's options as asked: only a context made with the same options is handed out
+ *   (the viewport aside: the page is resized to the one asked), online, with no permissions
+ *   granted.
+ *
+ * A context a test changed in a way that cannot be undone (Playwright's clock, init scripts,
+ * exposed functions, routes, extra headers, emulated media, geolocation) is closed instead of
+ * kept, as is one whose page is closed, crashed or cannot reach its server any more.
+ */
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+
+/** A pooled context's state. */
+interface Kept {
+  readonly context: BrowserContext;
+  readonly key: string;
+  /** The context's own close, which ends it for good. */
+  readonly end: () => Promise<void>;
+  /** Origins (http and https) of the documents the context loaded since it was made new. */
+  readonly origins: Set<string>;
+  /** Handed out to a test and not handed back yet. */
+  leased: boolean;
+  /** Made new for its lease: the first `newPage()` returns the kept page. */
+  page: Page | null;
+  /** Changed in a way a reset cannot undo. */
+  tainted: boolean;
+}
+
+/** Idle contexts of each browser, by the key of their options. */
+const idle = new WeakMap<Browser, Kept[]>();
+/** At most this many idle contexts are kept for each browser, and for each set of options. */
+const MAX_IDLE = 16;
+const MAX_IDLE_ALIKE = 6;
+
+/** Context methods whose effect a reset cannot undo: a context that used one is not kept. */
+const FINAL_CONTEXT = [
+  'addInitScript',
+  'exposeBinding',
+  'exposeFunction',
+  'route',
+  'routeFromHAR',
+  'routeWebSocket',
+  'setExtraHTTPHeaders',
+  'setGeolocation',
+  'setHTTPCredentials',
+] as const;
+const FINAL_PAGE = [
+  'addInitScript',
+  'exposeBinding',
+  'exposeFunction',
+  'route',
+  'routeFromHAR',
+  'routeWebSocket',
+  'setExtraHTTPHeaders',
+  'emulateMedia',
+] as const;
+const CLOCK = [
+  'install',
+  'fastForward',
+  'pauseAt',
+  'resume',
+  'runFor',
+  'setFixedTime',
+  'setSystemTime',
+] as const;
+
+/** The viewport a context made with `opts` has; null: none emulated (the window's). */
+function viewportOf(opts: BrowserContextOptions): { width: number; height: number } | null {
+  return opts.viewport === undefined ? { width: 1280, height: 720 } : opts.viewport;
+}
+
+/**
+ * Options as a key: the same options in any order give the same key. The viewport is left
+ * out (a page is resized at once), unless there is none.
+ */
+function keyOf(opts: BrowserContextOptions): string {
+  opts = { ...opts, viewport: opts.viewport === null ? null : undefined };
+  const sort = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, x]) => [k, sort(x)]),
+        )
+      : v;
+  return JSON.stringify(sort(opts));
+}
+
+/** Replaces `obj[name]` with a version that marks `kept` tainted first. */
+function taintOn(obj: object, names: readonly string[], kept: Kept): void {
+  const o = obj as Record<string, unknown>;
+  for (const name of names) {
+    const original = o[name];
+    if (typeof original !== 'function') continue;
+    o[name] = (...args: unknown[]) => {
+      kept.tainted = true;
+      return (original as (...a: unknown[]) => unknown).apply(obj, args);
+    };
+  }
+}
+
+/**
+ * A context with `opts` in `browser`: an idle one made new, or a new one. Its `close()` hands
+ * it back (`handBack`); idle contexts end with their browser.
+ */
+export async function leaseContext(
+  browser: Browser,
+  opts: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const key = keyOf(opts);
+  const pool = idle.get(browser) ?? [];
+  idle.set(browser, pool);
+  // The one handed back last: the warmest.
+  const at = pool.map((k) => k.key).lastIndexOf(key);
+  if (at >= 0) {
+    const kept = pool.splice(at, 1)[0]!;
+    kept.leased = true;
+    const viewport = viewportOf(opts);
+    const size = kept.page?.viewportSize();
+    if (viewport && (size?.width !== viewport.width || size.height !== viewport.height))
+      await kept.page?.setViewportSize(viewport);
+    return kept.context;
+  }
+  const context = await browser.newContext(opts);
+  const end = context.close.bind(context);
+  const kept: Kept = {
+    context,
+    key,
+    end: () => end().catch(() => undefined),
+    origins: new Set(),
+    leased: true,
+    page: null,
+    tainted: false,
+  };
+  context.on('page', (p) => {
+    taintOn(p, FINAL_PAGE, kept);
+    watchOrigins(p, kept);
+  });
+  taintOn(context, FINAL_CONTEXT, kept);
+  taintOn(context.clock, CLOCK, kept);
+  const newPage = context.newPage.bind(context);
+  context.newPage = async () => {
+    const page = kept.page;
+    kept.page = null;
+    return page && !page.isClosed() ? page : newPage();
+  };
+  context.close = () => handBack(browser, kept);
+  return context;
+}
+
+/** Adds the origin of every document `page` loads to `kept.origins` (where storage can be). */
+function watchOrigins(page: Page, kept: Kept): void {
+  page.on('framenavigated', (frame) => {
+    const url = new URL(frame.url());
+    if (url.protocol === 'http:' || url.protocol === 'https:') kept.origins.add(url.origin);
+  });
+}
+
+/**
+ * Hands a leased context back: made new and kept idle when it can be, else ended. Handing
+ * back one already handed back does nothing.
+ */
+async function handBack(browser: Browser, kept: Kept): Promise<void> {
+  if (!kept.leased) return;
+  kept.leased = false;
+  const pool = idle.get(browser) ?? [];
+  const pages = kept.context.pages();
+  const page = pages[0];
+  if (
+    kept.tainted ||
+    !page ||
+    !browser.isConnected() ||
+    pool.filter((k) => k.key === kept.key).length >= MAX_IDLE_ALIKE
+  )
+    return kept.end();
+  try {
+    for (const other of pages.slice(1)) await other.close();
+    page.removeAllListeners();
+    // The tablet asks before it is left with unsaved taps; a closing context never asks.
+    page.on('dialog', (d) => void d.accept().catch(() => undefined));
+    await kept.context.setOffline(false);
+    const url = new URL(page.url());
+    if (url.protocol === 'http:' || url.protocol === 'https:')
+      await page.goto(`${url.origin}/healthz`, { timeout: 10_000 });
+    else if (page.url() !== 'about:blank') return await kept.end();
+    const cdp = await kept.context.newCDPSession(page);
+    // Cookies, local and session storage, IndexedDB, service workers, cache storage.
+    for (const origin of kept.origins)
+      await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+    await cdp.send('Network.clearBrowserCache');
+    await cdp.send('Page.resetNavigationHistory');
+    await cdp.detach();
+    await kept.context.clearCookies();
+    await kept.context.clearPermissions();
+    page.removeAllListeners();
+    watchOrigins(page, kept);
+    kept.origins.clear();
+    kept.page = page;
+    pool.push(kept);
+    // The least recently used go first.
+    for (const old of pool.splice(0, Math.max(0, pool.length - MAX_IDLE))) await old.end();
+  } catch {
+    await kept.end();
+  }
+}
