@@ -30,6 +30,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  // Kept pages of this file are parked on this server; their connections end here.
+  server?.closeAllConnections();
   await new Promise((done) => server?.close(done));
 });
 

@@ -40,6 +40,8 @@ const idle = new WeakMap<Browser, Kept[]>();
 /** At most this many idle contexts are kept for each browser, and for each set of options. */
 const MAX_IDLE = 16;
 const MAX_IDLE_ALIKE = 6;
+/** A reset taking longer ends the context instead. */
+const RESET_MS = 15_000;
 
 /** Context methods whose effect a reset cannot undo: a context that used one is not kept. */
 const FINAL_CONTEXT = [
@@ -184,27 +186,16 @@ async function handBack(browser: Browser, kept: Kept): Promise<void> {
   )
     return kept.end();
   try {
-    for (const other of pages.slice(1)) await other.close();
-    page.removeAllListeners();
-    // The tablet asks before it is left with unsaved taps; a closing context never asks.
-    page.on('dialog', (d) => void d.accept().catch(() => undefined));
-    await kept.context.setOffline(false);
-    const url = new URL(page.url());
-    if (url.protocol === 'http:' || url.protocol === 'https:')
-      await page.goto(`${url.origin}/healthz`, { timeout: 10_000 });
-    else if (page.url() !== 'about:blank') return await kept.end();
-    const cdp = await kept.context.newCDPSession(page);
-    // Cookies, local and session storage, IndexedDB, service workers, cache storage.
-    for (const origin of kept.origins)
-      await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
-    await cdp.send('Network.clearBrowserCache');
-    await cdp.send('Page.resetNavigationHistory');
-    await cdp.detach();
-    await kept.context.clearCookies();
-    await kept.context.clearPermissions();
-    page.removeAllListeners();
-    watchOrigins(page, kept);
-    kept.origins.clear();
+    // A reset that hangs must not hold up the suite.
+    let timer: NodeJS.Timeout | undefined;
+    const resetting = reset(kept, page, pages.slice(1));
+    resetting.catch(() => undefined); // after a time-out, its end is of no interest
+    await Promise.race([
+      resetting,
+      new Promise((_, fail) => {
+        timer = setTimeout(() => fail(new Error('reset timed out')), RESET_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
     kept.page = page;
     pool.push(kept);
     // The least recently used go first.
@@ -212,4 +203,29 @@ async function handBack(browser: Browser, kept: Kept): Promise<void> {
   } catch {
     await kept.end();
   }
+}
+
+/** Makes `kept` as good as new: `page` left on its server's `/healthz`, `others` closed. */
+async function reset(kept: Kept, page: Page, others: Page[]): Promise<void> {
+  for (const other of others) await other.close();
+  page.removeAllListeners();
+  // The tablet asks before it is left with unsaved taps; a closing context never asks.
+  page.on('dialog', (d) => void d.accept().catch(() => undefined));
+  await kept.context.setOffline(false);
+  const url = new URL(page.url());
+  if (url.protocol === 'http:' || url.protocol === 'https:')
+    await page.goto(`${url.origin}/healthz`, { timeout: 10_000 });
+  else if (page.url() !== 'about:blank') throw new Error(`cannot leave ${page.url()}`);
+  const cdp = await kept.context.newCDPSession(page);
+  // Cookies, local and session storage, IndexedDB, service workers, cache storage.
+  for (const origin of kept.origins)
+    await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.send('Page.resetNavigationHistory');
+  await cdp.detach();
+  await kept.context.clearCookies();
+  await kept.context.clearPermissions();
+  page.removeAllListeners();
+  watchOrigins(page, kept);
+  kept.origins.clear();
 }
