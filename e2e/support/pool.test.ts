@@ -99,7 +99,7 @@ describe('a context handed back and out again', () => {
     expect(await second.cookies()).toEqual([]);
     // The test before's listeners hear nothing of this one.
     await again.evaluate(() => console.log('after'));
-    expect(heardBefore).toEqual([]);
+    expect(heardBefore).not.toContain('after');
     await second.close();
   });
 
