@@ -59,7 +59,8 @@ beforeAll(async () => {
   trusting = await launchChromium([`--ignore-certificate-errors-spki-list=${spkiHash(tls.cert)}`]);
   plain = await launchChromium();
 });
-// A test's pages close with it: a tablet left open stays signed in and goes on rendering.
+
+// A test's pages close with it: a page left open goes on running beside the next test.
 afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
 });

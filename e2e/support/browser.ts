@@ -110,8 +110,8 @@ export class BrowserSession {
   }
 
   /**
-   * A page in a context as good as new (e2e/support/pool.ts). A viewport narrower than 800 px is a phone (mobile, touch);
-   * page errors are logged with `label`.
+   * A page in a context as good as new (e2e/support/pool.ts). A viewport narrower than 800 px
+   * is a phone (mobile, touch); page errors are logged with `label`.
    */
   async newPage(
     opts: BrowserContextOptions & { viewport?: { width: number; height: number } } = {},

@@ -43,8 +43,8 @@ const MAX_IDLE_ALIKE = 6;
 /** A reset taking longer ends the context instead. */
 const RESET_MS = 15_000;
 
-/** Context methods whose effect a reset cannot undo: a context that used one is not kept. */
-const FINAL_CONTEXT = [
+/** Methods of a context and of its pages whose effect a reset cannot undo: one used, not kept. */
+const FINAL_BOTH = [
   'addInitScript',
   'exposeBinding',
   'exposeFunction',
@@ -52,19 +52,9 @@ const FINAL_CONTEXT = [
   'routeFromHAR',
   'routeWebSocket',
   'setExtraHTTPHeaders',
-  'setGeolocation',
-  'setHTTPCredentials',
 ] as const;
-const FINAL_PAGE = [
-  'addInitScript',
-  'exposeBinding',
-  'exposeFunction',
-  'route',
-  'routeFromHAR',
-  'routeWebSocket',
-  'setExtraHTTPHeaders',
-  'emulateMedia',
-] as const;
+const FINAL_CONTEXT = [...FINAL_BOTH, 'setGeolocation', 'setHTTPCredentials'] as const;
+const FINAL_PAGE = [...FINAL_BOTH, 'emulateMedia'] as const;
 const CLOCK = [
   'install',
   'fastForward',
