@@ -6,12 +6,12 @@
  * view (the server's refusal of a second recorder is shown as sent); the head judge's review
  * lists re-score requests with each judge's answer. Screenshots: e2e/artifacts/console-recorders*.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.ts';
+import { startTestServer } from '../server/test-support.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import type { MarkAck } from '../server/protocol/index.ts';
 import {
@@ -26,7 +26,7 @@ import { byTestId } from './support/dom.ts';
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 1440, height: 900 };
 
-let server: { app: Awaited<ReturnType<typeof buildApp>>; url: string; dir: string };
+let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const sockets: JudgeSocket[] = [];
@@ -35,13 +35,7 @@ const token = (code: string) => fixture.officials.find((o) => o.code === code)!.
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jx-e2e-recorders-'));
-  const app = await buildApp({
-    dataDir: dir,
-    fixture: writeOwnersFixture(dir, { packagingByOne: false }),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as { port: number }).port;
-  server = { app, url: `http://127.0.0.1:${port}`, dir };
+  server = await startTestServer(dir, writeOwnersFixture(dir, { packagingByOne: false }));
   browser = await launchChromium();
 });
 
@@ -49,8 +43,8 @@ afterAll(async () => {
   for (const s of sockets) s.close();
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
-  await server?.app.close();
-  if (server) rmSync(server.dir, { recursive: true, force: true });
+  // Ends keep-alive connections Chromium still holds after a grace, so the close never hangs.
+  await server?.close();
 });
 
 /** Opens the console in a fresh browser context and signs in with an official's code. */

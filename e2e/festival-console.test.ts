@@ -24,7 +24,7 @@ import type {
   StandingsResponse,
   TeamsResponse,
 } from '../server/protocol/index.ts';
-import { startTestServer, connectJudge, submitMark } from '../server/test-support.ts';
+import { closeApp, startTestServer, connectJudge, submitMark } from '../server/test-support.ts';
 import { ARTIFACTS, launchChromium } from './support/browser.ts';
 import { byTestId } from './support/dom.ts';
 
@@ -190,7 +190,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
-  await app?.close();
+  if (app) await closeApp(app);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

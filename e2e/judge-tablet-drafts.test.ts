@@ -10,12 +10,12 @@
  * on the stopwatch face, a hardware keyboard calling a bib up, a login used on two devices.
  * Screenshots land in e2e/artifacts/ (tablet-draft-*.png, tablet-time-uncertain*.png).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.ts';
+import { startTestServer } from '../server/test-support.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import { ARTIFACTS, launchChromium } from './support/browser.ts';
 import { byTestId } from './support/dom.ts';
@@ -39,17 +39,14 @@ function twoRunsFixture(dir: string): string {
   return file;
 }
 
-let server: { app: Awaited<ReturnType<typeof buildApp>>; url: string; dir: string };
+let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const fixture = readFixture();
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jx-e2e-drafts-'));
-  const app = await buildApp({ dataDir: dir, fixture: twoRunsFixture(dir) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as { port: number }).port;
-  server = { app, url: `http://127.0.0.1:${port}`, dir };
+  server = await startTestServer(dir, twoRunsFixture(dir));
   browser = await launchChromium();
 });
 
@@ -61,8 +58,8 @@ afterEach(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
-  await server?.app.close();
-  if (server) rmSync(server.dir, { recursive: true, force: true });
+  // Ends keep-alive connections Chromium still holds after a grace, so the close never hangs.
+  await server?.close();
 });
 
 const tokenOf = (code: string) => fixture.officials.find((o) => o.code === code)!.token;

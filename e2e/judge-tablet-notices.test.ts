@@ -8,12 +8,12 @@
  * re-score request made while a tablet was closed reaches it when it opens. Screenshots land
  * in e2e/artifacts/ (tablet-panel-*.png, tablet-void*.png).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.ts';
+import { startTestServer } from '../server/test-support.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import { writeOwnersFixture } from '../server/test-support.ts';
 import { ARTIFACTS, launchChromium } from './support/browser.ts';
@@ -24,17 +24,14 @@ import { until } from './support/wait.ts';
 const SLUG = 'gaoxin-2024';
 const VIEWPORT = { width: 800, height: 1280 };
 
-let server: { app: Awaited<ReturnType<typeof buildApp>>; url: string; dir: string };
+let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const fixture = readFixture();
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jx-e2e-notices-'));
-  const app = await buildApp({ dataDir: dir, fixture: writeOwnersFixture(dir) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as { port: number }).port;
-  server = { app, url: `http://127.0.0.1:${port}`, dir };
+  server = await startTestServer(dir, writeOwnersFixture(dir));
   browser = await launchChromium();
 });
 
@@ -46,8 +43,8 @@ afterEach(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
-  await server?.app.close();
-  if (server) rmSync(server.dir, { recursive: true, force: true });
+  // Ends keep-alive connections Chromium still holds after a grace, so the close never hangs.
+  await server?.close();
 });
 
 const tokenOf = (code: string) => fixture.officials.find((o) => o.code === code)!.token;

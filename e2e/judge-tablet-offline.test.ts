@@ -36,6 +36,7 @@ import { DIST_DIR } from '../server/plugins/static.ts';
 import { firstLoadUrls, precacheUrls, type BuildManifest } from '../judge-tablet/sw-core.ts';
 import { TABLET_MANIFEST } from '../scripts/judge-tablet-worker.ts';
 import { buildApp } from '../server/app.ts';
+import { closeApp } from '../server/test-support.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import { ensureVenueTls, spkiHash, type VenueTls } from '../server/services/venue-ca.ts';
 import { ARTIFACTS, byTestId, launchChromium } from './helpers.ts';
@@ -84,7 +85,7 @@ async function startServer() {
   await app.https!.listen(httpsPort, '127.0.0.1');
 }
 async function stopServer() {
-  await app?.close();
+  if (app) await closeApp(app);
   app = null;
 }
 

@@ -22,6 +22,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
+import { closeApp } from '../server/test-support.ts';
 import { readFixture } from '../server/plugins/seed.ts';
 import { FILES, ensureVenueTls, spkiHash, type VenueTls } from '../server/services/venue-ca.ts';
 import { ARTIFACTS, launchChromium } from './support/browser.ts';
@@ -69,7 +70,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await trusting?.close();
   await plain?.close();
-  await app?.close();
+  if (app) await closeApp(app);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(caDir, { recursive: true, force: true });
 });

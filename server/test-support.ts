@@ -37,15 +37,28 @@ export async function startTestServer(
     fixture: readFestival(fixture).competitions[0]!,
     /** Stops the server; keeps the data folder unless `remove`. */
     async close(remove = true) {
-      const closing = app.close();
-      // A test's fetch may leave a keep-alive connection mid-response (a large export): after
-      // a grace period, end every connection so the close never hangs the suite.
-      const force = setTimeout(() => app.server.closeAllConnections(), 2_000);
-      await closing;
-      clearTimeout(force);
+      await closeApp(app);
       if (remove) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Closes `app` as a test's end must: a test's fetch may leave a keep-alive connection
+ * mid-response (a large export), and a browser may hold one the server cannot tell is idle;
+ * after `graceMs` every connection is ended, so the close never hangs the suite.
+ */
+export async function closeApp(
+  app: { close(): PromiseLike<unknown>; server: { closeAllConnections(): void } },
+  graceMs = 2_000,
+): Promise<void> {
+  const closing = app.close();
+  const force = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await closing;
+  } finally {
+    clearTimeout(force);
+  }
 }
 
 /** A websocket that queues every frame it receives, so tests can await the next one. */
