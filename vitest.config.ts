@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { isBrowserFile } from './e2e/support/kind.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = {
@@ -11,10 +12,9 @@ const alias = {
 };
 
 /**
- * Test files run at once, both projects together: one less than the cores, and at least two,
- * so that on a 2-core machine the unit files run beside the browser files instead of after
- * them (a browser file mostly waits on its page; vitest's default of one worker there ran
- * the two projects one after the other). Browser files still take turns (e2e/support/turn.ts).
+ * Test files run at once: one less than the cores, and at least two, so that on a 2-core
+ * machine the unit files run beside the browser files instead of after them (a browser file
+ * mostly waits on its page). Browser files still take turns (e2e/support/turn.ts).
  * TEST_WORKERS sets another number.
  */
 const WORKERS = Number(process.env.TEST_WORKERS) || Math.max(2, availableParallelism() - 1);
@@ -36,9 +36,9 @@ class BrowserTurnsSequencer extends BaseSequencer {
     const estimate = (f: TestSpecification) =>
       this.ctx.cache.getFileTestResults(
         `${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`,
-      )?.duration ?? (f.project.name === 'e2e' ? 30_000 : 2_000);
-    const browser = sorted.filter((f) => f.project.name === 'e2e');
-    const unit = sorted.filter((f) => f.project.name !== 'e2e');
+      )?.duration ?? (isBrowserFile(f.moduleId) ? 30_000 : 2_000);
+    const browser = sorted.filter((f) => isBrowserFile(f.moduleId));
+    const unit = sorted.filter((f) => !isBrowserFile(f.moduleId));
     const total = (fs: TestSpecification[]) => fs.reduce((t, f) => t + estimate(f), 0);
     const share = browser.length ? total(unit) / total(browser) : 0;
     const out: TestSpecification[] = [];
@@ -56,12 +56,17 @@ class BrowserTurnsSequencer extends BaseSequencer {
 }
 
 /**
- * Two projects run by `npm test`: `unit` (engine, protocol, database, server on a real SQLite
- * file with real websocket clients) and `e2e` (Debian's Chromium driven by playwright-core
- * against the built SPAs; e2e/global-setup.ts builds them first). They run together in one
- * pool of WORKERS workers.
+ * One set of test files, run by `npm test`: unit files (engine, protocol, database, server on a
+ * real SQLite file with real websocket clients, client modules) and browser files under e2e/
+ * (Debian's Chromium driven by playwright-core against the built SPAs, which
+ * e2e/global-setup.ts builds first). They are one project on purpose: vitest hands a worker
+ * the next file without restarting it only when both files belong to the same project, so with
+ * two projects a worker that finished a browser file and found a unit file next ended, and its
+ * Chromium and its pool of contexts (e2e/support/pool.ts) with it (eight browser workers in a
+ * run instead of two). The timeouts of each kind of file are set by e2e/support/turn.ts.
  */
 export default defineConfig({
+  resolve: { alias },
   test: {
     reporters: [
       'default',
@@ -72,50 +77,26 @@ export default defineConfig({
         : []),
     ],
     sequence: { sequencer: BrowserTurnsSequencer },
-    projects: [
-      {
-        resolve: { alias },
-        test: {
-          name: 'unit',
-          include: [
-            'server/**/*.test.ts',
-            'db/**/*.test.ts',
-            'scripts/**/*.test.ts',
-            'fixtures/**/*.test.ts',
-            'web/**/*.test.ts',
-            'judge-tablet/**/*.test.ts',
-            'scoreboard/**/*.test.ts',
-            'console/**/*.test.ts',
-            'setup/**/*.test.ts',
-          ],
-          environment: 'node',
-          maxWorkers: WORKERS,
-          // Files share a worker's module cache (each still starts its own server on its own
-          // database file): importing the server afresh for each of ~100 files cost a second of
-          // CPU a file.
-          isolate: false,
-          // Server tests start real servers and child processes; a loaded CI machine is slow.
-          testTimeout: 20_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        resolve: { alias },
-        test: {
-          name: 'e2e',
-          include: ['e2e/**/*.test.ts'],
-          environment: 'node',
-          globalSetup: ['e2e/global-setup.ts'],
-          // One browser file at a time (E2E_BROWSERS to allow more), beside the unit files.
-          setupFiles: ['e2e/support/turn.ts'],
-          maxWorkers: WORKERS,
-          // A worker imports the server and playwright once for the browser files it runs,
-          // not once a file (each file still starts its own server and Chromium).
-          isolate: false,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-        },
-      },
+    include: [
+      'server/**/*.test.ts',
+      'db/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'fixtures/**/*.test.ts',
+      'web/**/*.test.ts',
+      'judge-tablet/**/*.test.ts',
+      'scoreboard/**/*.test.ts',
+      'console/**/*.test.ts',
+      'setup/**/*.test.ts',
+      'e2e/**/*.test.ts',
     ],
+    environment: 'node',
+    maxWorkers: WORKERS,
+    // Files share a worker's module cache (each still starts its own server on its own
+    // database file): importing the server and playwright afresh for each of ~120 files cost
+    // a second of CPU a file.
+    isolate: false,
+    globalSetup: ['e2e/global-setup.ts'],
+    // Browser files take turns and have longer timeouts than unit files.
+    setupFiles: ['e2e/support/turn.ts'],
   },
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -18,10 +18,20 @@ declare module 'vitest' {
  * NODE_ENV=production (vitest sets `test`, which would build Svelte's dev checks in), so the
  * pages under test are the ones a venue gets, and the tablet's first-load budget
  * (e2e/judge-tablet-offline.test.ts) is measured on this dist/ instead of a second build.
- * Also makes the folder in which the browser files take turns (removed at the end of the run).
+ * Also makes the run's own temporary folder, removed when the run ends: the workers and every
+ * process they start inherit it as TMPDIR, so the data folders, fixtures and CA folders of the
+ * tests and the profiles of the Chromiums (which end with their worker, unclosed) go with it,
+ * instead of piling up in /tmp run after run. The browser files take turns in a folder there.
  */
 export default async function setup(project: TestProject) {
-  const turnDir = mkdtempSync(join(tmpdir(), 'jx-e2e-turns-'));
+  const outerTmp = process.env.TMPDIR;
+  const runDir = mkdtempSync(join(tmpdir(), 'jx-test-run-'));
+  // Open to other users as /tmp is (not writable): a throwaway PostgreSQL cluster runs as its
+  // own user and must reach its folder in here (db/pg/throwaway.ts).
+  chmodSync(runDir, 0o755);
+  process.env.TMPDIR = runDir;
+  const turnDir = join(runDir, 'turns');
+  mkdirSync(turnDir);
   project.provide('turnDir', turnDir);
   project.provide('browserTurns', Math.max(1, Number(process.env.E2E_BROWSERS) || 1));
   const env = process.env.NODE_ENV;
@@ -31,5 +41,9 @@ export default async function setup(project: TestProject) {
   } finally {
     process.env.NODE_ENV = env;
   }
-  return () => rmSync(turnDir, { recursive: true, force: true });
+  return () => {
+    if (outerTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = outerTmp;
+    rmSync(runDir, { recursive: true, force: true });
+  };
 }

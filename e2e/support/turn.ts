@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject, vi } from 'vitest';
+import { isBrowserFile } from './kind.ts';
 
 /**
- * Browser files take turns (a setup file of the e2e project, vitest.config.ts): the unit files
- * run beside them in the other workers, but at most `browserTurns` browser files at a time
+ * The setup file of every test file (vitest.config.ts): it gives unit and browser files their
+ * timeouts, and browser files take turns. The unit files run beside them in the other
+ * workers, but at most `browserTurns` browser files at a time
  * (one by default) start their server and Chromium. One Chromium per file already loads a
  * 2-core machine; two at once made the "within a second" and stopwatch tests race the
  * machine, not the code.
@@ -70,7 +72,18 @@ async function takeTurn(timeoutMs: number): Promise<string> {
 
 // A turn may take as long as the browser files before it: half an hour, not the hook timeout.
 const TURN_WAIT_MS = 30 * 60_000;
+const browserFile = isBrowserFile(expect.getState().testPath ?? '');
+
+// Server tests start real servers and child processes, and browser tests a page each; a loaded
+// CI machine is slow.
+vi.setConfig(
+  browserFile
+    ? { testTimeout: 60_000, hookTimeout: 120_000 }
+    : { testTimeout: 20_000, hookTimeout: 60_000 },
+);
+
 beforeAll(async () => {
+  if (!browserFile) return;
   held = await takeTurn(TURN_WAIT_MS);
 }, TURN_WAIT_MS + 10_000);
 
