@@ -1,11 +1,12 @@
 /**
  * The context pool (e2e/support/pool.ts) every browser test gets its pages from: a context
  * handed back and handed out again must be as good as new — nothing stored by the test before
- * it, no listener of it, online, at the viewport asked — or not be handed out at all.
+ * it, no listener of it, online, at the viewport asked, emulating what a new one does — or
+ * not be handed out at all.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
 import { leaseContext } from './pool.ts';
@@ -100,6 +101,45 @@ describe('a context handed back and out again', () => {
     // The test before's listeners hear nothing of this one.
     await again.evaluate(() => console.log('after'));
     expect(heardBefore).not.toContain('after');
+    await second.close();
+  });
+
+  it('is handed back when its test closes the page, the page kept, its emulated media undone', async () => {
+    const queries = [
+      'print',
+      '(prefers-color-scheme: dark)',
+      '(prefers-reduced-motion: reduce)',
+      '(forced-colors: active)',
+      '(prefers-contrast: more)',
+    ];
+    const media = (p: Page) => p.evaluate((qs) => qs.map((q) => matchMedia(q).matches), queries);
+    // What a page of a new context sees.
+    const fresh = await leaseContext(browser, { locale: 'de-AT' });
+    const freshPage = await fresh.newPage();
+    await freshPage.goto(`${origin}/`);
+    const asNew = await media(freshPage);
+    await fresh.close();
+
+    const first = await leaseContext(browser, { locale: 'de-DE' });
+    const page = await first.newPage();
+    await page.goto(`${origin}/`);
+    await page.emulateMedia({
+      media: 'print',
+      colorScheme: 'dark',
+      reducedMotion: 'reduce',
+      forcedColors: 'active',
+      contrast: 'more',
+    });
+    expect(await media(page)).toEqual(queries.map(() => true));
+    await page.close();
+
+    const second = await leaseContext(browser, { locale: 'de-DE' });
+    expect(second).toBe(first);
+    const again = await second.newPage();
+    expect(again).toBe(page);
+    expect(again.isClosed()).toBe(false);
+    await again.goto(`${origin}/`);
+    expect(await media(again)).toEqual(asNew);
     await second.close();
   });
 

@@ -14,8 +14,9 @@
  *   granted.
  *
  * A context a test changed in a way that cannot be undone (Playwright's clock, init scripts,
- * exposed functions, routes, extra headers, emulated media, geolocation) is closed instead of
- * kept, as is one whose page is closed, crashed or cannot reach its server any more.
+ * exposed functions, routes, extra headers, geolocation) is closed instead of kept, as is one
+ * whose page is closed, crashed or cannot reach its server any more. A test that closes its
+ * context's only page hands the context back, the page kept (`browser.newPage()` pages).
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
@@ -33,6 +34,8 @@ interface Kept {
   page: Page | null;
   /** Changed in a way a reset cannot undo. */
   tainted: boolean;
+  /** The options the context was made with (a reset restores what they emulate). */
+  readonly opts: BrowserContextOptions;
 }
 
 /** Idle contexts of each browser, by the key of their options. */
@@ -54,7 +57,7 @@ const FINAL_BOTH = [
   'setExtraHTTPHeaders',
 ] as const;
 const FINAL_CONTEXT = [...FINAL_BOTH, 'setGeolocation', 'setHTTPCredentials'] as const;
-const FINAL_PAGE = [...FINAL_BOTH, 'emulateMedia'] as const;
+const FINAL_PAGE = FINAL_BOTH;
 const CLOCK = [
   'install',
   'fastForward',
@@ -133,10 +136,12 @@ export async function leaseContext(
     leased: true,
     page: null,
     tainted: false,
+    opts,
   };
   context.on('page', (p) => {
     taintOn(p, FINAL_PAGE, kept);
     watchOrigins(p, kept);
+    keepOnClose(p, kept, browser);
   });
   taintOn(context, FINAL_CONTEXT, kept);
   taintOn(context.clock, CLOCK, kept);
@@ -148,6 +153,22 @@ export async function leaseContext(
   };
   context.close = () => handBack(browser, kept);
   return context;
+}
+
+/**
+ * A test that closes the only page of its context is done with the context (the page of
+ * `browser.newPage()` closes its context with it): the context is handed back with the page
+ * kept, since closing the page would end its renderer processes. Other pages, and a close
+ * asked with options (`runBeforeUnload`), close as ever.
+ */
+function keepOnClose(page: Page, kept: Kept, browser: Browser): void {
+  const close = page.close.bind(page);
+  page.close = async (options?: Parameters<Page['close']>[0]) => {
+    const pages = kept.context.pages();
+    if (options || !kept.leased || kept.tainted || pages.length !== 1 || pages[0] !== page)
+      return close(options);
+    await handBack(browser, kept);
+  };
 }
 
 /** Adds the origin of every document `page` loads to `kept.origins` (where storage can be). */
@@ -202,6 +223,14 @@ async function reset(kept: Kept, page: Page, others: Page[]): Promise<void> {
   // The tablet asks before it is left with unsaved taps; a closing context never asks.
   page.on('dialog', (d) => void d.accept().catch(() => undefined));
   await kept.context.setOffline(false);
+  // What a fresh page emulates: the media of the context's options, or Playwright's defaults.
+  await page.emulateMedia({
+    media: null,
+    colorScheme: kept.opts.colorScheme ?? 'light',
+    reducedMotion: kept.opts.reducedMotion ?? 'no-preference',
+    forcedColors: kept.opts.forcedColors ?? 'none',
+    contrast: kept.opts.contrast ?? 'no-preference',
+  });
   const url = new URL(page.url());
   if (url.protocol === 'http:' || url.protocol === 'https:')
     await page.goto(`${url.origin}/healthz`, { timeout: 10_000 });
