@@ -28,9 +28,10 @@ const shared = new Map<string, Promise<Browser>>();
  * add to them (e2e/setup.test.ts trusts the venue certificate's key with
  * `--ignore-certificate-errors-spki-list`).
  *
- * The browser files of a worker share one Chromium for each set of flags (the e2e project runs
- * without isolation, so this module lives as long as the worker): launching one costs this
- * 2-core machine about a second of CPU, and a file only ever needs contexts as good as new.
+ * The browser files of a worker share one Chromium for each set of flags (the tests run
+ * without isolation in one project, so this module lives as long as the worker): launching
+ * one costs this 2-core machine about a second of CPU, and a file only ever needs contexts as
+ * good as new.
  * It gets them from the context pool (e2e/support/pool.ts): a context closed by a test is
  * made new and handed out again, which saves starting renderer processes (about 2 s of CPU a
  * page). The handle returned is the file's own: its `close()` closes (hands back) the

@@ -5,11 +5,10 @@ import { isBrowserFile } from './kind.ts';
 
 /**
  * The setup file of every test file (vitest.config.ts): it gives unit and browser files their
- * timeouts, and browser files take turns. The unit files run beside them in the other
- * workers, but at most `browserTurns` browser files at a time
- * (one by default) start their server and Chromium. One Chromium per file already loads a
- * 2-core machine; two at once made the "within a second" and stopwatch tests race the
- * machine, not the code.
+ * timeouts, and browser files take turns. The unit files run beside them in the other workers,
+ * but at most `browserTurns` browser files at a time (one by default) start their server and
+ * drive Chromium. One browser file already loads a 2-core machine; two at once made the
+ * "within a second" and stopwatch tests race the machine, not the code.
  *
  * A turn is a directory `turn-N` made in the run's folder (provided by e2e/global-setup.ts):
  * making a directory either succeeds or fails at once, so two workers never hold the same
