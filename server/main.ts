@@ -17,6 +17,25 @@ import { rememberAddresses } from './services/venue-address.ts';
 
 /** The process shell: the only place that listens, prints, and handles signals. */
 const config = loadConfig();
+// A competition file that cannot be loaded is a wrong setting: said before anything is made.
+if (config.FIXTURE) {
+  try {
+    readFestival(resolve(config.FIXTURE));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    console.error(
+      `配置错误 FIXTURE=${config.FIXTURE}：` +
+        (e.code === 'ENOENT'
+          ? '文件不存在'
+          : e.code === 'EISDIR'
+            ? '这是一个文件夹，不是比赛文件'
+            : e instanceof SyntaxError
+              ? `不是有效的 JSON（${e.message}）`
+              : e.message),
+    );
+    process.exit(2);
+  }
+}
 const lock = lockDataDir(resolve(config.DATA_DIR));
 if (!lock.ok) {
   console.error(lock.message);
