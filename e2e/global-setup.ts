@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { build } from 'vite';
+import { sourceDigest, stampBuild } from '../scripts/ensure-build.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,7 +38,10 @@ export default async function setup(project: TestProject) {
   const env = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
+    const digest = sourceDigest();
     await build({ logLevel: 'warn' });
+    // `npm start` (also the one server/main.test.ts starts) finds these pages current.
+    stampBuild(digest);
   } finally {
     process.env.NODE_ENV = env;
   }

@@ -2,7 +2,7 @@ import type { MarkAck, StandingsResponse } from '#protocol';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,10 +25,14 @@ afterEach(() => {
  */
 const START_MS = 45_000;
 
-/** Starts `server/main.ts` as the real process and waits until it prints its address. */
+/**
+ * Starts `server/main.ts` as the real process (or `command`, e.g. `npm start`) and waits until
+ * it prints its address.
+ */
 async function startProcess(
   dataDir: string,
   env: Record<string, string | undefined> = { LOG_LEVEL: 'warn' },
+  command = [process.execPath, '--import', 'tsx', 'server/main.ts'],
 ): Promise<{
   child: ChildProcess;
   url: string;
@@ -40,7 +44,7 @@ async function startProcess(
   /** Resolves with the output once it matches `pattern` (what was printed, not a wait). */
   printed: (pattern: RegExp) => Promise<string>;
 }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -145,6 +149,25 @@ describe('the server process', () => {
     );
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  }, 60_000);
+});
+
+describe('npm start', () => {
+  it('stops the server when npm is told to stop (SIGTERM), as a supervisor or `kill` does', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jx-npm-'));
+    dirs.push(dataDir);
+    // The pages are current (e2e/global-setup.ts built and stamped them): no build here.
+    const p = await startProcess(dataDir, { LOG_LEVEL: 'warn', HTTPS: 'off' }, [
+      'npm',
+      'start',
+      '--silent',
+    ]);
+    expect((await fetch(`${p.url}/healthz`)).ok).toBe(true);
+    p.child.kill('SIGTERM');
+    await p.exited;
+    await p.printed(/匠星已停止/);
+    // Nothing left serving (or holding the data folder) once npm has gone.
+    await expect(fetch(`${p.url}/healthz`)).rejects.toThrow();
   }, 60_000);
 });
 
@@ -288,25 +311,54 @@ describe('crashes', () => {
   }, 90_000);
 });
 
-describe('starting twice', () => {
-  const run = (dataDir: string, port: string) =>
-    new Promise<{ code: number | null; err: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-        env: {
-          ...process.env,
-          DATA_DIR: dataDir,
-          PORT: port,
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      children.push(child);
-      let err = '';
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('exit', (code) => resolve({ code, err }));
+/** Runs `server/main.ts` expecting it to refuse to start: its exit code and what it said. */
+const run = (dataDir: string, port: string, env: Record<string, string> = {}) =>
+  new Promise<{ code: number | null; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: port,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.push(child);
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => resolve({ code, err }));
+  });
 
+describe('a wrong setting', () => {
+  it('says in one line what is wrong with DATA_DIR or FIXTURE, and makes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jx-wrong-'));
+    dirs.push(dir);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const refusals = await Promise.all([
+      run(file, '0'),
+      run(join(dir, 'data'), '0', { FIXTURE: join(dir, 'missing.json') }),
+      run(join(dir, 'data'), '0', { FIXTURE: file }),
+      run(join(dir, 'data'), '0', { FIXTURE: dir }),
+    ]);
+    for (const r of refusals) {
+      expect(r.code).not.toBe(0);
+      // One line for a person, no stack trace.
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).not.toMatch(/\s+at /);
+    }
+    const [dataDirIsFile, missing, notJson, folder] = refusals.map((r) => r.err);
+    expect(dataDirIsFile).toContain(`无法使用数据目录 ${file}`);
+    expect(missing).toContain('文件不存在');
+    expect(notJson).toContain('不是有效的 JSON');
+    expect(folder).toContain('不是比赛文件');
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+  }, 60_000);
+});
+
+describe('starting twice', () => {
   it('refuses a second server on the same data folder, and explains a taken port', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'jx-twice-'));
     dirs.push(dataDir);
