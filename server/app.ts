@@ -28,7 +28,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import errorsPlugin from './plugins/errors.ts';
+import errorsPlugin, { DomainError } from './plugins/errors.ts';
 
 export interface AppOptions {
   /** Folder of the SQLite file (`jiangxing.db`). */
@@ -122,7 +122,11 @@ export async function buildApp(opts: AppOptions) {
   });
   // Opt-in per route (writes and logins); standings reads from 2,000 phones are not limited.
   app.decorate('publicOrigins', new Set((opts.publicUrls ?? []).map((u) => new URL(u).origin)));
-  await app.register(rateLimit, { global: false });
+  // A route's limit reached: the one refusal code for it, in the page's words (plugins/errors.ts).
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new DomainError('rate/limited', {}),
+  });
   await app.register(dbPlugin, { file });
   await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs, framePacing: opts.framePacing });
   await app.register(authPlugin);

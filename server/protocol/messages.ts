@@ -95,8 +95,8 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
     en: () => 'The server could not save: no score was written. Try again',
   },
   'rate/limited': {
-    zh: () => '消息过于频繁，请稍后再试',
-    en: () => 'Too many messages; try again shortly',
+    zh: () => '请求过于频繁，请稍后再试',
+    en: () => 'Too many requests; try again shortly',
   },
   'server/commit_failed': {
     zh: (p) => `服务器保存失败，请稍后重发（${p.detail}）`,

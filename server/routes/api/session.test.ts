@@ -72,6 +72,39 @@ describe('organiser password and sessions', () => {
     expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
     expect(codes[11]).toBe(429);
   });
+
+  it('answers a code in a form no code has as a wrong code, and a body with no login as missing one', async () => {
+    const post = async (body: unknown) => {
+      const r = await fetch(`${server.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return [r.status, ((await r.json()) as { error: string }).error];
+    };
+    expect(await post({ code: 'X' })).toEqual([401, 'auth/unknown_code']);
+    expect(await post({ code: 'ZZZZZ-ZZZZZ' })).toEqual([401, 'auth/unknown_code']);
+    expect(await post({ code: 7 })).toEqual([400, 'request/invalid']);
+    expect(await post({})).toEqual([400, 'request/invalid']);
+  });
+
+  it('answers a burst beyond the route’s limit with the rate/limited code, its words and Retry-After', async () => {
+    // Bodies the route refuses still count: a flood of anything is limited.
+    let answer: Response | undefined;
+    for (let i = 0; i < 40 && answer?.status !== 429; i++)
+      answer = await fetch(`${server.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+    expect(answer!.status).toBe(429);
+    expect(Number(answer!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await answer!.json()).toEqual({
+      error: 'rate/limited',
+      params: {},
+      message: '请求过于频繁，请稍后再试',
+    });
+  });
 });
 
 describe('the console API is for staff only', () => {

@@ -55,13 +55,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const byPassword = PasswordLogin.safeParse(req.body);
       const byCode = byPassword.success ? null : CodeLogin.safeParse(req.body);
-      if (!byPassword.success && !byCode?.success)
+      // A code typed in a form no code has (too short, a stray sign) is a wrong code, and
+      // counts as a failed login like one.
+      const typedCode =
+        !byPassword.success && typeof (req.body as { code?: unknown } | null)?.code === 'string';
+      if (!byPassword.success && !typedCode)
         throw new DomainError('request/invalid', { missing: 'login' });
       const guard = app.loginGuard;
       if (!guard.allowed(req.ip, Date.now())) throw new DomainError('auth/rate_limited', {});
 
-      if (byCode?.success) {
-        const who = identifyShortCode(app, byCode.data.code);
+      if (typedCode) {
+        const who = byCode?.success ? identifyShortCode(app, byCode.data.code) : null;
         const live = who ? app.live.byId(who.competitionId) : undefined;
         if (!who || !live) {
           guard.fail(req.ip, Date.now());
