@@ -197,7 +197,8 @@ export interface ErrorParams {
   /** `scores`: the score import (CSV text or JSON), else the contestant list (CSV or XLSX). */
   'import/bad_type': { scores?: boolean };
   /** `lines`: lines changed since the preview. */
-  'import/conflict': { lines: number };
+  /** `previewed`: the request carried what its dry run saw (else a plain upload saw nothing). */
+  'import/conflict': { lines: number; previewed: boolean };
   'import/marks_exist': Record<string, never>;
   /** `lines`: lines not written. */
   'import/partly_written': { lines: number };

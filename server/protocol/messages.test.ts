@@ -43,7 +43,7 @@ const SAMPLES: { [C in ErrorCode]: Extract<ErrorOf, { error: C }>['params'] } = 
   'import/advanced_field': {},
   'import/bad_criterion': { criterion: 'theory' },
   'import/bad_type': { scores: true },
-  'import/conflict': { lines: 3 },
+  'import/conflict': { lines: 3, previewed: true },
   'import/marks_exist': {},
   'import/partly_written': { lines: 2 },
   'import/too_large': { why: 'unpacked', mb: 40, maxMb: 20 },

@@ -243,9 +243,9 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
   },
   'import/conflict': {
     zh: (p) =>
-      `${p.lines} 行的成绩在预览之后被修改，请逐行选择保留现有成绩或以文件覆盖（须填写原因）`,
+      `${p.lines} 行的成绩${p.previewed ? '在预览之后被修改' : '已经存在'}，请逐行选择保留现有成绩或以文件覆盖（须填写原因）`,
     en: (p) =>
-      `${p.lines} ${p.lines === 1 ? 'line was' : 'lines were'} changed after the preview: for each, keep the current score or overwrite it from the file (with a reason)`,
+      `${p.lines} ${p.lines === 1 ? 'line' : 'lines'} ${p.previewed ? (p.lines === 1 ? 'was changed after the preview' : 'were changed after the preview') : p.lines === 1 ? 'already has a score' : 'already have a score'}: for each, keep the current score or overwrite it from the file (with a reason)`,
   },
   'import/marks_exist': {
     zh: () => '已开始评分，不能再替换选手名单',

@@ -341,8 +341,9 @@ describe('nothing overwrites what its author did not see', () => {
     const before = markCount();
     const r = await confirm({ csv: file, seen });
     expect(r.status).toBe(409);
-    const body = (await r.json()) as Answer & { error: string };
+    const body = (await r.json()) as Answer & { error: string; message: string };
     expect(body.error).toBe('import/conflict');
+    expect(body.message).toContain('1 行的成绩在预览之后被修改');
     expect(body.conflicts).toEqual([
       {
         line: 1,
@@ -404,9 +405,12 @@ describe('nothing overwrites what its author did not see', () => {
     expect((await post('1,80')).status).toBe(200);
     const r = await post('1,81\n2,70');
     expect(r.status).toBe(409);
-    expect(((await r.json()) as Answer).conflicts.map((c) => [c.bib, c.seen])).toEqual([
-      ['1', null],
-    ]);
+    const body = (await r.json()) as Answer & { message: string };
+    expect(body.conflicts.map((c) => [c.bib, c.seen])).toEqual([['1', null]]);
+    // No preview was made: the refusal does not speak of one.
+    expect(body.message).toBe(
+      '1 行的成绩已经存在，请逐行选择保留现有成绩或以文件覆盖（须填写原因）',
+    );
     expect(stored()).toEqual(new Map([['1', 80_000]]));
   });
 

@@ -116,7 +116,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (plan.errors.length) return reply.code(422).send(answer(app, live, dryRun, plan));
       if (plan.conflicts.length)
         return reply.code(409).send({
-          ...errorBody('import/conflict', { lines: plan.conflicts.length }),
+          ...errorBody('import/conflict', {
+            lines: plan.conflicts.length,
+            previewed: request.json?.seen !== undefined,
+          }),
           ...answer(app, live, dryRun, plan),
         });
       if (dryRun) return answer(app, live, true, plan);
