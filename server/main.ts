@@ -17,10 +17,11 @@ import { rememberAddresses } from './services/venue-address.ts';
 
 /** The process shell: the only place that listens, prints, and handles signals. */
 const config = loadConfig();
-// A competition file that cannot be loaded is a wrong setting: said before anything is made.
-if (config.FIXTURE) {
+// The competition file of this start (FIXTURE, else the default), read once for the banner: one
+// that cannot be loaded is a wrong setting, said before anything is made.
+const file = (() => {
   try {
-    readFestival(resolve(config.FIXTURE));
+    return readFestival(config.FIXTURE && resolve(config.FIXTURE));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     console.error(
@@ -35,7 +36,7 @@ if (config.FIXTURE) {
     );
     process.exit(2);
   }
-}
+})();
 const lock = lockDataDir(resolve(config.DATA_DIR));
 if (!lock.ok) {
   console.error(lock.message);
@@ -180,7 +181,7 @@ qrcode.generate(`${base}/scoreboard/`, { small: true }, (qr) => {
           : [{ label: '地址', url: `${base}/scoreboard/` }]),
       ],
       dataDir: resolve(config.DATA_DIR),
-      file: readFestival(config.FIXTURE && resolve(config.FIXTURE)),
+      file,
       password,
       venue: {
         setupUrl: `${base}/setup/`,
