@@ -3,6 +3,7 @@ import { transaction, type Db } from '../client.ts';
 import { contestants } from '../schema.ts';
 import { insertChunked } from './competitions.ts';
 
+export type ContestantRow = typeof contestants.$inferSelect;
 export type NewContestant = typeof contestants.$inferInsert;
 
 /** Inserts one contestant. @returns its id. */

@@ -1,5 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import type { MarkLog } from '../mark-log.ts';
 import { competitions, marks, rescoreRequests, stationLocks } from '../schema.ts';
 
 export type MarkRow = typeof marks.$inferSelect;
@@ -64,9 +65,16 @@ export function prepareMarkStatements(db: Db) {
     })
     .returning({ id: marks.id })
     .prepare();
+  const revisionOf = db
+    .select({ revision: competitions.revision })
+    .from(competitions)
+    .where(eq(competitions.id, sql.placeholder('id')))
+    .prepare();
   return {
     /** The committed mark with this client-made id, if any. */
     findByClientId: (clientId: string): MarkRow | undefined => byClientId.get({ clientId }),
+    /** A competition's committed revision (0 for one that does not exist). */
+    revisionOf: (id: number): number => revisionOf.get({ id })?.revision ?? 0,
     /**
      * Appends one mark and bumps the competition's revision. Call inside a transaction.
      * @returns the mark's log id and the revision it produced.
@@ -77,6 +85,28 @@ export function prepareMarkStatements(db: Db) {
       const { id } = insert.get({ ...m, measures: m.measures ? 1 : 0, revision })!;
       return { id, revision };
     },
+  };
+}
+
+/**
+ * The mark log on the embedded SQLite file (db/mark-log.ts): one synchronous transaction per
+ * batch on the one connection this process owns, so no other writer can come between its
+ * reads and its writes and no row is ever committed by someone else (`committedAfter` is
+ * empty).
+ */
+export function sqliteMarkLog(db: Db): MarkLog {
+  const stmts = prepareMarkStatements(db);
+  return {
+    engine: 'sqlite',
+    commit: (_batch, decide) =>
+      db.transaction(() =>
+        decide({
+          findByClientId: stmts.findByClientId,
+          committedAfter: () => [],
+          revisionOf: stmts.revisionOf,
+          append: stmts.append,
+        }),
+      ),
   };
 }
 

@@ -7,7 +7,7 @@ import { publicNews } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
 import { FRAME_PACING, FramePacer, type FramePacing } from '../services/frame-pacer.ts';
-import type { MarkRow } from '../../db/repositories/marks.ts';
+import { sqliteMarkLog, type MarkRow } from '../../db/repositories/marks.ts';
 
 /**
  * Longest gap the frame pacing ever keeps between two frames to one board, ms (at least ten
@@ -288,7 +288,7 @@ export default fp(
       byId: (id) => [...bySlug.values()].find((l) => l.id === id),
       all: () => [...bySlug.values()],
       load,
-      writer: new MarkWriter(app.db, (l, d, row) => {
+      writer: new MarkWriter(sqliteMarkLog(app.db), (l, d, row) => {
         publish(l, d);
         tellJudges(l, row);
       }),
@@ -306,7 +306,7 @@ export default fp(
     app.decorate('live', live);
     app.addHook('preClose', async () => {
       clearInterval(sweep);
-      live.writer.flush();
+      await live.writer.flush();
       for (const l of bySlug.values()) flush(l);
       const all = [
         ...[...boards.values()].flatMap((m) => [...m.keys()]),

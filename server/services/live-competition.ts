@@ -43,20 +43,10 @@ import {
   type StandingsColumns,
 } from '#protocol';
 import type { Db } from '../../db/client.ts';
-import {
-  getFestival,
-  listContestants,
-  type CompetitionRow,
-  type FestivalRow,
-} from '../../db/repositories/competitions.ts';
-import { officialsById, type OfficialRow } from '../../db/repositories/officials.ts';
-import {
-  listMarks,
-  listStationLocks,
-  listRescoreRequests,
-  type MarkRow,
-  type RescoreRow,
-} from '../../db/repositories/marks.ts';
+import type { CompetitionRow, FestivalRow } from '../../db/repositories/competitions.ts';
+import type { OfficialRow } from '../../db/repositories/officials.ts';
+import type { MarkRow, RescoreRow } from '../../db/repositories/marks.ts';
+import { readStoredCompetition, type StoredCompetition } from '../../db/repositories/stored.ts';
 import type { CompetitionState, LineHead, WriteView } from '../engine/acceptance.ts';
 import {
   lockedAt,
@@ -189,17 +179,22 @@ export class LiveCompetition implements WriteView {
     };
   }
 
-  /** Loads a competition and replays its log. O(log entries + contestants × scheme). */
+  /** Loads a competition from the SQLite file and replays its log. */
   static load(db: Db, row: CompetitionRow): LiveCompetition {
-    const festival = row.festivalId === null ? undefined : getFestival(db, row.festivalId);
-    if (!festival) throw new Error(`competition ${row.slug} belongs to no festival`);
+    return LiveCompetition.fromStored(readStoredCompetition(db, row));
+  }
+
+  /**
+   * Rebuilds a competition from its stored state, read from either engine, and replays its
+   * log. O(log entries + contestants × scheme).
+   */
+  static fromStored(stored: StoredCompetition): LiveCompetition {
+    const { row, festival, locks, log } = stored;
     const live = new LiveCompetition(row, festival);
-    for (const c of listContestants(db, row.id)) live.contestants.set(c.id, c);
-    live.setOfficials(officialsById(db, row.id).values());
-    live.#rescores = listRescoreRequests(db, row.id);
-    const locks = listStationLocks(db, row.id);
+    for (const c of stored.contestants) live.contestants.set(c.id, c);
+    live.setOfficials(stored.officials);
+    live.#rescores = stored.rescores;
     for (const stationId of lockedAt(locks)) live.#locked.add(stationId);
-    const log = listMarks(db, row.id);
     for (const m of log) live.#fold(m);
     for (const c of live.contestants.values()) live.#rescore(c.id);
     if (row.state === 'frozen' && row.frozenRevision !== null) {

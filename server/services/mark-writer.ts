@@ -1,7 +1,7 @@
 import { MARK_RULES, type SheetValues } from '#engine';
 import type { RejectCode, BoardDelta, LogWrite, MarkAck, MarkReject } from '#protocol';
-import type { Db } from '../../db/client.ts';
-import { prepareMarkStatements, type MarkRow, type NewMark } from '../../db/repositories/marks.ts';
+import type { MarkBatchTx, MarkLog } from '../../db/mark-log.ts';
+import type { MarkRow, NewMark } from '../../db/repositories/marks.ts';
 import {
   acceptWrite,
   checkResend,
@@ -39,30 +39,51 @@ interface BatchOverlay {
   lines: Map<string, LineHead>;
 }
 
+/** A batch judged inside its transaction: per pending write, a refusal or its committed row. */
+interface Decided {
+  outcomes: (Outcome | { commit: MarkRow })[];
+  overlay: BatchOverlay;
+}
+
+/**
+ * Another instance committed a change of this competition that is not a mark (a lock, a
+ * setting): this instance's copy is out of date and judges no write until it has reloaded.
+ */
+export class StaleCompetitionError extends Error {
+  constructor(readonly competitionId: number) {
+    super(`competition ${competitionId} changed on another instance; reloading`);
+  }
+}
+
 /**
  * The write path of the log: the rules (engine/acceptance.ts) → commit → apply → acknowledge
- * → broadcast.
+ * → broadcast, on either engine (db/mark-log.ts).
  *
- * Group commit: writes arriving in the same turn of the event loop are validated in order and
- * committed in ONE SQLite transaction (synchronous=FULL), and only then acknowledged and
- * broadcast. Under load many marks share one fsync; an ack always follows a durable commit.
- * A failed transaction changes nothing and every write in it is rejected as retryable.
+ * Group commit: writes arriving in the same turn of the event loop are judged in order and
+ * committed in ONE transaction, and only then acknowledged and broadcast. Under load many
+ * marks share one fsync; an ack always follows a durable commit. A failed transaction changes
+ * nothing and every write in it is rejected as retryable. On SQLite the commit is synchronous
+ * and everything happens in one turn; on PostgreSQL one batch is in flight at a time and the
+ * writes arriving meanwhile form the next batch, so revisions are handed out in order.
+ *
+ * Several instances (PostgreSQL): inside the transaction, with the competitions locked, the
+ * rows other instances committed since this one's copy are applied first (and published), so
+ * every write is judged on the whole committed log (stale-write checks hold across instances).
  */
 export class MarkWriter {
-  readonly #db: Db;
-  readonly #stmts: ReturnType<typeof prepareMarkStatements>;
+  readonly #log: MarkLog;
   readonly #onDelta: (live: LiveCompetition, delta: BoardDelta, row: MarkRow) => void;
   #queue: Pending[] = [];
   #scheduled = false;
+  #inflight: Promise<void> | null = null;
   readonly #now: () => Date;
 
   constructor(
-    db: Db,
+    log: MarkLog,
     onDelta: (live: LiveCompetition, delta: BoardDelta, row: MarkRow) => void,
     now: () => Date = () => new Date(),
   ) {
-    this.#db = db;
-    this.#stmts = prepareMarkStatements(db);
+    this.#log = log;
     this.#onDelta = onDelta;
     this.#now = now;
   }
@@ -71,71 +92,155 @@ export class MarkWriter {
   submit(judge: JudgeIdentity, live: LiveCompetition, msg: LogWrite): Promise<Outcome> {
     return new Promise((resolve) => {
       this.#queue.push({ judge, live, msg, resolve });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.#schedule();
     });
   }
 
-  /** Commits everything queued. Public so shutdown can drain the queue. */
-  flush(): void {
+  #schedule(): void {
+    if (this.#scheduled || this.#inflight) return;
+    this.#scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  /**
+   * Commits everything queued. On SQLite it has committed, acknowledged and applied before it
+   * returns (a course action calls it to act on the marks before it); on PostgreSQL the
+   * promise settles once everything queued before the call is committed. Public so shutdown
+   * can drain the queue.
+   */
+  flush(): Promise<void> {
     this.#scheduled = false;
+    if (this.#inflight) return this.#inflight.then(() => this.flush());
     const batch = this.#queue;
     this.#queue = [];
-    if (!batch.length) return;
-    const outcomes: (Outcome | { commit: MarkRow })[] = [];
+    if (!batch.length) return Promise.resolve();
+    const lives = new Map(batch.map((p) => [p.live.id, p.live]));
+    const request = {
+      competitionIds: [...lives.keys()].sort((a, b) => a - b),
+      clientIds: batch.map((p) => p.msg.clientId),
+      held: new Map([...lives].map(([id, l]) => [id, l.revision])),
+    };
+    let decided: Decided | Promise<Decided>;
+    try {
+      decided = this.#log.commit(request, (tx) => this.#decide(batch, lives, tx));
+    } catch (err) {
+      this.#fail(batch, err);
+      return Promise.resolve();
+    }
+    if (!(decided instanceof Promise)) {
+      this.#finish(batch, decided);
+      return Promise.resolve();
+    }
+    const done = decided.then(
+      (d) => this.#finish(batch, d),
+      (err: unknown) => this.#fail(batch, err),
+    );
+    this.#inflight = done.finally(() => {
+      this.#inflight = null;
+      if (this.#queue.length) this.#schedule();
+    });
+    return this.#inflight;
+  }
+
+  /**
+   * Inside the transaction: catch up on what other instances committed, then judge each write
+   * in order against the committed log and the batch's earlier entries, appending the accepted.
+   */
+  #decide(batch: Pending[], lives: Map<number, LiveCompetition>, tx: MarkBatchTx): Decided {
+    for (const live of lives.values()) {
+      this.catchUp(live, tx.committedAfter(live.id, live.revision));
+      if (tx.revisionOf(live.id) !== live.revision) throw new StaleCompetitionError(live.id);
+    }
+    const outcomes: Decided['outcomes'] = [];
     const overlay: BatchOverlay = { clientIds: new Map(), lines: new Map() };
     const createdAt = this.#now().toISOString();
-    try {
-      this.#db.transaction(() => {
-        for (const p of batch) {
-          const o = this.#check(p, overlay);
-          if (!('insert' in o)) {
-            outcomes.push(o);
-            continue;
-          }
-          const entry: NewMark = { ...o.insert, createdAt };
-          const { id, revision } = this.#stmts.append(entry);
-          const row: MarkRow = { ...entry, id, revision };
-          overlay.clientIds.set(row.clientId, row);
-          if (row.kind === 'mark') {
-            overlay.lines.set(lineKeyOf(row.contestantId, row.sheetId!, row.attempt, row.ownerId), {
-              markId: id,
-              officialId: row.officialId,
-              values: JSON.parse(row.valuesJson) as SheetValues,
-            });
-          }
-          outcomes.push({ commit: row });
-        }
-      });
-    } catch (err) {
-      for (const p of batch)
-        p.resolve(
-          reject(p.msg.clientId, {
-            ok: false,
-            code: 'server/commit_failed',
-            params: { detail: (err as Error).message },
-          }),
-        );
-      return;
+    for (const p of batch) {
+      const o = this.#check(p, overlay, tx);
+      if (!('insert' in o)) {
+        outcomes.push(o);
+        continue;
+      }
+      const entry: NewMark = { ...o.insert, createdAt };
+      const { id, revision } = tx.append(entry);
+      const row: MarkRow = { ...entry, id, revision };
+      overlay.clientIds.set(row.clientId, row);
+      if (row.kind === 'mark') {
+        overlay.lines.set(lineKeyOf(row.contestantId, row.sheetId!, row.attempt, row.ownerId), {
+          markId: id,
+          officialId: row.officialId,
+          values: JSON.parse(row.valuesJson) as SheetValues,
+        });
+      }
+      outcomes.push({ commit: row });
     }
-    // Committed: now, and only now, apply and acknowledge, in revision order. The boards get
-    // their deltas in the next turn, after the acks have gone out: a judge waits on the ack,
-    // a projector does not notice a fraction of a millisecond.
+    return { outcomes, overlay };
+  }
+
+  /**
+   * Applies a committed row once: a row at or below the competition's revision was applied
+   * already (by the catch-up of another instance's hint, say) and yields no second delta.
+   * @throws StaleCompetitionError when the row is not the next revision: the revisions between
+   *   were changes other than marks, which this instance has not seen.
+   */
+  #apply(live: LiveCompetition, row: MarkRow): [LiveCompetition, BoardDelta, MarkRow][] {
+    if (row.revision <= live.revision) return [];
+    if (row.revision !== live.revision + 1) throw new StaleCompetitionError(live.id);
+    return [[live, live.applyCommitted(row), row]];
+  }
+
+  /** Boards get deltas in the next turn, after the acks of this one have gone out. */
+  #publish(deltas: [LiveCompetition, BoardDelta, MarkRow][]): void {
+    if (deltas.length)
+      setImmediate(() => deltas.forEach(([live, delta, row]) => this.#onDelta(live, delta, row)));
+  }
+
+  /**
+   * Applies rows other instances committed (after a revision hint, db/mark-log.ts) and
+   * publishes them as this instance's own commits are published. Rows must come in revision
+   * order; any at or below the competition's revision are skipped, so a repeated or stale
+   * hint applies nothing twice.
+   * @throws StaleCompetitionError at a gap in the revisions (a change that is not a mark);
+   *   the rows before it are applied and published.
+   */
+  catchUp(live: LiveCompetition, rows: readonly MarkRow[]): void {
+    const deltas: [LiveCompetition, BoardDelta, MarkRow][] = [];
+    try {
+      for (const row of rows) deltas.push(...this.#apply(live, row));
+    } finally {
+      this.#publish(deltas);
+    }
+  }
+
+  /** The transaction failed: nothing of the batch is stored; every write may be sent again. */
+  #fail(batch: Pending[], err: unknown): void {
+    for (const p of batch)
+      p.resolve(
+        reject(p.msg.clientId, {
+          ok: false,
+          code: 'server/commit_failed',
+          params: { detail: (err as Error).message },
+        }),
+      );
+  }
+
+  /**
+   * Committed: now, and only now, apply and acknowledge, in revision order. The boards get
+   * their deltas in the next turn, after the acks have gone out: a judge waits on the ack, a
+   * projector does not notice a fraction of a millisecond.
+   */
+  #finish(batch: Pending[], { outcomes, overlay }: Decided): void {
     const deltas: [LiveCompetition, BoardDelta, MarkRow][] = [];
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
       if ('commit' in o) {
-        deltas.push([p.live, p.live.applyCommitted(o.commit), o.commit]);
+        deltas.push(...this.#apply(p.live, o.commit));
         p.resolve(this.#ack(p.live, o.commit, false));
       } else if (o.type === 'mark.ack' && o.markId < 0) {
         // A resend of an entry committed earlier in this same batch: its ids are known now.
         p.resolve(this.#ack(p.live, overlay.clientIds.get(o.clientId)!, true));
       } else p.resolve(o);
     });
-    if (deltas.length)
-      setImmediate(() => deltas.forEach(([live, delta, row]) => this.#onDelta(live, delta, row)));
+    this.#publish(deltas);
   }
 
   #ack(live: LiveCompetition, row: MarkRow, duplicate: boolean): MarkAck {
@@ -154,12 +259,12 @@ export class MarkWriter {
    * Every rule a write must pass (engine/acceptance.ts), after the resend check: a failure is
    * a value and stores nothing. Reads memory only, apart from the client id's lookup.
    */
-  #check(p: Pending, overlay: BatchOverlay): Outcome | { insert: Insert } {
+  #check(p: Pending, overlay: BatchOverlay, tx: MarkBatchTx): Outcome | { insert: Insert } {
     const { judge, live, msg } = p;
     const { clientId } = msg;
     // Idempotency first: a resend returns the original result, whatever changed since.
     const inBatch = overlay.clientIds.get(clientId);
-    const earlier = inBatch ?? this.#stmts.findByClientId(clientId);
+    const earlier = inBatch ?? tx.findByClientId(clientId);
     if (earlier) {
       const resend = checkResend(earlier, judge, live.id);
       if (!resend.ok) return reject(clientId, resend);
