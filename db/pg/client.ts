@@ -19,11 +19,17 @@ const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
  *   because acks there could be lost on a crash.
  * - `fsync` must be `on` for the same reason.
  *
+ * A cut connection never ends the process: the query on it fails (a write is refused as
+ * retryable) and the pool connects afresh for the next one.
+ *
  * @param poolSize connections this instance keeps (default 10).
  * @throws Error when the database is unreachable, a setting is unsafe or a migration fails.
  */
 export async function openPgDatabase(url: string, poolSize = 10): Promise<PgDb> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection cut by the server (a restart, an administrator) is dropped by the pool,
+  // and the next query opens a new one; without a listener the cut would end the process.
+  pool.on('error', () => {});
   try {
     const settings = await pool.query<{ name: string; setting: string }>(
       "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync')",

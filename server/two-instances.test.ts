@@ -1,0 +1,239 @@
+import type { MarkAck, MarkReject, MarkSubmit } from '#protocol';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client.ts';
+import { openPgDatabase, type PgDb } from '../db/pg/client.ts';
+import { copySqliteToPg } from '../db/pg/copy.ts';
+import { listMarksAfter, pgMarkLog } from '../db/pg/repositories/marks.ts';
+import { listCompetitionRows, readStoredCompetition } from '../db/pg/repositories/stored.ts';
+import { startThrowawayCluster, type ThrowawayCluster } from '../db/pg/throwaway.ts';
+import { listCompetitions } from '../db/repositories/competitions.ts';
+import type { OfficialRow } from '../db/repositories/officials.ts';
+import { readStoredCompetition as readSqlite } from '../db/repositories/stored.ts';
+import { until } from '../e2e/support/wait.ts';
+import { plausibleValues } from '../fixtures/marks.ts';
+import { seedIfEmpty } from './plugins/seed.ts';
+import { openCustody } from './services/custody.ts';
+import { LiveCompetition } from './services/live-competition.ts';
+import { MarkWriter, type JudgeIdentity } from './services/mark-writer.ts';
+import { RevisionHints } from './services/revision-hints.ts';
+
+/**
+ * Issue 14, parts 2 and 3, on a real PostgreSQL cluster: two instances of the write path
+ * (their own pool, their own in-memory competition, their own MarkWriter) share one database,
+ * as two servers behind the load balancer will. Instance B listens for revision hints as a
+ * server with boards does; A does not, so what A knows of B's writes it learns inside its own
+ * transactions.
+ */
+describe('two instances on one PostgreSQL database', () => {
+  let cluster: ThrowawayCluster;
+  let slug: string;
+  const instances: Instance[] = [];
+
+  interface Instance {
+    db: PgDb;
+    live: LiveCompetition;
+    officials: OfficialRow[];
+    writer: MarkWriter;
+    /** The revisions of the board deltas this instance published, in order. */
+    published: number[];
+    hints?: RevisionHints;
+  }
+
+  async function startInstance(listen: boolean): Promise<Instance> {
+    const db = await openPgDatabase(cluster.url, 4);
+    const stored = (await readStoredCompetition(db, slug))!;
+    const live = LiveCompetition.fromStored(stored);
+    const published: number[] = [];
+    const writer = new MarkWriter(pgMarkLog(db), (_l, delta) => published.push(delta.revision));
+    const instance: Instance = { db, live, officials: stored.officials, writer, published };
+    if (listen) {
+      const catchUp = async () =>
+        writer.catchUp(live, await listMarksAfter(db, live.id, live.revision));
+      instance.hints = new RevisionHints(cluster.url, {
+        onHint: (h) => void (h.competitionId === live.id && catchUp()),
+        onResync: () => void catchUp(),
+      });
+      await instance.hints.start();
+    }
+    instances.push(instance);
+    return instance;
+  }
+
+  /** A judge of the default contest by code, as the judge socket authenticates one. */
+  function judge(on: Instance, code: string): JudgeIdentity {
+    const official = on.officials.find((o) => o.code === code)!;
+    const { live } = on;
+    return {
+      officialId: official.id,
+      competitionId: live.id,
+      code,
+      name: official.name,
+      role: 'judge',
+      sheets: live.sheetsOf(official.id),
+    };
+  }
+
+  function submit(
+    on: Instance,
+    code: string,
+    contestantId: number,
+    sheetId: string,
+    extra: { clientId?: string; seen?: number | null; reason?: string } = {},
+  ): Promise<MarkAck | MarkReject> {
+    const sheet = on.live.index.sheets.get(sheetId)!;
+    return on.writer.submit(judge(on, code), on.live, {
+      type: 'mark.submit',
+      clientId: extra.clientId ?? randomUUID(),
+      contestantId,
+      sheetId,
+      attempt: 1,
+      values: plausibleValues(
+        sheet,
+        contestantId,
+        extra.reason ? 'again' : '',
+      ) as MarkSubmit['values'],
+      ...(extra.seen !== undefined ? { seen: extra.seen } : {}),
+      ...(extra.reason ? { reason: extra.reason } : {}),
+    });
+  }
+
+  const acked = (o: MarkAck | MarkReject): MarkAck => {
+    expect(o, JSON.stringify(o)).toMatchObject({ type: 'mark.ack' });
+    return o as MarkAck;
+  };
+
+  async function countRows(db: PgDb): Promise<{ n: number; revisions: number }> {
+    const { rows } = await db.$client.query<{ n: number; revisions: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT (competition_id, revision))::int AS revisions FROM marks',
+    );
+    return rows[0]!;
+  }
+
+  beforeAll(async () => {
+    cluster = await startThrowawayCluster();
+    // The default contest as the SQLite path seeds it, copied into PostgreSQL with its ids.
+    const dir = mkdtempSync(join(tmpdir(), 'jx-two-instances-'));
+    const sqlite = openDatabase(join(dir, 'jiangxing.db'));
+    seedIfEmpty(sqlite, openCustody(dir).custody);
+    slug = listCompetitions(sqlite)[0]!.slug;
+    const pg = await openPgDatabase(cluster.url, 1);
+    await copySqliteToPg(sqlite, pg);
+    const row = listCompetitions(sqlite)[0]!;
+    // The copy is exact: the state a server rebuilds from is the same on both engines.
+    expect(await readStoredCompetition(pg, slug)).toEqual(readSqlite(sqlite, row));
+    expect((await listCompetitionRows(pg)).map((c) => c.slug)).toEqual([slug]);
+    await expect(copySqliteToPg(sqlite, pg)).rejects.toThrow(/already holds competitions/);
+    await pg.$client.end();
+    sqlite.$client.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const i of instances) {
+      await i.hints?.stop();
+      await i.db.$client.end().catch(() => {});
+    }
+    await cluster?.destroy();
+  }, 60_000);
+
+  it('a mark acked on A reaches B in revision order, and both rank the same', async () => {
+    const a = await startInstance(false);
+    const b = await startInstance(true);
+    const start = a.live.revision;
+    const contestants = [...a.live.contestants.values()].slice(0, 12);
+    // Marks arrive on A in bursts: some share a transaction, some follow one in flight.
+    const acks = await Promise.all(
+      contestants.flatMap((c) => [
+        submit(a, 'J02', c.id, 's-bend'),
+        submit(a, 'J03', c.id, 'bridge'),
+      ]),
+    );
+    const revisions = acks.map((o) => acked(o).revision).sort((x, y) => x - y);
+    expect(revisions).toEqual(revisions.map((_, i) => start + 1 + i));
+    await until(() => b.live.revision === start + acks.length);
+    await until(() => b.published.length === acks.length);
+    expect(b.published).toEqual(revisions);
+    expect(b.live.standings()).toEqual(a.live.standings());
+    // And a fresh instance reading the database ranks the same: nothing lives only in memory.
+    const fresh = LiveCompetition.fromStored((await readStoredCompetition(a.db, slug))!);
+    expect(fresh.standings()).toEqual(a.live.standings());
+  });
+
+  it('writes on both at once get unique, consecutive revisions', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const start = (await readStoredCompetition(a.db, slug))!.row.revision;
+    const before = await countRows(a.db);
+    const field = [...a.live.contestants.values()].slice(12, 32);
+    const acks = await Promise.all(
+      field.flatMap((c) => [
+        submit(a, 'J04', c.id, 'traffic-lights'),
+        submit(b, 'J05', c.id, 'smoothness'),
+      ]),
+    );
+    const revisions = acks.map((o) => acked(o).revision).sort((x, y) => x - y);
+    expect(revisions).toEqual(revisions.map((_, i) => start + 1 + i));
+    const after = await countRows(a.db);
+    expect(after.n - before.n).toBe(acks.length);
+    expect(after.revisions).toBe(after.n);
+    // B hears every revision, A's and its own, and publishes each once, in order.
+    await until(() => b.live.revision === start + acks.length);
+    const tail = b.published.slice(-acks.length);
+    expect(tail).toEqual(revisions);
+    expect(new Set(b.published).size).toBe(b.published.length);
+  });
+
+  it('a resend to the other instance is acknowledged once, with the first ids', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const clientId = randomUUID();
+    const c = [...a.live.contestants.values()][33]!;
+    const first = acked(await submit(a, 'J02', c.id, 's-bend', { clientId }));
+    const before = await countRows(a.db);
+    const again = acked(await submit(b, 'J02', c.id, 's-bend', { clientId }));
+    expect(again).toMatchObject({
+      duplicate: true,
+      markId: first.markId,
+      revision: first.revision,
+    });
+    expect(await countRows(a.db)).toEqual(before);
+  });
+
+  it('a correction judged on an old copy is refused as stale', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const c = [...a.live.contestants.values()][34]!;
+    const first = acked(await submit(a, 'J03', c.id, 'bridge', { seen: null }));
+    // B corrects the mark it has seen; A has not heard of the correction (A does not listen).
+    await until(() => b.live.revision >= first.revision);
+    const fix = acked(
+      await submit(b, 'J03', c.id, 'bridge', { seen: first.markId, reason: '复核' }),
+    );
+    expect(a.live.revision).toBeLessThan(fix.revision);
+    const late = await submit(a, 'J03', c.id, 'bridge', { seen: first.markId, reason: '再核' });
+    expect(late).toMatchObject({
+      type: 'mark.reject',
+      code: 'mark/stale',
+      current: { markId: fix.markId },
+    });
+    // A learned the correction inside its transaction, and published it to its boards.
+    expect(a.live.revision).toBe(fix.revision);
+    expect(a.live.standings()).toEqual(b.live.standings());
+  });
+
+  it('a PostgreSQL restart refuses writes as retryable, then the resend is stored once', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const c = [...a.live.contestants.values()][0]!;
+    const clientId = randomUUID();
+    await cluster.stop();
+    const refused = await submit(a, 'J04', c.id, 'traffic-lights', { clientId, seen: null });
+    expect(refused).toMatchObject({ type: 'mark.reject', code: 'server/commit_failed' });
+    await cluster.start();
+    const stored = acked(await submit(a, 'J04', c.id, 'traffic-lights', { clientId, seen: null }));
+    expect(stored.duplicate).toBe(false);
+    // B's listener reconnects and catches up by revision: the hint sent while it was away is
+    // not needed.
+    await until(() => b.live.revision === stored.revision);
+    expect(b.live.standings()).toEqual(a.live.standings());
+  });
+});
