@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOARD_FRAME_MS } from './plugins/live.ts';
+import { FAN_OUT_CHUNK } from './services/fan-out.ts';
 import { FRAME_PACING } from './services/frame-pacer.ts';
 import {
   connectBoard,
@@ -151,6 +152,48 @@ describe('board frames at the leading edge', () => {
     expect(at).toBe(end);
     judge.close();
     board.close();
+  });
+
+  it('acknowledges a mark read while a frame is still on its way to many boards', async () => {
+    // Ten chunks of boards: the frame of mark A takes ten turns of the event loop to reach them
+    // all. Mark B, sent when A's ack arrives, is read between two chunks, and its ack goes out
+    // before A's frame has reached the last board. Written all at once, A's frame would reach
+    // every board before the server even read B (issue 14: fan-out must not delay judges).
+    const n = 10 * FAN_OUT_CHUNK;
+    const many = Array.from({ length: n }, () => connectBoard(server.ws, slug));
+    const snaps = await Promise.all(
+      many.map((b) => b.next<BoardSnapshot>((m) => m.type === 'board.snapshot')),
+    );
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const [a, b] = judge.welcome.contestants.map((c) => c.id);
+    const log = recordSends();
+    const idA = randomUUID();
+    const idB = randomUUID();
+    const ackA = (await submitMark(judge, { ...mark(a!, 1), clientId: idA })) as MarkAck;
+    const ackB = (await submitMark(judge, { ...mark(b!, 2), clientId: idB })) as MarkAck;
+    await Promise.all(
+      many.map((board) =>
+        board.next((m) => m.type === 'board.delta' && m.revision === ackB.revision),
+      ),
+    );
+    const framesOfA = log.flatMap((s, i) =>
+      s.to === 'board' && s.m.revision === ackA.revision ? [i] : [],
+    );
+    expect(framesOfA).toHaveLength(n);
+    const ackOfB = log.findIndex((s) => s.to === 'judge' && s.m.clientId === idB);
+    expect(ackOfB).toBeLessThan(framesOfA.at(-1)!);
+    // And still every board got every revision once, in order.
+    many.forEach((board, i) => {
+      const revisions = board.received.flatMap((m) =>
+        m.type === 'board.delta' ? [[m.from ?? m.revision, m.revision]] : [],
+      );
+      expect(revisions).toEqual([
+        [snaps[i]!.revision + 1, ackA.revision],
+        [ackB.revision, ackB.revision],
+      ]);
+      board.close();
+    });
+    judge.close();
   });
 
   it('sends a public board the marks the pacing held before a freeze, then the frozen board', async () => {

@@ -6,6 +6,7 @@ import type { CompetitionState } from '../engine/acceptance.ts';
 import { publicNews } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter } from '../services/mark-writer.ts';
+import { FanOutQueue } from '../services/fan-out.ts';
 import { FRAME_PACING, FramePacer, type FramePacing } from '../services/frame-pacer.ts';
 import { sqliteMarkLog, type MarkRow } from '../../db/repositories/marks.ts';
 
@@ -85,10 +86,6 @@ declare module 'fastify' {
 }
 
 /**
- * Builds the live registry from the database at boot. Publishing serialises each frame once
- * per audience and writes the same string to every socket of that audience.
- */
-/**
  * The part of a merged delta after revision `after` (its rows are the latest state of the
  * contestants it names, so they stay; its events are cut to the ones after `after`).
  */
@@ -102,6 +99,11 @@ export function trimDelta(delta: BoardDelta, after: number): BoardDelta {
   };
 }
 
+/**
+ * Builds the live registry from the database at boot. Publishing serialises each frame once
+ * per audience and writes the same string to every socket of that audience, a chunk of
+ * sockets per turn of the event loop (services/fan-out.ts).
+ */
 export default fp(
   async (app, opts: { heartbeatMs?: number; framePacing?: FramePacing }) => {
     const bySlug = new Map<string, LiveCompetition>();
@@ -112,7 +114,21 @@ export default fp(
      * committed; a delta the pacing held keeps it when a change of course flushes the delta
      * (a mark committed while live reaches public boards before they freeze).
      */
-    const send = (live: LiveCompetition, delta: BoardDelta, state = live.row.state) => {
+    /** Each competition's frames on their way to its boards, in revision order. */
+    const fanOuts = new Map<number, FanOutQueue<[WebSocket, BoardClient]>>();
+    /**
+     * Writes `delta` to the boards (FAN_OUT_CHUNK boards a turn, services/fan-out.ts). `state`:
+     * the competition's state when the delta was committed; a delta the pacing held keeps it
+     * when a change of course flushes the delta (a mark committed while live reaches public
+     * boards before they freeze). `done` gets what building and writing the frame took, ms.
+     */
+    const send = (
+      live: LiveCompetition,
+      delta: BoardDelta,
+      state = live.row.state,
+      done?: (costMs: number) => void,
+    ) => {
+      const started = performance.now();
       const set = boards.get(live.id);
       if (set?.size) {
         const staffFrame = JSON.stringify(delta);
@@ -125,20 +141,27 @@ export default fp(
         if (news === 'delta') publicFrame = JSON.stringify(live.publicDelta(delta));
         else if (news === 'snapshot') publicFrame = JSON.stringify(live.publicSnapshot());
         const last = delta.revision;
-        for (const [ws, client] of set) {
-          if (ws.readyState !== ws.OPEN) continue;
-          const frame = client.staff ? staffFrame : publicFrame;
-          if (!frame) continue;
-          // A course change (`competition` set) is always news; a delta only past what it has.
-          if (!delta.competition && last <= client.revision) continue;
-          if (!delta.competition && (delta.from ?? last) <= client.revision) {
-            // Straddles what its replay gave it: send the part it has not seen.
-            const rest = trimDelta(delta, client.revision);
-            ws.send(JSON.stringify(client.staff ? rest : live.publicDelta(rest)));
-          } else ws.send(frame);
-          client.revision = Math.max(client.revision, last);
-        }
-      }
+        const built = performance.now() - started;
+        let queue = fanOuts.get(live.id);
+        if (!queue) fanOuts.set(live.id, (queue = new FanOutQueue()));
+        queue.push({
+          targets: [...set],
+          write([ws, client]) {
+            if (ws.readyState !== ws.OPEN) return;
+            const frame = client.staff ? staffFrame : publicFrame;
+            if (!frame) return;
+            // A course change (`competition` set) is always news; a delta only past what it has.
+            if (!delta.competition && last <= client.revision) return;
+            if (!delta.competition && (delta.from ?? last) <= client.revision) {
+              // Straddles what its replay gave it: send the part it has not seen.
+              const rest = trimDelta(delta, client.revision);
+              ws.send(JSON.stringify(client.staff ? rest : live.publicDelta(rest)));
+            } else ws.send(frame);
+            client.revision = Math.max(client.revision, last);
+          },
+          done: (costMs) => done?.(built + costMs),
+        });
+      } else done?.(performance.now() - started);
       if (delta.competition) {
         const notice = JSON.stringify({
           type: 'judge.update',
@@ -170,11 +193,7 @@ export default fp(
       delta: BoardDelta,
       pacer: FramePacer,
       state = live.row.state,
-    ) => {
-      const started = performance.now();
-      send(live, delta, state);
-      pacer.record(performance.now() - started);
-    };
+    ) => send(live, delta, state, (costMs) => pacer.record(costMs));
     const flush = (live: LiveCompetition) => {
       const box = outboxes.get(live.id);
       if (!box) return;
@@ -308,6 +327,7 @@ export default fp(
       clearInterval(sweep);
       await live.writer.flush();
       for (const l of bySlug.values()) flush(l);
+      for (const queue of fanOuts.values()) queue.drain();
       const all = [
         ...[...boards.values()].flatMap((m) => [...m.keys()]),
         ...[...judges.values()].flatMap((m) => [...m.keys()]),
