@@ -2,7 +2,7 @@ import type { MarkAck, StandingsResponse } from '#protocol';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -152,6 +152,24 @@ describe('the server process', () => {
   }, 60_000);
 });
 
+/** The processes whose parent is `pid` (from /proc, Linux). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').flatMap((d) => {
+    if (!/^\d+$/.test(d)) return [];
+    try {
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so split after the last ')'.
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+}
+
+/** A process's command line, its arguments joined by spaces. */
+const commandOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+
 describe('npm start', () => {
   it('stops the server when npm is told to stop (SIGTERM), as a supervisor or `kill` does', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'jx-npm-'));
@@ -163,6 +181,14 @@ describe('npm start', () => {
       '--silent',
     ]);
     expect((await fetch(`${p.url}/healthz`)).ok).toBe(true);
+    // The signal goes to the server itself: npm's one child is the server, with no wrapper in
+    // between. tsx's CLI was one: it gives the server 30 ms to say it got the signal and then
+    // SIGKILLs it, which a busy machine missed (the server died without its stop).
+    const [server, ...others] = childrenOf(p.child.pid!);
+    expect(others).toEqual([]);
+    expect(commandOf(server!)).toMatch(/server\/main\.ts/);
+    const inner = childrenOf(server!).map(commandOf);
+    expect(inner.filter((c) => /server\/main\.ts/.test(c))).toEqual([]);
     p.child.kill('SIGTERM');
     await p.exited;
     await p.printed(/匠星已停止/);
