@@ -543,7 +543,7 @@ export async function loadProduct(
 }
 
 /** Plausible values per solo sheet, varied by n. */
-function valuesFor(sheetId: string, n: number): Record<string, unknown> {
+export function valuesFor(sheetId: string, n: number): Record<string, unknown> {
   switch (sheetId) {
     case 's-bend':
       return { 's-bend-faults': { 'cone-touched': n % 3 } };

@@ -28,6 +28,7 @@ import {
 import { ensureNodecg, nodecgCrash, nodecgScenarios, type Peer } from './nodecg.ts';
 import { makeFixture, ROOT, startRelay, startServer } from './procs.ts';
 import { sqliteBaseline } from './sqlite-baseline.ts';
+import { storageBench } from './storage.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -191,7 +192,10 @@ for (const sc of scenarios) {
 }
 
 const extras = args.live ? null : await runExtras();
-/** Everything beside the live scenarios: payloads, start, bundles, festival, flood, crashes. */
+/**
+ * Everything beside the live scenarios: payloads, start, bundles, festival, flood, crashes and
+ * the write path on each storage engine.
+ */
 async function runExtras() {
   log('payload');
   const payloads = [await payload(35), await payload(quick ? 1000 : 5000)];
@@ -205,11 +209,13 @@ async function runExtras() {
   const floodRun = await floodBench(quick ? 3 : 6);
   log('crash');
   const crashRun = await crash(quick ? 2 : 5, quick ? 1 : 2);
+  log('storage engines');
+  const storage = await storageBench(quick ? 3 : 6, log);
   if (withPeer) log('nodecg durability');
   const peerCrash = await peerPart("NodeCG's durability run", () =>
     nodecgCrash(quick ? 2 : 5, quick ? 1 : 2),
   );
-  return { payloads, startup, bundleSizes, festival, floodRun, crashRun, peerCrash };
+  return { payloads, startup, bundleSizes, festival, floodRun, crashRun, storage, peerCrash };
 }
 
 const result = {
@@ -232,6 +238,7 @@ const result = {
   festival: extras?.festival,
   flood: extras?.floodRun,
   crash: extras?.crashRun,
+  storage: extras?.storage,
   peer: peer && { ...peer, ...(extras?.peerCrash ? { durability: extras.peerCrash } : {}) },
   targets: {
     venue: marks

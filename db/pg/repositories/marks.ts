@@ -34,8 +34,8 @@ export async function listMarksAfter(
  *    committed after the revision this instance holds.
  * 3. As many log ids as the batch has writes, from the table's identity sequence, taken under
  *    the lock so that a competition's log ids grow with its revisions on every instance.
- * 4. `decide` (in memory), then one multi-row INSERT, the revision UPDATE and a `pg_notify`
- *    per competition written to, and COMMIT. PostgreSQL delivers the notifications only on
+ * 4. `decide` (in memory), then one multi-row INSERT, per competition written to one UPDATE
+ *    of its revision that also sends its `pg_notify`, and COMMIT. PostgreSQL delivers the notifications only on
  *    commit and in commit order.
  *
  * The promise resolves after COMMIT returned, i.e. with synchronous_commit=on after the WAL is
@@ -96,9 +96,13 @@ export function pgMarkLog(db: PgDb): MarkLog {
         if (rows.length) await tx.insert(marks).values(rows);
         for (const [id, revision] of next) {
           if (revision === revisions.get(id)) continue;
-          await tx.update(competitions).set({ revision }).where(eq(competitions.id, id));
+          // One round trip: the revision and its hint (sent by PostgreSQL at COMMIT only).
           const payload = revisionPayload({ competitionId: id, revision });
-          await tx.execute(sql`SELECT pg_notify(${REVISION_CHANNEL}, ${payload})`);
+          await tx
+            .update(competitions)
+            .set({ revision })
+            .where(eq(competitions.id, id))
+            .returning({ hint: sql`pg_notify(${REVISION_CHANNEL}, ${payload})` });
         }
         return result;
       }),
