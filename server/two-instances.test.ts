@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.ts';
 import { openPgDatabase, type PgDb } from '../db/pg/client.ts';
 import { copySqliteToPg } from '../db/pg/copy.ts';
-import { listMarksAfter, pgMarkLog } from '../db/pg/repositories/marks.ts';
+import { pgMarkLog, readMarksAfter } from '../db/pg/repositories/marks.ts';
 import { listCompetitionRows, readStoredCompetition } from '../db/pg/repositories/stored.ts';
 import { startThrowawayCluster, type ThrowawayCluster } from '../db/pg/throwaway.ts';
 import { listCompetitions } from '../db/repositories/competitions.ts';
@@ -19,6 +19,7 @@ import { seedIfEmpty } from './plugins/seed.ts';
 import { openCustody } from './services/custody.ts';
 import { LiveCompetition } from './services/live-competition.ts';
 import { MarkWriter, type JudgeIdentity } from './services/mark-writer.ts';
+import { RevisionFollower } from './services/revision-follower.ts';
 import { RevisionHints } from './services/revision-hints.ts';
 
 /**
@@ -38,25 +39,38 @@ describe('two instances on one PostgreSQL database', () => {
     live: LiveCompetition;
     officials: OfficialRow[];
     writer: MarkWriter;
+    follower: RevisionFollower;
     /** The revisions of the board deltas this instance published, in order. */
     published: number[];
+    /** How often the instance rebuilt its copy after a change other than a mark. */
+    reloads: number;
     hints?: RevisionHints;
   }
 
   async function startInstance(listen: boolean): Promise<Instance> {
     const db = await openPgDatabase(cluster.url, 4);
     const stored = (await readStoredCompetition(db, slug))!;
-    const live = LiveCompetition.fromStored(stored);
     const published: number[] = [];
-    const writer = new MarkWriter(pgMarkLog(db), (_l, delta) => published.push(delta.revision));
-    const instance: Instance = { db, live, officials: stored.officials, writer, published };
+    const instance = { db, officials: stored.officials, published, reloads: 0 } as Instance;
+    instance.live = LiveCompetition.fromStored(stored);
+    instance.writer = new MarkWriter(pgMarkLog(db), (_l, delta) => published.push(delta.revision), {
+      onStale: (id) => void instance.follower.follow(id),
+    });
+    instance.follower = new RevisionFollower(
+      () => [instance.live],
+      instance.writer,
+      {
+        readAfter: (id, revision) => readMarksAfter(db, id, revision),
+        reload: async (live) =>
+          LiveCompetition.fromStored((await readStoredCompetition(db, live.slug))!),
+      },
+      (fresh) => {
+        instance.live = fresh;
+        instance.reloads++;
+      },
+    );
     if (listen) {
-      const catchUp = async () =>
-        writer.catchUp(live, await listMarksAfter(db, live.id, live.revision));
-      instance.hints = new RevisionHints(cluster.url, {
-        onHint: (h) => void (h.competitionId === live.id && catchUp()),
-        onResync: () => void catchUp(),
-      });
+      instance.hints = new RevisionHints(cluster.url, instance.follower);
       await instance.hints.start();
     }
     instances.push(instance);
@@ -219,6 +233,41 @@ describe('two instances on one PostgreSQL database', () => {
     // A learned the correction inside its transaction, and published it to its boards.
     expect(a.live.revision).toBe(fix.revision);
     expect(a.live.standings()).toEqual(b.live.standings());
+  });
+
+  it('a change other than a mark on another instance: both rebuild their copy and mark on', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const { revision: before } = await readMarksAfter(a.db, a.live.id, 0);
+    // What a lock by a third instance commits (the course service on PostgreSQL will): its
+    // row, the revision, the hint, in one transaction. No mark row has that revision.
+    const h01 = a.officials.find((o) => o.code === 'H01')!;
+    await a.db.$client.query('BEGIN');
+    await a.db.$client.query(
+      `INSERT INTO station_locks (competition_id, station_id, action, official_id, reason, revision, created_at)
+       VALUES ($1, 'cleaning', 'lock', $2, '复核完毕', $3, $4)`,
+      [a.live.id, h01.id, before + 1, new Date().toISOString()],
+    );
+    await a.db.$client.query('UPDATE competitions SET revision = $1 WHERE id = $2', [
+      before + 1,
+      a.live.id,
+    ]);
+    await a.db.$client.query(`SELECT pg_notify('jx_revision', $1)`, [`${a.live.id}:${before + 1}`]);
+    await a.db.$client.query('COMMIT');
+    // B hears the hint, finds no mark for it in the log, and rebuilds from the database.
+    await until(() => b.reloads === 1 && b.live.revision === before + 1);
+    expect(b.live.isLocked('cleaning')).toBe(true);
+    // A does not listen: its next write finds its copy out of date inside the transaction, is
+    // refused as retryable, and A rebuilds; the resend is then judged on the new state.
+    const c = [...a.live.contestants.values()][5]!;
+    const clientId = randomUUID();
+    const first = await submit(a, 'J04', c.id, 'traffic-lights', { clientId, seen: null });
+    expect(first).toMatchObject({ type: 'mark.reject', code: 'server/commit_failed' });
+    await until(() => a.reloads === 1);
+    expect(a.live.isLocked('cleaning')).toBe(true);
+    const again = acked(await submit(a, 'J04', c.id, 'traffic-lights', { clientId, seen: null }));
+    expect(again.revision).toBe(before + 2);
+    await until(() => b.live.revision === before + 2);
+    expect(b.live.standings()).toEqual(a.live.standings());
   });
 
   it('a PostgreSQL restart refuses writes as retryable, then the resend is stored once', async () => {

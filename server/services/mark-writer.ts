@@ -77,15 +77,24 @@ export class MarkWriter {
   #scheduled = false;
   #inflight: Promise<void> | null = null;
   readonly #now: () => Date;
+  readonly #onStale: (competitionId: number) => void;
 
+  /**
+   * @param onDelta each committed row as it is applied (the boards' delta and the judges'
+   *   notices), in revision order, in the turn after its ack.
+   * @param opts.now the clock of `createdAt` (tests).
+   * @param opts.onStale a batch found this instance's copy of a competition out of date
+   *   (another instance changed it other than by a mark): reload it (RevisionFollower).
+   */
   constructor(
     log: MarkLog,
     onDelta: (live: LiveCompetition, delta: BoardDelta, row: MarkRow) => void,
-    now: () => Date = () => new Date(),
+    opts: { now?: () => Date; onStale?: (competitionId: number) => void } = {},
   ) {
     this.#log = log;
     this.#onDelta = onDelta;
-    this.#now = now;
+    this.#now = opts.now ?? (() => new Date());
+    this.#onStale = opts.onStale ?? (() => {});
   }
 
   /** Queues a write; resolves with the ack after the commit, or with a reject that changed nothing. */
@@ -213,6 +222,7 @@ export class MarkWriter {
 
   /** The transaction failed: nothing of the batch is stored; every write may be sent again. */
   #fail(batch: Pending[], err: unknown): void {
+    if (err instanceof StaleCompetitionError) this.#onStale(err.competitionId);
     for (const p of batch)
       p.resolve(
         reject(p.msg.clientId, {

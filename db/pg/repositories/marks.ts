@@ -6,19 +6,31 @@ import { REVISION_CHANNEL, revisionPayload } from '../revision-channel.ts';
 import { competitions, marks } from '../schema.ts';
 
 /**
- * Rows of a competition committed after `revision`, in revision order: what an instance reads
- * to catch up after a revision hint (server/services/revision-hints.ts) or a reconnect.
+ * A competition's log rows committed after `revision`, in revision order, and its committed
+ * revision, read in one snapshot (REPEATABLE READ): what an instance reads to catch up after a
+ * revision hint (server/services/revision-follower.ts). A revision up to `revision` (returned)
+ * with no row is a change other than a mark.
  */
-export async function listMarksAfter(
+export async function readMarksAfter(
   db: PgDb,
   competitionId: number,
   revision: number,
-): Promise<MarkRow[]> {
-  return db
-    .select()
-    .from(marks)
-    .where(and(eq(marks.competitionId, competitionId), gt(marks.revision, revision)))
-    .orderBy(asc(marks.revision));
+): Promise<{ rows: MarkRow[]; revision: number }> {
+  return db.transaction(
+    async (tx) => {
+      const [competition] = await tx
+        .select({ revision: competitions.revision })
+        .from(competitions)
+        .where(eq(competitions.id, competitionId));
+      const rows = await tx
+        .select()
+        .from(marks)
+        .where(and(eq(marks.competitionId, competitionId), gt(marks.revision, revision)))
+        .orderBy(asc(marks.revision));
+      return { rows, revision: competition?.revision ?? revision };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 /**
