@@ -2,9 +2,12 @@ import type { BoardDelta, BoardSnapshot, MarkAck } from '#protocol';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listOfficials } from '../db/repositories/officials.ts';
 import { BOARD_FRAME_MS } from './plugins/live.ts';
+import { applyCourseAction } from './services/course.ts';
 import { FAN_OUT_CHUNK } from './services/fan-out.ts';
 import { FRAME_PACING } from './services/frame-pacer.ts';
+import type { JudgeIdentity } from './services/mark-writer.ts';
 import {
   connectBoard,
   connectJudge,
@@ -194,6 +197,96 @@ describe('board frames at the leading edge', () => {
       board.close();
     });
     judge.close();
+  });
+
+  it('marks committed while a frame is still on its way wait and merge: frames never pile up', async () => {
+    // No interval at all: only the fan-out itself holds the next frame back.
+    await server.close();
+    server = await startTestServer(undefined, undefined, {
+      framePacing: { ...FRAME_PACING, minMs: 0, writesPerSecond: 1e9, cpuShare: 1e9 },
+    });
+    const n = 10 * FAN_OUT_CHUNK;
+    const many = Array.from({ length: n }, () => connectBoard(server.ws, slug));
+    const snaps = await Promise.all(
+      many.map((b) => b.next<BoardSnapshot>((m) => m.type === 'board.snapshot')),
+    );
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const riders = judge.welcome.contestants.map((c) => c.id);
+    // Each mark sent when the one before is acknowledged, i.e. while its frame fans out.
+    const acks: MarkAck[] = [];
+    for (let i = 0; i < 5; i++)
+      acks.push((await submitMark(judge, mark(riders[i]!, 1))) as MarkAck);
+    const last = acks.at(-1)!.revision;
+    await Promise.all(
+      many.map((b) => b.next((m) => m.type === 'board.delta' && m.revision === last)),
+    );
+    many.forEach((board, i) => {
+      const frames = board.received.filter((m): m is BoardDelta => m.type === 'board.delta');
+      // Fewer frames than marks: the marks behind the first one were merged while it was
+      // written; written one frame per mark, the queue would have grown with the rate.
+      expect(frames.length).toBeLessThan(acks.length);
+      let at = snaps[i]!.revision;
+      for (const f of frames) {
+        expect(f.from ?? f.revision).toBe(at + 1);
+        at = f.revision;
+      }
+      expect(at).toBe(last);
+      board.close();
+    });
+    judge.close();
+  });
+
+  it('a mark committed just ahead of a change of course reaches a staff board before it', async () => {
+    // As the course route does: the marks queued in this turn are committed first (flush),
+    // then the course acts and its frame goes at once. The marks' deltas wait for the next
+    // turn (after their acks); had they gone after the freeze's higher revision, a staff board
+    // would have skipped them as old and kept the marked rider's old row.
+    const staff = connectBoard(server.ws, slug);
+    await staff.next((m) => m.type === 'board.snapshot');
+    staff.send({ type: 'board.hello', token: tokenOf(server.fixture, 'O01') });
+    await staff.next((m) => m.type === 'board.snapshot' && m.staff === true);
+    const { app } = server;
+    const live = app.live.get(slug)!;
+    const officials = listOfficials(app.db, live.id);
+    const as = (code: string): JudgeIdentity => {
+      const o = officials.find((x) => x.code === code)!;
+      const role = o.role as JudgeIdentity['role'];
+      return {
+        officialId: o.id,
+        competitionId: live.id,
+        code,
+        name: o.name,
+        role,
+        sheets: live.sheetsOf(o.id),
+      };
+    };
+    const rider = [...live.contestants.keys()][3]!;
+    const acked = app.live.writer.submit(as('J02'), live, {
+      type: 'mark.submit',
+      clientId: randomUUID(),
+      attempt: 1,
+      seen: null,
+      ...mark(rider, 2),
+    });
+    void app.live.writer.flush();
+    const freeze = applyCourseAction(
+      app.db,
+      live,
+      as('O01'),
+      { action: 'competition.freeze' },
+      new Date(),
+    );
+    expect(freeze.ok).toBe(true);
+    if (freeze.ok) app.live.publish(live, freeze.delta);
+    const ack = (await acked) as MarkAck;
+    const frozen = await staff.next<BoardDelta>(
+      (m) => m.type === 'board.delta' && m.competition?.state === 'frozen',
+    );
+    const deltas = staff.received.filter((m): m is BoardDelta => m.type === 'board.delta');
+    const ofMark = deltas.find((d) => d.revision === ack.revision);
+    expect(ofMark?.rows.map((r) => r.contestantId)).toEqual([rider]);
+    expect(deltas.indexOf(ofMark!)).toBeLessThan(deltas.indexOf(frozen));
+    staff.close();
   });
 
   it('sends a public board the marks the pacing held before a freeze, then the frozen board', async () => {

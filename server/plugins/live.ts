@@ -138,7 +138,10 @@ export default fp(
           course: delta.competition !== undefined,
           rows: delta.rows.length,
         });
-        if (news === 'delta') publicFrame = JSON.stringify(live.publicDelta(delta));
+        // Built now, from the state of this frame's revision: a chunk written turns later must
+        // not show what was committed since (a freeze, a hidden station's mark).
+        const publicDelta = news === 'delta' ? live.publicDelta(delta) : null;
+        if (publicDelta) publicFrame = JSON.stringify(publicDelta);
         else if (news === 'snapshot') publicFrame = JSON.stringify(live.publicSnapshot());
         const last = delta.revision;
         const built = performance.now() - started;
@@ -154,8 +157,8 @@ export default fp(
             if (!delta.competition && last <= client.revision) return;
             if (!delta.competition && (delta.from ?? last) <= client.revision) {
               // Straddles what its replay gave it: send the part it has not seen.
-              const rest = trimDelta(delta, client.revision);
-              ws.send(JSON.stringify(client.staff ? rest : live.publicDelta(rest)));
+              const rest = trimDelta(client.staff ? delta : publicDelta!, client.revision);
+              ws.send(JSON.stringify(rest));
             } else ws.send(frame);
             client.revision = Math.max(client.revision, last);
           },
@@ -194,12 +197,24 @@ export default fp(
       pacer: FramePacer,
       state = live.row.state,
     ) => send(live, delta, state, (costMs) => pacer.record(costMs));
-    const flush = (live: LiveCompetition) => {
+    /** Whether a frame of the competition is still on its way to some of its boards. */
+    const fanningOut = (live: LiveCompetition) => (fanOuts.get(live.id)?.pending ?? 0) > 0;
+    /**
+     * Sends the held deltas as one frame. Unless `now` (a change of course, shutdown), while
+     * the last frame is still being written it waits another interval and keeps merging: a
+     * fan-out slower than the interval never piles frames up.
+     */
+    const flush = (live: LiveCompetition, now = false) => {
       const box = outboxes.get(live.id);
       if (!box) return;
       if (box.timer) clearTimeout(box.timer);
       box.timer = null;
       if (!box.pending.length) return;
+      if (!now && fanningOut(live)) {
+        const interval = box.pacer.intervalMs(boards.get(live.id)?.size ?? 0);
+        box.timer = setTimeout(() => flush(live), interval);
+        return;
+      }
       const merged = mergeDeltas(box.pending);
       box.pending = [];
       box.lastSent = performance.now();
@@ -219,14 +234,16 @@ export default fp(
           }),
         );
       if (delta.competition) {
-        // A change of course keeps its order after the marks before it, and goes at once.
-        flush(live);
+        // A change of course keeps its order after the marks before it, and goes at once:
+        // first the marks committed ahead of it whose deltas wait for the next turn.
+        registry.writer.publishDeferred();
+        flush(live, true);
         sendPaced(live, delta, box.pacer);
         return;
       }
       const now = performance.now();
       const interval = box.pacer.intervalMs(boards.get(live.id)?.size ?? 0);
-      if (!box.timer && now - box.lastSent >= interval) {
+      if (!box.timer && now - box.lastSent >= interval && !fanningOut(live)) {
         box.lastSent = now;
         sendPaced(live, delta, box.pacer);
         return;
@@ -302,7 +319,7 @@ export default fp(
     };
     for (const row of listCompetitions(app.db))
       bySlug.set(row.slug, LiveCompetition.load(app.db, row));
-    const live: Live = {
+    const registry: Live = {
       get: (slug) => bySlug.get(slug),
       byId: (id) => [...bySlug.values()].find((l) => l.id === id),
       all: () => [...bySlug.values()],
@@ -322,16 +339,19 @@ export default fp(
         pending: pending.size,
       }),
     };
-    app.decorate('live', live);
+    app.decorate('live', registry);
     app.addHook('preClose', async () => {
       clearInterval(sweep);
-      await live.writer.flush();
-      for (const l of bySlug.values()) flush(l);
+      await registry.writer.flush();
+      // What the boards have not been sent yet goes before the sockets close: the last marks'
+      // deltas, the frames the pacing held, the chunks still to write.
+      registry.writer.publishDeferred();
+      for (const l of bySlug.values()) flush(l, true);
       for (const queue of fanOuts.values()) queue.drain();
       const all = [
         ...[...boards.values()].flatMap((m) => [...m.keys()]),
         ...[...judges.values()].flatMap((m) => [...m.keys()]),
-        ...live.pending,
+        ...registry.pending,
       ];
       for (const ws of all) ws.close(4009, 'server shutting down');
     });

@@ -45,6 +45,13 @@ interface Decided {
   overlay: BatchOverlay;
 }
 
+/** The refusal of a write judged on a copy of its competition that is out of date: send again. */
+const STALE_COPY: Refusal<'server/commit_failed'> = {
+  ok: false,
+  code: 'server/commit_failed',
+  params: { detail: 'the competition changed while this mark was on its way; it is sent again' },
+};
+
 /**
  * Another instance committed a change of this competition that is not a mark (a lock, a
  * setting): this instance's copy is out of date and judges no write until it has reloaded.
@@ -76,6 +83,8 @@ export class MarkWriter {
   #queue: Pending[] = [];
   #scheduled = false;
   #inflight: Promise<void> | null = null;
+  /** Committed deltas waiting for the next turn (after the acks), in revision order. */
+  #deferred: [LiveCompetition, BoardDelta, MarkRow][] = [];
   readonly #now: () => Date;
   readonly #onStale: (competitionId: number) => void;
 
@@ -123,11 +132,15 @@ export class MarkWriter {
     const batch = this.#queue;
     this.#queue = [];
     if (!batch.length) return Promise.resolve();
-    const lives = new Map(batch.map((p) => [p.live.id, p.live]));
+    // The copies the batch writes on, by object: after a reload two copies of a competition can
+    // meet in one batch (a tablet still on the old one); each is checked on its own.
+    const lives = new Set(batch.map((p) => p.live));
+    const held = new Map<number, number>();
+    for (const l of lives) held.set(l.id, Math.min(held.get(l.id) ?? Infinity, l.revision));
     const request = {
-      competitionIds: [...lives.keys()].sort((a, b) => a - b),
+      competitionIds: [...held.keys()].sort((a, b) => a - b),
       clientIds: batch.map((p) => p.msg.clientId),
-      held: new Map([...lives].map(([id, l]) => [id, l.revision])),
+      held,
     };
     let decided: Decided | Promise<Decided>;
     try {
@@ -155,15 +168,27 @@ export class MarkWriter {
    * Inside the transaction: catch up on what other instances committed, then judge each write
    * in order against the committed log and the batch's earlier entries, appending the accepted.
    */
-  #decide(batch: Pending[], lives: Map<number, LiveCompetition>, tx: MarkBatchTx): Decided {
-    for (const live of lives.values()) {
-      this.catchUp(live, tx.committedAfter(live.id, live.revision));
-      if (tx.revisionOf(live.id) !== live.revision) throw new StaleCompetitionError(live.id);
+  #decide(batch: Pending[], lives: Set<LiveCompetition>, tx: MarkBatchTx): Decided {
+    const current = new Set<LiveCompetition>();
+    for (const live of lives) {
+      try {
+        this.catchUp(live, tx.committedAfter(live.id, live.revision));
+        if (tx.revisionOf(live.id) === live.revision) current.add(live);
+        else this.#onStale(live.id);
+      } catch (err) {
+        if (!(err instanceof StaleCompetitionError)) throw err;
+        this.#onStale(live.id);
+      }
     }
     const outcomes: Decided['outcomes'] = [];
     const overlay: BatchOverlay = { clientIds: new Map(), lines: new Map() };
     const createdAt = this.#now().toISOString();
     for (const p of batch) {
+      if (!current.has(p.live)) {
+        // Judged on an out-of-date copy it could pass a rule the committed state breaks.
+        outcomes.push(reject(p.msg.clientId, STALE_COPY));
+        continue;
+      }
       const o = this.#check(p, overlay, tx);
       if (!('insert' in o)) {
         outcomes.push(o);
@@ -199,8 +224,21 @@ export class MarkWriter {
 
   /** Boards get deltas in the next turn, after the acks of this one have gone out. */
   #publish(deltas: [LiveCompetition, BoardDelta, MarkRow][]): void {
-    if (deltas.length)
-      setImmediate(() => deltas.forEach(([live, delta, row]) => this.#onDelta(live, delta, row)));
+    if (!deltas.length) return;
+    this.#deferred.push(...deltas);
+    if (this.#deferred.length === deltas.length) setImmediate(() => this.publishDeferred());
+  }
+
+  /**
+   * Publishes now the deltas of committed marks still waiting for the next turn. A change of
+   * course published at once calls it first: its higher revision would otherwise reach the
+   * boards before the marks committed ahead of it, and a board skips what is below its
+   * revision.
+   */
+  publishDeferred(): void {
+    const deltas = this.#deferred;
+    this.#deferred = [];
+    for (const [live, delta, row] of deltas) this.#onDelta(live, delta, row);
   }
 
   /**
@@ -243,7 +281,13 @@ export class MarkWriter {
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
       if ('commit' in o) {
-        deltas.push(...this.#apply(p.live, o.commit));
+        try {
+          deltas.push(...this.#apply(p.live, o.commit));
+        } catch (err) {
+          // Committed whatever the copy says: the ack goes out; the copy is rebuilt.
+          if (!(err instanceof StaleCompetitionError)) throw err;
+          this.#onStale(p.live.id);
+        }
         p.resolve(this.#ack(p.live, o.commit, false));
       } else if (o.type === 'mark.ack' && o.markId < 0) {
         // A resend of an entry committed earlier in this same batch: its ids are known now.
