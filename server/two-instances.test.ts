@@ -1,6 +1,6 @@
 import type { MarkAck, MarkReject, MarkSubmit } from '#protocol';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import type { OfficialRow } from '../db/repositories/officials.ts';
 import { readStoredCompetition as readSqlite } from '../db/repositories/stored.ts';
 import { until } from '../e2e/support/wait.ts';
 import { plausibleValues } from '../fixtures/marks.ts';
-import { seedIfEmpty } from './plugins/seed.ts';
+import { readFixture, seedIfEmpty } from './plugins/seed.ts';
 import { openCustody } from './services/custody.ts';
 import { LiveCompetition } from './services/live-competition.ts';
 import { MarkWriter, type JudgeIdentity } from './services/mark-writer.ts';
@@ -46,6 +46,9 @@ describe('two instances on one PostgreSQL database', () => {
     reloads: number;
     hints?: RevisionHints;
   }
+
+  /** What submitting a mark needs of an instance. */
+  type Writing = Pick<Instance, 'live' | 'officials' | 'writer'>;
 
   async function startInstance(listen: boolean): Promise<Instance> {
     const db = await openPgDatabase(cluster.url, 4);
@@ -78,7 +81,7 @@ describe('two instances on one PostgreSQL database', () => {
   }
 
   /** A judge of the default contest by code, as the judge socket authenticates one. */
-  function judge(on: Instance, code: string): JudgeIdentity {
+  function judge(on: Writing, code: string): JudgeIdentity {
     const official = on.officials.find((o) => o.code === code)!;
     const { live } = on;
     return {
@@ -92,7 +95,7 @@ describe('two instances on one PostgreSQL database', () => {
   }
 
   function submit(
-    on: Instance,
+    on: Writing,
     code: string,
     contestantId: number,
     sheetId: string,
@@ -158,13 +161,12 @@ describe('two instances on one PostgreSQL database', () => {
     const b = await startInstance(true);
     const start = a.live.revision;
     const contestants = [...a.live.contestants.values()].slice(0, 12);
-    // Marks arrive on A in bursts: some share a transaction, some follow one in flight.
-    const acks = await Promise.all(
-      contestants.flatMap((c) => [
-        submit(a, 'J02', c.id, 's-bend'),
-        submit(a, 'J03', c.id, 'bridge'),
-      ]),
-    );
+    // Marks arrive on A in two bursts: the first is one batch, whose commit is in flight when
+    // the second arrives; the second waits for it and is the next batch.
+    const first = contestants.map((c) => submit(a, 'J02', c.id, 's-bend'));
+    await new Promise((r) => setImmediate(r));
+    const second = contestants.map((c) => submit(a, 'J03', c.id, 'bridge'));
+    const acks = await Promise.all([...first, ...second]);
     const revisions = acks.map((o) => acked(o).revision).sort((x, y) => x - y);
     expect(revisions).toEqual(revisions.map((_, i) => start + 1 + i));
     await until(() => b.live.revision === start + acks.length);
@@ -269,6 +271,49 @@ describe('two instances on one PostgreSQL database', () => {
     await until(() => b.live.revision === before + 2);
     expect(b.live.standings()).toEqual(a.live.standings());
   });
+
+  it('a batch larger than one statement may bind (an import of 4,000 lines) commits whole', async () => {
+    // Its own database, with a field of 4,000: 4,000 marks in one turn are one batch, whose
+    // rows need more than PostgreSQL's 65,535 parameters in a single INSERT.
+    const admin = await openPgDatabase(cluster.url, 1);
+    await admin.$client.query('CREATE DATABASE big');
+    await admin.$client.end();
+    const url = cluster.url.replace(/\/[^/]*$/, '/big');
+    const dir = mkdtempSync(join(tmpdir(), 'jx-two-instances-big-'));
+    const file = join(dir, 'fixture.json');
+    const base = readFixture();
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...base,
+        contestants: Array.from({ length: 4000 }, (_, i) => ({
+          bib: String(i + 1),
+          drawOrder: i + 1,
+          name: `选手${i + 1}`,
+        })),
+      }),
+    );
+    const sqlite = openDatabase(join(dir, 'jiangxing.db'));
+    seedIfEmpty(sqlite, openCustody(dir).custody, file);
+    const db = await openPgDatabase(url, 2);
+    await copySqliteToPg(sqlite, db);
+    sqlite.$client.close();
+    const stored = (await readStoredCompetition(db, slug))!;
+    const big: Writing = {
+      live: LiveCompetition.fromStored(stored),
+      officials: stored.officials,
+      writer: new MarkWriter(pgMarkLog(db), () => {}),
+    };
+    const start = big.live.revision;
+    const acks = await Promise.all(
+      [...big.live.contestants.keys()].map((id) => submit(big, 'J02', id, 's-bend')),
+    );
+    expect(acks.map((o) => acked(o).revision).sort((x, y) => x - y)).toEqual(
+      acks.map((_, i) => start + 1 + i),
+    );
+    expect((await countRows(db)).n).toBe(4000);
+    await db.$client.end();
+  }, 60_000);
 
   it('a PostgreSQL restart refuses writes as retryable, then the resend is stored once', async () => {
     const [a, b] = instances as [Instance, Instance];

@@ -33,6 +33,9 @@ export async function readMarksAfter(
   );
 }
 
+/** Log rows per INSERT: 18 parameters each, well under PostgreSQL's 65,535 a statement. */
+const ROWS_PER_INSERT = 2_000;
+
 /**
  * The mark log on PostgreSQL (db/mark-log.ts), for several instances sharing one database.
  *
@@ -105,7 +108,9 @@ export function pgMarkLog(db: PgDb): MarkLog {
             return { id, revision };
           },
         });
-        if (rows.length) await tx.insert(marks).values(rows);
+        // PostgreSQL binds at most 65,535 parameters a statement: a large import comes in parts.
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+          await tx.insert(marks).values(rows.slice(i, i + ROWS_PER_INSERT));
         for (const [id, revision] of next) {
           if (revision === revisions.get(id)) continue;
           // One round trip: the revision and its hint (sent by PostgreSQL at COMMIT only).
