@@ -289,6 +289,39 @@ describe('board frames at the leading edge', () => {
     staff.close();
   });
 
+  it('a mark committed at shutdown reaches the boards before they are closed', async () => {
+    const board = connectBoard(server.ws, slug);
+    await board.next((m) => m.type === 'board.snapshot');
+    const closed = new Promise<number>((resolve) =>
+      board.ws.once('close', (code) => resolve(code)),
+    );
+    const { app } = server;
+    const live = app.live.get(slug)!;
+    const j02 = listOfficials(app.db, live.id).find((o) => o.code === 'J02')!;
+    const rider = [...live.contestants.keys()][4]!;
+    const acked = app.live.writer.submit(
+      {
+        officialId: j02.id,
+        competitionId: live.id,
+        code: 'J02',
+        name: j02.name,
+        role: 'judge',
+        sheets: live.sheetsOf(j02.id),
+      },
+      live,
+      { type: 'mark.submit', clientId: randomUUID(), attempt: 1, seen: null, ...mark(rider, 1) },
+    );
+    // Stopped in the same turn: the close commits the queued mark, then closes every socket.
+    const stopping = server.close(false);
+    const ack = (await acked) as MarkAck;
+    expect(ack.type).toBe('mark.ack');
+    expect(await closed).toBe(4009);
+    await stopping;
+    const deltas = board.received.filter((m): m is BoardDelta => m.type === 'board.delta');
+    expect(deltas.map((d) => d.revision)).toEqual([ack.revision]);
+    server = await startTestServer();
+  });
+
   it('sends a public board the marks the pacing held before a freeze, then the frozen board', async () => {
     // Frames held until a flush: a mark inside the interval waits for the freeze.
     await server.close();
