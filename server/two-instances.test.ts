@@ -1,8 +1,10 @@
 import type { MarkAck, MarkReject, MarkSubmit } from '#protocol';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.ts';
 import { openPgDatabase, type PgDb } from '../db/pg/client.ts';
@@ -313,6 +315,84 @@ describe('two instances on one PostgreSQL database', () => {
     );
     expect((await countRows(db)).n).toBe(4000);
     await db.$client.end();
+  }, 60_000);
+
+  it('an instance killed (SIGKILL) while judges write through it: the resends on another are stored exactly once', async () => {
+    const [, b] = instances as [Instance, Instance];
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/support/pg-writer.ts', cluster.url, slug],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((r) => child.once('exit', r));
+    const answers = new Map<string, MarkAck | MarkReject>();
+    let ready!: () => void;
+    const started = new Promise<void>((r) => (ready = r));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line === 'ready') return ready();
+      const answer = JSON.parse(line) as MarkAck | MarkReject;
+      answers.set(answer.clientId!, answer);
+    });
+    await started;
+    const from = b.published.length;
+    // 120 corrections of J02's S-bend lines, each naming its reason (no `seen`: a judge's own
+    // line), four every few milliseconds; the instance dies after 30 answers, with writes in
+    // its queue, in a transaction, and not yet sent.
+    const riders = [...b.live.contestants.keys()];
+    const writes = Array.from({ length: 120 }, (_, i) => ({
+      code: 'J02',
+      msg: {
+        type: 'mark.submit' as const,
+        clientId: randomUUID(),
+        contestantId: riders[i % riders.length]!,
+        sheetId: 's-bend',
+        attempt: 1,
+        values: { 's-bend-faults': { 'cone-touched': i % 3 } },
+        reason: '复测',
+      },
+    }));
+    let killed = false;
+    const sending = (async () => {
+      for (const [i, w] of writes.entries()) {
+        if (killed) return;
+        child.stdin!.write(`${JSON.stringify(w)}\n`);
+        if (i % 4 === 3) await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await until(() => answers.size >= 30, 30_000);
+    killed = true;
+    child.kill('SIGKILL');
+    await exited;
+    await sending;
+    const ackedBefore = [...answers.values()].filter((a): a is MarkAck => a.type === 'mark.ack');
+    expect(ackedBefore.length).toBeGreaterThanOrEqual(30);
+    expect(ackedBefore.length).toBeLessThan(writes.length);
+    // Every tablet sends again what it has no ack for, and may send again what it has: to B.
+    const again = await Promise.all(
+      writes.map((w) => b.writer.submit(judge(b, w.code), b.live, w.msg)),
+    );
+    for (const a of again) acked(a);
+    for (const first of ackedBefore) {
+      const resent = again.find((a) => a.clientId === first.clientId) as MarkAck;
+      expect(resent).toMatchObject({
+        duplicate: true,
+        markId: first.markId,
+        revision: first.revision,
+      });
+    }
+    // In the database: each write exactly once.
+    const { rows } = await b.db.$client.query<{ n: number; ids: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT client_id)::int AS ids FROM marks WHERE client_id = ANY($1)',
+      [writes.map((w) => w.msg.clientId)],
+    );
+    expect(rows[0]).toEqual({ n: writes.length, ids: writes.length });
+    // B's boards saw every revision since, once and in order, with no gap.
+    const seen = b.published.slice(from);
+    expect(seen).toEqual(seen.map((_, i) => seen[0]! + i));
+    expect(seen.at(-1)).toBe(b.live.revision);
+    const fresh = LiveCompetition.fromStored((await readStoredCompetition(b.db, slug))!);
+    expect(fresh.revision).toBe(b.live.revision);
+    expect(b.live.standings()).toEqual(fresh.standings());
   }, 60_000);
 
   it('a PostgreSQL restart refuses writes as retryable, then the resend is stored once', async () => {
