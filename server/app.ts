@@ -1,7 +1,12 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { WebSocket } from 'ws';
 import { join } from 'node:path';
 import backupApi from './routes/api/backup.ts';
 import competitionsApi from './routes/api/competitions/index.ts';
@@ -59,6 +64,24 @@ export interface AppOptions {
    * null: HTTP only (`HTTPS=off`).
    */
   tls?: VenueTls | null;
+}
+
+/**
+ * An error on an open socket ends it. A peer that broke the protocol (an oversized or malformed
+ * frame: ws closes it with 1009 or 1002 and says `WS_ERR_…`) or went away mid-frame is the
+ * peer's doing, and anyone may open a board socket: logged at debug, so a spectator's phone
+ * cannot fill the organiser's terminal with stack traces. Anything else is ours: an error.
+ */
+export function socketError(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: WebSocket,
+  request: FastifyRequest,
+): void {
+  const theirs = /^(WS_ERR_|ECONNRESET$|EPIPE$)/.test(error.code ?? '');
+  if (theirs) request.log.debug({ code: error.code }, 'socket closed: %s', error.message);
+  else request.log.error(error);
+  socket.terminate();
 }
 
 /** Largest websocket frame or HTTP body accepted, in bytes: a mark is well under 4 KiB. */
@@ -130,7 +153,10 @@ export async function buildApp(opts: AppOptions) {
   await app.register(dbPlugin, { file });
   await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs, framePacing: opts.framePacing });
   await app.register(authPlugin);
-  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await app.register(websocket, {
+    options: { maxPayload: MAX_FRAME_BYTES },
+    errorHandler: socketError,
+  });
   await app.register(httpsPlugin, { tls: opts.tls });
   app.get('/healthz', async () => ({ ok: true, sockets: app.live.counts() }));
   // routes/ mirrors the URLs: routes/api/competitions/_slug/ is `/api/competitions/:slug/…`.

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '#protocol';
+import { Writable } from 'node:stream';
+import { until } from '../e2e/support/wait.ts';
+import { MAX_FRAME_BYTES } from './app.ts';
 import { connectJudge, startTestServer, submitMark, tokenOf } from './test-support.ts';
 
 /**
@@ -44,6 +47,41 @@ const closeOf = (ws: WebSocket) =>
   );
 
 describe('board sockets', () => {
+  it('ends a board that sends a frame over the limit (1009) with one debug line, not an error with its stack', async () => {
+    const lines: { level: number; msg?: string; code?: string }[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n'))
+          if (line) lines.push(JSON.parse(line) as (typeof lines)[number]);
+        done();
+      },
+    });
+    server = await startTestServer(undefined, undefined, { logger: { level: 'debug', stream } });
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => board()));
+    const codes = await Promise.all(
+      sockets.map((ws) => {
+        const closed = closeOf(ws);
+        ws.send('x'.repeat(MAX_FRAME_BYTES + 1));
+        return closed;
+      }),
+    );
+    expect(codes.map((c) => c.code)).toEqual([1009, 1009, 1009, 1009, 1009]);
+    await until(
+      () => lines.filter((l) => l.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH').length === 5,
+    );
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+    // And the server goes on: a judge still scores.
+    const judge = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const riders = judge.welcome.contestants.map((c) => c.id);
+    const ack = await submitMark(judge, {
+      contestantId: riders[0]!,
+      sheetId: 's-bend',
+      values: { 's-bend-faults': { 'cone-touched': 1 } },
+    });
+    expect(ack.type).toBe('mark.ack');
+    judge.close();
+  });
+
   it('closes a board that floods frames (4029) and one that sends nothing but junk (4008)', async () => {
     server = await startTestServer();
     const flood = await board();
