@@ -40,9 +40,20 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
+/**
+ * The settings of an environment: a variable set to nothing (`PORT=` in an env file or a
+ * service unit) counts as not set, so it takes its default; `z.coerce` alone would have read
+ * `PORT=` as 0, a random port, and every QR code and tablet link would change at each start.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv): ReturnType<typeof Config.safeParse> {
+  return Config.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')),
+  );
+}
+
 /** Parses the environment; exits with a readable message on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const r = Config.safeParse(env);
+  const r = parseConfig(env);
   if (!r.success) {
     for (const i of r.error.issues) console.error(`配置错误 ${formatIssues([i], { root: '' })}`);
     process.exit(2);

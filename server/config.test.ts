@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.ts';
+
+describe('settings from the environment', () => {
+  it('a variable set to nothing takes its default (PORT= in an env file is not port 0)', () => {
+    const r = parseConfig({ PORT: '', HTTPS_PORT: ' ', DATA_DIR: '', LOG_LEVEL: '', HTTPS: '' });
+    expect(r.success).toBe(true);
+    expect(r.data).toMatchObject({
+      PORT: 3000,
+      HTTPS_PORT: 3443,
+      DATA_DIR: './data',
+      LOG_LEVEL: 'warn',
+      HTTPS: 'on',
+    });
+  });
+
+  it('a value given is read as given, and a wrong one is refused', () => {
+    expect(parseConfig({ PORT: '0' }).data?.PORT).toBe(0); // asked for: any free port
+    expect(parseConfig({ PORT: '3300' }).data?.PORT).toBe(3300);
+    expect(parseConfig({ PORT: 'abc' }).success).toBe(false);
+    expect(parseConfig({ PORT: '99999' }).success).toBe(false);
+    expect(parseConfig({ ORGANISER_PASSWORD: 'short' }).success).toBe(false);
+  });
+});
