@@ -14,7 +14,14 @@ const fixture = readFixture();
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+  // The whole process group: `npm start`'s server is npm's child, and a test that failed before
+  // stopping it would leave it serving, holding its port and folder.
+  for (const c of children.splice(0))
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      c.kill('SIGKILL'); // already gone, or not a group leader
+    }
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -47,6 +54,7 @@ async function startProcess(
   const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, which afterEach ends whole
   });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -350,6 +358,7 @@ const run = (dataDir: string, port: string, env: Record<string, string> = {}) =>
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, which afterEach ends whole
     });
     children.push(child);
     let err = '';
@@ -398,6 +407,21 @@ describe('starting twice', () => {
     const third = await run(other, port);
     expect(third.code).toBe(1);
     expect(third.err).toContain(`端口 ${port} 已被占用`);
+    // That first start never printed the password it made: the next start on that folder makes
+    // one and shows it, and it opens the console.
+    const fourth = await startProcess(other);
+    const shown = /组委会控制台密码（首次启动生成[^:]*: (\S+)/.exec(
+      await fourth.printed(/组委会控制台密码.*\n/),
+    );
+    expect(shown).not.toBeNull();
+    const session = await fetch(`${fourth.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'gaoxin-2024', password: shown![1] }),
+    });
+    expect(session.status).toBe(200);
+    fourth.child.kill('SIGTERM');
+    expect(await fourth.exited).toBe(0);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // A clean stop releases the folder.

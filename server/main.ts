@@ -5,7 +5,11 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { startBanner, type PasswordNews } from './banner.ts';
 import { readFestival } from './plugins/seed.ts';
-import { ensureOrganiserPassword, setOrganiserPassword } from './services/password.ts';
+import {
+  ensureOrganiserPassword,
+  forgetUnshownPassword,
+  setOrganiserPassword,
+} from './services/password.ts';
 import { lockDataDir } from './data-lock.ts';
 import {
   caDirInsideDataDir,
@@ -111,6 +115,7 @@ try {
       ? `端口 ${config.PORT} 已被占用（是否已有一个匠星在运行？）。请先停止它，或用 PORT=其他端口 启动。`
       : `无法启动：${e.message}`,
   );
+  if (password.kind === 'generated') forgetUnshownPassword(app.db);
   lock.release();
   process.exit(1);
 }

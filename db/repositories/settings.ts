@@ -14,3 +14,8 @@ export function putSetting(db: Db, key: string, valueJson: string): void {
     .onConflictDoUpdate({ target: settings.key, set: { valueJson } })
     .run();
 }
+
+/** Removes a server-wide setting (nothing happens when it is not stored). */
+export function deleteSetting(db: Db, key: string): void {
+  db.delete(settings).where(eq(settings.key, key)).run();
+}

@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { transaction, type Db } from '../../db/client.ts';
 import { deletePasswordSessions } from '../../db/repositories/sessions.ts';
-import { getSetting, putSetting } from '../../db/repositories/settings.ts';
+import { deleteSetting, getSetting, putSetting } from '../../db/repositories/settings.ts';
 
 const KEY = 'organiserPassword';
 /** scrypt cost (N=2^15, r=8, p=1): about 50 ms on the venue laptop; memory 32 MiB. */
@@ -31,6 +31,15 @@ export function ensureOrganiserPassword(db: Db, wanted?: string): string | null 
   const password = randomBytes(9).toString('base64url');
   store(db, password);
   return password;
+}
+
+/**
+ * Forgets a password {@link ensureOrganiserPassword} generated at a start that then failed
+ * before its banner (a port in use, a host that does not resolve): it was never shown, so the
+ * next start must generate one and show it, not say it was shown at the first.
+ */
+export function forgetUnshownPassword(db: Db): void {
+  deleteSetting(db, KEY);
 }
 
 /**
