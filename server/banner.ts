@@ -84,7 +84,10 @@ export function startBanner(input: BannerInput): string {
   if (venue) {
     lines.push(
       '',
-      '工作人员设备（裁判平板）先扫码打开设置页，安装场馆证书：',
+      // With HTTPS off there is no certificate to install: the page then only checks the link.
+      venue.ca
+        ? '工作人员设备（裁判平板）先扫码打开设置页，安装场馆证书：'
+        : '工作人员设备（裁判平板）可扫码打开设置页（HTTPS 已关闭，无需安装证书）：',
       qrText(venue.setupUrl).trimEnd(),
       `  ${padWide('设置页', 12)}${venue.setupUrl}`,
     );

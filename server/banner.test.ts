@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client.ts';
+import { startBanner } from './banner.ts';
+import { seedIfEmpty } from './plugins/seed.ts';
+import { openCustody } from './services/custody.ts';
+
+describe('the start banner', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jx-banner-'));
+  const db = openDatabase(join(dir, 'jiangxing.db'));
+  const { custody } = openCustody(dir);
+  seedIfEmpty(db, custody);
+  const banner = (ca?: { name: string; fingerprint: string }) =>
+    startBanner({
+      db,
+      custody,
+      base: 'http://192.168.1.5:3000',
+      addresses: [],
+      dataDir: dir,
+      password: { kind: 'kept' },
+      venue: {
+        setupUrl: 'http://192.168.1.5:3000/setup/',
+        httpsBase: ca ? 'https://192.168.1.5:3443' : null,
+        ...(ca ? { ca } : {}),
+        notices: [],
+      },
+    });
+
+  it('asks staff devices to install the venue certificate when there is one', () => {
+    const text = banner({ name: '匠星场馆证书', fingerprint: 'AB:CD' });
+    expect(text).toContain('安装场馆证书');
+    expect(text).toContain('AB:CD');
+  });
+
+  it('with HTTPS off, says there is no certificate to install', () => {
+    const text = banner();
+    expect(text).not.toContain('安装场馆证书');
+    expect(text).toContain('无需安装证书');
+    expect(text).toContain('http://192.168.1.5:3000/setup/');
+  });
+});
