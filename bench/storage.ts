@@ -24,7 +24,7 @@ import { readStoredCompetition, type StoredCompetition } from '../db/repositorie
 import { seedIfEmpty } from '../server/plugins/seed.ts';
 import { openCustody } from '../server/services/custody.ts';
 import { LiveCompetition } from '../server/services/live-competition.ts';
-import { MarkWriter, type JudgeIdentity } from '../server/services/mark-writer.ts';
+import { identityOf, MarkWriter, type JudgeIdentity } from '../server/services/mark-writer.ts';
 import { valuesFor } from './live.ts';
 import { makeFixture, SOLO_SHEETS } from './procs.ts';
 
@@ -57,16 +57,7 @@ const q = (xs: number[], p: number) => {
 
 function instanceOf(log: MarkLog, stored: StoredCompetition): Instance {
   const live = LiveCompetition.fromStored(stored);
-  const judges = stored.officials
-    .filter((o) => o.role === 'judge')
-    .map((o) => ({
-      officialId: o.id,
-      competitionId: live.id,
-      code: o.code,
-      name: o.name,
-      role: 'judge' as const,
-      sheets: live.sheetsOf(o.id),
-    }));
+  const judges = stored.officials.filter((o) => o.role === 'judge').map((o) => identityOf(o)!);
   return { writer: new MarkWriter(log, () => {}), live, judges };
 }
 

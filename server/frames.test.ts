@@ -7,7 +7,7 @@ import { BOARD_FRAME_MS } from './plugins/live.ts';
 import { applyCourseAction } from './services/course.ts';
 import { FAN_OUT_CHUNK } from './services/fan-out.ts';
 import { FRAME_PACING } from './services/frame-pacer.ts';
-import type { JudgeIdentity } from './services/mark-writer.ts';
+import { identityOf } from './services/mark-writer.ts';
 import {
   connectBoard,
   connectJudge,
@@ -248,18 +248,7 @@ describe('board frames at the leading edge', () => {
     const { app } = server;
     const live = app.live.get(slug)!;
     const officials = listOfficials(app.db, live.id);
-    const as = (code: string): JudgeIdentity => {
-      const o = officials.find((x) => x.code === code)!;
-      const role = o.role as JudgeIdentity['role'];
-      return {
-        officialId: o.id,
-        competitionId: live.id,
-        code,
-        name: o.name,
-        role,
-        sheets: live.sheetsOf(o.id),
-      };
-    };
+    const as = (code: string) => identityOf(officials.find((x) => x.code === code))!;
     const rider = [...live.contestants.keys()][3]!;
     const acked = app.live.writer.submit(as('J02'), live, {
       type: 'mark.submit',
@@ -299,18 +288,13 @@ describe('board frames at the leading edge', () => {
     const live = app.live.get(slug)!;
     const j02 = listOfficials(app.db, live.id).find((o) => o.code === 'J02')!;
     const rider = [...live.contestants.keys()][4]!;
-    const acked = app.live.writer.submit(
-      {
-        officialId: j02.id,
-        competitionId: live.id,
-        code: 'J02',
-        name: j02.name,
-        role: 'judge',
-        sheets: live.sheetsOf(j02.id),
-      },
-      live,
-      { type: 'mark.submit', clientId: randomUUID(), attempt: 1, seen: null, ...mark(rider, 1) },
-    );
+    const acked = app.live.writer.submit(identityOf(j02)!, live, {
+      type: 'mark.submit',
+      clientId: randomUUID(),
+      attempt: 1,
+      seen: null,
+      ...mark(rider, 1),
+    });
     // Stopped in the same turn: the close commits the queued mark, then closes every socket.
     const stopping = server.close(false);
     const ack = (await acked) as MarkAck;

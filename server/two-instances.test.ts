@@ -20,7 +20,7 @@ import { plausibleValues } from '../fixtures/marks.ts';
 import { readFixture, seedIfEmpty } from './plugins/seed.ts';
 import { openCustody } from './services/custody.ts';
 import { LiveCompetition } from './services/live-competition.ts';
-import { MarkWriter, type JudgeIdentity } from './services/mark-writer.ts';
+import { identityOf, MarkWriter, type JudgeIdentity } from './services/mark-writer.ts';
 import { RevisionFollower } from './services/revision-follower.ts';
 import { RevisionHints } from './services/revision-hints.ts';
 
@@ -84,16 +84,7 @@ describe('two instances on one PostgreSQL database', () => {
 
   /** A judge of the default contest by code, as the judge socket authenticates one. */
   function judge(on: Writing, code: string): JudgeIdentity {
-    const official = on.officials.find((o) => o.code === code)!;
-    const { live } = on;
-    return {
-      officialId: official.id,
-      competitionId: live.id,
-      code,
-      name: official.name,
-      role: 'judge',
-      sheets: live.sheetsOf(official.id),
-    };
+    return identityOf(on.officials.find((o) => o.code === code))!;
   }
 
   function submit(

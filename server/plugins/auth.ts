@@ -5,11 +5,10 @@ import {
   findOfficialByToken,
   hashToken,
 } from '../../db/repositories/competitions.ts';
-import type { OfficialRow } from '../../db/repositories/officials.ts';
 import { officialBySession } from '../../db/repositories/sessions.ts';
 import type { Custody } from '../services/custody.ts';
 import { LoginGuard } from '../services/flood-guard.ts';
-import type { JudgeIdentity } from '../services/mark-writer.ts';
+import { identityOf, type JudgeIdentity } from '../services/mark-writer.ts';
 import { errorBody } from './errors.ts';
 
 declare module 'fastify' {
@@ -30,18 +29,6 @@ declare module 'fastify' {
 }
 
 type Db = Parameters<typeof findOfficialByToken>[0];
-
-function identityOf(o: OfficialRow | undefined): JudgeIdentity | null {
-  if (!o || o.revoked) return null;
-  return {
-    officialId: o.id,
-    competitionId: o.competitionId,
-    code: o.code,
-    name: o.name,
-    role: o.role,
-    sheets: new Set(JSON.parse(o.sheetsJson) as string[]),
-  };
-}
 
 /**
  * Who a full login token or a session token belongs to (both looked up by their SHA-256), or

@@ -11,7 +11,7 @@ import { listOfficials } from '../../db/repositories/officials.ts';
 import { seedIfEmpty } from '../plugins/seed.ts';
 import { openCustody } from './custody.ts';
 import { LiveCompetition } from './live-competition.ts';
-import { MarkWriter, type JudgeIdentity } from './mark-writer.ts';
+import { identityOf, MarkWriter } from './mark-writer.ts';
 
 /** The default contest in a fresh SQLite file. */
 function seeded() {
@@ -49,17 +49,10 @@ describe('MarkWriter on SQLite', () => {
       const fresh = LiveCompetition.load(db, row());
       const published: number[] = [];
       const writer = new MarkWriter(sqliteMarkLog(db), (_l, d) => published.push(d.revision));
-      const judge = (live: LiveCompetition): JudgeIdentity => ({
-        officialId: j02.id,
-        competitionId: live.id,
-        code: 'J02',
-        name: j02.name,
-        role: 'judge',
-        sheets: live.sheetsOf(j02.id),
-      });
+      const judge = identityOf(j02)!;
       const [a, b] = [...fresh.contestants.keys()];
-      const onOld = () => writer.submit(judge(old), old, sBend(a!, 1));
-      const onFresh = () => writer.submit(judge(fresh), fresh, sBend(b!, 2));
+      const onOld = () => writer.submit(judge, old, sBend(a!, 1));
+      const onFresh = () => writer.submit(judge, fresh, sBend(b!, 2));
       // Both in one turn: one batch.
       const [first, second] = oldFirst ? [onOld(), onFresh()] : [onFresh(), onOld()];
       const outcomes = await Promise.all([first, second]);
@@ -74,7 +67,7 @@ describe('MarkWriter on SQLite', () => {
       await new Promise((r) => setImmediate(r));
       expect(published).toEqual([fromFresh.revision]);
       // The next batch on the current copy commits as usual.
-      const next = (await writer.submit(judge(fresh), fresh, sBend(a!, 0))) as MarkAck;
+      const next = (await writer.submit(judge, fresh, sBend(a!, 0))) as MarkAck;
       expect(next).toMatchObject({ type: 'mark.ack', revision: fromFresh.revision + 1 });
       db.$client.close();
     },

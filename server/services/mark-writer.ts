@@ -2,6 +2,7 @@ import { MARK_RULES, type SheetValues } from '#engine';
 import type { RejectCode, BoardDelta, LogWrite, MarkAck, MarkReject } from '#protocol';
 import type { MarkBatchTx, MarkLog } from '../../db/mark-log.ts';
 import type { MarkRow, NewMark } from '../../db/repositories/marks.ts';
+import type { OfficialRow } from '../../db/repositories/officials.ts';
 import {
   acceptWrite,
   checkResend,
@@ -21,6 +22,22 @@ export interface JudgeIdentity {
   name: string;
   role: 'judge' | 'head-judge' | 'organiser';
   sheets: ReadonlySet<string>;
+}
+
+/**
+ * An official's row as the identity writes and staff routes check: null for no official or a
+ * revoked one. The sheets are the ones the row assigns.
+ */
+export function identityOf(o: OfficialRow | undefined): JudgeIdentity | null {
+  if (!o || o.revoked) return null;
+  return {
+    officialId: o.id,
+    competitionId: o.competitionId,
+    code: o.code,
+    name: o.name,
+    role: o.role,
+    sheets: new Set(JSON.parse(o.sheetsJson) as string[]),
+  };
 }
 
 type Outcome = MarkAck | MarkReject;

@@ -12,26 +12,14 @@ import { openPgDatabase } from '../../db/pg/client.ts';
 import { pgMarkLog } from '../../db/pg/repositories/marks.ts';
 import { readStoredCompetition } from '../../db/pg/repositories/stored.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
-import { MarkWriter, type JudgeIdentity } from '../services/mark-writer.ts';
+import { identityOf, MarkWriter } from '../services/mark-writer.ts';
 
 const [url, slug] = process.argv.slice(2) as [string, string];
 const db = await openPgDatabase(url, 4);
 const stored = (await readStoredCompetition(db, slug))!;
 const live = LiveCompetition.fromStored(stored);
 const writer = new MarkWriter(pgMarkLog(db), () => {});
-const judges = new Map<string, JudgeIdentity>(
-  stored.officials.map((o) => [
-    o.code,
-    {
-      officialId: o.id,
-      competitionId: live.id,
-      code: o.code,
-      name: o.name,
-      role: o.role,
-      sheets: live.sheetsOf(o.id),
-    },
-  ]),
-);
+const judges = new Map(stored.officials.map((o) => [o.code, identityOf(o)!]));
 createInterface({ input: process.stdin }).on('line', (line) => {
   const { code, msg } = JSON.parse(line) as { code: string; msg: LogWrite };
   void writer
