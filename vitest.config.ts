@@ -6,7 +6,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { isBrowserFile } from './e2e/support/kind.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const alias = {
+export const alias = {
   '#engine': here('./server/engine/index.ts'),
   '#protocol': here('./server/protocol/index.ts'),
 };
@@ -17,7 +17,7 @@ const alias = {
  * mostly waits on its page). Browser files still take turns (e2e/support/turn.ts).
  * TEST_WORKERS sets another number.
  */
-const WORKERS = Number(process.env.TEST_WORKERS) || Math.max(2, availableParallelism() - 1);
+export const WORKERS = Number(process.env.TEST_WORKERS) || Math.max(2, availableParallelism() - 1);
 
 /**
  * The order files are handed to the workers (first come, first served): browser files as vitest

@@ -11,15 +11,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MarkAck, MarkReject, MarkSubmit } from '../server/protocol/index.ts';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, sqliteStore } from '../db/client.ts';
 import type { MarkLog } from '../db/mark-log.ts';
-import { openPgDatabase, type PgDb } from '../db/pg/client.ts';
+import { openPgDatabase, pgStore, type PgDb } from '../db/pg/client.ts';
 import { copySqliteToPg } from '../db/pg/copy.ts';
-import { pgMarkLog } from '../db/pg/repositories/marks.ts';
-import { readStoredCompetition as readPg } from '../db/pg/repositories/stored.ts';
 import { startThrowawayCluster } from '../db/pg/throwaway.ts';
 import { listCompetitions } from '../db/repositories/competitions.ts';
-import { sqliteMarkLog } from '../db/repositories/marks.ts';
 import { readStoredCompetition, type StoredCompetition } from '../db/repositories/stored.ts';
 import { seedIfEmpty } from '../server/plugins/seed.ts';
 import { openCustody } from '../server/services/custody.ts';
@@ -155,20 +152,21 @@ export async function storageBench(
   log: (s: string) => void,
 ): Promise<StorageResult[] | { skipped: string }> {
   const { file } = makeFixture(1000, 100);
-  const seed = () => {
+  const seed = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jx-bench-storage-'));
     const db = openDatabase(join(dir, 'jiangxing.db'));
-    seedIfEmpty(db, openCustody(dir).custody, file);
-    return db;
+    const store = sqliteStore(db);
+    await seedIfEmpty(store, openCustody(dir).custody, file);
+    return { db, store, slug: (await listCompetitions(store))[0]!.slug };
   };
   const loads = [0, 500];
   const out: StorageResult[] = [];
   for (const rate of loads) {
     log(`storage sqlite rate=${rate || 'closed-loop'}`);
-    const db = seed();
-    const one = instanceOf(sqliteMarkLog(db), readStoredCompetition(db, listCompetitions(db)[0]!));
+    const { store, slug } = await seed();
+    const one = instanceOf(store.markLog, (await readStoredCompetition(store, slug))!);
     out.push({ engine: 'sqlite', instances: 1, ...(await drive([one], 100, rate, seconds)) });
-    db.$client.close();
+    await store.close();
   }
   let cluster;
   try {
@@ -185,15 +183,17 @@ export async function storageBench(
         const admin = await openPgDatabase(cluster.url, 1);
         await admin.$client.query(`CREATE DATABASE b${instances}r${rate}`);
         await admin.$client.end();
-        const db = seed();
+        const { db, slug } = await seed();
         const first = await openPgDatabase(url, 10);
         pools.push(first);
         await copySqliteToPg(db, first);
-        const slug = listCompetitions(db)[0]!.slug;
         db.$client.close();
         for (let i = 1; i < instances; i++) pools.push(await openPgDatabase(url, 10));
         const all = await Promise.all(
-          pools.map(async (p) => instanceOf(pgMarkLog(p), (await readPg(p, slug))!)),
+          pools.map(async (p) => {
+            const store = pgStore(p);
+            return instanceOf(store.markLog, (await readStoredCompetition(store, slug))!);
+          }),
         );
         out.push({ engine: 'postgres', instances, ...(await drive(all, 100, rate, seconds)) });
         await Promise.all(pools.map((p) => p.$client.end()));

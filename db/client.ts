@@ -5,19 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.ts';
+import { sqliteMarkLog } from './repositories/marks.ts';
+import type { Store } from './store.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-/**
- * Runs `fn` in one transaction (better-sqlite3: synchronous; a throw rolls everything back)
- * with a handle every repository function accepts, so a multi-step write (a row, its audit
- * entry, a revision) commits as one.
- */
-export function transaction<T>(db: Db, fn: (tx: Db) => T): T {
-  // Drizzle's transaction handle has every query method of the database but not `$client`,
-  // which no repository uses on a transaction.
-  return db.transaction((tx) => fn(tx as unknown as Db));
-}
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -40,4 +31,52 @@ export function openDatabase(file: string): Db {
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
+}
+
+/**
+ * The SQLite file as a {@link Store}. Transactions run one at a time (`BEGIN IMMEDIATE` on the
+ * one connection, queued behind each other); a transaction body awaits only repository calls,
+ * which better-sqlite3 settles in the same turn, so the mark writer (a later turn) never runs
+ * inside one.
+ */
+export function sqliteStore(db: Db): Store {
+  let tail: Promise<unknown> = Promise.resolve();
+  const base = {
+    engine: 'sqlite' as const,
+    db,
+    t: schema,
+    markLog: sqliteMarkLog(db),
+    revisionChanged: async () => {},
+    snapshot: <T>(fn: (s: Store) => Promise<T>) => fn(outside),
+    close: async () => {
+      db.$client.close();
+    },
+  };
+  const inside: Store = {
+    ...base,
+    inTransaction: true,
+    transaction: (fn) => fn(inside),
+    snapshot: (fn) => fn(inside),
+  };
+  const run = async <T>(fn: (tx: Store) => Promise<T>): Promise<T> => {
+    db.$client.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await fn(inside);
+      db.$client.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (db.$client.inTransaction) db.$client.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  const outside: Store = {
+    ...base,
+    inTransaction: false,
+    transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+      const result = tail.then(() => run(fn));
+      tail = result.catch(() => {});
+      return result;
+    },
+  };
+  return outside;
 }

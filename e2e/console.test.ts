@@ -550,7 +550,7 @@ describe('organiser console', () => {
     renewed.close();
 
     // J03's code as a database from before sealing holds it: the server cannot show it again.
-    server.app.db.$client
+    server.app.store.db.$client
       .prepare(
         "update officials set token_sealed = null where code = 'J03' and competition_id = (select id from competitions where slug = ?)",
       )
@@ -1031,7 +1031,7 @@ describe('organiser console', () => {
   });
 
   it('signs the organiser in with the password, too', async () => {
-    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     const context = await browser.newContext({ viewport: VIEWPORT });
     contexts.push(context);
     const page = await context.newPage();

@@ -126,7 +126,7 @@ function contestantId(bib: string): number {
 }
 
 function marksOf(bib: string, sheetId: string) {
-  return server.app.db.$client
+  return server.app.store.db.$client
     .prepare(
       `select id, attempt, values_json from marks
        where kind = 'mark' and contestant_id = ? and sheet_id = ? order by id`,

@@ -81,7 +81,7 @@ interface StoredMark {
 }
 
 function marksOf(bib: string, sheetId: string): StoredMark[] {
-  return server.app.db.$client
+  return server.app.store.db.$client
     .prepare(
       `select id, values_json, official_id from marks
        where kind = 'mark' and contestant_id = ? and sheet_id = ? order by id`,

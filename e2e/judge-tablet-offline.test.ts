@@ -186,7 +186,7 @@ async function openBib(page: Page, bib: string) {
 }
 
 function marksOf(code: string) {
-  const db = app!.db.$client;
+  const db = app!.store.db.$client;
   return db
     .prepare(
       `select m.id, m.values_json from marks m join officials o on o.id = m.official_id

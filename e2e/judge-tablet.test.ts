@@ -203,7 +203,7 @@ function contestantId(bib: string) {
 }
 
 function marksStored(bib: string, sheetId: string): number {
-  const row = server.app.db.$client
+  const row = server.app.store.db.$client
     .prepare(
       "select count(*) as n from marks where kind = 'mark' and contestant_id = ? and sheet_id = ?",
     )
@@ -252,8 +252,9 @@ function submitElsewhere(
 
 /** Every mark row in the database (all tests share one server). */
 function allMarks(): number {
-  return (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number })
-    .n;
+  return (
+    server.app.store.db.$client.prepare('select count(*) as n from marks').get() as { n: number }
+  ).n;
 }
 
 interface MarkRow {
@@ -264,7 +265,7 @@ interface MarkRow {
 }
 
 function markRows(bib: string, sheetId: string): MarkRow[] {
-  return server.app.db.$client
+  return server.app.store.db.$client
     .prepare(
       `select id, client_id, supersedes_id, reason from marks
        where kind = 'mark' and contestant_id = ? and sheet_id = ? order by id`,

@@ -13,6 +13,7 @@ import { CloseCode } from './protocol/constants.ts';
 import {
   connectBoard,
   connectJudge,
+  countRows,
   framesBeforeFreeze,
   startTestServer,
   submitMark,
@@ -20,6 +21,7 @@ import {
   TestSocket,
 } from './test-support.ts';
 import { tickerDetail } from '../web/present/ticker.ts';
+import { listMarks } from '../db/repositories/marks.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeEach(async () => {
@@ -34,8 +36,7 @@ const standings = async (): Promise<StandingsResponse> =>
   (
     await fetch(`${server.url}/api/competitions/${slug}/standings`)
   ).json() as Promise<StandingsResponse>;
-const markCount = () =>
-  (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n;
+const markCount = () => countRows(server.app, 'marks');
 const sBendClean = { 's-bend-faults': { 'cone-touched': 1 } };
 
 describe('HTTP', () => {
@@ -87,7 +88,7 @@ describe('judge socket → commit → ack → board delta', () => {
       revision: snap.revision + 1,
       stationScore: '10.00',
     });
-    expect(markCount()).toBe(1);
+    expect(await markCount()).toBe(1);
     const delta = await board.next<BoardDelta>((m) => m.type === 'board.delta');
     expect(delta.revision).toBe(ack.revision);
     expect(delta.rows).toHaveLength(1);
@@ -157,7 +158,7 @@ describe('judge socket → commit → ack → board delta', () => {
       await judge.next<MarkAck>((m) => m.type === 'mark.ack' && m.clientId === id2 && m.duplicate),
     ];
     expect(acks[1]!.markId).toBe(acks[0]!.markId);
-    expect(markCount()).toBe(2);
+    expect(await markCount()).toBe(2);
     const before = await framesBeforeFreeze(server, slug, board);
     // One revision each for the two marks, and none for either resend. Counted by revision, not
     // by frame: on a busy machine the pacer may carry both marks in one frame (`from`…`revision`).
@@ -186,7 +187,7 @@ describe('judge socket → commit → ack → board delta', () => {
     })) as MarkReject;
     expect(r).toMatchObject({ type: 'mark.reject', code: 'mark/not_assigned' });
     expect(r.message).toContain('单边桥');
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
     expect((await standings()).revision).toBe(snap.revision);
     const before = await framesBeforeFreeze(server, slug, board);
     expect(before.filter((m) => m.type === 'board.delta')).toHaveLength(0);
@@ -231,7 +232,7 @@ describe('judge socket → commit → ack → board delta', () => {
     ).toMatchObject({
       code: 'mark/reason_required',
     });
-    expect(markCount()).toBe(1);
+    expect(await markCount()).toBe(1);
     const fixed = (await submitMark(judge, {
       contestantId: c.id,
       sheetId: 'theory-exam',
@@ -239,13 +240,11 @@ describe('judge socket → commit → ack → board delta', () => {
       reason: '录入错误，按答题卡更正',
     })) as MarkAck;
     expect(fixed.type).toBe('mark.ack');
-    const log = server.app.db.$client
-      .prepare('select id, supersedes_id, reason from marks order by id')
-      .all() as {
-      id: number;
-      supersedes_id: number | null;
-      reason: string | null;
-    }[];
+    const log = (await listMarks(server.app.store, server.app.live.get(slug)!.id)).map((m) => ({
+      id: m.id,
+      supersedes_id: m.supersedesId,
+      reason: m.reason,
+    }));
     expect(log).toHaveLength(2);
     expect(log[1]).toEqual({
       id: fixed.markId,
@@ -385,7 +384,7 @@ describe('hostile and broken input', () => {
     expect(await unauth.next((m) => m.type === 'mark.reject')).toMatchObject({
       code: 'auth/required',
     });
-    expect(markCount()).toBe(1);
+    expect(await markCount()).toBe(1);
     judge.close();
     unauth.close();
   });
@@ -486,7 +485,7 @@ describe('floods and guessing', () => {
       (m) => m.type === 'mark.reject' && m.code === 'rate/limited',
     );
     expect(ids).toContain(limited.clientId);
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
     judge.close();
   });
 
@@ -523,7 +522,6 @@ describe('floods and guessing', () => {
 describe('interleavings', () => {
   it('after many judges write at once (new marks, corrections, stale writes), the live standings equal a full recompute from the log', async () => {
     const { computeStandings, indexScheme, resolveLog } = await import('#engine');
-    const { listMarks } = await import('../db/repositories/marks.ts');
     const { listContestants, getCompetitionBySlug } =
       await import('../db/repositories/competitions.ts');
     const { toLogEntry } = await import('./services/live-competition.ts');
@@ -579,10 +577,11 @@ describe('interleavings', () => {
             );
     const outcomes = (await Promise.all(writes)) as (MarkAck | MarkReject)[];
     expect(outcomes.filter((o) => o.type === 'mark.ack').length).toBeGreaterThan(100);
-    const row = getCompetitionBySlug(server.app.db, slug)!;
+    const row = (await getCompetitionBySlug(server.app.store, slug))!;
     const index = indexScheme(JSON.parse(row.schemeJson));
-    const book = resolveLog(listMarks(server.app.db, row.id).map(toLogEntry));
-    const full = computeStandings(index, listContestants(server.app.db, row.id), book, new Set());
+    const book = resolveLog((await listMarks(server.app.store, row.id)).map(toLogEntry));
+    const field = await listContestants(server.app.store, row.id);
+    const full = computeStandings(index, field, book, new Set());
     expect((await standings()).rows).toEqual(full);
     judges.forEach((j) => j.close());
   });

@@ -17,14 +17,13 @@ import sessionApi from './routes/api/session.ts';
 import authPlugin from './plugins/auth.ts';
 import boardWs from './routes/ws/board.ts';
 import judgeWs from './routes/ws/judge.ts';
-import dbPlugin from './plugins/db.ts';
+import dbPlugin, { openStore } from './plugins/db.ts';
 import livePlugin from './plugins/live.ts';
 import staticPlugin from './plugins/static.ts';
 import httpsPlugin from './plugins/https.ts';
 import venueSetup from './routes/venue-setup.ts';
 import type { FramePacing } from './services/frame-pacer.ts';
 import type { VenueTls } from './services/venue-ca.ts';
-import { openDatabase } from '../db/client.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
 import { openCustody, type Custody } from './services/custody.ts';
 import { z } from 'zod';
@@ -36,8 +35,13 @@ import {
 import errorsPlugin, { DomainError } from './plugins/errors.ts';
 
 export interface AppOptions {
-  /** Folder of the SQLite file (`jiangxing.db`). */
+  /** Folder of the SQLite file (`jiangxing.db`) and of the server secret. */
   dataDir: string;
+  /**
+   * `postgres://…`: run on PostgreSQL (several instances may share it; issue 14) instead of
+   * the SQLite file in `dataDir`.
+   */
+  databaseUrl?: string;
   /** Load a competition file when the database is empty (default true). */
   seed?: boolean;
   /** The competition file to load (default: the 2024 Gaoxin rider contest). */
@@ -106,13 +110,14 @@ z.config(z.locales.zhCN());
  * temporary data folder; only main.ts listens.
  */
 export async function buildApp(opts: AppOptions) {
-  const file = dbFile(opts.dataDir);
   // The secret that seals officials' tokens, beside the database and never inside it.
   const { custody } = openCustody(opts.dataDir);
-  if (opts.seed ?? true) {
-    const db = openDatabase(file);
-    seedIfEmpty(db, custody, opts.fixture);
-    db.$client.close();
+  const store = await openStore({ file: dbFile(opts.dataDir), databaseUrl: opts.databaseUrl });
+  try {
+    if (opts.seed ?? true) await seedIfEmpty(store, custody, opts.fixture);
+  } catch (error) {
+    await store.close();
+    throw error;
   }
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -150,8 +155,12 @@ export async function buildApp(opts: AppOptions) {
     global: false,
     errorResponseBuilder: () => new DomainError('rate/limited', {}),
   });
-  await app.register(dbPlugin, { file });
-  await app.register(livePlugin, { heartbeatMs: opts.heartbeatMs, framePacing: opts.framePacing });
+  await app.register(dbPlugin, { store });
+  await app.register(livePlugin, {
+    heartbeatMs: opts.heartbeatMs,
+    framePacing: opts.framePacing,
+    databaseUrl: opts.databaseUrl,
+  });
   await app.register(authPlugin);
   await app.register(websocket, {
     options: { maxPayload: MAX_FRAME_BYTES },

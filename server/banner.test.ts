@@ -2,19 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, sqliteStore } from '../db/client.ts';
 import { startBanner } from './banner.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
 import { openCustody } from './services/custody.ts';
 
 describe('the start banner', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jx-banner-'));
-  const db = openDatabase(join(dir, 'jiangxing.db'));
+  const store = sqliteStore(openDatabase(join(dir, 'jiangxing.db')));
   const { custody } = openCustody(dir);
-  seedIfEmpty(db, custody);
-  const banner = (ca?: { name: string; fingerprint: string }) =>
-    startBanner({
-      db,
+  const seeded = seedIfEmpty(store, custody);
+  const banner = async (ca?: { name: string; fingerprint: string }) => {
+    await seeded;
+    return startBanner({
+      store,
       custody,
       base: 'http://192.168.1.5:3000',
       addresses: [],
@@ -27,15 +28,16 @@ describe('the start banner', () => {
         notices: [],
       },
     });
+  };
 
-  it('asks staff devices to install the venue certificate when there is one', () => {
-    const text = banner({ name: '匠星场馆证书', fingerprint: 'AB:CD' });
+  it('asks staff devices to install the venue certificate when there is one', async () => {
+    const text = await banner({ name: '匠星场馆证书', fingerprint: 'AB:CD' });
     expect(text).toContain('安装场馆证书');
     expect(text).toContain('AB:CD');
   });
 
-  it('with HTTPS off, says there is no certificate to install', () => {
-    const text = banner();
+  it('with HTTPS off, says there is no certificate to install', async () => {
+    const text = await banner();
     expect(text).not.toContain('安装场馆证书');
     expect(text).toContain('无需安装证书');
     expect(text).toContain('http://192.168.1.5:3000/setup/');

@@ -1,5 +1,5 @@
 import qrcode from 'qrcode-terminal';
-import type { Db } from '../db/client.ts';
+import type { Store } from '../db/store.ts';
 import {
   hashToken,
   listCompetitions,
@@ -17,7 +17,7 @@ export type PasswordNews =
   | { kind: 'kept' };
 
 export interface BannerInput {
-  db: Db;
+  store: Store;
   custody: Custody;
   /** Where tablets and consoles reach the server: `http://192.168.1.5:3000`. */
   base: string;
@@ -67,8 +67,9 @@ const ROLE = { organiser: '组委会', 'head-judge': '裁判长', judge: '裁判
  * row made before sealing, from the file the server was started with when its hash matches;
  * an official whose token is neither is named with what to do instead.
  */
-export function startBanner(input: BannerInput): string {
-  const { db, custody, base } = input;
+export async function startBanner(input: BannerInput): Promise<string> {
+  const { store, custody, base } = input;
+  const competitions = await listCompetitions(store);
   const fromFile = new Map(
     (input.file?.competitions ?? []).flatMap((c) =>
       c.officials.map((o) => [hashToken(o.token), o.token] as const),
@@ -100,8 +101,8 @@ export function startBanner(input: BannerInput): string {
       );
   }
   let foreignSeals = 0;
-  for (const c of listCompetitions(db)) {
-    const rows = listOfficials(db, c.id).filter((o) => !o.revoked);
+  for (const c of competitions) {
+    const rows = (await listOfficials(store, c.id)).filter((o) => !o.revoked);
     if (!rows.length) continue;
     lines.push('', `登录：${c.titleZh}（${c.slug}）`);
     // The console's people first, then the judges.
@@ -126,8 +127,8 @@ export function startBanner(input: BannerInput): string {
         );
     }
   }
-  for (const f of listFestivals(db)) {
-    const members = listCompetitions(db).filter((c) => c.festivalId === f.id);
+  for (const f of await listFestivals(store)) {
+    const members = competitions.filter((c) => c.festivalId === f.id);
     if (members.length > 1)
       lines.push(
         '',

@@ -6,6 +6,14 @@ export const Config = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
+  /**
+   * `postgres://user@host:port/db`: run on PostgreSQL, which several instances may share
+   * (docs/deployment.md); absent, the embedded SQLite file in DATA_DIR (the default).
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 须以 postgres:// 开头')
+    .optional(),
   /** HTTPS for staff devices that installed the venue CA (`/setup/`); HTTP stays on PORT. */
   HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(3443),
   /** `off`: HTTP only, no CA is made. */

@@ -5,6 +5,7 @@ import type { OpenLinesRefusal, PublishReport } from './services/course.ts';
 import {
   connectBoard,
   connectJudge,
+  countRows,
   startTestServer,
   submitMark,
   tokenOf,
@@ -286,9 +287,7 @@ describe('privacy', () => {
     });
     board.send({ type: 'board.hello', token: token('J02') });
     expect((await board.closed).code).toBe(4001);
-    expect(
-      (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n,
-    ).toBe(0);
+    expect(await countRows(server.app, 'marks')).toBe(0);
   });
 });
 

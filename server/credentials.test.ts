@@ -194,7 +194,7 @@ describe('what the database alone holds', () => {
     expect(created.token).toMatch(/^[0-9a-f]{32}$/);
     const rotated = await c.rotate('J03');
     const session = (await c.codeLogin(rotated.shortCode)).body.token as string;
-    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    await ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     const pwSession = (await c.passwordLogin('venue-password-2024')).body.token as string;
     const tokens = [...server.fixture.officials.map((o) => o.token), created.token, rotated.token];
     const secrets = [
@@ -268,8 +268,8 @@ describe('what the database alone holds', () => {
     expect(cards.every((x) => x.status === 'unrecoverable' && x.token === null)).toBe(true);
     // Full tokens are looked up by their hash: the tablets' QR links still work.
     expect((await connectJudge(restored.ws, r.token('J04'))).welcome.type).toBe('judge.welcome');
-    const banner = startBanner({
-      db: restored.app.db,
+    const banner = await startBanner({
+      store: restored.app.store,
       custody: restored.app.custody,
       base: restored.url,
       addresses: [],
@@ -339,8 +339,8 @@ describe('what the database alone holds', () => {
     });
     expect(after.filter((x) => x.status === 'printable')).toHaveLength(1);
     // The start still lists the file's staff logins (their hashes match the file).
-    const banner = startBanner({
-      db: server.app.db,
+    const banner = await startBanner({
+      store: server.app.store,
       custody: server.app.custody,
       base: 'http://192.0.2.7:3000',
       addresses: [],
@@ -382,7 +382,7 @@ describe('one login endpoint for short codes', () => {
   it('failed logins on the socket hello, the password and the short code share one budget per address', async () => {
     const server = await start();
     const c = client(server);
-    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    await ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     const n = LOGIN_FAILURES_PER_MINUTE;
     const kinds = ['hello', 'password', 'code'] as const;
     for (let i = 0; i < n; i++) {
@@ -409,8 +409,8 @@ describe('the start banner', () => {
   it('lists every competition’s organiser and head-judge console links and the judges’ tablet links', async () => {
     const file = join(import.meta.dirname, '../fixtures/festival-2025/festival.json');
     const server = await start(undefined, file);
-    const banner = startBanner({
-      db: server.app.db,
+    const banner = await startBanner({
+      store: server.app.store,
       custody: server.app.custody,
       base: 'http://192.0.2.7:3000',
       addresses: [{ label: '本机', url: 'http://localhost:3000/scoreboard/' }],
@@ -444,8 +444,8 @@ describe('the start banner', () => {
       },
     );
     expect(
-      startBanner({
-        db: server.app.db,
+      await startBanner({
+        store: server.app.store,
         custody: server.app.custody,
         base: 'http://192.0.2.7:3000',
         addresses: [],

@@ -247,7 +247,7 @@ describe('board frames at the leading edge', () => {
     await staff.next((m) => m.type === 'board.snapshot' && m.staff === true);
     const { app } = server;
     const live = app.live.get(slug)!;
-    const officials = listOfficials(app.db, live.id);
+    const officials = await listOfficials(app.store, live.id);
     const as = (code: string) => identityOf(officials.find((x) => x.code === code))!;
     const rider = [...live.contestants.keys()][3]!;
     const acked = app.live.writer.submit(as('J02'), live, {
@@ -257,13 +257,9 @@ describe('board frames at the leading edge', () => {
       seen: null,
       ...mark(rider, 2),
     });
-    void app.live.writer.flush();
-    const freeze = applyCourseAction(
-      app.db,
-      live,
-      as('O01'),
-      { action: 'competition.freeze' },
-      new Date(),
+    // As the course route does: the queued mark commits first, then the course acts.
+    const freeze = await app.live.writer.exclusive(() =>
+      applyCourseAction(app.store, live, as('O01'), { action: 'competition.freeze' }, new Date()),
     );
     expect(freeze.ok).toBe(true);
     if (freeze.ok) app.live.publish(live, freeze.delta);
@@ -286,7 +282,7 @@ describe('board frames at the leading edge', () => {
     );
     const { app } = server;
     const live = app.live.get(slug)!;
-    const j02 = listOfficials(app.db, live.id).find((o) => o.code === 'J02')!;
+    const j02 = (await listOfficials(app.store, live.id)).find((o) => o.code === 'J02')!;
     const rider = [...live.contestants.keys()][4]!;
     const acked = app.live.writer.submit(identityOf(j02)!, live, {
       type: 'mark.submit',

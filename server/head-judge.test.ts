@@ -1,6 +1,8 @@
 import type { MarkAck, MarkReject, StandingsResponse } from '#protocol';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listAudit } from '../db/repositories/audit.ts';
+import { listMarks } from '../db/repositories/marks.ts';
 import {
   connectJudge,
   startTestServer,
@@ -17,6 +19,7 @@ afterEach(async () => {
   await server.close();
 });
 
+const slug = 'gaoxin-2024';
 const standings = async () =>
   (await (
     await fetch(`${server.url}/api/competitions/gaoxin-2024/standings`)
@@ -78,9 +81,11 @@ describe('head judge actions over the judge socket', () => {
     expect(
       (await standings()).rows.find((r) => r.contestantId === c.id)!.stations.packaging,
     ).toMatchObject({ score: '6.67', status: 'scored' });
-    const log = server.app.db.$client
-      .prepare('select kind, target_mark_id as target, reason from marks order by id')
-      .all();
+    const log = (await listMarks(server.app.store, server.app.live.get(slug)!.id)).map((m) => ({
+      kind: m.kind,
+      target: m.targetMarkId,
+      reason: m.reason,
+    }));
     expect(log).toHaveLength(5);
     expect(log[3]).toEqual({ kind: 'void', target: acks[2]!.markId, reason: '评分时看错选手' });
     [...panel, head].forEach((s) => s.close());
@@ -240,9 +245,9 @@ describe('asking for a re-score', () => {
     // notice it was sent.
     await other.barrier();
     expect(other.received.some((m) => m.type === 'judge.rescore')).toBe(false);
-    const audit = server.app.db.$client
-      .prepare("select reason from audit_log where action = 'mark.rescore'")
-      .all();
+    const audit = (await listAudit(server.app.store, server.app.live.get(slug)!.id))
+      .filter((e) => e.action === 'mark.rescore')
+      .map((e) => ({ reason: e.reason }));
     expect(audit).toEqual([{ reason: '三位裁判分歧过大' }]);
     [...panel, other].forEach((j) => j.close());
   });

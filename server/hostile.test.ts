@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 const count = (table: string) =>
-  (server.app.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  (server.app.store.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number })
+    .n;
 
 /** Frames no valid client sends: random JSON, mark-shaped objects with wrong fields, junk text, deep nesting. */
 const hostileFrame = fc.oneof(

@@ -93,6 +93,7 @@ if (config.HTTPS === 'on') {
 }
 const app = await buildApp({
   dataDir: resolve(config.DATA_DIR),
+  databaseUrl: config.DATABASE_URL,
   fixture: config.FIXTURE && resolve(config.FIXTURE),
   logger: { level: config.LOG_LEVEL },
   publicUrls: config.PUBLIC_URL,
@@ -101,9 +102,9 @@ const app = await buildApp({
 // The password is in place before anyone can try it: ORGANISER_PASSWORD replaces the stored
 // one at any start (a new one refuses the old at once).
 const password: PasswordNews = config.ORGANISER_PASSWORD
-  ? { kind: setOrganiserPassword(app.db, config.ORGANISER_PASSWORD) }
-  : (() => {
-      const generated = ensureOrganiserPassword(app.db);
+  ? { kind: await setOrganiserPassword(app.store, config.ORGANISER_PASSWORD) }
+  : await (async () => {
+      const generated = await ensureOrganiserPassword(app.store);
       return generated ? { kind: 'generated', password: generated } : { kind: 'kept' };
     })();
 try {
@@ -115,7 +116,7 @@ try {
       ? `端口 ${config.PORT} 已被占用（是否已有一个匠星在运行？）。请先停止它，或用 PORT=其他端口 启动。`
       : `无法启动：${e.message}`,
   );
-  if (password.kind === 'generated') forgetUnshownPassword(app.db);
+  if (password.kind === 'generated') await forgetUnshownPassword(app.store);
   lock.release();
   process.exit(1);
 }
@@ -171,29 +172,26 @@ const httpsHost = everywhere
 // The scoreboard's QR code first, the banner last: nothing scrolls it away (request logs are
 // warnings and errors only unless LOG_LEVEL asks for more).
 console.log('\n大屏二维码（手机扫码观看）:');
+const banner = await startBanner({
+  store: app.store,
+  custody: app.custody,
+  base,
+  addresses: [
+    { label: '本机', url: `http://localhost:${port}/scoreboard/` },
+    ...lan.map((u) => ({ label: '局域网', url: `${u}/scoreboard/` })),
+    ...(everywhere || here === 'localhost' ? [] : [{ label: '地址', url: `${base}/scoreboard/` }]),
+  ],
+  dataDir: resolve(config.DATA_DIR),
+  file,
+  password,
+  venue: {
+    setupUrl: `${base}/setup/`,
+    httpsBase: httpsPort === null ? null : `https://${httpsHost}:${httpsPort}`,
+    ca: tls ? { name: tls.caName, fingerprint: tls.caFingerprint } : undefined,
+    notices,
+  },
+});
 qrcode.generate(`${base}/scoreboard/`, { small: true }, (qr) => {
   console.log(qr);
-  console.log(
-    startBanner({
-      db: app.db,
-      custody: app.custody,
-      base,
-      addresses: [
-        { label: '本机', url: `http://localhost:${port}/scoreboard/` },
-        ...lan.map((u) => ({ label: '局域网', url: `${u}/scoreboard/` })),
-        ...(everywhere || here === 'localhost'
-          ? []
-          : [{ label: '地址', url: `${base}/scoreboard/` }]),
-      ],
-      dataDir: resolve(config.DATA_DIR),
-      file,
-      password,
-      venue: {
-        setupUrl: `${base}/setup/`,
-        httpsBase: httpsPort === null ? null : `https://${httpsHost}:${httpsPort}`,
-        ca: tls ? { name: tls.caName, fingerprint: tls.caFingerprint } : undefined,
-        notices,
-      },
-    }),
-  );
+  console.log(banner);
 });

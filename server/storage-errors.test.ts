@@ -13,7 +13,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
 });
-const sqlite = () => server.app.db.$client;
+const sqlite = () => server.app.store.db.$client;
 const diskFull = () => {
   const pages = sqlite().pragma('page_count', { simple: true }) as number;
   sqlite().pragma(`max_page_count = ${pages}`);

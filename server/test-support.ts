@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { count } from 'drizzle-orm';
+import pg from 'pg';
+import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type AppOptions } from './app.ts';
 import { readFestival, readFixture } from './plugins/seed.ts';
@@ -15,15 +18,47 @@ import type {
 } from './protocol/index.ts';
 
 /**
- * Test support: the real app on a real SQLite file in a temp folder, listening on a free
- * loopback port, and real websocket clients. No mocks.
+ * The PostgreSQL database of a data folder when the suite runs on PostgreSQL
+ * (vitest.pg.config.ts): one per folder in the run's throwaway cluster, made on first use, so a
+ * test that restarts its server on the same folder finds the same data. Undefined in the
+ * SQLite run.
+ */
+export async function testDatabaseUrl(dataDir: string): Promise<string | undefined> {
+  const cluster = inject('pgUrl');
+  if (!cluster) return undefined;
+  const name = `jx_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
+  const admin = new pg.Client({ connectionString: cluster });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return cluster.replace(/\/[^/]*$/, `/${name}`);
+}
+
+/** Rows in one of the app's tables, on either engine. */
+export async function countRows(
+  app: { store: { db: import('../db/client.ts').Db; t: typeof import('../db/schema.ts') } },
+  table: 'marks' | 'auditLog' | 'contestants' | 'officials' | 'sessions',
+): Promise<number> {
+  const [row] = await app.store.db.select({ n: count() }).from(app.store.t[table]);
+  return Number(row!.n);
+}
+
+/**
+ * Test support: the real app on a real SQLite file in a temp folder (or, in the PostgreSQL run,
+ * on a database of its own in a real throwaway cluster), listening on a free loopback port, and
+ * real websocket clients. No mocks.
  */
 export async function startTestServer(
   dataDir = mkdtempSync(join(tmpdir(), 'jx-test-')),
   fixture?: string,
   options: Partial<AppOptions> = {},
 ) {
-  const app = await buildApp({ dataDir, fixture, ...options });
+  const databaseUrl = await testDatabaseUrl(dataDir);
+  const app = await buildApp({ dataDir, fixture, databaseUrl, ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client.ts';
-import { openPgDatabase, type PgDb } from '../db/pg/client.ts';
+import { openDatabase, sqliteStore } from '../db/client.ts';
+import { openPgDatabase, pgStore, type PgDb } from '../db/pg/client.ts';
 import { copySqliteToPg } from '../db/pg/copy.ts';
-import { pgMarkLog, readMarksAfter } from '../db/pg/repositories/marks.ts';
-import { listCompetitionRows, readStoredCompetition } from '../db/pg/repositories/stored.ts';
 import { startThrowawayCluster, type ThrowawayCluster } from '../db/pg/throwaway.ts';
 import { listCompetitions } from '../db/repositories/competitions.ts';
+import { readMarksAfter } from '../db/repositories/marks.ts';
 import type { OfficialRow } from '../db/repositories/officials.ts';
-import { readStoredCompetition as readSqlite } from '../db/repositories/stored.ts';
+import { readStoredCompetition } from '../db/repositories/stored.ts';
+import type { Store } from '../db/store.ts';
 import { until } from '../e2e/support/wait.ts';
 import { plausibleValues } from '../fixtures/marks.ts';
 import { readFixture, seedIfEmpty } from './plugins/seed.ts';
@@ -38,6 +38,7 @@ describe('two instances on one PostgreSQL database', () => {
 
   interface Instance {
     db: PgDb;
+    store: Store;
     live: LiveCompetition;
     officials: OfficialRow[];
     writer: MarkWriter;
@@ -54,20 +55,21 @@ describe('two instances on one PostgreSQL database', () => {
 
   async function startInstance(listen: boolean): Promise<Instance> {
     const db = await openPgDatabase(cluster.url, 4);
-    const stored = (await readStoredCompetition(db, slug))!;
+    const store = pgStore(db);
+    const stored = (await readStoredCompetition(store, slug))!;
     const published: number[] = [];
-    const instance = { db, officials: stored.officials, published, reloads: 0 } as Instance;
+    const instance = { db, store, officials: stored.officials, published, reloads: 0 } as Instance;
     instance.live = LiveCompetition.fromStored(stored);
-    instance.writer = new MarkWriter(pgMarkLog(db), (_l, delta) => published.push(delta.revision), {
+    instance.writer = new MarkWriter(store.markLog, (_l, delta) => published.push(delta.revision), {
       onStale: (id) => void instance.follower.follow(id),
     });
     instance.follower = new RevisionFollower(
       () => [instance.live],
       instance.writer,
       {
-        readAfter: (id, revision) => readMarksAfter(db, id, revision),
+        readAfter: (id, revision) => readMarksAfter(store, id, revision),
         reload: async (live) =>
-          LiveCompetition.fromStored((await readStoredCompetition(db, live.slug))!),
+          LiveCompetition.fromStored((await readStoredCompetition(store, live.slug))!),
       },
       (fresh) => {
         instance.live = fresh;
@@ -128,14 +130,16 @@ describe('two instances on one PostgreSQL database', () => {
     // The default contest as the SQLite path seeds it, copied into PostgreSQL with its ids.
     const dir = mkdtempSync(join(tmpdir(), 'jx-two-instances-'));
     const sqlite = openDatabase(join(dir, 'jiangxing.db'));
-    seedIfEmpty(sqlite, openCustody(dir).custody);
-    slug = listCompetitions(sqlite)[0]!.slug;
+    const local = sqliteStore(sqlite);
+    await seedIfEmpty(local, openCustody(dir).custody);
+    slug = (await listCompetitions(local))[0]!.slug;
     const pg = await openPgDatabase(cluster.url, 1);
     await copySqliteToPg(sqlite, pg);
-    const row = listCompetitions(sqlite)[0]!;
     // The copy is exact: the state a server rebuilds from is the same on both engines.
-    expect(await readStoredCompetition(pg, slug)).toEqual(readSqlite(sqlite, row));
-    expect((await listCompetitionRows(pg)).map((c) => c.slug)).toEqual([slug]);
+    expect(await readStoredCompetition(pgStore(pg), slug)).toEqual(
+      await readStoredCompetition(local, slug),
+    );
+    expect((await listCompetitions(pgStore(pg))).map((c) => c.slug)).toEqual([slug]);
     await expect(copySqliteToPg(sqlite, pg)).rejects.toThrow(/already holds competitions/);
     await pg.$client.end();
     sqlite.$client.close();
@@ -167,13 +171,13 @@ describe('two instances on one PostgreSQL database', () => {
     expect(b.published).toEqual(revisions);
     expect(b.live.standings()).toEqual(a.live.standings());
     // And a fresh instance reading the database ranks the same: nothing lives only in memory.
-    const fresh = LiveCompetition.fromStored((await readStoredCompetition(a.db, slug))!);
+    const fresh = LiveCompetition.fromStored((await readStoredCompetition(a.store, slug))!);
     expect(fresh.standings()).toEqual(a.live.standings());
   });
 
   it('writes on both at once get unique, consecutive revisions', async () => {
     const [a, b] = instances as [Instance, Instance];
-    const start = (await readStoredCompetition(a.db, slug))!.row.revision;
+    const start = (await readStoredCompetition(a.store, slug))!.row.revision;
     const before = await countRows(a.db);
     const field = [...a.live.contestants.values()].slice(12, 32);
     const acks = await Promise.all(
@@ -232,7 +236,7 @@ describe('two instances on one PostgreSQL database', () => {
 
   it('a change other than a mark on another instance: both rebuild their copy and mark on', async () => {
     const [a, b] = instances as [Instance, Instance];
-    const { revision: before } = await readMarksAfter(a.db, a.live.id, 0);
+    const { revision: before } = await readMarksAfter(a.store, a.live.id, 0);
     // What a lock by a third instance commits (the course service on PostgreSQL will): its
     // row, the revision, the hint, in one transaction. No mark row has that revision.
     const h01 = a.officials.find((o) => o.code === 'H01')!;
@@ -287,15 +291,16 @@ describe('two instances on one PostgreSQL database', () => {
       }),
     );
     const sqlite = openDatabase(join(dir, 'jiangxing.db'));
-    seedIfEmpty(sqlite, openCustody(dir).custody, file);
+    await seedIfEmpty(sqliteStore(sqlite), openCustody(dir).custody, file);
     const db = await openPgDatabase(url, 2);
     await copySqliteToPg(sqlite, db);
     sqlite.$client.close();
-    const stored = (await readStoredCompetition(db, slug))!;
+    const store = pgStore(db);
+    const stored = (await readStoredCompetition(store, slug))!;
     const big: Writing = {
       live: LiveCompetition.fromStored(stored),
       officials: stored.officials,
-      writer: new MarkWriter(pgMarkLog(db), () => {}),
+      writer: new MarkWriter(store.markLog, () => {}),
     };
     const start = big.live.revision;
     const acks = await Promise.all(
@@ -381,7 +386,7 @@ describe('two instances on one PostgreSQL database', () => {
     const seen = b.published.slice(from);
     expect(seen).toEqual(seen.map((_, i) => seen[0]! + i));
     expect(seen.at(-1)).toBe(b.live.revision);
-    const fresh = LiveCompetition.fromStored((await readStoredCompetition(b.db, slug))!);
+    const fresh = LiveCompetition.fromStored((await readStoredCompetition(b.store, slug))!);
     expect(fresh.revision).toBe(b.live.revision);
     expect(b.live.standings()).toEqual(fresh.standings());
   }, 60_000);

@@ -4,6 +4,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as schema from './schema.ts';
+import type * as sqliteSchema from '../schema.ts';
+import type { Db } from '../client.ts';
+import type { Store } from '../store.ts';
+import { pgMarkLog } from './repositories/marks.ts';
+import { sql } from 'drizzle-orm';
+import { REVISION_CHANNEL, revisionPayload } from './revision-channel.ts';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -49,4 +55,41 @@ export async function openPgDatabase(url: string, poolSize = 10): Promise<PgDb> 
     await pool.end();
     throw error;
   }
+}
+
+/**
+ * PostgreSQL as a {@link Store}: the repositories' queries run on the pool (or, inside
+ * `transaction`, on the transaction's connection) against the tables of db/pg/schema.ts, which
+ * mirror SQLite's column for column. A revision moved inside a transaction is announced by a
+ * NOTIFY that PostgreSQL delivers at the commit.
+ */
+export function pgStore(pool: PgDb): Store {
+  type Handle = Parameters<Parameters<PgDb['transaction']>[0]>[0] | PgDb;
+  const markLog = pgMarkLog(pool);
+  const over = (db: Handle, inTransaction: boolean): Store => {
+    const store: Store = {
+      engine: 'postgres',
+      // The same query builder as SQLite's for every query the repositories make (see Store).
+      db: db as unknown as Db,
+      t: schema as unknown as typeof sqliteSchema,
+      inTransaction,
+      markLog,
+      transaction: (fn) =>
+        inTransaction ? fn(store) : pool.transaction((tx) => fn(over(tx, true))),
+      snapshot: (fn) =>
+        inTransaction
+          ? fn(store)
+          : pool.transaction((tx) => fn(over(tx, true)), {
+              isolationLevel: 'repeatable read',
+              accessMode: 'read only',
+            }),
+      async revisionChanged(competitionId, revision) {
+        const payload = revisionPayload({ competitionId, revision });
+        await db.execute(sql`SELECT pg_notify(${REVISION_CHANNEL}, ${payload})`);
+      },
+      close: () => pool.$client.end(),
+    };
+    return store;
+  };
+  return over(pool, false);
 }

@@ -1,6 +1,6 @@
 import { asc, eq, max } from 'drizzle-orm';
-import type { Db } from '../client.ts';
-import { auditLog } from '../schema.ts';
+import type { auditLog } from '../schema.ts';
+import { first, type Store } from '../store.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 /** An audit entry to append: `detail` is stored as JSON. */
@@ -15,37 +15,36 @@ export interface NewAudit {
 }
 
 /** Appends one entry to a competition's audit log (inside the caller's transaction, if any). */
-export function appendAudit(db: Db, e: NewAudit): void {
-  db.insert(auditLog)
-    .values({
-      competitionId: e.competitionId,
-      officialId: e.officialId,
-      action: e.action,
-      detailJson: JSON.stringify(e.detail),
-      reason: e.reason ?? null,
-      revision: e.revision,
-      createdAt: e.createdAt ?? new Date().toISOString(),
-    })
-    .run();
+export async function appendAudit(s: Store, e: NewAudit): Promise<void> {
+  await s.db.insert(s.t.auditLog).values({
+    competitionId: e.competitionId,
+    officialId: e.officialId,
+    action: e.action,
+    detailJson: JSON.stringify(e.detail),
+    reason: e.reason ?? null,
+    revision: e.revision,
+    createdAt: e.createdAt ?? new Date().toISOString(),
+  });
 }
 
 /** A competition's audit log, oldest first. */
-export function listAudit(db: Db, competitionId: number): AuditRow[] {
-  return db
+export async function listAudit(s: Store, competitionId: number): Promise<AuditRow[]> {
+  const { auditLog } = s.t;
+  return s.db
     .select()
     .from(auditLog)
     .where(eq(auditLog.competitionId, competitionId))
-    .orderBy(asc(auditLog.id))
-    .all();
+    .orderBy(asc(auditLog.id));
 }
 
 /** The id of a competition's latest audit entry (0: none). */
-export function lastAuditId(db: Db, competitionId: number): number {
-  return (
-    db
+export async function lastAuditId(s: Store, competitionId: number): Promise<number> {
+  const { auditLog } = s.t;
+  const row = await first(
+    s.db
       .select({ id: max(auditLog.id) })
       .from(auditLog)
-      .where(eq(auditLog.competitionId, competitionId))
-      .get()?.id ?? 0
+      .where(eq(auditLog.competitionId, competitionId)),
   );
+  return row?.id ?? 0;
 }

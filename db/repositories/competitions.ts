@@ -1,8 +1,8 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { createHash } from 'node:crypto';
-import { transaction, type Db } from '../client.ts';
-import { competitions, contestants, festivals, officials } from '../schema.ts';
+import type { competitions, contestants, festivals } from '../schema.ts';
+import { first, type Store } from '../store.ts';
 import {
   findOfficialByShortCodeKey,
   findOfficialByTokenHash,
@@ -105,19 +105,22 @@ export function normaliseShortCode(typed: string): string | null {
   return /^[0-9A-HJKMNP-TV-Z]{10}$/.test(s) ? `${s.slice(0, 5)}-${s.slice(5)}` : null;
 }
 
-export function listCompetitions(db: Db): CompetitionRow[] {
-  return db.select().from(competitions).orderBy(asc(competitions.id)).all();
+export async function listCompetitions(s: Store): Promise<CompetitionRow[]> {
+  const { competitions } = s.t;
+  return s.db.select().from(competitions).orderBy(asc(competitions.id));
 }
 
-export function getCompetitionBySlug(db: Db, slug: string): CompetitionRow | undefined {
-  return db.select().from(competitions).where(eq(competitions.slug, slug)).get();
+export async function getCompetitionBySlug(
+  s: Store,
+  slug: string,
+): Promise<CompetitionRow | undefined> {
+  const { competitions } = s.t;
+  return first(s.db.select().from(competitions).where(eq(competitions.slug, slug)));
 }
 
-export function countCompetitions(db: Db): number {
-  return db
-    .select({ n: sql<number>`count(*)` })
-    .from(competitions)
-    .get()!.n;
+export async function countCompetitions(s: Store): Promise<number> {
+  const [row] = await s.db.select({ n: count() }).from(s.t.competitions);
+  return Number(row!.n);
 }
 
 /**
@@ -126,39 +129,35 @@ export function countCompetitions(db: Db): number {
  * {@link credentialsOf} says: hashed, and sealed under the server secret.
  * @returns the new competition id. Throws on a duplicate slug (UNIQUE constraint).
  */
-export function insertCompetition(
-  db: Db,
+export async function insertCompetition(
+  s: Store,
   custody: Sealer,
   f: NewCompetition,
   festivalId?: number,
-): number {
+): Promise<number> {
   const place = placementOf(f);
-  return transaction(db, (tx) => {
-    const { id } = tx
-      .insert(competitions)
-      .values({
-        festivalId: festivalId ?? insertFestivalOfOne(tx, f.competition),
-        ...place,
-        slug: f.competition.slug,
-        titleZh: f.competition.title.zh,
-        titleEn: f.competition.title.en,
-        venue: f.competition.venue,
-        date: f.competition.date,
-        timeZone: f.competition.timeZone,
-        locale: f.competition.locale,
-        state: 'live',
-        schemeJson: JSON.stringify(f.scheme),
-      })
-      .returning({ id: competitions.id })
-      .get();
-    insertChunked(
+  return s.transaction(async (tx) => {
+    const id = await insertCompetitionRow(tx, {
+      festivalId: festivalId ?? (await insertFestivalOfOne(tx, f.competition)),
+      ...place,
+      slug: f.competition.slug,
+      titleZh: f.competition.title.zh,
+      titleEn: f.competition.title.en,
+      venue: f.competition.venue,
+      date: f.competition.date,
+      timeZone: f.competition.timeZone,
+      locale: f.competition.locale,
+      state: 'live',
+      schemeJson: JSON.stringify(f.scheme),
+    });
+    await insertChunked(
       tx,
-      contestants,
+      tx.t.contestants,
       f.contestants.map((c) => ({ ...c, competitionId: id })),
     );
-    insertChunked(
+    await insertChunked(
       tx,
-      officials,
+      tx.t.officials,
       f.officials.map((o) => ({
         competitionId: id,
         code: o.code,
@@ -176,18 +175,17 @@ export function insertCompetition(
 /**
  * Inserts rows in statements of at most 500, inside the caller's transaction: one statement
  * for a field of thousands would pass SQLite's limit of bound variables (and the query
- * builder's stack), which is how a preliminary of 7,000 once failed to load.
+ * builder's stack), which is how a preliminary of 7,000 once failed to load; PostgreSQL's
+ * limit (65,535 parameters) holds 500 rows of any table here too.
  */
-export function insertChunked<T extends SQLiteTable>(
-  db: Db,
+export async function insertChunked<T extends SQLiteTable>(
+  s: Store,
   table: T,
   rows: readonly T['$inferInsert'][],
   size = 500,
-): void {
+): Promise<void> {
   for (let i = 0; i < rows.length; i += size)
-    db.insert(table)
-      .values(rows.slice(i, i + size) as T['$inferInsert'][])
-      .run();
+    await s.db.insert(table).values(rows.slice(i, i + size) as T['$inferInsert'][]);
 }
 
 /** The columns that place a competition file in its festival, with the defaults of a festival of one. */
@@ -210,9 +208,10 @@ function placementOf(f: NewCompetition) {
  * Creates a festival and all its competitions (contestants, officials) in one transaction.
  * @returns the new competition ids in file order. Throws on a duplicate slug or token.
  */
-export function insertFestival(db: Db, custody: Sealer, f: NewFestival): number[] {
-  return transaction(db, (tx) => {
-    const { id } = tx
+export async function insertFestival(s: Store, custody: Sealer, f: NewFestival): Promise<number[]> {
+  return s.transaction(async (tx) => {
+    const { festivals } = tx.t;
+    const [festival] = await tx.db
       .insert(festivals)
       .values({
         slug: f.festival.slug,
@@ -222,9 +221,10 @@ export function insertFestival(db: Db, custody: Sealer, f: NewFestival): number[
         date: f.festival.date,
         boardJson: JSON.stringify(f.festival.board),
       })
-      .returning({ id: festivals.id })
-      .get();
-    return f.competitions.map((c) => insertCompetition(tx, custody, c, id));
+      .returning({ id: festivals.id });
+    const ids: number[] = [];
+    for (const c of f.competitions) ids.push(await insertCompetition(tx, custody, c, festival!.id));
+    return ids;
   });
 }
 
@@ -232,89 +232,113 @@ export function insertFestival(db: Db, custody: Sealer, f: NewFestival): number[
  * A festival of one for a competition created alone (an import): named by its slug, or the
  * slug with -2, -3 … when a festival already has that name. @returns the festival id.
  */
-export function insertFestivalOfOne(
-  db: Db,
+export async function insertFestivalOfOne(
+  s: Store,
   c: { slug: string; title: { zh: string; en: string }; venue: string; date: string },
-): number {
+): Promise<number> {
   let slug = c.slug;
-  for (let n = 2; getFestivalBySlug(db, slug); n++) slug = `${c.slug}-${n}`;
-  return db
+  for (let n = 2; await getFestivalBySlug(s, slug); n++) slug = `${c.slug}-${n}`;
+  const { festivals } = s.t;
+  const [row] = await s.db
     .insert(festivals)
     .values({ slug, titleZh: c.title.zh, titleEn: c.title.en, venue: c.venue, date: c.date })
-    .returning({ id: festivals.id })
-    .get().id;
+    .returning({ id: festivals.id });
+  return row!.id;
 }
 
-export function getFestival(db: Db, id: number): FestivalRow | undefined {
-  return db.select().from(festivals).where(eq(festivals.id, id)).get();
+export async function getFestival(s: Store, id: number): Promise<FestivalRow | undefined> {
+  const { festivals } = s.t;
+  return first(s.db.select().from(festivals).where(eq(festivals.id, id)));
 }
 
-export function listFestivals(db: Db): FestivalRow[] {
-  return db.select().from(festivals).orderBy(asc(festivals.id)).all();
+export async function listFestivals(s: Store): Promise<FestivalRow[]> {
+  const { festivals } = s.t;
+  return s.db.select().from(festivals).orderBy(asc(festivals.id));
 }
 
-export function listContestants(db: Db, competitionId: number) {
-  return db
+/** A competition's contestants in draw order. */
+export async function listContestants(
+  s: Store,
+  competitionId: number,
+): Promise<(typeof contestants.$inferSelect)[]> {
+  const { contestants } = s.t;
+  return s.db
     .select()
     .from(contestants)
     .where(eq(contestants.competitionId, competitionId))
-    .orderBy(asc(contestants.drawOrder))
-    .all();
+    .orderBy(asc(contestants.drawOrder));
 }
 
 /** The official a full login token belongs to (by its SHA-256). Short codes are not tokens. */
-export function findOfficialByToken(db: Db, token: string): OfficialRow | undefined {
-  return findOfficialByTokenHash(db, hashToken(token));
+export async function findOfficialByToken(
+  s: Store,
+  token: string,
+): Promise<OfficialRow | undefined> {
+  return findOfficialByTokenHash(s, hashToken(token));
 }
 
 /**
  * The official a typed short code belongs to: by its HMAC under the server secret, or, for a
  * row made before sealing, by its plain SHA-256.
  */
-export function findOfficialByShortCode(
-  db: Db,
+export async function findOfficialByShortCode(
+  s: Store,
   custody: Sealer,
   typed: string,
-): OfficialRow | undefined {
+): Promise<OfficialRow | undefined> {
   const code = normaliseShortCode(typed);
   return code
-    ? findOfficialByShortCodeKey(db, [custody.shortCodeKey(code), hashToken(code)])
+    ? findOfficialByShortCodeKey(s, [custody.shortCodeKey(code), hashToken(code)])
     : undefined;
 }
 
-export function getFestivalBySlug(db: Db, slug: string): FestivalRow | undefined {
-  return db.select().from(festivals).where(eq(festivals.slug, slug)).get();
+export async function getFestivalBySlug(s: Store, slug: string): Promise<FestivalRow | undefined> {
+  const { festivals } = s.t;
+  return first(s.db.select().from(festivals).where(eq(festivals.slug, slug)));
 }
 
 /**
  * Changes a competition's row and bumps its revision (boards resume from it), in one
- * statement. @returns the row as it is now.
+ * statement, and tells the other instances (`Store.revisionChanged`). Call inside a
+ * transaction: on PostgreSQL the row stays locked to its commit, so no other instance hands
+ * out the same revision. @returns the row as it is now.
  */
-export function updateCompetition(db: Db, id: number, patch: CompetitionPatch): CompetitionRow {
-  return db
+export async function updateCompetition(
+  s: Store,
+  id: number,
+  patch: CompetitionPatch,
+): Promise<CompetitionRow> {
+  const { competitions } = s.t;
+  const [row] = await s.db
     .update(competitions)
     .set({ ...patch, revision: sql`${competitions.revision} + 1` })
     .where(eq(competitions.id, id))
-    .returning()
-    .get()!;
+    .returning();
+  await s.revisionChanged(id, row!.revision);
+  return row!;
 }
 
-/** Bumps a competition's revision. @returns the new revision. */
-export function bumpRevision(db: Db, id: number): number {
-  return db
-    .update(competitions)
-    .set({ revision: sql`${competitions.revision} + 1` })
-    .where(eq(competitions.id, id))
-    .returning({ revision: competitions.revision })
-    .get()!.revision;
+/** Bumps a competition's revision (as {@link updateCompetition}). @returns the new revision. */
+export async function bumpRevision(s: Store, id: number): Promise<number> {
+  return (await updateCompetition(s, id, {})).revision;
 }
 
 /** Sets columns of a competition without touching its revision (e.g. `frozenRevision`). */
-export function setCompetitionColumns(db: Db, id: number, patch: CompetitionPatch): void {
-  db.update(competitions).set(patch).where(eq(competitions.id, id)).run();
+export async function setCompetitionColumns(
+  s: Store,
+  id: number,
+  patch: CompetitionPatch,
+): Promise<void> {
+  const { competitions } = s.t;
+  await s.db.update(competitions).set(patch).where(eq(competitions.id, id));
 }
 
 /** Inserts a competition row. @returns its id. */
-export function insertCompetitionRow(db: Db, row: typeof competitions.$inferInsert): number {
-  return db.insert(competitions).values(row).returning({ id: competitions.id }).get().id;
+export async function insertCompetitionRow(
+  s: Store,
+  row: typeof competitions.$inferInsert,
+): Promise<number> {
+  const { competitions } = s.t;
+  const [r] = await s.db.insert(competitions).values(row).returning({ id: competitions.id });
+  return r!.id;
 }

@@ -1,29 +1,61 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import type { MarkLog } from '../mark-log.ts';
-import { competitions, marks, rescoreRequests, stationLocks } from '../schema.ts';
+import { competitions, marks, type rescoreRequests, type stationLocks } from '../schema.ts';
+import { first, type Store } from '../store.ts';
 
 export type MarkRow = typeof marks.$inferSelect;
 /** A log entry to append: every column but the ones the database assigns. */
 export type NewMark = Omit<MarkRow, 'id' | 'revision'>;
 
 /** The whole log of a competition in sequence order (for loading and recomputing). */
-export function listMarks(db: Db, competitionId: number): MarkRow[] {
-  return db
+export async function listMarks(s: Store, competitionId: number): Promise<MarkRow[]> {
+  const { marks } = s.t;
+  return s.db
     .select()
     .from(marks)
     .where(eq(marks.competitionId, competitionId))
-    .orderBy(asc(marks.id))
-    .all();
+    .orderBy(asc(marks.id));
 }
 
-export function listStationLocks(db: Db, competitionId: number) {
-  return db
+/**
+ * A competition's log rows committed after `revision`, in revision order, and its committed
+ * revision, read in one snapshot: what an instance reads to catch up after a revision hint
+ * (server/services/revision-follower.ts). A revision up to the one returned with no row is a
+ * change other than a mark.
+ */
+export async function readMarksAfter(
+  s: Store,
+  competitionId: number,
+  revision: number,
+): Promise<{ rows: MarkRow[]; revision: number }> {
+  return s.snapshot(async (tx) => {
+    const { competitions, marks } = tx.t;
+    const competition = await first(
+      tx.db
+        .select({ revision: competitions.revision })
+        .from(competitions)
+        .where(eq(competitions.id, competitionId)),
+    );
+    const rows = await tx.db
+      .select()
+      .from(marks)
+      .where(and(eq(marks.competitionId, competitionId), gt(marks.revision, revision)))
+      .orderBy(asc(marks.revision));
+    return { rows, revision: competition?.revision ?? revision };
+  });
+}
+
+export type StationLockRow = typeof stationLocks.$inferSelect;
+
+/** A competition's station locks and re-opens, oldest first. */
+export async function listStationLocks(s: Store, competitionId: number): Promise<StationLockRow[]> {
+  const { stationLocks } = s.t;
+  return s.db
     .select()
     .from(stationLocks)
     .where(eq(stationLocks.competitionId, competitionId))
-    .orderBy(asc(stationLocks.id))
-    .all();
+    .orderBy(asc(stationLocks.id));
 }
 
 /**
@@ -98,66 +130,84 @@ export function sqliteMarkLog(db: Db): MarkLog {
   const stmts = prepareMarkStatements(db);
   return {
     engine: 'sqlite',
-    commit: (_batch, decide) =>
-      db.transaction(() =>
+    commit: (_batch, decide) => {
+      // Never inside another's transaction (db/client.ts sqliteStore): the marks would commit,
+      // and be acknowledged, only with it. Refused as retryable; it cannot happen by design.
+      if (db.$client.inTransaction) throw new Error('a transaction is open on the connection');
+      return db.transaction(() =>
         decide({
           findByClientId: stmts.findByClientId,
           committedAfter: () => [],
           revisionOf: stmts.revisionOf,
           append: stmts.append,
         }),
-      ),
+      );
+    },
   };
 }
 
 export type RescoreRow = typeof rescoreRequests.$inferSelect;
 
 /** Every re-score request of a competition, oldest first. */
-export function listRescoreRequests(db: Db, competitionId: number): RescoreRow[] {
-  return db
+export async function listRescoreRequests(s: Store, competitionId: number): Promise<RescoreRow[]> {
+  const { rescoreRequests } = s.t;
+  return s.db
     .select()
     .from(rescoreRequests)
     .where(eq(rescoreRequests.competitionId, competitionId))
-    .orderBy(asc(rescoreRequests.id))
-    .all();
+    .orderBy(asc(rescoreRequests.id));
 }
 
 /** Stores a re-score request (with its audit entry, in one transaction by the caller). */
-export function insertRescoreRequest(db: Db, r: Omit<RescoreRow, 'id'>): RescoreRow {
-  return db.insert(rescoreRequests).values(r).returning().get();
+export async function insertRescoreRequest(
+  s: Store,
+  r: Omit<RescoreRow, 'id'>,
+): Promise<RescoreRow> {
+  const [row] = await s.db.insert(s.t.rescoreRequests).values(r).returning();
+  return row!;
 }
 
 export type NewStationLock = Omit<typeof stationLocks.$inferInsert, 'id'>;
 
 /** Appends a lock or re-open of a station (inside the caller's transaction). */
-export function insertStationLock(db: Db, row: NewStationLock): void {
-  db.insert(stationLocks).values(row).run();
+export async function insertStationLock(s: Store, row: NewStationLock): Promise<void> {
+  await s.db.insert(s.t.stationLocks).values(row);
 }
 
 /**
  * Inserts one log entry as it is (an import replaying another server's log, revisions given).
  * @returns its id.
  */
-export function insertMarkRow(db: Db, row: Omit<typeof marks.$inferInsert, 'id'>): number {
-  return db.insert(marks).values(row).returning({ id: marks.id }).get().id;
+export async function insertMarkRow(
+  s: Store,
+  row: Omit<typeof marks.$inferInsert, 'id'>,
+): Promise<number> {
+  const [r] = await s.db.insert(s.t.marks).values(row).returning({ id: s.t.marks.id });
+  return r!.id;
 }
 
 /** Whether a competition's log holds any entry. */
-export function hasMarks(db: Db, competitionId: number): boolean {
-  return !!db
-    .select({ id: marks.id })
-    .from(marks)
-    .where(eq(marks.competitionId, competitionId))
-    .limit(1)
-    .get();
+export async function hasMarks(s: Store, competitionId: number): Promise<boolean> {
+  const { marks } = s.t;
+  return !!(await first(
+    s.db
+      .select({ id: marks.id })
+      .from(marks)
+      .where(eq(marks.competitionId, competitionId))
+      .limit(1),
+  ));
 }
 
-/** A prepared lookup of a mark's commit time (server clock, ISO) by its id. */
-export function prepareMarkTime(db: Db): (markId: number) => string | undefined {
-  const q = db
-    .select({ createdAt: marks.createdAt })
-    .from(marks)
-    .where(eq(marks.id, sql.placeholder('id')))
-    .prepare();
-  return (id) => q.get({ id })?.createdAt;
+/** The commit times (server clock, ISO) of these marks, by id. */
+export async function markTimes(s: Store, ids: readonly number[]): Promise<Map<number, string>> {
+  const { marks } = s.t;
+  const times = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await s.db
+      .select({ id: marks.id, createdAt: marks.createdAt })
+      .from(marks)
+      .where(inArray(marks.id, ids.slice(i, i + 500)));
+    for (const r of rows) times.set(r.id, r.createdAt);
+  }
+  return times;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../client.ts';
-import { officials } from '../schema.ts';
+import type { officials } from '../schema.ts';
+import { first, type Store } from '../store.ts';
 
 export type OfficialRow = typeof officials.$inferSelect;
 export type NewOfficial = typeof officials.$inferInsert;
@@ -8,78 +8,95 @@ export type NewOfficial = typeof officials.$inferInsert;
 export type OfficialPatch = Partial<Omit<NewOfficial, 'id' | 'competitionId' | 'code' | 'role'>>;
 
 /** A competition's officials in code order. */
-export function listOfficials(db: Db, competitionId: number): OfficialRow[] {
-  return db
+export async function listOfficials(s: Store, competitionId: number): Promise<OfficialRow[]> {
+  const { officials } = s.t;
+  return s.db
     .select()
     .from(officials)
     .where(eq(officials.competitionId, competitionId))
-    .orderBy(asc(officials.code))
-    .all();
+    .orderBy(asc(officials.code));
 }
 
 /** The officials of a competition by id (for naming judges in logs and reviews). */
-export function officialsById(db: Db, competitionId: number): Map<number, OfficialRow> {
-  return new Map(listOfficials(db, competitionId).map((o) => [o.id, o]));
+export async function officialsById(
+  s: Store,
+  competitionId: number,
+): Promise<Map<number, OfficialRow>> {
+  return new Map((await listOfficials(s, competitionId)).map((o) => [o.id, o]));
 }
 
-export function getOfficial(db: Db, id: number): OfficialRow | undefined {
-  return db.select().from(officials).where(eq(officials.id, id)).get();
+export async function getOfficial(s: Store, id: number): Promise<OfficialRow | undefined> {
+  const { officials } = s.t;
+  return first(s.db.select().from(officials).where(eq(officials.id, id)));
 }
 
 /** The official with this code in a competition. */
-export function findOfficialByCode(
-  db: Db,
+export async function findOfficialByCode(
+  s: Store,
   competitionId: number,
   code: string,
-): OfficialRow | undefined {
-  return db
-    .select()
-    .from(officials)
-    .where(and(eq(officials.competitionId, competitionId), eq(officials.code, code)))
-    .get();
+): Promise<OfficialRow | undefined> {
+  const { officials } = s.t;
+  return first(
+    s.db
+      .select()
+      .from(officials)
+      .where(and(eq(officials.competitionId, competitionId), eq(officials.code, code))),
+  );
 }
 
 /** A competition's organiser (the first; `active`: not revoked). */
-export function findOrganiser(
-  db: Db,
+export async function findOrganiser(
+  s: Store,
   competitionId: number,
   o: { active?: boolean } = {},
-): OfficialRow | undefined {
-  return db
-    .select()
-    .from(officials)
-    .where(
-      and(
-        eq(officials.competitionId, competitionId),
-        eq(officials.role, 'organiser'),
-        o.active ? eq(officials.revoked, false) : undefined,
-      ),
-    )
-    .get();
+): Promise<OfficialRow | undefined> {
+  const { officials } = s.t;
+  return first(
+    s.db
+      .select()
+      .from(officials)
+      .where(
+        and(
+          eq(officials.competitionId, competitionId),
+          eq(officials.role, 'organiser'),
+          o.active ? eq(officials.revoked, false) : undefined,
+        ),
+      )
+      .orderBy(asc(officials.id)),
+  );
 }
 
 /** The official whose login token has this SHA-256. */
-export function findOfficialByTokenHash(db: Db, tokenHash: string): OfficialRow | undefined {
-  return db.select().from(officials).where(eq(officials.tokenHash, tokenHash)).get();
+export async function findOfficialByTokenHash(
+  s: Store,
+  tokenHash: string,
+): Promise<OfficialRow | undefined> {
+  const { officials } = s.t;
+  return first(s.db.select().from(officials).where(eq(officials.tokenHash, tokenHash)));
 }
 
 /** The official whose short code is stored under one of these keys (tried in order). */
-export function findOfficialByShortCodeKey(
-  db: Db,
+export async function findOfficialByShortCodeKey(
+  s: Store,
   keys: readonly string[],
-): OfficialRow | undefined {
+): Promise<OfficialRow | undefined> {
+  const { officials } = s.t;
   for (const key of keys) {
-    const o = db.select().from(officials).where(eq(officials.shortCodeHash, key)).get();
+    const o = await first(s.db.select().from(officials).where(eq(officials.shortCodeHash, key)));
     if (o) return o;
   }
   return undefined;
 }
 
 /** Inserts an official. @returns his id. */
-export function insertOfficialRow(db: Db, o: NewOfficial): number {
-  return db.insert(officials).values(o).returning({ id: officials.id }).get().id;
+export async function insertOfficialRow(s: Store, o: NewOfficial): Promise<number> {
+  const { officials } = s.t;
+  const [row] = await s.db.insert(officials).values(o).returning({ id: officials.id });
+  return row!.id;
 }
 
-export function updateOfficial(db: Db, id: number, patch: OfficialPatch): void {
-  db.update(officials).set(patch).where(eq(officials.id, id)).run();
+export async function updateOfficial(s: Store, id: number, patch: OfficialPatch): Promise<void> {
+  const { officials } = s.t;
+  await s.db.update(officials).set(patch).where(eq(officials.id, id));
 }

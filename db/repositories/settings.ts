@@ -1,21 +1,23 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../client.ts';
-import { settings } from '../schema.ts';
+import { first, type Store } from '../store.ts';
 
 /** A server-wide setting's JSON text, or undefined. */
-export function getSetting(db: Db, key: string): string | undefined {
-  return db.select().from(settings).where(eq(settings.key, key)).get()?.valueJson;
+export async function getSetting(s: Store, key: string): Promise<string | undefined> {
+  const { settings } = s.t;
+  return (await first(s.db.select().from(settings).where(eq(settings.key, key))))?.valueJson;
 }
 
 /** Stores a server-wide setting (JSON text), replacing the old value. */
-export function putSetting(db: Db, key: string, valueJson: string): void {
-  db.insert(settings)
+export async function putSetting(s: Store, key: string, valueJson: string): Promise<void> {
+  const { settings } = s.t;
+  await s.db
+    .insert(settings)
     .values({ key, valueJson })
-    .onConflictDoUpdate({ target: settings.key, set: { valueJson } })
-    .run();
+    .onConflictDoUpdate({ target: settings.key, set: { valueJson } });
 }
 
 /** Removes a server-wide setting (nothing happens when it is not stored). */
-export function deleteSetting(db: Db, key: string): void {
-  db.delete(settings).where(eq(settings.key, key)).run();
+export async function deleteSetting(s: Store, key: string): Promise<void> {
+  const { settings } = s.t;
+  await s.db.delete(settings).where(eq(settings.key, key));
 }

@@ -1,5 +1,3 @@
-import type { Db } from '../client.ts';
-import type { stationLocks } from '../schema.ts';
 import {
   getFestival,
   listContestants,
@@ -7,6 +5,7 @@ import {
   type FestivalRow,
 } from './competitions.ts';
 import type { ContestantRow } from './contestants.ts';
+import { getCompetitionBySlug } from './competitions.ts';
 import { listOfficials, type OfficialRow } from './officials.ts';
 import {
   listMarks,
@@ -14,7 +13,9 @@ import {
   listStationLocks,
   type MarkRow,
   type RescoreRow,
+  type StationLockRow,
 } from './marks.ts';
+import type { Store } from '../store.ts';
 
 /**
  * Everything a live competition is rebuilt from (server/services/live-competition.ts), read
@@ -27,24 +28,34 @@ export interface StoredCompetition {
   contestants: ContestantRow[];
   officials: OfficialRow[];
   rescores: RescoreRow[];
-  locks: (typeof stationLocks.$inferSelect)[];
+  locks: StationLockRow[];
   log: MarkRow[];
 }
 
 /**
- * Reads a competition's stored state from the SQLite file.
- * @throws Error when the competition belongs to no festival (a damaged file).
+ * Reads a competition's stored state as one consistent snapshot (`Store.snapshot`: on
+ * PostgreSQL a REPEATABLE READ transaction, so the log, locks and revision agree even while
+ * other instances write).
+ * @returns null when no competition has this slug.
+ * @throws Error when the competition belongs to no festival (a damaged database).
  */
-export function readStoredCompetition(db: Db, row: CompetitionRow): StoredCompetition {
-  const festival = row.festivalId === null ? undefined : getFestival(db, row.festivalId);
-  if (!festival) throw new Error(`competition ${row.slug} belongs to no festival`);
-  return {
-    row,
-    festival,
-    contestants: listContestants(db, row.id),
-    officials: listOfficials(db, row.id),
-    rescores: listRescoreRequests(db, row.id),
-    locks: listStationLocks(db, row.id),
-    log: listMarks(db, row.id),
-  };
+export async function readStoredCompetition(
+  s: Store,
+  slug: string,
+): Promise<StoredCompetition | null> {
+  return s.snapshot(async (tx) => {
+    const row = await getCompetitionBySlug(tx, slug);
+    if (!row) return null;
+    const festival = row.festivalId === null ? undefined : await getFestival(tx, row.festivalId);
+    if (!festival) throw new Error(`competition ${row.slug} belongs to no festival`);
+    return {
+      row,
+      festival,
+      contestants: await listContestants(tx, row.id),
+      officials: await listOfficials(tx, row.id),
+      rescores: await listRescoreRequests(tx, row.id),
+      locks: await listStationLocks(tx, row.id),
+      log: await listMarks(tx, row.id),
+    };
+  });
 }

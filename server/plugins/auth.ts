@@ -6,6 +6,7 @@ import {
   hashToken,
 } from '../../db/repositories/competitions.ts';
 import { officialBySession } from '../../db/repositories/sessions.ts';
+import type { Store } from '../../db/store.ts';
 import type { Custody } from '../services/custody.ts';
 import { LoginGuard } from '../services/flood-guard.ts';
 import { identityOf, type JudgeIdentity } from '../services/mark-writer.ts';
@@ -28,16 +29,17 @@ declare module 'fastify' {
   }
 }
 
-type Db = Parameters<typeof findOfficialByToken>[0];
-
 /**
  * Who a full login token or a session token belongs to (both looked up by their SHA-256), or
  * null. A short code is neither: it is exchanged for a session at `POST /api/session`.
  */
-export function identify(app: { db: Db }, token: string): JudgeIdentity | null {
+export async function identify(
+  app: { store: Store },
+  token: string,
+): Promise<JudgeIdentity | null> {
   return identityOf(
-    findOfficialByToken(app.db, token) ??
-      officialBySession(app.db, hashToken(token), new Date().toISOString()),
+    (await findOfficialByToken(app.store, token)) ??
+      (await officialBySession(app.store, hashToken(token), new Date().toISOString())),
   );
 }
 
@@ -46,11 +48,11 @@ export function identify(app: { db: Db }, token: string): JudgeIdentity | null {
  * null: for `POST /api/session {code}` and the judge tablet's hello. Callers count failures
  * in {@link LoginGuard}.
  */
-export function identifyShortCode(
-  app: { db: Db; custody: Custody },
+export async function identifyShortCode(
+  app: { store: Store; custody: Custody },
   typed: string,
-): JudgeIdentity | null {
-  return identityOf(findOfficialByShortCode(app.db, app.custody, typed));
+): Promise<JudgeIdentity | null> {
+  return identityOf(await findOfficialByShortCode(app.store, app.custody, typed));
 }
 
 /** What a request's `Authorization: Bearer …` says, checked against the failed-auth budget. */
@@ -66,17 +68,17 @@ export type BearerCheck =
  * the address; past the budget only one credential per address is checked every few seconds
  * (`wait` for the others, unchecked). No header: `none` (a public request).
  */
-export function checkBearer(
-  app: { db: Db; loginGuard: LoginGuard },
+export async function checkBearer(
+  app: { store: Store; loginGuard: LoginGuard },
   header: string | undefined,
   address: string,
   now = Date.now(),
-): BearerCheck {
+): Promise<BearerCheck> {
   if (!header) return { status: 'none' };
   const admitted = app.loginGuard.admit(address, now);
   if (!admitted.check) return { status: 'wait', waitMs: admitted.waitMs };
   const m = /^Bearer ([0-9a-f]{32,128})$/.exec(header);
-  const who = m ? identify(app, m[1]!) : null;
+  const who = m ? await identify(app, m[1]!) : null;
   if (who) return { status: 'ok', who };
   app.loginGuard.fail(address, now);
   return { status: 'refused' };
@@ -108,7 +110,7 @@ export default fp(
     // more (standings, exports, festivals). A wrong or throttled credential is an error, never
     // a silent fall-back to the public view.
     app.addHook('onRequest', async (req, reply) => {
-      const c = checkBearer(app, req.headers.authorization, req.ip);
+      const c = await checkBearer(app, req.headers.authorization, req.ip);
       if (c.status === 'ok') req.official = c.who;
       else if (c.status !== 'none') return refuseBearer(reply, c);
     });

@@ -1,3 +1,4 @@
+import { StaleCompetitionError } from '../services/mark-writer.ts';
 import { ERRORS, formatIssues, type ErrorCode, type ErrorParams, type Issue } from '#protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -78,12 +79,28 @@ declare module 'fastify' {
   }
 }
 
-/** SQLite result codes of a write the storage refused, after which nothing was changed. */
-const STORAGE_CODES = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL)/;
+/**
+ * Codes of a write the storage refused, after which nothing was changed and trying again can
+ * work: SQLite result codes (better-sqlite3's SqliteError); PostgreSQL SQLSTATEs of the
+ * classes 08 (connection), 40 (transaction rolled back), 53 (insufficient resources) and 57
+ * (operator intervention: a restart), and the socket errors of a server that is away.
+ */
+const STORAGE_CODES =
+  /^(SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL)(_\w+)?|(08|40|53)\w{3}|57P\w{2}|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
 
-/** Whether an error is the database refusing a write (better-sqlite3's SqliteError code). */
-export function isStorageError(err: { code?: unknown }): boolean {
-  return typeof err.code === 'string' && STORAGE_CODES.test(err.code);
+/**
+ * Whether an error is the database refusing a write (its code, or its cause's: drizzle wraps a
+ * failed query), a connection that PostgreSQL's restart cut, or a copy found out of date.
+ */
+export function isStorageError(err: {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}): boolean {
+  if (err instanceof StaleCompetitionError) return true;
+  if (typeof err.code === 'string' && STORAGE_CODES.test(err.code)) return true;
+  if (typeof err.message === 'string' && /^Connection terminated/.test(err.message)) return true;
+  return typeof err.cause === 'object' && err.cause !== null && isStorageError(err.cause);
 }
 
 /** A Fastify validation error's issues as zod-like issues (`/a/0/b` → `['a', '0', 'b']`). */

@@ -1,14 +1,16 @@
-import { SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
+import { CloseCode, SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
-import { getCompetitionBySlug, listCompetitions } from '../../db/repositories/competitions.ts';
+import { listCompetitions } from '../../db/repositories/competitions.ts';
 import type { CompetitionState } from '../engine/acceptance.ts';
 import { publicNews } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
-import { MarkWriter } from '../services/mark-writer.ts';
+import { MarkWriter, StaleCompetitionError } from '../services/mark-writer.ts';
 import { FanOutQueue } from '../services/fan-out.ts';
 import { FRAME_PACING, FramePacer, type FramePacing } from '../services/frame-pacer.ts';
-import { sqliteMarkLog, type MarkRow } from '../../db/repositories/marks.ts';
+import { readMarksAfter, type MarkRow } from '../../db/repositories/marks.ts';
+import { RevisionFollower } from '../services/revision-follower.ts';
+import { RevisionHints } from '../services/revision-hints.ts';
 
 /**
  * Longest gap the frame pacing ever keeps between two frames to one board, ms (at least ten
@@ -63,7 +65,13 @@ export interface Live {
   byId(id: number): LiveCompetition | undefined;
   all(): LiveCompetition[];
   /** Loads (or reloads) a competition from the database, e.g. after it was created. */
-  load(slug: string): LiveCompetition | undefined;
+  load(slug: string): Promise<LiveCompetition | undefined>;
+  /**
+   * Puts `fresh` (a competition just rebuilt from the database) in place of the copy of the
+   * same competition and asks its boards and tablets to reconnect (close 4009), so each gets
+   * the new state in a fresh snapshot or welcome.
+   */
+  replace(fresh: LiveCompetition, why: string): void;
   writer: MarkWriter;
   /** Board sockets per competition id. */
   boards: Map<number, Map<WebSocket, BoardClient>>;
@@ -105,7 +113,15 @@ export function trimDelta(delta: BoardDelta, after: number): BoardDelta {
  * sockets per turn of the event loop (services/fan-out.ts).
  */
 export default fp(
-  async (app, opts: { heartbeatMs?: number; framePacing?: FramePacing }) => {
+  async (
+    app,
+    opts: {
+      heartbeatMs?: number;
+      framePacing?: FramePacing;
+      /** PostgreSQL: listen for the revisions other instances commit (issue 14). */
+      databaseUrl?: string;
+    },
+  ) => {
     const bySlug = new Map<string, LiveCompetition>();
     const boards = new Map<number, Map<WebSocket, BoardClient>>();
     const judges = new Map<number, Map<WebSocket, number>>();
@@ -310,24 +326,33 @@ export default fp(
     }, opts.heartbeatMs ?? SERVER_HEARTBEAT.sweepMs);
     sweep.unref();
     const pending = new Set<WebSocket>();
-    const load = (slug: string) => {
-      const row = getCompetitionBySlug(app.db, slug);
-      if (!row) return undefined;
-      const live = LiveCompetition.load(app.db, row);
-      bySlug.set(slug, live);
-      return live;
+    const load = async (slug: string) => {
+      const live = await LiveCompetition.load(app.store, slug);
+      if (live) bySlug.set(slug, live);
+      return live ?? undefined;
     };
-    for (const row of listCompetitions(app.db))
-      bySlug.set(row.slug, LiveCompetition.load(app.db, row));
+    for (const row of await listCompetitions(app.store)) await load(row.slug);
+    const replace = (fresh: LiveCompetition, why: string) => {
+      bySlug.set(fresh.slug, fresh);
+      for (const ws of boards.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
+      for (const ws of judges.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
+    };
+    let follower: RevisionFollower | null = null;
+    const writer = new MarkWriter(
+      app.store.markLog,
+      (l, d, row) => {
+        publish(l, d);
+        tellJudges(l, row);
+      },
+      { onStale: (id) => void follower?.follow(id) },
+    );
     const registry: Live = {
       get: (slug) => bySlug.get(slug),
       byId: (id) => [...bySlug.values()].find((l) => l.id === id),
       all: () => [...bySlug.values()],
       load,
-      writer: new MarkWriter(sqliteMarkLog(app.db), (l, d, row) => {
-        publish(l, d);
-        tellJudges(l, row);
-      }),
+      replace,
+      writer,
       boards,
       judges,
       pending,
@@ -340,6 +365,26 @@ export default fp(
       }),
     };
     app.decorate('live', registry);
+    if (opts.databaseUrl) {
+      // Several instances share the database: marks committed elsewhere are applied in order,
+      // any other change rebuilds the competition (services/revision-follower.ts).
+      follower = new RevisionFollower(
+        () => bySlug.values(),
+        writer,
+        {
+          readAfter: (id, revision) => readMarksAfter(app.store, id, revision),
+          reload: async (stale) => (await LiveCompetition.load(app.store, stale.slug)) ?? stale,
+        },
+        (fresh) => replace(fresh, 'changed on another instance'),
+      );
+      // A change refused because this copy was out of date (services/course.ts): rebuild it.
+      app.addHook('onError', async (_req, _reply, err) => {
+        if (err instanceof StaleCompetitionError) void follower?.follow(err.competitionId);
+      });
+      const hints = new RevisionHints(opts.databaseUrl, follower);
+      await hints.start();
+      app.addHook('onClose', () => hints.stop());
+    }
     app.addHook('preClose', async () => {
       clearInterval(sweep);
       await registry.writer.flush();

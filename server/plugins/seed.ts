@@ -2,7 +2,7 @@ import { CompetitionFixture, FestivalFixture, festivalOfOne, formatIssues } from
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../../db/client.ts';
+import type { Store } from '../../db/store.ts';
 import { countCompetitions, insertFestival } from '../../db/repositories/competitions.ts';
 import type { Custody } from '../services/custody.ts';
 
@@ -46,8 +46,12 @@ export function readFestival(file: string = DEFAULT_FIXTURE): FestivalFixture {
 }
 
 /** Loads the default fixture (or `file`) when the database holds no competition. @returns true if it loaded. */
-export function seedIfEmpty(db: Db, custody: Custody, file: string = DEFAULT_FIXTURE): boolean {
-  if (countCompetitions(db) > 0) return false;
-  insertFestival(db, custody, readFestival(file));
+export async function seedIfEmpty(
+  s: Store,
+  custody: Custody,
+  file: string = DEFAULT_FIXTURE,
+): Promise<boolean> {
+  if ((await countCompetitions(s)) > 0) return false;
+  await insertFestival(s, custody, readFestival(file));
   return true;
 }

@@ -99,6 +99,8 @@ const FINAL = {
   'request/invalid': { status: 400, retryable: false },
   'rescore/not_found': { status: 404, retryable: false },
   'server/error': { status: 500, retryable: false },
+  /** A file backup of a server that runs on PostgreSQL: pg_dump is its backup. */
+  'server/backup_elsewhere': { status: 409, retryable: false },
   'teams/none': { status: 404, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: false }>;
 
@@ -153,6 +155,7 @@ export interface ErrorParams {
   /** `detail`: the storage's own complaint. */
   'server/commit_failed': { detail: string };
   'server/storage_unavailable': Record<string, never>;
+  'server/backup_elsewhere': Record<string, never>;
   /** Why the next round cannot be filled yet; `round` is the next round's name. */
   'advance/not_ready': {
     why: 'no_rule' | 'no_next' | 'advanced' | 'next_has_field' | 'not_final';

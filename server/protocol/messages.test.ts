@@ -14,6 +14,7 @@ const SAMPLES: { [C in ErrorCode]: Extract<ErrorOf, { error: C }>['params'] } = 
   'rate/limited': {},
   'server/commit_failed': { detail: 'SQLITE_FULL' },
   'server/storage_unavailable': {},
+  'server/backup_elsewhere': {},
   'advance/not_ready': { why: 'advanced', round: { zh: '决赛', en: 'Final' } },
   'auth/bad_password': {},
   'auth/forbidden': { why: 'head_judge_void' },

@@ -102,6 +102,11 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
     zh: (p) => `服务器保存失败，请稍后重发（${p.detail}）`,
     en: (p) => `The server could not save; send again shortly (${p.detail})`,
   },
+  'server/backup_elsewhere': {
+    zh: () => '本服务器的数据在 PostgreSQL 中：请由管理员用 pg_dump 备份（见 docs/deployment.md）',
+    en: () =>
+      "This server's data is in PostgreSQL: the administrator backs it up with pg_dump (docs/deployment.md)",
+  },
   'server/storage_unavailable': {
     zh: () => '服务器暂时无法保存（磁盘已满、只读或繁忙），本次操作未做任何更改，请稍后重试',
     en: () =>

@@ -8,18 +8,19 @@ import {
   type OpenLinesRefusal,
   type PublishReport,
 } from '#protocol';
-import { transaction, type Db } from '../../db/client.ts';
+import type { Store } from '../../db/store.ts';
 import { appendAudit } from '../../db/repositories/audit.ts';
 import {
   setCompetitionColumns,
   updateCompetition,
   type CompetitionPatch,
+  type CompetitionRow,
 } from '../../db/repositories/competitions.ts';
 import { insertStationLock } from '../../db/repositories/marks.ts';
 import { nextCourse } from '../engine/course.ts';
 import { refusalText } from '../protocol/messages.ts';
 import type { LiveCompetition } from './live-competition.ts';
-import type { JudgeIdentity } from './mark-writer.ts';
+import { StaleCompetitionError, type JudgeIdentity } from './mark-writer.ts';
 
 /**
  * The competition's course (SPEC: draft → live → frozen → final) and the head judge's
@@ -66,19 +67,37 @@ export function stationOpenLines(live: LiveCompetition, stationId: string): Open
 }
 
 /**
+ * Changes a competition's row and takes the next revision, inside the caller's transaction,
+ * for a change decided on `live` (run it under `MarkWriter.exclusive`, so no mark of this
+ * instance comes between).
+ * @throws StaleCompetitionError when the committed revision is not the one after `live`'s:
+ *   another instance changed the competition and the decision was made on an old copy. The
+ *   transaction rolls back, the request is answered as retryable and the copy is rebuilt.
+ */
+export async function changeCompetition(
+  tx: Store,
+  live: LiveCompetition,
+  patch: CompetitionPatch,
+): Promise<CompetitionRow> {
+  const updated = await updateCompetition(tx, live.id, patch);
+  if (updated.revision !== live.revision + 1) throw new StaleCompetitionError(live.id);
+  return updated;
+}
+
+/**
  * Checks one course action with the engine's state machine (engine/course.ts `nextCourse`:
  * who may act, the course's order, locks and open lines, publish only when all locked) and
  * commits it in one transaction that bumps the revision and writes the station lock and the
  * audit log (with the reason, and the lines a lock left open or the rows a publish left
  * provisional); then applies it to the live state. The route publishes the delta.
  */
-export function applyCourseAction(
-  db: Db,
+export async function applyCourseAction(
+  s: Store,
   live: LiveCompetition,
   who: JudgeIdentity,
   a: CourseAction,
   now: Date,
-): CourseResult {
+): Promise<CourseResult> {
   const { state, revealed, nameDisplay } = live.row;
   const decision = nextCourse({ state, revealed, nameDisplay }, a, who, {
     id: live.id,
@@ -134,14 +153,14 @@ export function applyCourseAction(
         patch.nameDisplay = e.nameDisplay;
         break;
     }
-  const row = transaction(db, (tx) => {
-    const updated = updateCompetition(tx, live.id, patch);
+  const row = await s.transaction(async (tx) => {
+    const updated = await changeCompetition(tx, live, patch);
     if (a.action === 'competition.freeze') {
-      setCompetitionColumns(tx, live.id, { frozenRevision: updated.revision });
+      await setCompetitionColumns(tx, live.id, { frozenRevision: updated.revision });
       updated.frozenRevision = updated.revision;
     }
     if (lock)
-      insertStationLock(tx, {
+      await insertStationLock(tx, {
         competitionId: live.id,
         stationId: lock.stationId,
         action: lock.locked ? 'lock' : 'reopen',
@@ -151,7 +170,7 @@ export function applyCourseAction(
         createdAt,
       });
     const { action, ...detail } = a;
-    appendAudit(tx, {
+    await appendAudit(tx, {
       competitionId: live.id,
       officialId: who.officialId,
       action,

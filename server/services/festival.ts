@@ -15,7 +15,7 @@ import type {
   FestivalSummary,
   TeamsResponse,
 } from '#protocol';
-import { transaction, type Db } from '../../db/client.ts';
+import type { Store } from '../../db/store.ts';
 import { appendAudit } from '../../db/repositories/audit.ts';
 import { bumpRevision, type FestivalRow } from '../../db/repositories/competitions.ts';
 import { insertContestants } from '../../db/repositories/contestants.ts';
@@ -221,14 +221,15 @@ export function previewAdvancement(
  * the named rounds' own totals × their weights, rounded once. Refuses unless the preview is ready.
  * @returns the next competition and the number advanced, or the refusal `advance/not_ready`.
  */
-export function runAdvancement(
-  db: Db,
+export async function runAdvancement(
+  s: Store,
   all: readonly LiveCompetition[],
   live: LiveCompetition,
   officialId: number,
-):
+): Promise<
   | { ok: true; next: LiveCompetition; count: number }
-  | { ok: false; code: 'advance/not_ready'; params: ErrorParams['advance/not_ready'] } {
+  | { ok: false; code: 'advance/not_ready'; params: ErrorParams['advance/not_ready'] }
+> {
   const preview = previewAdvancement(all, live);
   const next = nextRound(all, live);
   if (!preview.ready || !next)
@@ -254,8 +255,8 @@ export function runAdvancement(
     return runningTotalMilli(parts, toDecimals, mode);
   };
   const when = new Date().toISOString();
-  transaction(db, (tx) => {
-    insertContestants(
+  await s.transaction(async (tx) => {
+    await insertContestants(
       tx,
       rows.map((r, i) => ({
         competitionId: next.id,
@@ -271,12 +272,12 @@ export function runAdvancement(
       [live, 'round.advance', { to: next.slug, count: rows.length }],
       [next, 'round.advanced_in', { from: live.slug, count: rows.length }],
     ] as const) {
-      appendAudit(tx, {
+      await appendAudit(tx, {
         competitionId: c.id,
         officialId: c === live ? officialId : null,
         action,
         detail,
-        revision: bumpRevision(tx, c.id),
+        revision: await bumpRevision(tx, c.id),
         createdAt: when,
       });
     }

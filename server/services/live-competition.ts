@@ -42,7 +42,7 @@ import {
   type Placement,
   type StandingsColumns,
 } from '#protocol';
-import type { Db } from '../../db/client.ts';
+import type { Store } from '../../db/store.ts';
 import type { CompetitionRow, FestivalRow } from '../../db/repositories/competitions.ts';
 import type { OfficialRow } from '../../db/repositories/officials.ts';
 import type { MarkRow, RescoreRow } from '../../db/repositories/marks.ts';
@@ -179,9 +179,10 @@ export class LiveCompetition implements WriteView {
     };
   }
 
-  /** Loads a competition from the SQLite file and replays its log. */
-  static load(db: Db, row: CompetitionRow): LiveCompetition {
-    return LiveCompetition.fromStored(readStoredCompetition(db, row));
+  /** Loads a competition from the database and replays its log; null when no such slug. */
+  static async load(s: Store, slug: string): Promise<LiveCompetition | null> {
+    const stored = await readStoredCompetition(s, slug);
+    return stored && LiveCompetition.fromStored(stored);
   }
 
   /**

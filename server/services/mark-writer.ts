@@ -102,6 +102,9 @@ export class MarkWriter {
   #inflight: Promise<void> | null = null;
   /** Committed deltas waiting for the next turn (after the acks), in revision order. */
   #deferred: [LiveCompetition, BoardDelta, MarkRow][] = [];
+  /** The change running under {@link MarkWriter.exclusive}, and the ones queued behind it. */
+  #held: Promise<unknown> | null = null;
+  #exclusive = false;
   readonly #now: () => Date;
   readonly #onStale: (competitionId: number) => void;
 
@@ -132,7 +135,7 @@ export class MarkWriter {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inflight) return;
+    if (this.#scheduled || this.#inflight || this.#exclusive) return;
     this.#scheduled = true;
     setImmediate(() => void this.flush());
   }
@@ -146,6 +149,7 @@ export class MarkWriter {
   flush(): Promise<void> {
     this.#scheduled = false;
     if (this.#inflight) return this.#inflight.then(() => this.flush());
+    if (this.#exclusive) return this.#held!.then(() => this.flush());
     const batch = this.#queue;
     this.#queue = [];
     if (!batch.length) return Promise.resolve();
@@ -179,6 +183,38 @@ export class MarkWriter {
       if (this.#queue.length) this.#schedule();
     });
     return this.#inflight;
+  }
+
+  /**
+   * Runs `fn`, a change that moves a competition's revision other than by a mark (the course,
+   * the field, a setting), between batches: everything queued before the call is committed
+   * first, so `fn` acts on every mark acknowledged before it, and no batch starts until `fn`
+   * settles, so its revision is applied to the live copy in order. Calls queue behind each
+   * other. `fn` must not call {@link MarkWriter.flush}.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = (this.#held ?? Promise.resolve())
+      .catch(() => {})
+      .then(async () => {
+        await this.flush();
+        this.#exclusive = true;
+        try {
+          return await fn();
+        } finally {
+          this.#exclusive = false;
+        }
+      });
+    const held: Promise<unknown> = run.then(
+      () => this.#release(held),
+      () => this.#release(held),
+    );
+    this.#held = held;
+    return run;
+  }
+
+  #release(held: Promise<unknown>): void {
+    if (this.#held === held) this.#held = null;
+    if (this.#queue.length) this.#schedule();
   }
 
   /**

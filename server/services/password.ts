@@ -1,5 +1,5 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { transaction, type Db } from '../../db/client.ts';
+import type { Store } from '../../db/store.ts';
 import { deletePasswordSessions } from '../../db/repositories/sessions.ts';
 import { deleteSetting, getSetting, putSetting } from '../../db/repositories/settings.ts';
 
@@ -22,14 +22,14 @@ function hash(password: string, salt: Buffer): Buffer {
  * Stored as a scrypt hash only.
  * @returns the password to print once when it was just generated, else null.
  */
-export function ensureOrganiserPassword(db: Db, wanted?: string): string | null {
+export async function ensureOrganiserPassword(s: Store, wanted?: string): Promise<string | null> {
   if (wanted !== undefined) {
-    setOrganiserPassword(db, wanted);
+    await setOrganiserPassword(s, wanted);
     return null;
   }
-  if (getSetting(db, KEY) !== undefined) return null;
+  if ((await getSetting(s, KEY)) !== undefined) return null;
   const password = randomBytes(9).toString('base64url');
-  store(db, password);
+  await store(s, password);
   return password;
 }
 
@@ -38,8 +38,8 @@ export function ensureOrganiserPassword(db: Db, wanted?: string): string | null 
  * before its banner (a port in use, a host that does not resolve): it was never shown, so the
  * next start must generate one and show it, not say it was shown at the first.
  */
-export function forgetUnshownPassword(db: Db): void {
-  deleteSetting(db, KEY);
+export async function forgetUnshownPassword(s: Store): Promise<void> {
+  await deleteSetting(s, KEY);
 }
 
 /**
@@ -48,26 +48,36 @@ export function forgetUnshownPassword(db: Db): void {
  * from now on and the sessions it opened end — or `unchanged` (nothing is written, so a start
  * script that always passes the same password logs nobody out).
  */
-export function setOrganiserPassword(db: Db, wanted: string): 'set' | 'replaced' | 'unchanged' {
-  const had = getSetting(db, KEY) !== undefined;
-  if (had && verifyOrganiserPassword(db, wanted)) return 'unchanged';
-  transaction(db, (tx) => {
-    store(tx, wanted);
+export async function setOrganiserPassword(
+  s: Store,
+  wanted: string,
+): Promise<'set' | 'replaced' | 'unchanged'> {
+  const had = (await getSetting(s, KEY)) !== undefined;
+  if (had && (await verifyOrganiserPassword(s, wanted))) return 'unchanged';
+  // The hash first: scrypt takes a while, and a transaction holds no lock while it runs.
+  const value = stored(wanted);
+  await s.transaction(async (tx) => {
+    await putSetting(tx, KEY, value);
     // Password sessions are the unbound ones (a short-code session holds a token hash).
-    if (had) deletePasswordSessions(tx);
+    if (had) await deletePasswordSessions(tx);
   });
   return had ? 'replaced' : 'set';
 }
 
-function store(db: Db, password: string): void {
+/** The setting's JSON for `password`: a fresh salt and the scrypt hash. */
+function stored(password: string): string {
   const salt = randomBytes(16);
   const value: Stored = { salt: salt.toString('hex'), hash: hash(password, salt).toString('hex') };
-  putSetting(db, KEY, JSON.stringify(value));
+  return JSON.stringify(value);
+}
+
+function store(s: Store, password: string): Promise<void> {
+  return putSetting(s, KEY, stored(password));
 }
 
 /** Checks a password against the stored scrypt hash, in constant time. */
-export function verifyOrganiserPassword(db: Db, password: string): boolean {
-  const json = getSetting(db, KEY);
+export async function verifyOrganiserPassword(s: Store, password: string): Promise<boolean> {
+  const json = await getSetting(s, KEY);
   if (json === undefined) return false;
   const stored = JSON.parse(json) as Stored;
   const expected = Buffer.from(stored.hash, 'hex');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { transaction, type Db } from '../../db/client.ts';
+import type { Store } from '../../db/store.ts';
 import {
   credentialsOf,
   insertCompetitionRow,
@@ -27,11 +27,15 @@ import type { LiveCompetition } from './live-competition.ts';
  */
 
 /** Builds the export of a competition from the database. */
-export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExport {
-  const people = officialsById(db, live.id);
-  const field = listContestants(db, live.id);
+export async function exportCompetition(
+  s: Store,
+  live: LiveCompetition,
+): Promise<CompetitionExport> {
+  const people = await officialsById(s, live.id);
+  const field = await listContestants(s, live.id);
   const bibOf = new Map(field.map((c) => [c.id, c.bib]));
-  const log = listMarks(db, live.id);
+  const log = await listMarks(s, live.id);
+  const locks = await listStationLocks(s, live.id);
   const position = new Map(log.map((m, i) => [m.id, i]));
   const r = live.row;
   return {
@@ -82,7 +86,7 @@ export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExp
       owner: m.ownerId === null ? null : (people.get(m.ownerId)?.code ?? null),
       measures: m.measures,
     })),
-    locks: listStationLocks(db, live.id).map((l) => ({
+    locks: locks.map((l) => ({
       stationId: l.stationId,
       action: l.action,
       official: people.get(l.officialId)?.code ?? '',
@@ -98,16 +102,16 @@ export function exportCompetition(db: Db, live: LiveCompetition): CompetitionExp
  * with fresh revisions. Throws a readable Error when references in the file do not resolve.
  * @returns the new competition's slug and the officials' new tokens and short codes.
  */
-export function importCompetition(
-  db: Db,
+export async function importCompetition(
+  s: Store,
   custody: Custody,
   data: CompetitionExport,
   slug = data.competition.slug,
 ) {
-  return transaction(db, (tx) => {
+  return s.transaction(async (tx) => {
     const c = data.competition;
-    const festivalId = insertFestivalOfOne(tx, { ...c, slug });
-    const id = insertCompetitionRow(tx, {
+    const festivalId = await insertFestivalOfOne(tx, { ...c, slug });
+    const id = await insertCompetitionRow(tx, {
       festivalId,
       eventId: data.event?.id ?? 'main',
       eventZh: data.event?.label.zh ?? c.title.zh,
@@ -136,13 +140,13 @@ export function importCompetition(
     });
     const contestantIds = new Map<string, number>();
     for (const x of data.contestants) {
-      contestantIds.set(x.bib, insertContestant(tx, { ...x, competitionId: id }));
+      contestantIds.set(x.bib, await insertContestant(tx, { ...x, competitionId: id }));
     }
     const logins: NewLogin[] = [];
     const officialIds = new Map<string, number>();
     for (const o of data.officials) {
       const token = randomBytes(16).toString('hex');
-      const officialId = insertOfficialRow(tx, {
+      const officialId = await insertOfficialRow(tx, {
         competitionId: id,
         code: o.code,
         name: o.name,
@@ -167,9 +171,9 @@ export function importCompetition(
     };
     const newIds: number[] = [];
     let revision = 0;
-    data.log.forEach((e, i) => {
+    for (const [i, e] of data.log.entries()) {
       revision++;
-      const markId = insertMarkRow(tx, {
+      const markId = await insertMarkRow(tx, {
         clientId: `import-${randomBytes(12).toString('hex')}`,
         kind: e.kind,
         competitionId: id,
@@ -189,10 +193,10 @@ export function importCompetition(
         createdAt: e.createdAt,
       });
       newIds.push(markId);
-    });
-    data.locks.forEach((l, i) => {
+    }
+    for (const [i, l] of data.locks.entries()) {
       revision++;
-      insertStationLock(tx, {
+      await insertStationLock(tx, {
         competitionId: id,
         stationId: l.stationId,
         action: l.action,
@@ -201,8 +205,8 @@ export function importCompetition(
         revision,
         createdAt: l.createdAt,
       });
-    });
-    setCompetitionColumns(tx, id, { revision });
+    }
+    await setCompetitionColumns(tx, id, { revision });
     return { slug, logins };
   });
 }

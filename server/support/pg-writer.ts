@@ -8,17 +8,16 @@
  */
 import type { LogWrite } from '#protocol';
 import { createInterface } from 'node:readline';
-import { openPgDatabase } from '../../db/pg/client.ts';
-import { pgMarkLog } from '../../db/pg/repositories/marks.ts';
-import { readStoredCompetition } from '../../db/pg/repositories/stored.ts';
+import { openPgDatabase, pgStore } from '../../db/pg/client.ts';
+import { readStoredCompetition } from '../../db/repositories/stored.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { identityOf, MarkWriter } from '../services/mark-writer.ts';
 
 const [url, slug] = process.argv.slice(2) as [string, string];
-const db = await openPgDatabase(url, 4);
-const stored = (await readStoredCompetition(db, slug))!;
+const store = pgStore(await openPgDatabase(url, 4));
+const stored = (await readStoredCompetition(store, slug))!;
 const live = LiveCompetition.fromStored(stored);
-const writer = new MarkWriter(pgMarkLog(db), () => {});
+const writer = new MarkWriter(store.markLog, () => {});
 const judges = new Map(stored.officials.map((o) => [o.code, identityOf(o)!]));
 createInterface({ input: process.stdin }).on('line', (line) => {
   const { code, msg } = JSON.parse(line) as { code: string; msg: LogWrite };

@@ -5,34 +5,6 @@ import type { PgDb } from '../client.ts';
 import { REVISION_CHANNEL, revisionPayload } from '../revision-channel.ts';
 import { competitions, marks } from '../schema.ts';
 
-/**
- * A competition's log rows committed after `revision`, in revision order, and its committed
- * revision, read in one snapshot (REPEATABLE READ): what an instance reads to catch up after a
- * revision hint (server/services/revision-follower.ts). A revision up to `revision` (returned)
- * with no row is a change other than a mark.
- */
-export async function readMarksAfter(
-  db: PgDb,
-  competitionId: number,
-  revision: number,
-): Promise<{ rows: MarkRow[]; revision: number }> {
-  return db.transaction(
-    async (tx) => {
-      const [competition] = await tx
-        .select({ revision: competitions.revision })
-        .from(competitions)
-        .where(eq(competitions.id, competitionId));
-      const rows = await tx
-        .select()
-        .from(marks)
-        .where(and(eq(marks.competitionId, competitionId), gt(marks.revision, revision)))
-        .orderBy(asc(marks.revision));
-      return { rows, revision: competition?.revision ?? revision };
-    },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
-}
-
 /** Log rows per INSERT: 18 parameters each, well under PostgreSQL's 65,535 a statement. */
 const ROWS_PER_INSERT = 2_000;
 

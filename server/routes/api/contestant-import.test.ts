@@ -28,7 +28,7 @@ const upload = async (body: Uint8Array | string, query = '', type = 'text/csv') 
   return { status: r.status, body: (await r.json()) as Preview };
 };
 const stored = () =>
-  server.app.db.$client
+  server.app.store.db.$client
     .prepare('select bib, name, organisation from contestants order by draw_order')
     .all();
 

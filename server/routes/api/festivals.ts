@@ -42,9 +42,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     );
   };
   /** The festival of the URL, or the not-found answer. */
-  const festivalOf = (req: FastifyRequest) => {
+  const festivalOf = async (req: FastifyRequest) => {
     const { slug } = req.params as { slug: string };
-    const f = getFestivalBySlug(app.db, slug);
+    const f = await getFestivalBySlug(app.store, slug);
     if (!f) throw noFestival();
     return f;
   };
@@ -57,7 +57,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/api/festivals',
     { schema: { response: { 200: sentAs(FestivalsResponse) } } },
     async () => ({
-      festivals: listFestivals(app.db).map((f) =>
+      festivals: (await listFestivals(app.store)).map((f) =>
         festivalSummary(f, festivalCompetitions(app.live.all(), f.id)),
       ),
     }),
@@ -83,18 +83,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         });
       const f = body.data;
       const taken = [
-        ...(getFestivalBySlug(app.db, f.festival.slug) ? [f.festival.slug] : []),
+        ...((await getFestivalBySlug(app.store, f.festival.slug)) ? [f.festival.slug] : []),
         ...f.competitions.map((c) => c.competition.slug).filter((s) => app.live.get(s)),
       ];
       if (taken.length) throw new DomainError('festival/slug_taken', { slugs: taken });
       const logins = f.competitions.map((c) =>
         c.officials.map((o) => ({ ...o, token: randomBytes(16).toString('hex') })),
       );
-      insertFestival(app.db, app.custody, {
+      await insertFestival(app.store, app.custody, {
         ...f,
         competitions: f.competitions.map((c, i) => ({ ...c, officials: logins[i]! })),
       });
-      for (const c of f.competitions) app.live.load(c.competition.slug);
+      for (const c of f.competitions) await app.live.load(c.competition.slug);
       return reply.code(201).send({
         slug: f.festival.slug,
         competitions: f.competitions.map((c, i) => ({
@@ -115,7 +115,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/api/festivals/:slug',
     { ...byFestival, schema: { params: SlugParams, response: { 200: sentAs(FestivalSummary) } } },
     async (req) => {
-      const f = festivalOf(req);
+      const f = await festivalOf(req);
       return festivalSummary(f, festivalCompetitions(app.live.all(), f.id));
     },
   );
@@ -149,7 +149,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/api/festivals/:slug/export.csv',
     { config: { ...limited.config, ...byFestival.config }, schema: { params: SlugParams } },
     async (req, reply) => {
-      const f = festivalOf(req);
+      const f = await festivalOf(req);
       const s = sections(req, f.id);
       const csv = await built.get(s.key('csv'), () => festivalCsv(f.titleZh, s.build()));
       return reply
@@ -163,7 +163,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/api/festivals/:slug/export.xlsx',
     { config: { ...limited.config, ...byFestival.config }, schema: { params: SlugParams } },
     async (req, reply) => {
-      const f = festivalOf(req);
+      const f = await festivalOf(req);
       const s = sections(req, f.id);
       const xlsx = await built.get(s.key('xlsx'), () => festivalXlsx(f.titleZh, s.build()));
       return reply

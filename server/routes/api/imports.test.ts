@@ -69,12 +69,12 @@ const theoryOf = async (bib: string) => {
   return s.rows.find((r) => r.bib === bib)!.modules.theory;
 };
 const markCount = () =>
-  (server.app.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n;
+  (server.app.store.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n;
 /** Current theory marks by bib, in milli-points (the latest unvoided mark of each line). */
 const stored = () =>
   new Map(
     (
-      server.app.db.$client
+      server.app.store.db.$client
         .prepare(
           `select c.bib as bib, m.values_json as v from marks m join contestants c on c.id = m.contestant_id
            where m.kind = 'mark' and m.sheet_id = 'theory-exam'
@@ -119,7 +119,7 @@ describe('theory exam import (CSV of bib, score)', () => {
       });
     }
     expect(await theoryOf('2')).toBe('92.00');
-    const log = server.app.db.$client
+    const log = server.app.store.db.$client
       .prepare('select reason from marks where reason is not null')
       .all();
     expect(log).toEqual([{ reason: '重新导入' }, { reason: '重新导入' }]);
@@ -268,7 +268,7 @@ describe('an import stores only what the file says', () => {
   });
 
   it('the dry run refuses what the import refuses: a locked station, a withdrawn contestant', async () => {
-    server.app.db.$client
+    server.app.store.db.$client
       .prepare("update contestants set status = 'withdrawn' where bib = '5'")
       .run();
     server.app.live.load('gaoxin-2024');
@@ -395,7 +395,7 @@ describe('nothing overwrites what its author did not see', () => {
     });
     expect(r.status).toBe(200);
     expect(stored().get('1')).toBe(80_000);
-    const reason = server.app.db.$client
+    const reason = server.app.store.db.$client
       .prepare('select reason, supersedes_id as s from marks order by id desc limit 1 offset 2')
       .get();
     expect(reason).toEqual({ reason: '以考试系统为准', s: correction });

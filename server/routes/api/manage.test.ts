@@ -1,3 +1,4 @@
+import { listMarks } from '../../../db/repositories/marks.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectJudge, startTestServer, submitMark, tokenOf } from '../../test-support.ts';
 
@@ -162,9 +163,9 @@ describe('full JSON export and re-import', () => {
         rows.map(({ contestantId: _, ...r }) => r);
       expect(strip(after.rows)).toEqual(strip(before.rows));
       expect(after.revision).toBe(before.revision);
-      const log = fresh.app.db.$client
-        .prepare('select reason, supersedes_id from marks where reason is not null')
-        .all();
+      const log = (await listMarks(fresh.app.store, fresh.app.live.get('gaoxin-copy')!.id))
+        .filter((m) => m.reason !== null)
+        .map((m) => ({ reason: m.reason, supersedes_id: m.supersedesId }));
       expect(log).toEqual([{ reason: '复核更正', supersedes_id: expect.any(Number) }]);
       // The old tokens do not open the copy; the new ones do.
       const j02 = created.logins.find((l) => l.code === 'J02')!.token;

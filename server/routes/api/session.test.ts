@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getSetting } from '../../../db/repositories/settings.ts';
 import { ensureOrganiserPassword, verifyOrganiserPassword } from '../../services/password.ts';
 import { startTestServer } from '../../test-support.ts';
 
@@ -18,20 +19,19 @@ const login = (password: string) =>
   });
 
 describe('organiser password and sessions', () => {
-  it('generates a password once, stores only its scrypt hash, and never again', () => {
-    const first = ensureOrganiserPassword(server.app.db);
+  it('generates a password once, stores only its scrypt hash, and never again', async () => {
+    const first = await ensureOrganiserPassword(server.app.store);
     expect(first).toMatch(/^[A-Za-z0-9_-]{12}$/);
-    expect(ensureOrganiserPassword(server.app.db)).toBeNull();
-    expect(verifyOrganiserPassword(server.app.db, first!)).toBe(true);
-    expect(verifyOrganiserPassword(server.app.db, first + 'x')).toBe(false);
-    const stored = server.app.db.$client.prepare('select value_json as v from settings').get() as {
-      v: string;
-    };
-    expect(stored.v).not.toContain(first!);
+    expect(await ensureOrganiserPassword(server.app.store)).toBeNull();
+    expect(await verifyOrganiserPassword(server.app.store, first!)).toBe(true);
+    expect(await verifyOrganiserPassword(server.app.store, first + 'x')).toBe(false);
+    const stored = await getSetting(server.app.store, 'organiserPassword');
+    expect(stored).toMatch(/"hash"/);
+    expect(stored).not.toContain(first!);
   });
 
   it('logs in with the password, acts as the organiser, expires on logout, and refuses a wrong password', async () => {
-    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    await ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     expect((await login('wrong-password')).status).toBe(401);
     const { token, expiresAt } = (await (await login('venue-password-2024')).json()) as {
       token: string;
@@ -51,11 +51,10 @@ describe('organiser password and sessions', () => {
   });
 
   it('rejects expired sessions', async () => {
-    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    await ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     const { token } = (await (await login('venue-password-2024')).json()) as { token: string };
-    server.app.db.$client
-      .prepare("update sessions set expires_at = '2000-01-01T00:00:00.000Z'")
-      .run();
+    const { db, t } = server.app.store;
+    await db.update(t.sessions).set({ expiresAt: '2000-01-01T00:00:00.000Z' });
     expect(
       (
         await fetch(`${server.url}/api/competitions/gaoxin-2024/officials`, {
@@ -66,7 +65,7 @@ describe('organiser password and sessions', () => {
   });
 
   it('rate-limits password guessing', async () => {
-    ensureOrganiserPassword(server.app.db, 'venue-password-2024');
+    await ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     const codes: number[] = [];
     for (let i = 0; i < 12; i++) codes.push((await login(`guess-${i}`)).status);
     expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);

@@ -27,12 +27,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
    * Stores a new 12-hour session of `officialId` (as SHA-256) and drops expired ones. A session
    * opened with a short code is bound to the official's current token hash.
    */
-  const openSession = (officialId: number, credentialHash: string | null = null) => {
+  const openSession = async (officialId: number, credentialHash: string | null = null) => {
     const token = randomBytes(16).toString('hex');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
-    openSessionRow(
-      app.db,
+    await openSessionRow(
+      app.store,
       {
         tokenHash: hashToken(token),
         officialId,
@@ -65,15 +65,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!guard.allowed(req.ip, Date.now())) throw new DomainError('auth/rate_limited', {});
 
       if (typedCode) {
-        const who = byCode?.success ? identifyShortCode(app, byCode.data.code) : null;
+        const who = byCode?.success ? await identifyShortCode(app, byCode.data.code) : null;
         const live = who ? app.live.byId(who.competitionId) : undefined;
         if (!who || !live) {
           guard.fail(req.ip, Date.now());
           throw new DomainError('auth/unknown_code', {});
         }
-        const row = getOfficial(app.db, who.officialId)!;
+        const row = (await getOfficial(app.store, who.officialId))!;
         return {
-          ...openSession(who.officialId, row.tokenHash),
+          ...(await openSession(who.officialId, row.tokenHash)),
           role: who.role,
           code: who.code,
           name: who.name,
@@ -83,14 +83,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
       const body = byPassword.data!;
       const live = app.live.get(body.slug);
-      if (!live || !verifyOrganiserPassword(app.db, body.password)) {
+      if (!live || !(await verifyOrganiserPassword(app.store, body.password))) {
         guard.fail(req.ip, Date.now());
         throw new DomainError('auth/bad_password', {});
       }
-      const organiser = findOrganiser(app.db, live.id);
+      const organiser = await findOrganiser(app.store, live.id);
       if (!organiser) throw new DomainError('auth/no_organiser', {});
       return {
-        ...openSession(organiser.id),
+        ...(await openSession(organiser.id)),
         role: 'organiser' as const,
         code: organiser.code,
         name: organiser.name,
@@ -119,9 +119,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const from = app.live.byId(req.official!.competitionId);
       if (!target || !from || target.festivalId !== from.festivalId)
         throw new DomainError('competition/not_found', { inFestival: true });
-      const organiser = findOrganiser(app.db, target.id, { active: true });
+      const organiser = await findOrganiser(app.store, target.id, { active: true });
       if (!organiser) throw new DomainError('auth/no_organiser', { other: true });
-      return { ...openSession(organiser.id), role: 'organiser' as const };
+      return { ...(await openSession(organiser.id)), role: 'organiser' as const };
     },
   );
 
@@ -147,7 +147,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/api/session', { schema: { response: { 200: Ok } } }, async (req) => {
     const m = /^Bearer ([0-9a-f]{32,128})$/.exec(req.headers.authorization ?? '');
-    if (m) deleteSession(app.db, hashToken(m[1]!));
+    if (m) await deleteSession(app.store, hashToken(m[1]!));
     return { ok: true as const };
   });
 };

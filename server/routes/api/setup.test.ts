@@ -34,7 +34,7 @@ const upload = (body: Uint8Array | string, type: string, query = '') =>
     body: typeof body === 'string' ? body : new Blob([body as Uint8Array<ArrayBuffer>]),
   });
 const stored = () =>
-  server.app.db.$client
+  server.app.store.db.$client
     .prepare(
       'select bib, name, organisation, draw_order as drawOrder from contestants order by draw_order',
     )
@@ -143,7 +143,7 @@ describe('draw order', () => {
     );
     expect(res.order.map((o) => o.bib)).toEqual(expected);
     expect(stored().map((c) => c.bib)).toEqual(expected);
-    const audit = server.app.db.$client
+    const audit = server.app.store.db.$client
       .prepare("select detail_json as d from audit_log where action = 'contestants.draw'")
       .get() as { d: string };
     expect(JSON.parse(audit.d)).toEqual({ seed: 20241026 });

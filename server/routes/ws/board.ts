@@ -86,7 +86,7 @@ const routes: FastifyPluginAsync<{
     let set = app.live.boards.get(live.id);
     if (!set) app.live.boards.set(live.id, (set = new Map()));
     set.set(socket, client);
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
+    socket.on('message', async (data: Buffer, isBinary: boolean) => {
       if (!frames.take(Date.now())) {
         socket.close(CloseCode.rateLimited, 'message flood');
         return;
@@ -106,7 +106,12 @@ const routes: FastifyPluginAsync<{
       if (r.data.type === 'ping') socket.send(JSON.stringify({ type: 'pong', t: r.data.t }));
       else {
         // The same failed-auth budget as every other credential path (plugins/auth.ts).
-        const c = checkBearer(app, `Bearer ${r.data.token}`, address);
+        // A database that cannot answer (PostgreSQL restarting) ends the socket, which reconnects.
+        const c = await checkBearer(app, `Bearer ${r.data.token}`, address).catch(() => null);
+        if (!c) {
+          socket.close(1011, 'login check failed; reconnect');
+          return;
+        }
         if (c.status === 'wait') {
           socket.close(CloseCode.rateLimited, 'too many failed logins');
           return;

@@ -45,6 +45,8 @@ const routes: FastifyPluginAsync = async (app) => {
     let judge: JudgeIdentity | null = null;
     let live: LiveCompetition | undefined;
     let badFrames = 0;
+    /** The hello being checked: writes sent right behind it wait for its answer. */
+    let hello: Promise<void> | null = null;
     const send = (m: JudgeServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
     };
@@ -121,7 +123,18 @@ const routes: FastifyPluginAsync = async (app) => {
             return;
           }
           // A full token, a session, or the short code a judge typed on the tablet.
-          const who = identify(app, parsed.token) ?? identifyShortCode(app, parsed.token);
+          const token = parsed.token;
+          let checked!: () => void;
+          hello = new Promise((resolve) => (checked = resolve));
+          const who = await identify(app, token)
+            .then(async (w) => w ?? (await identifyShortCode(app, token)))
+            .catch(() => undefined)
+            .finally(checked);
+          if (who === undefined) {
+            // The database could not answer (PostgreSQL restarting): the tablet reconnects.
+            socket.close(1011, 'login check failed; reconnect');
+            return;
+          }
           live = who ? app.live.byId(who.competitionId) : undefined;
           if (!who || !live) {
             logins.fail(req.ip, Date.now());
@@ -170,6 +183,7 @@ const routes: FastifyPluginAsync = async (app) => {
         case 'mark.submit':
         case 'mark.void':
         case 'attempt.rerun': {
+          if (hello) await hello;
           if (!judge || !live) {
             send({
               type: 'mark.reject',

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError } from '../../../plugins/errors.ts';
+import { DomainError, isStorageError } from '../../../plugins/errors.ts';
 import { CompetitionCreated, NewCompetitionQuery, sentAs } from '../../../protocol/api.ts';
 import { CompetitionsResponse } from '../../../protocol/http.ts';
 import { formatIssues } from '../../../protocol/errors.ts';
@@ -52,13 +52,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         });
       const slug = req.query.slug ?? body.data.competition.slug;
       if (app.live.get(slug)) throw new DomainError('competition/slug_taken', { slug });
-      let created: ReturnType<typeof importCompetition>;
+      let created: Awaited<ReturnType<typeof importCompetition>>;
       try {
-        created = importCompetition(app.db, app.custody, body.data, slug);
+        created = await importCompetition(app.store, app.custody, body.data, slug);
       } catch (err) {
+        if (isStorageError(err as Error)) throw err;
         throw new DomainError('competition/invalid', { issues: (err as Error).message });
       }
-      app.live.load(slug);
+      await app.live.load(slug);
       return reply.code(201).send(created);
     },
   );

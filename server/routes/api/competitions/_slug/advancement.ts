@@ -33,12 +33,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const live = competitionOf(req);
-      app.live.writer.flush();
-      const r = runAdvancement(app.db, app.live.all(), live, req.official!.officialId);
+      const r = await app.live.writer.exclusive(() =>
+        runAdvancement(app.store, app.live.all(), live, req.official!.officialId),
+      );
       if (!r.ok) throw DomainError.of(r);
       // Both competitions' revisions moved (the audit entries): their boards start afresh.
-      reloadEveryone(app, r.next.slug);
-      reloadEveryone(app, live.slug);
+      await reloadEveryone(app, r.next.slug);
+      await reloadEveryone(app, live.slug);
       return { next: r.next.slug, count: r.count };
     },
   );

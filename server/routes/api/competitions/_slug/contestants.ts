@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomInt } from 'node:crypto';
-import { transaction, type Db } from '../../../../../db/client.ts';
+import type { Store } from '../../../../../db/store.ts';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
 import { bumpRevision } from '../../../../../db/repositories/competitions.ts';
 import { replaceContestants, setDrawOrder } from '../../../../../db/repositories/contestants.ts';
@@ -88,27 +88,32 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         throw new DomainError('import/advanced_field', {});
       const errors = preview.errors.map(worded);
       if (errors.length) return reply.code(422).send({ ...preview, errors, imported: 0 });
-      // Marks queued in this turn count too: commit them before asking.
-      app.live.writer.flush();
-      if (hasMarks(app.db, live.id)) throw new DomainError('import/marks_exist', {});
-      if (req.query.dryRun === '1') return { ...preview, errors, imported: 0 };
-      transaction(app.db, (tx) => {
-        replaceContestants(
-          tx,
-          live.id,
-          preview.rows.map((r) => ({
-            competitionId: live.id,
-            bib: r.bib,
-            name: r.name,
-            organisation: r.organisation,
-            drawOrder: r.drawOrder,
-          })),
-        );
-        audit(tx, live, req.official!.officialId, 'contestants.import', {
-          count: preview.rows.length,
-        });
-      });
-      reloadEveryone(app, live.slug);
+      if (req.query.dryRun === '1') {
+        if (await hasMarks(app.store, live.id)) throw new DomainError('import/marks_exist', {});
+        return { ...preview, errors, imported: 0 };
+      }
+      // Marks queued before this request count too: they are committed first (exclusive), and
+      // the check holds the competition's row, so no instance marks in between.
+      await app.live.writer.exclusive(() =>
+        app.store.transaction(async (tx) => {
+          await audit(tx, live, req.official!.officialId, 'contestants.import', {
+            count: preview.rows.length,
+          });
+          if (await hasMarks(tx, live.id)) throw new DomainError('import/marks_exist', {});
+          await replaceContestants(
+            tx,
+            live.id,
+            preview.rows.map((r) => ({
+              competitionId: live.id,
+              bib: r.bib,
+              name: r.name,
+              organisation: r.organisation,
+              drawOrder: r.drawOrder,
+            })),
+          );
+        }),
+      );
+      await reloadEveryone(app, live.slug);
       return { ...preview, imported: preview.rows.length };
     },
   );
@@ -122,37 +127,42 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const live = competitionOf(req);
-      if (hasMarks(app.db, live.id)) throw new DomainError('draw/marks_exist', {});
       const seed = req.body?.seed ?? randomInt(2 ** 31 - 1);
       const order = drawOrder(
         [...live.contestants.values()].map((c) => c.bib),
         seed,
       );
-      app.live.writer.flush();
-      transaction(app.db, (tx) => {
-        setDrawOrder(tx, live.id, order);
-        audit(tx, live, req.official!.officialId, 'contestants.draw', { seed });
-      });
-      reloadEveryone(app, live.slug);
+      await app.live.writer.exclusive(() =>
+        app.store.transaction(async (tx) => {
+          await audit(tx, live, req.official!.officialId, 'contestants.draw', { seed });
+          if (await hasMarks(tx, live.id)) throw new DomainError('draw/marks_exist', {});
+          await setDrawOrder(tx, live.id, order);
+        }),
+      );
+      await reloadEveryone(app, live.slug);
       return { seed, order: order.map((bib, i) => ({ bib, drawOrder: i + 1 })) };
     },
   );
 };
 
-/** Appends to the audit log and bumps the revision, so boards that resume get a fresh snapshot. */
-function audit(
-  tx: Db,
+/**
+ * Appends to the audit log and bumps the revision, so boards that resume get a fresh snapshot.
+ * First in its transaction: the bump holds the competition's row (on PostgreSQL, against every
+ * instance) to the commit.
+ */
+async function audit(
+  tx: Store,
   live: LiveCompetition,
   officialId: number,
   action: string,
   detail: object,
-): void {
-  appendAudit(tx, {
+): Promise<void> {
+  await appendAudit(tx, {
     competitionId: live.id,
     officialId,
     action,
     detail,
-    revision: bumpRevision(tx, live.id),
+    revision: await bumpRevision(tx, live.id),
   });
 }
 

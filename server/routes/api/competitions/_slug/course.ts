@@ -44,8 +44,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const live = competitionOf(req);
-      app.live.writer.flush(); // marks already queued commit first, so the course acts on them
-      const r = applyCourseAction(app.db, live, req.official!, req.body, new Date());
+      // Marks already queued commit first, so the course acts on them.
+      const r = await app.live.writer.exclusive(() =>
+        applyCourseAction(app.store, live, req.official!, req.body, new Date()),
+      );
       if (!r.ok)
         throw DomainError.of({ code: r.error, params: r.params } as never, {
           status: r.status,
@@ -69,8 +71,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/judge-stats', reading(JudgeStatsResponse), async (req) => {
     const live = competitionOf(req);
-    const people = officialsById(app.db, live.id);
-    const book = resolveLog(listMarks(app.db, live.id).map(toLogEntry));
+    const people = await officialsById(app.store, live.id);
+    const book = resolveLog((await listMarks(app.store, live.id)).map(toLogEntry));
     return {
       judges: judgeDeviations(live.index, book).map((d) => ({
         ...d,
@@ -83,6 +85,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     };
   });
 
-  app.get('/audit', read, async (req) => ({ entries: listAudit(app.db, competitionOf(req).id) }));
+  app.get('/audit', read, async (req) => ({
+    entries: await listAudit(app.store, competitionOf(req).id),
+  }));
 };
 export default routes;

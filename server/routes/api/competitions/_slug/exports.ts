@@ -51,10 +51,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     make: () => Promise<string | Buffer> | string | Buffer,
   ) => built.get(exportKey(`${kind}:${live.slug}`, staff, [live.summary]), make);
   /** The logs and the people they name, for the staff exports. */
-  const logSource = (live: LiveCompetition): LogSource => ({
-    marks: listMarks(app.db, live.id),
-    audit: listAudit(app.db, live.id),
-    officials: officialsById(app.db, live.id),
+  const logSource = async (live: LiveCompetition): Promise<LogSource> => ({
+    marks: await listMarks(app.store, live.id),
+    audit: await listAudit(app.store, live.id),
+    officials: await officialsById(app.store, live.id),
   });
   const view = (live: LiveCompetition, staff: boolean) =>
     staff ? live.snapshot() : live.publicSnapshot();
@@ -86,16 +86,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
      * With the last audit entry's id: staff actions that leave the revision as it is (an
      * official renamed, a login replaced) still change what the staff workbook's logs say.
      */
-    const kind = `xlsx:${lang}${staff ? `:audit${lastAuditId(app.db, live.id)}` : ''}`;
-    const buf = await cached(kind, live, staff, () =>
-      toXlsx(live, view(live, staff), staff ? logSource(live) : null, lang),
+    const kind = `xlsx:${lang}${staff ? `:audit${await lastAuditId(app.store, live.id)}` : ''}`;
+    const buf = await cached(kind, live, staff, async () =>
+      toXlsx(live, view(live, staff), staff ? await logSource(live) : null, lang),
     );
     return reply.type(XLSX).header('content-disposition', attachment(live.slug, 'xlsx')).send(buf);
   });
 
   app.get('/results.html', limited, async (req, reply) => {
     const live = competitionOf(req);
-    const judges = listOfficials(app.db, live.id)
+    const judges = (await listOfficials(app.store, live.id))
       .filter((o) => o.role === 'judge')
       .map((o) => o.name);
     return reply
@@ -112,11 +112,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { bib } = req.params;
       const row = live.standings().find((x) => x.bib === bib);
       if (!row) throw new DomainError('contestant/not_found', { bib });
-      const people = officialsById(app.db, live.id);
+      const people = await officialsById(app.store, live.id);
       const page = contestantSheetPage(
         live,
         row,
-        listMarks(app.db, live.id),
+        await listMarks(app.store, live.id),
         (id) => {
           const o = people.get(id);
           return o ? `${o.code} ${o.name}` : '';
@@ -137,7 +137,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           throw new DomainError('auth/forbidden', { why: 'audit' });
         throw new DomainError('auth/required', { why: 'audit' });
       }
-      const csv = auditCsv(live, logSource(live), exportLang(req.query));
+      const csv = auditCsv(live, await logSource(live), exportLang(req.query));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${live.slug}-audit.csv"`)
@@ -170,7 +170,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const live = competitionOf(req);
     return reply
       .header('content-disposition', `attachment; filename="${live.slug}.json"`)
-      .send(exportCompetition(app.db, live));
+      .send(await exportCompetition(app.store, live));
   });
 };
 export default routes;

@@ -14,7 +14,7 @@ import {
   type Sheet,
 } from '#engine';
 import { formatIssues } from '#protocol';
-import { prepareMarkTime } from '../../../../../db/repositories/marks.ts';
+import { markTimes } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
 import { COMPETITION_NOT_FOUND, DomainError, errorBody } from '../../../../plugins/errors.ts';
 import { worded, type LineProblemParams } from '../../../../protocol/line-problems.ts';
@@ -101,7 +101,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!request.ok) return reply.code(request.status).send(request.body);
       const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
       const csv = readCsv(request.csv);
-      if (!csv.ok) return reply.code(422).send(answer(app, live, dryRun, emptyPlan([csv.error])));
+      if (!csv.ok)
+        return reply.code(422).send(await answer(app, live, dryRun, emptyPlan([csv.error])));
       const choices = choicesOf(request.json, dryRun);
       const plan = planScoreImport(
         csv.records,
@@ -113,16 +114,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const stray = named.find((bib) => !inFile.has(bib));
       if (stray !== undefined && !plan.errors.length)
         return reply.code(400).send(errorBody('request/invalid', { strayBib: stray }));
-      if (plan.errors.length) return reply.code(422).send(answer(app, live, dryRun, plan));
+      if (plan.errors.length) return reply.code(422).send(await answer(app, live, dryRun, plan));
       if (plan.conflicts.length)
         return reply.code(409).send({
           ...errorBody('import/conflict', {
             lines: plan.conflicts.length,
             previewed: request.json?.seen !== undefined,
           }),
-          ...answer(app, live, dryRun, plan),
+          ...(await answer(app, live, dryRun, plan)),
         });
-      if (dryRun) return answer(app, live, true, plan);
+      if (dryRun) return await answer(app, live, true, plan);
 
       const importer = { ...who, sheets: new Set([sheet.id]) };
       const pending = plan.writes.map((w) =>
@@ -139,7 +140,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       );
       // Commit in this same turn: nothing can change the competition between the check and
       // the writes, and all of them share one transaction.
-      app.live.writer.flush();
+      void app.live.writer.flush();
       const outcomes = await Promise.all(pending);
       const failures: ImportError[] = [];
       const writtenIds = new Map<PlannedLine, number>();
@@ -154,7 +155,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           });
         else writtenIds.set(w, o.markId);
       });
-      const body = answer(app, live, false, plan, writtenIds);
+      const body = await answer(app, live, false, plan, writtenIds);
       if (failures.length) {
         const none = failures.length === plan.writes.length;
         // The check above runs the writer's own rules on the same state; this is a fault.
@@ -237,14 +238,18 @@ function emptyPlan(errors: ImportError[]): ScoreImportPlan {
 }
 
 /** The answer of a dry run or an import: every line as stored (or to be), errors, conflicts. */
-function answer(
+async function answer(
   app: FastifyInstance,
   live: LiveCompetition,
   dryRun: boolean,
   plan: ScoreImportPlan,
   written?: ReadonlyMap<PlannedLine, number>,
 ) {
-  const current = describeMarks(app, live);
+  const current = await describeMarks(
+    app,
+    live,
+    [...plan.lines, ...plan.conflicts].flatMap((l) => (l.current ? [l.current.markId] : [])),
+  );
   const count = (c: PlannedLine['change']) => plan.lines.filter((l) => l.change === c).length;
   return {
     dryRun,
@@ -285,15 +290,17 @@ function answer(
   };
 }
 
-/** Names a current mark: its value as published, its author and commit time. */
-function describeMarks(app: FastifyInstance, live: LiveCompetition) {
-  let people: ReturnType<typeof officialsById> | undefined;
-  const createdAt = prepareMarkTime(app.db);
+/**
+ * Names a current mark: its value as published, its author and commit time (read once for the
+ * marks `ids`, the current marks of the answer's lines).
+ */
+async function describeMarks(app: FastifyInstance, live: LiveCompetition, ids: number[]) {
+  const people = ids.length ? await officialsById(app.store, live.id) : new Map();
+  const times = await markTimes(app.store, ids);
   return (m: ImportLineMark | null): CurrentScore | null => {
     if (!m) return null;
-    people ??= officialsById(app.db, live.id);
     const o = people.get(m.officialId);
-    const at = createdAt(m.markId);
+    const at = times.get(m.markId);
     return {
       markId: m.markId,
       value: m.milli === null ? null : pointsText(m.milli, live.index.scheme.decimals),

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import { transaction } from '../../../../../db/client.ts';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
 import { insertRescoreRequest, listMarks } from '../../../../../db/repositories/marks.ts';
 import { officialsById } from '../../../../../db/repositories/officials.ts';
@@ -51,9 +50,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const live = competitionOf(req);
-      const people = officialsById(app.db, live.id);
+      const people = await officialsById(app.store, live.id);
       return {
-        marks: listMarks(app.db, live.id).map((m) => {
+        marks: (await listMarks(app.store, live.id)).map((m) => {
           const c = live.contestants.get(m.contestantId);
           const judge = people.get(m.officialId);
           const sheet = m.sheetId ? live.index.sheets.get(m.sheetId) : undefined;
@@ -148,8 +147,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { contestant, sheet } = accepted;
       const createdAt = new Date().toISOString();
       const { reason } = req.body;
-      const row = transaction(app.db, (tx) => {
-        const request = insertRescoreRequest(tx, {
+      const row = await app.store.transaction(async (tx) => {
+        const request = await insertRescoreRequest(tx, {
           competitionId: live.id,
           contestantId: contestant.id,
           sheetId: sheet.id,
@@ -158,7 +157,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           revision: live.revision,
           createdAt,
         });
-        appendAudit(tx, {
+        await appendAudit(tx, {
           competitionId: live.id,
           officialId: req.official!.officialId,
           action: 'mark.rescore',

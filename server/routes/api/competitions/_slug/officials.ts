@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
-import { transaction } from '../../../../../db/client.ts';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
 import { credentialsOf, shortCodeOf } from '../../../../../db/repositories/competitions.ts';
 import {
@@ -75,7 +74,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: { params: SlugParams, response: { 200: sentAs(OfficialsResponse) } },
     },
     async (req) => ({
-      officials: listOfficials(app.db, competitionOf(req).id).map((o) => ({
+      officials: (await listOfficials(app.store, competitionOf(req).id)).map((o) => ({
         code: o.code,
         name: o.name,
         role: o.role,
@@ -97,7 +96,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const live = competitionOf(req);
-      const cards = listOfficials(app.db, live.id).map((o) => {
+      const cards = (await listOfficials(app.store, live.id)).map((o) => {
         const token = o.revoked ? null : app.custody.unseal(o.tokenSealed, o.tokenHash);
         return {
           code: o.code,
@@ -117,7 +116,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           consolePath: token && o.role !== 'judge' ? `/console/#token=${token}` : null,
         };
       });
-      appendAudit(app.db, {
+      await appendAudit(app.store, {
         competitionId: live.id,
         officialId: req.official!.officialId,
         action: 'official.cards',
@@ -145,13 +144,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const body = req.body;
       checkSheets(live, body.sheets);
       checkRecorders(live, { ...body });
-      const taken = findOfficialByCode(app.db, live.id, body.code);
+      const taken = await findOfficialByCode(app.store, live.id, body.code);
       if (taken)
         throw new DomainError('official/code_taken', { code: body.code, name: taken.name });
       const token = randomBytes(16).toString('hex');
       // The row and its audit entry together: an official is never created unaudited.
-      transaction(app.db, (tx) => {
-        insertOfficialRow(tx, {
+      await app.store.transaction(async (tx) => {
+        await insertOfficialRow(tx, {
           competitionId: live.id,
           code: body.code,
           name: body.name,
@@ -160,7 +159,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           sheetsJson: JSON.stringify(body.sheets),
           recordsJson: JSON.stringify(body.records),
         });
-        appendAudit(tx, {
+        await appendAudit(tx, {
           competitionId: live.id,
           officialId: req.official!.officialId,
           action: 'official.create',
@@ -168,7 +167,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           revision: live.revision,
         });
       });
-      live.setOfficials(officialsById(app.db, live.id).values());
+      live.setOfficials((await officialsById(app.store, live.id)).values());
       return reply.code(201).send({
         ...body,
         token,
@@ -199,7 +198,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const live = competitionOf(req);
       const body = req.body;
       checkSheets(live, body.sheets ?? []);
-      const target = findOfficialByCode(app.db, live.id, req.params.code);
+      const target = await findOfficialByCode(app.store, live.id, req.params.code);
       if (!target) throw noSuchOfficial(req.params.code);
       const sheets = JSON.parse(target.sheetsJson) as string[];
       const records = JSON.parse(target.recordsJson) as string[];
@@ -208,13 +207,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         sheets: body.sheets ?? sheets,
         records: body.records ?? records,
       });
-      transaction(app.db, (tx) => {
-        updateOfficial(tx, target.id, {
+      await app.store.transaction(async (tx) => {
+        await updateOfficial(tx, target.id, {
           ...(body.name ? { name: body.name } : {}),
           ...(body.sheets ? { sheetsJson: JSON.stringify(body.sheets) } : {}),
           ...(body.records ? { recordsJson: JSON.stringify(body.records) } : {}),
         });
-        appendAudit(tx, {
+        await appendAudit(tx, {
           competitionId: live.id,
           officialId: req.official!.officialId,
           action: 'official.edit',
@@ -222,7 +221,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           revision: live.revision,
         });
       });
-      live.setOfficials(officialsById(app.db, live.id).values());
+      live.setOfficials((await officialsById(app.store, live.id)).values());
       // The judge's open tablets reconnect and get a welcome with the new sheets; when the
       // recorder of a panel changed, so do the tablets of that panel (who records, read-only).
       const panelSheets = new Set(
@@ -266,7 +265,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
       async (req) => {
         const live = competitionOf(req);
-        const target = findOfficialByCode(app.db, live.id, req.params.code);
+        const target = await findOfficialByCode(app.store, live.id, req.params.code);
         if (!target) throw noSuchOfficial(req.params.code);
         if (target.id === req.official!.officialId && action === 'revoke')
           throw new DomainError('official/self', {});
@@ -275,8 +274,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         const tablets = [...(app.live.judges.get(live.id) ?? [])]
           .filter(([, officialId]) => officialId === target.id)
           .map(([ws]) => ws);
-        transaction(app.db, (tx) => {
-          updateOfficial(
+        await app.store.transaction(async (tx) => {
+          await updateOfficial(
             tx,
             target.id,
             token
@@ -284,7 +283,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
                 { ...credentialsOf(app.custody, token), revoked: false }
               : { revoked: true },
           );
-          appendAudit(tx, {
+          await appendAudit(tx, {
             competitionId: live.id,
             officialId: req.official!.officialId,
             action: `official.${action}`,
@@ -294,7 +293,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           });
         });
         // A revoked recorder records no more; a rotated one is back.
-        live.setOfficials(officialsById(app.db, live.id).values());
+        live.setOfficials((await officialsById(app.store, live.id)).values());
         // The old token is dead now, on open sockets too.
         for (const ws of tablets) ws.close(CloseCode.authFailed, 'token revoked');
         for (const [ws, client] of app.live.boards.get(live.id) ?? [])

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { transaction } from '../../../../../db/client.ts';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
-import { updateCompetition } from '../../../../../db/repositories/competitions.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
 import { sentAs, SettingsAnswer, SettingsPatch, SlugParams } from '../../../../protocol/api.ts';
+import { changeCompetition } from '../../../../services/course.ts';
 import { competitionOf } from './scope.ts';
 
 /**
@@ -27,21 +26,24 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (req.body.timeZone && !isTimeZone(req.body.timeZone))
         throw new DomainError('request/invalid', { timeZone: req.body.timeZone });
       const { title, ...rest } = req.body;
-      const row = transaction(app.db, (tx) => {
-        const updated = updateCompetition(tx, live.id, {
-          ...rest,
-          ...(title ? { titleZh: title.zh, titleEn: title.en } : {}),
+      const delta = await app.live.writer.exclusive(async () => {
+        const row = await app.store.transaction(async (tx) => {
+          const updated = await changeCompetition(tx, live, {
+            ...rest,
+            ...(title ? { titleZh: title.zh, titleEn: title.en } : {}),
+          });
+          await appendAudit(tx, {
+            competitionId: live.id,
+            officialId: req.official!.officialId,
+            action: 'competition.edit',
+            detail: req.body,
+            revision: live.revision,
+          });
+          return updated;
         });
-        appendAudit(tx, {
-          competitionId: live.id,
-          officialId: req.official!.officialId,
-          action: 'competition.edit',
-          detail: req.body,
-          revision: live.revision,
-        });
-        return updated;
+        return live.applyCourse(row, {}, null);
       });
-      app.live.publish(live, live.applyCourse(row, {}, null));
+      app.live.publish(live, delta);
       return { competition: live.summary };
     },
   );
