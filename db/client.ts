@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
@@ -43,10 +44,11 @@ export function sqliteStore(db: Db): Store {
   let tail: Promise<unknown> = Promise.resolve();
   const base = {
     engine: 'sqlite' as const,
+    instance: randomUUID(),
     db,
     t: schema,
     markLog: sqliteMarkLog(db),
-    revisionChanged: async () => {},
+    notify: async () => {},
     snapshot: <T>(fn: (s: Store) => Promise<T>) => fn(outside),
     close: async () => {
       db.$client.close();

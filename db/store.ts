@@ -20,6 +20,8 @@ export interface Store {
   readonly db: Db;
   /** The tables of this engine's schema. */
   readonly t: typeof schema;
+  /** This process's name among the instances sharing the database (random at each start). */
+  readonly instance: string;
   /** Inside {@link Store.transaction}: a nested call joins the open transaction. */
   readonly inTransaction: boolean;
   /** The append-only mark log of the write path (db/mark-log.ts) on this engine. */
@@ -41,11 +43,11 @@ export interface Store {
    */
   snapshot<T>(fn: (s: Store) => Promise<T>): Promise<T>;
   /**
-   * Inside a transaction that moved a competition's revision: tells the other instances
-   * (PostgreSQL NOTIFY, sent at the commit; db/pg/revision-channel.ts). Nothing on SQLite,
-   * where this process is the only one.
+   * Tells the other instances what changed (a payload of db/pg/revision-channel.ts): a
+   * PostgreSQL NOTIFY, which inside a transaction is sent at its commit and never for a
+   * rollback. Nothing on SQLite, where this process is the only one.
    */
-  revisionChanged(competitionId: number, revision: number): Promise<void>;
+  notify(payload: string): Promise<void>;
   /** Ends the connection(s), after everything else. */
   close(): Promise<void>;
 }

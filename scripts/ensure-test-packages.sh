@@ -3,7 +3,9 @@
 # - chromium, with the CJK fonts that make Chinese render and NSS's certutil (e2e/setup.test.ts
 #   puts the venue CA in Chromium's certificate store with it): the browser tests drive
 #   Debian's Chromium, never a downloaded browser;
-# - postgresql: the second engine; tests start throwaway clusters with scripts/pg-cluster.sh.
+# - postgresql: the second engine; tests start throwaway clusters with scripts/pg-cluster.sh;
+# - nginx: the load balancer of docs/deployment.md, which server/instances.test.ts runs in front
+#   of two instances.
 set -euo pipefail
 missing=()
 if [ -z "${CHROMIUM_PATH:-}" ] || [ ! -x "${CHROMIUM_PATH:-}" ]; then
@@ -12,6 +14,7 @@ fi
 fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
 command -v certutil >/dev/null || missing+=(libnss3-tools)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ ${#missing[@]} = 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's ${missing[*]} for the tests…"

@@ -63,6 +63,11 @@ export interface AppOptions {
    */
   publicUrls?: string[];
   /**
+   * Load balancers whose X-Forwarded-For is believed (`TRUST_PROXY`): `req.ip` is then the
+   * client's address behind them. Empty: the socket's peer, as on a venue LAN.
+   */
+  trustProxy?: string[];
+  /**
    * The venue's server certificate (services/venue-ca.ts): the same app is then also served over
    * HTTPS by `app.https` (plugins/https.ts), which main.ts listens on HTTPS_PORT. Absent or
    * null: HTTP only (`HTTPS=off`).
@@ -122,6 +127,7 @@ export async function buildApp(opts: AppOptions) {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: MAX_FRAME_BYTES,
+    ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   // Routes declare zod schemas from protocol/: requests are parsed by them before the handler,
   // answers encoded by them (unknown keys dropped) before they are sent.

@@ -21,4 +21,17 @@ describe('settings from the environment', () => {
     expect(parseConfig({ PORT: '99999' }).success).toBe(false);
     expect(parseConfig({ ORGANISER_PASSWORD: 'short' }).success).toBe(false);
   });
+
+  it('DATABASE_URL must be a PostgreSQL URL; TRUST_PROXY is a list', () => {
+    expect(parseConfig({}).data?.DATABASE_URL).toBeUndefined();
+    expect(parseConfig({ DATABASE_URL: 'postgres://jx@db:5432/jx' }).data?.DATABASE_URL).toBe(
+      'postgres://jx@db:5432/jx',
+    );
+    expect(parseConfig({ DATABASE_URL: './data/jiangxing.db' }).success).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).data?.TRUST_PROXY).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ]);
+    expect(parseConfig({}).data?.TRUST_PROXY).toEqual([]);
+  });
 });

@@ -40,6 +40,15 @@ export const Config = z.object({
    * Comma-separated public URLs the pages are also served from (a load balancer, a host name):
    * websocket upgrades from pages there are accepted besides this machine's own addresses.
    */
+  /**
+   * Comma-separated addresses (or CIDR ranges) of load balancers in front of this instance
+   * (docs/deployment.md): their X-Forwarded-For names the client, so rate limits and the
+   * failed-login budget count each phone, not the balancer. Absent: no proxy is trusted.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((a) => a.trim()) : [])),
   PUBLIC_URL: z
     .string()
     .optional()

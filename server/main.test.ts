@@ -1,96 +1,18 @@
 import type { MarkAck, StandingsResponse } from '#protocol';
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectJudge, tokenOf, type JudgeSocket } from './test-support.ts';
+import { children, dirs, endProcesses, startProcess } from './support/server-process.ts';
 import { readFixture } from './plugins/seed.ts';
 import { CloseCode } from './protocol/constants.ts';
 
 const fixture = readFixture();
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  // The whole process group: `npm start`'s server is npm's child, and a test that failed before
-  // stopping it would leave it serving, holding its port and folder.
-  for (const c of children.splice(0))
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      c.kill('SIGKILL'); // already gone, or not a group leader
-    }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/**
- * How long a start may take to print, ms: about 2 s on a quiet machine, but a child compiles
- * and loads the whole server, and the browser files run beside this file; the tests' own
- * timeouts (60–90 s) still bound the whole.
- */
-const START_MS = 45_000;
-
-/**
- * Starts `server/main.ts` as the real process (or `command`, e.g. `npm start`) and waits until
- * it prints its address.
- */
-async function startProcess(
-  dataDir: string,
-  env: Record<string, string | undefined> = { LOG_LEVEL: 'warn' },
-  command = [process.execPath, '--import', 'tsx', 'server/main.ts'],
-): Promise<{
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  /** Resolves once the process has exited and everything it printed has been read. */
-  closed: Promise<void>;
-  /** Everything the process printed so far (stdout and stderr). */
-  output: () => string;
-  /** Resolves with the output once it matches `pattern` (what was printed, not a wait). */
-  printed: (pattern: RegExp) => Promise<string>;
-}> {
-  const child = spawn(command[0]!, command.slice(1), {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, which afterEach ends whole
-  });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  let out = '';
-  const printed = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        if (!pattern.test(out)) return;
-        child.stdout!.off('data', check);
-        child.stderr!.off('data', check);
-        clearTimeout(timer);
-        resolve(out);
-      };
-      const timer = setTimeout(
-        () => reject(new Error(`${pattern} never printed:\n${out}`)),
-        START_MS,
-      );
-      child.stdout!.on('data', check);
-      child.stderr!.on('data', check);
-      check();
-    });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no address printed:\n${out}`)), START_MS);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/localhost:(\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  });
-  return { child, url, exited, closed, output: () => out, printed };
-}
+afterEach(endProcesses);
 
 describe('the server process', () => {
   it('on SIGTERM flushes what it acknowledged, closes sockets with a reason, exits 0, and comes back with every acknowledged mark', async () => {

@@ -97,6 +97,7 @@ const app = await buildApp({
   fixture: config.FIXTURE && resolve(config.FIXTURE),
   logger: { level: config.LOG_LEVEL },
   publicUrls: config.PUBLIC_URL,
+  trustProxy: config.TRUST_PROXY,
   tls,
 });
 // The password is in place before anyone can try it: ORGANISER_PASSWORD replaces the stored

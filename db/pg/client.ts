@@ -3,13 +3,14 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import * as schema from './schema.ts';
 import type * as sqliteSchema from '../schema.ts';
 import type { Db } from '../client.ts';
 import type { Store } from '../store.ts';
 import { pgMarkLog } from './repositories/marks.ts';
 import { sql } from 'drizzle-orm';
-import { REVISION_CHANNEL, revisionPayload } from './revision-channel.ts';
+import { REVISION_CHANNEL } from './revision-channel.ts';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -66,9 +67,11 @@ export async function openPgDatabase(url: string, poolSize = 10): Promise<PgDb> 
 export function pgStore(pool: PgDb): Store {
   type Handle = Parameters<Parameters<PgDb['transaction']>[0]>[0] | PgDb;
   const markLog = pgMarkLog(pool);
+  const instance = randomUUID();
   const over = (db: Handle, inTransaction: boolean): Store => {
     const store: Store = {
       engine: 'postgres',
+      instance,
       // The same query builder as SQLite's for every query the repositories make (see Store).
       db: db as unknown as Db,
       t: schema as unknown as typeof sqliteSchema,
@@ -83,8 +86,7 @@ export function pgStore(pool: PgDb): Store {
               isolationLevel: 'repeatable read',
               accessMode: 'read only',
             }),
-      async revisionChanged(competitionId, revision) {
-        const payload = revisionPayload({ competitionId, revision });
+      async notify(payload) {
         await db.execute(sql`SELECT pg_notify(${REVISION_CHANNEL}, ${payload})`);
       },
       close: () => pool.$client.end(),

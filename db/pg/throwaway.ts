@@ -23,7 +23,7 @@ export interface ThrowawayCluster {
 }
 
 /** A TCP port nobody listens on now (the kernel's choice for port 0). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -2,6 +2,7 @@ import { asc, count, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { createHash } from 'node:crypto';
 import type { competitions, contestants, festivals } from '../schema.ts';
+import { revisionPayload } from '../pg/revision-channel.ts';
 import { first, type Store } from '../store.ts';
 import {
   findOfficialByShortCodeKey,
@@ -299,7 +300,7 @@ export async function getFestivalBySlug(s: Store, slug: string): Promise<Festiva
 
 /**
  * Changes a competition's row and bumps its revision (boards resume from it), in one
- * statement, and tells the other instances (`Store.revisionChanged`). Call inside a
+ * statement, and tells the other instances (`Store.notify`). Call inside a
  * transaction: on PostgreSQL the row stays locked to its commit, so no other instance hands
  * out the same revision. @returns the row as it is now.
  */
@@ -314,7 +315,7 @@ export async function updateCompetition(
     .set({ ...patch, revision: sql`${competitions.revision} + 1` })
     .where(eq(competitions.id, id))
     .returning();
-  await s.revisionChanged(id, row!.revision);
+  await s.notify(revisionPayload({ competitionId: id, revision: row!.revision }));
   return row!;
 }
 

@@ -6,6 +6,7 @@ import {
   hashToken,
 } from '../../db/repositories/competitions.ts';
 import { officialBySession } from '../../db/repositories/sessions.ts';
+import { loginFailurePayload } from '../../db/pg/revision-channel.ts';
 import type { Store } from '../../db/store.ts';
 import type { Custody } from '../services/custody.ts';
 import { LoginGuard } from '../services/flood-guard.ts';
@@ -104,7 +105,18 @@ export function refuseBearer(
 export default fp(
   async (app) => {
     app.decorateRequest('official', null);
-    app.decorate('loginGuard', new LoginGuard());
+    // With several instances every failure is told to the others (plugins/live.ts counts
+    // theirs), so a guesser spreading tries over them still has one budget.
+    const store = app.store;
+    app.decorate(
+      'loginGuard',
+      new LoginGuard((address, at) => {
+        if (store.engine === 'postgres')
+          store
+            .notify(loginFailurePayload({ origin: store.instance, address, at }))
+            .catch(() => {});
+      }),
+    );
     // Every request that presents a credential has it checked here, before its body is read,
     // against the one failed-auth budget: staff routes, and the public ones that show staff
     // more (standings, exports, festivals). A wrong or throttled credential is an error, never

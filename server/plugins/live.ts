@@ -2,6 +2,7 @@ import { CloseCode, SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { listCompetitions } from '../../db/repositories/competitions.ts';
+import { officialsById } from '../../db/repositories/officials.ts';
 import type { CompetitionState } from '../engine/acceptance.ts';
 import { publicNews } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
@@ -337,6 +338,21 @@ export default fp(
       for (const ws of boards.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
       for (const ws of judges.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
     };
+    /**
+     * An official changed on another instance: his row is read again, and his open tablets and
+     * staff boards here reconnect, so a revoked or replaced login ends on every instance and
+     * new sheets reach his tablets.
+     */
+    const refreshOfficial = async (competitionId: number, officialId: number) => {
+      const live = [...bySlug.values()].find((l) => l.id === competitionId);
+      if (!live) return;
+      live.setOfficials((await officialsById(app.store, competitionId)).values());
+      for (const [ws, id] of judges.get(competitionId) ?? [])
+        if (id === officialId) ws.close(CloseCode.serverShutdown, 'official changed');
+      for (const [ws, client] of boards.get(competitionId) ?? [])
+        if (client.officialId === officialId)
+          ws.close(CloseCode.serverShutdown, 'official changed');
+    };
     let follower: RevisionFollower | null = null;
     const writer = new MarkWriter(
       app.store.markLog,
@@ -381,7 +397,19 @@ export default fp(
       app.addHook('onError', async (_req, _reply, err) => {
         if (err instanceof StaleCompetitionError) void follower?.follow(err.competitionId);
       });
-      const hints = new RevisionHints(opts.databaseUrl, follower);
+      const following = follower;
+      const hints = new RevisionHints(opts.databaseUrl, {
+        onHint: (hint) => following.onHint(hint),
+        onResync: () => following.onResync(),
+        onOfficial: (hint) => {
+          if (hint.origin !== app.store.instance)
+            void refreshOfficial(hint.competitionId, hint.officialId).catch(() => {});
+        },
+        onLoginFailure: (hint) => {
+          if (hint.origin !== app.store.instance)
+            app.loginGuard.failedElsewhere(hint.address, hint.at);
+        },
+      });
       await hints.start();
       app.addHook('onClose', () => hints.stop());
     }

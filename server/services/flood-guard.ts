@@ -57,10 +57,17 @@ export const LOGIN_FAILURES_PER_MINUTE = 10;
  */
 export const THROTTLED_CHECK_MS = 6_000;
 
-/** Counts failed logins per address in a sliding minute: one budget for every credential path. */
+/**
+ * Counts failed logins per address in a sliding minute: one budget for every credential path,
+ * and, with several instances, for every instance (each tells the others its failures:
+ * `onFail`, `failedElsewhere`).
+ */
 export class LoginGuard {
   readonly #failures = new Map<string, number[]>();
   readonly #lastThrottledCheck = new Map<string, number>();
+
+  /** @param onFail each failure counted here, to tell the other instances (PostgreSQL). */
+  constructor(private readonly onFail: (address: string, at: number) => void = () => {}) {}
 
   /**
    * Whether a credential from `address` is checked now: always within the budget; past it,
@@ -84,10 +91,17 @@ export class LoginGuard {
     return recent.length < LOGIN_FAILURES_PER_MINUTE;
   }
 
+  /** Counts a failed login of `address` here, and tells the other instances. */
   fail(address: string, now: number): void {
+    this.failedElsewhere(address, now);
+    this.onFail(address, now);
+  }
+
+  /** Counts a failed login another instance saw (it is not told on). */
+  failedElsewhere(address: string, at: number): void {
     this.#failures.set(address, [
-      ...(this.#failures.get(address) ?? []).filter((t) => now - t < 60_000),
-      now,
+      ...(this.#failures.get(address) ?? []).filter((t) => at - t < 60_000),
+      at,
     ]);
     if (this.#failures.size > 10_000) this.#failures.clear();
   }

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import {
-  parseRevisionHint,
+  parseHint,
   REVISION_CHANNEL,
+  type LoginFailureHint,
+  type OfficialHint,
   type RevisionHint,
 } from '../../db/pg/revision-channel.ts';
 
@@ -21,6 +23,10 @@ export interface RevisionHintHandlers {
    * every competition up by revision from the database. Called after the first LISTEN too.
    */
   onResync(): void;
+  /** An official changed on another instance (revoked, a new token, new sheets). */
+  onOfficial?(hint: OfficialHint): void;
+  /** Another instance counted a failed login. */
+  onLoginFailure?(hint: LoginFailureHint): void;
 }
 
 /**
@@ -57,8 +63,10 @@ export class RevisionHints {
     client.on('end', () => this.#lost(client));
     client.on('notification', (n) => {
       if (n.channel !== REVISION_CHANNEL) return;
-      const hint = parseRevisionHint(n.payload);
-      if (hint) this.handlers.onHint(hint);
+      const hint = parseHint(n.payload);
+      if (hint?.kind === 'revision') this.handlers.onHint(hint);
+      else if (hint?.kind === 'official') this.handlers.onOfficial?.(hint);
+      else if (hint?.kind === 'login') this.handlers.onLoginFailure?.(hint);
     });
     await client.connect();
     await client.query(`LISTEN ${REVISION_CHANNEL}`);

@@ -1,3 +1,5 @@
+import { officialPayload } from '../../../../../db/pg/revision-channel.ts';
+import type { Store } from '../../../../../db/store.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
@@ -49,6 +51,14 @@ const noSuchOfficial = (code: string) => new DomainError('official/not_found', {
  *   the old one, its short code and its sessions dead at once; answers how many of his open
  *   tablets (judge sockets) it logged out.
  */
+/**
+ * Inside the change's transaction: tells the other instances sharing the database that this
+ * official changed (sent at the commit), so his logins and tablets there follow (plugins/live.ts).
+ */
+function tellInstances(tx: Store, competitionId: number, officialId: number): Promise<void> {
+  return tx.notify(officialPayload({ origin: tx.instance, competitionId, officialId }));
+}
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   const organiser = app.requireOfficial(['organiser']);
   const own = { competition: { own: true } };
@@ -150,7 +160,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const token = randomBytes(16).toString('hex');
       // The row and its audit entry together: an official is never created unaudited.
       await app.store.transaction(async (tx) => {
-        await insertOfficialRow(tx, {
+        const officialId = await insertOfficialRow(tx, {
           competitionId: live.id,
           code: body.code,
           name: body.name,
@@ -166,6 +176,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           detail: { code: body.code, role: body.role, sheets: body.sheets, records: body.records },
           revision: live.revision,
         });
+        await tellInstances(tx, live.id, officialId);
       });
       live.setOfficials((await officialsById(app.store, live.id)).values());
       return reply.code(201).send({
@@ -220,6 +231,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           detail: { code: target.code, ...body },
           revision: live.revision,
         });
+        await tellInstances(tx, live.id, target.id);
       });
       live.setOfficials((await officialsById(app.store, live.id)).values());
       // The judge's open tablets reconnect and get a welcome with the new sheets; when the
@@ -291,6 +303,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             reason: req.body?.reason ?? null,
             revision: live.revision,
           });
+          await tellInstances(tx, live.id, target.id);
         });
         // A revoked recorder records no more; a rotated one is back.
         live.setOfficials((await officialsById(app.store, live.id)).values());
