@@ -281,6 +281,56 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
     expect((await standingsOf(r.url)).revision).toBe(restored.at(-1)!.revision);
   });
 
+  it('PostgreSQL restarted while a judge marks: the write is refused as retryable, pages keep being served, and the resend is stored once and reaches the other instance', async () => {
+    const board = connectBoard(ws(a.url), slug);
+    sockets.push(board);
+    await board.next((m) => m.type === 'board.snapshot');
+    const judge = await connectJudge(ws(b.url), tokenOf(fixture, 'J01'));
+    sockets.push(judge);
+    const c = judge.welcome.contestants[0]!;
+    const mark = {
+      clientId: randomUUID(),
+      contestantId: c.id,
+      sheetId: 'theory-exam',
+      seen: null,
+      values: valuesOf(judge.welcome, 'theory-exam', c.id),
+    };
+    await cluster.stop();
+    expect(await submitMark(judge, mark)).toMatchObject({
+      type: 'mark.reject',
+      code: 'server/commit_failed',
+    });
+    // The standings are served from memory while the database is away.
+    expect((await fetch(`${b.url}/api/competitions/${slug}/standings`)).status).toBe(200);
+    await cluster.start();
+    // The tablet resends until it is acknowledged (the pool may first meet a connection the
+    // restart cut): once, and stored once.
+    const resend = () => {
+      const from = judge.received.length;
+      judge.send({ type: 'mark.submit', ...mark });
+      return judge.next<MarkAck | MarkReject>(
+        (m) => 'clientId' in m && m.clientId === mark.clientId,
+        10_000,
+        from,
+      );
+    };
+    let answer = await resend();
+    await until(async () => {
+      if (answer.type === 'mark.ack') return true;
+      expect(answer).toMatchObject({ code: 'server/commit_failed' });
+      answer = await resend();
+      return false;
+    });
+    const ack = answer as MarkAck;
+    expect(ack.duplicate).toBe(false);
+    // The other instance's listener came back and caught up by revision.
+    await board.next(
+      (m) => m.type === 'board.delta' && (m as BoardDelta).revision >= ack.revision,
+      20_000,
+    );
+    expect((await storedMarks()).filter((m) => m.clientId === mark.clientId)).toHaveLength(1);
+  });
+
   it('kill -9 the instance a judge writes through: the tablet reconnects through nginx and resends; every acked mark is stored once, and a board on the other instance sees no gap', async () => {
     const board = connectBoard(ws(b.url), slug);
     sockets.push(board);
