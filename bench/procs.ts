@@ -114,7 +114,7 @@ export function waitForLine(child: ChildProcess, re: RegExp): Promise<RegExpExec
 
 /** Starts the real server on a free port with its own data folder; resolves once it listens. */
 export async function startServer(
-  opts: { fixture?: string; dataDir?: string } = {},
+  opts: { fixture?: string; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<Proc & { dataDir: string; startMs: number }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jx-bench-data-'));
   const t0 = performance.now();
@@ -127,6 +127,7 @@ export async function startServer(
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       ...(opts.fixture ? { FIXTURE: opts.fixture } : {}),
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --peer] [-- --live]`: runs the benchmarks (`--live`: only the
- * live scenarios with their baselines, for work on frames), prints one JSON document on
+ * `npm run bench [-- --quick] [-- --peer] [-- --live] [-- --engines]`: runs the benchmarks
+ * (`--live`: only the live scenarios with their baselines, for work on frames; `--engines`: only
+ * the product on each deployment, bench/engines.ts), prints one JSON document on
  * stdout and writes it to bench/results/<timestamp>.json. Every live figure is measured in the
  * same run as its baseline (a bare ws relay; raw better-sqlite3 commits) and reported beside
  * it as a ratio; `--peer` adds NodeCG (bench/nodecg.ts, installed on demand) to the venue
@@ -29,12 +30,14 @@ import { ensureNodecg, nodecgCrash, nodecgScenarios, type Peer } from './nodecg.
 import { makeFixture, ROOT, startRelay, startServer } from './procs.ts';
 import { sqliteBaseline } from './sqlite-baseline.ts';
 import { storageBench } from './storage.ts';
+import { enginesBench } from './engines.ts';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     peer: { type: 'boolean', default: false },
     live: { type: 'boolean', default: false },
+    engines: { type: 'boolean', default: false },
   },
 });
 const quick = args.quick;
@@ -47,11 +50,12 @@ execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-build.ts'], {
 });
 
 log('engine');
-const engine = args.live
-  ? []
-  : (quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000]).map((n) =>
-      benchEngine(n, quick ? 500 : 2000),
-    );
+const engine =
+  args.live || args.engines
+    ? []
+    : (quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000]).map((n) =>
+        benchEngine(n, quick ? 500 : 2000),
+      );
 
 log('sqlite baseline');
 const sqlite = sqliteBaseline(quick ? 500 : 2000);
@@ -67,27 +71,29 @@ const venueScenarios: LoadOptions[] = [
   { name: 'venue-random', ...venue, seconds: quick ? 10 : 30, arrivals: 'random', seed: 7 },
 ];
 const busy: LoadOptions = { judges: 10, viewers: 100, rate: 200, seconds };
-const scenarios: LoadOptions[] = quick
-  ? [
-      { judges: 10, viewers: 0, rate: 200, seconds },
-      busy,
-      ...venueScenarios,
-      { judges: 100, viewers: 100, rate: 500, seconds },
-      { judges: 100, viewers: 0, rate: 2000, seconds },
-      { judges: 100, viewers: 0, rate: 0, seconds },
-    ]
-  : [
-      { judges: 10, viewers: 0, rate: 200, seconds },
-      busy,
-      ...venueScenarios,
-      { judges: 10, viewers: 2000, rate: 50, seconds },
-      { judges: 100, viewers: 2000, rate: 500, seconds },
-      { judges: 100, viewers: 0, rate: 500, seconds },
-      { judges: 100, viewers: 0, rate: 2000, seconds },
-      { judges: 100, viewers: 100, rate: 500, seconds },
-      { judges: 100, viewers: 2000, rate: 50, seconds },
-      { judges: 100, viewers: 0, rate: 0, seconds },
-    ];
+const scenarios: LoadOptions[] = args.engines
+  ? []
+  : quick
+    ? [
+        { judges: 10, viewers: 0, rate: 200, seconds },
+        busy,
+        ...venueScenarios,
+        { judges: 100, viewers: 100, rate: 500, seconds },
+        { judges: 100, viewers: 0, rate: 2000, seconds },
+        { judges: 100, viewers: 0, rate: 0, seconds },
+      ]
+    : [
+        { judges: 10, viewers: 0, rate: 200, seconds },
+        busy,
+        ...venueScenarios,
+        { judges: 10, viewers: 2000, rate: 50, seconds },
+        { judges: 100, viewers: 2000, rate: 500, seconds },
+        { judges: 100, viewers: 0, rate: 500, seconds },
+        { judges: 100, viewers: 0, rate: 2000, seconds },
+        { judges: 100, viewers: 100, rate: 500, seconds },
+        { judges: 100, viewers: 2000, rate: 50, seconds },
+        { judges: 100, viewers: 0, rate: 0, seconds },
+      ];
 /** The scenarios NodeCG runs too, with `--peer`. */
 const peerScenarios = new Set<LoadOptions>([...venueScenarios, busy]);
 /**
@@ -191,7 +197,17 @@ for (const sc of scenarios) {
   });
 }
 
-const extras = args.live ? null : await runExtras();
+const extras = args.live
+  ? null
+  : args.engines
+    ? { engines: await runEngines() }
+    : await runExtras();
+
+/** The product over websockets on SQLite, on PostgreSQL, and on two instances behind nginx. */
+function runEngines() {
+  log('engines');
+  return enginesBench(quick ? 3 : 6, quick ? 500 : 1000, log);
+}
 /**
  * Everything beside the live scenarios: payloads, start, bundles, festival, flood, crashes and
  * the write path on each storage engine.
@@ -215,7 +231,18 @@ async function runExtras() {
   const peerCrash = await peerPart("NodeCG's durability run", () =>
     nodecgCrash(quick ? 2 : 5, quick ? 1 : 2),
   );
-  return { payloads, startup, bundleSizes, festival, floodRun, crashRun, storage, peerCrash };
+  const engines = await runEngines();
+  return {
+    payloads,
+    startup,
+    bundleSizes,
+    festival,
+    floodRun,
+    crashRun,
+    storage,
+    engines,
+    peerCrash,
+  };
 }
 
 const result = {
@@ -232,14 +259,24 @@ const result = {
   marks,
   engine,
   live: args.live,
-  payload: extras?.payloads,
-  start: extras?.startup,
-  bundles: extras?.bundleSizes,
-  festival: extras?.festival,
-  flood: extras?.floodRun,
-  crash: extras?.crashRun,
-  storage: extras?.storage,
-  peer: peer && { ...peer, ...(extras?.peerCrash ? { durability: extras.peerCrash } : {}) },
+  ...(extras && 'payloads' in extras
+    ? {
+        payload: extras.payloads,
+        start: extras.startup,
+        bundles: extras.bundleSizes,
+        festival: extras.festival,
+        flood: extras.floodRun,
+        crash: extras.crashRun,
+      }
+    : {}),
+  storage: extras && 'storage' in extras ? extras.storage : undefined,
+  engines: extras?.engines,
+  peer: peer && {
+    ...peer,
+    ...(extras && 'peerCrash' in extras && extras.peerCrash
+      ? { durability: extras.peerCrash }
+      : {}),
+  },
   targets: {
     venue: marks
       .filter((m) => m.scenario.name?.startsWith('venue'))

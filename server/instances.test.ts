@@ -7,9 +7,9 @@ import type {
   MarkReject,
   StandingsResponse,
 } from '#protocol';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { until } from '../e2e/support/wait.ts';
 import { plausibleValues } from '../fixtures/marks.ts';
 import { readFixture } from './plugins/seed.ts';
 import { CloseCode } from './protocol/constants.ts';
+import { startBalancer } from './support/balancer.ts';
 import { endProcesses, startProcess } from './support/server-process.ts';
 import {
   connectBoard,
@@ -34,17 +35,6 @@ const fixture = readFixture();
 const slug = fixture.competition.slug;
 const PASSWORD = 'festival-password-2026';
 
-/** The nginx configuration of docs/deployment.md, on these ports. */
-function deploymentNginx(upstreams: number[], listen: number): string {
-  const doc = readFileSync(join(import.meta.dirname, '../docs/deployment.md'), 'utf8');
-  const block = /```nginx\n([\s\S]*?)```/.exec(doc)![1]!;
-  expect(block).toContain('server 127.0.0.1:3001');
-  return block
-    .replace('127.0.0.1:3001', `127.0.0.1:${upstreams[0]}`)
-    .replace('127.0.0.1:3002', `127.0.0.1:${upstreams[1]}`)
-    .replace('listen 80;', `listen 127.0.0.1:${listen};`);
-}
-
 /**
  * Issue 14 with the real server: two `npm start` processes on one PostgreSQL database, as a
  * city-wide festival runs them (docs/deployment.md), behind nginx with the configuration the
@@ -55,7 +45,7 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
   let databaseUrl: string;
   let a: Awaited<ReturnType<typeof startProcess>>;
   let b: Awaited<ReturnType<typeof startProcess>>;
-  let nginx: ChildProcess;
+  let nginx: Awaited<ReturnType<typeof startBalancer>>;
   let balancer: string;
   const sockets: { close(): void }[] = [];
   const ws = (url: string) => url.replace('http', 'ws');
@@ -109,8 +99,8 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
     await admin.query('CREATE DATABASE festival');
     await admin.end();
     databaseUrl = cluster.url.replace(/\/[^/]*$/, '/festival');
+    // The balancer's port first: the instances accept websocket upgrades from pages there.
     const nginxPort = await freePort();
-    balancer = `http://127.0.0.1:${nginxPort}`;
     const dirA = mkdtempSync(join(tmpdir(), 'jx-instance-a-'));
     const dirB = mkdtempSync(join(tmpdir(), 'jx-instance-b-'));
     // The first instance creates the tables, loads the default contest and the server secret,
@@ -119,27 +109,13 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
     copyFileSync(join(dirA, 'server-secret.key'), join(dirB, 'server-secret.key'));
     b = await startProcess(dirB, envOf(dirB, nginxPort));
     const port = (u: string) => Number(new URL(u).port);
-    const prefix = mkdtempSync(join(tmpdir(), 'jx-nginx-'));
-    chmodSync(prefix, 0o777);
-    const conf = join(prefix, 'nginx.conf');
-    writeFileSync(
-      conf,
-      [
-        ...(process.getuid?.() === 0 ? ['user root;'] : []),
-        `pid ${prefix}/nginx.pid;`,
-        `error_log ${prefix}/error.log warn;`,
-        'daemon off;',
-        'events { worker_connections 1024; }',
-        `http { access_log off; ${deploymentNginx([port(a.url), port(b.url)], nginxPort)} }`,
-      ].join('\n'),
-    );
-    nginx = spawn('/usr/sbin/nginx', ['-p', `${prefix}/`, '-c', conf], { stdio: 'ignore' });
-    await until(async () => (await fetch(`${balancer}/healthz`).catch(() => null))?.ok === true);
+    nginx = await startBalancer([port(a.url), port(b.url)], nginxPort);
+    balancer = nginx.url;
   });
 
   afterAll(async () => {
     for (const s of sockets) s.close();
-    nginx?.kill('SIGKILL');
+    nginx?.stop();
     endProcesses();
     await cluster?.destroy();
   });

@@ -1,0 +1,119 @@
+/**
+ * The whole product over websockets on each deployment of docs/deployment.md (issue 14), in one
+ * run: one instance on the embedded SQLite file, one instance on PostgreSQL, and two instances
+ * on PostgreSQL behind nginx with the guide's configuration (judges and viewers connect to the
+ * balancer, which spreads them over both). The same seeded contest (1,000 contestants, 100
+ * judges) and the same loads everywhere: 100 judges in a closed loop (acks/s) and at 500
+ * marks/s (ack p99), and `viewers` boards at 50 and 500 marks/s (last-viewer p99, against
+ * the 250 ms a person watching a board allows). Every viewer checks that it got every revision
+ * once and in order. `npm run bench` puts the result under `engines`.
+ */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startThrowawayCluster, type ThrowawayCluster } from '../db/pg/throwaway.ts';
+import { startBalancer } from '../server/support/balancer.ts';
+import { loadProduct, type LoadOptions, type LoadResult } from './live.ts';
+import { makeFixture, startServer, type Proc } from './procs.ts';
+
+/** One deployment under one load. */
+export interface EngineResult {
+  deployment: 'sqlite' | 'postgres' | 'postgres ×2 + nginx';
+  scenario: LoadOptions;
+  result: LoadResult;
+}
+
+/** The target of issue 14 for viewers: every viewer within 250 ms, p99. */
+export const VIEWER_P99_TARGET_MS = 250;
+
+type Deployment = EngineResult['deployment'];
+
+/**
+ * Starts `deployment` on the fixture `file` (a fresh database each time).
+ * @returns the address judges and viewers use, a process whose CPU and memory are the servers'
+ *   together, and how to stop everything.
+ */
+async function deploy(
+  deployment: Deployment,
+  file: string,
+  cluster: ThrowawayCluster | null,
+  n: number,
+): Promise<{ proc: Proc; stop(): Promise<void> }> {
+  if (deployment === 'sqlite') {
+    const server = await startServer({ fixture: file });
+    return { proc: server, stop: async () => void (await server.stop()) };
+  }
+  const db = `bench_${n}`;
+  const admin = new pg.Client({ connectionString: cluster!.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  const env = { DATABASE_URL: cluster!.url.replace(/\/[^/]*$/, `/${db}`), HTTPS: 'off' };
+  const first = await startServer({ fixture: file, env: { ...env, TRUST_PROXY: '127.0.0.1' } });
+  if (deployment === 'postgres')
+    return { proc: first, stop: async () => void (await first.stop()) };
+  // The second instance shares the first one's server secret (docs/deployment.md).
+  const dataDir = mkdtempSync(join(tmpdir(), 'jx-bench-data-'));
+  copyFileSync(join(first.dataDir, 'server-secret.key'), join(dataDir, 'server-secret.key'));
+  const second = await startServer({ dataDir, env: { ...env, TRUST_PROXY: '127.0.0.1' } });
+  const port = (p: Proc) => Number(new URL(p.url).port);
+  const balancer = await startBalancer([port(first), port(second)]);
+  return {
+    proc: {
+      ...first,
+      url: balancer.url,
+      cpuSeconds: () => first.cpuSeconds() + second.cpuSeconds(),
+      rssMiB: () => first.rssMiB() + second.rssMiB(),
+    },
+    async stop() {
+      balancer.stop();
+      await Promise.all([first.stop(), second.stop()]);
+    },
+  };
+}
+
+/**
+ * Runs every deployment under every load, `seconds` measured each.
+ * @returns the results, or `{skipped}` (with the SQLite results) when PostgreSQL or nginx
+ *   cannot be started.
+ */
+export async function enginesBench(
+  seconds: number,
+  viewers: number,
+  log: (s: string) => void,
+): Promise<{ results: EngineResult[]; skipped?: string }> {
+  const { file, tokens } = makeFixture(1000, 100);
+  const loads: LoadOptions[] = [
+    { judges: 100, viewers: 0, rate: 0, seconds, warmup: 1 },
+    { judges: 100, viewers: 0, rate: 500, seconds, warmup: 1 },
+    { judges: 100, viewers, rate: 50, seconds, warmup: 1 },
+    { judges: 100, viewers, rate: 500, seconds, warmup: 1 },
+  ];
+  const results: EngineResult[] = [];
+  let cluster: ThrowawayCluster | null = null;
+  let n = 0;
+  try {
+    for (const deployment of ['sqlite', 'postgres', 'postgres ×2 + nginx'] as const) {
+      if (deployment !== 'sqlite' && !cluster) cluster = await startThrowawayCluster();
+      for (const scenario of loads) {
+        log(`engines ${deployment} V=${scenario.viewers} rate=${scenario.rate || 'closed-loop'}`);
+        const { proc, stop } = await deploy(deployment, file, cluster, n++);
+        try {
+          results.push({
+            deployment,
+            scenario,
+            result: await loadProduct(proc, tokens, 'gaoxin-2024', scenario),
+          });
+        } finally {
+          await stop();
+        }
+      }
+    }
+    return { results };
+  } catch (err) {
+    return { results, skipped: String(err).split('\n')[0] };
+  } finally {
+    await cluster?.destroy();
+  }
+}
