@@ -26,6 +26,9 @@ export default defineConfig({
       // exports, the full JSON export and its re-import, settings and officials
       'server/routes/api/exports.test.ts',
       'server/routes/api/manage.test.ts',
+      // score imports (one batch for a whole file) and contestant imports
+      'server/routes/api/imports.test.ts',
+      'server/routes/api/contestant-import.test.ts',
       // festivals, rounds and advancement
       'server/festival.test.ts',
       'server/running-total.test.ts',

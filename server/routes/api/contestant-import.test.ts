@@ -1,3 +1,4 @@
+import { listContestants } from '../../../db/repositories/competitions.ts';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectJudge, startTestServer, submitMark, tokenOf } from '../../test-support.ts';
@@ -27,14 +28,16 @@ const upload = async (body: Uint8Array | string, query = '', type = 'text/csv') 
   });
   return { status: r.status, body: (await r.json()) as Preview };
 };
-const stored = () =>
-  server.app.store.db.$client
-    .prepare('select bib, name, organisation from contestants order by draw_order')
-    .all();
+const stored = async () =>
+  (await listContestants(server.app.store, server.app.live.get('gaoxin-2024')!.id)).map((c) => ({
+    bib: c.bib,
+    name: c.name,
+    organisation: c.organisation,
+  }));
 
 describe('contestant import stores only what the file says', () => {
   it('refuses a row with more cells than the header (an unquoted comma in a name)', async () => {
-    const before = stored();
+    const before = await stored();
     const file = '号码,姓名,单位\n7,张,三,美团\n8,李四,饿了么\n';
     for (const q of ['?dryRun=1', '']) {
       const r = await upload(file, q);
@@ -48,11 +51,11 @@ describe('contestant import stores only what the file says', () => {
         },
       ]);
     }
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
     // Quoted, the comma is part of the name.
     const ok = await upload('号码,姓名,单位\n7,"张,三",美团\n');
     expect(ok.status).toBe(200);
-    expect(stored()).toEqual([{ bib: '7', name: '张,三', organisation: '美团' }]);
+    expect(await stored()).toEqual([{ bib: '7', name: '张,三', organisation: '美团' }]);
   });
 
   it('refuses a column it does not know, instead of ignoring what is under it', async () => {
@@ -92,7 +95,7 @@ describe('contestant import stores only what the file says', () => {
     expect(
       (await upload('号码;姓名;单位\n１０１;张三;美团\n102;李四;"饿了么;外卖"\n')).status,
     ).toBe(200);
-    expect(stored()).toEqual([
+    expect(await stored()).toEqual([
       { bib: '101', name: '张三', organisation: '美团' },
       { bib: '102', name: '李四', organisation: '饿了么;外卖' },
     ]);
@@ -141,7 +144,7 @@ describe('uploads are bounded before they are parsed', () => {
     sheet.addRow(['1', 'x'.repeat(40 * 1024 * 1024)]);
     const bombBytes = new Uint8Array(await bomb.xlsx.writeBuffer());
     expect(bombBytes.length).toBeLessThan(2 * 1024 * 1024); // small on the wire
-    const before = stored();
+    const before = await stored();
     const r = await upload(bombBytes, '', XLSX);
     expect(r.status).toBe(413);
     expect((r.body as unknown as { message: string }).message).toContain('解压后过大');
@@ -152,7 +155,7 @@ describe('uploads are bounded before they are parsed', () => {
     const tallRes = await upload(new Uint8Array(await tall.xlsx.writeBuffer()), '', XLSX);
     expect(tallRes.status).toBe(413);
     expect((tallRes.body as unknown as { message: string }).message).toContain('行数过多');
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('refuses a CSV with more rows than the limit before parsing it', async () => {

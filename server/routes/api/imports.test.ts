@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import type { MarkAck, StandingsResponse } from '#protocol';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectJudge, startTestServer, submitMark, tokenOf } from '../../test-support.ts';
+import { eq } from 'drizzle-orm';
+import { listContestants } from '../../../db/repositories/competitions.ts';
+import { listMarks } from '../../../db/repositories/marks.ts';
+import {
+  connectJudge,
+  countRows,
+  startTestServer,
+  submitMark,
+  tokenOf,
+} from '../../test-support.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
@@ -68,24 +77,30 @@ const theoryOf = async (bib: string) => {
   ).json()) as StandingsResponse;
   return s.rows.find((r) => r.bib === bib)!.modules.theory;
 };
-const markCount = () =>
-  (server.app.store.db.$client.prepare('select count(*) as n from marks').get() as { n: number }).n;
-/** Current theory marks by bib, in milli-points (the latest unvoided mark of each line). */
-const stored = () =>
-  new Map(
-    (
-      server.app.store.db.$client
-        .prepare(
-          `select c.bib as bib, m.values_json as v from marks m join contestants c on c.id = m.contestant_id
-           where m.kind = 'mark' and m.sheet_id = 'theory-exam'
-             and m.id not in (select target_mark_id from marks where kind = 'void' and target_mark_id is not null)
-             and not exists (select 1 from marks n where n.kind = 'mark' and n.contestant_id = m.contestant_id
-               and n.sheet_id = m.sheet_id and n.id > m.id
-               and n.id not in (select target_mark_id from marks where kind = 'void' and target_mark_id is not null))`,
-        )
-        .all() as { bib: string; v: string }[]
-    ).map((r) => [r.bib, (JSON.parse(r.v) as Record<string, number>)['theory-score']!]),
+const markCount = () => countRows(server.app, 'marks');
+const log = async () => listMarks(server.app.store, server.app.live.get('gaoxin-2024')!.id);
+/**
+ * Current theory marks by bib, in milli-points, read from the stored log: the latest mark of
+ * each line that no void names.
+ */
+const stored = async () => {
+  const marks = await log();
+  const voided = new Set(marks.flatMap((m) => (m.kind === 'void' ? [m.targetMarkId] : [])));
+  const bibOf = new Map(
+    (await listContestants(server.app.store, marks[0]?.competitionId ?? 0)).map((c) => [
+      c.id,
+      c.bib,
+    ]),
   );
+  const latest = new Map<string, number>();
+  for (const m of marks)
+    if (m.kind === 'mark' && m.sheetId === 'theory-exam' && !voided.has(m.id))
+      latest.set(
+        bibOf.get(m.contestantId)!,
+        (JSON.parse(m.valuesJson) as Record<string, number>)['theory-score']!,
+      );
+  return latest;
+};
 
 describe('theory exam import (CSV of bib, score)', () => {
   beforeEach(async () => {
@@ -106,10 +121,10 @@ describe('theory exam import (CSV of bib, score)', () => {
     const first = (await (await post(csv)).json()) as Answer;
     expect(first).toMatchObject({ dryRun: false, rows: 3, imported: 3, unchanged: 0, errors: [] });
     expect(await theoryOf('2')).toBe('92.00');
-    expect(markCount()).toBe(3);
+    expect(await markCount()).toBe(3);
     const again = await (await post(csv)).json();
     expect(again).toMatchObject({ imported: 0, unchanged: 3 });
-    expect(markCount()).toBe(3);
+    expect(await markCount()).toBe(3);
     // A corrected score supersedes once the importer has seen what it replaces, and changing
     // it back is a new entry too.
     for (const csv2 of ['2,90', '2,92']) {
@@ -119,10 +134,10 @@ describe('theory exam import (CSV of bib, score)', () => {
       });
     }
     expect(await theoryOf('2')).toBe('92.00');
-    const log = server.app.store.db.$client
-      .prepare('select reason from marks where reason is not null')
-      .all();
-    expect(log).toEqual([{ reason: '重新导入' }, { reason: '重新导入' }]);
+    const reasons = (await log())
+      .filter((m) => m.reason !== null)
+      .map((m) => ({ reason: m.reason }));
+    expect(reasons).toEqual([{ reason: '重新导入' }, { reason: '重新导入' }]);
   });
 
   it('reports every bad row with its line and writes nothing', async () => {
@@ -132,10 +147,10 @@ describe('theory exam import (CSV of bib, score)', () => {
     expect(body.errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 6]);
     expect(body.errors[0]!.message).toContain('步长');
     expect(body.errors[1]!.message).toContain('999');
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
     const dry = await (await post('1,80\n2,81', organiser(), '?dryRun=1')).json();
     expect(dry).toMatchObject({ dryRun: true, rows: 2, imported: 0 });
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
   });
 
   it('refuses a criterion that is not imported', async () => {
@@ -170,13 +185,13 @@ describe('an import stores only what the file says', () => {
         },
       ]);
     }
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
   });
 
   it('reads a quoted decimal comma, and a semicolon file’s decimal comma', async () => {
     expect((await post('1,"95,5"\n2,80')).status).toBe(200);
     expect((await post('3;60,5\n4;70')).status).toBe(200);
-    expect(stored()).toEqual(
+    expect(await stored()).toEqual(
       new Map([
         ['1', 95_500],
         ['2', 80_000],
@@ -199,8 +214,8 @@ describe('an import stores only what the file says', () => {
     ]);
     const fixed = csv.replace('4,abc', '4,66');
     expect((await post(fixed)).status).toBe(200);
-    expect(stored().get('2')).toBe(81_000);
-    expect(stored().get('4')).toBe(66_000);
+    expect((await stored()).get('2')).toBe(81_000);
+    expect((await stored()).get('4')).toBe(66_000);
   });
 
   it('takes a first row of full-width digits as data', async () => {
@@ -210,7 +225,7 @@ describe('an import stores only what the file says', () => {
       [2, '2', '60.00'],
     ]);
     expect((await post('１,９５\n２,60')).status).toBe(200);
-    expect(stored()).toEqual(
+    expect(await stored()).toEqual(
       new Map([
         ['1', 95_000],
         ['2', 60_000],
@@ -235,7 +250,7 @@ describe('an import stores only what the file says', () => {
     await post('1,80');
     const { status, body } = await dryRun('号码,成绩\n1,85\n2,90.5\n');
     expect(status).toBe(200);
-    const first = [...stored()][0];
+    const first = [...(await stored())][0];
     expect(first).toEqual(['1', 80_000]);
     expect(body.lines).toEqual([
       {
@@ -268,10 +283,9 @@ describe('an import stores only what the file says', () => {
   });
 
   it('the dry run refuses what the import refuses: a locked station, a withdrawn contestant', async () => {
-    server.app.store.db.$client
-      .prepare("update contestants set status = 'withdrawn' where bib = '5'")
-      .run();
-    server.app.live.load('gaoxin-2024');
+    const { db, t } = server.app.store;
+    await db.update(t.contestants).set({ status: 'withdrawn' }).where(eq(t.contestants.bib, '5'));
+    await server.app.live.load('gaoxin-2024');
     const file = '1,80\n5,70\n6,60';
     const dry = await dryRun(file);
     expect(dry.status).toBe(422);
@@ -286,7 +300,7 @@ describe('an import stores only what the file says', () => {
     const real = await post(file);
     expect(real.status).toBe(422);
     expect(((await real.json()) as Answer).errors).toEqual(dry.body.errors);
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
 
     const lock = await fetch(`${server.url}/api/competitions/gaoxin-2024/course`, {
       method: 'POST',
@@ -305,7 +319,7 @@ describe('an import stores only what the file says', () => {
     expect(lockedDry.status).toBe(422);
     expect(lockedDry.body.errors[0]!.message).toContain('锁定');
     expect((await post('1,80')).status).toBe(422);
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
   });
 });
 
@@ -338,7 +352,7 @@ describe('nothing overwrites what its author did not see', () => {
 
   it('refuses the whole file with the conflicting lines when a line changed since the dry run', async () => {
     const { file, seen, correction } = await correctedOnTablet();
-    const before = markCount();
+    const before = await markCount();
     const r = await confirm({ csv: file, seen });
     expect(r.status).toBe(409);
     const body = (await r.json()) as Answer & { error: string; message: string };
@@ -359,9 +373,9 @@ describe('nothing overwrites what its author did not see', () => {
         },
       },
     ]);
-    expect(markCount()).toBe(before);
-    expect(stored().get('1')).toBe(85_000);
-    expect(stored().get('2')).toBe(70_000);
+    expect(await markCount()).toBe(before);
+    expect((await stored()).get('1')).toBe(85_000);
+    expect((await stored()).get('2')).toBe(70_000);
   });
 
   it('keeps a conflicting line when asked and imports the rest', async () => {
@@ -369,7 +383,7 @@ describe('nothing overwrites what its author did not see', () => {
     const r = await confirm({ csv: file, seen, keep: ['1'] });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ imported: 2, unchanged: 1, kept: 1 });
-    expect(stored()).toEqual(
+    expect(await stored()).toEqual(
       new Map([
         ['1', 85_000],
         ['2', 75_000],
@@ -394,10 +408,9 @@ describe('nothing overwrites what its author did not see', () => {
       overwrite: { 1: '以考试系统为准' },
     });
     expect(r.status).toBe(200);
-    expect(stored().get('1')).toBe(80_000);
-    const reason = server.app.store.db.$client
-      .prepare('select reason, supersedes_id as s from marks order by id desc limit 1 offset 2')
-      .get();
+    expect((await stored()).get('1')).toBe(80_000);
+    const third = (await log()).at(-3)!;
+    const reason = { reason: third.reason, s: third.supersedesId };
     expect(reason).toEqual({ reason: '以考试系统为准', s: correction });
   });
 
@@ -411,7 +424,7 @@ describe('nothing overwrites what its author did not see', () => {
     expect(body.message).toBe(
       '1 行的成绩已经存在，请逐行选择保留现有成绩或以文件覆盖（须填写原因）',
     );
-    expect(stored()).toEqual(new Map([['1', 80_000]]));
+    expect(await stored()).toEqual(new Map([['1', 80_000]]));
   });
 
   it('a mark voided since the dry run is a conflict too', async () => {
@@ -436,7 +449,7 @@ describe('nothing overwrites what its author did not see', () => {
     const big = '1,80\n'.repeat(450_000);
     expect((await post(big)).status).toBe(413);
     expect((await confirm({ csv: big })).status).toBe(400);
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
   });
 
   it('refuses a malformed request body without writing', async () => {
@@ -447,7 +460,7 @@ describe('nothing overwrites what its author did not see', () => {
       { csv: '1,80', keep: ['7'] },
     ])
       expect((await confirm(body as never)).status).toBe(400);
-    expect(markCount()).toBe(0);
+    expect(await markCount()).toBe(0);
   });
 });
 
@@ -559,7 +572,7 @@ describe('random files (property)', () => {
             line++;
           }
         });
-        const before = stored();
+        const before = await stored();
         const dry = await injected(text, true);
         if (badLine !== null) {
           expect(dry.status).toBe(422);
@@ -567,7 +580,7 @@ describe('random files (property)', () => {
           const real = await injected(text, false);
           expect(real.status).toBe(422);
           expect(real.body.errors).toEqual(dry.body.errors);
-          expect(stored()).toEqual(before);
+          expect(await stored()).toEqual(before);
           return;
         }
         expect(dry.status, JSON.stringify(dry.body.errors)).toBe(200);
@@ -578,7 +591,7 @@ describe('random files (property)', () => {
         const real = await injected({ csv: text, seen: seenOf(dry.body) }, false);
         expect(real.status).toBe(200);
         const answer = real.body;
-        const after = stored();
+        const after = await stored();
         for (const l of dry.body.lines) {
           expect((after.get(l.bib)! / 1000).toFixed(2)).toBe(l.value);
           expect(after.get(l.bib)).toBe(expected.get(l.bib));
@@ -628,7 +641,7 @@ describe('random files (property)', () => {
           });
           expect(ack.type).toBe('mark.ack');
           const correction = (ack as MarkAck).markId;
-          const before = stored();
+          const before = await stored();
           const seen = seenOf(dry.body);
           const real = await injected({ csv: text, seen }, false);
           const file = rows.find((r) => r.bib === target.bib)!.half * 500;
@@ -640,7 +653,7 @@ describe('random files (property)', () => {
             expect(real.body.conflicts.map((c) => [c.bib, c.seen, c.current?.markId])).toEqual([
               [target.bib, target.supersedes, correction],
             ]);
-            expect(stored()).toEqual(before);
+            expect(await stored()).toEqual(before);
             const decided = await injected(
               choice === 'keep'
                 ? { csv: text, seen, keep: [target.bib] }
@@ -653,7 +666,7 @@ describe('random files (property)', () => {
             );
             expect(decided.status).toBe(200);
           }
-          const after = stored();
+          const after = await stored();
           for (const r of rows)
             expect(after.get(r.bib)).toBe(
               r.bib === target.bib && choice === 'keep' ? judged * 500 : r.half * 500,
