@@ -271,7 +271,25 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
       seen: null,
       values: valuesOf(judge.welcome, 'theory-exam', c.id),
     };
-    await cluster.stop();
+    // A burst in flight on both instances as PostgreSQL stops: transactions are cut mid-way.
+    const burst = await connectJudge(ws(a.url), tokenOf(fixture, 'J08'));
+    sockets.push(burst);
+    const sendBurst = () => {
+      for (const sheetId of ['communication', 'emergency'])
+        for (const x of burst.welcome.contestants)
+          burst.send({
+            type: 'mark.submit',
+            clientId: randomUUID(),
+            contestantId: x.id,
+            sheetId,
+            seen: null,
+            values: valuesOf(burst.welcome, sheetId, x.id, 'burst'),
+          });
+    };
+    sendBurst();
+    const stopping = cluster.stop();
+    sendBurst(); // refused as duplicates of lines, or cut with the database
+    await stopping;
     expect(await submitMark(judge, mark)).toMatchObject({
       type: 'mark.reject',
       code: 'server/commit_failed',
@@ -305,6 +323,11 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
       20_000,
     );
     expect((await storedMarks()).filter((m) => m.clientId === mark.clientId)).toHaveLength(1);
+    // Both instances lived through it.
+    for (const instance of [a, b]) {
+      expect(instance.child.exitCode).toBeNull();
+      expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
+    }
   });
 
   it('kill -9 the instance a judge writes through: the tablet reconnects through nginx and resends; every acked mark is stored once, and a board on the other instance sees no gap', async () => {

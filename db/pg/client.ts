@@ -33,10 +33,20 @@ const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
  * @throws Error when the database is unreachable, a setting is unsafe or a migration fails.
  */
 export async function openPgDatabase(url: string, poolSize = 10): Promise<PgDb> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // A database that does not answer refuses the write in seconds, not never.
+    connectionTimeoutMillis: 5_000,
+    // A transaction left open by an instance cut off mid-batch releases its row locks.
+    options: '-c idle_in_transaction_session_timeout=15000',
+  });
   // An idle connection cut by the server (a restart, an administrator) is dropped by the pool,
   // and the next query opens a new one; without a listener the cut would end the process.
   pool.on('error', () => {});
+  // So is one cut while it is checked out (a transaction in flight): its query fails, and the
+  // write is refused as retryable; the client's own 'error' event must not end the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const settings = await pool.query<{ name: string; setting: string }>(
       "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync')",
@@ -45,8 +55,8 @@ export async function openPgDatabase(url: string, poolSize = 10): Promise<PgDb> 
       const safe = name === 'fsync' ? setting === 'on' : setting !== 'off' && setting !== 'local';
       if (!safe)
         throw new Error(
-          `PostgreSQL ${name} is '${setting}': an acknowledged mark could be lost on a crash. ` +
-            `Set ${name} = on (postgresql.conf) and restart the cluster.`,
+          `PostgreSQL 的 ${name} 是 '${setting}'：崩溃时已确认的评分可能丢失。` +
+            `请把 ${name} 设为 on（postgresql.conf，或 ALTER DATABASE / ALTER ROLE … SET 设过的那处）。`,
         );
     }
     const db = drizzle(pool, { schema }) as PgDb;
