@@ -32,6 +32,8 @@ export default defineConfig({
       // festivals, rounds and advancement
       'server/festival.test.ts',
       'server/running-total.test.ts',
+      // requests that overlap, and two instances in one test
+      'server/races.test.ts',
       // logins and sessions
       'server/routes/api/session.test.ts',
     ],

@@ -61,8 +61,20 @@ export function loginFailurePayload(hint: LoginFailureHint): string {
   return `login:${hint.origin}:${hint.at}:${hint.address}`;
 }
 
+/** A competition (or a festival's competitions) created on instance `origin`. */
+export interface CompetitionHint {
+  origin: string;
+  slug: string;
+}
+
+/** The payload of a {@link CompetitionHint}: `competition:origin:slug`. */
+export function competitionPayload(hint: CompetitionHint): string {
+  return `competition:${hint.origin}:${hint.slug}`;
+}
+
 /** Any payload on the channel, or `null` for a foreign one. */
 export type Hint =
+  | ({ kind: 'competition' } & CompetitionHint)
   | ({ kind: 'revision' } & RevisionHint)
   | ({ kind: 'official' } & OfficialHint)
   | ({ kind: 'login' } & LoginFailureHint);
@@ -79,6 +91,8 @@ export function parseHint(payload: string | undefined): Hint | null {
       competitionId: Number(official[2]),
       officialId: Number(official[3]),
     };
+  const created = /^competition:([\w-]{1,40}):([a-z0-9][a-z0-9-]{0,99})$/.exec(payload ?? '');
+  if (created) return { kind: 'competition', origin: created[1]!, slug: created[2]! };
   const login = /^login:([\w-]{1,40}):(\d{1,15}):([0-9A-Fa-f.:]{2,45})$/.exec(payload ?? '');
   return login
     ? { kind: 'login', origin: login[1]!, at: Number(login[2]), address: login[3]! }

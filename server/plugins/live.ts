@@ -2,7 +2,8 @@ import { CloseCode, SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { listCompetitions } from '../../db/repositories/competitions.ts';
-import { officialsById } from '../../db/repositories/officials.ts';
+import { officialsById, type OfficialRow } from '../../db/repositories/officials.ts';
+import { readStoredCompetition } from '../../db/repositories/stored.ts';
 import type { CompetitionState } from '../engine/acceptance.ts';
 import { publicNews } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
@@ -73,6 +74,11 @@ export interface Live {
    * the new state in a fresh snapshot or welcome.
    */
   replace(fresh: LiveCompetition, why: string): void;
+  /**
+   * Moves on whenever an official's login may have changed (revoked, replaced, re-assigned),
+   * here or on another instance: a login check that began before the change checks again.
+   */
+  officialsVersion: number;
   writer: MarkWriter;
   /** Board sockets per competition id. */
   boards: Map<number, Map<WebSocket, BoardClient>>;
@@ -327,10 +333,19 @@ export default fp(
     }, opts.heartbeatMs ?? SERVER_HEARTBEAT.sweepMs);
     sweep.unref();
     const pending = new Set<WebSocket>();
+    /** Each competition's officials as last read, to tell what changed at a resync. */
+    const officialRows = new Map<number, Map<number, OfficialRow>>();
+    /** A competition rebuilt from the database (not yet in place). */
+    const read = async (slug: string) => {
+      const stored = await readStoredCompetition(app.store, slug);
+      if (!stored) return undefined;
+      officialRows.set(stored.row.id, new Map(stored.officials.map((o) => [o.id, o])));
+      return LiveCompetition.fromStored(stored);
+    };
     const load = async (slug: string) => {
-      const live = await LiveCompetition.load(app.store, slug);
+      const live = await read(slug);
       if (live) bySlug.set(slug, live);
-      return live ?? undefined;
+      return live;
     };
     for (const row of await listCompetitions(app.store)) await load(row.slug);
     const replace = (fresh: LiveCompetition, why: string) => {
@@ -343,14 +358,32 @@ export default fp(
      * staff boards here reconnect, so a revoked or replaced login ends on every instance and
      * new sheets reach his tablets.
      */
-    const refreshOfficial = async (competitionId: number, officialId: number) => {
+    const refreshOfficial = async (competitionId: number, officialId: number | null) => {
+      registry.officialsVersion++;
       const live = [...bySlug.values()].find((l) => l.id === competitionId);
       if (!live) return;
-      live.setOfficials((await officialsById(app.store, competitionId)).values());
+      const before = officialRows.get(competitionId) ?? new Map<number, OfficialRow>();
+      const now = await officialsById(app.store, competitionId);
+      officialRows.set(competitionId, now);
+      live.setOfficials(now.values());
+      registry.officialsVersion++;
+      // Every official named, or (after a resync) every one whose login or sheets changed.
+      const changed = (id: number) => {
+        if (officialId !== null) return id === officialId;
+        const [a, b] = [before.get(id), now.get(id)];
+        return (
+          !a ||
+          !b ||
+          a.revoked !== b.revoked ||
+          a.tokenHash !== b.tokenHash ||
+          a.sheetsJson !== b.sheetsJson ||
+          a.recordsJson !== b.recordsJson
+        );
+      };
       for (const [ws, id] of judges.get(competitionId) ?? [])
-        if (id === officialId) ws.close(CloseCode.serverShutdown, 'official changed');
+        if (changed(id)) ws.close(CloseCode.serverShutdown, 'official changed');
       for (const [ws, client] of boards.get(competitionId) ?? [])
-        if (client.officialId === officialId)
+        if (client.officialId !== undefined && changed(client.officialId))
           ws.close(CloseCode.serverShutdown, 'official changed');
     };
     let follower: RevisionFollower | null = null;
@@ -369,6 +402,7 @@ export default fp(
       load,
       replace,
       writer,
+      officialsVersion: 0,
       boards,
       judges,
       pending,
@@ -389,7 +423,7 @@ export default fp(
         writer,
         {
           readAfter: (id, revision) => readMarksAfter(app.store, id, revision),
-          reload: async (stale) => (await LiveCompetition.load(app.store, stale.slug)) ?? stale,
+          reload: async (stale) => (await read(stale.slug)) ?? stale,
         },
         (fresh) => replace(fresh, 'changed on another instance'),
       );
@@ -400,10 +434,18 @@ export default fp(
       const following = follower;
       const hints = new RevisionHints(opts.databaseUrl, {
         onHint: (hint) => following.onHint(hint),
-        onResync: () => following.onResync(),
+        onResync: () => {
+          following.onResync();
+          // An official's hint sent while the listener was away is not sent again.
+          for (const live of bySlug.values()) void refreshOfficial(live.id, null).catch(() => {});
+        },
         onOfficial: (hint) => {
           if (hint.origin !== app.store.instance)
             void refreshOfficial(hint.competitionId, hint.officialId).catch(() => {});
+        },
+        onCompetition: (hint) => {
+          if (hint.origin !== app.store.instance && !bySlug.has(hint.slug))
+            void load(hint.slug).catch(() => {});
         },
         onLoginFailure: (hint) => {
           if (hint.origin !== app.store.instance)

@@ -91,6 +91,27 @@ export class LoginGuard {
     return recent.length < LOGIN_FAILURES_PER_MINUTE;
   }
 
+  readonly #turns = new Map<string, Promise<void>>();
+
+  /**
+   * Waits until no other credential from `address` is being checked, and holds the turn until
+   * `release()`: checks from one address run one after another, each seeing the failures of
+   * the one before, so checks at once (each awaiting the database) cannot pass the budget
+   * together, and tablets logging in at once are not counted against it.
+   */
+  async turn(address: string): Promise<() => void> {
+    const before = this.#turns.get(address) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    this.#turns.set(address, tail);
+    await before;
+    return () => {
+      release();
+      if (this.#turns.get(address) === tail) this.#turns.delete(address);
+    };
+  }
+
   /** Counts a failed login of `address` here, and tells the other instances. */
   fail(address: string, now: number): void {
     this.failedElsewhere(address, now);

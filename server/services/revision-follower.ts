@@ -73,6 +73,9 @@ export class RevisionFollower implements RevisionHintHandlers {
   }
 
   async #catchUp(competitionId: number): Promise<void> {
+    // This instance's own changes are applied first (the hint of one may come before its
+    // commit returns), so a revision it made itself is never mistaken for another's.
+    await this.writer.idle();
     const live = this.#find(competitionId);
     if (!live) return;
     const { rows, revision } = await this.source.readAfter(competitionId, live.revision);

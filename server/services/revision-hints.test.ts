@@ -3,6 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../e2e/support/wait.ts';
 import { startThrowawayCluster, type ThrowawayCluster } from '../../db/pg/throwaway.ts';
 import {
+  competitionPayload,
+  loginFailurePayload,
+  officialPayload,
+  parseHint,
+} from '../../db/pg/revision-channel.ts';
+import {
   parseRevisionHint,
   revisionNotify,
   RevisionHints,
@@ -22,6 +28,31 @@ describe('revision hints', () => {
     expect(parseRevisionHint('12:345')).toEqual({ competitionId: 12, revision: 345 });
     for (const bad of [undefined, '', '12', '12:', 'a:1', '1:2:3', '-1:2', '1:2 '])
       expect(parseRevisionHint(bad)).toBeNull();
+  });
+
+  it('reads every kind of payload it writes back as it was, and nothing else', () => {
+    const origin = '4f1c2a9e-0b7d-4c39-9b1e-2d1f5e8a7c60';
+    expect(parseHint(officialPayload({ origin, competitionId: 3, officialId: 41 }))).toEqual({
+      kind: 'official',
+      origin,
+      competitionId: 3,
+      officialId: 41,
+    });
+    for (const address of ['203.0.113.9', '::ffff:10.0.0.7', '2001:db8::1'])
+      expect(parseHint(loginFailurePayload({ origin, at: 1_765_000_000_000, address }))).toEqual({
+        kind: 'login',
+        origin,
+        at: 1_765_000_000_000,
+        address,
+      });
+    expect(parseHint(competitionPayload({ origin, slug: 'copy-1' }))).toEqual({
+      kind: 'competition',
+      origin,
+      slug: 'copy-1',
+    });
+    expect(parseHint('12:345')).toEqual({ kind: 'revision', competitionId: 12, revision: 345 });
+    for (const bad of ['official:x:1', 'login:x:1:not an address', 'competition:x:Bad Slug', 'x'])
+      expect(parseHint(bad)).toBeNull();
   });
 
   describe('on a throwaway PostgreSQL cluster', () => {

@@ -2,6 +2,7 @@ import pg from 'pg';
 import {
   parseHint,
   REVISION_CHANNEL,
+  type CompetitionHint,
   type LoginFailureHint,
   type OfficialHint,
   type RevisionHint,
@@ -25,6 +26,8 @@ export interface RevisionHintHandlers {
   onResync(): void;
   /** An official changed on another instance (revoked, a new token, new sheets). */
   onOfficial?(hint: OfficialHint): void;
+  /** A competition was created on another instance. */
+  onCompetition?(hint: CompetitionHint): void;
   /** Another instance counted a failed login. */
   onLoginFailure?(hint: LoginFailureHint): void;
 }
@@ -64,9 +67,11 @@ export class RevisionHints {
     client.on('notification', (n) => {
       if (n.channel !== REVISION_CHANNEL) return;
       const hint = parseHint(n.payload);
-      if (hint?.kind === 'revision') this.handlers.onHint(hint);
+      if (hint?.kind === 'revision')
+        this.handlers.onHint({ competitionId: hint.competitionId, revision: hint.revision });
       else if (hint?.kind === 'official') this.handlers.onOfficial?.(hint);
       else if (hint?.kind === 'login') this.handlers.onLoginFailure?.(hint);
+      else if (hint?.kind === 'competition') this.handlers.onCompetition?.(hint);
     });
     await client.connect();
     await client.query(`LISTEN ${REVISION_CHANNEL}`);

@@ -62,40 +62,46 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!byPassword.success && !typedCode)
         throw new DomainError('request/invalid', { missing: 'login' });
       const guard = app.loginGuard;
-      if (!guard.allowed(req.ip, Date.now())) throw new DomainError('auth/rate_limited', {});
+      // One login check per address at a time: each sees the failures of the one before.
+      const release = await guard.turn(req.ip);
+      try {
+        if (!guard.allowed(req.ip, Date.now())) throw new DomainError('auth/rate_limited', {});
 
-      if (typedCode) {
-        const who = byCode?.success ? await identifyShortCode(app, byCode.data.code) : null;
-        const live = who ? app.live.byId(who.competitionId) : undefined;
-        if (!who || !live) {
-          guard.fail(req.ip, Date.now());
-          throw new DomainError('auth/unknown_code', {});
+        if (typedCode) {
+          const who = byCode?.success ? await identifyShortCode(app, byCode.data.code) : null;
+          const live = who ? app.live.byId(who.competitionId) : undefined;
+          if (!who || !live) {
+            guard.fail(req.ip, Date.now());
+            throw new DomainError('auth/unknown_code', {});
+          }
+          const row = (await getOfficial(app.store, who.officialId))!;
+          return {
+            ...(await openSession(who.officialId, row.tokenHash)),
+            role: who.role,
+            code: who.code,
+            name: who.name,
+            competition: live.slug,
+          };
         }
-        const row = (await getOfficial(app.store, who.officialId))!;
+
+        const body = byPassword.data!;
+        const live = app.live.get(body.slug);
+        if (!live || !(await verifyOrganiserPassword(app.store, body.password))) {
+          guard.fail(req.ip, Date.now());
+          throw new DomainError('auth/bad_password', {});
+        }
+        const organiser = await findOrganiser(app.store, live.id);
+        if (!organiser) throw new DomainError('auth/no_organiser', {});
         return {
-          ...(await openSession(who.officialId, row.tokenHash)),
-          role: who.role,
-          code: who.code,
-          name: who.name,
+          ...(await openSession(organiser.id)),
+          role: 'organiser' as const,
+          code: organiser.code,
+          name: organiser.name,
           competition: live.slug,
         };
+      } finally {
+        release();
       }
-
-      const body = byPassword.data!;
-      const live = app.live.get(body.slug);
-      if (!live || !(await verifyOrganiserPassword(app.store, body.password))) {
-        guard.fail(req.ip, Date.now());
-        throw new DomainError('auth/bad_password', {});
-      }
-      const organiser = await findOrganiser(app.store, live.id);
-      if (!organiser) throw new DomainError('auth/no_organiser', {});
-      return {
-        ...(await openSession(organiser.id)),
-        role: 'organiser' as const,
-        code: organiser.code,
-        name: organiser.name,
-        competition: live.slug,
-      };
     },
   );
 

@@ -112,7 +112,14 @@ const routes: FastifyPluginAsync = async (app) => {
             socket.close(CloseCode.protocolMismatch, `protocol ${PROTOCOL_VERSION} required`);
             return;
           }
+          // Writes sent right behind the hello wait until it is answered (`hello`).
+          let answered!: () => void;
+          hello = new Promise((resolve) => (answered = resolve));
+          // One login check per address at a time (flood-guard.ts), against the one budget.
+          const release = await logins.turn(req.ip);
           if (!logins.allowed(req.ip, Date.now())) {
+            release();
+            answered();
             send({
               type: 'error',
               code: 'auth/rate_limited',
@@ -124,20 +131,27 @@ const routes: FastifyPluginAsync = async (app) => {
           }
           // A full token, a session, or the short code a judge typed on the tablet.
           const token = parsed.token;
-          let checked!: () => void;
-          hello = new Promise((resolve) => (checked = resolve));
-          const who = await identify(app, token)
-            .then(async (w) => w ?? (await identifyShortCode(app, token)))
-            .catch(() => undefined)
-            .finally(checked);
+          let who: JudgeIdentity | null | undefined;
+          // An official changed while his login was being checked (a token revoked or replaced):
+          // check again, so no socket is let in on a login that ended meanwhile.
+          for (let version = -1; version !== app.live.officialsVersion;) {
+            version = app.live.officialsVersion;
+            who = await identify(app, token)
+              .then(async (w) => w ?? (await identifyShortCode(app, token)))
+              .catch(() => undefined);
+          }
           if (who === undefined) {
             // The database could not answer (PostgreSQL restarting): the tablet reconnects.
+            release();
+            answered();
             socket.close(1011, 'login check failed; reconnect');
             return;
           }
           live = who ? app.live.byId(who.competitionId) : undefined;
           if (!who || !live) {
             logins.fail(req.ip, Date.now());
+            release();
+            answered();
             send({
               type: 'error',
               code: 'auth/unknown_token',
@@ -147,12 +161,14 @@ const routes: FastifyPluginAsync = async (app) => {
             socket.close(CloseCode.authFailed, 'unknown token');
             return;
           }
+          release();
           clearTimeout(helloTimer);
           judge = who;
           app.live.pending.delete(socket);
           let set = app.live.judges.get(who.competitionId);
           if (!set) app.live.judges.set(who.competitionId, (set = new Map()));
           set.set(socket, who.officialId);
+          answered();
           const welcome: JudgeWelcome = {
             type: 'judge.welcome',
             protocol: PROTOCOL_VERSION,

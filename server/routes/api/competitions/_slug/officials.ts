@@ -233,6 +233,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         });
         await tellInstances(tx, live.id, target.id);
       });
+      app.live.officialsVersion++;
       live.setOfficials((await officialsById(app.store, live.id)).values());
       // The judge's open tablets reconnect and get a welcome with the new sheets; when the
       // recorder of a panel changed, so do the tablets of that panel (who records, read-only).
@@ -282,10 +283,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         if (target.id === req.official!.officialId && action === 'revoke')
           throw new DomainError('official/self', {});
         const token = action === 'rotate' ? randomBytes(16).toString('hex') : null;
-        // His open tablets, logged out below: the count goes in the answer and the audit log.
-        const tablets = [...(app.live.judges.get(live.id) ?? [])]
-          .filter(([, officialId]) => officialId === target.id)
-          .map(([ws]) => ws);
+        /** His open tablets, logged out below. */
+        const tablets = () =>
+          [...(app.live.judges.get(live.id) ?? [])]
+            .filter(([, officialId]) => officialId === target.id)
+            .map(([ws]) => ws);
+        const open = tablets().length;
         await app.store.transaction(async (tx) => {
           await updateOfficial(
             tx,
@@ -299,16 +302,20 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             competitionId: live.id,
             officialId: req.official!.officialId,
             action: `official.${action}`,
-            detail: { code: target.code, loggedOut: tablets.length },
+            detail: { code: target.code, loggedOut: open },
             reason: req.body?.reason ?? null,
             revision: live.revision,
           });
           await tellInstances(tx, live.id, target.id);
         });
+        // A login check that began before the commit checks again (routes/ws/judge.ts).
+        app.live.officialsVersion++;
         // A revoked recorder records no more; a rotated one is back.
         live.setOfficials((await officialsById(app.store, live.id)).values());
-        // The old token is dead now, on open sockets too.
-        for (const ws of tablets) ws.close(CloseCode.authFailed, 'token revoked');
+        // The old token is dead now, on open sockets too: the ones open now, listed after the
+        // commit, so a tablet whose login was checked just before it is among them.
+        const loggedOut = tablets();
+        for (const ws of loggedOut) ws.close(CloseCode.authFailed, 'token revoked');
         for (const [ws, client] of app.live.boards.get(live.id) ?? [])
           if (client.officialId === target.id) ws.close(CloseCode.authFailed, 'token revoked');
         return token
@@ -317,9 +324,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               token,
               shortCode: shortCodeOf(token),
               loginPath: `/judge-tablet/#token=${token}`,
-              loggedOut: tablets.length,
+              loggedOut: loggedOut.length,
             }
-          : { code: target.code, revoked: true as const, loggedOut: tablets.length };
+          : { code: target.code, revoked: true as const, loggedOut: loggedOut.length };
       },
     );
 };
