@@ -467,7 +467,7 @@ describe('the console for a first-time organiser', () => {
     await byTestId(org, 'state-badge', { state: 'ceremony' }).waitFor();
 
     // The password sign-in names both by slug and opens the one chosen.
-    ensureOrganiserPassword(server.app.store, 'venue-password-2025');
+    await ensureOrganiserPassword(server.app.store, 'venue-password-2025');
     const page = await openPage('/console/');
     await byTestId(page, 'login-mode-password').click();
     const choice = byTestId(page, 'login-competition');

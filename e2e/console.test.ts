@@ -1031,7 +1031,7 @@ describe('organiser console', () => {
   });
 
   it('signs the organiser in with the password, too', async () => {
-    ensureOrganiserPassword(server.app.store, 'venue-password-2024');
+    await ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     const context = await browser.newContext({ viewport: VIEWPORT });
     contexts.push(context);
     const page = await context.newPage();

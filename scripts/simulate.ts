@@ -87,6 +87,8 @@ class Tablet {
   welcome!: JudgeWelcome;
   waiting = new Map<string, { job: Job; resolve: (m: MarkAck | MarkReject) => void }>();
   reconnects = 0;
+  /** Set when the simulation is over: a close is then the end, not a drop. */
+  done = false;
   constructor(
     readonly code: string,
     readonly token: string,
@@ -119,7 +121,9 @@ class Tablet {
       ws.on('error', (e) => reject(e));
       ws.on('close', (code, reason) => {
         if (code === 4001) return reject(new Error(`${this.code}: login refused (${reason})`));
-        if (this.waiting.size || !this.welcome) {
+        // Any drop but the end reconnects: a tablet with no mark in flight at that moment will
+        // have the next one to send (an instance killed behind a balancer, a server restart).
+        if (!this.done) {
           this.reconnects++;
           setTimeout(() => this.connect().catch(() => undefined), 500);
         }
@@ -238,7 +242,10 @@ async function play(f: CompetitionFixture) {
     await new Promise((r) => setTimeout(r, 1000 / rate));
   }
   await Promise.all(pending);
-  for (const t of tablets) t.ws.close(1000, 'simulation done');
+  for (const t of tablets) {
+    t.done = true;
+    t.ws.close(1000, 'simulation done');
+  }
 
   let standings = await api<StandingsResponse>(`/api/competitions/${slug}/standings`);
   const unscored = standings.rows.filter(

@@ -596,4 +596,18 @@ describe('sign-off with disagreements', () => {
     expect(Array.isArray(info.lanUrls)).toBe(true);
     for (const u of info.lanUrls) expect(u).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
   });
+
+  it('behind a balancer, tells phones the public address first (PUBLIC_URL)', async () => {
+    const behind = await startTestServer(undefined, undefined, {
+      publicUrls: ['http://festival.example.cn'],
+    });
+    try {
+      const info = (await (await fetch(`${behind.url}/api/server-info`)).json()) as {
+        lanUrls: string[];
+      };
+      expect(info.lanUrls[0]).toBe('http://festival.example.cn');
+    } finally {
+      await behind.close();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../db/pg/throwaway.ts';
 import { connectJudge, tokenOf, type JudgeSocket } from './test-support.ts';
 import { children, dirs, endProcesses, startProcess } from './support/server-process.ts';
 import { readFixture } from './plugins/seed.ts';
@@ -312,6 +313,19 @@ describe('a wrong setting', () => {
     expect(notJson).toContain('不是有效的 JSON');
     expect(folder).toContain('不是比赛文件');
     expect(existsSync(join(dir, 'data'))).toBe(false);
+  }, 60_000);
+
+  it('says in one line that the PostgreSQL of DATABASE_URL cannot be reached', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jx-wrong-db-'));
+    dirs.push(dir);
+    const closed = await freePort(); // nobody listens there
+    const r = await run(join(dir, 'data'), '0', {
+      DATABASE_URL: `postgres://jiangxing@127.0.0.1:${closed}/festival`,
+    });
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('配置错误 DATABASE_URL');
+    expect(r.err).toContain('连接被拒绝');
   }, 60_000);
 });
 

@@ -99,6 +99,23 @@ const app = await buildApp({
   publicUrls: config.PUBLIC_URL,
   trustProxy: config.TRUST_PROXY,
   tls,
+}).catch((err: unknown) => {
+  // PostgreSQL away, unknown or unsafe: one line that says which, not a stack trace.
+  if (!config.DATABASE_URL) throw err;
+  const e = err as NodeJS.ErrnoException & { cause?: { message?: string } };
+  const why =
+    e.code === 'ECONNREFUSED'
+      ? '连接被拒绝（PostgreSQL 没有运行，或端口不对）'
+      : e.code === 'ENOTFOUND'
+        ? '找不到这台主机'
+        : e.code === '3D000'
+          ? '没有这个数据库（请先 createdb）'
+          : e.code === '28P01' || e.code === '28000'
+            ? '用户名或密码不对'
+            : (e.cause?.message ?? e.message);
+  console.error(`配置错误 DATABASE_URL：无法使用这个 PostgreSQL 数据库：${why}`);
+  lock.release();
+  process.exit(2);
 });
 // The password is in place before anyone can try it: ORGANISER_PASSWORD replaces the stored
 // one at any start (a new one refuses the old at once).
@@ -145,7 +162,9 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const)
     app.close().then(
       () => {
         lock.release();
-        console.log(`匠星已停止。已确认的评分都保存在 ${resolve(config.DATA_DIR)}。`);
+        console.log(
+          `匠星已停止。已确认的评分都保存在 ${config.DATABASE_URL ? 'PostgreSQL 数据库中' : resolve(config.DATA_DIR)}。`,
+        );
         process.exit(0);
       },
       (err: unknown) => {

@@ -103,6 +103,15 @@ export function isStorageError(err: {
   return typeof err.cause === 'object' && err.cause !== null && isStorageError(err.cause);
 }
 
+/**
+ * Whether an error is a UNIQUE constraint refusing a row (SQLite's SQLITE_CONSTRAINT_UNIQUE,
+ * PostgreSQL's 23505), on the error or its cause: e.g. a slug another instance took just now.
+ */
+export function isUniqueViolation(err: { code?: unknown; cause?: unknown }): boolean {
+  if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === '23505') return true;
+  return typeof err.cause === 'object' && err.cause !== null && isUniqueViolation(err.cause);
+}
+
 /** A Fastify validation error's issues as zod-like issues (`/a/0/b` → `['a', '0', 'b']`). */
 function issuesOf(err: FastifyError): Issue[] {
   return (err.validation ?? []).map((v) => ({

@@ -108,9 +108,10 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
       "This server's data is in PostgreSQL: the administrator backs it up with pg_dump (docs/deployment.md)",
   },
   'server/storage_unavailable': {
-    zh: () => '服务器暂时无法保存（磁盘已满、只读或繁忙），本次操作未做任何更改，请稍后重试',
+    zh: () =>
+      '数据库暂时不可用（磁盘已满、只读、繁忙或数据库服务器在重启），本次操作未做任何更改，请稍后重试',
     en: () =>
-      'The server cannot save right now (disk full, read-only or busy); nothing was changed. Try again later',
+      'The database is not available right now (disk full, read-only, busy, or its server restarting); nothing was changed. Try again later',
   },
   'advance/not_ready': {
     zh: (p) => NOT_READY[p.why](p.round?.zh ?? '').zh,

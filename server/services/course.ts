@@ -70,7 +70,9 @@ export function stationOpenLines(live: LiveCompetition, stationId: string): Open
  * Changes a competition's row and takes the next revision, inside the caller's transaction,
  * for a change decided on `live` (run it under `MarkWriter.exclusive`, so no mark of this
  * instance comes between).
- * @throws StaleCompetitionError when the committed revision is not the one after `live`'s:
+ * @param base the revision of `live` the change was decided on (default: its revision now).
+ * @throws StaleCompetitionError when the committed revision is not the one after `base`, or
+ *   `live` moved past `base`:
  *   another instance changed the competition and the decision was made on an old copy. The
  *   transaction rolls back, the request is answered as retryable and the copy is rebuilt.
  */
@@ -78,9 +80,13 @@ export async function changeCompetition(
   tx: Store,
   live: LiveCompetition,
   patch: CompetitionPatch,
+  base = live.revision,
 ): Promise<CompetitionRow> {
   const updated = await updateCompetition(tx, live.id, patch);
-  if (updated.revision !== live.revision + 1) throw new StaleCompetitionError(live.id);
+  // `base`: the revision the change was decided on. The copy may also have moved meanwhile
+  // (another instance's marks applied while this transaction connected): decided on old state.
+  if (updated.revision !== base + 1 || live.revision !== base)
+    throw new StaleCompetitionError(live.id);
   return updated;
 }
 
@@ -98,6 +104,7 @@ export async function applyCourseAction(
   a: CourseAction,
   now: Date,
 ): Promise<CourseResult> {
+  const base = live.revision;
   const { state, revealed, nameDisplay } = live.row;
   const decision = nextCourse({ state, revealed, nameDisplay }, a, who, {
     id: live.id,
@@ -154,7 +161,7 @@ export async function applyCourseAction(
         break;
     }
   const row = await s.transaction(async (tx) => {
-    const updated = await changeCompetition(tx, live, patch);
+    const updated = await changeCompetition(tx, live, patch, base);
     if (a.action === 'competition.freeze') {
       await setCompetitionColumns(tx, live.id, { frozenRevision: updated.revision });
       updated.frozenRevision = updated.revision;

@@ -17,7 +17,8 @@ import type {
 } from '#protocol';
 import type { Store } from '../../db/store.ts';
 import { appendAudit } from '../../db/repositories/audit.ts';
-import { bumpRevision, type FestivalRow } from '../../db/repositories/competitions.ts';
+import type { FestivalRow } from '../../db/repositories/competitions.ts';
+import { changeCompetition } from './course.ts';
 import { insertContestants } from '../../db/repositories/contestants.ts';
 import { errorText } from '../protocol/messages.ts';
 import type { LiveCompetition } from './live-competition.ts';
@@ -277,7 +278,8 @@ export async function runAdvancement(
         officialId: c === live ? officialId : null,
         action,
         detail,
-        revision: await bumpRevision(tx, c.id),
+        // The next revision of each copy, or a retryable refusal when one is out of date.
+        revision: (await changeCompetition(tx, c, {})).revision,
         createdAt: when,
       });
     }

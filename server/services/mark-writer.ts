@@ -80,6 +80,19 @@ export class StaleCompetitionError extends Error {
 }
 
 /**
+ * What the storage said, for a person, without the statement or its values: drizzle wraps a
+ * failed query in an error whose message is the whole statement with its parameters (other
+ * judges' marks, in a batch), so the database's own words are taken from its cause.
+ */
+export function storageComplaint(err: unknown): string {
+  const e = err as { message?: unknown; cause?: { message?: unknown } } | null;
+  const own = typeof e?.message === 'string' ? e.message : String(err);
+  const said =
+    /^Failed query/.test(own) && typeof e?.cause?.message === 'string' ? e.cause.message : own;
+  return said.slice(0, 200);
+}
+
+/**
  * The write path of the log: the rules (engine/acceptance.ts) → commit → apply → acknowledge
  * → broadcast, on either engine (db/mark-log.ts).
  *
@@ -212,6 +225,17 @@ export class MarkWriter {
     return run;
   }
 
+  /**
+   * Resolves when no batch is in flight and no {@link MarkWriter.exclusive} change runs or
+   * waits: a change this instance committed has then been applied to its copy too. What other
+   * instances committed is read after this (services/revision-follower.ts), so an instance's own
+   * NOTIFY, which can arrive before its own commit has returned, is never taken for someone
+   * else's change.
+   */
+  async idle(): Promise<void> {
+    while (this.#inflight || this.#held) await (this.#held ?? this.#inflight)!.catch(() => {});
+  }
+
   #release(held: Promise<unknown>): void {
     if (this.#held === held) this.#held = null;
     if (this.#queue.length) this.#schedule();
@@ -319,7 +343,7 @@ export class MarkWriter {
         reject(p.msg.clientId, {
           ok: false,
           code: 'server/commit_failed',
-          params: { detail: (err as Error).message },
+          params: { detail: storageComplaint(err) },
         }),
       );
   }

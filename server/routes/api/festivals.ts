@@ -1,3 +1,4 @@
+import { competitionPayload } from '../../../db/pg/revision-channel.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MAX_COMPETITION_FILE_BYTES } from '../../services/upload-bounds.ts';
@@ -12,7 +13,7 @@ import { FestivalFixture } from '../../protocol/fixture.ts';
 import { ExportCache, exportKey } from '../../services/export-cache.ts';
 import { festivalCsv, festivalXlsx, type FestivalSection } from '../../services/exports.ts';
 import { festivalCompetitions, festivalSummary, teamsOf } from '../../services/festival.ts';
-import { DomainError } from '../../plugins/errors.ts';
+import { DomainError, isUniqueViolation } from '../../plugins/errors.ts';
 import { FestivalCreated, sentAs, SlugParams } from '../../protocol/api.ts';
 import { FestivalsResponse, FestivalSummary } from '../../protocol/http.ts';
 import { formatIssues } from '../../protocol/errors.ts';
@@ -90,11 +91,25 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const logins = f.competitions.map((c) =>
         c.officials.map((o) => ({ ...o, token: randomBytes(16).toString('hex') })),
       );
-      await insertFestival(app.store, app.custody, {
-        ...f,
-        competitions: f.competitions.map((c, i) => ({ ...c, officials: logins[i]! })),
-      });
-      for (const c of f.competitions) await app.live.load(c.competition.slug);
+      try {
+        await insertFestival(app.store, app.custody, {
+          ...f,
+          competitions: f.competitions.map((c, i) => ({ ...c, officials: logins[i]! })),
+        });
+      } catch (err) {
+        // A slug taken on another instance meanwhile (the check above knows this one's only).
+        if (isUniqueViolation(err as Error))
+          throw new DomainError('festival/slug_taken', {
+            slugs: [f.festival.slug, ...f.competitions.map((c) => c.competition.slug)],
+          });
+        throw err;
+      }
+      for (const c of f.competitions) {
+        await app.live.load(c.competition.slug);
+        await app.store.notify(
+          competitionPayload({ origin: app.store.instance, slug: c.competition.slug }),
+        );
+      }
       return reply.code(201).send({
         slug: f.festival.slug,
         competitions: f.competitions.map((c, i) => ({

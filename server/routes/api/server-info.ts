@@ -15,7 +15,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       .flat()
       .filter((a) => a && a.family === 'IPv4' && !a.internal)
       .map((a) => `http://${a!.address}:${port}`);
-    return { lanUrls };
+    // Behind a balancer (PUBLIC_URL) phones and tablets must open the public address first,
+    // not this one instance's.
+    return { lanUrls: [...app.publicOrigins, ...lanUrls] };
   });
 };
 export default routes;

@@ -1,5 +1,7 @@
+import { storageComplaint } from '../../../services/mark-writer.ts';
+import { competitionPayload } from '../../../../db/pg/revision-channel.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError, isStorageError } from '../../../plugins/errors.ts';
+import { DomainError, isStorageError, isUniqueViolation } from '../../../plugins/errors.ts';
 import { CompetitionCreated, NewCompetitionQuery, sentAs } from '../../../protocol/api.ts';
 import { CompetitionsResponse } from '../../../protocol/http.ts';
 import { formatIssues } from '../../../protocol/errors.ts';
@@ -57,9 +59,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         created = await importCompetition(app.store, app.custody, body.data, slug);
       } catch (err) {
         if (isStorageError(err as Error)) throw err;
-        throw new DomainError('competition/invalid', { issues: (err as Error).message });
+        // Taken on another instance meanwhile (the check above knows this instance's only).
+        if (isUniqueViolation(err as Error))
+          throw new DomainError('competition/slug_taken', { slug });
+        throw new DomainError('competition/invalid', { issues: storageComplaint(err) });
       }
       await app.live.load(slug);
+      await app.store.notify(competitionPayload({ origin: app.store.instance, slug }));
       return reply.code(201).send(created);
     },
   );

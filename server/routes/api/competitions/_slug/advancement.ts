@@ -33,13 +33,24 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const live = competitionOf(req);
-      const r = await app.live.writer.exclusive(() =>
-        runAdvancement(app.store, app.live.all(), live, req.official!.officialId),
-      );
+      // On the copies as they are when its turn comes (a second advancement just before it has
+      // filled the next round), and reloaded before the next change may start.
+      const r = await app.live.writer.exclusive(async () => {
+        const current = app.live.get(live.slug) ?? live;
+        const done = await runAdvancement(
+          app.store,
+          app.live.all(),
+          current,
+          req.official!.officialId,
+        );
+        // Both competitions' revisions moved (the audit entries): their boards start afresh.
+        if (done.ok) {
+          await reloadEveryone(app, done.next.slug);
+          await reloadEveryone(app, live.slug);
+        }
+        return done;
+      });
       if (!r.ok) throw DomainError.of(r);
-      // Both competitions' revisions moved (the audit entries): their boards start afresh.
-      await reloadEveryone(app, r.next.slug);
-      await reloadEveryone(app, live.slug);
       return { next: r.next.slug, count: r.count };
     },
   );

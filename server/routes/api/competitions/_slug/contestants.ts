@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomInt } from 'node:crypto';
 import type { Store } from '../../../../../db/store.ts';
 import { appendAudit } from '../../../../../db/repositories/audit.ts';
-import { bumpRevision } from '../../../../../db/repositories/competitions.ts';
 import { replaceContestants, setDrawOrder } from '../../../../../db/repositories/contestants.ts';
 import { hasMarks } from '../../../../../db/repositories/marks.ts';
 import { DomainError } from '../../../../plugins/errors.ts';
@@ -22,6 +21,7 @@ import {
   xlsxCells,
 } from '../../../../services/contestant-import.ts';
 import type { LiveCompetition } from '../../../../services/live-competition.ts';
+import { changeCompetition } from '../../../../services/course.ts';
 import { reloadEveryone } from '../../../../services/reload.ts';
 import { checkTextRows, checkXlsxBounds } from '../../../../services/upload-bounds.ts';
 import { competitionOf } from './scope.ts';
@@ -93,27 +93,32 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         return { ...preview, errors, imported: 0 };
       }
       // Marks queued before this request count too: they are committed first (exclusive), and
-      // the check holds the competition's row, so no instance marks in between.
-      await app.live.writer.exclusive(() =>
-        app.store.transaction(async (tx) => {
-          await audit(tx, live, req.official!.officialId, 'contestants.import', {
+      // the check holds the competition's row, so no instance marks in between. The field is
+      // replaced on the copy in place now (another change may have replaced it meanwhile), and
+      // reloaded before the next change may start.
+      await app.live.writer.exclusive(async () => {
+        const current = app.live.get(live.slug) ?? live;
+        if ([...current.contestants.values()].some((c) => c.advancedFromId != null))
+          throw new DomainError('import/advanced_field', {});
+        await app.store.transaction(async (tx) => {
+          await audit(tx, current, req.official!.officialId, 'contestants.import', {
             count: preview.rows.length,
           });
-          if (await hasMarks(tx, live.id)) throw new DomainError('import/marks_exist', {});
+          if (await hasMarks(tx, current.id)) throw new DomainError('import/marks_exist', {});
           await replaceContestants(
             tx,
-            live.id,
+            current.id,
             preview.rows.map((r) => ({
-              competitionId: live.id,
+              competitionId: current.id,
               bib: r.bib,
               name: r.name,
               organisation: r.organisation,
               drawOrder: r.drawOrder,
             })),
           );
-        }),
-      );
-      await reloadEveryone(app, live.slug);
+        });
+        await reloadEveryone(app, live.slug);
+      });
       return { ...preview, imported: preview.rows.length };
     },
   );
@@ -128,18 +133,22 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const live = competitionOf(req);
       const seed = req.body?.seed ?? randomInt(2 ** 31 - 1);
-      const order = drawOrder(
-        [...live.contestants.values()].map((c) => c.bib),
-        seed,
-      );
-      await app.live.writer.exclusive(() =>
-        app.store.transaction(async (tx) => {
-          await audit(tx, live, req.official!.officialId, 'contestants.draw', { seed });
-          if (await hasMarks(tx, live.id)) throw new DomainError('draw/marks_exist', {});
-          await setDrawOrder(tx, live.id, order);
-        }),
-      );
-      await reloadEveryone(app, live.slug);
+      // Drawn from the field as it is when the draw's turn comes (exclusive), not as it was
+      // when the request came: an import just before it may have replaced it.
+      const order = await app.live.writer.exclusive(async () => {
+        const current = app.live.get(live.slug) ?? live;
+        const drawn = drawOrder(
+          [...current.contestants.values()].map((c) => c.bib),
+          seed,
+        );
+        await app.store.transaction(async (tx) => {
+          await audit(tx, current, req.official!.officialId, 'contestants.draw', { seed });
+          if (await hasMarks(tx, current.id)) throw new DomainError('draw/marks_exist', {});
+          await setDrawOrder(tx, current.id, drawn);
+        });
+        await reloadEveryone(app, live.slug);
+        return drawn;
+      });
       return { seed, order: order.map((bib, i) => ({ bib, drawOrder: i + 1 })) };
     },
   );
@@ -162,7 +171,8 @@ async function audit(
     officialId,
     action,
     detail,
-    revision: await bumpRevision(tx, live.id),
+    // The next revision of the copy the change was decided on, or a retryable refusal.
+    revision: (await changeCompetition(tx, live, {})).revision,
   });
 }
 

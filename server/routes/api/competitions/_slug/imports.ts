@@ -82,8 +82,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const live = competitionOf(req);
       const { criterionId } = req.params;
-      // Commit what others queued in this turn first, so the check sees the log as it is.
-      app.live.writer.flush();
+      // Commit what others queued first, so the check sees the log as it is.
+      await app.live.writer.flush();
       const who = req.official!;
       const refused = acceptImport({ id: live.id, state: live.row.state }, who);
       if (refused) throw DomainError.of(refused);
@@ -158,6 +158,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const body = await answer(app, live, false, plan, writtenIds);
       if (failures.length) {
         const none = failures.length === plan.writes.length;
+        // Another instance changed these lines between the check and the commit: a conflict
+        // to look at again, as one found by the check.
+        if (none && outcomes.every((o) => o.type === 'mark.reject' && o.code === 'mark/stale'))
+          return reply.code(409).send({
+            ...body,
+            ...errorBody('import/conflict', { lines: failures.length, previewed: false }),
+            imported: 0,
+            errors: failures.map(worded),
+          });
         // The check above runs the writer's own rules on the same state; this is a fault.
         req.log.error({ failures }, 'import: the writer refused lines the check accepted');
         return reply.code(none ? 503 : 500).send({

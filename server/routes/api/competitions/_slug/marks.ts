@@ -18,6 +18,7 @@ import {
   WriteOk,
 } from '../../../../protocol/api.ts';
 import type { MarkAck, MarkReject } from '../../../../protocol/judge.ts';
+import { changeCompetition } from '../../../../services/course.ts';
 import { competitionOf } from './scope.ts';
 
 /**
@@ -147,27 +148,35 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { contestant, sheet } = accepted;
       const createdAt = new Date().toISOString();
       const { reason } = req.body;
-      const row = await app.store.transaction(async (tx) => {
-        const request = await insertRescoreRequest(tx, {
-          competitionId: live.id,
-          contestantId: contestant.id,
-          sheetId: sheet.id,
-          officialId: req.official!.officialId,
-          reason,
-          revision: live.revision,
-          createdAt,
+      // A revision of its own, between mark batches: other instances see a change that is not a
+      // mark and rebuild the competition, so their judges get the request too.
+      const { row, delta } = await app.live.writer.exclusive(async () => {
+        const base = live.revision;
+        const { request, bumped } = await app.store.transaction(async (tx) => {
+          const bumped = await changeCompetition(tx, live, {}, base);
+          const request = await insertRescoreRequest(tx, {
+            competitionId: live.id,
+            contestantId: contestant.id,
+            sheetId: sheet.id,
+            officialId: req.official!.officialId,
+            reason,
+            revision: base,
+            createdAt,
+          });
+          await appendAudit(tx, {
+            competitionId: live.id,
+            officialId: req.official!.officialId,
+            action: 'mark.rescore',
+            detail: { bib: contestant.bib, sheetId: sheet.id, id: request.id },
+            reason,
+            revision: base,
+            createdAt,
+          });
+          return { request, bumped };
         });
-        await appendAudit(tx, {
-          competitionId: live.id,
-          officialId: req.official!.officialId,
-          action: 'mark.rescore',
-          detail: { bib: contestant.bib, sheetId: sheet.id, id: request.id },
-          reason,
-          revision: live.revision,
-          createdAt,
-        });
-        return request;
+        return { row: request, delta: live.applyCourse(bumped, {}, null) };
       });
+      app.live.publish(live, delta);
       const notice = JSON.stringify({ type: 'judge.rescore', ...live.addRescore(row) });
       let told = 0;
       for (const [ws, officialId] of app.live.judges.get(live.id) ?? [])
