@@ -17,6 +17,17 @@ import type {
   MarkReject,
 } from './protocol/index.ts';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /**
+     * The run's throwaway PostgreSQL cluster (`postgres://…/postgres`) when the server suite runs
+     * on PostgreSQL (vitest.pg.config.ts, server/support/pg-global-setup.ts); absent in the
+     * SQLite run.
+     */
+    pgUrl?: string;
+  }
+}
+
 /**
  * The PostgreSQL database of a data folder when the suite runs on PostgreSQL
  * (vitest.pg.config.ts): one per folder in the run's throwaway cluster, made on first use, so a

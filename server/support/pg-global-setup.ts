@@ -1,15 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { startThrowawayCluster } from '../../db/pg/throwaway.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /**
-     * The run's throwaway PostgreSQL cluster (`postgres://…/postgres`) when the server suite runs
-     * on PostgreSQL (vitest.pg.config.ts); absent in the SQLite run.
-     */
-    pgUrl?: string;
-  }
-}
+// The `pgUrl` it provides is declared beside its reader.
+import type {} from '../test-support.ts';
 
 /**
  * Starts one throwaway PostgreSQL cluster for the run (scripts/pg-cluster.sh) and hands its URL
