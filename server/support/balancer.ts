@@ -46,7 +46,19 @@ export async function startBalancer(
       `http { access_log off; ${deploymentNginxConfig(upstreams, port)} }`,
     ].join('\n'),
   );
-  const nginx = spawn('/usr/sbin/nginx', ['-p', `${prefix}/`, '-c', conf], { stdio: 'ignore' });
+  // Its own process group: the master and its workers end together (a SIGKILLed master alone
+  // leaves its workers serving the port).
+  const nginx = spawn('/usr/sbin/nginx', ['-p', `${prefix}/`, '-c', conf], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-nginx.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   const url = `http://127.0.0.1:${port}`;
   const end = Date.now() + 10_000;
   while (
@@ -56,12 +68,12 @@ export async function startBalancer(
     ))
   ) {
     if (Date.now() > end) {
-      nginx.kill('SIGKILL');
+      stop();
       throw new Error(
         `nginx did not answer on ${url}:\n${readFileSync(`${prefix}/error.log`, 'utf8')}`,
       );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, pid: nginx.pid!, stop: () => nginx.kill('SIGKILL') };
+  return { url, pid: nginx.pid!, stop };
 }
