@@ -67,6 +67,22 @@ export class IncrementalStandings {
     return row.rank === rank ? row : { ...row, rank };
   }
 
+  /**
+   * The first `n` rows in display order (their `rank` fields as stored, not ranked): what a
+   * board with a view of `n` rows holds (engine/view.ts). O(n + blocks).
+   */
+  top(n: number): StandingRow[] {
+    if (this.#ranked) return this.#ranked.slice(0, n);
+    const out: StandingRow[] = [];
+    for (const block of this.#blocks) {
+      for (const row of block) {
+        if (out.length >= n) return out;
+        out.push(row);
+      }
+    }
+    return out;
+  }
+
   /** The whole table in display order with ranks. */
   ranked(): StandingRow[] {
     this.#ranked ??= assignRanks(this.#blocks.flat());

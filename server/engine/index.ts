@@ -18,3 +18,4 @@ export * from './awards.ts';
 export * from './teams.ts';
 export * from './clock.ts';
 export * from './open-lines.ts';
+export * from './view.ts';
