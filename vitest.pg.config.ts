@@ -23,6 +23,7 @@ export default defineConfig({
       'server/course.test.ts',
       'server/frozen-summary.test.ts',
       'server/hidden.test.ts',
+      'server/views.test.ts',
       // exports, the full JSON export and its re-import, settings and officials
       'server/routes/api/exports.test.ts',
       'server/routes/api/manage.test.ts',

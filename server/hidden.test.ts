@@ -1,14 +1,25 @@
-import type { BoardDelta, BoardSnapshot, MarkAck, StandingsResponse } from '#protocol';
+import { indexScheme, keepView } from '#engine';
+import type {
+  BoardDelta,
+  BoardServerMessage,
+  BoardSnapshot,
+  MarkAck,
+  StandingRow,
+  StandingsResponse,
+} from '#protocol';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plausibleValues } from '../fixtures/marks.ts';
+import { mergeRows } from '../web/board-sync.ts';
 import { readFixture } from './plugins/seed.ts';
 import {
   connectBoard,
   connectJudge,
   startTestServer,
   submitMark,
+  TestSocket,
   tokenOf,
 } from './test-support.ts';
 
@@ -105,5 +116,54 @@ describe('hidden stations', () => {
     const revealed = await pub();
     expect(revealed.columns.stations.map((s) => s.id)).toContain('riding');
     expect(revealed.rows.some((r) => r.total === '31.00')).toBe(true); // 24 + 7
+  });
+  it('give a phone that shows the top rows nothing of a hidden mark, and the public top rows', async () => {
+    // A server of its own: the marks here would change what the ceremony below reveals.
+    const server = await startTestServer(undefined, file);
+    const phone = new TestSocket<BoardServerMessage>(
+      `${server.ws}/ws/board?competition=gaoxin-2024&view=20`,
+    );
+    const snap = await phone.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    expect(snap.view).toBe(20);
+    const theory = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const sBend = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    const sheet = indexScheme(theory.welcome.scheme).sheets.get('theory-exam')!;
+    let last = 0;
+    for (const [i, c] of theory.welcome.contestants.entries()) {
+      const values = plausibleValues(sheet, c.id * 3, '');
+      const a = (await submitMark(theory, {
+        contestantId: c.id,
+        sheetId: 'theory-exam',
+        values,
+        seen: null,
+      })) as MarkAck;
+      expect(a, JSON.stringify(a)).toMatchObject({ type: 'mark.ack' });
+      last = a.revision;
+      // The hidden station's marks move the true order, never the public one.
+      const h = (await submitMark(sBend, {
+        contestantId: c.id,
+        sheetId: 's-bend',
+        values: { 's-bend-faults': { 'cone-touched': i % 4 } },
+        seen: null,
+      })) as MarkAck;
+      expect(h.type).toBe('mark.ack');
+      last = h.revision;
+    }
+    await phone.next((m) => m.type === 'board.delta' && m.revision >= last);
+    let rows: StandingRow[] = snap.rows;
+    for (const f of phone.received)
+      if (f.type === 'board.delta')
+        rows = keepView(
+          mergeRows(rows, f.rows, (r) => r),
+          20,
+        );
+    const pub = (await (
+      await fetch(`${server.url}/api/competitions/gaoxin-2024/standings`)
+    ).json()) as StandingsResponse;
+    const shown = (rs: StandingRow[]) => rs.map((r) => `${r.bib}:${r.total}:${r.rank}`);
+    expect(shown(rows)).toEqual(shown(pub.rows.slice(0, 20)));
+    expect(JSON.stringify(phone.received)).not.toMatch(/riding|S弯道|碰桩/);
+    phone.close();
+    await server.close();
   });
 });

@@ -248,6 +248,16 @@ export async function framesBeforeFreeze(
     body: JSON.stringify({ action: 'competition.freeze' }),
   });
   if (r.status !== 200) throw new Error(`freeze answered ${r.status}: ${await r.text()}`);
+  return framesBeforeFrozen(board);
+}
+
+/**
+ * The frames `board` received before the freeze reached it (a freeze made otherwise, e.g. by
+ * {@link framesBeforeFreeze} through another board).
+ */
+export async function framesBeforeFrozen(
+  board: TestSocket<BoardServerMessage>,
+): Promise<BoardServerMessage[]> {
   const frozen = await board.next(
     (m) =>
       (m.type === 'board.snapshot' || m.type === 'board.delta') &&

@@ -1,11 +1,17 @@
-import { CloseCode, SERVER_HEARTBEAT, type BoardDelta } from '#protocol';
+import {
+  CloseCode,
+  SERVER_HEARTBEAT,
+  type BoardDelta,
+  type BoardSnapshot,
+  type StandingRow,
+} from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { listCompetitions } from '../../db/repositories/competitions.ts';
 import { officialsById, type OfficialRow } from '../../db/repositories/officials.ts';
 import { readStoredCompetition } from '../../db/repositories/stored.ts';
 import type { CompetitionState } from '../engine/acceptance.ts';
-import { publicNews } from '../engine/public-view.ts';
+import { publicNews, resumesWithDeltas } from '../engine/public-view.ts';
 import { LiveCompetition } from '../services/live-competition.ts';
 import { MarkWriter, StaleCompetitionError } from '../services/mark-writer.ts';
 import { FanOutQueue } from '../services/fan-out.ts';
@@ -48,6 +54,24 @@ export function mergeDeltas(deltas: BoardDelta[]): BoardDelta {
   };
 }
 
+/** Ticker events a frame to a board with a view carries at most (a phone shows the newest). */
+export const VIEW_EVENTS = 4;
+
+/** One view's rows as its last frame left them (see the live plugin's `views`). */
+interface ViewState {
+  top: StandingRow[];
+  ids: number[];
+  revision: number;
+}
+
+/** Options of a text frame written from bytes already encoded (UTF-8 JSON). */
+const TEXT = { binary: false } as const;
+
+/** A board message as the UTF-8 bytes of its JSON, encoded once for every socket it goes to. */
+function encode(message: BoardDelta | BoardSnapshot): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}
+
 /** A connected board: the public projector and phones, or a staff view (console) that sees everything live. */
 export interface BoardClient {
   staff: boolean;
@@ -59,6 +83,11 @@ export interface BoardClient {
    * connected is both in its replay and in the outbox).
    */
   revision: number;
+  /**
+   * How many top rows a public board is sent while live (engine/view.ts `viewSize`); null:
+   * every row (projectors, staff boards).
+   */
+  view: number | null;
 }
 
 /** Live state of every competition, the sockets watching each, and the mark writer. */
@@ -88,6 +117,11 @@ export interface Live {
   pending: Set<WebSocket>;
   /** Sends a committed delta to every board (public ones see what the course allows) and judge. */
   publish(live: LiveCompetition, delta: BoardDelta): void;
+  /**
+   * The snapshot a public board with a view of `n` rows opens with while live: the view's rows
+   * as its last frame left them, so the frames that follow apply (see `views`).
+   */
+  viewSnapshot(live: LiveCompetition, n: number): BoardSnapshot;
   /** Puts a socket under the server heartbeat (terminated when silent for a whole sweep). */
   watch(socket: WebSocket): void;
   /** Open sockets by kind, for /healthz. */
@@ -132,11 +166,6 @@ export default fp(
     const bySlug = new Map<string, LiveCompetition>();
     const boards = new Map<number, Map<WebSocket, BoardClient>>();
     const judges = new Map<number, Map<WebSocket, number>>();
-    /**
-     * Writes `delta` to the boards. `state`: the competition's state when the delta was
-     * committed; a delta the pacing held keeps it when a change of course flushes the delta
-     * (a mark committed while live reaches public boards before they freeze).
-     */
     /** Each competition's frames on their way to its boards, in revision order. */
     const fanOuts = new Map<number, FanOutQueue<[WebSocket, BoardClient]>>();
     /**
@@ -145,6 +174,28 @@ export default fp(
      * when a change of course flushes the delta (a mark committed while live reaches public
      * boards before they freeze). `done` gets what building and writing the frame took, ms.
      */
+    /**
+     * Per competition, per view size (engine/view.ts): the top rows as the last frame built
+     * for that view left them, and its revision. A board that opens with that view is sent
+     * these rows (its snapshot is at that revision), so every frame built after applies to
+     * what it holds. A view is kept while boards use it.
+     */
+    const views = new Map<number, Map<number, ViewState>>();
+    const viewsOf = (live: LiveCompetition) => {
+      let m = views.get(live.id);
+      if (!m) views.set(live.id, (m = new Map()));
+      return m;
+    };
+    /** A view's state now: its last frame's, or the current top when it has none yet. */
+    const viewState = (live: LiveCompetition, n: number, revision = live.revision) => {
+      const m = viewsOf(live);
+      let v = m.get(n);
+      if (!v) {
+        const top = live.publicTop(n);
+        m.set(n, (v = { top, ids: top.map((r) => r.contestantId), revision }));
+      }
+      return v;
+    };
     const send = (
       live: LiveCompetition,
       delta: BoardDelta,
@@ -154,8 +205,9 @@ export default fp(
       const started = performance.now();
       const set = boards.get(live.id);
       if (set?.size) {
-        const staffFrame = JSON.stringify(delta);
-        let publicFrame: string | null = null;
+        // Each frame is encoded once and the same bytes written to every socket of its audience.
+        const staffFrame = encode(delta);
+        let publicFrame: Buffer | null = null;
         // Public boards: deltas only while live; on a change of course, the new public view.
         const news = publicNews(state, {
           course: delta.competition !== undefined,
@@ -164,8 +216,27 @@ export default fp(
         // Built now, from the state of this frame's revision: a chunk written turns later must
         // not show what was committed since (a freeze, a hidden station's mark).
         const publicDelta = news === 'delta' ? live.publicDelta(delta) : null;
-        if (publicDelta) publicFrame = JSON.stringify(publicDelta);
-        else if (news === 'snapshot') publicFrame = JSON.stringify(live.publicSnapshot());
+        if (publicDelta) publicFrame = encode(publicDelta);
+        else if (news === 'snapshot') publicFrame = encode(live.publicSnapshot());
+        // Boards with a view get their view's frame: the changes among its top rows.
+        const viewFrames = new Map<number, { delta: BoardDelta | null; text: Buffer }>();
+        const used = new Set<number>();
+        for (const c of set.values()) if (!c.staff && c.view !== null) used.add(c.view);
+        const kept = viewsOf(live);
+        for (const n of kept.keys()) if (!used.has(n) || news !== 'delta') kept.delete(n);
+        for (const n of used) {
+          if (publicDelta) {
+            const v = viewState(live, n);
+            const { delta: d, top } = live.viewDelta(publicDelta, v.ids, n, VIEW_EVENTS);
+            kept.set(n, { top, ids: top.map((r) => r.contestantId), revision: delta.revision });
+            viewFrames.set(n, { delta: d, text: encode(d) });
+          } else if (news === 'snapshot' && resumesWithDeltas(live.row.state)) {
+            // Live again (or the public view changed as a whole): the view starts afresh.
+            const v = viewState(live, n, delta.revision);
+            const text = encode(live.viewSnapshot(v.top, v.revision, n));
+            viewFrames.set(n, { delta: null, text });
+          }
+        }
         const last = delta.revision;
         const built = performance.now() - started;
         let queue = fanOuts.get(live.id);
@@ -174,20 +245,24 @@ export default fp(
           targets: [...set],
           write([ws, client]) {
             if (ws.readyState !== ws.OPEN) return;
-            const frame = client.staff ? staffFrame : publicFrame;
+            const view = client.staff || client.view === null ? null : viewFrames.get(client.view);
+            const frame = client.staff ? staffFrame : (view?.text ?? publicFrame);
             if (!frame) return;
             // A course change (`competition` set) is always news; a delta only past what it has.
             if (!delta.competition && last <= client.revision) return;
             if (!delta.competition && (delta.from ?? last) <= client.revision) {
               // Straddles what its replay gave it: send the part it has not seen.
-              const rest = trimDelta(client.staff ? delta : publicDelta!, client.revision);
-              ws.send(JSON.stringify(rest));
-            } else ws.send(frame);
+              const sent = client.staff ? delta : (view?.delta ?? publicDelta!);
+              ws.send(JSON.stringify(trimDelta(sent, client.revision)));
+            } else ws.send(frame, TEXT);
             client.revision = Math.max(client.revision, last);
           },
           done: (costMs) => done?.(built + costMs),
         });
-      } else done?.(performance.now() - started);
+      } else {
+        views.delete(live.id);
+        done?.(performance.now() - started);
+      }
       if (delta.competition) {
         const notice = JSON.stringify({
           type: 'judge.update',
@@ -350,6 +425,7 @@ export default fp(
     for (const row of await listCompetitions(app.store)) await load(row.slug);
     const replace = (fresh: LiveCompetition, why: string) => {
       bySlug.set(fresh.slug, fresh);
+      views.delete(fresh.id);
       for (const ws of boards.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
       for (const ws of judges.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
     };
@@ -407,6 +483,10 @@ export default fp(
       judges,
       pending,
       publish,
+      viewSnapshot: (live, n) => {
+        const v = viewState(live, n);
+        return live.viewSnapshot(v.top, v.revision, n);
+      },
       watch,
       counts: () => ({
         judges: [...judges.values()].reduce((n, m) => n + m.size, 0),

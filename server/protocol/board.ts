@@ -24,6 +24,13 @@ export const BoardQuery = z.object({
    * one is ignored: the board gets a snapshot, which is always a correct answer.
    */
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+  /**
+   * How many of the top rows the board shows (a phone: 20, more on request); absent: every row
+   * (a projector pages through them all). The server serves the smallest of its view sizes that
+   * holds them (engine/view.ts `viewSize`): while live, the board is sent that many top rows
+   * and then only what changes among them. A malformed one is ignored: every row.
+   */
+  view: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
 
 /** The full table at one revision. */
@@ -45,6 +52,13 @@ export interface BoardSnapshot {
   recent: (BoardEvent & { revision: number })[];
   /** True on the snapshot a staff board gets after `board.hello`. */
   staff?: boolean;
+  /**
+   * Set when `rows` are only the top `view` rows of `total` (a board that asked for a view,
+   * while live): the deltas that follow carry only the changes among them, and the board keeps
+   * the top `view` of what it holds after each (engine/view.ts `keepView`). A board with a view
+   * resumes with a snapshot, never with deltas (`since`).
+   */
+  view?: number;
 }
 
 /**
@@ -109,13 +123,24 @@ export const BoardHello = z.object({ type: z.literal('board.hello'), token: z.st
 export type BoardHello = z.infer<typeof BoardHello>;
 
 /**
- * What a board may send: an app-level `ping` (answered `pong` with the same `t`) and the staff
- * board's {@link BoardHello}. Anything else is answered `board/read_only`; nothing a board
- * sends changes state.
+ * A public board changes how many of the top rows it shows ("more" on a phone); `rows` null:
+ * every row. Answered with a fresh snapshot for that view (see {@link BoardQuery} `view`).
+ */
+export const BoardViewRequest = z.object({
+  type: z.literal('board.view'),
+  rows: z.number().int().min(1).max(100_000).nullable(),
+});
+export type BoardViewRequest = z.infer<typeof BoardViewRequest>;
+
+/**
+ * What a board may send: an app-level `ping` (answered `pong` with the same `t`), the staff
+ * board's {@link BoardHello} and a public board's {@link BoardViewRequest}. Anything else is answered
+ * `board/read_only`; nothing a board sends changes state.
  */
 export const BoardClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), t: z.number().optional() }),
   BoardHello,
+  BoardViewRequest,
 ]);
 export type BoardClientMessage = z.infer<typeof BoardClientMessage>;
 

@@ -1,6 +1,8 @@
 import {
   applyEntry,
   assignAwards,
+  assignRanks,
+  viewChanges,
   currentOf,
   isCurrent,
   ownerOf,
@@ -567,6 +569,71 @@ export class LiveCompetition implements WriteView {
             .map((e) => publicEvent(e, policy))
             .filter((e) => e !== null)
         : [],
+    };
+  }
+
+  /** The standings the public ranks by: scored without hidden stations while there are any. */
+  get #publicOrder(): IncrementalStandings {
+    return this.#hidden.size ? this.#publicStandings : this.#standings;
+  }
+
+  /**
+   * The top `n` rows of the public standings now, ranked (exact: a prefix ranks as the whole)
+   * and as the public sees them: what a board with a view of `n` rows holds while live
+   * (engine/view.ts). O(n + blocks), whatever the field.
+   */
+  publicTop(n: number): StandingRow[] {
+    const policy = this.#policy;
+    return assignRanks(this.#publicOrder.top(n)).map((r) => publicRow(r, policy));
+  }
+
+  /**
+   * A public snapshot for a board with a view of `n` rows (only while live): `top`, the view's
+   * rows as its last frame left them at `revision` (so the frames that follow apply to it),
+   * with `total` the whole field and the recent events up to `revision`.
+   */
+  viewSnapshot(top: StandingRow[], revision: number, n: number): BoardSnapshot {
+    const policy = this.#policy;
+    return {
+      type: 'board.snapshot',
+      revision,
+      competition: { ...this.publicSummary, revision },
+      columns: this.publicColumns,
+      rows: top,
+      total: this.contestants.size,
+      recent: this.recentEvents(revision)
+        .map((e) => publicEvent(e, policy))
+        .filter((e) => e !== null),
+      view: n,
+    };
+  }
+
+  /**
+   * The frame a board with a view of `n` rows gets for `delta` (already as the public sees it,
+   * {@link publicDelta}), given the ids of the top `n` at its last frame (`before`): the rows
+   * engine/view.ts `viewChanges` names, as they are now, and the newest `events` of the
+   * delta's. Returns the new top too, for the next frame. O(changed + n).
+   */
+  viewDelta(
+    delta: BoardDelta,
+    before: readonly number[],
+    n: number,
+    events: number,
+  ): { delta: BoardDelta; top: StandingRow[] } {
+    const top = this.publicTop(n);
+    const inTop = new Map(top.map((r) => [r.contestantId, r]));
+    const policy = this.#policy;
+    const ids = viewChanges(
+      delta.rows.map((r) => r.contestantId),
+      before,
+      top.map((r) => r.contestantId),
+    );
+    const rows = ids.map(
+      (id) => inTop.get(id) ?? publicRow(this.#publicOrder.rankedRow(id)!, policy),
+    );
+    return {
+      delta: { ...delta, rows, ...(delta.events ? { events: delta.events.slice(0, events) } : {}) },
+      top,
     };
   }
 

@@ -1,6 +1,7 @@
 import { BoardClientMessage, BoardQuery, CloseCode, PROTOCOL_VERSION } from '#protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { resumesWithDeltas } from '../../engine/public-view.ts';
+import { viewSize } from '../../engine/view.ts';
 import { checkBearer } from '../../plugins/auth.ts';
 import { checkOrigin } from '../../plugins/origin.ts';
 import {
@@ -28,8 +29,11 @@ const READ_ONLY = JSON.stringify({
  * On open: the deltas after `since` when the server still holds them and the public may see
  * them (while live), otherwise a snapshot; then every delta as it is committed. A public board
  * never receives what the course hides (frozen marks, unrevealed rows) nor full names when
- * masked. A staff board (console) sends `board.hello` with an organiser or head-judge token
- * and then sees everything live. Clients may send `ping`; nothing a board sends changes state.
+ * masked. A public board that asks for a view (`view=N` in the URL, or `board.view` later: a
+ * phone's top rows) is sent, while live, only those top rows and then only what changes among
+ * them (engine/view.ts); it always opens with a snapshot. A staff board (console) sends
+ * `board.hello` with an organiser or head-judge token and then sees everything live. Clients
+ * may send `ping`; nothing a board sends changes state.
  */
 const routes: FastifyPluginAsync<{
   boardSocketsPerAddress?: number;
@@ -68,9 +72,15 @@ const routes: FastifyPluginAsync<{
     const frames = new TokenBucket(BOARD_FRAMES.perSecond, BOARD_FRAMES.burst, Date.now());
     let badFrames = 0;
     app.live.watch(socket);
-    const client: BoardClient = { staff: false, revision: 0 };
+    const client: BoardClient = { staff: false, revision: 0, view: viewSize(q.data.view) };
+    /** The public view now: a view's top rows while live, else everything the public may see. */
+    const publicSnapshot = () =>
+      client.view !== null && resumesWithDeltas(live.row.state)
+        ? app.live.viewSnapshot(live, client.view)
+        : live.publicSnapshot();
+    // A board with a view holds only its top rows; deltas from `since` cannot complete them.
     const missed =
-      q.data.since === undefined || !resumesWithDeltas(live.row.state)
+      q.data.since === undefined || !resumesWithDeltas(live.row.state) || client.view !== null
         ? null
         : live.deltasSince(q.data.since);
     // Replay, then subscribe: the board has everything up to `client.revision`, and live frames
@@ -79,9 +89,9 @@ const routes: FastifyPluginAsync<{
       for (const d of missed) socket.send(JSON.stringify(live.publicDelta(d)));
       client.revision = missed.at(-1)?.revision ?? q.data.since!;
     } else {
-      const snapshot = live.publicSnapshot();
+      const snapshot = publicSnapshot();
       socket.send(JSON.stringify(snapshot));
-      client.revision = live.revision;
+      client.revision = snapshot.revision;
     }
     let set = app.live.boards.get(live.id);
     if (!set) app.live.boards.set(live.id, (set = new Map()));
@@ -104,7 +114,14 @@ const routes: FastifyPluginAsync<{
         return;
       }
       if (r.data.type === 'ping') socket.send(JSON.stringify({ type: 'pong', t: r.data.t }));
-      else {
+      else if (r.data.type === 'board.view') {
+        // A staff board sees every row; a public one gets its new view from a fresh snapshot.
+        if (client.staff) return;
+        client.view = viewSize(r.data.rows);
+        const snapshot = publicSnapshot();
+        socket.send(JSON.stringify(snapshot));
+        client.revision = snapshot.revision;
+      } else {
         // The same failed-auth budget as every other credential path (plugins/auth.ts).
         // A database that cannot answer (PostgreSQL restarting) ends the socket, which reconnects.
         const c = await checkBearer(app, `Bearer ${r.data.token}`, address).catch(() => null);

@@ -1,0 +1,213 @@
+import { indexScheme, keepView, maskName } from '#engine';
+import type {
+  BoardDelta,
+  BoardServerMessage,
+  BoardSnapshot,
+  MarkAck,
+  StandingRow,
+} from '#protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { plausibleValues } from '../fixtures/marks.ts';
+import { mergeRows } from '../web/board-sync.ts';
+import {
+  connectJudge,
+  framesBeforeFreeze,
+  framesBeforeFrozen,
+  startTestServer,
+  submitMark,
+  TestSocket,
+  tokenOf,
+  type JudgeSocket,
+} from './test-support.ts';
+
+/**
+ * Boards that show only the top rows (issue 14, part 4; engine/view.ts): a phone asks for a
+ * view of 20, is sent those rows and then only what changes among them, and still shows
+ * exactly the standings' top 20 after every frame. Real server, real sockets; the board's side
+ * is the same merge and `keepView` the scoreboard applies.
+ */
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const slug = 'gaoxin-2024';
+const boardAt = (query = '') =>
+  new TestSocket<BoardServerMessage>(`${server.ws}/ws/board?competition=${slug}${query}`);
+
+/** What a board holds after applying `frames` in order, as the scoreboard applies them. */
+function follow(frames: BoardServerMessage[]): { rows: StandingRow[]; revisions: number[] } {
+  let rows: StandingRow[] = [];
+  let view: number | null = null;
+  const revisions: number[] = [];
+  for (const f of frames) {
+    if (f.type === 'board.snapshot') {
+      rows = f.rows;
+      view = f.view ?? null;
+    } else if (f.type === 'board.delta') {
+      for (let r = f.from ?? f.revision; r <= f.revision; r++) revisions.push(r);
+      rows = keepView(
+        mergeRows(rows, f.rows, (r) => r),
+        view,
+      );
+    }
+  }
+  return { rows, revisions };
+}
+
+/** Contestant, total and rank of each row: what a board shows. */
+const shown = (rows: readonly StandingRow[]) => rows.map((r) => `${r.bib}:${r.total}:${r.rank}`);
+
+/** The standings' first `n` rows now, from the one standings function. */
+const topNow = (n: number) => server.app.live.get(slug)!.standings().slice(0, n);
+
+/** Marks every contestant on `sheetId` (values varied by `round`), each awaited. */
+async function markAll(judge: JudgeSocket, sheetId: string, round: number): Promise<MarkAck[]> {
+  const sheet = indexScheme(judge.welcome.scheme).sheets.get(sheetId)!;
+  const acks: MarkAck[] = [];
+  for (const c of judge.welcome.contestants) {
+    const ack = await submitMark(judge, {
+      contestantId: c.id,
+      sheetId,
+      values: plausibleValues(sheet, c.id * 7 + round, ''),
+      seen: null,
+    });
+    expect(ack.type).toBe('mark.ack');
+    acks.push(ack as MarkAck);
+  }
+  return acks;
+}
+
+describe('a board with a view of the top rows', () => {
+  it('is sent the top 20 and then only their changes, and shows the standings top 20 after every frame', async () => {
+    const field = server.fixture.contestants.length;
+    expect(field).toBeGreaterThan(20);
+    const phone = boardAt('&view=12'); // served the smallest view that holds 12: 20
+    const projector = boardAt();
+    const first = await phone.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+    expect(first).toMatchObject({ view: 20, total: field });
+    expect(first.rows).toHaveLength(20);
+    await projector.next((m) => m.type === 'board.snapshot');
+
+    const theory = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const theoryAcks = await markAll(theory, 'theory-exam', 1);
+    // A phone that opens while frames are under way starts from its view's last frame.
+    const late = boardAt('&view=20');
+    const sBend = await connectJudge(server.ws, tokenOf(server.fixture, 'J02'));
+    await markAll(sBend, 's-bend', 2);
+    // The last-placed contestant's exam corrected lower still: below the view before and after.
+    const last = server.app.live.get(slug)!.standings().at(-1)!;
+    const i = theory.welcome.contestants.findIndex((c) => c.id === last.contestantId);
+    const low = await submitMark(theory, {
+      contestantId: last.contestantId,
+      sheetId: 'theory-exam',
+      values: { 'theory-score': 0 },
+      seen: theoryAcks[i]!.markId,
+      reason: '成绩录入更正',
+    });
+    const top = topNow(20);
+
+    const onPhone = await framesBeforeFreeze(server, slug, phone);
+    const onLate = await framesBeforeFrozen(late);
+    const onProjector = await framesBeforeFrozen(projector);
+    // Exactly the top 20, ranks and totals, on both phones; every row on the projector.
+    expect(shown(follow(onPhone).rows)).toEqual(shown(top));
+    expect(shown(follow(onLate).rows)).toEqual(shown(top));
+    expect(follow(onProjector).rows).toHaveLength(field);
+    // Every revision once and in order, from the snapshot's.
+    const revisions = follow(onPhone).revisions;
+    expect(revisions).toEqual(
+      Array.from({ length: revisions.length }, (_, i) => first.revision + 1 + i),
+    );
+    expect(low.type).toBe('mark.ack');
+    const lowRev = (low as MarkAck).revision; // the last mark before the freeze
+    expect(revisions.at(-1)).toBe(lowRev);
+    // The mark below the view sent the phone nothing of that contestant.
+    const carrying = onPhone.filter(
+      (f): f is BoardDelta =>
+        f.type === 'board.delta' && (f.from ?? f.revision) <= lowRev && f.revision >= lowRev,
+    );
+    expect(carrying.length).toBe(1);
+    expect(carrying[0]!.rows.map((r) => r.contestantId)).not.toContain(last.contestantId);
+    // The projector, which shows every row, got it.
+    const toProjector = onProjector.filter(
+      (f): f is BoardDelta => f.type === 'board.delta' && f.revision >= lowRev,
+    );
+    expect(toProjector.flatMap((f) => f.rows.map((r) => r.contestantId))).toContain(
+      last.contestantId,
+    );
+  });
+});
+
+describe('changing the view', () => {
+  const course = (body: object) =>
+    fetch(`${server.url}/api/competitions/${slug}/course`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+      },
+      body: JSON.stringify(body),
+    });
+  const snapshots = (b: TestSocket<BoardServerMessage>) =>
+    b.received.filter((m): m is BoardSnapshot => m.type === 'board.snapshot');
+
+  it('answers "more" with a snapshot of the larger view, and every row on request', async () => {
+    const field = server.fixture.contestants.length;
+    const phone = boardAt('&view=20');
+    await phone.next((m) => m.type === 'board.snapshot');
+    phone.send({ type: 'board.view', rows: 50 });
+    await phone.next((m) => m.type === 'board.snapshot' && m.view === 50);
+    phone.send({ type: 'board.view', rows: null });
+    await phone.barrier();
+    const [twenty, fifty, all] = snapshots(phone);
+    expect([twenty!.rows.length, twenty!.view]).toEqual([20, 20]);
+    expect([fifty!.rows.length, fifty!.view]).toEqual([field, 50]);
+    expect([all!.rows.length, all!.view]).toEqual([field, undefined]);
+    // Asked nonsense: told the board is read-only, nothing changes.
+    phone.send({ type: 'board.view', rows: 0 });
+    phone.send({ type: 'board.view', rows: 'twenty' });
+    await phone.barrier();
+    expect(snapshots(phone)).toHaveLength(3);
+    expect(phone.received.filter((m) => (m.type as string) === 'error')).toHaveLength(2);
+  });
+
+  it('opens with a snapshot even when it asks to resume, and a malformed view is every row', async () => {
+    const phone = boardAt('&view=20&since=0');
+    const snap = await phone.next<BoardSnapshot>(() => true);
+    expect(snap).toMatchObject({ type: 'board.snapshot', view: 20 });
+    const odd = boardAt('&view=lots');
+    const all = await odd.next<BoardSnapshot>(() => true);
+    expect(all.view).toBeUndefined();
+    expect(all.rows).toHaveLength(server.fixture.contestants.length);
+  });
+
+  it('shows every row while frozen, its top rows again when live, and masked names when asked', async () => {
+    const field = server.fixture.contestants.length;
+    const phone = boardAt('&view=20');
+    await phone.next((m) => m.type === 'board.snapshot');
+    expect((await course({ action: 'competition.freeze' })).status).toBe(200);
+    const frozen = await phone.next<BoardSnapshot>(
+      (m) => m.type === 'board.snapshot' && m.competition.state === 'frozen',
+    );
+    expect([frozen.rows.length, frozen.view]).toEqual([field, undefined]);
+    expect((await course({ action: 'competition.unfreeze', reason: '继续比赛' })).status).toBe(200);
+    const live = await phone.next<BoardSnapshot>(
+      (m) => m.type === 'board.snapshot' && m.competition.state === 'live',
+    );
+    expect([live.rows.length, live.view]).toEqual([20, 20]);
+    expect((await course({ action: 'competition.settings', nameDisplay: 'masked' })).status).toBe(
+      200,
+    );
+    const masked = await phone.next<BoardSnapshot>(
+      (m) => m.type === 'board.snapshot' && m.competition.nameDisplay === 'masked',
+    );
+    expect(masked.view).toBe(20);
+    const names = new Map(server.fixture.contestants.map((c) => [c.bib, c.name]));
+    for (const r of masked.rows) expect(r.name).toBe(maskName(names.get(r.bib)!));
+  });
+});
