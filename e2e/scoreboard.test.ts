@@ -528,7 +528,7 @@ describe('scoreboard', () => {
     await en.page.screenshot({ path: join(ARTIFACTS, 'board-live-page3-en.png'), ...SETTLED });
   });
 
-  it('on a phone, lists everyone and opens a contestant’s stations with a tap', async () => {
+  it('on a phone, lists the top 20, everyone on “more”, and opens a contestant’s stations with a tap', async () => {
     const { page, requests } = await openBoard(`?competition=${SLUG}`, PHONE);
     await page.waitForSelector('[data-testid="phone-board"]');
     // The QR encoder is the projector's: a phone never downloads it.
@@ -537,9 +537,19 @@ describe('scoreboard', () => {
     // Chosen by the viewport, not the address: the same URL, no projector table, no QR code.
     expect(await page.locator('[data-slot]').count()).toBe(0);
     expect(await page.locator('[data-testid="board-share"]').count()).toBe(0);
+    // A phone follows the top 20 only (engine/view.ts): the server sends it those rows.
+    await expectBoardEqualsServer(page, (rows) => rows.slice(0, 20));
+    expect(await page.locator('[data-testid="board-row"]').count()).toBe(20);
+    const more = page.locator('[data-testid="phone-more"]');
+    expect(await more.textContent()).toContain('前 20 名，共 35 人');
+    await expect.poll(() => page.locator('[data-testid="ticker-item"]').count()).toBe(1);
+    await more.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'board-phone-top.png') });
+    await more.tap();
     await expectBoardEqualsServer(page);
     expect(await page.locator('[data-testid="board-row"]').count()).toBe(35);
-    await expect.poll(() => page.locator('[data-testid="ticker-item"]').count()).toBe(1);
+    expect(await more.count()).toBe(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
     // Nothing wider than the phone: no sideways scrolling.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       PHONE.width,

@@ -1,4 +1,4 @@
-import { assignAwards, rankRows } from '#engine';
+import { assignAwards, keepView, rankRows } from '#engine';
 import type {
   BoardDelta,
   BoardEvent,
@@ -43,6 +43,12 @@ export class BoardState implements BoardView {
   /** Wall-clock ms when the board was last known to be current (a frame, or the link dropping). */
   #syncedAt = $state.raw<number | null>(null);
   #error = $state.raw<string | null>(null);
+  /** The top rows the server limits this board to (the snapshot's `view`); null: every row. */
+  #view = $state.raw<number | null>(null);
+  /** The top rows the page asks for (a phone: a few, more on request); null: every row. */
+  #wanted: number | null = null;
+  /** Tells the server a new {@link wanted} on the open socket (main.ts sets it). */
+  onWant: ((rows: number | null) => void) | null = null;
 
   readonly mode: BoardMode = $derived(boardMode(this.#competition));
   /**
@@ -55,11 +61,14 @@ export class BoardState implements BoardView {
   readonly ranked: BoardRow[] = $derived(
     this.mode === 'ceremony'
       ? this.#rows
-      : assignAwards(
-          rankRows(this.#rows),
-          this.#columns?.awards ?? undefined,
-          this.#competition?.decimals ?? 0,
-        ),
+      : // Only the top rows held: ranks are exact, a prize list needs the whole field.
+        this.#view !== null
+        ? rankRows(this.#rows)
+        : assignAwards(
+            rankRows(this.#rows),
+            this.#columns?.awards ?? undefined,
+            this.#competition?.decimals ?? 0,
+          ),
   );
   /** True while any row is provisional (some station not yet locked by the head judge). */
   readonly provisional: boolean = $derived(this.#rows.some((r) => r.provisional));
@@ -74,9 +83,29 @@ export class BoardState implements BoardView {
   get total(): number {
     return Math.max(this.#total, this.#rows.length);
   }
-  /** True while the board holds only some of the rows (the reveal): resume with a snapshot. */
+  /**
+   * True while the board holds only some of the rows (the reveal, or a view of the top rows):
+   * a reconnect starts from a snapshot.
+   */
   get partial(): boolean {
-    return this.#rows.length < this.#total;
+    return this.#view !== null || this.#rows.length < this.#total;
+  }
+  /** The top rows the server limits this board to; null: every row (see {@link want}). */
+  get view(): number | null {
+    return this.#view;
+  }
+  /** The top rows the page asks the server for; null: every row. */
+  get wanted(): number | null {
+    return this.#wanted;
+  }
+  /**
+   * Asks for the top `rows` only (a phone), or every row (null). Told to the server at once
+   * when it changes ({@link onWant}); a reconnect asks for it in its URL.
+   */
+  want(rows: number | null): void {
+    if (rows === this.#wanted) return;
+    this.#wanted = rows;
+    this.onWant?.(rows);
   }
   /** Last applied revision; null before the first snapshot. A reconnect resumes from it. */
   get revision(): number | null {
@@ -107,6 +136,7 @@ export class BoardState implements BoardView {
     this.#columns = s.columns;
     this.#rows = s.rows.map((r) => ({ ...r, changedAt: 0, climb: null }));
     this.#total = s.total ?? s.rows.length;
+    this.#view = s.view ?? null;
     this.#revision = s.revision;
     this.#ticker = (s.recent ?? []).slice(0, TICKER_KEEP);
     this.#syncedAt = now;
@@ -117,7 +147,9 @@ export class BoardState implements BoardView {
    * Applies the delta that follows the last applied revision: its rows replace the held rows
    * by contestantId (a contestant not yet held is added), the ranking is derived again, and a
    * `competition` it carries (a lock, a setting, a change of course) replaces the held one.
-   * Rows of a delta without an event (a lock: every row, nothing scored) do not glow.
+   * Rows of a delta without an event (a lock: every row, nothing scored) do not glow. A board
+   * with a view then keeps its top `view` rows (engine/view.ts `keepView`): what the server sent
+   * is exactly what makes them the true top rows.
    * Anything else is refused and changes nothing (see web/board-sync.ts `deltaFit`). `resync`:
    * applied, but the board now needs a fresh snapshot (not the deltas after its revision): the
    * public view changed as a whole (names masked or shown), or the board held only part of the
@@ -128,7 +160,8 @@ export class BoardState implements BoardView {
     if (fit !== 'apply') return fit;
     const held = this.#revision!;
 
-    const partial = this.partial;
+    // The reveal: the board holds the revealed rows only, which a delta cannot complete.
+    const partial = this.#view === null && this.#rows.length < this.#total;
     const wasMasked = this.#competition?.nameDisplay === 'masked';
     if (d.competition) this.#competition = d.competition;
     const masked = this.#competition?.nameDisplay === 'masked';
@@ -137,6 +170,8 @@ export class BoardState implements BoardView {
       const before = this.ranked;
       const changedAt = d.event ? now : 0;
       this.#rows = mergeRows(this.#rows, d.rows, (r) => ({ ...r, changedAt, climb: null }));
+      // A view keeps its top rows: the ones that fell out are no longer followed.
+      if (this.#view !== null) this.#rows = keepView(this.#rows, this.#view);
       // Ranks gained by the changed rows, read from the (lazily re-derived) ranking.
       const climbs = d.event ? rankClimbs(before, this.ranked, d.rows) : null;
       if (climbs?.size)
@@ -144,7 +179,7 @@ export class BoardState implements BoardView {
           const climb = climbs.get(r.contestantId);
           return climb === undefined ? r : { ...r, climb };
         });
-      this.#total = Math.max(this.#total, this.#rows.length);
+      if (this.#view === null) this.#total = Math.max(this.#total, this.#rows.length);
     }
     const events = newEvents(d, held);
     if (events.length) this.#ticker = [...events, ...this.#ticker].slice(0, TICKER_KEEP);

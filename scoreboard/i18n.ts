@@ -75,6 +75,8 @@ export interface Dict {
   stations: string;
   /** Phone: hint above the list. */
   tapHint: string;
+  /** The phone's "more" button under its top rows: shown of total. */
+  moreRows: (shown: number, total: number) => string;
   /** Phone: "满分 10" */
   outOf: (points: string) => string;
   /** Phone: the unrevealed places in one line. */
@@ -136,6 +138,7 @@ const zh: Dict = {
   loopbackWarning: '本机地址，手机无法打开',
   stations: '各站得分',
   tapHint: '点选手查看各站得分',
+  moreRows: (shown, total) => `显示更多（当前前 ${shown} 名，共 ${total} 人）`,
   outOf: (p) => `满分 ${p}`,
   pendingPlaces: (a, b) => (a === b ? `第 ${a} 名待揭晓` : `第 ${a}–${b} 名待揭晓`),
   close: '收起',
@@ -189,6 +192,7 @@ const en: Translation<Dict> = {
   loopbackWarning: 'Local address: phones cannot open it',
   stations: 'Stations',
   tapHint: 'Tap a contestant for their stations',
+  moreRows: (shown, total) => `Show more (top ${shown} of ${total})`,
   outOf: (p) => `of ${p}`,
   pendingPlaces: (a, b) =>
     a === b ? `Place ${a} to be revealed` : `Places ${a}–${b} to be revealed`,

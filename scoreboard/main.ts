@@ -15,7 +15,7 @@ import { BoardState } from './board-state.svelte.ts';
 import { BoardSet } from './board-set.svelte.ts';
 import { htmlLang, parseLocale, textLang, type Lang } from '../web/i18n.ts';
 import { altDict, DICTS } from './i18n.ts';
-import { positiveParam, ROWS_PER_PAGE } from './paging.ts';
+import { PHONE_QUERY, PHONE_ROWS, positiveParam, ROWS_PER_PAGE } from './paging.ts';
 import { isRotation, parseRotation, ROTATION_SECONDS, rotationSlugs } from './rotation.ts';
 import { isLoopback } from '../web/qr/loopback.ts';
 import { shareUrl } from './share.ts';
@@ -95,11 +95,20 @@ function follow(slug: string, board: BoardState, lang: Lang): LiveSocket<BoardSe
   // Frames are applied in batches (a burst after a network cut renders once); a missed
   // revision, or a public view that changed as a whole, starts again from a snapshot.
   const sync = new BoardSync(board, { resync: () => socket.reconnectNow() });
+  /** The view the connection asked for in its URL. */
+  let asked: number | null = null;
+  // A phone follows only its top rows from its first frame (App.svelte keeps it up to date).
+  board.want(matchMedia(PHONE_QUERY).matches ? PHONE_ROWS : null);
   const socket: LiveSocket<BoardServerMessage> = new LiveSocket<BoardServerMessage>({
     // After a plain drop the server sends only what came after our revision (or a snapshot
-    // when it no longer holds it); after a gap, or during the reveal, a snapshot.
-    path: () => boardSocketPath(slug, sync.resumeFrom()),
-    onOpen: () => sync.connected(),
+    // when it no longer holds it); after a gap, during the reveal, or for a view of the top
+    // rows, a snapshot.
+    path: () => boardSocketPath(slug, sync.resumeFrom(), (asked = board.wanted)),
+    onOpen: () => {
+      sync.connected();
+      // The page asked for another view while this connection was opening.
+      if (board.wanted !== asked) socket.send({ type: 'board.view', rows: board.wanted });
+    },
     onMessage: (msg) => sync.receive(msg),
     onState: (state) => board.setLink(state),
     fatalCodes: [CloseCode.notFound, CloseCode.protocolMismatch],
@@ -108,6 +117,9 @@ function follow(slug: string, board: BoardState, lang: Lang): LiveSocket<BoardSe
         code === CloseCode.protocolMismatch ? DICTS[lang].reload : DICTS[lang].notFound(slug),
       ),
   });
+  // A phone that asks for more rows (or turns into a projector) says so on the open socket;
+  // the answer is a snapshot of the new view. Closed: the next connection asks in its URL.
+  board.onWant = (rows) => socket.send({ type: 'board.view', rows });
   // The socket itself drops the link at once when the OS says the network is gone (the badge
   // tells the hall) and connects as soon as it returns.
   return socket;

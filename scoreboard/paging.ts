@@ -44,3 +44,21 @@ export function positiveParam(params: URLSearchParams, name: string): number | n
   const n = Number(raw);
   return n >= 1 ? n : null;
 }
+
+/**
+ * A phone, held either way: narrow, or short (a phone on its side). A projector or a laptop is
+ * neither. The same data, another layout; no separate address to hand out.
+ */
+export const PHONE_QUERY = '(max-width: 760px), (max-height: 500px)';
+
+/** The top rows a phone asks for first; "more" asks for the next view size, then every row. */
+export const PHONE_ROWS = 20;
+
+/**
+ * The rows a phone showing `rows` asks for on "more": the next of the server's view sizes
+ * (engine/view.ts `VIEW_SIZES`: 20, 50, 200), then null (every row), which stays.
+ */
+export function moreRows(rows: number | null, sizes: readonly number[]): number | null {
+  if (rows === null) return null;
+  return sizes.find((n) => n > rows) ?? null;
+}

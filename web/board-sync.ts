@@ -15,12 +15,18 @@ import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 /**
  * The board socket's URL, which is its hello (protocol/board.ts `BoardQuery`): the competition,
  * the protocol version this page was built for (a server of another version closes the socket
- * with `CloseCode.protocolMismatch`, and the page asks to be reloaded), and the last revision
- * applied when the board resumes (`since`; null: send a snapshot).
+ * with `CloseCode.protocolMismatch`, and the page asks to be reloaded), the last revision
+ * applied when the board resumes (`since`; null: send a snapshot), and how many top rows it
+ * shows (`view`; null: every row).
  */
-export function boardSocketPath(competition: string, since: number | null = null): string {
+export function boardSocketPath(
+  competition: string,
+  since: number | null = null,
+  view: number | null = null,
+): string {
   const q = new URLSearchParams({ competition, protocol: String(PROTOCOL_VERSION) });
   if (since !== null) q.set('since', String(since));
+  if (view !== null) q.set('view', String(view));
   return `/ws/board?${q}`;
 }
 
