@@ -74,7 +74,8 @@ async function deploy(
 }
 
 /**
- * Runs every deployment under every load, `seconds` measured each.
+ * Runs every deployment under every load, `seconds` measured each (`viewRows`: the viewers
+ * watch the top N rows only, `npm run bench -- --view N`).
  * @returns the results, or `{skipped}` (with the SQLite results) when PostgreSQL or nginx
  *   cannot be started.
  */
@@ -82,13 +83,15 @@ export async function enginesBench(
   seconds: number,
   viewers: number,
   log: (s: string) => void,
+  viewRows?: number,
 ): Promise<{ results: EngineResult[]; skipped?: string }> {
   const { file, tokens } = makeFixture(1000, 100);
+  const view = viewRows === undefined ? {} : { viewRows };
   const loads: LoadOptions[] = [
     { judges: 100, viewers: 0, rate: 0, seconds, warmup: 1 },
     { judges: 100, viewers: 0, rate: 500, seconds, warmup: 1 },
-    { judges: 100, viewers, rate: 50, seconds, warmup: 1 },
-    { judges: 100, viewers, rate: 500, seconds, warmup: 1 },
+    { judges: 100, viewers, rate: 50, seconds, warmup: 1, ...view },
+    { judges: 100, viewers, rate: 500, seconds, warmup: 1, ...view },
   ];
   const results: EngineResult[] = [];
   let cluster: ThrowawayCluster | null = null;

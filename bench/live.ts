@@ -3,13 +3,24 @@
  * process: J judges submit marks (at a set rate, or closed-loop as fast as acks come back)
  * while V board viewers receive the deltas. The same load runs against the bare relay (and,
  * with `--peer`, NodeCG: bench/nodecg.ts). Every viewer checks that it received every revision
- * exactly once and in order.
+ * exactly once and in order. The product's and the relay's viewers run in a worker thread
+ * (bench/viewers.ts, bench/viewer-worker.ts), so the judges' acks measured here never wait
+ * behind their frames in this event loop.
  */
 import { randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../server/protocol/constants.ts';
 import type { JudgeWelcome, MarkAck, MarkReject } from '../server/protocol/judge.ts';
 import { SOLO_SHEETS, type Proc } from './procs.ts';
+import {
+  open,
+  openMany,
+  ViewerThread,
+  type DeliveryCounts,
+  type ViewerReport,
+  type Viewers,
+} from './viewers.ts';
+
+export { Deliveries, open, openMany, type DeliveryCounts } from './viewers.ts';
 
 export interface LoadOptions {
   judges: number;
@@ -28,30 +39,8 @@ export interface LoadOptions {
   seed?: number;
   /** A name for the scenario in the results (e.g. `venue`). */
   name?: string;
-}
-
-/**
- * What the viewers received, against what was committed (revisions, or the relay's sequence):
- * each viewer starts at its snapshot (the relay's and NodeCG's viewers: at their start) and
- * must then receive every revision up to the last one exactly once, in order; a merged frame
- * delivers its whole range `from`…`revision`.
- */
-export interface DeliveryCounts {
-  viewers: number;
-  /** Revisions the viewers had to receive (summed over viewers). */
-  expected: number;
-  /** Revisions received for the first time (in order or late). */
-  delivered: number;
-  /** Never received. */
-  lost: number;
-  /** Received again. */
-  duplicated: number;
-  /** Received after a later revision (filling a gap). */
-  reordered: number;
-  /** Frames that skipped past the next revision expected. */
-  gaps: number;
-  /** Snapshots after the first (a board that fell behind and was sent the whole table). */
-  resyncs: number;
+  /** The product's viewers ask for the top N rows only (`&view=N`: a phone's board). */
+  viewRows?: number;
 }
 
 export interface LoadResult {
@@ -82,184 +71,6 @@ const q = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor(s.length * p))]! * 100) / 100;
 };
-
-/** Opens a socket; `onMessage` is attached before it opens, so no frame is missed. */
-export function open(url: string, onMessage?: (data: Buffer) => void): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    if (onMessage) ws.on('message', onMessage);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-export async function openMany(
-  url: string,
-  n: number,
-  onMessage?: (i: number) => (data: Buffer) => void,
-): Promise<WebSocket[]> {
-  const out: WebSocket[] = [];
-  // In waves, so 2,000 handshakes do not overrun the listen backlog.
-  for (let i = 0; i < n; i += 100)
-    out.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(100, n - i) }, (_, j) => open(url, onMessage?.(i + j))),
-      )),
-    );
-  return out;
-}
-
-const REVISION = /"(?:revision|rev)":(\d+)/;
-const FROM = /"from":(\d+)/;
-
-interface ViewerState {
-  /** The next revision due; 0 until the viewer has its start. */
-  next: number;
-  start: number;
-  holes: Set<number>;
-  delivered: number;
-  duplicated: number;
-  reordered: number;
-  gaps: number;
-  resyncs: number;
-}
-
-/**
- * Viewers' deliveries: when each revision (or relay sequence number) reached the last of them,
- * and, per viewer, whether every revision arrived exactly once and in order. A coalesced frame
- * (`from`…`revision`) delivers every mark in its range: `deliveries` counts marks delivered to
- * viewers, `frames` the websocket frames that carried them.
- */
-export class Deliveries {
-  readonly byRev = new Map<number, { count: number; last: number }>();
-  deliveries = 0;
-  frames = 0;
-  bytes = 0;
-  readonly #viewers: ViewerState[] = [];
-  readonly #measuring: () => boolean;
-
-  constructor(measuring: () => boolean) {
-    this.#measuring = measuring;
-  }
-
-  #viewer(i: number): ViewerState {
-    return (this.#viewers[i] ??= {
-      next: 0,
-      start: 0,
-      holes: new Set(),
-      delivered: 0,
-      duplicated: 0,
-      reordered: 0,
-      gaps: 0,
-      resyncs: 0,
-    });
-  }
-
-  /** Viewer `i` starts at `revision` (its snapshot, or what the peer had when it joined). */
-  start(i: number, revision: number): void {
-    const v = this.#viewer(i);
-    if (v.next === 0) {
-      v.next = revision + 1;
-      v.start = revision;
-      return;
-    }
-    // A later snapshot covers what it had missed; counted, never hidden.
-    v.resyncs++;
-    for (const r of v.holes) if (r <= revision) v.holes.delete(r);
-    v.next = Math.max(v.next, revision + 1);
-  }
-
-  /** Viewer `i` received a frame carrying revisions `from`…`revision`. */
-  frame(i: number, from: number, revision: number, bytes: number, now = performance.now()): void {
-    const v = this.#viewer(i);
-    if (v.next === 0) {
-      // A frame before any start: nothing to hold it against.
-      v.gaps++;
-      v.next = from;
-      v.start = from - 1;
-    }
-    if (from > v.next) {
-      v.gaps++;
-      for (let r = v.next; r < from; r++) v.holes.add(r);
-    }
-    for (let r = from; r <= revision; r++) {
-      if (r >= v.next) v.delivered++;
-      else if (v.holes.delete(r)) {
-        v.delivered++;
-        v.reordered++;
-      } else v.duplicated++;
-      const seen = this.byRev.get(r);
-      if (seen) {
-        seen.count++;
-        seen.last = now;
-      } else this.byRev.set(r, { count: 1, last: now });
-    }
-    v.next = Math.max(v.next, revision + 1);
-    if (this.#measuring()) {
-      this.frames++;
-      this.deliveries += revision - from + 1;
-      this.bytes += bytes;
-    }
-  }
-
-  /** Parses a board frame of the product (snapshot or delta) or a relay frame, by its head. */
-  board(i: number, data: Buffer): void {
-    const head = data.toString('latin1', 0, 120);
-    const m = REVISION.exec(head);
-    if (!m) return;
-    const revision = Number(m[1]);
-    if (head.startsWith('{"type":"board.snapshot"')) return this.start(i, revision);
-    // A delta cut for a board that joined mid-frame carries `from` last.
-    const from =
-      FROM.exec(head)?.[1] ??
-      FROM.exec(data.toString('latin1', Math.max(0, data.length - 24)))?.[1];
-    this.frame(i, from === undefined ? revision : Number(from), revision, data.length);
-  }
-
-  /** Whether every viewer has everything up to `last`. */
-  reached(viewers: number, last: number): boolean {
-    for (let i = 0; i < viewers; i++) {
-      const v = this.#viewers[i];
-      if (!v || v.next <= last || v.holes.size) return false;
-    }
-    return true;
-  }
-
-  /** Revisions received so far, over all viewers: settles wait while this still moves. */
-  progress(): number {
-    return this.#viewers.reduce((n, v) => n + v.delivered + v.duplicated, 0);
-  }
-
-  /** The counts once `last` is the last revision there is. */
-  counts(viewers: number, last: number): DeliveryCounts | null {
-    if (!viewers) return null;
-    const c: DeliveryCounts = {
-      viewers,
-      expected: 0,
-      delivered: 0,
-      lost: 0,
-      duplicated: 0,
-      reordered: 0,
-      gaps: 0,
-      resyncs: 0,
-    };
-    for (let i = 0; i < viewers; i++) {
-      const v = this.#viewers[i];
-      if (!v) {
-        c.gaps++; // received nothing at all, not even its start
-        continue;
-      }
-      c.expected += last - v.start;
-      c.delivered += v.delivered;
-      c.lost += v.holes.size + Math.max(0, last - v.next + 1);
-      c.duplicated += v.duplicated;
-      c.reordered += v.reordered;
-      c.gaps += v.gaps;
-      c.resyncs += v.resyncs;
-    }
-    return c;
-  }
-}
 
 /** A small seeded generator (mulberry32), so every system gets the same random schedule. */
 function random(seed: number): () => number {
@@ -321,13 +132,12 @@ export interface LoadResultInput {
   acked: number;
   rejected: number;
   ackMs: number[];
-  /** Send time of each revision (product, peer) or relay sequence number. */
+  /** Send time of each revision (product, peer) or relay sequence number (`performance.now()`). */
   sentAt: Map<number, number>;
   measureFrom: number;
   seconds: number;
-  seen: Deliveries;
-  /** The last revision there is: every viewer must have received up to it. */
-  last: number;
+  /** What the viewers received; its times on `clock` (bench/viewers.ts), as the worker's. */
+  seen: ViewerReport;
   cpu: number;
   proc: Proc;
   rssBefore: number;
@@ -337,9 +147,11 @@ export interface LoadResultInput {
 /** One scenario's figures, the same way for the product, the relay and the peer. */
 export function summarise(o: LoadOptions, m: LoadResultInput): LoadResult {
   const viewerMs: number[] = [];
+  // This thread's send times on the viewers' clock (`clock`: timeOrigin + now).
+  const origin = performance.timeOrigin;
   for (const [rev, t] of m.sentAt) {
     const r = m.seen.byRev.get(rev);
-    if (t >= m.measureFrom && r && r.count >= o.viewers) viewerMs.push(r.last - t);
+    if (t >= m.measureFrom && r && r.count >= o.viewers) viewerMs.push(r.last - (origin + t));
   }
   return {
     judges: o.judges,
@@ -362,7 +174,7 @@ export function summarise(o: LoadOptions, m: LoadResultInput): LoadResult {
     memoryPerViewerKiB: o.viewers
       ? Math.round(((m.rssViewers - m.rssBefore) * 1024) / o.viewers)
       : null,
-    delivery: m.seen.counts(o.viewers, m.last),
+    delivery: m.seen.delivery,
   };
 }
 
@@ -372,17 +184,17 @@ export function summarise(o: LoadOptions, m: LoadResultInput): LoadResult {
  * without progress, or `maxMs` in all.
  */
 export async function settle(
-  done: () => boolean,
-  progress: () => number = () => 0,
+  done: () => boolean | Promise<boolean>,
+  progress: () => number | Promise<number> = () => 0,
   idleMs = 5_000,
   maxMs = 120_000,
 ) {
   const t0 = performance.now();
   let moved = t0;
-  let last = progress();
-  while (!done()) {
+  let last = await progress();
+  while (!(await done())) {
     const now = performance.now();
-    const p = progress();
+    const p = await progress();
     if (p !== last) [last, moved] = [p, now];
     if (now - moved > idleMs || now - t0 > maxMs) return;
     await new Promise((r) => setTimeout(r, 10));
@@ -399,7 +211,7 @@ export async function settle(
 export async function measureRun(
   o: LoadOptions,
   proc: Proc,
-  seen: Deliveries,
+  seen: Viewers,
   send: (k: number) => void,
   side: {
     onMeasure: () => void;
@@ -427,8 +239,8 @@ export async function measureRun(
     ...side.figures(),
     measureFrom,
     seconds: measuredSeconds,
-    seen,
-    last: side.last(),
+    // Every viewer must have received up to the last revision there is.
+    seen: await seen.report(o.viewers, side.last()),
     cpu,
     proc,
     rssBefore: side.rssBefore,
@@ -436,23 +248,39 @@ export async function measureRun(
   });
 }
 
+/** Runs `run` with its viewers in a worker thread; closes their sockets and the worker after. */
+async function withViewers<T>(run: (seen: ViewerThread) => Promise<T>): Promise<T> {
+  const seen = new ViewerThread();
+  try {
+    return await run(seen);
+  } finally {
+    await seen.close();
+  }
+}
+
 /** Drives the product: judges log in with `tokens`, viewers watch `slug`. */
-export async function loadProduct(
+export function loadProduct(
   server: Proc,
   tokens: string[],
   slug: string,
   o: LoadOptions,
 ): Promise<LoadResult> {
+  return withViewers((seen) => productLoad(server, tokens, slug, o, seen));
+}
+
+async function productLoad(
+  server: Proc,
+  tokens: string[],
+  slug: string,
+  o: LoadOptions,
+  seen: ViewerThread,
+): Promise<LoadResult> {
   const ws = server.url.replace('http', 'ws');
   const rssBefore = server.rssMiB();
   let measuring = false;
   let measureAt = Infinity;
-  const seen = new Deliveries(() => measuring);
-  const viewers = await openMany(
-    `${ws}/ws/board?competition=${slug}`,
-    o.viewers,
-    (i) => (d) => seen.board(i, d),
-  );
+  const view = o.viewRows === undefined ? '' : `&view=${o.viewRows}`;
+  await seen.open(`${ws}/ws/board?competition=${slug}${view}`, o.viewers);
   await settle(() => seen.reached(o.viewers, 0)); // every snapshot is in
   const rssViewers = server.rssMiB();
   const judges = await Promise.all(
@@ -528,6 +356,7 @@ export async function loadProduct(
     onMeasure: () => {
       measuring = true;
       measureAt = performance.now();
+      seen.measure();
     },
     stop: () => (running = false),
     unanswered: () => sentAt.size,
@@ -537,7 +366,6 @@ export async function loadProduct(
     rssViewers,
   });
 
-  for (const v of viewers) v.terminate();
   for (const { s } of judges) s.terminate();
   return result;
 }
@@ -579,13 +407,14 @@ export function valuesFor(sheetId: string, n: number): Record<string, unknown> {
  * The same load against the bare relay: a message of a mark's size in, numbered by the relay
  * (as the product numbers revisions) and broadcast to all.
  */
-export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult> {
+export function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult> {
+  return withViewers((seen) => relayLoad(relay, o, seen));
+}
+
+async function relayLoad(relay: Proc, o: LoadOptions, seen: ViewerThread): Promise<LoadResult> {
   const ws = relay.url.replace('http', 'ws');
   const rssBefore = relay.rssMiB();
-  let measuring = false;
-  const seen = new Deliveries(() => measuring);
-  const viewers = await openMany(ws, o.viewers, (i) => (d) => seen.board(i, d));
-  for (let i = 0; i < o.viewers; i++) seen.start(i, 0);
+  await seen.open(ws, o.viewers, 0); // each viewer starts at 0
   const rssViewers = relay.rssMiB();
   let firstMeasured = Infinity;
   let warmAcked = 0;
@@ -614,7 +443,7 @@ export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult
   };
   const result = await measureRun(o, relay, seen, send, {
     onMeasure: () => {
-      measuring = true;
+      seen.measure();
       firstMeasured = seq + 1;
     },
     stop: () => (running = false),
@@ -631,6 +460,6 @@ export async function loadRelay(relay: Proc, o: LoadOptions): Promise<LoadResult
     rssViewers,
   });
 
-  for (const v of [...viewers, ...judges]) v.terminate();
+  for (const v of judges) v.terminate();
   return result;
 }

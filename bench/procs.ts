@@ -114,23 +114,36 @@ export function waitForLine(child: ChildProcess, re: RegExp): Promise<RegExpExec
 
 /** Starts the real server on a free port with its own data folder; resolves once it listens. */
 export async function startServer(
-  opts: { fixture?: string; dataDir?: string; env?: Record<string, string> } = {},
+  opts: {
+    fixture?: string;
+    dataDir?: string;
+    env?: Record<string, string>;
+    /** Node flags for the server (e.g. `--cpu-prof` to profile it). */
+    execArgv?: string[];
+  } = {},
 ): Promise<Proc & { dataDir: string; startMs: number }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jx-bench-data-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...(opts.fixture ? { FIXTURE: opts.fixture } : {}),
-      ...opts.env,
+  const args = [...(opts.execArgv ?? []), '--import', 'tsx', 'server/main.ts'];
+  // `npm run bench -- --pin`: the server on its own CPUs (taskset execs node: same pid).
+  const cpus = process.env.BENCH_SERVER_CPUS;
+  const child = spawn(
+    cpus ? 'taskset' : process.execPath,
+    cpus ? ['-c', cpus, process.execPath, ...args] : args,
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...(opts.fixture ? { FIXTURE: opts.fixture } : {}),
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const m = await waitForLine(child, /http:\/\/localhost:(\d+)\//);
   const url = `http://127.0.0.1:${m[1]}`;
   // Listening is printed after listen(); /healthz answering is what a user waits for.

@@ -1,18 +1,22 @@
 /**
- * `npm run bench [-- --quick] [-- --peer] [-- --live] [-- --engines]`: runs the benchmarks
- * (`--live`: only the live scenarios with their baselines, for work on frames; `--engines`: only
- * the product on each deployment, bench/engines.ts), prints one JSON document on
+ * `npm run bench [-- --quick] [-- --peer] [-- --live] [-- --engines] [-- --view N]
+ * [-- --viewers N] [-- --pin]`: runs the benchmarks (`--live`: only the live scenarios with
+ * their baselines, for work on frames; `--engines`: only the product on each deployment,
+ * bench/engines.ts, `--viewers N` of them watching; `--view N`: the product's viewers watch the
+ * top N rows only, `&view=N`, as phones do; `--pin`: the servers on their own CPUs and the load
+ * on the last one), prints one JSON document on
  * stdout and writes it to bench/results/<timestamp>.json. Every live figure is measured in the
  * same run as its baseline (a bare ws relay; raw better-sqlite3 commits) and reported beside
  * it as a ratio; `--peer` adds NodeCG (bench/nodecg.ts, installed on demand) to the venue
  * scenarios and the 10 × 200/s one, and its durability after a SIGKILL. The load runs in this
- * process; the server, the relay and the peer each in their own. Every viewer checks that it
+ * process (the product's and the relay's viewers in a worker thread of it: bench/viewers.ts);
+ * the server, the relay and the peer each in their own. Every viewer checks that it
  * received every revision exactly once and in order. Tests never time anything; this is where
  * speed is measured. See docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchEngine } from './engine.ts';
@@ -38,10 +42,30 @@ const { values: args } = parseArgs({
     peer: { type: 'boolean', default: false },
     live: { type: 'boolean', default: false },
     engines: { type: 'boolean', default: false },
+    view: { type: 'string' },
+    viewers: { type: 'string' },
+    pin: { type: 'boolean', default: false },
   },
 });
 const quick = args.quick;
+const viewRows = args.view === undefined ? undefined : Number(args.view);
+if (viewRows !== undefined && !(Number.isInteger(viewRows) && viewRows > 0))
+  throw new Error(`--view takes a number of rows, not ${args.view}`);
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const engineViewers = args.viewers === undefined ? undefined : Number(args.viewers);
+if (engineViewers !== undefined && !(Number.isInteger(engineViewers) && engineViewers > 0))
+  throw new Error(`--viewers takes a number of viewers, not ${args.viewers}`);
+if (args.pin) {
+  // The product's servers on every CPU but the last, this load generator (its viewers' worker
+  // thread, and the PostgreSQL and nginx it starts) on the last: what a server does, measured
+  // without the thousands of viewer sockets of the load competing for its cores.
+  const last = availableParallelism() - 1;
+  if (last < 1) throw new Error('--pin needs at least two CPUs');
+  execFileSync('taskset', ['-a', '-p', '-c', String(last), String(process.pid)], {
+    stdio: 'ignore',
+  });
+  process.env.BENCH_SERVER_CPUS = last === 1 ? '0' : `0-${last - 1}`;
+}
 const started = new Date();
 
 execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-build.ts'], {
@@ -94,6 +118,8 @@ const scenarios: LoadOptions[] = args.engines
         { judges: 100, viewers: 2000, rate: 50, seconds },
         { judges: 100, viewers: 0, rate: 0, seconds },
       ];
+// Set on the scenarios themselves (not copies: `busy` and the peer's are found by identity).
+if (viewRows !== undefined) for (const sc of scenarios) sc.viewRows = viewRows;
 /** The scenarios NodeCG runs too, with `--peer`. */
 const peerScenarios = new Set<LoadOptions>([...venueScenarios, busy]);
 /**
@@ -206,7 +232,7 @@ const extras = args.live
 /** The product over websockets on SQLite, on PostgreSQL, and on two instances behind nginx. */
 function runEngines() {
   log('engines');
-  return enginesBench(quick ? 3 : 6, quick ? 500 : 1000, log);
+  return enginesBench(quick ? 3 : 6, engineViewers ?? (quick ? 500 : 1000), log, viewRows);
 }
 /**
  * Everything beside the live scenarios: payloads, start, bundles, festival, flood, crashes and
@@ -259,6 +285,8 @@ const result = {
   marks,
   engine,
   live: args.live,
+  /** Servers on CPUs of their own (`BENCH_SERVER_CPUS`), the load on the last: `--pin`. */
+  pinned: args.pin ? (process.env.BENCH_SERVER_CPUS ?? null) : null,
   ...(extras && 'payloads' in extras
     ? {
         payload: extras.payloads,
