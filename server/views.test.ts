@@ -8,7 +8,11 @@ import type {
 } from '#protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plausibleValues } from '../fixtures/marks.ts';
+import { listOfficials } from '../db/repositories/officials.ts';
 import { mergeRows } from '../web/board-sync.ts';
+import { applyCourseAction } from './services/course.ts';
+import { FAN_OUT_CHUNK } from './services/fan-out.ts';
+import { identityOf } from './services/mark-writer.ts';
 import {
   connectJudge,
   framesBeforeFreeze,
@@ -209,5 +213,41 @@ describe('changing the view', () => {
     expect(masked.view).toBe(20);
     const names = new Map(server.fixture.contestants.map((c) => [c.bib, c.name]));
     for (const r of masked.rows) expect(r.name).toBe(maskName(names.get(r.bib)!));
+  });
+});
+
+describe('a view asked for while a course change is on its way', () => {
+  it('gets the view it asked for, not every row', async () => {
+    const { app } = server;
+    const live = app.live.get(slug)!;
+    // More boards than one chunk of the fan-out, so the last is written in a later turn.
+    const boards = Array.from({ length: FAN_OUT_CHUNK * 2 + 1 }, () => boardAt('&view=20'));
+    await Promise.all(boards.map((b) => b.next((m) => m.type === 'board.snapshot')));
+    const last = boards.at(-1)!;
+    const officials = await listOfficials(app.store, live.id);
+    const organiser = identityOf(officials.find((o) => o.code === 'O01'))!;
+    const masked = await app.live.writer.exclusive(() =>
+      applyCourseAction(
+        app.store,
+        live,
+        organiser,
+        { action: 'competition.settings', nameDisplay: 'masked' },
+        new Date(),
+      ),
+    );
+    expect(masked.ok).toBe(true);
+    if (masked.ok) app.live.publish(live, masked.delta);
+    // The last board asks for 50 rows before its chunk of the change is written (as the
+    // board.view handler does: its snapshot of the new view is at least this revision).
+    const lastClient = [...app.live.boards.get(live.id)!.values()].at(-1)!;
+    lastClient.view = 50;
+    const got = await last.next<BoardSnapshot>(
+      (m) => m.type === 'board.snapshot' && m.competition.nameDisplay === 'masked',
+    );
+    expect(got.view).toBe(50);
+    const first = await boards[0]!.next<BoardSnapshot>(
+      (m) => m.type === 'board.snapshot' && m.competition.nameDisplay === 'masked',
+    );
+    expect(first.view).toBe(20);
   });
 });

@@ -250,6 +250,16 @@ export default fp(
             if (!frame) return;
             // A course change (`competition` set) is always news; a delta only past what it has.
             if (!delta.competition && last <= client.revision) return;
+            if (!client.staff && client.view !== null && !view && publicFrame) {
+              // Its view was asked for after this course change was built: the view as it is
+              // now, not every row (a board that asked for a view keeps only its top rows).
+              if (resumesWithDeltas(live.row.state)) {
+                const snapshot = registry.viewSnapshot(live, client.view);
+                ws.send(encode(snapshot), TEXT);
+                client.revision = Math.max(client.revision, snapshot.revision);
+                return;
+              }
+            }
             if (!delta.competition && (delta.from ?? last) <= client.revision) {
               // Straddles what its replay gave it: send the part it has not seen.
               const sent = client.staff ? delta : (view?.delta ?? publicDelta!);
