@@ -76,19 +76,11 @@ export async function checkBearer(
   now = Date.now(),
 ): Promise<BearerCheck> {
   if (!header) return { status: 'none' };
-  // One check per address at a time: each sees the failures of the one before.
-  const release = await app.loginGuard.turn(address);
-  try {
-    const admitted = app.loginGuard.admit(address, now);
-    if (!admitted.check) return { status: 'wait', waitMs: admitted.waitMs };
-    const m = /^Bearer ([0-9a-f]{32,128})$/.exec(header);
-    const who = m ? await identify(app, m[1]!) : null;
-    if (who) return { status: 'ok', who };
-    app.loginGuard.fail(address, now);
-    return { status: 'refused' };
-  } finally {
-    release();
-  }
+  const m = /^Bearer ([0-9a-f]{32,128})$/.exec(header);
+  return app.loginGuard.check(address, async () => (m ? await identify(app, m[1]!) : null), {
+    throttled: true,
+    now: () => now,
+  });
 }
 
 /** Sends the answer to a credential that was refused or not checked (throttled). */

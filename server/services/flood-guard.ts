@@ -46,6 +46,10 @@ export const MAX_BOARD_BAD_FRAMES = 5;
  */
 export const BOARD_SOCKETS_PER_ADDRESS = 20;
 
+/** The answer of {@link LoginGuard.check}: who it is, refused, or not checked (past the budget). */
+export type LoginCheck<W> =
+  { status: 'ok'; who: W } | { status: 'refused' } | { status: 'wait'; waitMs: number };
+
 /** Failed logins allowed per remote address per minute. */
 export const LOGIN_FAILURES_PER_MINUTE = 10;
 
@@ -110,6 +114,37 @@ export class LoginGuard {
       release();
       if (this.#turns.get(address) === tail) this.#turns.delete(address);
     };
+  }
+
+  /**
+   * One login check from `address`, the one way every credential path checks (the judge
+   * socket's hello, a Bearer header, `POST /api/session`): in the address's {@link turn}; past
+   * the budget refused unchecked (`wait`; with `throttled`, one check per
+   * {@link THROTTLED_CHECK_MS} still goes through, see {@link admit}); else `lookup`'s answer,
+   * where null (no one) counts as a failure of the address. A `lookup` that throws (the
+   * database cannot answer) counts nothing and throws.
+   */
+  async check<W>(
+    address: string,
+    lookup: () => Promise<W | null>,
+    opts: { throttled?: boolean; now?: () => number } = {},
+  ): Promise<LoginCheck<W>> {
+    const now = opts.now ?? Date.now;
+    const release = await this.turn(address);
+    try {
+      const admitted = opts.throttled
+        ? this.admit(address, now())
+        : this.allowed(address, now())
+          ? ({ check: true } as const)
+          : ({ check: false, waitMs: 0 } as const);
+      if (!admitted.check) return { status: 'wait', waitMs: admitted.waitMs };
+      const who = await lookup();
+      if (who !== null) return { status: 'ok', who };
+      this.fail(address, now());
+      return { status: 'refused' };
+    } finally {
+      release();
+    }
   }
 
   /** Counts a failed login of `address` here, and tells the other instances. */

@@ -61,47 +61,43 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         !byPassword.success && typeof (req.body as { code?: unknown } | null)?.code === 'string';
       if (!byPassword.success && !typedCode)
         throw new DomainError('request/invalid', { missing: 'login' });
-      const guard = app.loginGuard;
-      // One login check per address at a time: each sees the failures of the one before.
-      const release = await guard.turn(req.ip);
-      try {
-        if (!guard.allowed(req.ip, Date.now())) throw new DomainError('auth/rate_limited', {});
-
-        if (typedCode) {
+      // Checked against the one failed-login budget (flood-guard.ts `LoginGuard.check`).
+      if (typedCode) {
+        const check = await app.loginGuard.check(req.ip, async () => {
           const who = byCode?.success ? await identifyShortCode(app, byCode.data.code) : null;
           const live = who ? app.live.byId(who.competitionId) : undefined;
-          if (!who || !live) {
-            guard.fail(req.ip, Date.now());
-            throw new DomainError('auth/unknown_code', {});
-          }
-          const row = (await getOfficial(app.store, who.officialId))!;
-          return {
-            ...(await openSession(who.officialId, row.tokenHash)),
-            role: who.role,
-            code: who.code,
-            name: who.name,
-            competition: live.slug,
-          };
-        }
-
-        const body = byPassword.data!;
-        const live = app.live.get(body.slug);
-        if (!live || !(await verifyOrganiserPassword(app.store, body.password))) {
-          guard.fail(req.ip, Date.now());
-          throw new DomainError('auth/bad_password', {});
-        }
-        const organiser = await findOrganiser(app.store, live.id);
-        if (!organiser) throw new DomainError('auth/no_organiser', {});
+          return who && live ? { who, live } : null;
+        });
+        if (check.status === 'wait') throw new DomainError('auth/rate_limited', {});
+        if (check.status === 'refused') throw new DomainError('auth/unknown_code', {});
+        const { who, live } = check.who;
+        const row = (await getOfficial(app.store, who.officialId))!;
         return {
-          ...(await openSession(organiser.id)),
-          role: 'organiser' as const,
-          code: organiser.code,
-          name: organiser.name,
+          ...(await openSession(who.officialId, row.tokenHash)),
+          role: who.role,
+          code: who.code,
+          name: who.name,
           competition: live.slug,
         };
-      } finally {
-        release();
       }
+
+      const body = byPassword.data!;
+      const check = await app.loginGuard.check(req.ip, async () => {
+        const live = app.live.get(body.slug);
+        return live && (await verifyOrganiserPassword(app.store, body.password)) ? live : null;
+      });
+      if (check.status === 'wait') throw new DomainError('auth/rate_limited', {});
+      if (check.status === 'refused') throw new DomainError('auth/bad_password', {});
+      const live = check.who;
+      const organiser = await findOrganiser(app.store, live.id);
+      if (!organiser) throw new DomainError('auth/no_organiser', {});
+      return {
+        ...(await openSession(organiser.id)),
+        role: 'organiser' as const,
+        code: organiser.code,
+        name: organiser.name,
+        competition: live.slug,
+      };
     },
   );
 

@@ -115,53 +115,39 @@ const routes: FastifyPluginAsync = async (app) => {
           // Writes sent right behind the hello wait until it is answered (`hello`).
           let answered!: () => void;
           hello = new Promise((resolve) => (answered = resolve));
-          // One login check per address at a time (flood-guard.ts), against the one budget.
-          const release = await logins.turn(req.ip);
-          if (!logins.allowed(req.ip, Date.now())) {
-            release();
-            answered();
-            send({
-              type: 'error',
-              code: 'auth/rate_limited',
-              params: {},
-              message: errorText('auth/rate_limited', {}, 'zh'),
-            });
-            socket.close(CloseCode.rateLimited, 'too many failed logins');
-            return;
-          }
-          // A full token, a session, or the short code a judge typed on the tablet.
+          // A full token, a session, or the short code a judge typed on the tablet, checked
+          // against the one failed-login budget (flood-guard.ts `LoginGuard.check`).
           const token = parsed.token;
-          let who: JudgeIdentity | null | undefined;
-          // An official changed while his login was being checked (a token revoked or replaced):
-          // check again, so no socket is let in on a login that ended meanwhile.
-          for (let version = -1; version !== app.live.officialsVersion;) {
-            version = app.live.officialsVersion;
-            who = await identify(app, token)
-              .then(async (w) => w ?? (await identifyShortCode(app, token)))
-              .catch(() => undefined);
-          }
-          if (who === undefined) {
+          const check = await logins
+            .check(req.ip, async () => {
+              // An official changed while his login was being checked (a token revoked or
+              // replaced): check again, so no socket is let in on a login that ended meanwhile.
+              let found: JudgeIdentity | null = null;
+              for (let version = -1; version !== app.live.officialsVersion;) {
+                version = app.live.officialsVersion;
+                found = (await identify(app, token)) ?? (await identifyShortCode(app, token));
+              }
+              const of = found && app.live.byId(found.competitionId);
+              return found && of ? { who: found, live: of } : null;
+            })
+            .catch(() => null);
+          if (!check) {
             // The database could not answer (PostgreSQL restarting): the tablet reconnects.
-            release();
             answered();
             socket.close(1011, 'login check failed; reconnect');
             return;
           }
-          live = who ? app.live.byId(who.competitionId) : undefined;
-          if (!who || !live) {
-            logins.fail(req.ip, Date.now());
-            release();
+          if (check.status !== 'ok') {
             answered();
-            send({
-              type: 'error',
-              code: 'auth/unknown_token',
-              params: {},
-              message: errorText('auth/unknown_token', {}, 'zh'),
-            });
-            socket.close(CloseCode.authFailed, 'unknown token');
+            const code = check.status === 'wait' ? 'auth/rate_limited' : 'auth/unknown_token';
+            send({ type: 'error', code, params: {}, message: errorText(code, {}, 'zh') });
+            if (check.status === 'wait')
+              socket.close(CloseCode.rateLimited, 'too many failed logins');
+            else socket.close(CloseCode.authFailed, 'unknown token');
             return;
           }
-          release();
+          const who = check.who.who;
+          live = check.who.live;
           clearTimeout(helloTimer);
           judge = who;
           app.live.pending.delete(socket);
