@@ -377,6 +377,24 @@ describe('the start', () => {
       body: JSON.stringify({ slug: 'gaoxin-2024', password }),
     });
 
+  it('behind a load balancer (PUBLIC_URL) hands out the public address: links, scoreboard and QR code', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jx-start-'));
+    dirs.push(dataDir);
+    const pub = 'https://jx.example.org';
+    const p = await startProcess(dataDir, { PUBLIC_URL: `${pub}/` });
+    const printed = await banner(p);
+    for (const code of ['O01', 'H01'])
+      expect(printed).toContain(`${pub}/console/#token=${tokenOf(fixture, code)}`);
+    expect(printed).toContain(`${pub}/judge-tablet/#token=${tokenOf(fixture, 'J01')}`);
+    expect(printed).not.toContain(`${p.url}/console/`);
+    // The public scoreboard address is listed first, this instance's own after it.
+    const listed = [...printed.matchAll(/(https?:\/\/\S+\/scoreboard\/)/g)].map((m) => m[1]);
+    expect(listed[0]).toBe(`${pub}/scoreboard/`);
+    expect(listed).toContain(`${p.url}/scoreboard/`);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
   it('prints the console links of the organiser and head judge last, keeps request logs quiet, and ORGANISER_PASSWORD at any start replaces the password', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'jx-start-'));
     dirs.push(dataDir);

@@ -182,7 +182,11 @@ const lan = everywhere
       .map((a) => `http://${a!.address}:${port}`)
   : [];
 const here = everywhere || config.HOST === 'localhost' ? 'localhost' : config.HOST;
-const base = lan[0] ?? `http://${here.includes(':') ? `[${here}]` : here}:${port}`;
+// Behind a load balancer (PUBLIC_URL, docs/deployment.md) people reach the festival there, not
+// at this instance: its links and QR code are the ones to hand out.
+const publicBases = config.PUBLIC_URL.map((u) => u.replace(/\/+$/, ''));
+const own = lan[0] ?? `http://${here.includes(':') ? `[${here}]` : here}:${port}`;
+const base = publicBases[0] ?? own;
 // HTTPS on an address the certificate holds (a private one), else this machine's own name.
 const httpsHost = everywhere
   ? (names.lan[0] ?? 'localhost')
@@ -197,9 +201,10 @@ const banner = await startBanner({
   custody: app.custody,
   base,
   addresses: [
+    ...publicBases.map((u) => ({ label: '公开地址', url: `${u}/scoreboard/` })),
     { label: '本机', url: `http://localhost:${port}/scoreboard/` },
     ...lan.map((u) => ({ label: '局域网', url: `${u}/scoreboard/` })),
-    ...(everywhere || here === 'localhost' ? [] : [{ label: '地址', url: `${base}/scoreboard/` }]),
+    ...(everywhere || here === 'localhost' ? [] : [{ label: '地址', url: `${own}/scoreboard/` }]),
   ],
   dataDir: resolve(config.DATA_DIR),
   file,
