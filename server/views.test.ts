@@ -4,14 +4,18 @@ import type {
   BoardServerMessage,
   BoardSnapshot,
   MarkAck,
+  MarkSubmit,
   StandingRow,
 } from '#protocol';
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plausibleValues } from '../fixtures/marks.ts';
 import { listOfficials } from '../db/repositories/officials.ts';
 import { mergeRows } from '../web/board-sync.ts';
 import { applyCourseAction } from './services/course.ts';
 import { FAN_OUT_CHUNK } from './services/fan-out.ts';
+import { FRAME_PACING } from './services/frame-pacer.ts';
+import { LiveCompetition } from './services/live-competition.ts';
 import { identityOf } from './services/mark-writer.ts';
 import {
   connectJudge,
@@ -217,7 +221,7 @@ describe('changing the view', () => {
 });
 
 describe('a view asked for while a course change is on its way', () => {
-  it('gets the view it asked for, not every row', async () => {
+  it('is not sent the change again after the snapshot of its new view', async () => {
     const { app } = server;
     const live = app.live.get(slug)!;
     // More boards than one chunk of the fan-out, so the last is written in a later turn.
@@ -237,17 +241,138 @@ describe('a view asked for while a course change is on its way', () => {
     );
     expect(masked.ok).toBe(true);
     if (masked.ok) app.live.publish(live, masked.delta);
-    // The last board asks for 50 rows before its chunk of the change is written (as the
-    // board.view handler does: its snapshot of the new view is at least this revision).
+    // The last board asks for 50 rows before its chunk of the change is written: as the
+    // board.view handler does, it is given the new view's snapshot, at this revision or later
+    // (here only the server's record of it).
     const lastClient = [...app.live.boards.get(live.id)!.values()].at(-1)!;
     lastClient.view = 50;
-    const got = await last.next<BoardSnapshot>(
-      (m) => m.type === 'board.snapshot' && m.competition.nameDisplay === 'masked',
-    );
-    expect(got.view).toBe(50);
+    lastClient.revision = live.revision;
     const first = await boards[0]!.next<BoardSnapshot>(
       (m) => m.type === 'board.snapshot' && m.competition.nameDisplay === 'masked',
     );
     expect(first.view).toBe(20);
+    // A second change goes to every board after the first has reached them all (frames go
+    // out in order): once the last board has it, every chunk of the first was written.
+    const shown = await app.live.writer.exclusive(() =>
+      applyCourseAction(
+        app.store,
+        live,
+        organiser,
+        { action: 'competition.settings', nameDisplay: 'full' },
+        new Date(),
+      ),
+    );
+    if (shown.ok) app.live.publish(live, shown.delta);
+    await last.next((m) => m.type === 'board.snapshot' && m.view === 50);
+    // The change it has in its snapshot was not sent again: an older snapshot, whole or of its
+    // old view, would have taken it back to before what it holds.
+    const snapshots = last.frames.filter((m): m is BoardSnapshot => m.type === 'board.snapshot');
+    expect(snapshots.map((m) => [m.competition.nameDisplay, m.view])).toEqual([
+      ['full', 20],
+      ['full', 50],
+    ]);
+  });
+});
+
+describe('a view frame built while the standings are ahead of its revision', () => {
+  it('does not leave a row that fell out of the view on the phone', async () => {
+    const { app } = server;
+    const live = app.live.get(slug)!;
+    const phone = boardAt('&view=20');
+    await phone.next<BoardSnapshot>((m) => m.type === 'board.snapshot');
+
+    // Everyone gets a theory score, so the top 20 is made of distinct totals.
+    const theory = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const sheet = indexScheme(theory.welcome.scheme).sheets.get('theory-exam')!;
+    const acks = new Map<number, number>();
+    for (const c of theory.welcome.contestants) {
+      const ack = (await submitMark(theory, {
+        contestantId: c.id,
+        sheetId: 'theory-exam',
+        values: plausibleValues(sheet, c.id * 7 + 1, ''),
+        seen: null,
+      })) as MarkAck;
+      expect(ack.type).toBe('mark.ack');
+      acks.set(c.id, ack.markId);
+    }
+    // Let the pacing's held frame go out: the next publish is a leading-edge frame.
+    await new Promise((r) => setTimeout(r, 300));
+
+    const standings = live.standings();
+    const x = standings[2]!; // in the view; will fall out of it
+    const z = standings.at(-1)!; // any other contestant
+    const officials = await listOfficials(app.store, live.id);
+    const j01 = identityOf(officials.find((o) => o.code === 'J01'))!;
+    const j02 = identityOf(officials.find((o) => o.code === 'J02'))!;
+    const sBend = indexScheme(theory.welcome.scheme).sheets.get('s-bend')!;
+    // One turn, one batch: both are applied to the competition before the first is published
+    // (mark-writer.ts publishes in the next turn), so the frame of revision R is built from
+    // standings that already hold R+1.
+    const first = app.live.writer.submit(j02, live, {
+      type: 'mark.submit',
+      clientId: randomUUID(),
+      contestantId: z.contestantId,
+      sheetId: 's-bend',
+      attempt: 1,
+      values: plausibleValues(sBend, z.contestantId, '') as MarkSubmit['values'],
+      seen: null,
+    });
+    const second = app.live.writer.submit(j01, live, {
+      type: 'mark.submit',
+      clientId: randomUUID(),
+      contestantId: x.contestantId,
+      sheetId: 'theory-exam',
+      attempt: 1,
+      values: { 'theory-score': 0 },
+      seen: acks.get(x.contestantId)!,
+      reason: '成绩录入更正',
+    });
+    const [a, b] = (await Promise.all([first, second])) as MarkAck[];
+    expect([a!.type, b!.type]).toEqual(['mark.ack', 'mark.ack']);
+    expect(b!.revision).toBe(a!.revision + 1);
+
+    const top = live.standings().slice(0, 20);
+    expect(top.map((r) => r.contestantId)).not.toContain(x.contestantId);
+    const frames = await framesBeforeFreeze(server, slug, phone);
+    const held = follow(frames).rows;
+    // The phone showed x with its old total, and the 20th contestant was missing.
+    expect(held.map((r) => r.contestantId)).not.toContain(x.contestantId);
+    expect(shown(held)).toEqual(shown(top));
+  });
+});
+
+describe('a competition rebuilt while a frame is held', () => {
+  it('sends its phones the rebuilt copy’s frames, never the old copy’s', async () => {
+    await server.close();
+    // Every frame after the first of a quiet spell is held for a second.
+    server = await startTestServer(undefined, undefined, {
+      framePacing: { ...FRAME_PACING, minMs: 1_000, maxMs: 1_000 },
+    });
+    const { app } = server;
+    let theory = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const [a, b] = theory.welcome.contestants;
+    const score = (contestantId: number, value: number) =>
+      submitMark(theory, {
+        contestantId,
+        sheetId: 'theory-exam',
+        values: { 'theory-score': value },
+        seen: null,
+      });
+    await score(a!.id, 60); // goes out at once
+    await score(b!.id, 61); // held by the pacing, with the copy it was committed on
+    // Rebuilt from the database (as after a change on another instance): its boards reconnect.
+    const fresh = (await LiveCompetition.load(app.store, slug))!;
+    app.live.replace(fresh, 'rebuilt');
+    theory = await connectJudge(server.ws, tokenOf(server.fixture, 'J01'));
+    const phone = boardAt('&view=20');
+    await phone.next((m) => m.type === 'board.snapshot');
+    // A mark on the rebuilt copy only: the last-placed contestant to the top.
+    const last = fresh.standings().at(-1)!;
+    const c = (await score(last.contestantId, 99)) as MarkAck;
+    // Its frame (held with the old copy's, or sent at once) reaches the phone.
+    await phone.next((m) => m.type === 'board.delta' && m.revision >= c.revision, 5_000);
+    const frames = await framesBeforeFreeze(server, slug, phone);
+    expect(follow(frames).rows[0]?.contestantId).toBe(last.contestantId);
+    expect(shown(follow(frames).rows)).toEqual(shown(topNow(20)));
   });
 });

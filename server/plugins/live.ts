@@ -1,10 +1,4 @@
-import {
-  CloseCode,
-  SERVER_HEARTBEAT,
-  type BoardDelta,
-  type BoardSnapshot,
-  type StandingRow,
-} from '#protocol';
+import { CloseCode, SERVER_HEARTBEAT, type BoardDelta, type BoardSnapshot } from '#protocol';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { listCompetitions } from '../../db/repositories/competitions.ts';
@@ -12,7 +6,7 @@ import { officialsById, type OfficialRow } from '../../db/repositories/officials
 import { readStoredCompetition } from '../../db/repositories/stored.ts';
 import type { CompetitionState } from '../engine/acceptance.ts';
 import { publicNews, resumesWithDeltas } from '../engine/public-view.ts';
-import { LiveCompetition } from '../services/live-competition.ts';
+import { LiveCompetition, type PublicView } from '../services/live-competition.ts';
 import { MarkWriter, StaleCompetitionError } from '../services/mark-writer.ts';
 import { FanOutQueue } from '../services/fan-out.ts';
 import { FRAME_PACING, FramePacer, type FramePacing } from '../services/frame-pacer.ts';
@@ -57,10 +51,8 @@ export function mergeDeltas(deltas: BoardDelta[]): BoardDelta {
 /** Ticker events a frame to a board with a view carries at most (a phone shows the newest). */
 export const VIEW_EVENTS = 4;
 
-/** One view's rows as its last frame left them (see the live plugin's `views`). */
-interface ViewState {
-  top: StandingRow[];
-  ids: number[];
+/** One view as its last frame left it, at that frame's revision (see the live plugin's `views`). */
+interface ViewState extends PublicView {
   revision: number;
 }
 
@@ -190,10 +182,7 @@ export default fp(
     const viewState = (live: LiveCompetition, n: number, revision = live.revision) => {
       const m = viewsOf(live);
       let v = m.get(n);
-      if (!v) {
-        const top = live.publicTop(n);
-        m.set(n, (v = { top, ids: top.map((r) => r.contestantId), revision }));
-      }
+      if (!v) m.set(n, (v = { ...live.publicTop(n), revision }));
       return v;
     };
     const send = (
@@ -227,13 +216,13 @@ export default fp(
         for (const n of used) {
           if (publicDelta) {
             const v = viewState(live, n);
-            const { delta: d, top } = live.viewDelta(publicDelta, v.ids, n, VIEW_EVENTS);
-            kept.set(n, { top, ids: top.map((r) => r.contestantId), revision: delta.revision });
+            const { delta: d, view } = live.viewDelta(publicDelta, v, n, VIEW_EVENTS);
+            kept.set(n, { ...view, revision: delta.revision });
             viewFrames.set(n, { delta: d, text: encode(d) });
           } else if (news === 'snapshot' && resumesWithDeltas(live.row.state)) {
             // Live again (or the public view changed as a whole): the view starts afresh.
             const v = viewState(live, n, delta.revision);
-            const text = encode(live.viewSnapshot(v.top, v.revision, n));
+            const text = encode(live.viewSnapshot(v.rows, v.revision, n));
             viewFrames.set(n, { delta: null, text });
           }
         }
@@ -248,18 +237,9 @@ export default fp(
             const view = client.staff || client.view === null ? null : viewFrames.get(client.view);
             const frame = client.staff ? staffFrame : (view?.text ?? publicFrame);
             if (!frame) return;
-            // A course change (`competition` set) is always news; a delta only past what it has.
-            if (!delta.competition && last <= client.revision) return;
-            if (!client.staff && client.view !== null && !view && publicFrame) {
-              // Its view was asked for after this course change was built: the view as it is
-              // now, not every row (a board that asked for a view keeps only its top rows).
-              if (resumesWithDeltas(live.row.state)) {
-                const snapshot = registry.viewSnapshot(live, client.view);
-                ws.send(encode(snapshot), TEXT);
-                client.revision = Math.max(client.revision, snapshot.revision);
-                return;
-              }
-            }
+            // Only what is past what it has: a board that got a snapshot after this frame was
+            // built (it opened, asked for another view, or said hello as staff) holds it already.
+            if (last <= client.revision) return;
             if (!delta.competition && (delta.from ?? last) <= client.revision) {
               // Straddles what its replay gave it: send the part it has not seen.
               const sent = client.staff ? delta : (view?.delta ?? publicDelta!);
@@ -436,6 +416,10 @@ export default fp(
     const replace = (fresh: LiveCompetition, why: string) => {
       bySlug.set(fresh.slug, fresh);
       views.delete(fresh.id);
+      // Deltas the pacing holds belong to the old copy and go nowhere: its boards reconnect.
+      const box = outboxes.get(fresh.id);
+      if (box?.timer) clearTimeout(box.timer);
+      outboxes.delete(fresh.id);
       for (const ws of boards.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
       for (const ws of judges.get(fresh.id)?.keys() ?? []) ws.close(CloseCode.serverShutdown, why);
     };
@@ -495,7 +479,7 @@ export default fp(
       publish,
       viewSnapshot: (live, n) => {
         const v = viewState(live, n);
-        return live.viewSnapshot(v.top, v.revision, n);
+        return live.viewSnapshot(v.rows, v.revision, n);
       },
       watch,
       counts: () => ({

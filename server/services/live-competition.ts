@@ -61,6 +61,16 @@ import {
   type PublicPolicy,
 } from '../engine/public-view.ts';
 
+/**
+ * The top rows of the public standings as a board with a view holds them: `rows` as sent
+ * (ranked, names as the public sees them) and `held`, by contestant, the stored row each was
+ * built from (engine/view.ts; `LiveCompetition.publicTop`).
+ */
+export interface PublicView {
+  rows: StandingRow[];
+  held: ReadonlyMap<number, StandingRow>;
+}
+
 /** Who wrote a mark and where it lives. */
 export interface MarkInfo {
   contestantId: number;
@@ -578,13 +588,18 @@ export class LiveCompetition implements WriteView {
   }
 
   /**
-   * The top `n` rows of the public standings now, ranked (exact: a prefix ranks as the whole)
-   * and as the public sees them: what a board with a view of `n` rows holds while live
-   * (engine/view.ts). O(n + blocks), whatever the field.
+   * The top `n` rows of the public standings now: `rows` ranked (exact: a prefix ranks as the
+   * whole) and as the public sees them, what a board with a view of `n` holds while live
+   * (engine/view.ts); `held`, each contestant's row object as the standings store it, which
+   * is replaced whenever his row changes, to tell later what changed since. O(n + blocks).
    */
-  publicTop(n: number): StandingRow[] {
+  publicTop(n: number): PublicView {
     const policy = this.#policy;
-    return assignRanks(this.#publicOrder.top(n)).map((r) => publicRow(r, policy));
+    const top = this.#publicOrder.top(n);
+    return {
+      rows: assignRanks(top).map((r) => publicRow(r, policy)),
+      held: new Map(top.map((r) => [r.contestantId, r])),
+    };
   }
 
   /**
@@ -610,30 +625,31 @@ export class LiveCompetition implements WriteView {
 
   /**
    * The frame a board with a view of `n` rows gets for `delta` (already as the public sees it,
-   * {@link publicDelta}), given the ids of the top `n` at its last frame (`before`): the rows
-   * engine/view.ts `viewChanges` names, as they are now, and the newest `events` of the
-   * delta's. Returns the new top too, for the next frame. O(changed + n).
+   * {@link publicDelta}: its revision range, events and course), given the view its last frame
+   * left it (`before`): the rows engine/view.ts `viewChanges` names, as they are now, where a
+   * row "changed" when its stored row is no longer the one the view holds. That is compared
+   * with the standings as they are, not with the delta's rows: the standings may already hold
+   * revisions the delta does not (the writer publishes a batch's deltas a turn after applying
+   * them), and a row that fell out in those must still be sent. Carries the newest `events` of
+   * the delta's. Returns the new view too, for the next frame. O(n).
    */
   viewDelta(
     delta: BoardDelta,
-    before: readonly number[],
+    before: PublicView,
     n: number,
     events: number,
-  ): { delta: BoardDelta; top: StandingRow[] } {
-    const top = this.publicTop(n);
-    const inTop = new Map(top.map((r) => [r.contestantId, r]));
+  ): { delta: BoardDelta; view: PublicView } {
+    const view = this.publicTop(n);
+    const order = this.#publicOrder;
+    const changed = [...before.held].filter(([id, row]) => order.get(id) !== row).map(([id]) => id);
+    const inTop = new Map(view.rows.map((r) => [r.contestantId, r]));
     const policy = this.#policy;
-    const ids = viewChanges(
-      delta.rows.map((r) => r.contestantId),
-      before,
-      top.map((r) => r.contestantId),
-    );
-    const rows = ids.map(
-      (id) => inTop.get(id) ?? publicRow(this.#publicOrder.rankedRow(id)!, policy),
+    const rows = viewChanges(changed, [...before.held.keys()], [...view.held.keys()]).map(
+      (id) => inTop.get(id) ?? publicRow(order.rankedRow(id)!, policy),
     );
     return {
       delta: { ...delta, rows, ...(delta.events ? { events: delta.events.slice(0, events) } : {}) },
-      top,
+      view,
     };
   }
 
