@@ -62,6 +62,23 @@ describe('HTTP', () => {
     expect(((await r.json()) as { message: string }).message).toBe('没有这场比赛');
   });
 
+  it('answers an address with nothing at it in the shape of every other refusal', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/nope?x=1'],
+      ['POST', '/api/competitions/gaoxin-2024/nothing'],
+      ['GET', '/scoreboard/assets/missing.js'],
+    ] as const) {
+      const r = await fetch(`${server.url}${path}`, { method });
+      expect(r.status, path).toBe(404);
+      const route = `${method} ${path.split('?')[0]}`;
+      expect(await r.json(), path).toEqual({
+        error: 'request/not_found',
+        params: { route },
+        message: `没有这个地址：${route}`,
+      });
+    }
+  });
+
   it('sends security headers with a same-origin content security policy', async () => {
     const r = await fetch(`${server.url}/healthz`);
     expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");

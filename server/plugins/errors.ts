@@ -127,6 +127,14 @@ function issuesOf(err: FastifyError): Issue[] {
  */
 export default fp(
   async (app) => {
+    // An address with nothing at it answers in the same shape as every other refusal.
+    app.setNotFoundHandler((req, reply) =>
+      reply.code(404).send(
+        errorBody('request/not_found', {
+          route: `${req.method} ${req.url.split('?')[0]!}`.slice(0, 200),
+        }),
+      ),
+    );
     app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       if (err instanceof DomainError)
         return reply

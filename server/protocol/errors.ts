@@ -97,6 +97,8 @@ const FINAL = {
   'origin/forbidden': { status: 403, retryable: false },
   'protocol/bad_frame': { status: 400, retryable: false },
   'request/invalid': { status: 400, retryable: false },
+  /** An address the server has no page or endpoint at. */
+  'request/not_found': { status: 404, retryable: false },
   'rescore/not_found': { status: 404, retryable: false },
   'server/error': { status: 500, retryable: false },
   /** A file backup of a server that runs on PostgreSQL: pg_dump is its backup. */
@@ -287,6 +289,8 @@ export interface ErrorParams {
     | { timeZone: string }
     | { strayBib: string }
     | { detail: string };
+  /** `route`: the method and path asked for (`GET /api/nope`, at most 200 characters). */
+  'request/not_found': { route: string };
   'rescore/not_found': Record<string, never>;
   'server/error': Record<string, never>;
   'teams/none': Record<string, never>;

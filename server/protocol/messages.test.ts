@@ -82,6 +82,7 @@ const SAMPLES: { [C in ErrorCode]: Extract<ErrorOf, { error: C }>['params'] } = 
   'origin/forbidden': {},
   'protocol/bad_frame': { detail: 'binary frame' },
   'request/invalid': { missing: 'void_reason' },
+  'request/not_found': { route: 'GET /api/nope' },
   'rescore/not_found': {},
   'server/error': {},
   'teams/none': {},

@@ -500,6 +500,10 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
               ? `The file has no bib ${p.strayBib} to keep or overwrite`
               : p.detail,
   },
+  'request/not_found': {
+    zh: (p) => `没有这个地址：${p.route}`,
+    en: (p) => `There is nothing at ${p.route}`,
+  },
   'rescore/not_found': {
     zh: () => '没有这位选手或这个评分项',
     en: () => 'There is no such contestant or sheet',
