@@ -161,12 +161,6 @@ export default fp(
     /** Each competition's frames on their way to its boards, in revision order. */
     const fanOuts = new Map<number, FanOutQueue<[WebSocket, BoardClient]>>();
     /**
-     * Writes `delta` to the boards (FAN_OUT_CHUNK boards a turn, services/fan-out.ts). `state`:
-     * the competition's state when the delta was committed; a delta the pacing held keeps it
-     * when a change of course flushes the delta (a mark committed while live reaches public
-     * boards before they freeze). `done` gets what building and writing the frame took, ms.
-     */
-    /**
      * Per competition, per view size (engine/view.ts): the top rows as the last frame built
      * for that view left them, and its revision. A board that opens with that view is sent
      * these rows (its snapshot is at that revision), so every frame built after applies to
@@ -185,6 +179,12 @@ export default fp(
       if (!v) m.set(n, (v = { ...live.publicTop(n), revision }));
       return v;
     };
+    /**
+     * Writes `delta` to the boards (FAN_OUT_CHUNK boards a turn, services/fan-out.ts). `state`:
+     * the competition's state when the delta was committed; a delta the pacing held keeps it
+     * when a change of course flushes the delta (a mark committed while live reaches public
+     * boards before they freeze). `done` gets what building and writing the frame took, ms.
+     */
     const send = (
       live: LiveCompetition,
       delta: BoardDelta,
