@@ -100,6 +100,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Seals and opens officials' tokens under the server secret (services/custody.ts). */
     custody: Custody;
+    /** Whether this start loaded the competition file (the database held no competition). */
+    seeded: boolean;
   }
 }
 
@@ -118,8 +120,9 @@ export async function buildApp(opts: AppOptions) {
   // The secret that seals officials' tokens, beside the database and never inside it.
   const { custody } = openCustody(opts.dataDir);
   const store = await openStore({ file: dbFile(opts.dataDir), databaseUrl: opts.databaseUrl });
+  let seeded = false;
   try {
-    if (opts.seed ?? true) await seedIfEmpty(store, custody, opts.fixture);
+    if (opts.seed ?? true) seeded = await seedIfEmpty(store, custody, opts.fixture);
   } catch (error) {
     await store.close();
     throw error;
@@ -135,6 +138,7 @@ export async function buildApp(opts: AppOptions) {
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorsPlugin);
   app.decorate('custody', custody);
+  app.decorate('seeded', seeded);
   await app.register(helmet, {
     // Never HSTS, on HTTPS either: it binds the whole host, every port, so browsers would
     // then refuse the board, phones and set-up page on plain HTTP.

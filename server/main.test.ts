@@ -377,6 +377,27 @@ describe('the start', () => {
       body: JSON.stringify({ slug: 'gaoxin-2024', password }),
     });
 
+  it('says so when FIXTURE names a file it does not load (the data folder already holds competitions)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jx-start-'));
+    dirs.push(dataDir);
+    const festival = join(import.meta.dirname, '../fixtures/festival-2025/festival.json');
+    const first = await startProcess(dataDir, { FIXTURE: festival });
+    expect(await banner(first)).not.toContain('未载入');
+    const loaded = await (await fetch(`${first.url}/api/competitions`)).json();
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // The default contest named now: not loaded, and said so; the festival's competitions stay.
+    const again = await startProcess(dataDir, {
+      FIXTURE: join(import.meta.dirname, '../fixtures/gaoxin-2024/fixture.json'),
+    });
+    const printed = await banner(again);
+    expect(printed).toContain(`注意：FIXTURE=`);
+    expect(printed).toContain(`未载入：数据目录 ${dataDir} 里已有比赛`);
+    expect(await (await fetch(`${again.url}/api/competitions`)).json()).toEqual(loaded);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  });
+
   it('behind a load balancer (PUBLIC_URL) hands out the public address: links, scoreboard and QR code', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'jx-start-'));
     dirs.push(dataDir);

@@ -117,6 +117,13 @@ const app = await buildApp({
   lock.release();
   process.exit(2);
 });
+// A competition file is loaded only into an empty database: one that holds competitions keeps
+// them, and the organiser who named a file is told it was not loaded.
+if (config.FIXTURE && !app.seeded)
+  notices.push(
+    `FIXTURE=${config.FIXTURE} 未载入：${config.DATABASE_URL ? '数据库' : `数据目录 ${resolve(config.DATA_DIR)}`}` +
+      ' 里已有比赛，本次沿用其中的数据。要载入这个文件，请换一个空的 DATA_DIR（或空的数据库）再启动。',
+  );
 // The password is in place before anyone can try it: ORGANISER_PASSWORD replaces the stored
 // one at any start (a new one refuses the old at once).
 const password: PasswordNews = config.ORGANISER_PASSWORD
