@@ -81,6 +81,7 @@ export default defineConfig({
       'server/**/*.test.ts',
       'db/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
       'fixtures/**/*.test.ts',
       'web/**/*.test.ts',
       'judge-tablet/**/*.test.ts',

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFixture } from '../server/plugins/seed.ts';
+import { limitCpu } from './cpu-budget.ts';
 import type { CompetitionFixture } from '../server/protocol/fixture.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -59,6 +60,11 @@ export function makeFixture(
 export interface Proc {
   child: ChildProcess;
   url: string;
+  /**
+   * Where board viewers connect, when not `url`: the capacity bench (bench/engines.ts) sends
+   * them straight to the instances, as a balancer on a machine of its own would.
+   */
+  boardUrls?: string[];
   pid: number;
   /** CPU seconds (user + system) the process has used. */
   cpuSeconds(): number;
@@ -120,6 +126,8 @@ export async function startServer(
     env?: Record<string, string>;
     /** Node flags for the server (e.g. `--cpu-prof` to profile it). */
     execArgv?: string[];
+    /** At most this many cores for the server, e.g. 0.5 (bench/cpu-budget.ts); none: no limit. */
+    cpuBudget?: number;
   } = {},
 ): Promise<Proc & { dataDir: string; startMs: number }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jx-bench-data-'));
@@ -144,6 +152,9 @@ export async function startServer(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // Limited from its first moments (loading the contest included), as a small machine would be.
+  const release = opts.cpuBudget === undefined ? null : limitCpu(child.pid!, opts.cpuBudget);
+  if (release) child.on('exit', release);
   const m = await waitForLine(child, /http:\/\/localhost:(\d+)\//);
   const url = `http://127.0.0.1:${m[1]}`;
   // Listening is printed after listen(); /healthz answering is what a user waits for.
