@@ -280,7 +280,8 @@ async function productLoad(
   let measuring = false;
   let measureAt = Infinity;
   const view = o.viewRows === undefined ? '' : `&view=${o.viewRows}`;
-  await seen.open(`${ws}/ws/board?competition=${slug}${view}`, o.viewers);
+  const board = (url: string) => `${url.replace('http', 'ws')}/ws/board?competition=${slug}${view}`;
+  await seen.open((server.boardUrls ?? [server.url]).map(board), o.viewers);
   await settle(() => seen.reached(o.viewers, 0)); // every snapshot is in
   const rssViewers = server.rssMiB();
   const judges = await Promise.all(

@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- --quick] [-- --peer] [-- --live] [-- --engines] [-- --view N]
- * [-- --viewers N] [-- --pin]`: runs the benchmarks (`--live`: only the live scenarios with
+ * [-- --viewers N] [-- --pin] [-- --capacity [--budget C] [--rates R,…] [--audiences A,B,…]]`: runs the benchmarks (`--live`: only the live scenarios with
  * their baselines, for work on frames; `--engines`: only the product on each deployment,
  * bench/engines.ts, `--viewers N` of them watching; `--view N`: the product's viewers watch the
  * top N rows only, `&view=N`, as phones do; `--pin`: the servers on their own CPUs and the load
- * on the last one), prints one JSON document on
+ * on the last one; `--capacity`: only what one and two instances on PostgreSQL hold, each
+ * limited to C cores, bench/engines.ts `capacityBench`), prints one JSON document on
  * stdout and writes it to bench/results/<timestamp>.json. Every live figure is measured in the
  * same run as its baseline (a bare ws relay; raw better-sqlite3 commits) and reported beside
  * it as a ratio; `--peer` adds NodeCG (bench/nodecg.ts, installed on demand) to the venue
@@ -34,7 +35,7 @@ import { ensureNodecg, nodecgCrash, nodecgScenarios, type Peer } from './nodecg.
 import { makeFixture, ROOT, startRelay, startServer } from './procs.ts';
 import { sqliteBaseline } from './sqlite-baseline.ts';
 import { storageBench } from './storage.ts';
-import { enginesBench } from './engines.ts';
+import { capacityBench, enginesBench } from './engines.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,6 +46,10 @@ const { values: args } = parseArgs({
     view: { type: 'string' },
     viewers: { type: 'string' },
     pin: { type: 'boolean', default: false },
+    capacity: { type: 'boolean', default: false },
+    budget: { type: 'string', default: '0.7' },
+    audiences: { type: 'string', default: '500,1000,1500,2000,2500,3000,4000' },
+    rates: { type: 'string', default: '50,500' },
   },
 });
 const quick = args.quick;
@@ -55,6 +60,17 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const engineViewers = args.viewers === undefined ? undefined : Number(args.viewers);
 if (engineViewers !== undefined && !(Number.isInteger(engineViewers) && engineViewers > 0))
   throw new Error(`--viewers takes a number of viewers, not ${args.viewers}`);
+const budget = Number(args.budget);
+if (!(budget > 0 && budget <= 64))
+  throw new Error(`--budget takes cores, e.g. 0.5, not ${args.budget}`);
+const audiences = args.audiences.split(',').map(Number);
+const rates = args.rates.split(',').map(Number);
+if (!rates.every((r) => Number.isInteger(r) && r > 0))
+  throw new Error(`--rates takes marks a second, e.g. 50,500, not ${args.rates}`);
+if (!audiences.every((v) => Number.isInteger(v) && v > 0))
+  throw new Error(`--audiences takes viewer counts, e.g. 500,1000, not ${args.audiences}`);
+/** Only the product's deployments (`--engines`) or their capacity (`--capacity`). */
+const deploymentsOnly = args.engines || args.capacity;
 if (args.pin) {
   // The product's servers on every CPU but the last, this load generator (its viewers' worker
   // thread, and the PostgreSQL and nginx it starts) on the last: what a server does, measured
@@ -65,6 +81,11 @@ if (args.pin) {
     stdio: 'ignore',
   });
   process.env.BENCH_SERVER_CPUS = last === 1 ? '0' : `0-${last - 1}`;
+  // Two budgets must fit the servers' CPUs, or the instances take from each other, not the load.
+  if (args.capacity && 2 * budget > last)
+    throw new Error(
+      `--capacity --pin: two instances of ${budget} cores need ${2 * budget} of ${last}`,
+    );
 }
 const started = new Date();
 
@@ -75,7 +96,7 @@ execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-build.ts'], {
 
 log('engine');
 const engine =
-  args.live || args.engines
+  args.live || deploymentsOnly
     ? []
     : (quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000]).map((n) =>
         benchEngine(n, quick ? 500 : 2000),
@@ -95,7 +116,7 @@ const venueScenarios: LoadOptions[] = [
   { name: 'venue-random', ...venue, seconds: quick ? 10 : 30, arrivals: 'random', seed: 7 },
 ];
 const busy: LoadOptions = { judges: 10, viewers: 100, rate: 200, seconds };
-const scenarios: LoadOptions[] = args.engines
+const scenarios: LoadOptions[] = deploymentsOnly
   ? []
   : quick
     ? [
@@ -225,9 +246,21 @@ for (const sc of scenarios) {
 
 const extras = args.live
   ? null
-  : args.engines
-    ? { engines: await runEngines() }
-    : await runExtras();
+  : args.capacity
+    ? { capacity: await runCapacity() }
+    : args.engines
+      ? { engines: await runEngines() }
+      : await runExtras();
+
+/**
+ * What two instances hold more than one, each on `--budget` cores (bench/cpu-budget.ts):
+ * phones (`--view`, 20 unless given) at each of `--rates` marks a second, audiences from
+ * `--audiences`.
+ */
+function runCapacity() {
+  log('capacity');
+  return capacityBench(budget, rates, audiences, quick ? 3 : 6, log, viewRows ?? 20);
+}
 
 /** The product over websockets on SQLite, on PostgreSQL, and on two instances behind nginx. */
 function runEngines() {
@@ -298,7 +331,8 @@ const result = {
       }
     : {}),
   storage: extras && 'storage' in extras ? extras.storage : undefined,
-  engines: extras?.engines,
+  engines: extras && 'engines' in extras ? extras.engines : undefined,
+  capacity: extras && 'capacity' in extras ? extras.capacity : undefined,
   peer: peer && {
     ...peer,
     ...(extras && 'peerCrash' in extras && extras.peerCrash

@@ -16,7 +16,14 @@ let sockets: WebSocket[] = [];
 async function answer(m: Exclude<ViewerRequest, { op: 'measure' }>): Promise<unknown> {
   switch (m.op) {
     case 'open': {
-      sockets.push(...(await openMany(m.url, m.viewers, (i) => (d) => seen.board(i, d))));
+      // Viewer numbers run on across the addresses: viewer `base + i` is the i-th on its address.
+      let base = 0;
+      for (const [k, url] of m.urls.entries()) {
+        const count = Math.floor((m.viewers + k) / m.urls.length);
+        const first = base;
+        sockets.push(...(await openMany(url, count, (i) => (d) => seen.board(first + i, d))));
+        base += count;
+      }
       if (m.start !== undefined) for (let i = 0; i < m.viewers; i++) seen.start(i, m.start);
       return null;
     }

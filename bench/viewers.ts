@@ -246,7 +246,7 @@ export class Deliveries implements Viewers {
 /** A request to the viewer worker (bench/viewer-worker.ts); all but `measure` are answered. */
 export type ViewerRequest =
   | { op: 'measure' }
-  | { id: number; op: 'open'; url: string; viewers: number; start?: number }
+  | { id: number; op: 'open'; urls: string[]; viewers: number; start?: number }
   | { id: number; op: 'reached' | 'report'; viewers: number; last: number }
   | { id: number; op: 'progress' | 'close' };
 
@@ -301,11 +301,13 @@ export class ViewerThread implements Viewers {
   }
 
   /**
-   * Opens `viewers` sockets to `url`, in waves as `openMany`; with `start`, each viewer starts
-   * there (the relay's viewers, which get no snapshot).
+   * Opens `viewers` sockets to `url` (to a list of addresses: as evenly as they go, in turn),
+   * in waves as `openMany`; with `start`, each viewer starts there (the relay's viewers, which
+   * get no snapshot).
    */
-  open(url: string, viewers: number, start?: number): Promise<void> {
-    return this.#call({ op: 'open', url, viewers, ...(start === undefined ? {} : { start }) });
+  open(url: string | string[], viewers: number, start?: number): Promise<void> {
+    const urls = typeof url === 'string' ? [url] : url;
+    return this.#call({ op: 'open', urls, viewers, ...(start === undefined ? {} : { start }) });
   }
 
   /** From now on the worker counts frames, bytes and deliveries. */
