@@ -49,6 +49,9 @@ export function sqliteStore(db: Db): Store {
     t: schema,
     markLog: sqliteMarkLog(db),
     notify: async () => {},
+    ping: async () => {
+      db.$client.prepare('SELECT 1').get();
+    },
     snapshot: <T>(fn: (s: Store) => Promise<T>) => fn(outside),
     close: async () => {
       db.$client.close();

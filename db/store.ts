@@ -48,6 +48,11 @@ export interface Store {
    * rollback. Nothing on SQLite, where this process is the only one.
    */
   notify(payload: string): Promise<void>;
+  /**
+   * Resolves when the database answers a trivial query (`SELECT 1`), rejects with the driver's
+   * error when it does not (PostgreSQL stopped or unreachable, the file closed).
+   */
+  ping(): Promise<void>;
   /** Ends the connection(s), after everything else. */
   close(): Promise<void>;
 }

@@ -43,6 +43,7 @@ describe('HTTP', () => {
   it('answers healthz, lists the default contest and ranks all 35 contestants', async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({
       ok: true,
+      storage: 'ok',
       sockets: { judges: 0, boards: 0, pending: 0 },
     });
     const list = (await (await fetch(`${server.url}/api/competitions`)).json()) as {

@@ -26,6 +26,7 @@ import type { FramePacing } from './services/frame-pacer.ts';
 import type { VenueTls } from './services/venue-ca.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
 import { openCustody, type Custody } from './services/custody.ts';
+import { StorageHealth } from './services/storage-health.ts';
 import { z } from 'zod';
 import {
   serializerCompiler,
@@ -177,7 +178,15 @@ export async function buildApp(opts: AppOptions) {
     errorHandler: socketError,
   });
   await app.register(httpsPlugin, { tls: opts.tls });
-  app.get('/healthz', async () => ({ ok: true, sockets: app.live.counts() }));
+  // Up only when the database answers too: with PostgreSQL away, pages and standings are still
+  // served from memory, but every write is refused, and a monitor or balancer must know.
+  const storageHealth = new StorageHealth(() => store.ping());
+  app.get('/healthz', async (_req, reply) => {
+    const ok = await storageHealth.available();
+    return reply
+      .code(ok ? 200 : 503)
+      .send({ ok, storage: ok ? 'ok' : 'unavailable', sockets: app.live.counts() });
+  });
   // routes/ mirrors the URLs: routes/api/competitions/_slug/ is `/api/competitions/:slug/…`.
   await app.register(serverInfoApi);
   await app.register(sessionApi);

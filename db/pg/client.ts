@@ -99,6 +99,9 @@ export function pgStore(pool: PgDb): Store {
       async notify(payload) {
         await db.execute(sql`SELECT pg_notify(${REVISION_CHANNEL}, ${payload})`);
       },
+      async ping() {
+        await pool.$client.query('SELECT 1');
+      },
       close: () => pool.$client.end(),
     };
     return store;
