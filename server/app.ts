@@ -25,7 +25,7 @@ import venueSetup from './routes/venue-setup.ts';
 import type { FramePacing } from './services/frame-pacer.ts';
 import type { VenueTls } from './services/venue-ca.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
-import { openCustody, type Custody } from './services/custody.ts';
+import { assertSharedSecret, openCustody, type Custody } from './services/custody.ts';
 import { StorageHealth } from './services/storage-health.ts';
 import { z } from 'zod';
 import {
@@ -119,11 +119,15 @@ z.config(z.locales.zhCN());
  */
 export async function buildApp(opts: AppOptions) {
   // The secret that seals officials' tokens, beside the database and never inside it.
-  const { custody } = openCustody(opts.dataDir);
+  const { custody, file: secretFile } = openCustody(opts.dataDir);
   const store = await openStore({ file: dbFile(opts.dataDir), databaseUrl: opts.databaseUrl });
   let seeded = false;
   try {
     if (opts.seed ?? true) seeded = await seedIfEmpty(store, custody, opts.fixture);
+    // Several instances share a PostgreSQL database: they must share its secret too (checked
+    // after the seeding, which another instance may have done meanwhile). A SQLite file moved
+    // without its secret still starts: the banner says which cards cannot print.
+    if (opts.databaseUrl) await assertSharedSecret(store, custody, secretFile);
   } catch (error) {
     await store.close();
     throw error;

@@ -44,6 +44,8 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
   let cluster: ThrowawayCluster;
   let databaseUrl: string;
   let a: Awaited<ReturnType<typeof startProcess>>;
+  /** The first instance's data folder, whose server secret every other instance copies. */
+  let dirA: string;
   let b: Awaited<ReturnType<typeof startProcess>>;
   let nginx: Awaited<ReturnType<typeof startBalancer>>;
   let balancer: string;
@@ -101,7 +103,7 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
     databaseUrl = cluster.url.replace(/\/[^/]*$/, '/festival');
     // The balancer's port first: the instances accept websocket upgrades from pages there.
     const nginxPort = await freePort();
-    const dirA = mkdtempSync(join(tmpdir(), 'jx-instance-a-'));
+    dirA = mkdtempSync(join(tmpdir(), 'jx-instance-a-'));
     const dirB = mkdtempSync(join(tmpdir(), 'jx-instance-b-'));
     // The first instance creates the tables, loads the default contest and the server secret,
     // which every other instance shares (docs/deployment.md).
@@ -251,8 +253,14 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
     const restored = await storedMarks(restoredUrl);
     expect(restored.length).toBeGreaterThanOrEqual(20);
     expect(restored).toEqual(live.slice(0, restored.length));
-    // A new instance on the restored database serves the competition at the dump's revision.
+    // A new instance on the restored database needs the server secret kept beside the dump
+    // (docs/deployment.md): without it, it says which file to copy and stops; with it, it
+    // serves the competition at the dump's revision.
     const dir = mkdtempSync(join(tmpdir(), 'jx-instance-r-'));
+    await expect(
+      startProcess(dir, { ...envOf(dir, 1), DATABASE_URL: restoredUrl }),
+    ).rejects.toThrow(/exited with 2[^]*无法启动：[^]*server-secret\.key/);
+    copyFileSync(join(dirA, 'server-secret.key'), join(dir, 'server-secret.key'));
     const r = await startProcess(dir, { ...envOf(dir, 1), DATABASE_URL: restoredUrl });
     expect((await standingsOf(r.url)).revision).toBe(restored.at(-1)!.revision);
   });
@@ -294,8 +302,14 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
       type: 'mark.reject',
       code: 'server/commit_failed',
     });
-    // The standings are served from memory while the database is away.
+    // The standings are served from memory while the database is away, and /healthz says
+    // that writes are not (a monitor or balancer must know).
     expect((await fetch(`${b.url}/api/competitions/${slug}/standings`)).status).toBe(200);
+    await until(async () => (await fetch(`${b.url}/healthz`)).status === 503);
+    expect(await (await fetch(`${b.url}/healthz`)).json()).toMatchObject({
+      ok: false,
+      storage: 'unavailable',
+    });
     await cluster.start();
     // The tablet resends until it is acknowledged (the pool may first meet a connection the
     // restart cut): once, and stored once.
@@ -326,7 +340,7 @@ describe('several server instances on one PostgreSQL database, behind nginx', ()
     // Both instances lived through it.
     for (const instance of [a, b]) {
       expect(instance.child.exitCode).toBeNull();
-      expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
+      await until(async () => (await fetch(`${instance.url}/healthz`)).status === 200);
     }
   });
 

@@ -11,6 +11,7 @@ import {
   setOrganiserPassword,
 } from './services/password.ts';
 import { lockDataDir } from './data-lock.ts';
+import { SecretMismatchError } from './services/custody.ts';
 import {
   caDirInsideDataDir,
   ensureVenueTls,
@@ -102,6 +103,11 @@ const app = await buildApp({
 }).catch((err: unknown) => {
   // PostgreSQL away, unknown or unsafe: one line that says which, not a stack trace.
   if (!config.DATABASE_URL) throw err;
+  if (err instanceof SecretMismatchError) {
+    console.error(`无法启动：${err.message}`);
+    lock.release();
+    process.exit(2);
+  }
   const e = err as NodeJS.ErrnoException & { cause?: { message?: string } };
   const why =
     e.code === 'ECONNREFUSED'

@@ -185,6 +185,23 @@ describe('requests that overlap', () => {
 });
 
 describe.skipIf(!inject('pgUrl'))('two instances in one test (PostgreSQL)', () => {
+  it('an instance without the first one’s server secret refuses to start, saying which file to copy', async () => {
+    const dirA = mkdtempSync(join(tmpdir(), 'jx-race-a-'));
+    const url = (await testDatabaseUrl(dirA))!;
+    const a = await start(dirA);
+    const dirB = mkdtempSync(join(tmpdir(), 'jx-race-b-'));
+    // Its own new secret: the codes it would write could not be checked by A, nor A's by it.
+    await expect(start(dirB, undefined, { databaseUrl: url })).rejects.toThrow(
+      /server-secret\.key.*复制到.*Copy server-secret\.key from the first instance/s,
+    );
+    // Nothing was written: A still serves its judges, and B starts once it has the copy.
+    copyFileSync(join(dirA, 'server-secret.key'), join(dirB, 'server-secret.key'));
+    const b = await start(dirB, undefined, { databaseUrl: url });
+    const judge = await connectJudge(b.ws, tokenOf(a.fixture, 'J01'));
+    expect(judge.welcome.type).toBe('judge.welcome');
+    judge.close();
+  });
+
   it('a competition made on one instance is served by the other, its slug taken there too; a re-score reaches the other’s judges', async () => {
     const dirA = mkdtempSync(join(tmpdir(), 'jx-race-a-'));
     const url = (await testDatabaseUrl(dirA))!;

@@ -10,7 +10,9 @@ import {
 } from 'node:fs';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { hashToken } from '../../db/repositories/competitions.ts';
+import { hashToken, listCompetitions } from '../../db/repositories/competitions.ts';
+import { listOfficials } from '../../db/repositories/officials.ts';
+import type { Store } from '../../db/store.ts';
 
 /** The server secret's file in the data folder: 32 random bytes, mode 0600, never in a backup. */
 export const SECRET_FILE = 'server-secret.key';
@@ -115,4 +117,38 @@ export function openCustody(dataDir: string): { custody: Custody; created: boole
       `${file} 不是 ${SECRET_BYTES} 字节的服务器密钥（已损坏？）。请从原处恢复它；若确已丢失，删除它后重启，然后在控制台为所有工作人员生成新登录码。`,
     );
   return { custody: new Custody(secret), created, file };
+}
+
+/** An instance's server secret is not the one its shared database was sealed under. */
+export class SecretMismatchError extends Error {}
+
+/**
+ * Refuses an instance whose server secret is not the one the shared database's tokens were
+ * sealed under (docs/deployment.md: every instance gets a copy of the first one's
+ * `server-secret.key`). Without it, the short codes this instance writes could not be checked
+ * by the others, theirs not by it, and no card could be printed: a judge's typed code would
+ * work or fail depending on the instance the balancer chose. The database is judged by its
+ * sealed rows: when there are some and not one opens, the secret is another one. Stops at the
+ * first that opens.
+ * @throws SecretMismatchError saying which file to copy where, in Chinese and English.
+ */
+export async function assertSharedSecret(
+  store: Store,
+  custody: Custody,
+  file: string,
+): Promise<void> {
+  let sealed = 0;
+  for (const c of await listCompetitions(store))
+    for (const o of await listOfficials(store, c.id)) {
+      if (!o.tokenSealed) continue;
+      if (custody.unseal(o.tokenSealed, o.tokenHash)) return;
+      sealed++;
+    }
+  if (sealed)
+    throw new SecretMismatchError(
+      `这个实例的服务器密钥（${file}）不是数据库中 ${sealed} 个登录码所用的那一个：共用一个数据库的所有实例必须用同一个 server-secret.key。` +
+        `请把第一个实例数据目录中的 server-secret.key 复制到 ${file}，再启动（docs/deployment.md）。\n` +
+        `This instance's server secret (${file}) is not the one the database's ${sealed} login codes were sealed under: every instance sharing a database needs the same server-secret.key. ` +
+        `Copy server-secret.key from the first instance's data folder to ${file}, then start again.`,
+    );
 }

@@ -86,6 +86,11 @@ export async function startProcess(
       }
     });
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    // A start that fails says why at once, not after START_MS.
+    void closed.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${child.exitCode} before printing an address:\n${out}`));
+    });
   });
   return { child, url, exited, closed, output: () => out, printed };
 }
