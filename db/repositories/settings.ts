@@ -16,6 +16,21 @@ export async function putSetting(s: Store, key: string, valueJson: string): Prom
     .onConflictDoUpdate({ target: settings.key, set: { valueJson } });
 }
 
+/**
+ * Stores a server-wide setting only when none is stored under `key` (one statement, so of two
+ * instances adding at once exactly one succeeds).
+ * @returns whether this call stored it.
+ */
+export async function addSetting(s: Store, key: string, valueJson: string): Promise<boolean> {
+  const { settings } = s.t;
+  const added = await s.db
+    .insert(settings)
+    .values({ key, valueJson })
+    .onConflictDoNothing({ target: settings.key })
+    .returning({ key: settings.key });
+  return added.length === 1;
+}
+
 /** Removes a server-wide setting (nothing happens when it is not stored). */
 export async function deleteSetting(s: Store, key: string): Promise<void> {
   const { settings } = s.t;

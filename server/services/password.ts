@@ -1,7 +1,12 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../db/store.ts';
 import { deletePasswordSessions } from '../../db/repositories/sessions.ts';
-import { deleteSetting, getSetting, putSetting } from '../../db/repositories/settings.ts';
+import {
+  addSetting,
+  deleteSetting,
+  getSetting,
+  putSetting,
+} from '../../db/repositories/settings.ts';
 
 const KEY = 'organiserPassword';
 /** scrypt cost (N=2^15, r=8, p=1): about 50 ms on the venue laptop; memory 32 MiB. */
@@ -19,8 +24,10 @@ function hash(password: string, salt: Buffer): Buffer {
 /**
  * Makes sure the organiser password exists. `wanted` (ORGANISER_PASSWORD) always wins: see
  * {@link setOrganiserPassword}; without it, a password is generated when none is stored.
- * Stored as a scrypt hash only.
- * @returns the password to print once when it was just generated, else null.
+ * Stored as a scrypt hash only. Two instances starting at once on an empty PostgreSQL
+ * database: exactly one stores its password, and only that one prints it (the other's would
+ * not open the console).
+ * @returns the password to print once when this call stored it, else null.
  */
 export async function ensureOrganiserPassword(s: Store, wanted?: string): Promise<string | null> {
   if (wanted !== undefined) {
@@ -29,8 +36,7 @@ export async function ensureOrganiserPassword(s: Store, wanted?: string): Promis
   }
   if ((await getSetting(s, KEY)) !== undefined) return null;
   const password = randomBytes(9).toString('base64url');
-  await store(s, password);
-  return password;
+  return (await addSetting(s, KEY, stored(password))) ? password : null;
 }
 
 /**
@@ -69,10 +75,6 @@ function stored(password: string): string {
   const salt = randomBytes(16);
   const value: Stored = { salt: salt.toString('hex'), hash: hash(password, salt).toString('hex') };
   return JSON.stringify(value);
-}
-
-function store(s: Store, password: string): Promise<void> {
-  return putSetting(s, KEY, stored(password));
 }
 
 /** Checks a password against the stored scrypt hash, in constant time. */

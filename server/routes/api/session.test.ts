@@ -30,6 +30,15 @@ describe('organiser password and sessions', () => {
     expect(stored).not.toContain(first!);
   });
 
+  it('two starts at once on an empty database: exactly one prints a password, and it is the one that opens the console', async () => {
+    const store = server.app.store;
+    const printed = (
+      await Promise.all([ensureOrganiserPassword(store), ensureOrganiserPassword(store)])
+    ).filter((p) => p !== null);
+    expect(printed).toHaveLength(1);
+    expect(await verifyOrganiserPassword(store, printed[0]!)).toBe(true);
+  });
+
   it('logs in with the password, acts as the organiser, expires on logout, and refuses a wrong password', async () => {
     await ensureOrganiserPassword(server.app.store, 'venue-password-2024');
     expect((await login('wrong-password')).status).toBe(401);
