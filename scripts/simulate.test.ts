@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FESTIVAL_FILE } from '../fixtures/festival-2025/make-festival.ts';
+import { until } from '../e2e/support/wait.ts';
 import { startTestServer } from '../server/test-support.ts';
 
 const run = promisify(execFile);
@@ -16,6 +17,9 @@ interface Summary {
   competitions: {
     competition: string;
     contestants: number;
+    marksSent?: number;
+    acked?: number;
+    reconnects?: number;
     scoredContestants?: number;
     rejected?: number;
     advanced?: { next: string; count: number };
@@ -47,6 +51,29 @@ describe('npm run simulate', () => {
       rejected: 0,
       ok: true,
     });
+  }, 120_000);
+
+  it('reconnects every dropped tablet and resends: all marks acked once, every rider scored', async () => {
+    server = await startTestServer();
+    // Slow enough to be cut mid-way: about 5 s for the default contest's marks.
+    const playing = run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/simulate.ts', '--url', server.url, '--rate', '60'],
+      { timeout: 90_000 },
+    );
+    const live = server.app.live.get('gaoxin-2024')!;
+    await until(() => live.revision >= 30);
+    // Every judge socket cut at once, as when the server's Wi-Fi drops.
+    const cut = [...server.app.websocketServer.clients];
+    for (const ws of cut) ws.terminate();
+    expect(cut.length).toBeGreaterThan(0);
+    const s = JSON.parse((await playing).stdout) as Summary;
+    const c = s.competitions[0]!;
+    expect(c.reconnects).toBeGreaterThanOrEqual(cut.length);
+    expect(c).toMatchObject({ scoredContestants: 35, rejected: 0, ok: true });
+    expect(c.acked).toBe(c.marksSent);
+    // Each mark stored once: the revision moved once per mark sent (resends were duplicates).
+    expect(live.revision).toBe(c.marksSent);
   }, 120_000);
 
   it('plays the two-trade festival end to end: both groups, the preliminary, advancement and the final', async () => {
