@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { contestants } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { insertChunked } from './competitions.ts';
@@ -31,6 +31,9 @@ export async function replaceContestants(
   });
 }
 
+/** Bibs per statement of a draw: two parameters each, well inside both engines' limits. */
+const DRAW_CHUNK = 500;
+
 /** Gives the contestants of `bibs` the draw orders 1, 2, … in that order. */
 export async function setDrawOrder(
   s: Store,
@@ -39,12 +42,22 @@ export async function setDrawOrder(
 ): Promise<void> {
   const { contestants } = s.t;
   await s.transaction(async (tx) => {
-    // Two passes keep (competition, draw order) free of clashes while it is rewritten.
-    for (const [i, bib] of bibs.entries())
+    // Two passes keep (competition, draw order) free of clashes while it is rewritten. The
+    // first is one UPDATE per DRAW_CHUNK bibs (CASE bib WHEN … THEN …), not one per bib: on
+    // PostgreSQL each statement is a round trip, and the draw holds the competition's lock.
+    for (let k = 0; k < bibs.length; k += DRAW_CHUNK) {
+      const part = bibs.slice(k, k + DRAW_CHUNK);
+      // The orders are integers made here, written as literals (a bare parameter in a CASE
+      // would be text to PostgreSQL); the bibs are parameters.
+      const orders = sql.join(
+        part.map((bib, j) => sql`WHEN ${bib} THEN ${sql.raw(String(-(k + j + 1)))}`),
+        sql` `,
+      );
       await tx.db
         .update(contestants)
-        .set({ drawOrder: -(i + 1) })
-        .where(and(eq(contestants.competitionId, competitionId), eq(contestants.bib, bib)));
+        .set({ drawOrder: sql`CASE ${contestants.bib} ${orders} END` })
+        .where(and(eq(contestants.competitionId, competitionId), inArray(contestants.bib, part)));
+    }
     await tx.db
       .update(contestants)
       .set({ drawOrder: sql`-${contestants.drawOrder}` })

@@ -175,3 +175,27 @@ describe('names a person can print', () => {
     expect(r.body.errors[0]!.message).toContain('控制字符');
   });
 });
+
+describe('a draw of a large field', () => {
+  it('stores the drawn order for every one of 1,201 riders, across its statements', async () => {
+    const bibs = Array.from({ length: 1201 }, (_, i) => String(1000 + i));
+    const file = `号码,姓名\n${bibs.map((b) => `${b},选手${b}`).join('\n')}\n`;
+    expect((await upload(file)).status).toBe(200);
+    const r = await fetch(`${server.url}/api/competitions/gaoxin-2024/draw`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokenOf(server.fixture, 'O01')}`,
+      },
+      body: '{"seed":7}',
+    });
+    expect(r.status).toBe(200);
+    const { order } = (await r.json()) as { order: { bib: string; drawOrder: number }[] };
+    expect(order).toHaveLength(1201);
+    // What the database holds, in draw order, is the order the draw answered.
+    const rows = await listContestants(server.app.store, server.app.live.get('gaoxin-2024')!.id);
+    const byDraw = [...rows].sort((a, b) => a.drawOrder - b.drawOrder);
+    expect(byDraw.map((c) => [c.bib, c.drawOrder])).toEqual(order.map((o) => [o.bib, o.drawOrder]));
+    expect(new Set(order.map((o) => o.bib))).toEqual(new Set(bibs));
+  });
+});
