@@ -284,7 +284,9 @@ describe('scoreboard', () => {
   it('shows a mark within a second, names it in the ticker and moves the row to its rank', async () => {
     // No ?competition=: the board takes the first competition the server lists.
     const { page } = await openBoard('?page=1');
-    expect(await page.locator('[data-testid="board-row"]').count()).toBe(15);
+    // Nobody has scored: no podium is pinned (bibs 1–3 are not leaders), page 1 is bibs 1–12.
+    expect(await page.locator('[data-testid="board-row"]').count()).toBe(12);
+    expect(await page.locator('[data-slot].pinned').count()).toBe(0);
     await expect
       .poll(() => page.locator('[data-testid="provisional-badge"]').isVisible())
       .toBe(true);
@@ -310,6 +312,9 @@ describe('scoreboard', () => {
     expect(text).toContain('理论考试');
     expect(text).toContain('92.00');
     expect(await page.textContent('[data-bib="35"] [data-testid="row-total"]')).toBe('27.60');
+    // The one leader is pinned above the page; the others are paged as before.
+    await expect.poll(() => page.locator('[data-slot].pinned').count()).toBe(1);
+    expect(await page.locator('[data-testid="board-row"]').count()).toBe(13);
 
     // A fall off the bridge: the ticker says so in words, and says whose the number beside it
     // is. The bridge is one of safe riding's four sub-stations; the score is the whole station's

@@ -1,4 +1,4 @@
-/** Rows always on screen above the paged part: the podium. */
+/** Rows on screen above the paged part at most: the podium (see {@link pinnedCount}). */
 export const PINNED_ROWS = 3;
 /** Default rows per page below the podium (1080 px at a size legible from 10 m). */
 export const ROWS_PER_PAGE = 12;
@@ -13,25 +13,42 @@ export interface PageView<R> {
   pages: number;
 }
 
-/** Pages needed for `count` ranked rows at `perPage` rows below the podium (at least 1). */
-export function pageCount(count: number, perPage: number): number {
-  return Math.max(
-    1,
-    Math.ceil(Math.max(0, count - PINNED_ROWS) / Math.max(1, Math.floor(perPage))),
-  );
+/**
+ * How many rows the podium pins: of the first {@link PINNED_ROWS} ranked rows, those that lead
+ * (`leads`: ranked, with at least one mark), counted from the top. Before anyone has scored it
+ * is 0: the first rows by bib are not a podium, and the board pages every row alike.
+ */
+export function pinnedCount<R>(ranked: readonly R[], leads: (row: R) => boolean): number {
+  let n = 0;
+  while (n < Math.min(PINNED_ROWS, ranked.length) && leads(ranked[n]!)) n++;
+  return n;
 }
 
 /**
- * Cuts the ranked rows into what one screen shows: the first {@link PINNED_ROWS} always, then
- * page `page` (0-based, clamped to the pages there are) of the rest at `perPage` rows.
+ * Pages needed for `count` ranked rows at `perPage` rows below the `pinned` podium rows (at
+ * least 1).
  */
-export function pageView<R>(ranked: readonly R[], page: number, perPage: number): PageView<R> {
-  const rest = ranked.slice(PINNED_ROWS);
+export function pageCount(count: number, perPage: number, pinned: number = PINNED_ROWS): number {
+  return Math.max(1, Math.ceil(Math.max(0, count - pinned) / Math.max(1, Math.floor(perPage))));
+}
+
+/**
+ * Cuts the ranked rows into what one screen shows: the first `pinned` (the podium, see
+ * {@link pinnedCount}) always, then page `page` (0-based, clamped to the pages there are) of
+ * the rest at `perPage` rows.
+ */
+export function pageView<R>(
+  ranked: readonly R[],
+  page: number,
+  perPage: number,
+  pinned: number = PINNED_ROWS,
+): PageView<R> {
+  const rest = ranked.slice(pinned);
   const size = Math.max(1, Math.floor(perPage));
-  const pages = pageCount(ranked.length, size);
+  const pages = pageCount(ranked.length, size, pinned);
   const p = Math.min(Math.max(0, Math.floor(page)), pages - 1);
   return {
-    rows: [...ranked.slice(0, PINNED_ROWS), ...rest.slice(p * size, p * size + size)],
+    rows: [...ranked.slice(0, pinned), ...rest.slice(p * size, p * size + size)],
     page: p,
     pages,
   };
