@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +99,28 @@ describe('npm run move-to-pg', () => {
     const twice = await moveToPg(venue.dataDir, festivalUrl);
     expect(twice.code).toBe(1);
     expect(twice.out).toContain('已经有比赛');
+  });
+
+  it('moves a folder restored without its secret: the instances accept the secret it has now', async () => {
+    const venue = await startTestServer();
+    await venue.close(false);
+    // The backup holds no secret: the folder got a new one (the venue would have made it).
+    const secret = join(venue.dataDir, 'server-secret.key');
+    writeFileSync(secret, randomBytes(32), { mode: 0o600 });
+    const url = await database('restored');
+    const moved = await moveToPg(venue.dataDir, url);
+    expect(moved.code, moved.out).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'jx-moved-'));
+    copyFileSync(secret, join(dir, 'server-secret.key'));
+    const instance = await startTestServer(dir, undefined, { databaseUrl: url });
+    try {
+      // Logins by token still work (found by their hash); cards print after rotating.
+      const judge = await connectJudge(instance.ws, tokenOf(venue.fixture, 'J01'));
+      expect(judge.welcome.type).toBe('judge.welcome');
+      judge.close();
+    } finally {
+      await instance.close();
+    }
   });
 
   it('refuses while a server uses the data folder, and a folder without a database', async () => {

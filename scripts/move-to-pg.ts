@@ -4,8 +4,8 @@
  * id (db/pg/copy.ts `copySqliteToPg`, one transaction), so that the instances started on
  * DATABASE_URL serve the same competitions, marks and logins (docs/deployment.md). The venue's
  * server must be stopped: the data folder's lock is taken as a server takes it. The SQLite file
- * is opened as a server opens it (an older one is migrated first) and otherwise only read: it
- * stays the venue's backup of what was moved. The server secret stays the venue's: the instances' data folders need a copy
+ * is opened as a server opens it (an older one is migrated first, its record of the folder's
+ * secret brought up to date) and otherwise only read: it stays the venue's backup. The server secret stays the venue's: the instances' data folders need a copy
  * of `DATA_DIR/server-secret.key`, and this says so.
  *
  * Exits 0 with the rows copied per table; 1 when the folder is in use, holds no database, or
@@ -13,13 +13,13 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, sqliteStore } from '../db/client.ts';
 import { openPgDatabase } from '../db/pg/client.ts';
 import { copySqliteToPg } from '../db/pg/copy.ts';
 import { dbFile } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { lockDataDir } from '../server/data-lock.ts';
-import { SECRET_FILE } from '../server/services/custody.ts';
+import { openCustody, reconcileSecret, SECRET_FILE } from '../server/services/custody.ts';
 
 const config = loadConfig();
 if (!config.DATABASE_URL) {
@@ -38,10 +38,14 @@ if (!lock.ok) {
   process.exit(1);
 }
 // Opened as a server opens it: a file of an older version is brought to the current schema
-// first (its migrations), which is the schema PostgreSQL gets.
+// first (its migrations), which is the schema PostgreSQL gets, and its record of the server
+// secret names this folder's (a folder restored without its secret made a new one): the
+// instances that get a copy of it are then the ones PostgreSQL accepts.
 const from = openDatabase(file);
 let code = 0;
 try {
+  const { custody, file: secretFile } = openCustody(dataDir);
+  await reconcileSecret(sqliteStore(from), custody, secretFile, { shared: false });
   const to = await openPgDatabase(config.DATABASE_URL, 1);
   try {
     const counts = await copySqliteToPg(from, to);
@@ -57,8 +61,8 @@ try {
   const message = (err as Error).message;
   console.error(
     /already holds competitions/.test(message)
-      ? '这个 PostgreSQL 数据库里已经有比赛：只能搬入一个空的数据库（什么也没有改）。'
-      : `搬迁失败（什么也没有改）：${message}`,
+      ? '这个 PostgreSQL 数据库里已经有比赛：只能搬入一个空的数据库（PostgreSQL 里什么也没有改）。'
+      : `搬迁失败（PostgreSQL 里什么也没有改）：${message}`,
   );
   code = 1;
 } finally {

@@ -25,7 +25,7 @@ import venueSetup from './routes/venue-setup.ts';
 import type { FramePacing } from './services/frame-pacer.ts';
 import type { VenueTls } from './services/venue-ca.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
-import { assertSharedSecret, openCustody, type Custody } from './services/custody.ts';
+import { openCustody, reconcileSecret, type Custody } from './services/custody.ts';
 import { StorageHealth } from './services/storage-health.ts';
 import { z } from 'zod';
 import {
@@ -68,6 +68,11 @@ export interface AppOptions {
    * client's address behind them. Empty: the socket's peer, as on a venue LAN.
    */
   trustProxy?: string[];
+  /**
+   * PostgreSQL: make this instance's server secret the database's, when the old one is lost
+   * (REPLACE_SERVER_SECRET=1; services/custody.ts `reconcileSecret`).
+   */
+  replaceServerSecret?: boolean;
   /**
    * The venue's server certificate (services/venue-ca.ts): the same app is then also served over
    * HTTPS by `app.https` (plugins/https.ts), which main.ts listens on HTTPS_PORT. Absent or
@@ -127,7 +132,10 @@ export async function buildApp(opts: AppOptions) {
     // Several instances share a PostgreSQL database: they must share its secret too (checked
     // after the seeding, which another instance may have done meanwhile). A SQLite file moved
     // without its secret still starts: the banner says which cards cannot print.
-    if (opts.databaseUrl) await assertSharedSecret(store, custody, secretFile);
+    await reconcileSecret(store, custody, secretFile, {
+      shared: opts.databaseUrl !== undefined,
+      replace: opts.replaceServerSecret,
+    });
   } catch (error) {
     await store.close();
     throw error;

@@ -37,10 +37,6 @@ export const Config = z.object({
   /** Warnings and errors only by default, so the start banner stays readable; `info` logs requests. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /**
-   * Comma-separated public URLs the pages are also served from (a load balancer, a host name):
-   * websocket upgrades from pages there are accepted besides this machine's own addresses.
-   */
-  /**
    * Comma-separated addresses (or CIDR ranges) of load balancers in front of this instance
    * (docs/deployment.md): their X-Forwarded-For names the client, so rate limits and the
    * failed-login budget count each phone, not the balancer. Absent: no proxy is trusted.
@@ -49,11 +45,24 @@ export const Config = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((a) => a.trim()) : [])),
+  /**
+   * Comma-separated public URLs the pages are also served from (a load balancer, a host name):
+   * websocket upgrades from pages there are accepted besides this machine's own addresses.
+   */
   PUBLIC_URL: z
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((u) => u.trim()) : []))
     .pipe(z.array(z.url())),
+  /**
+   * `1`: on PostgreSQL, this instance's server secret becomes the database's, when the old one
+   * is lost (services/custody.ts `reconcileSecret`). For one start; the other instances then
+   * copy its `server-secret.key`.
+   */
+  REPLACE_SERVER_SECRET: z
+    .enum(['0', '1'], 'REPLACE_SERVER_SECRET 只能是 0 或 1')
+    .default('0')
+    .transform((v) => v === '1'),
 });
 export type Config = z.infer<typeof Config>;
 

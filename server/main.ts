@@ -99,6 +99,7 @@ const app = await buildApp({
   logger: { level: config.LOG_LEVEL },
   publicUrls: config.PUBLIC_URL,
   trustProxy: config.TRUST_PROXY,
+  replaceServerSecret: config.REPLACE_SERVER_SECRET,
   tls,
 }).catch((err: unknown) => {
   // PostgreSQL away, unknown or unsafe: one line that says which, not a stack trace.

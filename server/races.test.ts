@@ -1,4 +1,5 @@
 import type { JudgeServerMessage, JudgeWelcome, MarkAck, MarkReject } from '#protocol';
+import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,21 +186,40 @@ describe('requests that overlap', () => {
 });
 
 describe.skipIf(!inject('pgUrl'))('two instances in one test (PostgreSQL)', () => {
-  it('an instance without the first one’s server secret refuses to start, saying which file to copy', async () => {
+  it('an instance without the first one’s server secret refuses to start, saying which file to copy; a lost secret is replaced on purpose', async () => {
     const dirA = mkdtempSync(join(tmpdir(), 'jx-race-a-'));
     const url = (await testDatabaseUrl(dirA))!;
     const a = await start(dirA);
     const dirB = mkdtempSync(join(tmpdir(), 'jx-race-b-'));
     // Its own new secret: the codes it would write could not be checked by A, nor A's by it.
-    await expect(start(dirB, undefined, { databaseUrl: url })).rejects.toThrow(
-      /server-secret\.key.*复制到.*Copy server-secret\.key from the first instance/s,
-    );
-    // Nothing was written: A still serves its judges, and B starts once it has the copy.
+    const refused =
+      /server-secret\.key.*复制到.*REPLACE_SERVER_SECRET=1.*Copy server-secret\.key from the first instance/s;
+    await expect(start(dirB, undefined, { databaseUrl: url })).rejects.toThrow(refused);
+    // Nothing was written: B starts once it has the copy, and serves A's judges.
     copyFileSync(join(dirA, 'server-secret.key'), join(dirB, 'server-secret.key'));
     const b = await start(dirB, undefined, { databaseUrl: url });
     const judge = await connectJudge(b.ws, tokenOf(a.fixture, 'J01'));
     expect(judge.welcome.type).toBe('judge.welcome');
     judge.close();
+
+    // A database from before fingerprints is judged by its seals: none opens under C's secret.
+    await a.app.store.db
+      .delete(a.app.store.t.settings)
+      .where(eq(a.app.store.t.settings.key, 'serverSecret'));
+    const dirC = mkdtempSync(join(tmpdir(), 'jx-race-c-'));
+    await expect(start(dirC, undefined, { databaseUrl: url })).rejects.toThrow(refused);
+
+    // Every copy of the secret lost: C replaces it on purpose. From then on C's secret is the
+    // database's: an instance with the old one (A's folder) is refused, a copy of C's starts.
+    const c = await start(dirC, undefined, { databaseUrl: url, replaceServerSecret: true });
+    expect((await connectJudge(c.ws, tokenOf(a.fixture, 'J01'))).welcome.type).toBe(
+      'judge.welcome',
+    );
+    const dirA2 = mkdtempSync(join(tmpdir(), 'jx-race-a2-'));
+    copyFileSync(join(dirA, 'server-secret.key'), join(dirA2, 'server-secret.key'));
+    await expect(start(dirA2, undefined, { databaseUrl: url })).rejects.toThrow(refused);
+    copyFileSync(join(dirC, 'server-secret.key'), join(dirA2, 'server-secret.key'));
+    expect((await start(dirA2, undefined, { databaseUrl: url })).url).toMatch(/^http/);
   });
 
   it('a competition made on one instance is served by the other, its slug taken there too; a re-score reaches the other’s judges', async () => {

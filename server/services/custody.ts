@@ -12,6 +12,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { join } from 'node:path';
 import { hashToken, listCompetitions } from '../../db/repositories/competitions.ts';
 import { listOfficials } from '../../db/repositories/officials.ts';
+import { addSetting, getSetting, putSetting } from '../../db/repositories/settings.ts';
 import type { Store } from '../../db/store.ts';
 
 /** The server secret's file in the data folder: 32 random bytes, mode 0600, never in a backup. */
@@ -38,6 +39,8 @@ const SEALED = /^v1\.([A-Za-z0-9_-]+)$/;
 export class Custody {
   readonly #sealKey: Buffer;
   readonly #codeKey: Buffer;
+  /** What the database keeps of this secret to recognise it (services/custody.ts `reconcileSecret`). */
+  readonly fingerprint: string;
 
   constructor(secret: Uint8Array) {
     if (secret.length !== SECRET_BYTES)
@@ -47,6 +50,7 @@ export class Custody {
     // One key per use, so a seal and a short-code HMAC never share a key.
     this.#sealKey = derive('jiangxing/official-token-seal/v1');
     this.#codeKey = derive('jiangxing/short-code-hmac/v1');
+    this.fingerprint = derive('jiangxing/secret-fingerprint/v1').toString('hex');
   }
 
   /** The token sealed for the row whose `token_hash` is `tokenHash`: `v1.` + base64url(iv‖tag‖ciphertext). */
@@ -122,33 +126,69 @@ export function openCustody(dataDir: string): { custody: Custody; created: boole
 /** An instance's server secret is not the one its shared database was sealed under. */
 export class SecretMismatchError extends Error {}
 
+/** The setting that names the database's server secret by its fingerprint. */
+const SECRET_SETTING = 'serverSecret';
+
 /**
- * Refuses an instance whose server secret is not the one the shared database's tokens were
- * sealed under (docs/deployment.md: every instance gets a copy of the first one's
- * `server-secret.key`). Without it, the short codes this instance writes could not be checked
- * by the others, theirs not by it, and no card could be printed: a judge's typed code would
- * work or fail depending on the instance the balancer chose. The database is judged by its
- * sealed rows: when there are some and not one opens, the secret is another one. Stops at the
- * first that opens.
+ * Makes the database and this process agree on the server secret. The database keeps the
+ * secret's fingerprint (an HKDF output; the secret cannot be had from it).
+ *
+ * - SQLite (`shared` false): this folder's secret is the one; the fingerprint follows it (a
+ *   file restored without its secret: the banner says which cards cannot print).
+ * - PostgreSQL (`shared` true), where several instances share the database: the first start
+ *   records its fingerprint (of two at once, one); every later instance must hold the same
+ *   secret (docs/deployment.md: copy `server-secret.key`), or a judge's typed short code would
+ *   work on some instances and fail on others, and no card would print. A database from before
+ *   the fingerprint is judged by its seals: when there are some and none opens, the secret is
+ *   another one. `replace` (REPLACE_SERVER_SECRET=1, when the old secret is lost) makes this
+ *   instance's secret the database's; cards sealed under the old one print after rotating.
+ * @returns whether the fingerprint was replaced on a shared database.
  * @throws SecretMismatchError saying which file to copy where, in Chinese and English.
  */
-export async function assertSharedSecret(
+export async function reconcileSecret(
   store: Store,
   custody: Custody,
   file: string,
-): Promise<void> {
+  opts: { shared: boolean; replace?: boolean },
+): Promise<{ replaced: boolean }> {
+  const ours = JSON.stringify({ fingerprint: custody.fingerprint });
+  const stored = await getSetting(store, SECRET_SETTING);
+  if (stored === ours) return { replaced: false };
+  if (!opts.shared || opts.replace) {
+    await putSetting(store, SECRET_SETTING, ours);
+    return { replaced: opts.shared && stored !== undefined };
+  }
+  const refuse = (zh: string, en: string) =>
+    new SecretMismatchError(
+      `这个实例的服务器密钥（${file}）不是${zh}：共用一个数据库的所有实例必须用同一个 server-secret.key。` +
+        `请把第一个实例数据目录中的 server-secret.key 复制到 ${file}，再启动（docs/deployment.md）。` +
+        '若原密钥确已丢失，用 REPLACE_SERVER_SECRET=1 启动一次本实例，让它的密钥成为数据库的密钥（其余实例再复制它；此前打印的登录卡须在控制台重新生成）。\n' +
+        `This instance's server secret (${file}) is not ${en}: every instance sharing a database needs the same server-secret.key. ` +
+        `Copy server-secret.key from the first instance's data folder to ${file}, then start again. ` +
+        'If the old secret is lost, start this instance once with REPLACE_SERVER_SECRET=1 to make its secret the database’s.',
+    );
+  const recorded = () => refuse('数据库所记录的那一个', 'the one the database records');
+  if (stored !== undefined) throw recorded();
+  // No fingerprint yet: a new database, or one from before fingerprints (judged by its seals).
   let sealed = 0;
+  let opened = false;
   for (const c of await listCompetitions(store))
     for (const o of await listOfficials(store, c.id)) {
       if (!o.tokenSealed) continue;
-      if (custody.unseal(o.tokenSealed, o.tokenHash)) return;
+      if (custody.unseal(o.tokenSealed, o.tokenHash)) {
+        opened = true;
+        break;
+      }
       sealed++;
     }
-  if (sealed)
-    throw new SecretMismatchError(
-      `这个实例的服务器密钥（${file}）不是数据库中 ${sealed} 个登录码所用的那一个：共用一个数据库的所有实例必须用同一个 server-secret.key。` +
-        `请把第一个实例数据目录中的 server-secret.key 复制到 ${file}，再启动（docs/deployment.md）。\n` +
-        `This instance's server secret (${file}) is not the one the database's ${sealed} login codes were sealed under: every instance sharing a database needs the same server-secret.key. ` +
-        `Copy server-secret.key from the first instance's data folder to ${file}, then start again.`,
+  if (sealed && !opened)
+    throw refuse(
+      `数据库中 ${sealed} 个登录码所用的那一个`,
+      `the one the database's ${sealed} login codes were sealed under`,
     );
+  // Of two instances recording at once, one does; the other must then hold the same secret.
+  if (!(await addSetting(store, SECRET_SETTING, ours))) {
+    if ((await getSetting(store, SECRET_SETTING)) !== ours) throw recorded();
+  }
+  return { replaced: false };
 }
