@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPlatform, hostCovered, inAppBrowser } from './detect.ts';
+import { checkTrust, detectPlatform, hostCovered, inAppBrowser } from './detect.ts';
 
 const UA = {
   androidChrome:
@@ -47,5 +47,17 @@ describe('the set-up page reads the device', () => {
     expect(hostCovered('[::1]', ['::1'], [])).toBe(true);
     expect(hostCovered('Venue.local', [], ['venue.local'])).toBe(true);
     expect(hostCovered('203.0.113.9', ['192.168.1.5'], ['localhost'])).toBe(false);
+  });
+});
+
+describe('checkTrust', () => {
+  it('takes any answer as a trusted certificate, a 503 while the database is away too', async () => {
+    const answering = (status: number) => async () => new Response('{}', { status });
+    expect(await checkTrust('https://10.0.0.2:3443', answering(200))).toBe('trusted');
+    expect(await checkTrust('https://10.0.0.2:3443', answering(503))).toBe('trusted');
+    const refusing = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    expect(await checkTrust('https://10.0.0.2:3443', refusing)).toBe('untrusted');
   });
 });

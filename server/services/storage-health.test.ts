@@ -6,10 +6,12 @@ function fakeDatabase() {
   const db = {
     calls: 0,
     answer: 'ok' as 'ok' | 'refuse' | 'hang',
+    /** Ends the pings that hang (as a query timeout or a cut connection would). */
+    settle: () => {},
     ping: async () => {
       db.calls++;
       if (db.answer === 'refuse') throw new Error('ECONNREFUSED');
-      if (db.answer === 'hang') await new Promise(() => {});
+      if (db.answer === 'hang') await new Promise<void>((resolve) => (db.settle = resolve));
     },
   };
   return db;
@@ -42,6 +44,23 @@ describe('StorageHealth (/healthz)', () => {
     expect(await health.available()).toBe(false);
     now += 1000;
     db.answer = 'ok';
+    // The hung ping still holds its connection: no new one is sent until it settles.
+    expect(await health.available()).toBe(false);
+    db.settle();
+    await new Promise((r) => setTimeout(r, 0));
+    now += 1000;
     expect(await health.available()).toBe(true);
+  });
+
+  it('never stacks a second ping on one that hangs: each would hold a pooled connection', async () => {
+    const db = fakeDatabase();
+    let now = 0;
+    const health = new StorageHealth(db.ping, { maxAgeMs: 1000, timeoutMs: 10 }, () => now);
+    db.answer = 'hang';
+    for (let i = 0; i < 10; i++) {
+      expect(await health.available()).toBe(false);
+      now += 1000;
+    }
+    expect(db.calls).toBe(1);
   });
 });
