@@ -20,8 +20,9 @@ const PERIOD_US = 100_000;
 function budgetRoot(): { dir: string; v1: boolean } | null {
   if (existsSync(join(V1, 'cpu.cfs_quota_us'))) return { dir: V1, v1: true };
   try {
-    const controllers = readFileSync(join(V2, 'cgroup.controllers'), 'utf8');
-    if (controllers.split(/\s+/).includes('cpu')) return { dir: V2, v1: false };
+    // Enabled for child groups (subtree_control), not only available (controllers).
+    const enabled = readFileSync(join(V2, 'cgroup.subtree_control'), 'utf8');
+    if (enabled.split(/\s+/).includes('cpu')) return { dir: V2, v1: false };
   } catch {
     // No cgroup v2 at /sys/fs/cgroup.
   }
@@ -55,11 +56,16 @@ export function limitCpu(pid: number, cores: number): () => void {
     throw new Error('no cgroup CPU controller here (a CPU budget needs cgroup v1 cpu or v2)');
   const dir = join(root.dir, `jx-bench-${pid}`);
   mkdirSync(dir);
-  if (root.v1) {
-    writeFileSync(join(dir, 'cpu.cfs_period_us'), String(PERIOD_US));
-    writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(quota));
-  } else writeFileSync(join(dir, 'cpu.max'), `${quota} ${PERIOD_US}`);
-  writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+  try {
+    if (root.v1) {
+      writeFileSync(join(dir, 'cpu.cfs_period_us'), String(PERIOD_US));
+      writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(quota));
+    } else writeFileSync(join(dir, 'cpu.max'), `${quota} ${PERIOD_US}`);
+    writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+  } catch (err) {
+    rmdirSync(dir);
+    throw err;
+  }
   return () => {
     try {
       rmdirSync(dir);

@@ -153,18 +153,31 @@ export async function startServer(
     },
   );
   // Limited from its first moments (loading the contest included), as a small machine would be.
-  const release = opts.cpuBudget === undefined ? null : limitCpu(child.pid!, opts.cpuBudget);
+  let release: (() => void) | null = null;
+  try {
+    release = opts.cpuBudget === undefined ? null : limitCpu(child.pid!, opts.cpuBudget);
+  } catch (err) {
+    child.kill('SIGKILL'); // never left running unbudgeted, nor at all
+    throw err;
+  }
   if (release) child.on('exit', release);
   const m = await waitForLine(child, /http:\/\/localhost:(\d+)\//);
   const url = `http://127.0.0.1:${m[1]}`;
-  // Listening is printed after listen(); /healthz answering is what a user waits for.
+  // Listening is printed after listen(); /healthz answering is what a user waits for (a
+  // database that never answers ends the wait after 60 s, saying so).
+  const deadline = Date.now() + 60_000;
   while (
     !(await fetch(`${url}/healthz`).then(
       (r) => r.ok,
       () => false,
     ))
-  )
+  ) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${url}/healthz did not answer ok within 60 s`);
+    }
     await new Promise((r) => setTimeout(r, 5));
+  }
   return { ...track(child, url), dataDir, startMs: Math.round(performance.now() - t0) };
 }
 

@@ -48,7 +48,10 @@ const { values: args } = parseArgs({
     pin: { type: 'boolean', default: false },
     capacity: { type: 'boolean', default: false },
     budget: { type: 'string', default: '0.7' },
-    audiences: { type: 'string', default: '500,1000,1500,2000,2500,3000,4000' },
+    audiences: {
+      type: 'string',
+      default: '500,1000,1500,2000,2500,3000,3500,4000,4500,5000,5500,6000',
+    },
     rates: { type: 'string', default: '50,500' },
   },
 });
