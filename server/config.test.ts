@@ -33,5 +33,12 @@ describe('settings from the environment', () => {
       '10.0.0.0/8',
     ]);
     expect(parseConfig({}).data?.TRUST_PROXY).toEqual([]);
+    expect(parseConfig({ TRUST_PROXY: 'loopback,::1,fd00::/8' }).success).toBe(true);
+    // What Fastify would have thrown on at start, a stack trace instead of a sentence.
+    for (const bad of ['garbage', '10.0.0.1,garbage', '10.0.0.0/33', '10.0.0.0/8/1', '::1/129']) {
+      const r = parseConfig({ TRUST_PROXY: bad });
+      expect(r.success, bad).toBe(false);
+      expect(r.error!.issues[0]!.message).toContain('TRUST_PROXY 须为');
+    }
   });
 });

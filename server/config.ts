@@ -1,5 +1,21 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { formatIssues } from './protocol/errors.ts';
+
+/**
+ * Whether `entry` is what Fastify's `trustProxy` (proxy-addr) takes: an IP address, a CIDR
+ * range (`10.0.0.0/8`), or one of its names (`loopback`, `linklocal`, `uniquelocal`). Anything
+ * else made it throw a TypeError at start.
+ */
+function trustedProxy(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return (
+    bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128))
+  );
+}
 
 /** Process environment, parsed once at start. Documented in README.md. */
 export const Config = z.object({
@@ -44,7 +60,11 @@ export const Config = z.object({
   TRUST_PROXY: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((a) => a.trim()) : [])),
+    .transform((v) => (v ? v.split(',').map((a) => a.trim()) : []))
+    .refine(
+      (list) => list.every(trustedProxy),
+      'TRUST_PROXY 须为逗号分隔的 IP 地址或网段（如 127.0.0.1,10.0.0.0/8），或 loopback、linklocal、uniquelocal',
+    ),
   /**
    * Comma-separated public URLs the pages are also served from (a load balancer, a host name):
    * websocket upgrades from pages there are accepted besides this machine's own addresses.
