@@ -8,6 +8,7 @@ import type {
   StandingsResponse,
 } from '#protocol';
 import { randomUUID } from 'node:crypto';
+import { errorText } from './protocol/messages.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode } from './protocol/constants.ts';
 import {
@@ -78,6 +79,28 @@ describe('HTTP', () => {
         message: `没有这个地址：${route}`,
       });
     }
+  });
+
+  it('says in Chinese, with params a page words in its own language, what is wrong with a body it cannot read', async () => {
+    const post = (type: string, body: string) =>
+      fetch(`${server.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
+    const cases = [
+      ['application/json', '{"slug":', 400, '请求正文不是有效的 JSON', 'json'],
+      ['application/json', '', 400, '请求正文是空的', 'empty_json'],
+      ['application/xml', '<a/>', 415, '这里不接受这种内容类型', 'media_type'],
+    ] as const;
+    for (const [type, body, status, zh, problem] of cases) {
+      const r = await post(type, body);
+      expect(r.status).toBe(status);
+      const answer = (await r.json()) as { error: string; params: object; message: string };
+      expect(answer).toMatchObject({ error: 'request/invalid', params: { body: problem } });
+      expect(answer.message).toContain(zh);
+    }
+    expect(errorText('request/invalid', { body: 'json' }, 'en')).toBe('The body is not valid JSON');
   });
 
   it('sends security headers with a same-origin content security policy', async () => {

@@ -1,5 +1,12 @@
 import { StaleCompetitionError } from '../services/mark-writer.ts';
-import { ERRORS, formatIssues, type ErrorCode, type ErrorParams, type Issue } from '#protocol';
+import {
+  ERRORS,
+  formatIssues,
+  type BodyProblem,
+  type ErrorCode,
+  type ErrorParams,
+  type Issue,
+} from '#protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorText } from '../protocol/messages.ts';
@@ -112,6 +119,14 @@ export function isUniqueViolation(err: { code?: unknown; cause?: unknown }): boo
   return typeof err.cause === 'object' && err.cause !== null && isUniqueViolation(err.cause);
 }
 
+/** Fastify's codes for a body it could not read, as `request/invalid`'s `body`. */
+const BODY_PROBLEMS: Partial<Record<string, BodyProblem>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'content_length',
+};
+
 /** A Fastify validation error's issues as zod-like issues (`/a/0/b` → `['a', '0', 'b']`). */
 function issuesOf(err: FastifyError): Issue[] {
   return (err.validation ?? []).map((v) => ({
@@ -160,6 +175,10 @@ export default fp(
           .header('retry-after', '5')
           .send({ ...errorBody('server/storage_unavailable', {}), retryable: true });
       }
+      // A body Fastify could not read: said in the page's words, not Fastify's English.
+      const body = BODY_PROBLEMS[err.code];
+      if (body)
+        return reply.code(err.statusCode ?? 400).send(errorBody('request/invalid', { body }));
       const status = err.statusCode ?? 500;
       if (status >= 500) req.log.error(err);
       return reply

@@ -139,6 +139,9 @@ export type MissingPart =
   | 'seed'
   | 'award_or_bib';
 
+/** A request body the server could not read (Fastify's content-type parsing refused it). */
+export type BodyProblem = 'json' | 'empty_json' | 'media_type' | 'content_length';
+
 /**
  * The parameters each code's text needs (`server/protocol/messages.ts` puts them into words,
  * in Chinese and English). JSON only: they travel as `params` beside `error` (HTTP) or `code`
@@ -281,13 +284,15 @@ export interface ErrorParams {
   /**
    * What is wrong with the request: a schema's `issues` (`request`: of a score import's JSON
    * body), a `missing` part, an unknown `timeZone`, a bib the import was told about but the
-   * file lacks (`strayBib`), or Fastify's own complaint (`detail`).
+   * file lacks (`strayBib`), a `body` Fastify could not read, or Fastify's own complaint
+   * (`detail`).
    */
   'request/invalid':
     | { issues: string; request?: boolean }
     | { missing: MissingPart }
     | { timeZone: string }
     | { strayBib: string }
+    | { body: BodyProblem }
     | { detail: string };
   /** `route`: the method and path asked for (`GET /api/nope`, at most 200 characters). */
   'request/not_found': { route: string };

@@ -7,12 +7,10 @@ import type { ErrorCode, ErrorParams, RejectCode } from './errors.ts';
 export const SafeText = z
   .string()
   .trim()
-  .refine((s) => !/\p{Cc}/u.test(s), 'control characters are not allowed');
+  .refine((s) => !/\p{Cc}/u.test(s), '不能含控制字符（如换行、制表符）');
 
 /** A client-made id: makes a resend after a dropped connection harmless. */
-export const ClientId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, _ or -');
+export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '须为 8–64 个字母、数字、_ 或 -');
 
 // ── client → server ────────────────────────────────────────────────────────
 
@@ -38,7 +36,7 @@ export const MarkSubmit = z.object({
   sheetId: z.string().max(64),
   values: z
     .record(z.string().max(64), RawValue)
-    .refine((v) => Object.keys(v).length <= 64, 'too many values'),
+    .refine((v) => Object.keys(v).length <= 64, '评分项过多（最多 64 项）'),
   /**
    * The mark id of this line the tablet last saw (null: it saw none). When given, a write is
    * refused as stale if the line has moved on since; see docs/protocol.md.

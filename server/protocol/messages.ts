@@ -5,7 +5,7 @@
  * and parameters in their own language, so an English judge reads an English rejection.
  * Zod-free and engine-free: the judge tablet loads it lazily, the console and the board as is.
  */
-import type { Bilingual, ErrorCode, ErrorParams, MissingPart } from './errors.ts';
+import type { Bilingual, BodyProblem, ErrorCode, ErrorParams, MissingPart } from './errors.ts';
 
 /** The languages the pages are in. */
 export type Lang = 'zh' | 'en';
@@ -22,6 +22,22 @@ function someBibs(lang: Lang, bibs: readonly string[], contestants: number): str
   const list = bibs.map((b) => `#${b}`).join(', ');
   return contestants > bibs.length ? `${list} (${contestants} contestants)` : list;
 }
+
+const BODY: Record<BodyProblem, Bilingual> = {
+  json: { zh: '请求正文不是有效的 JSON', en: 'The body is not valid JSON' },
+  empty_json: {
+    zh: '请求正文是空的，却声明为 JSON（Content-Type: application/json）',
+    en: 'The body is empty but declared as JSON (Content-Type: application/json)',
+  },
+  media_type: {
+    zh: '这里不接受这种内容类型（Content-Type）',
+    en: 'This Content-Type is not accepted here',
+  },
+  content_length: {
+    zh: 'Content-Length 与请求正文的长度不符',
+    en: 'Content-Length does not match the body',
+  },
+};
 
 const MISSING: Record<MissingPart, Bilingual> = {
   login: {
@@ -488,7 +504,9 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
             ? `timeZone: 未知时区 “${p.timeZone}”`
             : 'strayBib' in p
               ? `文件中没有号码 ${p.strayBib}，不能保留或覆盖`
-              : p.detail,
+              : 'body' in p
+                ? BODY[p.body].zh
+                : p.detail,
     en: (p) =>
       'issues' in p
         ? `Malformed request: ${p.issues}`
@@ -498,7 +516,9 @@ export const MESSAGES: { [C in ErrorCode]: { zh: Text<C>; en: Text<C> } } = {
             ? `timeZone: unknown time zone “${p.timeZone}”`
             : 'strayBib' in p
               ? `The file has no bib ${p.strayBib} to keep or overwrite`
-              : p.detail,
+              : 'body' in p
+                ? BODY[p.body].en
+                : p.detail,
   },
   'request/not_found': {
     zh: (p) => `没有这个地址：${p.route}`,
