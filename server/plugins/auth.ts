@@ -93,7 +93,10 @@ export function refuseBearer(
       .code(429)
       .header('retry-after', String(Math.ceil(c.waitMs / 1000)))
       .send(errorBody('auth/throttled', {}));
-  return reply.code(401).send(errorBody('auth/required', { why: 'login_invalid' }));
+  // No credential at all: "log in first", not "your login code is invalid".
+  return reply
+    .code(401)
+    .send(errorBody('auth/required', c.status === 'none' ? {} : { why: 'login_invalid' }));
 }
 
 /**

@@ -57,9 +57,18 @@ function refused(m: MarkAck | MarkReject): MarkReject {
 
 describe('refusals over HTTP and the sockets', () => {
   it('answers HTTP refusals with the code, its parameters and their Chinese text', async () => {
+    // No credential: "log in first"; a credential that is not one: "invalid or revoked".
     const anonymous = await call('GET', '/officials', undefined, null);
     expect(anonymous.status).toBe(401);
-    expectWorded(anonymous.body, 'auth/required', { why: 'login_invalid' });
+    expectWorded(anonymous.body, 'auth/required', {});
+    expect(anonymous.body.message).toBe('请先登录');
+    const wrong = await fetch(`${base()}/officials`, {
+      headers: { authorization: `Bearer ${'0'.repeat(32)}` },
+    });
+    expect(wrong.status).toBe(401);
+    expectWorded((await wrong.json()) as Record<string, unknown>, 'auth/required', {
+      why: 'login_invalid',
+    });
 
     const judge = await call('GET', '/officials', undefined, 'J01');
     expect(judge.status).toBe(403);
