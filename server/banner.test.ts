@@ -12,7 +12,7 @@ describe('the start banner', () => {
   const store = sqliteStore(openDatabase(join(dir, 'jiangxing.db')));
   const { custody } = openCustody(dir);
   const seeded = seedIfEmpty(store, custody);
-  const banner = async (ca?: { name: string; fingerprint: string }) => {
+  const banner = async (ca?: { name: string; fingerprint: string }, httpsOff = false) => {
     await seeded;
     return startBanner({
       store,
@@ -25,6 +25,7 @@ describe('the start banner', () => {
         setupUrl: 'http://192.168.1.5:3000/setup/',
         httpsBase: ca ? 'https://192.168.1.5:3443' : null,
         ...(ca ? { ca } : {}),
+        httpsOff,
         notices: [],
       },
     });
@@ -37,9 +38,31 @@ describe('the start banner', () => {
   });
 
   it('with HTTPS off, says there is no certificate to install', async () => {
-    const text = await banner();
+    const text = await banner(undefined, true);
     expect(text).not.toContain('安装场馆证书');
     expect(text).toContain('无需安装证书');
     expect(text).toContain('http://192.168.1.5:3000/setup/');
+  });
+
+  it('with HTTPS on but no certificate made, does not say HTTPS was turned off', async () => {
+    const text = await banner();
+    expect(text).not.toContain('HTTPS 已关闭');
+    expect(text).toContain('本次没有场馆证书');
+  });
+
+  it('on PostgreSQL, names the database (never its password) and the folder of the secret', async () => {
+    await seeded;
+    const text = await startBanner({
+      store,
+      custody,
+      base: 'http://192.168.1.5:3000',
+      addresses: [],
+      dataDir: dir,
+      database: 'db-host:5432/jiangxing',
+      password: { kind: 'kept' },
+    });
+    expect(text).toMatch(/数据库\s+PostgreSQL db-host:5432\/jiangxing/);
+    expect(text).toMatch(new RegExp(`密钥目录\\s+${dir}`));
+    expect(text).not.toContain('数据目录');
   });
 });

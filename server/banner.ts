@@ -24,6 +24,8 @@ export interface BannerInput {
   /** Every address of the scoreboard to list (local first). */
   addresses: { label: string; url: string }[];
   dataDir: string;
+  /** On PostgreSQL: where the data is, without credentials (`db-host:5432/jiangxing`). */
+  database?: string;
   /** The competition file the server was started with: its tokens, for rows made before sealing. */
   file?: FestivalFixture;
   password: PasswordNews;
@@ -39,6 +41,8 @@ export interface BannerInput {
     httpsBase: string | null;
     /** The CA's name and SHA-256 fingerprint, which the set-up page asks people to compare. */
     ca?: { name: string; fingerprint: string };
+    /** No CA because `HTTPS=off` was chosen (else, without `ca`, it could not be made). */
+    httpsOff?: boolean;
     notices: string[];
   };
 }
@@ -79,16 +83,24 @@ export async function startBanner(input: BannerInput): Promise<string> {
     '',
     '匠星 Jiangxing 已启动',
     ...input.addresses.map((a) => `  ${padWide(a.label, 12)}${a.url}`),
-    `  ${padWide('数据目录', 12)}${input.dataDir}`,
+    // On PostgreSQL the folder keeps only this instance's server secret and lock.
+    ...(input.database
+      ? [
+          `  ${padWide('数据库', 12)}PostgreSQL ${input.database}`,
+          `  ${padWide('密钥目录', 12)}${input.dataDir}`,
+        ]
+      : [`  ${padWide('数据目录', 12)}${input.dataDir}`]),
   ];
   const venue = input.venue;
   if (venue) {
     lines.push(
       '',
-      // With HTTPS off there is no certificate to install: the page then only checks the link.
+      // Without a CA there is no certificate to install: the page then only checks the link.
       venue.ca
         ? '工作人员设备（裁判平板）先扫码打开设置页，安装场馆证书：'
-        : '工作人员设备（裁判平板）可扫码打开设置页（HTTPS 已关闭，无需安装证书）：',
+        : venue.httpsOff
+          ? '工作人员设备（裁判平板）可扫码打开设置页（HTTPS 已关闭，无需安装证书）：'
+          : '工作人员设备（裁判平板）可扫码打开设置页（本次没有场馆证书，见下方注意）：',
       qrText(venue.setupUrl).trimEnd(),
       `  ${padWide('设置页', 12)}${venue.setupUrl}`,
     );

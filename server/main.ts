@@ -210,6 +210,11 @@ const httpsHost = everywhere
 // The scoreboard's QR code first, the banner last: nothing scrolls it away (request logs are
 // warnings and errors only unless LOG_LEVEL asks for more).
 console.log('\n大屏二维码（手机扫码观看）:');
+/** Where a PostgreSQL database is, for the banner: host, port and name, never the password. */
+function databaseShown(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
 const banner = await startBanner({
   store: app.store,
   custody: app.custody,
@@ -221,12 +226,14 @@ const banner = await startBanner({
     ...(everywhere || here === 'localhost' ? [] : [{ label: '地址', url: `${own}/scoreboard/` }]),
   ],
   dataDir: resolve(config.DATA_DIR),
+  ...(config.DATABASE_URL ? { database: databaseShown(config.DATABASE_URL) } : {}),
   file,
   password,
   venue: {
     setupUrl: `${base}/setup/`,
     httpsBase: httpsPort === null ? null : `https://${httpsHost}:${httpsPort}`,
     ca: tls ? { name: tls.caName, fingerprint: tls.caFingerprint } : undefined,
+    httpsOff: config.HTTPS === 'off',
     notices,
   },
 });
