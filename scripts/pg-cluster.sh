@@ -30,14 +30,24 @@ if [ -z "$bindir" ]; then
 fi
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: the postgres user may not be allowed into the caller's working folder.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 case "$cmd" in
   start)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; chmod 700 "$dir"; fi
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres: "$dir"; chmod 700 "$dir"
+      # Every folder above DIR must let the postgres user through (mktemp -d makes 0700 ones).
+      if ! runuser -u postgres -- test -x "$dir"; then
+        echo "The postgres user cannot reach $dir: a folder above it is closed to other users" >&2
+        echo "(mktemp -d makes 0700 folders). Put the cluster under /tmp/NAME, or chmod o+x the" >&2
+        echo "folders above it." >&2
+        exit 1
+      fi
+    fi
     if [ ! -f "$dir/PG_VERSION" ]; then
       log=$(mktemp)
       as_owner "$bindir/initdb" -D "$dir" -U jiangxing --auth=trust --encoding=UTF8 \
