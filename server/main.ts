@@ -148,7 +148,7 @@ try {
       ? `端口 ${config.PORT} 已被占用（是否已有一个匠星在运行？）。请先停止它，或用 PORT=其他端口 启动。`
       : `无法启动：${e.message}`,
   );
-  if (password.kind === 'generated') await forgetUnshownPassword(app.store);
+  if (password.kind === 'generated') await forgetUnshownPassword(app.store, password.password);
   lock.release();
   process.exit(1);
 }

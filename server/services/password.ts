@@ -40,12 +40,13 @@ export async function ensureOrganiserPassword(s: Store, wanted?: string): Promis
 }
 
 /**
- * Forgets a password {@link ensureOrganiserPassword} generated at a start that then failed
- * before its banner (a port in use, a host that does not resolve): it was never shown, so the
- * next start must generate one and show it, not say it was shown at the first.
+ * Forgets `password`, which {@link ensureOrganiserPassword} generated at a start that then
+ * failed before its banner (a port in use, a host that does not resolve): it was never shown,
+ * so the next start must generate one and show it, not say it was shown at the first. Only
+ * when it is still the stored one: another instance may have stored and shown its own.
  */
-export async function forgetUnshownPassword(s: Store): Promise<void> {
-  await deleteSetting(s, KEY);
+export async function forgetUnshownPassword(s: Store, password: string): Promise<void> {
+  if (await verifyOrganiserPassword(s, password)) await deleteSetting(s, KEY);
 }
 
 /**

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getSetting } from '../../../db/repositories/settings.ts';
-import { ensureOrganiserPassword, verifyOrganiserPassword } from '../../services/password.ts';
+import {
+  ensureOrganiserPassword,
+  forgetUnshownPassword,
+  verifyOrganiserPassword,
+} from '../../services/password.ts';
 import { startTestServer } from '../../test-support.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -37,6 +41,17 @@ describe('organiser password and sessions', () => {
     ).filter((p) => p !== null);
     expect(printed).toHaveLength(1);
     expect(await verifyOrganiserPassword(store, printed[0]!)).toBe(true);
+  });
+
+  it('a start that failed before its banner forgets only the password it generated itself', async () => {
+    const store = server.app.store;
+    const shown = (await ensureOrganiserPassword(store))!;
+    // Another instance's failed start generated nothing that is stored: it forgets nothing.
+    await forgetUnshownPassword(store, 'never-stored-password');
+    expect(await verifyOrganiserPassword(store, shown)).toBe(true);
+    await forgetUnshownPassword(store, shown);
+    expect(await verifyOrganiserPassword(store, shown)).toBe(false);
+    expect(await ensureOrganiserPassword(store)).not.toBeNull();
   });
 
   it('logs in with the password, acts as the organiser, expires on logout, and refuses a wrong password', async () => {
