@@ -69,10 +69,10 @@ export interface AppOptions {
    */
   trustProxy?: string[];
   /**
-   * PostgreSQL: make this instance's server secret the database's, when the old one is lost
-   * (REPLACE_SERVER_SECRET=1; services/custody.ts `reconcileSecret`).
+   * PostgreSQL: make this instance's server secret the database's in place of the one named
+   * (REPLACE_SERVER_SECRET; services/custody.ts `reconcileSecret`), when every copy is lost.
    */
-  replaceServerSecret?: boolean;
+  replaceServerSecret?: string;
   /**
    * The venue's server certificate (services/venue-ca.ts): the same app is then also served over
    * HTTPS by `app.https` (plugins/https.ts), which main.ts listens on HTTPS_PORT. Absent or
@@ -108,6 +108,8 @@ declare module 'fastify' {
     custody: Custody;
     /** Whether this start loaded the competition file (the database held no competition). */
     seeded: boolean;
+    /** Whether this start replaced the shared database's server secret (REPLACE_SERVER_SECRET). */
+    secretReplaced: boolean;
   }
 }
 
@@ -127,15 +129,16 @@ export async function buildApp(opts: AppOptions) {
   const { custody, file: secretFile } = openCustody(opts.dataDir);
   const store = await openStore({ file: dbFile(opts.dataDir), databaseUrl: opts.databaseUrl });
   let seeded = false;
+  let secretReplaced = false;
   try {
-    if (opts.seed ?? true) seeded = await seedIfEmpty(store, custody, opts.fixture);
-    // Several instances share a PostgreSQL database: they must share its secret too (checked
-    // after the seeding, which another instance may have done meanwhile). A SQLite file moved
-    // without its secret still starts: the banner says which cards cannot print.
-    await reconcileSecret(store, custody, secretFile, {
+    // Several instances share a PostgreSQL database: they must share its secret too, checked
+    // before anything is loaded, so that a refused instance writes nothing. A SQLite file
+    // moved without its secret still starts: the banner says which cards cannot print.
+    ({ replaced: secretReplaced } = await reconcileSecret(store, custody, secretFile, {
       shared: opts.databaseUrl !== undefined,
       replace: opts.replaceServerSecret,
-    });
+    }));
+    if (opts.seed ?? true) seeded = await seedIfEmpty(store, custody, opts.fixture);
   } catch (error) {
     await store.close();
     throw error;
@@ -152,6 +155,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(errorsPlugin);
   app.decorate('custody', custody);
   app.decorate('seeded', seeded);
+  app.decorate('secretReplaced', secretReplaced);
   await app.register(helmet, {
     // Never HSTS, on HTTPS either: it binds the whole host, every port, so browsers would
     // then refuse the board, phones and set-up page on plain HTTP.

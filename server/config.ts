@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { formatIssues } from './protocol/errors.ts';
 
 /**
- * Whether `entry` is what Fastify's `trustProxy` (proxy-addr) takes: an IP address, a CIDR
- * range (`10.0.0.0/8`), or one of its names (`loopback`, `linklocal`, `uniquelocal`). Anything
+ * Whether `entry` is what Fastify's `trustProxy` (proxy-addr) takes: an IP address, a range
+ * (`10.0.0.0/8` or `10.0.0.0/255.0.0.0`), or one of its names (`loopback`, `linklocal`, `uniquelocal`). Anything
  * else made it throw a TypeError at start.
  */
 function trustedProxy(entry: string): boolean {
@@ -12,9 +12,11 @@ function trustedProxy(entry: string): boolean {
   const [address = '', bits, ...rest] = entry.split('/');
   const version = isIP(address);
   if (!version || rest.length) return false;
-  return (
-    bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128))
-  );
+  if (bits === undefined) return true;
+  // A prefix length, or a netmask of the same family (`10.0.0.0/255.0.0.0`).
+  return /^\d{1,3}$/.test(bits)
+    ? Number(bits) <= (version === 4 ? 32 : 128)
+    : isIP(bits) === version;
 }
 
 /** Process environment, parsed once at start. Documented in README.md. */
@@ -75,14 +77,18 @@ export const Config = z.object({
     .transform((v) => (v ? v.split(',').map((u) => u.trim()) : []))
     .pipe(z.array(z.url())),
   /**
-   * `1`: on PostgreSQL, this instance's server secret becomes the database's, when the old one
-   * is lost (services/custody.ts `reconcileSecret`). For one start; the other instances then
-   * copy its `server-secret.key`.
+   * On PostgreSQL, when every copy of the shared server secret is lost: the first 12 hex digits
+   * of the recorded secret's fingerprint (or `none`), as the refusal to start prints them. This
+   * instance's secret then replaces that one (services/custody.ts `reconcileSecret`); left set,
+   * it replaces nothing more.
    */
   REPLACE_SERVER_SECRET: z
-    .enum(['0', '1'], 'REPLACE_SERVER_SECRET 只能是 0 或 1')
-    .default('0')
-    .transform((v) => v === '1'),
+    .string()
+    .regex(
+      /^([0-9a-f]{12}|none)$/,
+      'REPLACE_SERVER_SECRET 须为启动时提示的 12 位十六进制数（或 none）',
+    )
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import qrcode from 'qrcode-terminal';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { startBanner, type PasswordNews } from './banner.ts';
+import { databaseShown, startBanner, type PasswordNews } from './banner.ts';
 import { readFestival } from './plugins/seed.ts';
 import {
   ensureOrganiserPassword,
@@ -124,6 +124,11 @@ const app = await buildApp({
   lock.release();
   process.exit(2);
 });
+if (app.secretReplaced)
+  notices.push(
+    `本实例的服务器密钥已成为数据库的密钥（REPLACE_SERVER_SECRET）：请把 ${resolve(config.DATA_DIR, 'server-secret.key')} 复制到其余每个实例的数据目录，` +
+      '并去掉这个设置；此前打印的登录卡和手输登录码须在控制台重新生成（二维码和登录链接仍可用）。',
+  );
 // A competition file is loaded only into an empty database: one that holds competitions keeps
 // them, and the organiser who named a file is told it was not loaded.
 if (config.FIXTURE && !app.seeded)
@@ -210,11 +215,6 @@ const httpsHost = everywhere
 // The scoreboard's QR code first, the banner last: nothing scrolls it away (request logs are
 // warnings and errors only unless LOG_LEVEL asks for more).
 console.log('\n大屏二维码（手机扫码观看）:');
-/** Where a PostgreSQL database is, for the banner: host, port and name, never the password. */
-function databaseShown(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
-}
 const banner = await startBanner({
   store: app.store,
   custody: app.custody,

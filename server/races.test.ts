@@ -192,9 +192,13 @@ describe.skipIf(!inject('pgUrl'))('two instances in one test (PostgreSQL)', () =
     const a = await start(dirA);
     const dirB = mkdtempSync(join(tmpdir(), 'jx-race-b-'));
     // Its own new secret: the codes it would write could not be checked by A, nor A's by it.
-    const refused =
-      /server-secret\.key.*复制到.*REPLACE_SERVER_SECRET=1.*Copy server-secret\.key from the first instance/s;
-    await expect(start(dirB, undefined, { databaseUrl: url })).rejects.toThrow(refused);
+    const refused = (key: string) =>
+      new RegExp(
+        `server-secret\\.key.*复制到.*REPLACE_SERVER_SECRET=${key}.*Copy server-secret\\.key from the first instance`,
+        's',
+      );
+    const aKey = a.app.custody.fingerprint.slice(0, 12);
+    await expect(start(dirB, undefined, { databaseUrl: url })).rejects.toThrow(refused(aKey));
     // Nothing was written: B starts once it has the copy, and serves A's judges.
     copyFileSync(join(dirA, 'server-secret.key'), join(dirB, 'server-secret.key'));
     const b = await start(dirB, undefined, { databaseUrl: url });
@@ -207,17 +211,25 @@ describe.skipIf(!inject('pgUrl'))('two instances in one test (PostgreSQL)', () =
       .delete(a.app.store.t.settings)
       .where(eq(a.app.store.t.settings.key, 'serverSecret'));
     const dirC = mkdtempSync(join(tmpdir(), 'jx-race-c-'));
-    await expect(start(dirC, undefined, { databaseUrl: url })).rejects.toThrow(refused);
+    await expect(start(dirC, undefined, { databaseUrl: url })).rejects.toThrow(refused('none'));
 
-    // Every copy of the secret lost: C replaces it on purpose. From then on C's secret is the
-    // database's: an instance with the old one (A's folder) is refused, a copy of C's starts.
-    const c = await start(dirC, undefined, { databaseUrl: url, replaceServerSecret: true });
+    // Every copy of the secret lost: C replaces it on purpose, naming what it replaces. From
+    // then on C's secret is the database's: the old one (A's folder) is refused, even with the
+    // same setting left in place; C restarts with it harmlessly; a copy of C's starts.
+    const c = await start(dirC, undefined, { databaseUrl: url, replaceServerSecret: 'none' });
+    expect(c.app.secretReplaced).toBe(true);
     expect((await connectJudge(c.ws, tokenOf(a.fixture, 'J01'))).welcome.type).toBe(
       'judge.welcome',
     );
+    const cKey = c.app.custody.fingerprint.slice(0, 12);
     const dirA2 = mkdtempSync(join(tmpdir(), 'jx-race-a2-'));
     copyFileSync(join(dirA, 'server-secret.key'), join(dirA2, 'server-secret.key'));
-    await expect(start(dirA2, undefined, { databaseUrl: url })).rejects.toThrow(refused);
+    for (const replace of [undefined, 'none', aKey])
+      await expect(
+        start(dirA2, undefined, { databaseUrl: url, replaceServerSecret: replace }),
+      ).rejects.toThrow(refused(cKey));
+    const again = await start(dirC, undefined, { databaseUrl: url, replaceServerSecret: 'none' });
+    expect(again.app.secretReplaced).toBe(false);
     copyFileSync(join(dirC, 'server-secret.key'), join(dirA2, 'server-secret.key'));
     expect((await start(dirA2, undefined, { databaseUrl: url })).url).toMatch(/^http/);
   });

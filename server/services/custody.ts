@@ -130,8 +130,20 @@ export class SecretMismatchError extends Error {}
 const SECRET_SETTING = 'serverSecret';
 
 /**
+ * What REPLACE_SERVER_SECRET must say to replace the database's recorded secret: the first 12
+ * hex digits of its fingerprint, or `none` for a database that records none yet (one from
+ * before fingerprints, whose seals do not open). Naming what is replaced makes the setting
+ * harmless if left in place: it replaces that one secret once, never a later one.
+ */
+export function replacementKey(storedJson: string | undefined): string {
+  if (storedJson === undefined) return 'none';
+  return (JSON.parse(storedJson) as { fingerprint: string }).fingerprint.slice(0, 12);
+}
+
+/**
  * Makes the database and this process agree on the server secret. The database keeps the
- * secret's fingerprint (an HKDF output; the secret cannot be had from it).
+ * secret's fingerprint (an HKDF output under its own label; the secret, the seal key and the
+ * short-code key cannot be had from it).
  *
  * - SQLite (`shared` false): this folder's secret is the one; the fingerprint follows it (a
  *   file restored without its secret: the banner says which cards cannot print).
@@ -140,44 +152,51 @@ const SECRET_SETTING = 'serverSecret';
  *   secret (docs/deployment.md: copy `server-secret.key`), or a judge's typed short code would
  *   work on some instances and fail on others, and no card would print. A database from before
  *   the fingerprint is judged by its seals: when there are some and none opens, the secret is
- *   another one. `replace` (REPLACE_SERVER_SECRET=1, when the old secret is lost) makes this
- *   instance's secret the database's; cards sealed under the old one print after rotating.
- * @returns whether the fingerprint was replaced on a shared database.
+ *   another one. `replace` (REPLACE_SERVER_SECRET, when every copy of the old secret is lost)
+ *   must name the recorded secret ({@link replacementKey}, which the refusal prints): this
+ *   instance's then becomes the database's; cards sealed under the old one print after rotating.
+ *   Call it before loading a contest, so a refused instance writes nothing.
+ * @returns whether this start replaced the recorded secret (the banner says so).
  * @throws SecretMismatchError saying which file to copy where, in Chinese and English.
  */
 export async function reconcileSecret(
   store: Store,
   custody: Custody,
   file: string,
-  opts: { shared: boolean; replace?: boolean },
+  opts: { shared: boolean; replace?: string },
 ): Promise<{ replaced: boolean }> {
   const ours = JSON.stringify({ fingerprint: custody.fingerprint });
   const stored = await getSetting(store, SECRET_SETTING);
   if (stored === ours) return { replaced: false };
-  if (!opts.shared || opts.replace) {
+  if (!opts.shared) {
     await putSetting(store, SECRET_SETTING, ours);
-    return { replaced: opts.shared && stored !== undefined };
+    return { replaced: false };
+  }
+  const key = replacementKey(stored);
+  if (opts.replace === key) {
+    await putSetting(store, SECRET_SETTING, ours);
+    return { replaced: true };
   }
   const refuse = (zh: string, en: string) =>
     new SecretMismatchError(
       `这个实例的服务器密钥（${file}）不是${zh}：共用一个数据库的所有实例必须用同一个 server-secret.key。` +
         `请把第一个实例数据目录中的 server-secret.key 复制到 ${file}，再启动（docs/deployment.md）。` +
-        '若原密钥确已丢失，用 REPLACE_SERVER_SECRET=1 启动一次本实例，让它的密钥成为数据库的密钥（其余实例再复制它；此前打印的登录卡须在控制台重新生成）。\n' +
+        `只有原密钥的所有副本都已丢失时，才用 REPLACE_SERVER_SECRET=${key} 启动一次本实例，让它的密钥成为数据库的密钥：其余实例再复制它，此前打印的登录卡须在控制台重新生成。\n` +
         `This instance's server secret (${file}) is not ${en}: every instance sharing a database needs the same server-secret.key. ` +
         `Copy server-secret.key from the first instance's data folder to ${file}, then start again. ` +
-        'If the old secret is lost, start this instance once with REPLACE_SERVER_SECRET=1 to make its secret the database’s.',
+        `Only if every copy of the old secret is lost, start this instance once with REPLACE_SERVER_SECRET=${key} to make its secret the database's: the other instances then copy it, and the login cards printed before must be made again in the console.`,
     );
   const recorded = () => refuse('数据库所记录的那一个', 'the one the database records');
   if (stored !== undefined) throw recorded();
   // No fingerprint yet: a new database, or one from before fingerprints (judged by its seals).
   let sealed = 0;
   let opened = false;
-  for (const c of await listCompetitions(store))
+  scan: for (const c of await listCompetitions(store))
     for (const o of await listOfficials(store, c.id)) {
       if (!o.tokenSealed) continue;
       if (custody.unseal(o.tokenSealed, o.tokenHash)) {
         opened = true;
-        break;
+        break scan;
       }
       sealed++;
     }
