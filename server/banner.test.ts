@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, sqliteStore } from '../db/client.ts';
-import { startBanner } from './banner.ts';
+import { databaseShown, startBanner } from './banner.ts';
 import { seedIfEmpty } from './plugins/seed.ts';
 import { openCustody } from './services/custody.ts';
 
@@ -64,5 +64,20 @@ describe('the start banner', () => {
     expect(text).toMatch(/数据库\s+PostgreSQL db-host:5432\/jiangxing/);
     expect(text).toMatch(new RegExp(`密钥目录\\s+${dir}`));
     expect(text).not.toContain('数据目录');
+  });
+
+  it('shows where a database is from any URL pg takes, never its user or password', () => {
+    expect(databaseShown('postgres://jx:s3cret@db-host:6543/festival')).toBe(
+      'db-host:6543/festival',
+    );
+    expect(databaseShown('postgresql://jx@db-host/festival?sslmode=require')).toBe(
+      'db-host:5432/festival',
+    );
+    // A Unix socket: `new URL` refuses an empty host (the start then died after listening).
+    expect(databaseShown('postgres://jiangxing:pw@/postgres?host=/tmp/pg&port=55499')).toBe(
+      '/tmp/pg:55499/postgres',
+    );
+    for (const url of ['postgres://jx:s3cret@db-host:6543/festival', 'postgres://a:s3cret@/x'])
+      expect(databaseShown(url)).not.toContain('s3cret');
   });
 });

@@ -47,6 +47,21 @@ export interface BannerInput {
   };
 }
 
+/**
+ * Where a PostgreSQL database is, for the banner: host, port and database name, never the user
+ * or password. A URL `new URL` cannot read (pg also takes `postgres://user@/db?host=/socket`)
+ * is read by hand; what cannot be read at all is named only as PostgreSQL's.
+ */
+export function databaseShown(url: string): string {
+  const m = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?([^/?]*)(\/[^?]*)?(?:\?(.*))?$/.exec(url);
+  if (!m) return '（DATABASE_URL）';
+  const query = new URLSearchParams(m[3] ?? '');
+  const [hostPart = '', portPart] = (m[1] ?? '').split(/:(?=\d+$)/);
+  const host = hostPart || query.get('host') || 'localhost';
+  const port = portPart || query.get('port') || '5432';
+  return `${host}:${port}${m[2] || '/'}`;
+}
+
 /** A QR code in terminal blocks (qrcode-terminal answers synchronously). */
 function qrText(text: string): string {
   let out = '';
