@@ -100,7 +100,22 @@ export function pgStore(pool: PgDb): Store {
         await db.execute(sql`SELECT pg_notify(${REVISION_CHANNEL}, ${payload})`);
       },
       async ping() {
-        await pool.$client.query('SELECT 1');
+        // On a connection of its own, ended after 5 s without an answer: a ping stuck on a
+        // connection cut without a word must not hold /healthz at 503 for TCP's 15 minutes.
+        const client = await pool.$client.connect();
+        let released = false;
+        const release = (destroy?: boolean) => {
+          if (released) return;
+          released = true;
+          client.release(destroy);
+        };
+        const timer = setTimeout(() => release(true), 5_000);
+        try {
+          await client.query('SELECT 1');
+        } finally {
+          clearTimeout(timer);
+          release();
+        }
       },
       close: () => pool.$client.end(),
     };

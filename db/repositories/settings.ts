@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { first, type Store } from '../store.ts';
 
 /** A server-wide setting's JSON text, or undefined. */
@@ -29,6 +29,15 @@ export async function addSetting(s: Store, key: string, valueJson: string): Prom
     .onConflictDoNothing({ target: settings.key })
     .returning({ key: settings.key });
   return added.length === 1;
+}
+
+/**
+ * Removes a server-wide setting only while it still holds `valueJson` (one statement: a value
+ * another instance wrote meanwhile stays).
+ */
+export async function deleteSettingIf(s: Store, key: string, valueJson: string): Promise<void> {
+  const { settings } = s.t;
+  await s.db.delete(settings).where(and(eq(settings.key, key), eq(settings.valueJson, valueJson)));
 }
 
 /** Removes a server-wide setting (nothing happens when it is not stored). */

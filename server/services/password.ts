@@ -3,7 +3,7 @@ import type { Store } from '../../db/store.ts';
 import { deletePasswordSessions } from '../../db/repositories/sessions.ts';
 import {
   addSetting,
-  deleteSetting,
+  deleteSettingIf,
   getSetting,
   putSetting,
 } from '../../db/repositories/settings.ts';
@@ -46,7 +46,8 @@ export async function ensureOrganiserPassword(s: Store, wanted?: string): Promis
  * when it is still the stored one: another instance may have stored and shown its own.
  */
 export async function forgetUnshownPassword(s: Store, password: string): Promise<void> {
-  if (await verifyOrganiserPassword(s, password)) await deleteSetting(s, KEY);
+  const json = await getSetting(s, KEY);
+  if (json !== undefined && matches(json, password)) await deleteSettingIf(s, KEY, json);
 }
 
 /**
@@ -81,7 +82,11 @@ function stored(password: string): string {
 /** Checks a password against the stored scrypt hash, in constant time. */
 export async function verifyOrganiserPassword(s: Store, password: string): Promise<boolean> {
   const json = await getSetting(s, KEY);
-  if (json === undefined) return false;
+  return json !== undefined && matches(json, password);
+}
+
+/** Whether `password` is the one whose hash the setting's JSON holds (constant time). */
+function matches(json: string, password: string): boolean {
   const stored = JSON.parse(json) as Stored;
   const expected = Buffer.from(stored.hash, 'hex');
   return timingSafeEqual(hash(password, Buffer.from(stored.salt, 'hex')), expected);
