@@ -92,6 +92,7 @@ describe('HTTP', () => {
       ['application/json', '{"slug":', 400, '请求正文不是有效的 JSON', 'json'],
       ['application/json', '', 400, '请求正文是空的', 'empty_json'],
       ['application/xml', '<a/>', 415, '这里不接受这种内容类型', 'media_type'],
+      ['application/json', `{"pad":"${'x'.repeat(70_000)}"}`, 413, '请求正文过大', 'too_large'],
     ] as const;
     for (const [type, body, status, zh, problem] of cases) {
       const r = await post(type, body);

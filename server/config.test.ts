@@ -33,9 +33,18 @@ describe('settings from the environment', () => {
       '10.0.0.0/8',
     ]);
     expect(parseConfig({}).data?.TRUST_PROXY).toEqual([]);
-    expect(parseConfig({ TRUST_PROXY: 'loopback,::1,fd00::/8' }).success).toBe(true);
+    expect(parseConfig({ TRUST_PROXY: 'loopback,::1,fd00::/8,10.0.0.0/255.0.0.0' }).success).toBe(
+      true,
+    );
     // What Fastify would have thrown on at start, a stack trace instead of a sentence.
-    for (const bad of ['garbage', '10.0.0.1,garbage', '10.0.0.0/33', '10.0.0.0/8/1', '::1/129']) {
+    for (const bad of [
+      'garbage',
+      '10.0.0.1,garbage',
+      '10.0.0.0/33',
+      '10.0.0.0/8/1',
+      '::1/129',
+      '10.0.0.0/ffff::',
+    ]) {
       const r = parseConfig({ TRUST_PROXY: bad });
       expect(r.success, bad).toBe(false);
       expect(r.error!.issues[0]!.message).toContain('TRUST_PROXY 须为');

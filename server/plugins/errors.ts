@@ -125,6 +125,7 @@ const BODY_PROBLEMS: Partial<Record<string, BodyProblem>> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_json',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'content_length',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
 };
 
 /** A Fastify validation error's issues as zod-like issues (`/a/0/b` → `['a', '0', 'b']`). */

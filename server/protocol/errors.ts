@@ -140,7 +140,7 @@ export type MissingPart =
   | 'award_or_bib';
 
 /** A request body the server could not read (Fastify's content-type parsing refused it). */
-export type BodyProblem = 'json' | 'empty_json' | 'media_type' | 'content_length';
+export type BodyProblem = 'json' | 'empty_json' | 'media_type' | 'content_length' | 'too_large';
 
 /**
  * The parameters each code's text needs (`server/protocol/messages.ts` puts them into words,

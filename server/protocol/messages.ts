@@ -37,6 +37,7 @@ const BODY: Record<BodyProblem, Bilingual> = {
     zh: 'Content-Length 与请求正文的长度不符',
     en: 'Content-Length does not match the body',
   },
+  too_large: { zh: '请求正文过大', en: 'The body is too large' },
 };
 
 const MISSING: Record<MissingPart, Bilingual> = {
