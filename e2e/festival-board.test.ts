@@ -310,6 +310,11 @@ describe('festival board', () => {
     expect(await onScreen(single.page)).toBe(SENIOR);
     expect(await single.page.locator('[data-testid="rotation-indicator"]').count()).toBe(0);
     expect(single.sockets.filter((u) => u.includes('/ws/board'))).toHaveLength(1);
+    // The English placement is shown whole, under the Chinese one (it was cut to "Food-d…").
+    const en = single.page.locator('[data-testid="placement-en"]');
+    expect(await en.textContent()).toBe('Food-delivery rider · Senior · Final');
+    expect(await en.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+    expect(await en.evaluate((e) => getComputedStyle(e).textOverflow)).not.toBe('ellipsis');
     await single.page.screenshot({ path: join(ARTIFACTS, 'festival-board-both.png'), ...SETTLED });
   });
 
