@@ -1,3 +1,4 @@
+import { parse } from 'pg-connection-string';
 import qrcode from 'qrcode-terminal';
 import type { Store } from '../db/store.ts';
 import {
@@ -48,18 +49,17 @@ export interface BannerInput {
 }
 
 /**
- * Where a PostgreSQL database is, for the banner: host, port and database name, never the user
- * or password. A URL `new URL` cannot read (pg also takes `postgres://user@/db?host=/socket`)
- * is read by hand; what cannot be read at all is named only as PostgreSQL's.
+ * Where a PostgreSQL database is, for the banner: host (or socket folder), port and database
+ * name, never the user or password. Read by pg's own connection-string parser, so any URL pg
+ * takes is shown (`postgres://user@/db?host=/socket` too).
  */
 export function databaseShown(url: string): string {
-  const m = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?([^/?]*)(\/[^?]*)?(?:\?(.*))?$/.exec(url);
-  if (!m) return '（DATABASE_URL）';
-  const query = new URLSearchParams(m[3] ?? '');
-  const [hostPart = '', portPart] = (m[1] ?? '').split(/:(?=\d+$)/);
-  const host = hostPart || query.get('host') || 'localhost';
-  const port = portPart || query.get('port') || '5432';
-  return `${host}:${port}${m[2] || '/'}`;
+  try {
+    const c = parse(url);
+    return `${c.host || 'localhost'}:${c.port || '5432'}/${c.database ?? ''}`;
+  } catch {
+    return '（DATABASE_URL）';
+  }
 }
 
 /** A QR code in terminal blocks (qrcode-terminal answers synchronously). */

@@ -1,22 +1,19 @@
-import { isIP } from 'node:net';
+import proxyAddr from '@fastify/proxy-addr';
 import { z } from 'zod';
 import { formatIssues } from './protocol/errors.ts';
 
 /**
- * Whether `entry` is what Fastify's `trustProxy` (proxy-addr) takes: an IP address, a range
- * (`10.0.0.0/8` or `10.0.0.0/255.0.0.0`), or one of its names (`loopback`, `linklocal`, `uniquelocal`). Anything
- * else made it throw a TypeError at start.
+ * Whether `entry` is what Fastify's `trustProxy` takes, asked of the library that reads it
+ * (proxy-addr): an IP address, a range (`10.0.0.0/8`, `10.0.0.0/255.0.0.0`) or one of its names
+ * (`loopback`, `linklocal`, `uniquelocal`). Anything else made it throw at start.
  */
 function trustedProxy(entry: string): boolean {
-  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
-  const [address = '', bits, ...rest] = entry.split('/');
-  const version = isIP(address);
-  if (!version || rest.length) return false;
-  if (bits === undefined) return true;
-  // A prefix length, or a netmask of the same family (`10.0.0.0/255.0.0.0`).
-  return /^\d{1,3}$/.test(bits)
-    ? Number(bits) <= (version === 4 ? 32 : 128)
-    : isIP(bits) === version;
+  try {
+    proxyAddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Process environment, parsed once at start. Documented in README.md. */
